@@ -1,0 +1,43 @@
+# natverk — one command to set up and start, one to test.  See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: setup up test demo bench lint schemas soak clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock contracts/pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+setup: $(VENV)/.synced  ## create the environment (idempotent)
+
+up: setup  ## start the broker and every service; Ctrl-C stops them
+	$(VENV)/bin/natverk up
+
+demo: setup  ## publish a realistic scenario against the stack (starting it if needed) and print the timeline
+	$(VENV)/bin/natverk demo --start
+
+test: setup lint  ## the whole suite: unit, component, integration (real broker, SQLite and PostgreSQL), e2e
+	$(VENV)/bin/python -m pytest
+
+lint: setup  ## architecture contracts and committed schemas
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/python -m contracts.generate --check
+
+schemas: setup  ## regenerate contracts/schemas and contracts/asyncapi.json
+	$(VENV)/bin/python -m contracts.generate
+
+bench: setup  ## benchmarks; results in bench/results/
+	$(VENV)/bin/python bench/ingest.py
+
+clean:
+	rm -rf var .pytest_cache

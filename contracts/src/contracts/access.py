@@ -1,0 +1,24 @@
+"""Case-access events: every read of case data, published by the service that served it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from contracts.common import CaseId, ContractModel, Identifier, Municipality
+
+AccessOutcome = Literal["granted", "denied"]
+
+
+class CaseAccessedV1(ContractModel):
+    case_id: CaseId
+    actor: str = Field(min_length=1, max_length=200)
+    actor_municipality: Municipality
+    service: Identifier
+    resource: str = Field(max_length=200)
+    purpose: str = Field(max_length=200)
+    outcome: AccessOutcome
+
+    def summary(self) -> str:
+        return f"Case data read via {self.service} ({self.outcome})"

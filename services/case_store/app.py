@@ -1,0 +1,27 @@
+"""Wiring of the case store: ``create_app(settings)`` builds everything."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.case_store import SERVICE
+from services.case_store.api import build_router
+from services.case_store.application import CaseOwnedElsewhere, CaseStoreApplication
+from services.case_store.inbound import consumers
+from services.kit.http import build_http_app
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import ServiceSettings
+from services.kit.store import store_environment
+
+ERROR_STATUSES: dict[type[Exception], int] = {CaseOwnedElsewhere: 409}
+
+
+def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+    app = CaseStoreApplication(env=store_environment(settings, SERVICE))
+    specs = consumers(app)
+    dlqs = [f"{spec.topic}.dlq" for spec in specs]
+    return ServiceRuntime(SERVICE, settings, app, publication=None, consumers=specs, topics=dlqs)
+
+
+def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
+    return build_http_app(build_runtime(settings), [build_router()], ERROR_STATUSES, start_runtime)

@@ -1,0 +1,77 @@
+"""Inbound handlers: every domain event goes into its case's timeline; accesses into the access log."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from eventsourcing.persistence import Tracking
+
+from contracts.access import CaseAccessedV1
+from contracts.registry import EVENT_TYPES, TOPIC_SPECS
+from contracts.topics import PLACEMENTS
+from services.case_store.application import CaseStoreApplication
+from services.kit.consumer import ConsumerSpec, Handler
+from services.kit.inbound import InboundEvent
+
+ACCESS_TYPE = "se.natverk.case.accessed.v1"
+
+
+def _source_key(event: InboundEvent) -> str:
+    return f"{event.envelope.source}|{event.envelope.id}"
+
+
+def _source_name(source: str) -> str:
+    return source.removeprefix("/natverk/")
+
+
+def timeline_handler(app: CaseStoreApplication) -> Handler:
+    def record(event: InboundEvent, tracking: Tracking | None) -> None:
+        envelope, data = event.envelope, cast(Any, event.data)
+        app.record_event(
+            case_id=envelope.subject,
+            municipality=data.municipality,
+            source_key=_source_key(event),
+            occurred_at=envelope.time,
+            source=_source_name(envelope.source),
+            event_type=envelope.type,
+            actor=str(envelope.extension("actor") or "external"),
+            summary=data.summary() or envelope.type,
+            tracking=tracking,
+        )
+
+    return record
+
+
+def access_handler(app: CaseStoreApplication) -> Handler:
+    def record(event: InboundEvent, tracking: Tracking | None) -> None:
+        data = cast(CaseAccessedV1, event.data)
+        app.record_access(
+            case_id=data.case_id,
+            actor=data.actor,
+            actor_municipality=data.actor_municipality,
+            resource=data.resource,
+            purpose=data.purpose,
+            outcome=data.outcome,
+            service=data.service,
+            source_key=_source_key(event),
+            tracking=tracking,
+        )
+
+    return record
+
+
+def consumers(app: CaseStoreApplication) -> list[ConsumerSpec]:
+    """One consumer per topic that carries case events; every known type is recorded."""
+    to_timeline, to_access_log = timeline_handler(app), access_handler(app)
+    specs = []
+    for topic in TOPIC_SPECS:
+        if not topic.event_types:
+            continue
+        handlers = {
+            event_type: to_access_log if event_type == ACCESS_TYPE else to_timeline
+            for event_type in topic.event_types
+            if event_type in EVENT_TYPES
+        }
+        # referrals owns ext.placements.v1's dead-letter queue; here a bad record is only counted.
+        specs.append(ConsumerSpec(topic.name, handlers, dead_letters=topic.name != PLACEMENTS))
+    return specs

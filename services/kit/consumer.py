@@ -1,0 +1,162 @@
+"""The tracking consumer: idempotent processing of Kafka records (ARCHITECTURE §2.1).
+
+* Offsets are committed only after a record is handled (explicit ack policy),
+  so a crash redelivers instead of losing.
+* A record relayed by another service carries its source's notification id
+  (the ``sequence`` extension): the handler's events are stored in the same
+  transaction as a tracking record named ``"<source>/<partition>"``, and a
+  record already tracked is skipped.  Inbound CloudEvents from outside are
+  deduplicated by the handlers themselves on (source, id).
+* A bad record goes unchanged to the dead-letter topic with an ``error``
+  header and consumption goes on; a record whose handler keeps failing is
+  dead-lettered after a bounded number of attempts: nothing loops forever.
+* A store that cannot be reached is not the record's fault: the record is
+  not acknowledged and is redelivered after a pause.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Tracking
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+
+from contracts.topics import dead_letter_topic
+from services.kit.inbound import InboundEvent, InvalidRecord, parse_record
+from services.kit.logs import get_logger
+from services.kit.metrics import ServiceMetrics
+from services.kit.store import ServiceApplication
+
+log = get_logger(__name__)
+
+# A handler translates one validated event into one application call (STYLE §4).
+Handler = Callable[[InboundEvent, Tracking | None], None]
+STORE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def tracking_for(event: InboundEvent, partition: int) -> Tracking | None:
+    sequence = event.envelope.extension("sequence")
+    if sequence is None or not str(sequence).isdigit():
+        return None
+    return Tracking(f"{event.envelope.source}/{partition}", int(sequence))
+
+
+async def _raw_body(message: Any) -> bytes:
+    # Keep the record's bytes as they are: FastStream must not try to decode them.
+    return message.body
+
+
+@dataclass
+class ConsumerSpec:
+    topic: str
+    handlers: dict[str, Handler]
+    dead_letters: bool = True  # False: another service owns this topic's DLQ; just skip bad records
+
+
+class TrackingConsumer:
+    """One consumer-group member for all the service's topics (one join, one rebalance)."""
+
+    def __init__(
+        self,
+        app: ServiceApplication,
+        broker: KafkaBroker,
+        group_id: str,
+        specs: list[ConsumerSpec],
+        metrics: ServiceMetrics,
+        max_attempts: int = 3,
+        retry_pause: float = 0.2,
+    ) -> None:
+        self._app = app
+        self._broker = broker
+        self._specs = {spec.topic: spec for spec in specs}
+        self._metrics = metrics
+        self._max_attempts = max_attempts
+        self._retry_pause = retry_pause
+        self.subscriber = broker.subscriber(
+            *self._specs,
+            group_id=group_id,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=_raw_body,
+            max_poll_records=200,
+            title=group_id,
+        )
+        self.subscriber(self.handle)
+
+    async def handle(self, body: bytes, message: KafkaMessage) -> None:
+        record = message.raw_message
+        spec = self._specs[record.topic]
+        try:
+            event = parse_record(body)
+        except InvalidRecord as invalid:
+            await self._reject(spec, record, str(invalid))
+            return
+        handler = spec.handlers.get(event.envelope.type)
+        if handler is None:
+            self._count(record.topic, "ignored")
+            return
+        await self._process(handler, event, record)
+
+    async def _process(self, handler: Handler, event: InboundEvent, record: Any) -> None:
+        tracking = tracking_for(event, record.partition)
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                outcome = await asyncio.to_thread(self._apply, handler, event, tracking)
+            except STORE_UNAVAILABLE:
+                log.warning("store unavailable; record will be redelivered", topic=record.topic)
+                await asyncio.sleep(1.0)
+                raise
+            except Exception as error:  # a bug or a rule broken by this record: retry, then DLQ
+                log.warning(
+                    "handler failed",
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                    event_type=event.envelope.type,
+                    attempt=attempt,
+                    error_type=type(error).__name__,
+                )
+                if attempt == self._max_attempts:
+                    reason = f"processing failed: {type(error).__name__}"
+                    await self._reject(self._specs[record.topic], record, reason)
+                    return
+                await asyncio.sleep(self._retry_pause * attempt)
+                continue
+            self._count(record.topic, outcome)
+            return
+
+    def _apply(self, handler: Handler, event: InboundEvent, tracking: Tracking | None) -> str:
+        if self._app.is_tracked(tracking):
+            return "duplicate"
+        try:
+            handler(event, tracking)
+        except IntegrityError:
+            # A concurrent or repeated delivery got there first: fine if it was this record.
+            if self._app.is_tracked(tracking):
+                return "duplicate"
+            raise
+        return "processed"
+
+    async def _reject(self, spec: ConsumerSpec, record: Any, reason: str) -> None:
+        if not spec.dead_letters:
+            self._count(record.topic, "skipped_invalid")
+            return
+        dlq = dead_letter_topic(record.topic)
+        headers = {k: (v or b"").decode("utf-8", "replace") for k, v in (record.headers or ())}
+        headers.update(
+            error=reason[:1000],
+            original_topic=record.topic,
+            original_partition=str(record.partition),
+            original_offset=str(record.offset),
+        )
+        await self._broker.publish(record.value or b"", topic=dlq, key=record.key, headers=headers)
+        log.info("record dead-lettered", topic=record.topic, offset=record.offset, reason=reason)
+        self._metrics.dead_lettered.labels(dlq_topic=dlq).inc()
+        self._count(record.topic, "dead_lettered")
+
+    def _count(self, topic: str, outcome: str) -> None:
+        self._metrics.consumed.labels(topic=topic, outcome=outcome).inc()

@@ -1,0 +1,1 @@
+"""Aggregates every service shares: case-access records and idempotency records."""

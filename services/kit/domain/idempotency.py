@@ -1,0 +1,33 @@
+"""What an HTTP command with an ``Idempotency-Key`` did, saved with its effect."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+
+class IdempotencyKeyReused(Exception):
+    """The same key came back with a different request."""
+
+
+class IdempotencyRecord(Aggregate):
+    """Created in the same transaction as the command's events; a repeat finds it."""
+
+    @staticmethod
+    def id_for(scope: str, key: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"idempotency:{scope}:{key}")
+
+    @classmethod
+    def create_id(cls, scope: str, key: str, **_: object) -> UUID:
+        return cls.id_for(scope, key)
+
+    @event("Recorded")
+    def __init__(self, scope: str, key: str, fingerprint: str, resource_id: str, status: int) -> None:
+        self.fingerprint = fingerprint
+        self.resource_id = resource_id
+        self.status = status
+
+    def check_same_request(self, fingerprint: str) -> None:
+        if fingerprint != self.fingerprint:
+            raise IdempotencyKeyReused("Idempotency-Key was already used for a different request")

@@ -1,0 +1,209 @@
+"""The HTTP side every service shares: health, readiness, metrics, auth, errors.
+
+Errors have one shape, ``{"error": {"code", "message", "details"}}``, and
+never echo the submitted values (they may be personal identity numbers).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.kit.auth import AuthenticationError, Caller
+from services.kit.domain.idempotency import IdempotencyKeyReused
+from services.kit.logs import bind_correlation_id, get_logger
+from services.kit.runtime import ServiceRuntime
+
+log = get_logger(__name__)
+_bearer = HTTPBearer(auto_error=False)
+
+
+def error_body(code: str, message: str, details: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+class ApiError(HTTPException):
+    """An HTTP error with a machine-readable code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(status_code=status, detail=message)
+        self.code = code
+
+
+def not_found(what: str = "case data") -> ApiError:
+    return ApiError(404, "not_found", f"no {what} found that you may see")
+
+
+def forbidden(message: str = "your roles do not allow this") -> ApiError:
+    return ApiError(403, "forbidden", message)
+
+
+def current_caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "unauthenticated", "a bearer token is required")
+    runtime: ServiceRuntime = request.app.state.runtime
+    try:
+        return runtime.verifier.verify(credentials.credentials)
+    except AuthenticationError as error:
+        log.info("token refused", reason=str(error), path=request.url.path)
+        raise ApiError(401, "unauthenticated", str(error)) from None
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def require_roles(caller: Caller, *roles: str) -> None:
+    if not caller.has_any_role(*roles):
+        raise forbidden(f"requires one of the roles: {', '.join(sorted(roles))}")
+
+
+class BodySizeLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, before reading them all."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._too_large(send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise _BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await self._too_large(send)
+
+    async def _too_large(self, send: Send) -> None:
+        response = JSONResponse(
+            error_body("payload_too_large", f"request body exceeds {self.limit} bytes"), status_code=413
+        )
+        await response({"type": "http"}, _empty_receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def _install_error_handlers(app: FastAPI, error_statuses: dict[type[Exception], int]) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        details = [
+            {"field": ".".join(str(p) for p in item["loc"]), "message": item["msg"]}
+            for item in error.errors()
+        ]
+        return JSONResponse(error_body("invalid_request", "the request is not valid", details), 422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+        code = getattr(error, "code", "http_error")
+        headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+        return JSONResponse(error_body(code, str(error.detail)), error.status_code, headers=headers)
+
+    @app.exception_handler(IdempotencyKeyReused)
+    async def key_reused(_: Request, error: IdempotencyKeyReused) -> JSONResponse:
+        return JSONResponse(error_body("idempotency_key_reused", str(error)), 422)
+
+    for error_type, status in error_statuses.items():
+
+        async def domain_error(_: Request, error: Exception, status: int = status) -> JSONResponse:
+            return JSONResponse(error_body(_snake(type(error).__name__), str(error)), status)
+
+        app.add_exception_handler(error_type, domain_error)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        checks = await request.app.state.runtime.readiness()
+        status = 200 if all(checks.values()) else 503
+        return JSONResponse({"ready": status == 200, "checks": checks}, status)
+
+    @router.get("/metrics")
+    async def metrics(request: Request) -> Response:
+        registry = request.app.state.runtime.metrics.registry
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def build_http_app(
+    runtime: ServiceRuntime,
+    routers: Iterable[APIRouter],
+    error_statuses: dict[type[Exception], int] | None = None,
+    start_runtime: bool = True,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if start_runtime:
+            await runtime.start()
+        try:
+            yield
+        finally:
+            if start_runtime:
+                await runtime.stop()
+
+    app = FastAPI(title=f"natverk {runtime.name}", version="1.0.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    _install_error_handlers(app, error_statuses or {})
+    app.include_router(_health_router())
+    for router in routers:
+        app.include_router(router, prefix="/api/v1")
+    _install_request_middleware(app, runtime)
+    app.add_middleware(BodySizeLimit, limit=runtime.settings.max_body_bytes)
+    return app
+
+
+def _install_request_middleware(app: FastAPI, runtime: ServiceRuntime) -> None:
+    @app.middleware("http")
+    async def correlate_and_measure(request: Request, call_next: Callable[..., Any]) -> Response:
+        correlation_id = request.headers.get("x-correlation-id") or uuid.uuid4().hex
+        bind_correlation_id(correlation_id[:64])
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        runtime.metrics.http_latency.labels(
+            request.method, template, f"{response.status_code // 100}xx"
+        ).observe(time.perf_counter() - started)
+        response.headers["x-correlation-id"] = correlation_id[:64]
+        return response

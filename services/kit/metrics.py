@@ -1,0 +1,57 @@
+"""Prometheus metrics every service exposes; labels come from bounded sets only.
+
+Each service gets its own registry so that several apps can live in one
+test process.  Never label by case id or anything personal.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class ServiceMetrics:
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.registry = CollectorRegistry()
+        self.relay_published = Counter(
+            "natverk_relay_published_events_total",
+            "CloudEvents the relay published, by topic",
+            ["topic"],
+            registry=self.registry,
+        )
+        self.relay_lag = Gauge(
+            "natverk_relay_lag_events",
+            "Stored notifications not yet published (stored minus published)",
+            registry=self.registry,
+        )
+        self.consumed = Counter(
+            "natverk_consumer_records_total",
+            "Records consumed, by topic and outcome "
+            "(processed, duplicate, ignored, dead_lettered, skipped_invalid)",
+            ["topic", "outcome"],
+            registry=self.registry,
+        )
+        self.dead_lettered = Counter(
+            "natverk_dlq_records_total",
+            "Records this service sent to a dead-letter topic, by dead-letter topic",
+            ["dlq_topic"],
+            registry=self.registry,
+        )
+        self.consumer_lag = Gauge(
+            "natverk_consumer_lag_records",
+            "Records in a partition not yet consumed by this service's group",
+            ["topic", "partition"],
+            registry=self.registry,
+        )
+        self.http_latency = Histogram(
+            "natverk_http_request_duration_seconds",
+            "HTTP request latency by method, route template and status class",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.case_reads = Counter(
+            "natverk_case_reads_total",
+            "Reads of case data, by outcome (granted, denied)",
+            ["outcome"],
+            registry=self.registry,
+        )

@@ -1,0 +1,96 @@
+"""The explicit table from stored (private) events to public CloudEvents.
+
+What is not in a service's table is never published (STYLE §5).  The
+CloudEvent id is derived from the stored event's identity, so a republish
+after a crash carries the same id and consumers can drop it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from contracts.common import ContractModel
+from contracts.envelope import CloudEvent
+from contracts.access import CaseAccessedV1
+
+from services.kit.domain.case_access import CaseAccess
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One public event to publish: where, what, about which case, caused by whom."""
+
+    topic: str
+    event_type: str
+    subject: str
+    data: ContractModel
+    actor: str = "system"
+
+
+Rule = Callable[[Any], Outgoing | Iterable[Outgoing] | None]
+
+
+class PublicationTable:
+    def __init__(self, source: str, rules: dict[type, Rule]) -> None:
+        self.source = source
+        self._rules = dict(rules)
+
+    def translate(self, domain_event: Any) -> list[Outgoing]:
+        rule = self._rules.get(type(domain_event))
+        if rule is None:
+            return []
+        produced = rule(domain_event)
+        if produced is None:
+            return []
+        if isinstance(produced, Outgoing):
+            return [produced]
+        return list(produced)
+
+    def cloud_events(self, domain_event: Any, sequence: int) -> list[tuple[str, CloudEvent]]:
+        """(topic, CloudEvent) pairs for a stored event at notification ``sequence``."""
+        base_id = f"{domain_event.originator_id}.{domain_event.originator_version}"
+        pairs = []
+        for index, outgoing in enumerate(self.translate(domain_event)):
+            event_id = base_id if index == 0 else f"{base_id}.{index}"
+            pairs.append((outgoing.topic, _envelope(self.source, event_id, domain_event, outgoing, sequence)))
+        return pairs
+
+
+def _envelope(source: str, event_id: str, domain_event: Any, outgoing: Outgoing, sequence: int) -> CloudEvent:
+    return CloudEvent(
+        specversion="1.0",
+        id=event_id,
+        source=source,
+        type=outgoing.event_type,
+        time=domain_event.timestamp,
+        subject=outgoing.subject,
+        datacontenttype="application/json",
+        data=outgoing.data.model_dump(mode="json"),
+        sequence=str(sequence),
+        actor=outgoing.actor,
+    )
+
+
+def case_access_rule(topic: str, service: str) -> dict[type, Rule]:
+    """Every service publishes its case-access records for the case store's access log."""
+
+    def publish_access(event: Any) -> Outgoing:
+        return Outgoing(
+            topic=topic,
+            event_type="se.natverk.case.accessed.v1",
+            subject=event.case_id,
+            data=CaseAccessedV1(
+                case_id=event.case_id,
+                actor=event.actor,
+                actor_municipality=event.actor_municipality,
+                service=service,
+                resource=event.resource,
+                purpose=event.purpose,
+                outcome=event.outcome,
+            ),
+            actor=event.actor,
+        )
+
+    return {CaseAccess.Recorded: publish_access}

@@ -1,0 +1,103 @@
+"""One service's moving parts: store, broker, consumers, relay, metrics.
+
+``create_app(settings)`` of each service builds a ServiceRuntime and hands
+it to ``build_http_app``; nothing is started at import time (STYLE §7).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+
+from services.kit.auth import TokenVerifier
+from services.kit.consumer import ConsumerSpec, TrackingConsumer
+from services.kit.metrics import ServiceMetrics
+from services.kit.publication import PublicationTable
+from services.kit.relay import Relay
+from services.kit.settings import ServiceSettings
+from services.kit.store import ServiceApplication
+from services.kit.topics import ensure_topics
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        name: str,
+        settings: ServiceSettings,
+        app: ServiceApplication,
+        publication: PublicationTable | None,
+        consumers: Iterable[ConsumerSpec] = (),
+        topics: Iterable[str] = (),
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.app = app
+        self.metrics = ServiceMetrics(name)
+        self.verifier = TokenVerifier(
+            settings.jwt_secret.get_secret_value(), settings.jwt_audience, settings.jwt_issuer
+        )
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap,
+            client_id=f"natverk-{name}",
+            acks="all",
+            enable_idempotence=False,  # the local broker has no idempotent producer (§2.3)
+            linger_ms=1,
+            middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry, app_name=name)],
+            logger=logging.getLogger(f"faststream.{name}"),
+            log_level=logging.DEBUG,
+        )
+        consumers = list(consumers)
+        self.consumer = (
+            TrackingConsumer(app, self.broker, name, consumers, self.metrics, settings.consumer_max_attempts)
+            if consumers
+            else None
+        )
+        self.relay = (
+            Relay(
+                app,
+                publication,
+                self._send,
+                self.metrics,
+                batch_size=settings.relay_batch_size,
+                poll_interval=settings.relay_poll_interval_ms / 1000,
+            )
+            if publication is not None
+            else None
+        )
+        self.topics = set(topics) | {spec.topic for spec in consumers}
+        self._relay_task: asyncio.Task[None] | None = None
+
+    async def _send(self, topic: str, key: bytes, value: bytes, headers: dict[str, str]) -> Any:
+        return await self.broker.publish(value, topic=topic, key=key, headers=headers, no_confirm=True)
+
+    async def start(self) -> None:
+        await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
+        await self.broker.start()
+        if self.relay is not None:
+            self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.name}-relay")
+
+    async def stop(self) -> None:
+        if self.relay is not None and self._relay_task is not None:
+            self.relay.stop()
+            self._relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._relay_task
+        await self.broker.stop()
+        self.app.close()
+
+    async def readiness(self) -> dict[str, bool]:
+        checks = {"store": True, "broker": True}
+        try:
+            await asyncio.to_thread(self.app.check_store)
+        except Exception:
+            checks["store"] = False
+        checks["broker"] = bool(await self.broker.ping(timeout=2.0))
+        if self.relay is not None:
+            checks["relay"] = self.relay.healthy
+        return checks

@@ -1,0 +1,3 @@
+"""referrals: referrals (remiss) to the Network Centre and the safety team."""
+
+SERVICE = "referrals"

@@ -1,0 +1,44 @@
+"""Wiring of the referrals service: ``create_app(settings)`` builds everything."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from contracts.topics import PLACEMENTS_DLQ, REFERRALS, dead_letter_topic
+from services.kit.http import build_http_app
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import ServiceSettings
+from services.kit.store import store_environment
+from services.referrals import SERVICE
+from services.referrals.api import build_router
+from services.referrals.application import ReferralNotFound, ReferralsApplication
+from services.referrals.domain.referral import ReasonRequired, TransitionNotAllowed
+from services.referrals.inbound import placement_consumer
+from services.referrals.publication import build_publication_table
+
+ERROR_STATUSES: dict[type[Exception], int] = {
+    TransitionNotAllowed: 409,
+    ReasonRequired: 422,
+    ReferralNotFound: 404,
+}
+
+
+def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+    app = ReferralsApplication(env=store_environment(settings, SERVICE))
+
+    def facts_of(referral_id: object) -> tuple[str, str, str]:
+        referral = app.repository.get(referral_id)
+        return referral.case_id, referral.municipality, referral.target
+
+    return ServiceRuntime(
+        SERVICE,
+        settings,
+        app,
+        build_publication_table(facts_of),
+        consumers=[placement_consumer(app)],
+        topics=[REFERRALS, dead_letter_topic(REFERRALS), PLACEMENTS_DLQ],
+    )
+
+
+def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
+    return build_http_app(build_runtime(settings), [build_router()], ERROR_STATUSES, start_runtime)

@@ -1,0 +1,131 @@
+"""A referral (remiss) to the Network Centre or the safety team.
+
+Lifecycle: received → accepted or declined; accepted → closed; the sender
+may revoke a referral that is received or accepted.  Declined, closed and
+revoked are final.
+"""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+TARGETS = ("network_centre", "safety_team")
+CHILD_STATUSES = ("placed", "placement_near")
+
+
+class ReferralError(Exception):
+    """A rule of the referral lifecycle was broken."""
+
+
+class TransitionNotAllowed(ReferralError):
+    """The referral's status does not allow this command."""
+
+
+class ReasonRequired(ReferralError):
+    """Declining needs a reason."""
+
+
+class Referral(Aggregate):
+    class Received(Aggregate.Created):
+        case_id: str
+        municipality: str
+        target: str
+        child_pin: str
+        protected_identity: bool
+        child_status: str
+        case_worker_id: str
+        reason: str
+        origin: str
+        placement_id: str | None
+        actor: str
+
+    class Accepted(Aggregate.Event):
+        actor: str
+
+    class Declined(Aggregate.Event):
+        actor: str
+        reason: str
+
+    class Closed(Aggregate.Event):
+        actor: str
+
+    class Revoked(Aggregate.Event):
+        actor: str
+
+    @staticmethod
+    def id_for_placement(municipality: str, placement_id: str) -> UUID:
+        """One referral per placement, however often its start is delivered."""
+        return uuid5(NAMESPACE_URL, f"natverk:referral:placement:{municipality}:{placement_id}")
+
+    @classmethod
+    def create_id(cls, municipality: str, placement_id: str | None = None, **_: object) -> UUID:
+        return cls.id_for_placement(municipality, placement_id) if placement_id else uuid4()
+
+    @event(Received)
+    def __init__(
+        self,
+        case_id: str,
+        municipality: str,
+        target: str,
+        child_pin: str,
+        protected_identity: bool,
+        child_status: str,
+        case_worker_id: str,
+        reason: str,
+        origin: str,
+        placement_id: str | None,
+        actor: str,
+    ) -> None:
+        self.case_id = case_id
+        self.municipality = municipality
+        self.target = target
+        self.child_pin = child_pin
+        self.protected_identity = protected_identity
+        self.child_status = child_status
+        self.case_worker_id = case_worker_id
+        self.reason = reason
+        self.origin = origin
+        self.placement_id = placement_id
+        self.status = "received"
+        self.decline_reason: str | None = None
+
+    def accept(self, actor: str) -> None:
+        self._require_status("accept", "received")
+        self._accepted(actor)
+
+    def decline(self, actor: str, reason: str) -> None:
+        self._require_status("decline", "received")
+        if not reason.strip():
+            raise ReasonRequired("a declined referral needs a reason")
+        self._declined(actor, reason.strip())
+
+    def close(self, actor: str) -> None:
+        self._require_status("close", "accepted")
+        self._closed(actor)
+
+    def revoke(self, actor: str) -> None:
+        self._require_status("revoke", "received", "accepted")
+        self._revoked(actor)
+
+    def _require_status(self, command: str, *allowed: str) -> None:
+        if self.status not in allowed:
+            raise TransitionNotAllowed(f"cannot {command} a referral that is {self.status}")
+
+    @event(Accepted)
+    def _accepted(self, actor: str) -> None:
+        self.status = "accepted"
+
+    @event(Declined)
+    def _declined(self, actor: str, reason: str) -> None:
+        self.status = "declined"
+        self.decline_reason = reason
+
+    @event(Closed)
+    def _closed(self, actor: str) -> None:
+        self.status = "closed"
+
+    @event(Revoked)
+    def _revoked(self, actor: str) -> None:
+        self.status = "revoked"

@@ -1,0 +1,59 @@
+"""The one table from stored referral events to public CloudEvents (STYLE §5).
+
+The child's personal identity number never leaves this service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts import referrals as public
+from contracts.topics import REFERRALS
+from services.kit.publication import Outgoing, PublicationTable, case_access_rule
+from services.referrals import SERVICE
+from services.referrals.domain.referral import Referral
+
+SOURCE = f"/natverk/{SERVICE}"
+
+def _received(event: Referral.Received) -> Outgoing:
+    return Outgoing(
+        topic=REFERRALS,
+        event_type="se.natverk.referral.received.v1",
+        subject=event.case_id,
+        data=public.ReferralReceivedV1(
+            referral_id=str(event.originator_id),
+            case_id=event.case_id,
+            municipality=event.municipality,
+            target=event.target,
+            child_status=event.child_status,
+            protected_identity=event.protected_identity,
+            case_worker_id=event.case_worker_id,
+            origin=event.origin,
+            placement_id=event.placement_id,
+        ),
+        actor=event.actor,
+    )
+
+
+def build_publication_table(facts_of: Any) -> PublicationTable:
+    """``facts_of(referral_id)`` gives (case_id, municipality, target) for lifecycle events."""
+
+    def lifecycle(event_type: str, model: type[public.ReferralFacts]) -> Any:
+        def rule(event: Any) -> Outgoing:
+            case_id, municipality, target = facts_of(event.originator_id)
+            data = model(
+                referral_id=str(event.originator_id), case_id=case_id, municipality=municipality, target=target
+            )
+            return Outgoing(REFERRALS, event_type, case_id, data, actor=event.actor)
+
+        return rule
+
+    rules: dict[type, Any] = {
+        Referral.Received: _received,
+        Referral.Accepted: lifecycle("se.natverk.referral.accepted.v1", public.ReferralAcceptedV1),
+        Referral.Declined: lifecycle("se.natverk.referral.declined.v1", public.ReferralDeclinedV1),
+        Referral.Closed: lifecycle("se.natverk.referral.closed.v1", public.ReferralClosedV1),
+        Referral.Revoked: lifecycle("se.natverk.referral.revoked.v1", public.ReferralRevokedV1),
+        **case_access_rule(REFERRALS, SERVICE),
+    }
+    return PublicationTable(SOURCE, rules)

@@ -1,0 +1,54 @@
+"""Shared fixtures: a real broker and a real PostgreSQL, started once per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.kit.settings import ServiceSettings
+from tests.support.broker import LocalBroker, running_broker
+from tests.support.postgres import fresh_database, running_postgres
+
+BACKENDS = ("sqlite", "postgres")
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
+    with running_broker(tmp_path_factory.mktemp("broker") / "broker.log") as local_broker:
+        yield local_broker
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_postgres(tmp_path_factory.mktemp("postgres")) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def store_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(store_backend: str, request: pytest.FixtureRequest) -> str | None:
+    if store_backend == "sqlite":
+        return None
+    return fresh_database(request.getfixturevalue("postgres_server"))
+
+
+def make_settings(data_dir: Path, bootstrap: str = "127.0.0.1:1", database_url: str | None = None, **extra: object) -> ServiceSettings:
+    return ServiceSettings(
+        data_dir=data_dir,
+        kafka_bootstrap=bootstrap,
+        database_url=database_url,
+        relay_poll_interval_ms=20,
+        **extra,
+    )
+
+
+@pytest.fixture
+def settings(tmp_path: Path, broker: LocalBroker, database_url: str | None) -> ServiceSettings:
+    """Settings for a service on the real broker and the parametrised store backend."""
+    return make_settings(tmp_path / "data", broker.bootstrap, database_url)

