@@ -78,7 +78,7 @@ def build_router() -> APIRouter:
         app = application(request)
         timeline = app.timeline(case_id)
         if timeline is None:
-            app.record_access(case_id, caller.subject, caller.municipality, resource, purpose, "denied")
+            app.record_access(case_id, caller.subject, caller.municipality, resource, purpose, "not_found")
             raise not_found("case")
         check_case_access(
             app, request.app.state.runtime.metrics, caller, case_id, timeline.municipality, resource, purpose

@@ -60,6 +60,15 @@ def access_handler(app: CaseStoreApplication) -> Handler:
     return record
 
 
+def _is_about_a_case(event_type: str) -> bool:
+    """Timelines hold events that name a case and its municipality (not, say, a family home's)."""
+    model = EVENT_TYPES.get(event_type)
+    if model is None:
+        return False
+    fields = model.model_fields
+    return event_type == ACCESS_TYPE or ("case_id" in fields and "municipality" in fields)
+
+
 def consumers(app: CaseStoreApplication) -> list[ConsumerSpec]:
     """One consumer per topic that carries case events; every known type is recorded."""
     to_timeline, to_access_log = timeline_handler(app), access_handler(app)
@@ -70,7 +79,7 @@ def consumers(app: CaseStoreApplication) -> list[ConsumerSpec]:
         handlers = {
             event_type: to_access_log if event_type == ACCESS_TYPE else to_timeline
             for event_type in topic.event_types
-            if event_type in EVENT_TYPES
+            if _is_about_a_case(event_type)
         }
         # referrals owns ext.placements.v1's dead-letter queue; here a bad record is only counted.
         specs.append(ConsumerSpec(topic.name, handlers, dead_letters=topic.name != PLACEMENTS))

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from contracts.common import CaseId, ContractModel, Identifier, Municipality
 
-AccessOutcome = Literal["granted", "denied"]
+AccessOutcome = Literal["granted", "denied", "not_found"]
 
 
 class CaseAccessedV1(ContractModel):
