@@ -83,6 +83,10 @@ class TrackingConsumer:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             decoder=_raw_body,
             max_poll_records=200,
+            # The smallest session Apache Kafka accepts by default; the local broker's join
+            # takes about half the session timeout, so this also keeps start-up short.
+            session_timeout_ms=6000,
+            heartbeat_interval_ms=1000,
             title=group_id,
         )
         self.subscriber(self.handle)

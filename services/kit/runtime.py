@@ -48,13 +48,21 @@ class ServiceRuntime:
             acks="all",
             enable_idempotence=False,  # the local broker has no idempotent producer (§2.3)
             linger_ms=1,
+            allow_auto_create_topics=False,  # ensure_topics creates them with the configured partitions
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry, app_name=name)],
             logger=logging.getLogger(f"faststream.{name}"),
             log_level=logging.DEBUG,
         )
         consumers = list(consumers)
         self.consumer = (
-            TrackingConsumer(app, self.broker, name, consumers, self.metrics, settings.consumer_max_attempts)
+            TrackingConsumer(
+                app,
+                self.broker,
+                settings.consumer_group_prefix + name,
+                consumers,
+                self.metrics,
+                settings.consumer_max_attempts,
+            )
             if consumers
             else None
         )

@@ -40,6 +40,9 @@ class ServiceSettings(BaseSettings):
     network_support_port: int = Field(8003, ge=1, le=65535)
     collaboration_port: int = Field(8004, ge=1, le=65535)
     case_store_port: int = Field(8005, ge=1, le=65535)
+    consumer_group_prefix: str = Field(
+        "", max_length=50, pattern=r"^[A-Za-z0-9._-]*$", description="prefix of consumer-group ids"
+    )
     topic_partitions: int = Field(3, ge=1, le=64)
     relay_poll_interval_ms: int = Field(50, ge=5, le=60_000)
     relay_batch_size: int = Field(500, ge=1, le=10_000)

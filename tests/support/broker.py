@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
@@ -77,8 +78,8 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
         await producer.stop()
 
 
-async def read_topic(bootstrap: str, topic: str, expect: int, timeout: float = 15.0) -> list[object]:
-    """Every record of ``topic`` from the beginning, waiting until ``expect`` have arrived."""
+async def read_topic(bootstrap: str, topic: str, timeout: float = 10.0) -> list[Any]:
+    """Every record of ``topic`` up to its current end (all partitions), from the beginning."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
@@ -89,11 +90,17 @@ async def read_topic(bootstrap: str, topic: str, expect: int, timeout: float = 1
             partitions = consumer.partitions_for_topic(topic)
             await asyncio.sleep(0.1)
         assigned = [TopicPartition(topic, p) for p in sorted(partitions or ())]
+        if not assigned:
+            return []
         consumer.assign(assigned)
+        ends = await consumer.end_offsets(assigned)
         await consumer.seek_to_beginning(*assigned)
-        records: list[object] = []
+        records: list[Any] = []
         deadline = time.monotonic() + timeout
-        while len(records) < expect and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            positions = {tp: await consumer.position(tp) for tp in assigned}
+            if all(positions[tp] >= ends[tp] for tp in assigned):
+                break
             batch = await consumer.getmany(timeout_ms=200)
             for partition_records in batch.values():
                 records.extend(partition_records)

@@ -1,0 +1,116 @@
+"""The relay (outbox) and the case store's tracking, on the real broker and both store backends."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from contracts.topics import REFERRALS
+from services.case_store.app import create_app as create_case_store
+from services.kit.settings import ServiceSettings
+from services.referrals.app import build_runtime as build_referrals
+from tests.support.apps import eventually, serving
+from tests.support.broker import produce, read_topic
+from tests.support.events import valid_pin
+from tests.support.tokens import bearer
+
+pytestmark = pytest.mark.integration
+
+
+def _refer(runtime, case_id: str) -> str:
+    referral = runtime.app.create_referral(
+        case_id=case_id,
+        municipality="0380",
+        target="safety_team",
+        child_pin=valid_pin(5),
+        protected_identity=False,
+        child_status="placement_near",
+        case_worker_id="cw-1",
+        reason="concern",
+        actor="cw-1",
+    )
+    return str(referral.id)
+
+
+async def _published_referral_ids(bootstrap: str, case_prefix: str) -> list[str]:
+    records = await read_topic(bootstrap, REFERRALS)
+    ids = []
+    for record in records:
+        event = json.loads(record.value)
+        if event["subject"].startswith(case_prefix) and event["type"] == "se.natverk.referral.received.v1":
+            ids.append(event["data"]["referral_id"])
+    return ids
+
+
+async def test_the_relay_resumes_after_a_restart_and_loses_nothing(settings: ServiceSettings) -> None:
+    prefix = f"R-{uuid.uuid4().hex[:6]}"
+    first = build_referrals(settings.model_copy(update={"relay_batch_size": 5}))
+    created = [_refer(first, f"{prefix}-{n}") for n in range(12)]
+    await first.broker.start()
+    await first.relay.publish_pending()  # one batch of five, then the process "dies"
+    await first.broker.stop()
+    first.app.close()
+
+    second = build_referrals(settings)
+    await second.start()
+    try:
+        await eventually(lambda: second.relay.position() == second.app.max_notification_id())
+    finally:
+        await second.stop()
+    published = await _published_referral_ids(settings.kafka_bootstrap, prefix)
+    assert sorted(set(published)) == sorted(created)
+    assert len(published) == len(created)  # the recorded position kept the first batch from repeating
+
+
+async def test_a_crash_between_publishing_and_recording_the_position_republishes_instead_of_losing(
+    settings: ServiceSettings,
+) -> None:
+    prefix = f"X-{uuid.uuid4().hex[:6]}"
+    runtime = build_referrals(settings)
+    created = [_refer(runtime, f"{prefix}-{n}") for n in range(3)]
+    original_insert = runtime.app.recorder.insert_tracking
+    failures = iter([True])
+
+    def crash_once(tracking):
+        if next(failures, False):
+            raise ConnectionError("store went away after the broker acknowledged")
+        return original_insert(tracking)
+
+    runtime.app.recorder.insert_tracking = crash_once  # type: ignore[method-assign]
+    await runtime.start()
+    try:
+        await eventually(lambda: runtime.relay.position() == runtime.app.max_notification_id())
+    finally:
+        await runtime.stop()
+    published = await _published_referral_ids(settings.kafka_bootstrap, prefix)
+    assert sorted(set(published)) == sorted(created)
+    assert len(published) == 2 * len(created)  # duplicates, which consumers drop; no loss
+
+
+async def test_relayed_duplicates_reach_the_timeline_once(settings: ServiceSettings) -> None:
+    case_id = f"T-{uuid.uuid4().hex[:8]}"
+    referrals = build_referrals(settings)
+    _refer(referrals, case_id)
+    async with serving(create_case_store(settings)) as case_store:
+        await referrals.start()
+        await eventually(lambda: referrals.relay.position() == referrals.app.max_notification_id())
+        await referrals.stop()
+        relayed = [r.value for r in await read_topic(settings.kafka_bootstrap, REFERRALS)
+                   if json.loads(r.value)["subject"] == case_id]
+        await produce(settings.kafka_bootstrap, REFERRALS, relayed * 3, key=case_id.encode())
+        marker = f"{case_id}-m"
+        _refer(reborn := build_referrals(settings), marker)
+        await reborn.start()
+        headers = bearer("0380", ("auditor",))
+
+        async def marker_arrived():
+            return (await case_store.get(f"/api/v1/cases/{marker}/timeline", headers=headers)).status_code == 200
+
+        await eventually(marker_arrived)
+        await reborn.stop()
+        timeline = (await case_store.get(f"/api/v1/cases/{case_id}/timeline", headers=headers)).json()
+        verified = (await case_store.get(f"/api/v1/cases/{case_id}/verify", headers=headers)).json()
+    assert [e["event_type"] for e in timeline["entries"]] == ["se.natverk.referral.received.v1"]
+    assert verified["ok"] is True

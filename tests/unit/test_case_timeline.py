@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from services.case_store.domain.timeline import GENESIS_HASH, CaseTimeline
+from services.case_store.domain.verification import verify_chain
+
+NOW = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+
+
+def timeline_with(*keys: str) -> CaseTimeline:
+    timeline = CaseTimeline(case_id="0380-1", municipality="0380")
+    for key in keys:
+        timeline.append(key, NOW, "referrals", "se.natverk.referral.received.v1", "cw-1", f"entry {key}")
+    return timeline
+
+
+def test_entries_are_chained_from_the_genesis_hash() -> None:
+    timeline = timeline_with("a", "b")
+    first, second = timeline.entries
+    assert first.previous_hash == GENESIS_HASH
+    assert second.previous_hash == first.entry_hash
+    assert timeline.head_hash == second.entry_hash
+
+
+def test_an_event_seen_before_is_not_appended_again() -> None:
+    timeline = timeline_with("a")
+    assert timeline.append("a", NOW, "referrals", "x", "cw-1", "again") is False
+    assert len(timeline.entries) == 1
+
+
+def test_an_intact_chain_verifies() -> None:
+    result = verify_chain(timeline_with("a", "b", "c").entries)
+    assert result.ok and result.entries_checked == 3
+
+
+def test_a_changed_summary_is_named_as_the_first_broken_link() -> None:
+    entries = timeline_with("a", "b", "c").entries
+    object.__setattr__(entries[1], "summary", "something else")
+    result = verify_chain(entries)
+    assert (result.ok, result.first_broken_position, result.reason) == (
+        False,
+        2,
+        "entry content does not match its hash",
+    )
+
+
+def test_a_removed_entry_breaks_the_chain_where_it_was() -> None:
+    entries = timeline_with("a", "b", "c").entries
+    result = verify_chain([entries[0], entries[2]])
+    assert (result.ok, result.first_broken_position) == (False, 2)
+
+
+def test_reordered_entries_break_the_chain_at_the_first_swap() -> None:
+    entries = timeline_with("a", "b", "c").entries
+    result = verify_chain([entries[0], entries[2], entries[1]])
+    assert (result.ok, result.first_broken_position) == (False, 2)
+
+
+def test_an_unreadable_entry_is_named() -> None:
+    entries: list = list(timeline_with("a", "b").entries)
+    entries[1] = ValueError("bad bytes")
+    result = verify_chain(entries)
+    assert (result.ok, result.first_broken_position) == (False, 2)
+    assert "unreadable" in (result.reason or "")

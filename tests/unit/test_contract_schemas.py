@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from contracts.generate import ASYNCAPI_PATH, SCHEMA_DIR, differences
+from contracts.registry import EVENT_TYPES, TOPIC_SPECS
+from tests.support.events import placement_started
+
+
+def test_committed_schemas_and_asyncapi_match_the_models() -> None:
+    assert differences() == [], "run `make schemas` and commit the result"
+
+
+def test_every_event_type_has_a_committed_schema_and_every_topic_is_in_asyncapi() -> None:
+    for event_type in EVENT_TYPES:
+        assert (SCHEMA_DIR / f"{event_type}.json").exists()
+    addresses = {c["address"] for c in json.loads(ASYNCAPI_PATH.read_text())["channels"].values()}
+    assert {t.name for t in TOPIC_SPECS} <= addresses
+
+
+def test_a_valid_placement_event_validates_against_its_committed_schema() -> None:
+    schema = json.loads((SCHEMA_DIR / "se.placement.started.v1.json").read_text())
+    jsonschema.validate(placement_started("0380-1", "P-1"), schema)

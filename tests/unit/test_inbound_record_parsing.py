@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from services.kit.inbound import InvalidRecord, parse_record
+from tests.support.events import cloud_event, encode, placement_data, placement_started
+
+
+def test_a_valid_placement_cloud_event_is_parsed_with_its_typed_data() -> None:
+    parsed = parse_record(encode(placement_started("0380-1", "P-1")))
+    assert parsed.envelope.type == "se.placement.started.v1"
+    assert parsed.data.placement_id == "P-1"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (b"", "empty record"),
+        (b"\xff\xfe{}", "not valid UTF-8"),
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2]", "must be an object"),
+        (b"[" * 100 + b"]" * 100, "nested deeper"),
+        (encode({**placement_started("0380-1", "P-1"), "specversion": "0.3"}), "not a CloudEvent: specversion"),
+        (encode({k: v for k, v in placement_started("0380-1", "P-1").items() if k != "id"}), "not a CloudEvent: id"),
+        (encode(cloud_event("se.placement.teleported.v1", placement_data("0380-1", "P-1"))), "unknown event type"),
+        (encode(cloud_event("se.placement.started.v1", {"case_id": "0380-1"})), "data invalid: data.placement_id"),
+        (encode({**placement_started("0380-1", "P-1"), "subject": "0380-2"}), "subject does not match"),
+    ],
+)
+def test_a_bad_record_is_refused_with_a_precise_reason(value: bytes, reason: str) -> None:
+    with pytest.raises(InvalidRecord, match=reason):
+        parse_record(value)
+
+
+def test_the_reason_for_a_bad_personal_identity_number_does_not_contain_it() -> None:
+    pin = "201505152388"
+    event = placement_started("0380-1", "P-1", pin=pin)
+    with pytest.raises(InvalidRecord) as refused:
+        parse_record(json.dumps(event).encode())
+    assert "data.child.pin" in str(refused.value)
+    assert pin not in str(refused.value)

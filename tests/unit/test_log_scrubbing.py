@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from services.kit.logs import REDACTED, configure_logging, get_logger, scrub
+
+
+@pytest.mark.parametrize("shape", ["201505152387", "20150515-2387", "150515-2387", "1505152387"])
+def test_every_shape_of_a_personal_identity_number_is_redacted(shape: str) -> None:
+    assert scrub(f"child {shape} placed") == f"child {REDACTED} placed"
+
+
+def test_hex_ids_and_short_numbers_are_left_alone() -> None:
+    text = "correlation 5a989a36b5fe4951812345678901e offset 42 port 8001"
+    assert scrub(text) == text
+
+
+def test_log_lines_are_json_and_carry_no_personal_identity_number(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("unit-test")
+    get_logger("t").info("placement refused", detail="pin 201505152387 invalid")
+    logging.getLogger("plain").warning("stdlib says 201505152387")
+    lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    assert [line["service"] for line in lines] == ["unit-test", "unit-test"]
+    assert "201505152387" not in json.dumps(lines)
