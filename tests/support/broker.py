@@ -78,8 +78,9 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
         await producer.stop()
 
 
-async def read_topic(bootstrap: str, topic: str, timeout: float = 10.0) -> list[Any]:
-    """Every record of ``topic`` up to its current end (all partitions), from the beginning."""
+async def read_topic(bootstrap: str, topic: str, expect: int | None = None, timeout: float = 10.0) -> list[Any]:
+    """Every record of ``topic`` from the beginning: up to its end as it is now or, with
+    ``expect``, until that many have arrived (or ``timeout`` passes)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
@@ -98,8 +99,10 @@ async def read_topic(bootstrap: str, topic: str, timeout: float = 10.0) -> list[
         records: list[Any] = []
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if expect is not None and len(records) >= expect:
+                break
             positions = {tp: await consumer.position(tp) for tp in assigned}
-            if all(positions[tp] >= ends[tp] for tp in assigned):
+            if expect is None and all(positions[tp] >= ends[tp] for tp in assigned):
                 break
             batch = await consumer.getmany(timeout_ms=200)
             for partition_records in batch.values():
