@@ -103,6 +103,9 @@ class Stack:
                     raise RuntimeError(f"{service} not ready after {timeout}s; see {self.log_dir}")
                 time.sleep(0.1)
 
+    def is_running(self) -> bool:
+        return all(self._ready(service) for service in self.services)
+
     def _ready(self, service: str) -> bool:
         try:
             return httpx.get(f"{self.url(service)}/readyz", timeout=1).status_code == 200

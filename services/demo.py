@@ -1,0 +1,126 @@
+"""``make demo``: a realistic scenario against the running stack (started if asked and needed).
+
+Uppsala's case-management system reports that a child has been placed in an
+emergency foster home with a change of school; the event is delivered twice
+(as at-least-once delivery may), and a malformed record arrives too.  A case
+worker also refers the family to the safety team and the team lead accepts.
+The demo prints the case's timeline as the case store serves it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from contracts.pin import luhn_check_digit
+from contracts.topics import PLACEMENTS
+from services.kit.auth import mint_token
+from services.kit.settings import ServiceSettings
+from services.stack import Stack, available_services
+
+MUNICIPALITY = "0380"
+
+
+def _demo_pin() -> str:
+    body = "20150515238"  # a made-up child born 2015-05-15
+    return body + str(luhn_check_digit(body[2:]))
+
+
+def _placement_started(case_id: str) -> dict[str, Any]:
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": "urn:se:0380:case-management",
+        "type": "se.placement.started.v1",
+        "time": "2026-11-20T08:30:00Z",
+        "subject": case_id,
+        "datacontenttype": "application/json",
+        "data": {
+            "placement_id": f"PL-{case_id}",
+            "case_id": case_id,
+            "municipality": MUNICIPALITY,
+            "child": {"pin": _demo_pin(), "protected_identity": False},
+            "placement_type": "jourhem",
+            "legal_basis": "SoL",
+            "start_date": "2026-11-20",
+            "school_change": True,
+            "family_home_id": None,
+        },
+    }
+
+
+async def _publish(bootstrap: str, case_id: str) -> None:
+    event = json.dumps(_placement_started(case_id)).encode()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
+    await producer.start()
+    try:
+        for value in (event, event, b"{this is not a CloudEvent"):
+            await producer.send_and_wait(PLACEMENTS, value, key=case_id.encode())
+    finally:
+        await producer.stop()
+
+
+def _headers(settings: ServiceSettings, *roles: str) -> dict[str, str]:
+    token = mint_token(settings.jwt_secret.get_secret_value(), "demo-staff", MUNICIPALITY, list(roles))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _refer_to_safety_team(client: httpx.Client, stack: Stack, settings: ServiceSettings, case_id: str) -> None:
+    body = {
+        "case_id": case_id,
+        "target": "safety_team",
+        "child": {"pin": _demo_pin(), "protected_identity": False},
+        "child_status": "placed",
+        "case_worker_id": "cw-demo",
+        "reason": "safety planning with the network",
+    }
+    created = client.post(
+        f"{stack.url('referrals')}/api/v1/referrals",
+        json=body,
+        headers={**_headers(settings, "case_worker"), "Idempotency-Key": f"demo-{case_id}"},
+    )
+    created.raise_for_status()
+    accepted = client.post(
+        f"{stack.url('referrals')}/api/v1/referrals/{created.json()['id']}/accept",
+        headers=_headers(settings, "safety_team"),
+    )
+    accepted.raise_for_status()
+
+
+def _wait_for_timeline(client: httpx.Client, stack: Stack, settings: ServiceSettings, case_id: str) -> Any:
+    url = f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline"
+    deadline = time.monotonic() + 20
+    timeline: Any = None
+    while time.monotonic() < deadline:
+        response = client.get(url, headers=_headers(settings, "auditor"))
+        if response.status_code == 200:
+            timeline = response.json()
+            if len(timeline["entries"]) >= 4:
+                return timeline
+        time.sleep(0.3)
+    return timeline
+
+
+def run_demo(settings: ServiceSettings, start_stack: bool = False) -> Any:
+    stack = Stack(settings, available_services())
+    started_here = False
+    if not stack.is_running():
+        if not start_stack:
+            raise SystemExit("the stack is not running: start it with `make up` or use --start")
+        stack.start()
+        started_here = True
+    try:
+        case_id = f"{MUNICIPALITY}-DEMO-{uuid.uuid4().hex[:6]}"
+        asyncio.run(_publish(settings.kafka_bootstrap, case_id))
+        with httpx.Client(timeout=10) as client:
+            _refer_to_safety_team(client, stack, settings, case_id)
+            return _wait_for_timeline(client, stack, settings, case_id)
+    finally:
+        if started_here:
+            stack.stop()
