@@ -1,0 +1,193 @@
+"""Ingest benchmark: ext.placements.v1 → case timeline, against the raw limits of this machine.
+
+In one run it measures
+  1. the raw broker produce rate (aiokafka, batched sends, acks=all),
+  2. the raw store append rate (eventsourcing on SQLite: one event per transaction, as the
+     consumer commits one record at a time, and 100 events per transaction),
+  3. end-to-end ingest: N placement events published in a burst, until every one is in its
+     case's timeline (throughput), and a paced run at a fixed rate (p50/p99 latency from publish
+     to the timeline entry's recording time),
+and prints the figures and their ratios, writing them to bench/results/ingest-<time>.json.
+
+    .venv/bin/python bench/ingest.py [--events 2000] [--rate 200] [--paced-seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from contracts.topics import PLACEMENTS  # noqa: E402
+from services.kit.auth import mint_token  # noqa: E402
+from services.kit.settings import ServiceSettings  # noqa: E402
+from services.kit.store import ServiceApplication, store_environment  # noqa: E402
+from services.kit.domain.case_access import CaseAccess  # noqa: E402
+from services.stack import Stack  # noqa: E402
+from tests.support.broker import free_port  # noqa: E402
+from tests.support.events import encode, placement_started, valid_pin  # noqa: E402
+
+RESULTS = Path(__file__).parent / "results"
+
+
+async def raw_produce_rate(bootstrap: str, count: int) -> float:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all", linger_ms=1)
+    await producer.start()
+    value = encode(placement_started("RAW-1", "P-RAW"))
+    try:
+        started = time.perf_counter()
+        futures = [await producer.send("bench.raw", value, key=f"RAW-{i % 100}".encode()) for i in range(count)]
+        await asyncio.gather(*futures)
+        return count / (time.perf_counter() - started)
+    finally:
+        await producer.stop()
+
+
+def raw_append_rates(folder: Path, count: int) -> dict[str, float]:
+    settings = ServiceSettings(data_dir=folder)
+    app = ServiceApplication(env=store_environment(settings, "bench_raw"))
+    started = time.perf_counter()
+    for i in range(count):
+        app.save(CaseAccess(f"C-{i}", "bench", "0380", "timeline", "bench", "granted"))
+    single = count / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for batch in range(count // 100):
+        app.save(*[CaseAccess(f"C-{batch}-{i}", "bench", "0380", "t", "b", "granted") for i in range(100)])
+    batched = (count // 100 * 100) / (time.perf_counter() - started)
+    app.close()
+    return {"per_transaction_1": single, "per_transaction_100": batched}
+
+
+async def publish(bootstrap: str, events: list[dict], rate: float | None) -> dict[str, float]:
+    """Publish; return each case id's publish time (epoch seconds)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, linger_ms=1)
+    await producer.start()
+    sent: dict[str, float] = {}
+    try:
+        started = time.perf_counter()
+        for index, event in enumerate(events):
+            if rate:
+                delay = started + index / rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            sent[event["subject"]] = time.time()
+            await producer.send(PLACEMENTS, encode(event), key=event["subject"].encode())
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return sent
+
+
+def processed(client: httpx.Client, stack: Stack) -> float:
+    text = client.get(f"{stack.url('case_store')}/metrics").text
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("natverk_consumer_records_total") and PLACEMENTS in line and "processed" in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def wait_processed(client: httpx.Client, stack: Stack, target: float, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while processed(client, stack) < target:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {processed(client, stack)} of {target} processed")
+        time.sleep(0.05)
+
+
+def latencies(client: httpx.Client, stack: Stack, sent: dict[str, float], headers: dict[str, str]) -> list[float]:
+    result = []
+    for case_id, published_at in sent.items():
+        timeline = client.get(f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline", headers=headers).json()
+        entry = next(e for e in timeline["entries"] if e["event_type"] == "se.placement.started.v1")
+        recorded = datetime.fromisoformat(entry["recorded_at"]).timestamp()
+        result.append(recorded - published_at)
+    return result
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--paced-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="natverk-bench-"))
+    bootstrap = f"127.0.0.1:{free_port()}"
+    settings = ServiceSettings(
+        data_dir=folder / "stack", kafka_bootstrap=bootstrap, case_store_port=free_port(), referrals_port=free_port()
+    )
+    env = {
+        "NATVERK_DATA_DIR": str(settings.data_dir),
+        "NATVERK_KAFKA_BOOTSTRAP": bootstrap,
+        "NATVERK_CASE_STORE_PORT": str(settings.case_store_port),
+        "NATVERK_REFERRALS_PORT": str(settings.referrals_port),
+        "NATVERK_LOG_LEVEL": "WARNING",
+    }
+    stack = Stack(settings, ["case_store"], extra_env=env)
+    stack.start()
+    try:
+        produce_rate = asyncio.run(raw_produce_rate(bootstrap, args.events))
+        append = raw_append_rates(folder / "raw", args.events)
+        headers = {"Authorization": "Bearer " + mint_token(settings.jwt_secret.get_secret_value(), "bench", "0380", ["auditor"])}
+        with httpx.Client(timeout=30) as client:
+            burst = [placement_started(f"B-{i}-{uuid.uuid4().hex[:4]}", f"P-B-{i}", pin=valid_pin(i)) for i in range(args.events)]
+            started = time.time()
+            asyncio.run(publish(bootstrap, burst, rate=None))
+            wait_processed(client, stack, args.events)
+            throughput = args.events / (time.time() - started)
+
+            paced_count = int(args.rate * args.paced_seconds)
+            paced = [placement_started(f"L-{i}-{uuid.uuid4().hex[:4]}", f"P-L-{i}", pin=valid_pin(i)) for i in range(paced_count)]
+            sent = asyncio.run(publish(bootstrap, paced, rate=args.rate))
+            wait_processed(client, stack, args.events + paced_count)
+            lat = latencies(client, stack, sent, headers)
+    finally:
+        stack.stop()
+
+    figures = {
+        "when": datetime.now(timezone.utc).isoformat(),
+        "events": args.events,
+        "raw_broker_produce_per_s": round(produce_rate, 1),
+        "raw_store_append_per_s": {k: round(v, 1) for k, v in append.items()},
+        "ingest_to_timeline_per_s": round(throughput, 1),
+        "paced_rate_per_s": args.rate,
+        "paced_events": len(lat),
+        "latency_ms": {
+            "p50": round(statistics.median(lat) * 1000, 1),
+            "p99": round(percentile(lat, 0.99) * 1000, 1),
+            "max": round(max(lat) * 1000, 1),
+        },
+        "ratios": {
+            "ingest_vs_raw_produce": round(throughput / produce_rate, 3),
+            "ingest_vs_raw_append_1_per_tx": round(throughput / append["per_transaction_1"], 3),
+            "ingest_vs_raw_append_100_per_tx": round(throughput / append["per_transaction_100"], 3),
+        },
+    }
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"ingest-{datetime.now().strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    print(json.dumps(figures, indent=2))
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
