@@ -12,13 +12,18 @@
   dead-lettered after a bounded number of attempts: nothing loops forever.
 * A store that cannot be reached is not the record's fault: the record is
   not acknowledged and is redelivered after a pause.
+* Records are fetched in batches; the records of one partition in a batch are
+  processed in one transaction with one tracking record (the highest sequence).
+  If that fails for any other reason, each record is processed on its own, so
+  one bad record cannot hold back or poison its neighbours.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Tracking
@@ -45,9 +50,22 @@ def tracking_for(event: InboundEvent, partition: int) -> Tracking | None:
     return Tracking(f"{event.envelope.source}/{partition}", int(sequence))
 
 
-async def _raw_body(message: Any) -> bytes:
-    # Keep the record's bytes as they are: FastStream must not try to decode them.
+async def _raw_body(message: Any) -> Any:
+    # Keep the records' bytes as they are: FastStream must not try to decode them.
     return message.body
+
+
+@dataclass(frozen=True)
+class _Work:
+    record: Any
+    event: InboundEvent
+    handler: Handler
+    tracking: Tracking | None
+
+
+def _by_partition(records: Iterable[Any]) -> list[list[Any]]:
+    ordered = sorted(records, key=lambda r: (r.topic, r.partition, r.offset))
+    return [list(group) for _, group in groupby(ordered, key=lambda r: (r.topic, r.partition))]
 
 
 @dataclass
@@ -82,7 +100,9 @@ class TrackingConsumer:
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
             decoder=_raw_body,
-            max_poll_records=200,
+            batch=True,
+            max_records=500,
+            batch_timeout_ms=100,
             # The smallest session Apache Kafka accepts by default; the local broker's join
             # takes about half the session timeout, so this also keeps start-up short.
             session_timeout_ms=6000,
@@ -91,19 +111,60 @@ class TrackingConsumer:
         )
         self.subscriber(self.handle)
 
-    async def handle(self, body: bytes, message: KafkaMessage) -> None:
-        record = message.raw_message
+    async def handle(self, bodies: list[bytes], message: KafkaMessage) -> None:
+        records = message.raw_message
+        for partition_records in _by_partition(records if isinstance(records, tuple) else (records,)):
+            work = [w for record in partition_records if (w := await self._prepare(record)) is not None]
+            await self._process_together(work)
+
+    async def _prepare(self, record: Any) -> _Work | None:
+        """Parse and route one record; a bad one is dead-lettered here and yields None."""
         spec = self._specs[record.topic]
         try:
-            event = parse_record(body)
+            event = parse_record(record.value)
         except InvalidRecord as invalid:
             await self._reject(spec, record, str(invalid))
-            return
+            return None
         handler = spec.handlers.get(event.envelope.type)
         if handler is None:
             self._count(record.topic, "ignored")
-            return
-        await self._process(handler, event, record)
+            return None
+        return _Work(record, event, handler, tracking_for(event, record.partition))
+
+    async def _process_together(self, work: list[_Work]) -> None:
+        names = {w.tracking.application_name for w in work if w.tracking}
+        one_source = len(names) <= 1 and (not names or all(w.tracking for w in work))
+        if len(work) > 1 and one_source:
+            try:
+                counts = await asyncio.to_thread(self._apply_batch, work, next(iter(names), None))
+            except STORE_UNAVAILABLE:
+                log.warning("store unavailable; batch will be redelivered", topic=work[0].record.topic)
+                await asyncio.sleep(1.0)
+                raise
+            except Exception:  # noqa: BLE001 - fall back to one record at a time, below
+                pass
+            else:
+                for outcome, count in counts.items():
+                    self._count(work[0].record.topic, outcome, count)
+                return
+        for item in work:
+            await self._process(item.handler, item.event, item.record)
+
+    def _apply_batch(self, work: list[_Work], tracking_name: str | None) -> dict[str, int]:
+        tracked = self._app.recorder.max_tracking_id(tracking_name) if tracking_name else None
+        fresh = [w for w in work if not (w.tracking and tracked is not None and w.tracking.notification_id <= tracked)]
+        counts = {"processed": len(fresh), "duplicate": len(work) - len(fresh)}
+        if not fresh:
+            return counts
+        batch_tracking = (
+            Tracking(tracking_name, max(w.tracking.notification_id for w in fresh if w.tracking))
+            if tracking_name
+            else None
+        )
+        with self._app.unit_of_work(batch_tracking):
+            for item in fresh:
+                item.handler(item.event, item.tracking)
+        return counts
 
     async def _process(self, handler: Handler, event: InboundEvent, record: Any) -> None:
         tracking = tracking_for(event, record.partition)
@@ -162,5 +223,6 @@ class TrackingConsumer:
         self._metrics.dead_lettered.labels(dlq_topic=dlq).inc()
         self._count(record.topic, "dead_lettered")
 
-    def _count(self, topic: str, outcome: str) -> None:
-        self._metrics.consumed.labels(topic=topic, outcome=outcome).inc()
+    def _count(self, topic: str, outcome: str, count: int = 1) -> None:
+        if count:
+            self._metrics.consumed.labels(topic=topic, outcome=outcome).inc(count)

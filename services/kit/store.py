@@ -6,11 +6,13 @@ PostgreSQL schema named after the service.  Services never read each other's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import Application, ProcessingEvent, Repository
 from eventsourcing.persistence import IntegrityError, ProcessRecorder, Tracking
 
 from services.kit.settings import ServiceSettings
@@ -63,6 +65,18 @@ def store_environment(settings: ServiceSettings, service: str) -> dict[str, str]
     return env
 
 
+class _UnitOfWorkRepository(Repository[Any]):
+    """Inside a unit of work, ``get`` sees the aggregates the work has changed but not stored."""
+
+    pending: Callable[[], dict[Any, Any] | None]
+
+    def get(self, aggregate_id: Any, *args: Any, **kwargs: Any) -> Any:
+        pending = self.pending()
+        if pending is not None and aggregate_id in pending and not args and not kwargs.get("version"):
+            return pending[aggregate_id]
+        return super().get(aggregate_id, *args, **kwargs)
+
+
 class ServiceApplication(Application[Any]):
     """An eventsourcing Application whose recorder also records tracking.
 
@@ -73,17 +87,59 @@ class ServiceApplication(Application[Any]):
     recorder: ProcessRecorder
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
+        self._work = threading.local()
         super().__init__(env)
         self._after_save: list[Callable[[], None]] = []
+
+    def construct_repository(self) -> Repository[Any]:
+        cache_maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        repository = _UnitOfWorkRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(cache_maxsize) if cache_maxsize else None,
+        )
+        repository.pending = self._pending_aggregates
+        return repository
+
+    def _pending_aggregates(self) -> dict[Any, Any] | None:
+        work: ProcessingEvent[Any] | None = getattr(self._work, "current", None)
+        return work.aggregates if work is not None else None
+
+    @contextmanager
+    def unit_of_work(self, tracking: Tracking | None = None) -> Iterator[None]:
+        """Every ``save`` inside is stored in one transaction at the end (with ``tracking``).
+
+        Used to process a fetched batch of records at once; if anything inside raises,
+        nothing is stored.
+        """
+        if getattr(self._work, "current", None) is not None:
+            raise RuntimeError("units of work do not nest")
+        work: ProcessingEvent[Any] = ProcessingEvent(tracking)
+        self._work.current = work
+        try:
+            yield
+        finally:
+            self._work.current = None
+        self._store(work)
 
     def on_saved(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` after every save (the relay uses it to wake up at once)."""
         self._after_save.append(callback)
 
     def save(self, *objs: Any, tracking: Tracking | None = None, **kwargs: Any) -> Any:
-        """Store the objects' new events and, atomically with them, ``tracking`` (if any)."""
+        """Store the objects' new events and, atomically with them, ``tracking`` (if any).
+
+        Inside a unit of work the events are only collected; the work stores them.
+        """
+        work: ProcessingEvent[Any] | None = getattr(self._work, "current", None)
+        if work is not None:
+            work.collect_events(*objs, **kwargs)
+            return []
         processing_event: ProcessingEvent[Any] = ProcessingEvent(tracking)
         processing_event.collect_events(*objs, **kwargs)
+        return self._store(processing_event)
+
+    def _store(self, processing_event: ProcessingEvent[Any]) -> Any:
         recordings = self._record(processing_event)
         self._take_snapshots(processing_event)
         self._notify(recordings)

@@ -18,8 +18,19 @@ def test_hex_ids_and_short_numbers_are_left_alone() -> None:
     assert scrub(text) == text
 
 
-def test_log_lines_are_json_and_carry_no_personal_identity_number(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture
+def json_logging() -> object:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
     configure_logging("unit-test")
+    yield
+    root.handlers[:], level = saved
+    root.setLevel(level)
+
+
+def test_log_lines_are_json_and_carry_no_personal_identity_number(
+    json_logging: object, capsys: pytest.CaptureFixture[str]
+) -> None:
     get_logger("t").info("placement refused", detail="pin 201505152387 invalid")
     logging.getLogger("plain").warning("stdlib says 201505152387")
     lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]

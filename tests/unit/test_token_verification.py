@@ -14,7 +14,7 @@ VERIFIER = TokenVerifier(SECRET)
 
 
 def _claims(**overrides: object) -> dict:
-    claims = {"sub": "cw-1", "municipality": "0380", "roles": ["case_worker"], "exp": int(time.time()) + 60}
+    claims = {"sub": "cw-1", "municipality": "0380", "roles": ["case_worker"], "exp": int(time.time()) + 3600}
     claims.update(overrides)
     return {k: v for k, v in claims.items() if v is not None}
 
