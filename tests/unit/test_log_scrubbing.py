@@ -19,7 +19,7 @@ def test_hex_ids_and_short_numbers_are_left_alone() -> None:
 
 
 @pytest.fixture
-def json_logging() -> object:
+def json_logging(capsys: pytest.CaptureFixture[str]) -> object:
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
     configure_logging("unit-test")
