@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import io
 import json
 import logging
+from collections.abc import Iterator
 
 import pytest
 
@@ -19,20 +21,19 @@ def test_hex_ids_and_short_numbers_are_left_alone() -> None:
 
 
 @pytest.fixture
-def json_logging(capsys: pytest.CaptureFixture[str]) -> object:
+def json_log() -> Iterator[io.StringIO]:
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
-    configure_logging("unit-test")
-    yield
+    stream = io.StringIO()
+    configure_logging("unit-test", stream=stream)
+    yield stream
     root.handlers[:], level = saved
     root.setLevel(level)
 
 
-def test_log_lines_are_json_and_carry_no_personal_identity_number(
-    json_logging: object, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_log_lines_are_json_and_carry_no_personal_identity_number(json_log: io.StringIO) -> None:
     get_logger("t").info("placement refused", detail="pin 201505152387 invalid")
     logging.getLogger("plain").warning("stdlib says 201505152387")
-    lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    lines = [json.loads(line) for line in json_log.getvalue().strip().splitlines()]
     assert [line["service"] for line in lines] == ["unit-test", "unit-test"]
     assert "201505152387" not in json.dumps(lines)
