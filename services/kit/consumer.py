@@ -87,6 +87,7 @@ class TrackingConsumer:
         metrics: ServiceMetrics,
         max_attempts: int = 3,
         retry_pause: float = 0.2,
+        fetch_max_wait_ms: int = 20,
     ) -> None:
         self._app = app
         self._broker = broker
@@ -103,6 +104,7 @@ class TrackingConsumer:
             batch=True,
             max_records=500,
             batch_timeout_ms=100,
+            fetch_max_wait_ms=fetch_max_wait_ms,
             # The smallest session Apache Kafka accepts by default; the local broker's join
             # takes about half the session timeout, so this also keeps start-up short.
             session_timeout_ms=6000,

@@ -62,6 +62,7 @@ class ServiceRuntime:
                 consumers,
                 self.metrics,
                 settings.consumer_max_attempts,
+                fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
             )
             if consumers
             else None
