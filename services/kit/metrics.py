@@ -24,6 +24,11 @@ class ServiceMetrics:
             "Stored notifications not yet published (stored minus published)",
             registry=self.registry,
         )
+        self.relay_rewinds = Counter(
+            "natverk_relay_rewinds_total",
+            "Times the relay found the broker had lost records and republished the whole log",
+            registry=self.registry,
+        )
         self.consumed = Counter(
             "natverk_consumer_records_total",
             "Records consumed, by topic and outcome "

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
@@ -75,21 +76,41 @@ class ServiceRuntime:
                 self.metrics,
                 batch_size=settings.relay_batch_size,
                 poll_interval=settings.relay_poll_interval_ms / 1000,
+                end_offsets=self._end_offsets,
+                on_broker_reset=self.ensure_topics,
             )
             if publication is not None
             else None
         )
         self.topics = set(topics) | {spec.topic for spec in consumers}
         self._relay_task: asyncio.Task[None] | None = None
+        self._offsets_reader: AIOKafkaConsumer | None = None
 
     async def _send(self, topic: str, key: bytes, value: bytes, headers: dict[str, str]) -> Any:
         return await self.broker.publish(value, topic=topic, key=key, headers=headers, no_confirm=True)
 
-    async def start(self) -> None:
+    async def ensure_topics(self) -> None:
         await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
+
+    async def _end_offsets(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        """End offsets as the broker sees them now; a partition it does not know ends at 0."""
+        if self._offsets_reader is None:
+            self._offsets_reader = AIOKafkaConsumer(
+                bootstrap_servers=self.settings.kafka_bootstrap, group_id=None, enable_auto_commit=False
+            )
+            await self._offsets_reader.start()
+        reader = self._offsets_reader
+        await reader.topics()  # refreshes the cluster metadata
+        known = [TopicPartition(t, p) for t, p in partitions if p in (reader.partitions_for_topic(t) or ())]
+        ends = await reader.end_offsets(known) if known else {}
+        return {(tp.topic, tp.partition): offset for tp, offset in ends.items()}
+
+    async def start(self) -> None:
+        await self.ensure_topics()
         await self.broker.start()
         if self.relay is not None:
-            self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.name}-relay")
+            partitions = [(t, p) for t in sorted(self.topics) for p in range(self.settings.topic_partitions)]
+            self._relay_task = asyncio.create_task(self.relay.run(partitions), name=f"{self.name}-relay")
 
     async def stop(self) -> None:
         if self.relay is not None and self._relay_task is not None:
@@ -97,6 +118,8 @@ class ServiceRuntime:
             self._relay_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._relay_task
+        if self._offsets_reader is not None:
+            await self._offsets_reader.stop()
         await self.broker.stop()
         self.app.close()
 

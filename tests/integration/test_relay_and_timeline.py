@@ -114,3 +114,29 @@ async def test_relayed_duplicates_reach_the_timeline_once(settings: ServiceSetti
         verified = (await case_store.get(f"/api/v1/cases/{case_id}/verify", headers=headers)).json()
     assert [e["event_type"] for e in timeline["entries"]] == ["se.natverk.referral.received.v1"]
     assert verified["ok"] is True
+
+
+async def test_after_the_broker_forgets_everything_the_relay_republishes_and_the_timeline_is_complete(
+    settings: ServiceSettings, broker
+) -> None:
+    prefix = f"B-{uuid.uuid4().hex[:6]}"
+    referrals = build_referrals(settings)
+    async with serving(create_case_store(settings)) as case_store:
+        await referrals.start()
+        before = [_refer(referrals, f"{prefix}-{n}") for n in range(3)]
+        await eventually(lambda: referrals.relay.position() == referrals.app.max_notification_id())
+        broker.restart()  # the local broker keeps nothing: topics, records and offsets are gone
+        after = [_refer(referrals, f"{prefix}-late-{n}") for n in range(2)]
+        headers = bearer("0380", ("auditor",))
+
+        async def every_case_has_its_timeline() -> bool:
+            for case in [f"{prefix}-{n}" for n in range(3)] + [f"{prefix}-late-{n}" for n in range(2)]:
+                response = await case_store.get(f"/api/v1/cases/{case}/timeline", headers=headers)
+                if response.status_code != 200 or len(response.json()["entries"]) != 1:
+                    return False
+            return True
+
+        await eventually(every_case_has_its_timeline, timeout=40)
+        await referrals.stop()
+    published = await _published_referral_ids(settings.kafka_bootstrap, prefix)
+    assert set(before + after) <= set(published)

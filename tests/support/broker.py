@@ -87,7 +87,7 @@ async def read_topic(bootstrap: str, topic: str, expect: int | None = None, time
         partitions = consumer.partitions_for_topic(topic)
         deadline = time.monotonic() + 5
         while not partitions and time.monotonic() < deadline:
-            await consumer.force_metadata_update()
+            await consumer.topics()  # refreshes the cluster metadata
             partitions = consumer.partitions_for_topic(topic)
             await asyncio.sleep(0.1)
         assigned = [TopicPartition(topic, p) for p in sorted(partitions or ())]
