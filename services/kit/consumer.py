@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
+from aiokafka.errors import MessageSizeTooLargeError
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Tracking
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
@@ -220,7 +221,12 @@ class TrackingConsumer:
             original_partition=str(record.partition),
             original_offset=str(record.offset),
         )
-        await self._broker.publish(record.value or b"", topic=dlq, key=record.key, headers=headers)
+        try:
+            await self._broker.publish(record.value or b"", topic=dlq, key=record.key, headers=headers)
+        except MessageSizeTooLargeError:
+            # It cannot travel unchanged; it stays at its original offset, which the header names.
+            headers["error"] = f"record too large to dead-letter ({len(record.value)} bytes); {reason}"[:1000]
+            await self._broker.publish(b"", topic=dlq, key=record.key, headers=headers)
         log.info("record dead-lettered", topic=record.topic, offset=record.offset, reason=reason)
         self._metrics.dead_lettered.labels(dlq_topic=dlq).inc()
         self._count(record.topic, "dead_lettered")

@@ -49,6 +49,7 @@ class ServiceRuntime:
             acks="all",
             enable_idempotence=False,  # the local broker has no idempotent producer (§2.3)
             linger_ms=1,
+            max_request_size=settings.max_record_bytes,
             allow_auto_create_topics=False,  # ensure_topics creates them with the configured partitions
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry, app_name=name)],
             logger=logging.getLogger(f"faststream.{name}"),

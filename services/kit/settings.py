@@ -50,6 +50,9 @@ class ServiceSettings(BaseSettings):
         20, ge=1, le=5_000, description="how long a fetch waits for data; the local broker always waits it out"
     )
     consumer_max_attempts: int = Field(3, ge=1, le=20)
+    max_record_bytes: int = Field(
+        4 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024, description="largest record the services publish"
+    )
     max_body_bytes: int = Field(1_000_000, ge=1_024, le=50_000_000)
 
     @field_validator("jwt_secret")
