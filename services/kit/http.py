@@ -6,8 +6,10 @@ never echo the submitted values (they may be personal identity numbers).
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
+from http import HTTPStatus
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -16,7 +18,9 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.kit.auth import AuthenticationError, Caller
@@ -26,6 +30,37 @@ from services.kit.runtime import ServiceRuntime
 
 log = get_logger(__name__)
 _bearer = HTTPBearer(auto_error=False)
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorBody(BaseModel):
+    """The shape of every error response."""
+
+    error: ErrorInfo
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in {
+        400: "bad request header",
+        401: "no acceptable bearer token",
+        403: "the caller's roles do not allow this",
+        404: "not found, or another municipality's",
+        409: "the command conflicts with the current state",
+        413: "request body too large",
+        422: "the request is not valid",
+    }.items()
+}
 
 
 def error_body(code: str, message: str, details: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -48,20 +83,40 @@ def forbidden(message: str = "your roles do not allow this") -> ApiError:
     return ApiError(403, "forbidden", message)
 
 
-def current_caller(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Caller:
-    if credentials is None or credentials.scheme.lower() != "bearer":
+def authenticate(request: Request) -> Caller:
+    """The caller of an /api request, or ApiError(401); the token itself is never logged."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "unauthenticated", "a bearer token is required")
     runtime: ServiceRuntime = request.app.state.runtime
     try:
-        return runtime.verifier.verify(credentials.credentials)
+        return runtime.verifier.verify(token.strip())
     except AuthenticationError as error:
         log.info("token refused", reason=str(error), path=request.url.path)
         raise ApiError(401, "unauthenticated", str(error)) from None
 
 
+def current_caller(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
+    # The middleware authenticated every /api request before its body was read.
+    caller = getattr(request.state, "caller", None)
+    return caller if caller is not None else authenticate(request)
+
+
 CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def reject_unknown_query_parameters(request: Request) -> None:
+    """Refuse parameters the operation does not declare: a typo must not silently widen a query."""
+    operation = _documented_operations(request).get(request.method.lower(), {})
+    known = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+    unknown = sorted(set(request.query_params.keys()) - known)
+    if unknown:
+        details = [{"field": f"query.{name}"[:100], "message": "unknown query parameter"} for name in unknown[:10]]
+        raise RequestValidationError(
+            [{"loc": ("query", d["field"][6:]), "msg": d["message"], "type": "extra_forbidden"} for d in details]
+        )
 
 
 def require_roles(caller: Caller, *roles: str) -> None:
@@ -123,10 +178,14 @@ def _install_error_handlers(app: FastAPI, error_statuses: dict[type[Exception], 
         ]
         return JSONResponse(error_body("invalid_request", "the request is not valid", details), 422)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
-        code = getattr(error, "code", "http_error")
-        headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = getattr(error, "code", _snake(HTTPStatus(error.status_code).phrase.replace(" ", "")))
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        if error.status_code == 401:
+            headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(error_body(code, str(error.detail)), error.status_code, headers=headers)
 
     @app.exception_handler(IdempotencyKeyReused)
@@ -141,6 +200,31 @@ def _install_error_handlers(app: FastAPI, error_statuses: dict[type[Exception], 
         app.add_exception_handler(error_type, domain_error)
 
 
+def _documented_operations(request: Request) -> dict[str, Any]:
+    """The OpenAPI operations (by lower-case method) documented at this request's path."""
+    operations: dict[str, Any] = {}
+    for pattern, by_method in _path_patterns(request.app):
+        if pattern.fullmatch(request.url.path):
+            operations.update(by_method)
+    return operations
+
+
+def _path_patterns(app: FastAPI) -> list[tuple[re.Pattern[str], dict[str, Any]]]:
+    patterns = getattr(app.state, "path_patterns", None)
+    if patterns is None:
+        patterns = [
+            (re.compile(re.sub(r"\{[^/}]+\}", "[^/]+", template)), by_method)
+            for template, by_method in app.openapi().get("paths", {}).items()
+        ]
+        app.state.path_patterns = patterns
+    return patterns
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the API documents at this path (Starlette names only the first route's)."""
+    return ", ".join(sorted(method.upper() for method in _documented_operations(request)))
+
+
 def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
@@ -152,7 +236,7 @@ def _health_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz")
+    @router.get("/readyz", responses={503: {"description": "the broker or the store cannot be reached"}})
     async def readyz(request: Request) -> JSONResponse:
         checks = await request.app.state.runtime.readiness()
         status = 200 if all(checks.values()) else 503
@@ -187,7 +271,12 @@ def build_http_app(
     _install_error_handlers(app, error_statuses or {})
     app.include_router(_health_router())
     for router in routers:
-        app.include_router(router, prefix="/api/v1")
+        app.include_router(
+            router,
+            prefix="/api/v1",
+            responses=ERROR_RESPONSES,
+            dependencies=[Depends(reject_unknown_query_parameters)],
+        )
     _install_request_middleware(app, runtime)
     app.add_middleware(BodySizeLimit, limit=runtime.settings.max_body_bytes)
     return app
@@ -199,6 +288,12 @@ def _install_request_middleware(app: FastAPI, runtime: ServiceRuntime) -> None:
         correlation_id = request.headers.get("x-correlation-id") or uuid.uuid4().hex
         bind_correlation_id(correlation_id[:64])
         started = time.perf_counter()
+        if request.url.path.startswith("/api/"):
+            try:
+                request.state.caller = authenticate(request)  # before anything reads the body
+            except ApiError as refused:
+                headers = {"WWW-Authenticate": "Bearer"}
+                return JSONResponse(error_body(refused.code, str(refused.detail)), 401, headers=headers)
         response = await call_next(request)
         route = request.scope.get("route")
         template = getattr(route, "path", "unmatched")

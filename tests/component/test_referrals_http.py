@@ -133,3 +133,20 @@ async def test_every_read_is_recorded_before_the_data_is_returned(referrals) -> 
         if type(e := store.mapper.to_domain_event(n)).__name__ == "Recorded" and hasattr(e, "outcome")
     ]
     assert recorded == [("staff-1", "granted"), ("gavle-1", "denied")]
+
+
+async def test_an_unknown_query_parameter_is_refused_instead_of_ignored(referrals) -> None:
+    response = await referrals.get("/api/v1/referrals", params={"caseid": "0380-1"}, headers=COORDINATOR)
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "query.caseid"
+
+
+async def test_authentication_comes_before_the_body_is_read(referrals) -> None:
+    response = await referrals.post("/api/v1/referrals", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert response.status_code == 401
+
+
+async def test_an_unsupported_method_names_every_allowed_one(referrals) -> None:
+    response = await referrals.request("PUT", "/api/v1/referrals", headers=COORDINATOR)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
