@@ -25,6 +25,12 @@ from services.kit.settings import ServiceSettings
 from services.stack import Stack, available_services
 
 MUNICIPALITY = "0380"
+# What each running service adds to the timeline in this scenario.
+EXPECTED_TYPES = {
+    "case_store": {"se.placement.started.v1"},
+    "referrals": {"se.natverk.referral.received.v1", "se.natverk.referral.accepted.v1"},
+    "scheduling": {"se.natverk.meeting.booked.v1"},
+}
 
 
 def _demo_pin() -> str:
@@ -101,7 +107,9 @@ def _wait_for_timeline(client: httpx.Client, stack: Stack, settings: ServiceSett
         response = client.get(url, headers=_headers(settings, "auditor"))
         if response.status_code == 200:
             timeline = response.json()
-            if len(timeline["entries"]) >= 4:
+            types = {entry["event_type"] for entry in timeline["entries"]}
+            expected = set().union(*(EXPECTED_TYPES.get(service, set()) for service in stack.services))
+            if expected <= types:
                 return timeline
         time.sleep(0.3)
     return timeline

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+from eventsourcing.persistence import IntegrityError
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -187,6 +188,11 @@ def _install_error_handlers(app: FastAPI, error_statuses: dict[type[Exception], 
         if error.status_code == 401:
             headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(error_body(code, str(error.detail)), error.status_code, headers=headers)
+
+    @app.exception_handler(IntegrityError)
+    async def conflict(_: Request, __: IntegrityError) -> JSONResponse:
+        message = "it already exists, or was changed at the same moment by another request: reload and retry"
+        return JSONResponse(error_body("conflict", message), 409)
 
     @app.exception_handler(IdempotencyKeyReused)
     async def key_reused(_: Request, error: IdempotencyKeyReused) -> JSONResponse:

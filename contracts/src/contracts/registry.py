@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import access, placements, referrals, topics
+from contracts import access, placements, referrals, scheduling, topics
 from contracts.common import ContractModel
 
 EVENT_TYPES: dict[str, type[ContractModel]] = {
@@ -20,10 +20,16 @@ EVENT_TYPES: dict[str, type[ContractModel]] = {
     "se.natverk.referral.closed.v1": referrals.ReferralClosedV1,
     "se.natverk.referral.revoked.v1": referrals.ReferralRevokedV1,
     "se.natverk.case.accessed.v1": access.CaseAccessedV1,
+    "se.natverk.meeting.booked.v1": scheduling.MeetingBookedV1,
+    "se.natverk.meeting.rescheduled.v1": scheduling.MeetingRescheduledV1,
+    "se.natverk.meeting.cancelled.v1": scheduling.MeetingCancelledV1,
+    "se.natverk.meeting.held.v1": scheduling.MeetingHeldV1,
+    "se.natverk.meeting.staff_meeting_deadline_missed.v1": scheduling.StaffMeetingDeadlineMissedV1,
 }
 
 PLACEMENT_EVENT_TYPES = ("se.placement.started.v1", "se.placement.changed.v1", "se.placement.ended.v1")
 REFERRAL_EVENT_TYPES = tuple(t for t in EVENT_TYPES if t.startswith("se.natverk.referral."))
+MEETING_EVENT_TYPES = tuple(t for t in EVENT_TYPES if t.startswith("se.natverk.meeting."))
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,12 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
         "Referral lifecycle and case-access events of the referrals service.",
         "referrals",
         REFERRAL_EVENT_TYPES + ("se.natverk.case.accessed.v1",),
+    ),
+    TopicSpec(
+        topics.SCHEDULING,
+        "Meetings booked, moved, cancelled and held, staff-meeting deadlines missed, and case-access events.",
+        "scheduling",
+        MEETING_EVENT_TYPES + ("se.natverk.case.accessed.v1",),
     ),
 )
 

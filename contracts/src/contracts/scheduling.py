@@ -1,0 +1,69 @@
+"""Integration events of the scheduling service (topic ``natverk.scheduling.v1``).
+
+Times are local Swedish wall-clock times (Europe/Stockholm) without an offset.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from contracts.common import CaseId, ContractModel, Identifier, Municipality
+
+MeetingKind = Literal["staff_meeting", "network_meeting", "visitation", "home_return_council"]
+_KIND_NAMES = {
+    "staff_meeting": "Staff meeting",
+    "network_meeting": "Network meeting",
+    "visitation": "Visitation session",
+    "home_return_council": "Home-return council",
+}
+
+
+class MeetingFacts(ContractModel):
+    meeting_id: str
+    case_id: CaseId
+    municipality: Municipality
+    kind: MeetingKind
+
+
+class MeetingBookedV1(MeetingFacts):
+    start: datetime
+    end: datetime
+    staff_ids: list[Identifier]
+    referral_id: str | None = None
+    deadline: datetime | None = None
+    deadline_missed: bool = False
+
+    def summary(self) -> str:
+        late = " (after the 7-day deadline)" if self.deadline_missed else ""
+        return f"{_KIND_NAMES[self.kind]} booked for {self.start:%Y-%m-%d %H:%M}{late}"
+
+
+class MeetingRescheduledV1(MeetingFacts):
+    start: datetime
+    end: datetime
+
+    def summary(self) -> str:
+        return f"{_KIND_NAMES[self.kind]} moved to {self.start:%Y-%m-%d %H:%M}"
+
+
+class MeetingCancelledV1(MeetingFacts):
+    def summary(self) -> str:
+        return f"{_KIND_NAMES[self.kind]} cancelled"
+
+
+class MeetingHeldV1(MeetingFacts):
+    attended_staff: int
+
+    def summary(self) -> str:
+        return f"{_KIND_NAMES[self.kind]} held ({self.attended_staff} staff attended)"
+
+
+class StaffMeetingDeadlineMissedV1(MeetingFacts):
+    """No slot with everyone free within 7 days of the referral: booked later anyway."""
+
+    deadline: datetime
+    start: datetime
+
+    def summary(self) -> str:
+        return f"Staff meeting could not be held within 7 days (deadline {self.deadline:%Y-%m-%d})"

@@ -1,0 +1,3 @@
+"""scheduling: the staff meeting within 7 days of a referral, other meetings, staff capacity."""
+
+SERVICE = "scheduling"

@@ -1,0 +1,48 @@
+"""Wiring of the scheduling service: ``create_app(settings)`` builds everything."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from contracts.topics import SCHEDULING, dead_letter_topic
+from services.kit.http import build_http_app
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import ServiceSettings
+from services.kit.store import store_environment
+from services.scheduling import SERVICE
+from services.scheduling.api import build_router
+from services.scheduling.application import AlreadyRegistered, DoubleBooking, NotFound, SchedulingApplication, UnknownStaff
+from services.scheduling.domain.meeting import InvalidTimes, MeetingClosed
+from services.scheduling.domain.staff_member import InvalidWorkingHours
+from services.scheduling.inbound import referral_consumer
+from services.scheduling.metrics import SchedulingMetrics
+from services.scheduling.publication import build_publication_table
+
+ERROR_STATUSES: dict[type[Exception], int] = {
+    DoubleBooking: 409,
+    AlreadyRegistered: 409,
+    MeetingClosed: 409,
+    InvalidTimes: 422,
+    InvalidWorkingHours: 422,
+    UnknownStaff: 422,
+    NotFound: 404,
+}
+
+
+def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+    app = SchedulingApplication(env=store_environment(settings, SERVICE))
+    app.seed_default_roster()
+    runtime = ServiceRuntime(
+        SERVICE,
+        settings,
+        app,
+        build_publication_table(lambda meeting_id, version: app.repository.get(meeting_id, version=version)),
+        consumers=[referral_consumer(app)],
+        topics=[SCHEDULING, dead_letter_topic(SCHEDULING)],
+    )
+    app.observer = SchedulingMetrics(runtime.metrics.registry)
+    return runtime
+
+
+def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
+    return build_http_app(build_runtime(settings), [build_router()], ERROR_STATUSES, start_runtime)

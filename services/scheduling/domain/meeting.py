@@ -1,0 +1,138 @@
+"""A meeting about a case: staff meeting, network meeting, visitation session or home-return council.
+
+Booked → (rescheduled)* → held or cancelled.  A staff meeting convened for a
+referral carries its deadline (7 calendar days) and whether it was missed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+KINDS = ("staff_meeting", "network_meeting", "visitation", "home_return_council")
+
+
+class MeetingError(Exception):
+    """A rule about meetings was broken."""
+
+
+class MeetingClosed(MeetingError):
+    """A held or cancelled meeting cannot change."""
+
+
+class InvalidTimes(MeetingError):
+    """A meeting must end after it starts."""
+
+
+class Meeting(Aggregate):
+    class Booked(Aggregate.Created):
+        municipality: str
+        case_id: str
+        kind: str
+        start: datetime
+        end: datetime
+        staff_ids: tuple[str, ...]
+        other_participants: tuple[str, ...]
+        referral_id: str | None
+        deadline: datetime | None
+        series_id: str | None
+        actor: str
+
+    class Rescheduled(Aggregate.Event):
+        start: datetime
+        end: datetime
+        actor: str
+
+    class Cancelled(Aggregate.Event):
+        reason: str
+        actor: str
+
+    class Held(Aggregate.Event):
+        attended: tuple[str, ...]
+        outcome: str
+        actor: str
+
+    @staticmethod
+    def id_for_referral(referral_id: str) -> UUID:
+        """One staff meeting per referral, however often the referral is delivered."""
+        return uuid5(NAMESPACE_URL, f"natverk:staff-meeting:{referral_id}")
+
+    @classmethod
+    def create_id(cls, referral_id: str | None = None, **_: object) -> UUID:
+        return cls.id_for_referral(referral_id) if referral_id else uuid4()
+
+    @event(Booked)
+    def __init__(
+        self,
+        municipality: str,
+        case_id: str,
+        kind: str,
+        start: datetime,
+        end: datetime,
+        staff_ids: tuple[str, ...],
+        other_participants: tuple[str, ...],
+        referral_id: str | None,
+        deadline: datetime | None,
+        series_id: str | None,
+        actor: str,
+    ) -> None:
+        _check_times(start, end)
+        self.municipality = municipality
+        self.case_id = case_id
+        self.kind = kind
+        self.start, self.end = start, end
+        self.staff_ids = tuple(staff_ids)
+        self.other_participants = tuple(other_participants)
+        self.referral_id = referral_id
+        self.deadline = deadline
+        self.series_id = series_id
+        self.status = "booked"
+        self.attended: tuple[str, ...] = ()
+        self.outcome: str | None = None
+
+    @property
+    def deadline_missed(self) -> bool:
+        return self.deadline is not None and self.end > self.deadline
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("booked", "rescheduled")
+
+    def reschedule(self, start: datetime, end: datetime, actor: str) -> None:
+        self._require_open("reschedule")
+        _check_times(start, end)
+        self._rescheduled(start, end, actor)
+
+    def cancel(self, reason: str, actor: str) -> None:
+        self._require_open("cancel")
+        self._cancelled(reason, actor)
+
+    def record_attendance(self, attended: tuple[str, ...], outcome: str, actor: str) -> None:
+        self._require_open("record attendance of")
+        self._held(tuple(attended), outcome, actor)
+
+    def _require_open(self, command: str) -> None:
+        if not self.is_open:
+            raise MeetingClosed(f"cannot {command} a meeting that is {self.status}")
+
+    @event(Rescheduled)
+    def _rescheduled(self, start: datetime, end: datetime, actor: str) -> None:
+        self.start, self.end = start, end
+        self.status = "rescheduled"
+
+    @event(Cancelled)
+    def _cancelled(self, reason: str, actor: str) -> None:
+        self.status = "cancelled"
+
+    @event(Held)
+    def _held(self, attended: tuple[str, ...], outcome: str, actor: str) -> None:
+        self.status = "held"
+        self.attended = attended
+        self.outcome = outcome
+
+
+def _check_times(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise InvalidTimes("a meeting must end after it starts")

@@ -1,0 +1,78 @@
+"""A member of staff whose calendar the scheduler books: role, working hours, weekly capacity."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+ROLES = ("coordinator", "family_therapist", "family_pedagogue", "parent_supporter", "case_worker", "resource_team")
+
+
+class StaffError(Exception):
+    """A rule about staff was broken."""
+
+
+class InvalidWorkingHours(StaffError):
+    """Working hours must start before they end, within one day."""
+
+
+class StaffMember(Aggregate):
+    class Registered(Aggregate.Created):
+        municipality: str
+        staff_id: str
+        role: str
+        work_starts: str
+        work_ends: str
+        weekly_capacity_hours: int
+
+    class HoursChanged(Aggregate.Event):
+        work_starts: str
+        work_ends: str
+        weekly_capacity_hours: int
+
+    class Removed(Aggregate.Event):
+        pass
+
+    @staticmethod
+    def id_for(municipality: str, staff_id: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"natverk:staff:{municipality}:{staff_id}")
+
+    @classmethod
+    def create_id(cls, municipality: str, staff_id: str, **_: object) -> UUID:
+        return cls.id_for(municipality, staff_id)
+
+    @event(Registered)
+    def __init__(
+        self, municipality: str, staff_id: str, role: str, work_starts: str, work_ends: str, weekly_capacity_hours: int
+    ) -> None:
+        _check_hours(work_starts, work_ends)
+        self.municipality = municipality
+        self.staff_id = staff_id
+        self.role = role
+        self.work_starts = work_starts
+        self.work_ends = work_ends
+        self.weekly_capacity_hours = weekly_capacity_hours
+        self.active = True
+
+    def change_hours(self, work_starts: str, work_ends: str, weekly_capacity_hours: int) -> None:
+        _check_hours(work_starts, work_ends)
+        self._hours_changed(work_starts, work_ends, weekly_capacity_hours)
+
+    def remove(self) -> None:
+        if self.active:
+            self._removed()
+
+    @event(HoursChanged)
+    def _hours_changed(self, work_starts: str, work_ends: str, weekly_capacity_hours: int) -> None:
+        self.work_starts, self.work_ends = work_starts, work_ends
+        self.weekly_capacity_hours = weekly_capacity_hours
+
+    @event(Removed)
+    def _removed(self) -> None:
+        self.active = False
+
+
+def _check_hours(starts: str, ends: str) -> None:
+    if not (len(starts) == len(ends) == 5 and starts < ends):
+        raise InvalidWorkingHours("working hours must be HH:MM and start before they end")

@@ -1,0 +1,35 @@
+"""Scheduling KPIs; labels are municipality, kind and change only."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+
+class SchedulingMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.days = Histogram(
+            "referral_to_staff_meeting_days",
+            "Days from a referral to the Network Centre to its staff meeting",
+            ["municipality"],
+            buckets=(1, 2, 3, 4, 5, 6, 7, 10, 14, 21, 30),
+            registry=registry,
+        )
+        self.staff_meetings = Counter(
+            "natverk_staff_meetings_total",
+            "Staff meetings convened, by whether the 7-day deadline was met (sla = met | breached)",
+            ["municipality", "sla"],
+            registry=registry,
+        )
+        self.meetings = Counter(
+            "natverk_meetings_total",
+            "Meeting changes by kind and change (booked, rescheduled, cancelled, held)",
+            ["municipality", "kind", "change"],
+            registry=registry,
+        )
+
+    def staff_meeting_convened(self, municipality: str, days_after_referral: float, in_time: bool) -> None:
+        self.days.labels(municipality).observe(days_after_referral)
+        self.staff_meetings.labels(municipality, "met" if in_time else "breached").inc()
+
+    def meeting_changed(self, municipality: str, kind: str, change: str) -> None:
+        self.meetings.labels(municipality, kind, change).inc()

@@ -1,0 +1,62 @@
+"""The one table from stored scheduling events to public CloudEvents (STYLE §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from contracts import scheduling as public
+from contracts.topics import SCHEDULING
+from services.kit.publication import Outgoing, PublicationTable, case_access_rule
+from services.scheduling import SERVICE
+from services.scheduling.domain.meeting import Meeting
+
+SOURCE = f"/natverk/{SERVICE}"
+
+
+def _facts(meeting: Any) -> dict[str, Any]:
+    return {"meeting_id": str(meeting.id), "case_id": meeting.case_id, "municipality": meeting.municipality,
+            "kind": meeting.kind}
+
+
+def _booked(event: Meeting.Booked) -> list[Outgoing]:
+    facts = {"meeting_id": str(event.originator_id), "case_id": event.case_id, "municipality": event.municipality,
+             "kind": event.kind}
+    missed = event.deadline is not None and event.end > event.deadline
+    booked = public.MeetingBookedV1(**facts, start=event.start, end=event.end, staff_ids=list(event.staff_ids),
+                                    referral_id=event.referral_id, deadline=event.deadline, deadline_missed=missed)
+    outgoing = [Outgoing(SCHEDULING, "se.natverk.meeting.booked.v1", event.case_id, booked, event.actor)]
+    if missed:
+        late = public.StaffMeetingDeadlineMissedV1(**facts, deadline=event.deadline, start=event.start)
+        outgoing.append(Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_deadline_missed.v1", event.case_id, late, event.actor))
+    return outgoing
+
+
+def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> PublicationTable:
+    """``meeting_at(id, version)`` gives the meeting as it was after that event."""
+
+    def change(event_type: str, make: Callable[[Any, Any], Any]) -> Callable[[Any], Outgoing]:
+        def rule(event: Any) -> Outgoing:
+            meeting = meeting_at(event.originator_id, event.originator_version)
+            return Outgoing(SCHEDULING, event_type, meeting.case_id, make(meeting, event), event.actor)
+
+        return rule
+
+    return PublicationTable(
+        SOURCE,
+        {
+            Meeting.Booked: _booked,
+            Meeting.Rescheduled: change(
+                "se.natverk.meeting.rescheduled.v1",
+                lambda m, e: public.MeetingRescheduledV1(**_facts(m), start=e.start, end=e.end),
+            ),
+            Meeting.Cancelled: change(
+                "se.natverk.meeting.cancelled.v1", lambda m, e: public.MeetingCancelledV1(**_facts(m))
+            ),
+            Meeting.Held: change(
+                "se.natverk.meeting.held.v1",
+                lambda m, e: public.MeetingHeldV1(**_facts(m), attended_staff=len(e.attended)),
+            ),
+            **case_access_rule(SCHEDULING, SERVICE),
+        },
+    )
