@@ -30,6 +30,11 @@ EXPECTED_TYPES = {
     "case_store": {"se.placement.started.v1"},
     "referrals": {"se.natverk.referral.received.v1", "se.natverk.referral.accepted.v1"},
     "scheduling": {"se.natverk.meeting.booked.v1"},
+    "network_support": {
+        "se.natverk.network_placement_inquiry.changed.v1",
+        "se.natverk.placement_follow_up.recorded.v1",
+        "se.natverk.safety_plan.changed.v1",
+    },
 }
 
 

@@ -81,6 +81,8 @@ def consumers(app: CaseStoreApplication) -> list[ConsumerSpec]:
             for event_type in topic.event_types
             if _is_about_a_case(event_type)
         }
+        if not handlers:  # partner topics: nothing about a case, not for the timeline
+            continue
         # referrals owns ext.placements.v1's dead-letter queue; here a bad record is only counted.
         specs.append(ConsumerSpec(topic.name, handlers, dead_letters=topic.name != PLACEMENTS))
     return specs

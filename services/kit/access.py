@@ -35,3 +35,24 @@ def check_case_access(
     metrics.case_reads.labels(outcome=outcome).inc()
     if outcome == "denied":
         raise not_found()
+
+
+def log_own_case_read(
+    app: ServiceApplication,
+    metrics: ServiceMetrics,
+    caller: Caller,
+    case_id: str,
+    resource: str,
+    purpose: str,
+    found: bool,
+) -> None:
+    """Log a read of the caller's own municipality's case data (found or not), then 404 if absent.
+
+    For services that key case data by (municipality, case id): another
+    municipality's case is simply not there for the caller.
+    """
+    outcome = "granted" if found else "not_found"
+    app.record_access(case_id, caller.subject, caller.municipality, resource, purpose or DEFAULT_PURPOSE, outcome)
+    metrics.case_reads.labels(outcome=outcome).inc()
+    if not found:
+        raise not_found(resource)

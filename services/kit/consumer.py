@@ -139,7 +139,7 @@ class TrackingConsumer:
         one_source = len(names) <= 1 and (not names or all(w.tracking for w in work))
         if len(work) > 1 and one_source:
             try:
-                counts = await asyncio.to_thread(self._apply_batch, work, next(iter(names), None))
+                counts = await self._app.run_blocking(self._apply_batch, work, next(iter(names), None))
             except STORE_UNAVAILABLE:
                 log.warning("store unavailable; batch will be redelivered", topic=work[0].record.topic)
                 await asyncio.sleep(1.0)
@@ -173,7 +173,7 @@ class TrackingConsumer:
         tracking = tracking_for(event, record.partition)
         for attempt in range(1, self._max_attempts + 1):
             try:
-                outcome = await asyncio.to_thread(self._apply, handler, event, tracking)
+                outcome = await self._app.run_blocking(self._apply, handler, event, tracking)
             except STORE_UNAVAILABLE:
                 log.warning("store unavailable; record will be redelivered", topic=record.topic)
                 await asyncio.sleep(1.0)

@@ -27,9 +27,13 @@ class CatchUpIndex(Generic[Row]):
         self._lock = threading.Lock()
 
     def rows(self) -> list[Row]:
+        return [row for _, row in self.items()]
+
+    def items(self) -> list[tuple[Any, Row]]:
+        """(aggregate id, row) pairs, caught up with the notification log."""
         with self._lock:
             self._catch_up()
-            return list(self._rows.values())
+            return list(self._rows.items())
 
     def _catch_up(self) -> None:
         while True:

@@ -8,8 +8,8 @@ loss is not (ARCHITECTURE §2.2).
 
 The local broker forgets everything when it restarts.  The relay remembers
 the highest offset the broker acknowledged in each partition; when the
-broker later acknowledges a lower offset, or reports a partition's end below
-it, the broker has lost records: the relay starts a new epoch and republishes
+broker later acknowledges a lower offset, or reports such a partition empty
+or missing, the broker has lost records: the relay starts a new epoch and republishes
 the whole log (consumers drop what they have already processed).
 """
 
@@ -99,8 +99,8 @@ class Relay:
 
     async def publish_pending(self) -> int:
         """Publish one batch after the recorded position; returns how many notifications it covered."""
-        start = await asyncio.to_thread(self.position)
-        notifications = await asyncio.to_thread(
+        start = await self._app.run_blocking(self.position)
+        notifications = await self._app.run_blocking(
             self._app.recorder.select_notifications, start + 1, self._batch_size
         )
         if not notifications:
@@ -116,14 +116,15 @@ class Relay:
                 self._metrics.relay_published.labels(topic=topic).inc()
         acknowledged = await asyncio.gather(*pending)
         offsets = _highest_offsets(acknowledged)
-        lost = any(offset < self._acked.get(tp, -1) for tp, offset in offsets.items())
         last = notifications[-1].id
-        await asyncio.to_thread(self._record_progress, last, offsets)
-        self._acked.update(offsets)
-        if lost:
-            await self._start_new_epoch("the broker acknowledged offsets below earlier ones")
+        if any(offset <= self._acked.get(tp, -1) for tp, offset in offsets.items()):
+            # The broker handed out offsets it had given before: it lost records.  The new
+            # epoch republishes everything, this batch included, so its position is not kept.
+            await self._start_new_epoch("the broker acknowledged offsets at or below earlier ones")
             return len(notifications)
-        newest = await asyncio.to_thread(self._app.max_notification_id)
+        await self._app.run_blocking(self._record_progress, last, offsets)
+        self._acked.update(offsets)
+        newest = await self._app.run_blocking(self._app.max_notification_id)
         self._metrics.relay_lag.set(max(newest - last, 0))
         return len(notifications)
 
@@ -132,7 +133,11 @@ class Relay:
         if self._end_offsets is None or not self._acked:
             return
         ends = await self._end_offsets(list(self._acked))
-        if any(ends.get(tp, 0) <= offset for tp, offset in self._acked.items()):
+        # Only an empty or missing partition counts as loss: the local broker reports the end of
+        # a partition written in multi-record batches below the last acknowledged offset, so
+        # "end <= acknowledged" would rewind for nothing.  Partial loss shows up as offset
+        # regression on the next publish instead.
+        if any(ends.get(tp, 0) == 0 for tp in self._acked):
             await self._start_new_epoch("a partition ends below records the broker acknowledged")
 
     async def _start_new_epoch(self, why: str) -> None:
@@ -140,13 +145,13 @@ class Relay:
         if self._on_broker_reset is not None:
             await self._on_broker_reset()
         self.epoch += 1
-        await asyncio.to_thread(self._app.recorder.insert_tracking, Tracking(EPOCH_NAME, self.epoch))
+        await self._app.run_blocking(self._app.recorder.insert_tracking, Tracking(EPOCH_NAME, self.epoch))
         self._acked.clear()
         self._metrics.relay_rewinds.inc()
 
     async def run(self, partitions: list[tuple[str, int]] | None = None) -> None:
         self._loop = asyncio.get_running_loop()
-        await asyncio.to_thread(self._load_acked, partitions or [])
+        await self._app.run_blocking(self._load_acked, partitions or [])
         while not self._stopping:
             self._wake.clear()  # before reading: a save from now on wakes the next wait
             try:

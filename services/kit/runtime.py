@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -17,6 +17,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
 from services.kit.auth import TokenVerifier
+from services.kit.logs import get_logger
 from services.kit.consumer import ConsumerSpec, TrackingConsumer
 from services.kit.metrics import ServiceMetrics
 from services.kit.publication import PublicationTable
@@ -24,6 +25,9 @@ from services.kit.relay import Relay
 from services.kit.settings import ServiceSettings
 from services.kit.store import ServiceApplication
 from services.kit.topics import ensure_topics
+
+
+log = get_logger(__name__)
 
 
 class ServiceRuntime:
@@ -35,7 +39,10 @@ class ServiceRuntime:
         publication: PublicationTable | None,
         consumers: Iterable[ConsumerSpec] = (),
         topics: Iterable[str] = (),
+        periodic: Iterable[tuple[float, Callable[[], object]]] = (),
     ) -> None:
+        self._periodic = list(periodic)  # (interval in seconds, blocking job) pairs, e.g. deadline checks
+        self._periodic_tasks: list[asyncio.Task[None]] = []
         self.name = name
         self.settings = settings
         self.app = app
@@ -101,8 +108,10 @@ class ServiceRuntime:
             )
             await self._offsets_reader.start()
         reader = self._offsets_reader
-        await reader.topics()  # refreshes the cluster metadata
-        known = [TopicPartition(t, p) for t, p in partitions if p in (reader.partitions_for_topic(t) or ())]
+        # A fresh metadata snapshot: ``reader.topics()`` fetches one but leaves the client's
+        # cached view stale, and a stale view would report real partitions as missing.
+        cluster = await reader._client.fetch_all_metadata()
+        known = [TopicPartition(t, p) for t, p in partitions if p in (cluster.partitions_for_topic(t) or ())]
         ends = await reader.end_offsets(known) if known else {}
         return {(tp.topic, tp.partition): offset for tp, offset in ends.items()}
 
@@ -112,8 +121,20 @@ class ServiceRuntime:
         if self.relay is not None:
             partitions = [(t, p) for t in sorted(self.topics) for p in range(self.settings.topic_partitions)]
             self._relay_task = asyncio.create_task(self.relay.run(partitions), name=f"{self.name}-relay")
+        for interval, job in self._periodic:
+            self._periodic_tasks.append(asyncio.create_task(self._every(interval, job)))
+
+    async def _every(self, interval: float, job: Callable[[], object]) -> None:
+        while True:
+            try:
+                await self.app.run_blocking(job)
+            except Exception as error:  # keep the schedule; the next run retries
+                log.warning("periodic job failed", job=getattr(job, "__name__", "job"), error_type=type(error).__name__)
+            await asyncio.sleep(interval)
 
     async def stop(self) -> None:
+        for task in self._periodic_tasks:
+            task.cancel()
         if self.relay is not None and self._relay_task is not None:
             self.relay.stop()
             self._relay_task.cancel()
@@ -127,7 +148,7 @@ class ServiceRuntime:
     async def readiness(self) -> dict[str, bool]:
         checks = {"store": True, "broker": True}
         try:
-            await asyncio.to_thread(self.app.check_store)
+            await self.app.run_blocking(self.app.check_store)
         except Exception:
             checks["store"] = False
         checks["broker"] = bool(await self.broker.ping(timeout=2.0))

@@ -54,6 +54,9 @@ class ServiceSettings(BaseSettings):
         4 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024, description="largest record the services publish"
     )
     max_body_bytes: int = Field(1_000_000, ge=1_024, le=50_000_000)
+    matching_request_lifetime_hours: int = Field(
+        72, ge=1, le=24 * 90, description="collaboration: an unanswered matching request expires after this"
+    )
 
     @field_validator("jwt_secret")
     @classmethod

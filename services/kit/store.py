@@ -6,14 +6,16 @@ PostgreSQL schema named after the service.  Services never read each other's.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from datetime import date
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from eventsourcing.application import Application, ProcessingEvent, Repository
-from eventsourcing.persistence import IntegrityError, ProcessRecorder, Tracking
+from eventsourcing.persistence import IntegrityError, ProcessRecorder, Tracking, Transcoder, Transcoding
 
 from services.kit.settings import ServiceSettings
 
@@ -77,6 +79,19 @@ class _UnitOfWorkRepository(Repository[Any]):
         return super().get(aggregate_id, *args, **kwargs)
 
 
+class DateAsISO(Transcoding):
+    """Calendar dates (due dates, start dates) in stored events, as ISO text."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
 class ServiceApplication(Application[Any]):
     """An eventsourcing Application whose recorder also records tracking.
 
@@ -88,8 +103,38 @@ class ServiceApplication(Application[Any]):
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self._work = threading.local()
+        self._in_flight = 0
+        self._idle = threading.Condition()
         super().__init__(env)
         self._after_save: list[Callable[[], None]] = []
+
+    async def run_blocking(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run a blocking store call in a worker thread that ``close`` waits for.
+
+        Cancelling the awaiting task does not stop the thread; closing the
+        store under a running SQLite call crashes the interpreter.
+        """
+        return await asyncio.to_thread(self._tracked, function, *args)
+
+    def _tracked(self, function: Callable[..., Any], *args: Any) -> Any:
+        with self._idle:
+            self._in_flight += 1
+        try:
+            return function(*args)
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Close the store once no worker thread is inside it any more."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout)
+        super().close()
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
 
     def construct_repository(self) -> Repository[Any]:
         cache_maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)

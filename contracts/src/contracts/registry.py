@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import access, placements, referrals, scheduling, topics
-from contracts.common import ContractModel
+from contracts import access, collaboration, network_support, placements, referrals, scheduling, topics
+from contracts.common import MUNICIPALITIES, ContractModel
 
 EVENT_TYPES: dict[str, type[ContractModel]] = {
     "se.placement.started.v1": placements.PlacementStartedV1,
@@ -25,11 +25,27 @@ EVENT_TYPES: dict[str, type[ContractModel]] = {
     "se.natverk.meeting.cancelled.v1": scheduling.MeetingCancelledV1,
     "se.natverk.meeting.held.v1": scheduling.MeetingHeldV1,
     "se.natverk.meeting.staff_meeting_deadline_missed.v1": scheduling.StaffMeetingDeadlineMissedV1,
+    "se.natverk.support_plan.changed.v1": network_support.SupportPlanChangedV1,
+    "se.natverk.network_map.changed.v1": network_support.NetworkMapChangedV1,
+    "se.natverk.safety_plan.changed.v1": network_support.SafetyPlanChangedV1,
+    "se.natverk.safety_plan.scale_recorded.v1": network_support.SafetyScaleRecordedV1,
+    "se.natverk.network_placement_inquiry.changed.v1": network_support.NetworkPlacementInquiryV1,
+    "se.natverk.home_return.phase_changed.v1": network_support.HomeReturnPhaseChangedV1,
+    "se.natverk.placement_follow_up.recorded.v1": network_support.PlacementFollowUpRecordedV1,
+    "se.natverk.placement_follow_up.deadline_passed.v1": network_support.PlacementDeadlinePassedV1,
+    "se.natverk.family_home.occupancy_changed.v1": collaboration.FamilyHomeOccupancyChangedV1,
+    "se.natverk.matching_request.changed.v1": collaboration.MatchingRequestChangedV1,
+    **collaboration.PARTNER_EVENT_TYPES,
 }
 
 PLACEMENT_EVENT_TYPES = ("se.placement.started.v1", "se.placement.changed.v1", "se.placement.ended.v1")
 REFERRAL_EVENT_TYPES = tuple(t for t in EVENT_TYPES if t.startswith("se.natverk.referral."))
 MEETING_EVENT_TYPES = tuple(t for t in EVENT_TYPES if t.startswith("se.natverk.meeting."))
+NETWORK_SUPPORT_EVENT_TYPES = tuple(
+    t
+    for t in EVENT_TYPES
+    if t.split(".")[2] in ("support_plan", "network_map", "safety_plan", "network_placement_inquiry", "home_return", "placement_follow_up")
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,32 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
         "Meetings booked, moved, cancelled and held, staff-meeting deadlines missed, and case-access events.",
         "scheduling",
         MEETING_EVENT_TYPES + ("se.natverk.case.accessed.v1",),
+    ),
+    TopicSpec(
+        topics.NETWORK_SUPPORT,
+        "Support plans, network maps, safety plans, network-placement inquiries, home returns and "
+        "placement follow-up (parent support, school start, examinations), and case-access events.",
+        "network_support",
+        NETWORK_SUPPORT_EVENT_TYPES + ("se.natverk.case.accessed.v1",),
+    ),
+    TopicSpec(
+        topics.COLLABORATION,
+        "A municipality's own side of the collaboration: its homes occupied or freed by its placements, "
+        "its matching requests, and case-access events.",
+        "collaboration",
+        ("se.natverk.family_home.occupancy_changed.v1", "se.natverk.matching_request.changed.v1",
+         "se.natverk.case.accessed.v1"),
+    ),
+    *(
+        TopicSpec(
+            topics.partner_topic(code),
+            f"Everything partner municipality {code} is entitled to, and nothing else: homes shared with it, "
+            "requests addressed to it, offers to its requests and the fate of its offers, activities open to it, "
+            "bookings of its own activities.  Never a case id, personal identity number, name or address.",
+            "collaboration",
+            tuple(collaboration.PARTNER_EVENT_TYPES),
+        )
+        for code in MUNICIPALITIES
     ),
 )
 

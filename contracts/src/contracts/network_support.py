@@ -1,0 +1,102 @@
+"""Integration events of the network_support service (topic ``natverk.network_support.v1``).
+
+Network members appear only by id, relation and role: never by name.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from contracts.common import CaseId, ContractModel, Identifier, Municipality
+
+
+Relation = Literal[
+    "mother", "father", "step_parent", "sibling", "grandparent", "aunt", "uncle", "cousin", "other_relative",
+    "family_friend", "neighbour", "teacher", "coach", "other",
+]
+
+
+class CaseFacts(ContractModel):
+    case_id: CaseId
+    municipality: Municipality
+
+
+class SupportPlanChangedV1(CaseFacts):
+    plan_id: str
+    change: Literal["opened", "goal_added", "action_added", "action_completed"]
+
+    def summary(self) -> str:
+        return f"Support plan: {self.change.replace('_', ' ')}"
+
+
+class NetworkMapChangedV1(CaseFacts):
+    member_id: int
+    change: Literal["added", "changed", "removed"]
+    relation: Relation | None = None
+    roles: list[Literal["support_person", "safety_person", "possible_network_home"]] = []
+    contact_consent: bool | None = None
+
+    def summary(self) -> str:
+        return f"Network map: member {self.member_id} {self.change}"
+
+
+class SafetyPlanChangedV1(CaseFacts):
+    version: int
+    change: Literal["drafted", "danger_statement_added", "rule_added", "revised", "followed_up"]
+    follow_up_due: date
+
+    def summary(self) -> str:
+        return f"Safety plan v{self.version}: {self.change.replace('_', ' ')} (follow-up due {self.follow_up_due})"
+
+
+class SafetyScaleRecordedV1(CaseFacts):
+    statement_id: int
+    value: int
+    on: date
+
+    def summary(self) -> str:
+        return f"Safety scale for danger statement {self.statement_id}: {self.value}/10"
+
+
+class NetworkPlacementInquiryV1(CaseFacts):
+    placement_id: Identifier
+    change: Literal["opened", "candidates_named", "concluded"]
+    outcome: Literal["network_home_found", "not_suitable", "declined"] | None = None
+    candidates: int = 0
+
+    def summary(self) -> str:
+        outcome = f": {self.outcome.replace('_', ' ')}" if self.outcome else ""
+        return f"Network-placement inquiry {self.change.replace('_', ' ')}{outcome}"
+
+
+class HomeReturnPhaseChangedV1(CaseFacts):
+    phase: Literal["preparation", "trial", "follow_up", "completed", "broken_off"]
+    on: date
+    retroactive: bool = False
+
+    def summary(self) -> str:
+        return f"Home-return process: {self.phase.replace('_', ' ')}"
+
+
+class PlacementFollowUpRecordedV1(CaseFacts):
+    placement_id: Identifier
+    what: Literal[
+        "opened", "parent_support_offered", "parent_support_session", "school_started", "health_examination",
+        "dental_examination",
+    ]
+    on: date
+    days_from_placement: int
+    mode: Literal["phone", "in_person"] | None = None
+    parent: Literal["mother", "father", "other"] | None = None
+
+    def summary(self) -> str:
+        return f"Placement follow-up: {self.what.replace('_', ' ')} ({self.days_from_placement} days after placement)"
+
+
+class PlacementDeadlinePassedV1(CaseFacts):
+    placement_id: Identifier
+    clock: Literal["parent_support", "school_start", "health_examination", "dental_examination"]
+
+    def summary(self) -> str:
+        return f"Deadline passed: {self.clock.replace('_', ' ')}"

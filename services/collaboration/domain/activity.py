@@ -1,0 +1,112 @@
+"""A shared activity: training, theme evening, mentor family or open-care programme, with seats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from eventsourcing.domain import Aggregate, event
+
+KINDS = ("training", "theme_evening", "mentor_family", "open_care_programme")
+
+
+class ActivityError(Exception):
+    """A rule of shared activities was broken."""
+
+
+class NotEnoughSeats(ActivityError):
+    """The booking would over-book the activity."""
+
+
+class NotOpenToYou(ActivityError):
+    """The activity is not open to the caller's municipality."""
+
+
+class UnknownBooking(ActivityError):
+    """No such booking of the caller's municipality."""
+
+
+class ActivityCancelled(ActivityError):
+    """A cancelled activity takes no bookings."""
+
+
+class InvalidActivity(ActivityError):
+    """The activity cannot be announced as given."""
+
+
+class SharedActivity(Aggregate):
+    class Announced(Aggregate.Created):
+        host: str
+        kind: str
+        title: str
+        starts_at: datetime
+        seats: int
+        open_to: tuple[str, ...]
+
+    class SeatsBooked(Aggregate.Event):
+        booking_id: str
+        municipality: str
+        seats: int
+
+    class BookingCancelled(Aggregate.Event):
+        booking_id: str
+
+    class Cancelled(Aggregate.Event):
+        pass
+
+    @event(Announced)
+    def __init__(self, host: str, kind: str, title: str, starts_at: datetime, seats: int, open_to: tuple[str, ...]) -> None:
+        self.host, self.kind, self.title, self.starts_at = host, kind, title, starts_at
+        self.seats, self.open_to = seats, tuple(open_to)
+        self.bookings: dict[str, tuple[str, int]] = {}  # booking id -> (municipality, seats)
+        self.cancelled = False
+
+    @classmethod
+    def announce(cls, host: str, kind: str, title: str, starts_at: datetime, seats: int,
+                 open_to: tuple[str, ...]) -> "SharedActivity":
+        if kind not in KINDS:
+            raise InvalidActivity(f"kind must be one of {', '.join(KINDS)}")
+        if seats < 1:
+            raise InvalidActivity("an activity has at least one seat")
+        partners = tuple(sorted(set(open_to) - {host}))
+        return cls(host=host, kind=kind, title=title, starts_at=starts_at, seats=seats, open_to=partners)
+
+    @property
+    def seats_free(self) -> int:
+        return self.seats - sum(seats for _, seats in self.bookings.values())
+
+    def is_visible_to(self, municipality: str) -> bool:
+        return municipality == self.host or municipality in self.open_to
+
+    def book(self, booking_id: str, municipality: str, seats: int) -> None:
+        if self.cancelled:
+            raise ActivityCancelled("the activity is cancelled")
+        if not self.is_visible_to(municipality):
+            raise NotOpenToYou("the activity is not open to your municipality")
+        if seats < 1:
+            raise NotEnoughSeats("book at least one seat")
+        if booking_id in self.bookings:
+            return  # the same booking again (a retried request)
+        if seats > self.seats_free:
+            raise NotEnoughSeats(f"only {self.seats_free} seat(s) left")
+        self._seats_booked(booking_id, municipality, seats)
+
+    def cancel_booking(self, booking_id: str, municipality: str) -> None:
+        booked = self.bookings.get(booking_id)
+        if booked is None or booked[0] != municipality:
+            raise UnknownBooking("no such booking of your municipality")
+        self._booking_cancelled(booking_id)
+
+    def cancel(self) -> None:
+        if not self.cancelled:
+            self._cancelled()
+
+    @event(SeatsBooked)
+    def _seats_booked(self, booking_id: str, municipality: str, seats: int) -> None:
+        self.bookings[booking_id] = (municipality, seats)
+
+    @event(BookingCancelled)
+    def _booking_cancelled(self, booking_id: str) -> None:
+        del self.bookings[booking_id]
+
+    @event(Cancelled)
+    def _cancelled(self) -> None:
+        self.cancelled = True

@@ -1,0 +1,181 @@
+"""A recruited family home in the pool: what it can take, whom it is shared with, who lives there.
+
+``register_id`` is the owning municipality's own id for the home (the one
+placement events carry as ``family_home_id``); partners only ever see the
+aggregate's random id.
+"""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+SPECIALISATIONS = ("reinforced", "tfco", "emergency")
+KINDS = ("recruited", "kinship")
+MAX_CAPACITY = 10
+
+
+class FamilyHomeError(Exception):
+    """A rule of the pool was broken."""
+
+
+class KinshipHomeNotShareable(FamilyHomeError):
+    """A kinship (network) home is there for one child's network, never for partners."""
+
+
+class InvalidHome(FamilyHomeError):
+    """Capacity, age range or sharing is not possible as given."""
+
+
+class FamilyHome(Aggregate):
+    class Registered(Aggregate.Created):
+        municipality: str
+        register_id: str
+        kind: str
+        capacity: int
+        age_min: int
+        age_max: int
+        specialisations: tuple[str, ...]
+        languages: tuple[str, ...]
+
+    class ProfileChanged(Aggregate.Event):
+        capacity: int
+        age_min: int
+        age_max: int
+        specialisations: tuple[str, ...]
+        languages: tuple[str, ...]
+
+    class AvailabilityChanged(Aggregate.Event):
+        available: bool
+
+    class SharingChanged(Aggregate.Event):
+        shared_with: tuple[str, ...]
+
+    class Occupied(Aggregate.Event):
+        placement_id: str
+        case_id: str
+        placing_municipality: str
+        protected: bool
+
+    class Freed(Aggregate.Event):
+        placement_id: str
+
+    @event(Registered)
+    def __init__(self, municipality: str, register_id: str, kind: str, capacity: int, age_min: int, age_max: int,
+                 specialisations: tuple[str, ...], languages: tuple[str, ...]) -> None:
+        self.municipality, self.register_id, self.kind = municipality, register_id, kind
+        self._set_profile(capacity, age_min, age_max, specialisations, languages)
+        self.available = True
+        self.shared_with: tuple[str, ...] = ()
+        self.residents: dict[str, tuple[str, str, bool]] = {}  # placement id -> (case id, placing municipality, protected)
+
+    @classmethod
+    def register(cls, municipality: str, register_id: str, kind: str, capacity: int, age_min: int, age_max: int,
+                 specialisations: tuple[str, ...] = (), languages: tuple[str, ...] = ()) -> "FamilyHome":
+        """A new home under a random pool id (the only id partners ever see)."""
+        _check_profile(kind, capacity, age_min, age_max, specialisations)
+        return cls(municipality=municipality, register_id=register_id, kind=kind, capacity=capacity, age_min=age_min,
+                   age_max=age_max, specialisations=tuple(specialisations), languages=tuple(languages))
+
+    # -- questions ----------------------------------------------------------------------
+    @property
+    def free_places(self) -> int:
+        return max(self.capacity - len(self.residents), 0)
+
+    @property
+    def hosts_protected_child(self) -> bool:
+        return any(protected for _, _, protected in self.residents.values())
+
+    def is_visible_to(self, partner: str) -> bool:
+        return partner in self.shared_with
+
+    def can_be_offered(self) -> bool:
+        return self.available and self.free_places > 0 and not self.hosts_protected_child
+
+    # -- commands -----------------------------------------------------------------------
+    def change_profile(self, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...],
+                       languages: tuple[str, ...]) -> None:
+        _check_profile(self.kind, capacity, age_min, age_max, specialisations)
+        self._profile_changed(capacity, age_min, age_max, tuple(specialisations), tuple(languages))
+
+    def set_available(self, available: bool) -> None:
+        if available != self.available:
+            self._availability_changed(available)
+
+    def share_with(self, partners: tuple[str, ...]) -> None:
+        partners = tuple(sorted(set(partners)))
+        if partners and self.kind == "kinship":
+            raise KinshipHomeNotShareable("a kinship (network) home is never shared with partners")
+        if self.municipality in partners:
+            raise InvalidHome("a home is not shared with its own municipality")
+        if partners != self.shared_with:
+            self._sharing_changed(partners)
+
+    def occupy(self, placement_id: str, case_id: str, placing_municipality: str, protected: bool) -> bool:
+        """A placement moved in; False when it was already recorded (a repeated delivery)."""
+        if placement_id in self.residents:
+            return False
+        self._occupied(placement_id, case_id, placing_municipality, protected)
+        return True
+
+    def free(self, placement_id: str) -> bool:
+        if placement_id not in self.residents:
+            return False
+        self._freed(placement_id)
+        return True
+
+    # -- state changes ------------------------------------------------------------------
+    def _set_profile(self, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...],
+                     languages: tuple[str, ...]) -> None:
+        self.capacity, self.age_min, self.age_max = capacity, age_min, age_max
+        self.specialisations, self.languages = tuple(specialisations), tuple(languages)
+
+    @event(ProfileChanged)
+    def _profile_changed(self, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...],
+                         languages: tuple[str, ...]) -> None:
+        self._set_profile(capacity, age_min, age_max, specialisations, languages)
+
+    @event(AvailabilityChanged)
+    def _availability_changed(self, available: bool) -> None:
+        self.available = available
+
+    @event(SharingChanged)
+    def _sharing_changed(self, shared_with: tuple[str, ...]) -> None:
+        self.shared_with = tuple(shared_with)
+
+    @event(Occupied)
+    def _occupied(self, placement_id: str, case_id: str, placing_municipality: str, protected: bool) -> None:
+        self.residents[placement_id] = (case_id, placing_municipality, protected)
+
+    @event(Freed)
+    def _freed(self, placement_id: str) -> None:
+        del self.residents[placement_id]
+
+
+def _check_profile(kind: str, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...]) -> None:
+    if kind not in KINDS:
+        raise InvalidHome(f"kind must be one of {', '.join(KINDS)}")
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise InvalidHome(f"capacity must be 1 to {MAX_CAPACITY}")
+    if not 0 <= age_min <= age_max <= 20:
+        raise InvalidHome("ages must satisfy 0 <= age_min <= age_max <= 20")
+    unknown = set(specialisations) - set(SPECIALISATIONS)
+    if unknown:
+        raise InvalidHome(f"unknown specialisation(s): {', '.join(sorted(unknown))}")
+
+
+class RegisterEntry(Aggregate):
+    """One municipality's register id → the pool id: its deterministic id makes the register id unique."""
+
+    @staticmethod
+    def id_for(municipality: str, register_id: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"natverk:collaboration:register:{municipality}:{register_id}")
+
+    @classmethod
+    def create_id(cls, municipality: str, register_id: str, **_: object) -> UUID:
+        return cls.id_for(municipality, register_id)
+
+    @event("Entered")
+    def __init__(self, municipality: str, register_id: str, home_id: UUID) -> None:
+        self.municipality, self.register_id, self.home_id = municipality, register_id, home_id

@@ -1,0 +1,142 @@
+"""A municipality asks chosen partners for a family home for an assignment.
+
+Needs are described in bands and words, never who the child is.  Partners
+offer homes; the requester accepts one; the others are declined; unanswered,
+the request expires.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import NAMESPACE_URL, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+
+class MatchingError(Exception):
+    """A rule of matching was broken."""
+
+
+class RequestClosed(MatchingError):
+    """The request is matched, expired or withdrawn."""
+
+
+class NotAddressed(MatchingError):
+    """Only partners the request was sent to may offer."""
+
+
+class UnknownOffer(MatchingError):
+    """No such offer on this request."""
+
+
+class InvalidRequest(MatchingError):
+    """The request cannot be made as given."""
+
+
+class MatchingRequest(Aggregate):
+    class Opened(Aggregate.Created):
+        requester: str
+        case_id: str
+        partners: tuple[str, ...]
+        age_band: str
+        placement_type: str
+        needs: tuple[str, ...]
+        from_date: date
+        expires_at: datetime
+
+    class OfferMade(Aggregate.Event):
+        offer_id: str
+        partner: str
+        home_id: str
+
+    class OfferAccepted(Aggregate.Event):
+        offer_id: str
+
+    class Expired(Aggregate.Event):
+        pass
+
+    class Withdrawn(Aggregate.Event):
+        pass
+
+    @event(Opened)
+    def __init__(self, requester: str, case_id: str, partners: tuple[str, ...], age_band: str, placement_type: str,
+                 needs: tuple[str, ...], from_date: date, expires_at: datetime) -> None:
+        self.requester, self.case_id, self.partners = requester, case_id, tuple(partners)
+        self.age_band, self.placement_type, self.needs = age_band, placement_type, tuple(needs)
+        self.from_date, self.expires_at = from_date, expires_at
+        self.status = "open"
+        self.offers: dict[str, dict[str, str]] = {}  # offer id -> partner, home id, status
+
+    @classmethod
+    def open(cls, requester: str, case_id: str, partners: tuple[str, ...], age_band: str, placement_type: str,
+             needs: tuple[str, ...], from_date: date, expires_at: datetime, now: datetime) -> "MatchingRequest":
+        partners = tuple(sorted(set(partners)))
+        if not partners:
+            raise InvalidRequest("name at least one partner municipality")
+        if requester in partners:
+            raise InvalidRequest("a municipality does not ask itself")
+        if expires_at <= now:
+            raise InvalidRequest("the request would expire before it is sent")
+        return cls(requester=requester, case_id=case_id, partners=partners, age_band=age_band,
+                   placement_type=placement_type, needs=tuple(needs), from_date=from_date, expires_at=expires_at)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def offer(self, partner: str, home_id: str) -> str:
+        self._require_open()
+        if partner not in self.partners:
+            raise NotAddressed("this request was not sent to your municipality")
+        offer_id = str(uuid5(NAMESPACE_URL, f"{self.id}:{home_id}"))
+        if offer_id in self.offers:
+            return offer_id  # the same home offered twice is one offer
+        self._offer_made(offer_id, partner, home_id)
+        return offer_id
+
+    def accept(self, offer_id: str) -> None:
+        self._require_open()
+        if offer_id not in self.offers:
+            raise UnknownOffer(f"no offer {offer_id} on this request")
+        self._offer_accepted(offer_id)
+
+    def expire_if_due(self, now: datetime) -> bool:
+        if self.is_open and now >= self.expires_at:
+            self._expired()
+            return True
+        return False
+
+    def withdraw(self) -> None:
+        self._require_open()
+        self._withdrawn()
+
+    def declined_offers(self) -> list[str]:
+        return [offer_id for offer_id, offer in self.offers.items() if offer["status"] == "declined"]
+
+    def _require_open(self) -> None:
+        if not self.is_open:
+            raise RequestClosed(f"the request is {self.status}")
+
+    @event(OfferMade)
+    def _offer_made(self, offer_id: str, partner: str, home_id: str) -> None:
+        self.offers[offer_id] = {"partner": partner, "home_id": home_id, "status": "made"}
+
+    @event(OfferAccepted)
+    def _offer_accepted(self, offer_id: str) -> None:
+        for other_id, offer in self.offers.items():
+            offer["status"] = "accepted" if other_id == offer_id else "declined"
+        self.status = "matched"
+
+    def _close_offers(self) -> None:
+        for offer in self.offers.values():
+            offer["status"] = "withdrawn"
+
+    @event(Expired)
+    def _expired(self) -> None:
+        self._close_offers()
+        self.status = "expired"
+
+    @event(Withdrawn)
+    def _withdrawn(self) -> None:
+        self._close_offers()
+        self.status = "withdrawn"

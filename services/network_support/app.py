@@ -1,0 +1,56 @@
+"""Wiring of network_support: ``create_app(settings)`` builds everything."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from contracts.topics import NETWORK_SUPPORT, dead_letter_topic
+from services.kit.http import build_http_app
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import ServiceSettings
+from services.kit.store import store_environment
+from services.network_support import SERVICE
+from services.network_support.api import build_router
+from services.network_support.application import NetworkSupportApplication, NotFound, ResponsibleNotOnMap
+from services.network_support.domain.home_return import PhaseNotAllowed
+from services.network_support.domain.network_map import UnknownMember
+from services.network_support.domain.network_placement_inquiry import InquiryConcluded
+from services.network_support.domain.placement_follow_up import BeforePlacement, NoSchoolChange
+from services.network_support.domain.safety_plan import ScaleOutOfRange, UnknownStatement
+from services.network_support.domain.support_plan import UnknownAction
+from services.network_support.inbound import consumers
+from services.network_support.metrics import FollowUpMetrics
+from services.network_support.publication import build_publication_table
+
+DEADLINE_CHECK_SECONDS = 300.0
+ERROR_STATUSES: dict[type[Exception], int] = {
+    NotFound: 404,
+    UnknownMember: 404,
+    UnknownStatement: 404,
+    UnknownAction: 404,
+    PhaseNotAllowed: 409,
+    InquiryConcluded: 409,
+    NoSchoolChange: 409,
+    ScaleOutOfRange: 422,
+    BeforePlacement: 422,
+    ResponsibleNotOnMap: 422,
+}
+
+
+def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+    app = NetworkSupportApplication(env=store_environment(settings, SERVICE))
+    runtime = ServiceRuntime(
+        SERVICE,
+        settings,
+        app,
+        build_publication_table(lambda aggregate_id, version: app.repository.get(aggregate_id, version=version)),
+        consumers=consumers(app),
+        topics=[NETWORK_SUPPORT, dead_letter_topic(NETWORK_SUPPORT)],
+        periodic=[(DEADLINE_CHECK_SECONDS, app.check_deadlines)],
+    )
+    app.observer = FollowUpMetrics(runtime.metrics.registry)
+    return runtime
+
+
+def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
+    return build_http_app(build_runtime(settings), [build_router()], ERROR_STATUSES, start_runtime)

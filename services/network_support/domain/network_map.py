@@ -1,0 +1,107 @@
+"""The child's network: who they are to the child, what role they can take, consent to contact.
+
+Names stay in this service's store; everything published uses member ids.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.network_support.domain.ids import stable_id
+
+MEMBER_ROLES = ("support_person", "safety_person", "possible_network_home")
+# A closed list: a free-text relation could carry a name into published events.
+RELATIONS = (
+    "mother", "father", "step_parent", "sibling", "grandparent", "aunt", "uncle", "cousin", "other_relative",
+    "family_friend", "neighbour", "teacher", "coach", "other",
+)
+
+
+class NetworkMapError(Exception):
+    """A rule of the network map was broken."""
+
+
+class UnknownMember(NetworkMapError):
+    """No such member on the map."""
+
+
+class UnknownRelation(NetworkMapError):
+    """The relation is not one of RELATIONS."""
+
+
+def _check_relation(relation: str) -> None:
+    if relation not in RELATIONS:
+        raise UnknownRelation(f"relation must be one of {', '.join(RELATIONS)}")
+
+
+class NetworkMap(Aggregate):
+    class Started(Aggregate.Created):
+        municipality: str
+        case_id: str
+
+    class MemberAdded(Aggregate.Event):
+        member_id: int
+        name: str
+        relation: str
+        roles: tuple[str, ...]
+        contact_consent: bool
+
+    class MemberChanged(Aggregate.Event):
+        member_id: int
+        relation: str
+        roles: tuple[str, ...]
+        contact_consent: bool
+
+    class MemberRemoved(Aggregate.Event):
+        member_id: int
+
+    @staticmethod
+    def id_for(municipality: str, case_id: str) -> UUID:
+        return stable_id("network-map", municipality, case_id)
+
+    @classmethod
+    def create_id(cls, municipality: str, case_id: str, **_: object) -> UUID:
+        return cls.id_for(municipality, case_id)
+
+    @event(Started)
+    def __init__(self, municipality: str, case_id: str) -> None:
+        self.municipality, self.case_id = municipality, case_id
+        self.members: dict[int, dict[str, object]] = {}
+        self._next_id = 1
+
+    def add_member(self, name: str, relation: str, roles: tuple[str, ...], contact_consent: bool) -> int:
+        _check_relation(relation)
+        member_id = self._next_id
+        self._member_added(member_id, name, relation, tuple(roles), contact_consent)
+        return member_id
+
+    def change_member(self, member_id: int, relation: str, roles: tuple[str, ...], contact_consent: bool) -> None:
+        self._require(member_id)
+        _check_relation(relation)
+        self._member_changed(member_id, relation, tuple(roles), contact_consent)
+
+    def remove_member(self, member_id: int) -> None:
+        self._require(member_id)
+        self._member_removed(member_id)
+
+    def candidates_for_network_home(self) -> list[int]:
+        return [m for m, info in self.members.items() if "possible_network_home" in info["roles"]]
+
+    def _require(self, member_id: int) -> None:
+        if member_id not in self.members:
+            raise UnknownMember(f"no member {member_id} on this network map")
+
+    @event(MemberAdded)
+    def _member_added(self, member_id: int, name: str, relation: str, roles: tuple[str, ...], contact_consent: bool) -> None:
+        self.members[member_id] = {"name": name, "relation": relation, "roles": tuple(roles), "contact_consent": contact_consent}
+        self._next_id = member_id + 1
+
+    @event(MemberChanged)
+    def _member_changed(self, member_id: int, relation: str, roles: tuple[str, ...], contact_consent: bool) -> None:
+        self.members[member_id].update(relation=relation, roles=tuple(roles), contact_consent=contact_consent)
+
+    @event(MemberRemoved)
+    def _member_removed(self, member_id: int) -> None:
+        del self.members[member_id]

@@ -1,0 +1,68 @@
+"""Whether a placed child could live with someone in their network (nätverksplacering)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.network_support.domain.ids import stable_id
+
+OUTCOMES = ("network_home_found", "not_suitable", "declined")
+
+
+class InquiryError(Exception):
+    """A rule of the inquiry was broken."""
+
+
+class InquiryConcluded(InquiryError):
+    """A concluded inquiry does not change."""
+
+
+class NetworkPlacementInquiry(Aggregate):
+    class Opened(Aggregate.Created):
+        municipality: str
+        case_id: str
+        placement_id: str
+
+    class CandidatesNamed(Aggregate.Event):
+        member_ids: tuple[int, ...]
+
+    class Concluded(Aggregate.Event):
+        outcome: str
+        reason: str
+
+    @staticmethod
+    def id_for(municipality: str, placement_id: str) -> UUID:
+        return stable_id("inquiry", municipality, placement_id)
+
+    @classmethod
+    def create_id(cls, municipality: str, placement_id: str, **_: object) -> UUID:
+        return cls.id_for(municipality, placement_id)
+
+    @event(Opened)
+    def __init__(self, municipality: str, case_id: str, placement_id: str) -> None:
+        self.municipality, self.case_id, self.placement_id = municipality, case_id, placement_id
+        self.candidates: tuple[int, ...] = ()
+        self.outcome: str | None = None
+        self.reason: str | None = None
+
+    def name_candidates(self, member_ids: tuple[int, ...]) -> None:
+        self._require_open()
+        self._candidates_named(tuple(member_ids))
+
+    def conclude(self, outcome: str, reason: str) -> None:
+        self._require_open()
+        self._concluded(outcome, reason)
+
+    def _require_open(self) -> None:
+        if self.outcome is not None:
+            raise InquiryConcluded(f"the inquiry concluded: {self.outcome}")
+
+    @event(CandidatesNamed)
+    def _candidates_named(self, member_ids: tuple[int, ...]) -> None:
+        self.candidates = tuple(member_ids)
+
+    @event(Concluded)
+    def _concluded(self, outcome: str, reason: str) -> None:
+        self.outcome, self.reason = outcome, reason

@@ -1,0 +1,136 @@
+"""Follow-up clocks of one placement: parent crisis support and school start within 7 days
+(SAMS), health and dental examinations."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.network_support.domain.ids import stable_id
+
+PARENT_SUPPORT_WITHIN = timedelta(days=7)
+SCHOOL_START_WITHIN = timedelta(days=7)
+EXAMINATIONS_WITHIN = timedelta(days=30)
+
+
+class FollowUpError(Exception):
+    """A rule of placement follow-up was broken."""
+
+
+class NoSchoolChange(FollowUpError):
+    """This placement did not change the child's school."""
+
+
+class BeforePlacement(FollowUpError):
+    """Follow-up of a placement cannot be dated before the placement started."""
+
+
+class PlacementFollowUp(Aggregate):
+    class Opened(Aggregate.Created):
+        municipality: str
+        case_id: str
+        placement_id: str
+        placement_type: str
+        started_on: date
+        school_change: bool
+
+    class ParentSupportOffered(Aggregate.Event):
+        on: date
+
+    class ParentSupportSessionRecorded(Aggregate.Event):
+        on: date
+        mode: str
+        parent: str
+
+    class SchoolStarted(Aggregate.Event):
+        on: date
+
+    class ExaminationDone(Aggregate.Event):
+        kind: str
+        on: date
+
+    class DeadlinePassed(Aggregate.Event):
+        clock: str
+
+    @staticmethod
+    def id_for(municipality: str, placement_id: str) -> UUID:
+        return stable_id("placement-follow-up", municipality, placement_id)
+
+    @classmethod
+    def create_id(cls, municipality: str, placement_id: str, **_: object) -> UUID:
+        return cls.id_for(municipality, placement_id)
+
+    @event(Opened)
+    def __init__(self, municipality: str, case_id: str, placement_id: str, placement_type: str,
+                 started_on: date, school_change: bool) -> None:
+        self.municipality, self.case_id, self.placement_id = municipality, case_id, placement_id
+        self.placement_type, self.started_on, self.school_change = placement_type, started_on, school_change
+        self.parent_support_offered_on: date | None = None
+        self.sessions: list[tuple[date, str, str]] = []
+        self.school_started_on: date | None = None
+        self.examinations: dict[str, date] = {}
+        self.passed: set[str] = set()
+
+    def due_dates(self) -> dict[str, date]:
+        """Open clocks and when each falls due."""
+        due = {}
+        if self.parent_support_offered_on is None:
+            due["parent_support"] = self.started_on + PARENT_SUPPORT_WITHIN
+        if self.school_change and self.school_started_on is None:
+            due["school_start"] = self.started_on + SCHOOL_START_WITHIN
+        for kind in ("health", "dental"):
+            if kind not in self.examinations:
+                due[f"{kind}_examination"] = self.started_on + EXAMINATIONS_WITHIN
+        return due
+
+    def _require_after_start(self, on: date) -> None:
+        if on < self.started_on:
+            raise BeforePlacement(f"{on} is before the placement started ({self.started_on})")
+
+    def offer_parent_support(self, on: date) -> None:
+        self._require_after_start(on)
+        if self.parent_support_offered_on is None:
+            self._parent_support_offered(on)
+
+    def record_session(self, on: date, mode: str, parent: str) -> None:
+        self.offer_parent_support(on)
+        self._session_recorded(on, mode, parent)
+
+    def record_school_start(self, on: date) -> None:
+        if not self.school_change:
+            raise NoSchoolChange("this placement did not change school")
+        self._require_after_start(on)
+        self._school_started(on)
+
+    def record_examination(self, kind: str, on: date) -> None:
+        self._require_after_start(on)
+        self._examination_done(kind, on)
+
+    def note_passed_deadlines(self, today: date) -> list[str]:
+        """Mark each clock whose due date has passed (once); returns the newly passed ones."""
+        newly = [clock for clock, due in self.due_dates().items() if today > due and clock not in self.passed]
+        for clock in newly:
+            self._deadline_passed(clock)
+        return newly
+
+    @event(ParentSupportOffered)
+    def _parent_support_offered(self, on: date) -> None:
+        self.parent_support_offered_on = on
+
+    @event(ParentSupportSessionRecorded)
+    def _session_recorded(self, on: date, mode: str, parent: str) -> None:
+        self.sessions.append((on, mode, parent))
+
+    @event(SchoolStarted)
+    def _school_started(self, on: date) -> None:
+        self.school_started_on = on
+
+    @event(ExaminationDone)
+    def _examination_done(self, kind: str, on: date) -> None:
+        self.examinations[kind] = on
+
+    @event(DeadlinePassed)
+    def _deadline_passed(self, clock: str) -> None:
+        self.passed.add(clock)

@@ -1,0 +1,127 @@
+"""A Signs of Safety safety plan: danger statements, each with a safety goal and a 0-10 scale
+recorded over time, rules with responsible network members, versions and follow-up."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.network_support.domain.ids import stable_id
+
+FOLLOW_UP_INTERVAL = timedelta(days=182)  # at least every six months
+
+
+class SafetyPlanError(Exception):
+    """A rule of the safety plan was broken."""
+
+
+class ScaleOutOfRange(SafetyPlanError):
+    """Safety scales run from 0 to 10."""
+
+
+class UnknownStatement(SafetyPlanError):
+    """No such danger statement in the plan."""
+
+
+def _check_scale(value: int) -> None:
+    if not 0 <= value <= 10:
+        raise ScaleOutOfRange("a safety scale is a whole number from 0 to 10")
+
+
+class SafetyPlan(Aggregate):
+    class Drafted(Aggregate.Created):
+        municipality: str
+        case_id: str
+        started_on: date
+
+    class DangerStatementAdded(Aggregate.Event):
+        statement_id: int
+        statement: str
+        safety_goal: str
+        scale: int
+        on: date
+
+    class ScaleRecorded(Aggregate.Event):
+        statement_id: int
+        value: int
+        on: date
+        meeting_id: str | None
+
+    class RuleAdded(Aggregate.Event):
+        rule_id: int
+        text: str
+        responsible_member_ids: tuple[int, ...]
+
+    class Revised(Aggregate.Event):
+        version: int
+        on: date
+
+    class FollowedUp(Aggregate.Event):
+        on: date
+
+    @staticmethod
+    def id_for(municipality: str, case_id: str) -> UUID:
+        return stable_id("safety-plan", municipality, case_id)
+
+    @classmethod
+    def create_id(cls, municipality: str, case_id: str, **_: object) -> UUID:
+        return cls.id_for(municipality, case_id)
+
+    @event(Drafted)
+    def __init__(self, municipality: str, case_id: str, started_on: date) -> None:
+        self.municipality, self.case_id = municipality, case_id
+        self.statements: dict[int, dict[str, object]] = {}
+        self.rules: dict[int, dict[str, object]] = {}
+        self.plan_version = 1
+        self.last_follow_up = started_on
+        self.follow_up_due = started_on + FOLLOW_UP_INTERVAL
+
+    def add_danger_statement(self, statement: str, safety_goal: str, scale: int, on: date) -> int:
+        _check_scale(scale)
+        statement_id = len(self.statements) + 1
+        self._statement_added(statement_id, statement, safety_goal, scale, on)
+        return statement_id
+
+    def record_scale(self, statement_id: int, value: int, on: date, meeting_id: str | None = None) -> None:
+        _check_scale(value)
+        if statement_id not in self.statements:
+            raise UnknownStatement(f"no danger statement {statement_id}")
+        self._scale_recorded(statement_id, value, on, meeting_id)
+
+    def add_rule(self, text: str, responsible_member_ids: tuple[int, ...]) -> int:
+        rule_id = len(self.rules) + 1
+        self._rule_added(rule_id, text, tuple(responsible_member_ids))
+        return rule_id
+
+    def revise(self, on: date) -> int:
+        self._revised(self.plan_version + 1, on)
+        return self.plan_version
+
+    def follow_up(self, on: date) -> None:
+        self._followed_up(on)
+
+    def is_follow_up_overdue(self, today: date) -> bool:
+        return today > self.follow_up_due
+
+    @event(DangerStatementAdded)
+    def _statement_added(self, statement_id: int, statement: str, safety_goal: str, scale: int, on: date) -> None:
+        self.statements[statement_id] = {"statement": statement, "safety_goal": safety_goal, "scales": [(on, scale)]}
+
+    @event(ScaleRecorded)
+    def _scale_recorded(self, statement_id: int, value: int, on: date, meeting_id: str | None) -> None:
+        self.statements[statement_id]["scales"].append((on, value))  # type: ignore[union-attr]
+
+    @event(RuleAdded)
+    def _rule_added(self, rule_id: int, text: str, responsible_member_ids: tuple[int, ...]) -> None:
+        self.rules[rule_id] = {"text": text, "responsible_member_ids": tuple(responsible_member_ids)}
+
+    @event(Revised)
+    def _revised(self, version: int, on: date) -> None:
+        self.plan_version = version
+
+    @event(FollowedUp)
+    def _followed_up(self, on: date) -> None:
+        self.last_follow_up = max(self.last_follow_up, on)
+        self.follow_up_due = self.last_follow_up + FOLLOW_UP_INTERVAL

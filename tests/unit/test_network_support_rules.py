@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import settings, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from services.network_support.domain.home_return import HomeReturnProcess, PhaseNotAllowed
+from services.network_support.domain.network_map import NetworkMap, UnknownMember, UnknownRelation
+from services.network_support.domain.network_placement_inquiry import InquiryConcluded, NetworkPlacementInquiry
+from services.network_support.domain.placement_follow_up import BeforePlacement, NoSchoolChange, PlacementFollowUp
+from services.network_support.domain.safety_plan import FOLLOW_UP_INTERVAL, SafetyPlan, ScaleOutOfRange, UnknownStatement
+from services.network_support.domain.support_plan import SupportPlan, UnknownAction
+
+START = date(2026, 11, 2)
+
+
+def test_support_plan_actions_are_completed_once_and_unknown_ones_are_refused() -> None:
+    plan = SupportPlan(municipality="0380", case_id="C-1", referral_id="R-1")
+    plan.add_goal("The child can live at home with the network's support")
+    action = plan.add_action("Map the network", "family_therapist", START + timedelta(days=14))
+    plan.complete_action(action)
+    plan.complete_action(action)  # completing twice records nothing new
+    assert plan.actions[action]["status"] == "done"
+    assert sum(type(e).__name__ == "ActionCompleted" for e in plan.collect_events()) == 1
+    with pytest.raises(UnknownAction):
+        plan.complete_action(99)
+
+
+def test_support_plan_id_is_stable_per_referral_so_redelivery_meets_the_same_plan() -> None:
+    assert SupportPlan.id_for("R-1") == SupportPlan.id_for("R-1") != SupportPlan.id_for("R-2")
+
+
+def test_network_map_keeps_members_by_id_and_refuses_unknown_ones() -> None:
+    network = NetworkMap(municipality="0380", case_id="C-1")
+    grandma = network.add_member("Name Kept Here", "grandparent", ("possible_network_home",), True)
+    teacher = network.add_member("Another Name", "teacher", ("support_person",), False)
+    network.change_member(teacher, "teacher", ("support_person", "safety_person"), True)
+    network.remove_member(teacher)
+    assert list(network.members) == [grandma]
+    assert network.candidates_for_network_home() == [grandma]
+    with pytest.raises(UnknownMember):
+        network.remove_member(teacher)
+    # a removed member's id is never reused: history stays unambiguous
+    assert network.add_member("Third", "neighbour", (), False) == teacher + 1
+
+
+def test_network_map_refuses_free_text_relations() -> None:
+    network = NetworkMap(municipality="0380", case_id="C-1")
+    with pytest.raises(UnknownRelation):
+        network.add_member("Anna", "anna's friend", (), True)
+
+
+def test_safety_plan_scales_outside_0_to_10_are_refused() -> None:
+    plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
+    with pytest.raises(ScaleOutOfRange):
+        plan.add_danger_statement("danger", "goal", 11, START)
+    statement = plan.add_danger_statement("danger", "goal", 3, START)
+    with pytest.raises(ScaleOutOfRange):
+        plan.record_scale(statement, -1, START)
+    with pytest.raises(UnknownStatement):
+        plan.record_scale(statement + 1, 5, START)
+
+
+def test_safety_plan_follow_up_falls_due_within_six_months_of_the_last_one() -> None:
+    plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
+    assert plan.follow_up_due == START + FOLLOW_UP_INTERVAL
+    assert FOLLOW_UP_INTERVAL <= timedelta(days=184)
+    assert not plan.is_follow_up_overdue(plan.follow_up_due)
+    assert plan.is_follow_up_overdue(plan.follow_up_due + timedelta(days=1))
+    plan.follow_up(START + timedelta(days=100))
+    assert plan.follow_up_due == START + timedelta(days=100) + FOLLOW_UP_INTERVAL
+
+
+def test_a_concluded_network_placement_inquiry_does_not_change() -> None:
+    inquiry = NetworkPlacementInquiry(municipality="0380", case_id="C-1", placement_id="P-1")
+    inquiry.name_candidates((1, 2))
+    inquiry.conclude("declined", "The grandparents declined")
+    with pytest.raises(InquiryConcluded):
+        inquiry.conclude("network_home_found", "changed their mind")
+    with pytest.raises(InquiryConcluded):
+        inquiry.name_candidates((3,))
+
+
+def test_home_return_moves_forward_only_and_a_placement_end_completes_it() -> None:
+    process = HomeReturnProcess(municipality="0380", case_id="C-1", on=START)
+    process.move_to("trial", START + timedelta(days=10))
+    with pytest.raises(PhaseNotAllowed):
+        process.move_to("preparation", START + timedelta(days=11))
+    process.complete(START + timedelta(days=40))
+    assert process.phase == "completed"
+    process.complete(START + timedelta(days=41))  # already finished: nothing more
+    assert [phase for phase, _ in process.phases] == ["preparation", "trial", "completed"]
+    with pytest.raises(PhaseNotAllowed):
+        process.move_to("follow_up", START + timedelta(days=42))
+
+
+def test_placement_follow_up_opens_clocks_due_seven_days_after_the_start() -> None:
+    follow_up = PlacementFollowUp(municipality="0380", case_id="C-1", placement_id="P-1", placement_type="familjehem",
+                                  started_on=START, school_change=True)
+    due = follow_up.due_dates()
+    assert due["parent_support"] == due["school_start"] == START + timedelta(days=7)
+    assert {"health_examination", "dental_examination"} <= set(due)
+
+
+def test_without_a_school_change_there_is_no_school_clock_and_no_school_start() -> None:
+    follow_up = PlacementFollowUp(municipality="0380", case_id="C-1", placement_id="P-1", placement_type="hvb",
+                                  started_on=START, school_change=False)
+    assert "school_start" not in follow_up.due_dates()
+    with pytest.raises(NoSchoolChange):
+        follow_up.record_school_start(START + timedelta(days=2))
+
+
+def test_follow_up_dated_before_the_placement_is_refused() -> None:
+    follow_up = PlacementFollowUp(municipality="0380", case_id="C-1", placement_id="P-1", placement_type="hvb",
+                                  started_on=START, school_change=True)
+    with pytest.raises(BeforePlacement):
+        follow_up.offer_parent_support(START - timedelta(days=1))
+    with pytest.raises(BeforePlacement):
+        follow_up.record_school_start(START - timedelta(days=1))
+
+
+def test_a_passed_deadline_is_noted_once_and_a_met_one_never() -> None:
+    follow_up = PlacementFollowUp(municipality="0380", case_id="C-1", placement_id="P-1", placement_type="familjehem",
+                                  started_on=START, school_change=True)
+    follow_up.offer_parent_support(START + timedelta(days=3))
+    assert follow_up.note_passed_deadlines(START + timedelta(days=7)) == []  # day 7 is still in time
+    assert follow_up.note_passed_deadlines(START + timedelta(days=8)) == ["school_start"]
+    assert follow_up.note_passed_deadlines(START + timedelta(days=9)) == []
+    assert set(follow_up.note_passed_deadlines(START + timedelta(days=31))) == {"health_examination", "dental_examination"}
+
+
+class SafetyPlanMachine(RuleBasedStateMachine):
+    """Any sequence of plan commands keeps the scales in 0..10, versions rising, and replay faithful."""
+
+    @initialize()
+    def draft(self) -> None:
+        self.plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
+        self.events: list[Any] = list(self.plan.collect_events())
+        self.last_version = self.plan.plan_version
+
+    def _keep_events(self) -> None:
+        self.events.extend(self.plan.collect_events())
+
+    @rule(value=st.integers(min_value=-5, max_value=15), days=st.integers(0, 400))
+    def add_statement(self, value: int, days: int) -> None:
+        try:
+            self.plan.add_danger_statement("danger", "goal", value, START + timedelta(days=days))
+        except ScaleOutOfRange:
+            assert not 0 <= value <= 10
+        self._keep_events()
+
+    @precondition(lambda self: bool(self.plan.statements))
+    @rule(data=st.data(), value=st.integers(min_value=-5, max_value=15), days=st.integers(0, 400))
+    def record_scale(self, data: st.DataObject, value: int, days: int) -> None:
+        statement = data.draw(st.integers(1, len(self.plan.statements) + 1))
+        try:
+            self.plan.record_scale(statement, value, START + timedelta(days=days))
+        except (ScaleOutOfRange, UnknownStatement):
+            assert not 0 <= value <= 10 or statement not in self.plan.statements
+        self._keep_events()
+
+    @rule(members=st.lists(st.integers(1, 9), min_size=1, max_size=3))
+    def add_rule(self, members: list[int]) -> None:
+        self.plan.add_rule("rule", tuple(members))
+        self._keep_events()
+
+    @rule(days=st.integers(0, 400))
+    def revise(self, days: int) -> None:
+        self.plan.revise(START + timedelta(days=days))
+        self._keep_events()
+
+    @rule(days=st.integers(0, 400))
+    def follow_up(self, days: int) -> None:
+        self.plan.follow_up(START + timedelta(days=days))
+        self._keep_events()
+
+    @invariant()
+    def scales_stay_within_0_to_10(self) -> None:
+        for statement in self.plan.statements.values():
+            assert all(0 <= value <= 10 for _, value in statement["scales"])
+
+    @invariant()
+    def versions_only_increase(self) -> None:
+        assert self.plan.plan_version >= self.last_version
+        self.last_version = self.plan.plan_version
+
+    @invariant()
+    def follow_up_is_never_more_than_six_months_after_the_last(self) -> None:
+        assert self.plan.follow_up_due == self.plan.last_follow_up + FOLLOW_UP_INTERVAL
+
+    @invariant()
+    def a_rebuilt_plan_equals_the_live_one(self) -> None:
+        copy = None
+        for event in self.events:
+            copy = event.mutate(copy)
+        assert copy is not None
+        assert copy.__dict__ == self.plan.__dict__
+
+
+SafetyPlanMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=25, deadline=None)
+test_safety_plan_state_machine = SafetyPlanMachine.TestCase
