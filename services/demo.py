@@ -35,6 +35,7 @@ EXPECTED_TYPES = {
         "se.natverk.placement_follow_up.recorded.v1",
         "se.natverk.safety_plan.changed.v1",
     },
+    "collaboration": {"se.natverk.family_home.occupancy_changed.v1"},
 }
 
 
@@ -43,7 +44,7 @@ def _demo_pin() -> str:
     return body + str(luhn_check_digit(body[2:]))
 
 
-def _placement_started(case_id: str) -> dict[str, Any]:
+def _placement_started(case_id: str, family_home_id: str | None = None) -> dict[str, Any]:
     return {
         "specversion": "1.0",
         "id": str(uuid.uuid4()),
@@ -61,13 +62,13 @@ def _placement_started(case_id: str) -> dict[str, Any]:
             "legal_basis": "SoL",
             "start_date": "2026-11-20",
             "school_change": True,
-            "family_home_id": None,
+            "family_home_id": family_home_id,
         },
     }
 
 
-async def _publish(bootstrap: str, case_id: str) -> None:
-    event = json.dumps(_placement_started(case_id)).encode()
+async def _publish(bootstrap: str, case_id: str, family_home_id: str | None) -> None:
+    event = json.dumps(_placement_started(case_id, family_home_id)).encode()
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
     await producer.start()
     try:
@@ -80,6 +81,20 @@ async def _publish(bootstrap: str, case_id: str) -> None:
 def _headers(settings: ServiceSettings, *roles: str) -> dict[str, str]:
     token = mint_token(settings.jwt_secret.get_secret_value(), "demo-staff", MUNICIPALITY, list(roles))
     return {"Authorization": f"Bearer {token}"}
+
+
+def _share_a_family_home(client: httpx.Client, stack: Stack, settings: ServiceSettings, case_id: str) -> str:
+    """Uppsala registers an emergency home, shares it with Västerås; the demo child is placed there."""
+    register_id = f"FH-{case_id}"
+    headers = _headers(settings, "family_home_consultant")
+    created = client.post(f"{stack.url('collaboration')}/api/v1/family-homes", headers=headers, json={
+        "register_id": register_id, "kind": "recruited", "capacity": 2, "age_min": 0, "age_max": 17,
+        "specialisations": ["emergency"], "languages": ["sv"]})
+    created.raise_for_status()
+    shared = client.put(f"{stack.url('collaboration')}/api/v1/family-homes/{created.json()['home_id']}/sharing",
+                        headers=headers, json={"shared_with": ["1980"]})
+    shared.raise_for_status()
+    return register_id
 
 
 def _refer_to_safety_team(client: httpx.Client, stack: Stack, settings: ServiceSettings, case_id: str) -> None:
@@ -130,8 +145,9 @@ def run_demo(settings: ServiceSettings, start_stack: bool = False) -> Any:
         started_here = True
     try:
         case_id = f"{MUNICIPALITY}-DEMO-{uuid.uuid4().hex[:6]}"
-        asyncio.run(_publish(settings.kafka_bootstrap, case_id))
         with httpx.Client(timeout=10) as client:
+            home = _share_a_family_home(client, stack, settings, case_id) if "collaboration" in stack.services else None
+            asyncio.run(_publish(settings.kafka_bootstrap, case_id, home))
             _refer_to_safety_team(client, stack, settings, case_id)
             return _wait_for_timeline(client, stack, settings, case_id)
     finally:

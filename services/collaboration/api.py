@@ -18,16 +18,19 @@ from pydantic import AfterValidator, Field
 from contracts.collaboration import AgeBand, LANGUAGE_PATTERN, Need, RequestedPlacement
 from contracts.common import CaseId, Municipality
 from services.collaboration.application import CollaborationApplication, NotFound
+from services.collaboration.domain.activity import NotOpenToYou, UnknownBooking
+from services.collaboration.domain.matching_request import NotAddressed
 from services.collaboration.disclosure import disclose
 from services.collaboration.domain.activity import SharedActivity
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.matching_request import MatchingRequest
-from services.collaboration.publication import ACTIVITY, HOME, REQUEST, _activity_record, _home_record, _request_record
+from services.collaboration.publication import ACTIVITY, HOME, REQUEST, activity_record, home_record, request_record
 from services.kit.access import DEFAULT_PURPOSE, PurposeHeader
 from services.kit.auth import Caller
 from services.kit.bodies import JsonBool, JsonDate, JsonDateTime, JsonInt, StrictBody
 from services.kit.http import CallerDep, not_found, require_roles
 
+NOT_YOURS = (NotFound, NotAddressed, NotOpenToYou, UnknownBooking)
 CONSULTANT = ("family_home_consultant",)
 REQUESTERS = ("case_worker", "family_home_consultant")
 ORGANISERS = ("family_home_consultant", "coordinator")
@@ -98,7 +101,7 @@ class SeatBooking(StrictBody):
 
 
 def own_home_view(home: FamilyHome) -> dict[str, Any]:
-    return {**_home_record(home, "registered"), "register_id": home.register_id, "kind": home.kind,
+    return {**home_record(home, "registered"), "register_id": home.register_id, "kind": home.kind,
             "shared_with": list(home.shared_with), "available": home.available, "offerable": home.can_be_offered(),
             "occupied_places": len(home.residents)}
 
@@ -106,20 +109,20 @@ def own_home_view(home: FamilyHome) -> dict[str, Any]:
 def home_view(caller: Caller, home: FamilyHome) -> dict[str, Any]:
     if home.municipality == caller.municipality:
         return own_home_view(home)
-    return disclose(HOME, _home_record(home, "shared"))
+    return disclose(HOME, home_record(home, "shared"))
 
 
 def request_view(caller: Caller, request: MatchingRequest) -> dict[str, Any]:
     if request.requester == caller.municipality:
-        return {**_request_record(request, request.status), "case_id": request.case_id, "status": request.status,
+        return {**request_record(request, request.status), "case_id": request.case_id, "status": request.status,
                 "partners": list(request.partners),
                 "offers": [{"offer_id": k, **v} for k, v in request.offers.items()]}
     own_offers = [{"offer_id": k, **v} for k, v in request.offers.items() if v["partner"] == caller.municipality]
-    return {**disclose(REQUEST, _request_record(request, request.status)), "status": request.status, "offers": own_offers}
+    return {**disclose(REQUEST, request_record(request, request.status)), "status": request.status, "offers": own_offers}
 
 
 def activity_view(caller: Caller, activity: SharedActivity) -> dict[str, Any]:
-    view = {**disclose(ACTIVITY, _activity_record(activity, "announced")), "cancelled": activity.cancelled}
+    view = {**disclose(ACTIVITY, activity_record(activity, "announced")), "cancelled": activity.cancelled}
     if activity.host == caller.municipality:
         view["open_to"] = list(activity.open_to)
         view["bookings"] = [{"booking_id": k, "municipality": m, "seats": s} for k, (m, s) in activity.bookings.items()]
@@ -134,10 +137,14 @@ def build_router() -> APIRouter:
     def app_of(request: Request) -> CollaborationApplication:
         return request.app.state.runtime.app
 
-    def found(load: Any) -> Any:
+    def found(request: Request, caller: Caller, kind: str, object_id: object, load: Any) -> Any:
+        """Run ``load``; an object the caller's municipality may not see is a logged 404."""
         try:
             return load()
-        except NotFound as missing:
+        except NOT_YOURS as missing:
+            app_of(request).record_access(f"{kind}:{object_id}", caller.subject, caller.municipality, kind,
+                                          DEFAULT_PURPOSE, "denied")
+            request.app.state.runtime.metrics.case_reads.labels(outcome="denied").inc()
             raise not_found(str(missing).removeprefix("no ")) from None
 
     # -- the pool ---------------------------------------------------------------------------
@@ -157,7 +164,7 @@ def build_router() -> APIRouter:
     @router.get("/family-homes/{home_id}")
     def get_home(home_id: UUID, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *READERS)
-        home = found(lambda: app_of(request).home(caller.municipality, home_id))
+        home = found(request, caller, "family-home", home_id, lambda: app_of(request).home(caller.municipality, home_id))
         if home.municipality != caller.municipality and home.hosts_protected_child:
             raise not_found("family home")
         return home_view(caller, home)
@@ -165,19 +172,19 @@ def build_router() -> APIRouter:
     @router.put("/family-homes/{home_id}/profile")
     def change_profile(home_id: UUID, body: HomeProfile, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *CONSULTANT)
-        return own_home_view(found(lambda: app_of(request).change_home(caller.municipality, home_id, lambda h: h.change_profile(
+        return own_home_view(found(request, caller, "family-home", home_id, lambda: app_of(request).change_home(caller.municipality, home_id, lambda h: h.change_profile(
             body.capacity, body.age_min, body.age_max, tuple(body.specialisations), tuple(body.languages)))))
 
     @router.put("/family-homes/{home_id}/sharing")
     def share_home(home_id: UUID, body: Sharing, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *CONSULTANT)
-        return own_home_view(found(lambda: app_of(request).change_home(
+        return own_home_view(found(request, caller, "family-home", home_id, lambda: app_of(request).change_home(
             caller.municipality, home_id, lambda h: h.share_with(tuple(body.shared_with)))))
 
     @router.put("/family-homes/{home_id}/availability")
     def set_availability(home_id: UUID, body: Availability, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *CONSULTANT)
-        return own_home_view(found(lambda: app_of(request).change_home(
+        return own_home_view(found(request, caller, "family-home", home_id, lambda: app_of(request).change_home(
             caller.municipality, home_id, lambda h: h.set_available(body.available))))
 
     # -- matching -------------------------------------------------------------------------------
@@ -202,7 +209,7 @@ def build_router() -> APIRouter:
     def get_request(request_id: UUID, request: Request, caller: CallerDep, purpose: PurposeHeader = DEFAULT_PURPOSE) -> dict:
         require_roles(caller, *READERS)
         app = app_of(request)
-        found_request = found(lambda: app.request(caller.municipality, request_id))
+        found_request = found(request, caller, "matching-request", request_id, lambda: app.request(caller.municipality, request_id))
         if found_request.requester == caller.municipality:  # the view carries the case id: a read of case data
             app.record_access(found_request.case_id, caller.subject, caller.municipality, "matching-request", purpose, "granted")
         return request_view(caller, found_request)
@@ -210,21 +217,21 @@ def build_router() -> APIRouter:
     @router.post("/matching-requests/{request_id}/offers", status_code=201)
     def offer_home(request_id: UUID, body: NewOffer, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *CONSULTANT)
-        offered, offer_id = found(lambda: app_of(request).offer_home(caller.municipality, request_id, body.home_id))
+        offered, offer_id = found(request, caller, "matching-request", request_id, lambda: app_of(request).offer_home(caller.municipality, request_id, body.home_id))
         request.app.state.metrics.offers.labels(caller.municipality).inc()
         return {"offer_id": offer_id, **request_view(caller, offered)}
 
     @router.post("/matching-requests/{request_id}/accept")
     def accept_offer(request_id: UUID, body: Acceptance, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *REQUESTERS)
-        matched = found(lambda: app_of(request).accept_offer(caller.municipality, request_id, body.offer_id))
+        matched = found(request, caller, "matching-request", request_id, lambda: app_of(request).accept_offer(caller.municipality, request_id, body.offer_id))
         request.app.state.metrics.requests.labels(caller.municipality, "matched").inc()
         return request_view(caller, matched)
 
     @router.post("/matching-requests/{request_id}/withdraw")
     def withdraw_request(request_id: UUID, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *REQUESTERS)
-        withdrawn = found(lambda: app_of(request).withdraw_request(caller.municipality, request_id))
+        withdrawn = found(request, caller, "matching-request", request_id, lambda: app_of(request).withdraw_request(caller.municipality, request_id))
         request.app.state.metrics.requests.labels(caller.municipality, "withdrawn").inc()
         return request_view(caller, withdrawn)
 
@@ -244,23 +251,23 @@ def build_router() -> APIRouter:
     @router.get("/activities/{activity_id}")
     def get_activity(activity_id: UUID, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *READERS)
-        return activity_view(caller, found(lambda: app_of(request).activity(caller.municipality, activity_id)))
+        return activity_view(caller, found(request, caller, "activity", activity_id, lambda: app_of(request).activity(caller.municipality, activity_id)))
 
     @router.post("/activities/{activity_id}/bookings", status_code=201)
     def book(activity_id: UUID, body: SeatBooking, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *BOOKERS)
-        activity, booking_id = found(lambda: app_of(request).book_seats(caller.municipality, activity_id, body.seats, body.booking_id))
+        activity, booking_id = found(request, caller, "activity", activity_id, lambda: app_of(request).book_seats(caller.municipality, activity_id, body.seats, body.booking_id))
         request.app.state.metrics.seats.labels(caller.municipality, activity.kind).inc(body.seats)
         return {"booking_id": booking_id, **activity_view(caller, activity)}
 
     @router.delete("/activities/{activity_id}/bookings/{booking_id}")
     def cancel_booking(activity_id: UUID, booking_id: str, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *BOOKERS)
-        return activity_view(caller, found(lambda: app_of(request).cancel_booking(caller.municipality, activity_id, booking_id)))
+        return activity_view(caller, found(request, caller, "activity", activity_id, lambda: app_of(request).cancel_booking(caller.municipality, activity_id, booking_id)))
 
     @router.post("/activities/{activity_id}/cancel")
     def cancel_activity(activity_id: UUID, request: Request, caller: CallerDep) -> dict:
         require_roles(caller, *ORGANISERS)
-        return activity_view(caller, found(lambda: app_of(request).cancel_activity(caller.municipality, activity_id)))
+        return activity_view(caller, found(request, caller, "activity", activity_id, lambda: app_of(request).cancel_activity(caller.municipality, activity_id)))
 
     return router

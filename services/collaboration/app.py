@@ -65,7 +65,10 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         SERVICE,
         settings,
         app,
-        build_publication_table(lambda aggregate_id, version: app.repository.get(aggregate_id, version=version)),
+        build_publication_table(
+            lambda aggregate_id, version: app.repository.get(aggregate_id, version=version),
+            withheld=lambda event_type: metrics.withheld.labels(event_type).inc() if metrics is not None else None,
+        ),
         consumers=consumers(app),
         topics=[COLLABORATION, dead_letter_topic(COLLABORATION), *PARTNER_TOPICS],
         periodic=[(EXPIRY_CHECK_SECONDS, expire_requests)],

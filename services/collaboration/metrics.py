@@ -19,6 +19,12 @@ class CollaborationMetrics:
             ["municipality"],
             registry=registry,
         )
+        self.withheld = Counter(
+            "natverk_partner_messages_withheld_total",
+            "Partner messages the disclosure filter stopped because a value looked personal",
+            ["event_type"],
+            registry=registry,
+        )
         self.seats = Counter(
             "natverk_activity_seats_booked_total",
             "Seats booked on shared activities, by booking municipality and activity kind",

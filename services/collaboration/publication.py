@@ -32,36 +32,41 @@ BOOKING = "se.natverk.partner.seat_booking.v1"
 log = get_logger(__name__)
 
 
-def to_partner(partner: str, event_type: str, subject: str, record: dict[str, Any]) -> Outgoing | None:
+def _to_partner(partner: str, event_type: str, subject: str, record: dict[str, Any],
+                withheld: Callable[[str], None] = lambda _: None) -> Outgoing | None:
     """One partner message through the disclosure filter; None when it must be withheld."""
     try:
         data = public.PARTNER_EVENT_TYPES[event_type].model_validate(disclose(event_type, record))
     except Withheld as why:
         log.error("partner message withheld", event_type=event_type, partner=partner, reason=str(why))
+        withheld(event_type)
         return None
     return Outgoing(partner_topic(partner), event_type, subject, data)
 
 
-def _home_record(home: FamilyHome, change: str) -> dict[str, Any]:
+def home_record(home: FamilyHome, change: str) -> dict[str, Any]:
     return {"home_id": str(home.id), "owner_municipality": home.municipality, "change": change,
             "capacity": home.capacity, "free_places": home.free_places, "age_min": home.age_min,
             "age_max": home.age_max, "specialisations": list(home.specialisations), "languages": list(home.languages),
             "available": home.can_be_offered()}
 
 
-def _request_record(request: MatchingRequest, change: str) -> dict[str, Any]:
+def request_record(request: MatchingRequest, change: str) -> dict[str, Any]:
     return {"request_id": str(request.id), "requester_municipality": request.requester, "change": change,
             "age_band": request.age_band, "placement_type": request.placement_type, "needs": list(request.needs),
             "from_date": request.from_date, "expires_at": request.expires_at}
 
 
-def _activity_record(activity: SharedActivity, change: str) -> dict[str, Any]:
+def activity_record(activity: SharedActivity, change: str) -> dict[str, Any]:
     return {"activity_id": str(activity.id), "host_municipality": activity.host, "kind": activity.kind,
             "title": activity.title, "starts_at": activity.starts_at, "seats": activity.seats,
             "seats_free": max(activity.seats_free, 0), "change": change}
 
 
-def build_publication_table(load: Loader) -> PublicationTable:
+def build_publication_table(load: Loader, withheld: Callable[[str], None] = lambda _: None) -> PublicationTable:
+    def to_partner(partner: str, event_type: str, subject: str, record: dict[str, Any]) -> Outgoing | None:
+        return _to_partner(partner, event_type, subject, record, withheld)
+
     def at(event: Any) -> Any:
         return load(event.originator_id, event.originator_version)
 
@@ -80,7 +85,7 @@ def build_publication_table(load: Loader) -> PublicationTable:
             audience += [(p, "withdrawn") for p in sorted(previous - set(home.shared_with))]
         else:
             audience = [(p, "updated") for p in home.shared_with]
-        return [o for p, change in audience if (o := to_partner(p, HOME, str(home.id), _home_record(home, change)))]
+        return [o for p, change in audience if (o := to_partner(p, HOME, str(home.id), home_record(home, change)))]
 
     def occupancy(event: Any) -> Iterable[Outgoing]:
         home: FamilyHome = at(event)
@@ -105,7 +110,7 @@ def build_publication_table(load: Loader) -> PublicationTable:
         def rule(event: Any) -> list[Outgoing]:
             request: MatchingRequest = at(event)
             internal_change = "matched" if change == "matched" else change
-            to_partners = [to_partner(p, REQUEST, str(request.id), _request_record(request, change)) for p in request.partners]
+            to_partners = [to_partner(p, REQUEST, str(request.id), request_record(request, change)) for p in request.partners]
             return [request_internal(request, internal_change), *[o for o in to_partners if o]]
 
         return rule
@@ -141,7 +146,7 @@ def build_publication_table(load: Loader) -> PublicationTable:
     def activity(change: str) -> Callable[[Any], list[Outgoing]]:
         def rule(event: Any) -> list[Outgoing]:
             shared: SharedActivity = at(event)
-            out = [to_partner(p, ACTIVITY, str(shared.id), _activity_record(shared, change)) for p in shared.open_to]
+            out = [to_partner(p, ACTIVITY, str(shared.id), activity_record(shared, change)) for p in shared.open_to]
             return [o for o in out if o]
 
         return rule
@@ -151,7 +156,7 @@ def build_publication_table(load: Loader) -> PublicationTable:
             shared: SharedActivity = at(event)
             booked = (shared if change == "booked" else before(event)).bookings[event.booking_id]
             municipality, seats = booked
-            out = [to_partner(p, ACTIVITY, str(shared.id), _activity_record(shared, "seats_changed")) for p in shared.open_to]
+            out = [to_partner(p, ACTIVITY, str(shared.id), activity_record(shared, "seats_changed")) for p in shared.open_to]
             if municipality != shared.host:  # the host hears of partners' bookings of its activity
                 record = {"activity_id": str(shared.id), "booking_id": event.booking_id,
                           "booking_municipality": municipality, "seats": seats, "change": change}
