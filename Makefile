@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup up test demo bench lint schemas soak clean
+.PHONY: setup promtool up test demo bench lint schemas soak clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -18,7 +18,15 @@ $(VENV)/.synced: pyproject.toml uv.lock contracts/pyproject.toml | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-setup: $(VENV)/.synced  ## create the environment (idempotent)
+setup: $(VENV)/.synced promtool  ## create the environment (idempotent)
+
+# promtool checks and unit-tests the alert rules in deploy/prometheus (Debian's prometheus package).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+promtool:
+	@command -v promtool >/dev/null || { \
+	  echo "installing Debian's prometheus package for promtool"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 
 up: setup  ## start the broker and every service; Ctrl-C stops them
 	$(VENV)/bin/natverk up
@@ -38,6 +46,7 @@ schemas: setup  ## regenerate contracts/schemas and contracts/asyncapi.json
 
 bench: setup  ## benchmarks; results in bench/results/
 	$(VENV)/bin/python bench/ingest.py
+	$(VENV)/bin/python bench/stack.py
 
 clean:
 	rm -rf var .pytest_cache

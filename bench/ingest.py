@@ -4,9 +4,11 @@ In one run it measures
   1. the raw broker produce rate (aiokafka, batched sends, acks=all),
   2. the raw store append rate (eventsourcing on SQLite: one event per transaction, as the
      consumer commits one record at a time, and 100 events per transaction),
-  3. end-to-end ingest: N placement events published in a burst, until every one is in its
+  3. the raw notification-log read rate (select and decode every stored event of that store),
+  4. end-to-end ingest: N placement events published in a burst, until every one is in its
      case's timeline (throughput), and a paced run at a fixed rate (p50/p99 latency from publish
      to the timeline entry's recording time),
+  5. a rebuild of the case store from its topics into a fresh store (`natverk rebuild`),
 and prints the figures and their ratios, writing them to bench/results/ingest-<time>.json.
 
     .venv/bin/python bench/ingest.py [--events 2000] [--rate 200] [--paced-seconds 10]
@@ -35,6 +37,7 @@ from services.kit.auth import mint_token  # noqa: E402
 from services.kit.settings import ServiceSettings  # noqa: E402
 from services.kit.store import ServiceApplication, store_environment  # noqa: E402
 from services.kit.domain.case_access import CaseAccess  # noqa: E402
+from services.ops import rebuild_case_store  # noqa: E402
 from services.stack import Stack  # noqa: E402
 from tests.support.broker import free_port  # noqa: E402
 from tests.support.events import encode, placement_started, valid_pin  # noqa: E402
@@ -66,8 +69,19 @@ def raw_append_rates(folder: Path, count: int) -> dict[str, float]:
     for batch in range(count // 100):
         app.save(*[CaseAccess(f"C-{batch}-{i}", "bench", "0380", "t", "b", "granted") for i in range(100)])
     batched = (count // 100 * 100) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    position, read = 0, 0
+    while True:
+        page = app.recorder.select_notifications(position + 1, 1000)
+        if not page:
+            break
+        for notification in page:
+            app.mapper.to_domain_event(notification)  # read and decode, as a rebuild must
+        read += len(page)
+        position = page[-1].id
+    read_rate = read / (time.perf_counter() - started)
     app.close()
-    return {"per_transaction_1": single, "per_transaction_100": batched}
+    return {"per_transaction_1": single, "per_transaction_100": batched, "notification_log_read": read_rate}
 
 
 async def publish(bootstrap: str, events: list[dict], rate: float | None) -> dict[str, float]:
@@ -159,6 +173,7 @@ def main() -> int:
             sent = asyncio.run(publish(bootstrap, paced, rate=args.rate))
             wait_processed(client, stack, args.events + paced_count)
             lat = latencies(client, stack, sent, headers)
+        rebuild = asyncio.run(rebuild_case_store(settings.model_copy(update={"data_dir": folder / "rebuilt"})))
     finally:
         stack.stop()
 
@@ -175,7 +190,9 @@ def main() -> int:
             "p99": round(percentile(lat, 0.99) * 1000, 1),
             "max": round(max(lat) * 1000, 1),
         },
+        "rebuild": rebuild,
         "ratios": {
+            "rebuild_vs_raw_notification_read": round(rebuild["records_per_second"] / append["notification_log_read"], 3),
             "ingest_vs_raw_produce": round(throughput / produce_rate, 3),
             "ingest_vs_raw_append_1_per_tx": round(throughput / append["per_transaction_1"], 3),
             "ingest_vs_raw_append_100_per_tx": round(throughput / append["per_transaction_100"], 3),

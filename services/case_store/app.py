@@ -8,6 +8,8 @@ from services.case_store import SERVICE
 from services.case_store.api import build_router
 from services.case_store.application import CaseOwnedElsewhere, CaseStoreApplication
 from services.case_store.inbound import consumers
+from services.case_store.metrics import PlacementMetrics
+from services.case_store.reports import build_reports_router
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
@@ -20,8 +22,10 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     app = CaseStoreApplication(env=store_environment(settings, SERVICE))
     specs = consumers(app)
     dlqs = [f"{spec.topic}.dlq" for spec in specs]
-    return ServiceRuntime(SERVICE, settings, app, publication=None, consumers=specs, topics=dlqs)
+    runtime = ServiceRuntime(SERVICE, settings, app, publication=None, consumers=specs, topics=dlqs)
+    app.observer = PlacementMetrics(runtime.metrics.registry)
+    return runtime
 
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
-    return build_http_app(build_runtime(settings), [build_router()], ERROR_STATUSES, start_runtime)
+    return build_http_app(build_runtime(settings), [build_router(), build_reports_router()], ERROR_STATUSES, start_runtime)

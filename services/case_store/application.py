@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, Protocol, TypeVar
 from uuid import uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
+from services.case_store.domain.placement_record import PlacementRecord
+from services.case_store.domain.statistics import PlacementRow
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.domain.verification import Verification, verify_chain
@@ -23,8 +27,51 @@ class CaseOwnedElsewhere(Exception):
     """An event about a case id that another municipality's events opened."""
 
 
+@dataclass(frozen=True)
+class PlacementFact:
+    """What a placement event tells the statistics."""
+
+    kind: str  # started | changed | ended
+    municipality: str
+    case_id: str
+    placement_id: str
+    placement_type: str
+    start_date: date
+    end_date: date | None = None
+    end_reason: str | None = None
+
+
+class PlacementObserver(Protocol):
+    def placement_recorded(self, municipality: str, what: str, label: str) -> None: ...
+
+
+class _Silent:
+    def placement_recorded(self, municipality: str, what: str, label: str) -> None:
+        pass
+
+
+def _fold_placements(rows: dict[Any, PlacementRow], e: Any) -> None:
+    if isinstance(e, PlacementRecord.Started):
+        rows[e.originator_id] = PlacementRow(e.municipality, e.case_id, e.placement_type, e.start_date, None, None)
+    elif isinstance(e, PlacementRecord.TypeChanged):
+        rows[e.originator_id] = replace(rows[e.originator_id], placement_type=e.placement_type)
+    elif isinstance(e, PlacementRecord.Ended):
+        rows[e.originator_id] = replace(rows[e.originator_id], end_date=e.end_date, end_reason=e.end_reason)
+
+
+def _fold_timelines(rows: dict[Any, tuple[str, str]], e: Any) -> None:
+    if isinstance(e, CaseTimeline.Opened):
+        rows[e.originator_id] = (e.case_id, e.municipality)
+
+
 class CaseStoreApplication(ServiceApplication):
     name = "case_store"
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._placements = CatchUpIndex(self, _fold_placements)
+        self._timelines = CatchUpIndex(self, _fold_timelines)
+        self.observer: PlacementObserver = _Silent()
 
     def record_event(
         self,
@@ -38,12 +85,66 @@ class CaseStoreApplication(ServiceApplication):
         summary: str,
         tracking: Tracking | None = None,
     ) -> bool:
+        return self._append_to_timeline(case_id, municipality, source_key, occurred_at, source, event_type, actor, summary, (), tracking)
+
+    def record_placement_event(
+        self,
+        placement: PlacementFact,
+        source_key: str,
+        occurred_at: datetime,
+        source: str,
+        event_type: str,
+        actor: str,
+        summary: str,
+        tracking: Tracking | None = None,
+    ) -> bool:
+        """A placement event: into the timeline and, in the same transaction, into the statistics."""
+        record = self._get(PlacementRecord.id_for(placement.municipality, placement.placement_id))
+        changed = []
+        if record is None:
+            record = PlacementRecord(municipality=placement.municipality, case_id=placement.case_id,
+                                     placement_id=placement.placement_id, placement_type=placement.placement_type,
+                                     start_date=placement.start_date)
+            changed.append(("started", placement.placement_type))
+        elif placement.kind == "changed" and record.change_type(placement.placement_type):
+            changed.append(("changed", placement.placement_type))
+        if placement.kind == "ended" and placement.end_date and placement.end_reason:
+            if record.end(placement.end_date, placement.end_reason):
+                changed.append(("ended", placement.end_reason))
+        appended = self._append_to_timeline(placement.case_id, placement.municipality, source_key, occurred_at, source, event_type,
+                                actor, summary, (record,), tracking)
+        for what, label in changed:
+            self.observer.placement_recorded(placement.municipality, what, label)
+        return appended
+
+    def _append_to_timeline(self, case_id: str, municipality: str, source_key: str, occurred_at: datetime, source: str,
+                event_type: str, actor: str, summary: str, also: tuple[Any, ...], tracking: Tracking | None) -> bool:
         timeline = self.timeline(case_id) or CaseTimeline(case_id=case_id, municipality=municipality)
         if timeline.municipality != municipality:
             raise CaseOwnedElsewhere("an event's municipality differs from the case's owner")
         appended = timeline.append(source_key, occurred_at, source, event_type, actor, summary)
-        self.save(timeline if appended else None, tracking=tracking)
+        self.save(timeline if appended else None, *also, tracking=tracking)
         return appended
+
+    # -- statistics ------------------------------------------------------------------------
+    def placement_rows(self) -> list[PlacementRow]:
+        return self._placements.rows()
+
+    def case_ids(self) -> list[str]:
+        return [case_id for case_id, _ in self._timelines.rows()]
+
+    def timeline_owners(self) -> list[tuple[str, str]]:
+        """(case id, municipality) of every timeline."""
+        return self._timelines.rows()
+
+    def verify_all(self) -> dict[str, Verification]:
+        """Every timeline's chain, re-checked from the stored records."""
+        results = {}
+        for case_id in self.case_ids():
+            verification = self.verify(case_id)
+            if verification is not None:
+                results[case_id] = verification
+        return results
 
     def record_access(  # type: ignore[override]  # the case store logs straight into its access log
         self,

@@ -9,11 +9,13 @@ from eventsourcing.persistence import Tracking
 from contracts.access import CaseAccessedV1
 from contracts.registry import EVENT_TYPES, TOPIC_SPECS
 from contracts.topics import PLACEMENTS
-from services.case_store.application import CaseStoreApplication
+from services.case_store.application import CaseStoreApplication, PlacementFact
 from services.kit.consumer import ConsumerSpec, Handler
 from services.kit.inbound import InboundEvent
 
 ACCESS_TYPE = "se.natverk.case.accessed.v1"
+PLACEMENT_KINDS = {"se.placement.started.v1": "started", "se.placement.changed.v1": "changed",
+                   "se.placement.ended.v1": "ended"}
 
 
 def _source_key(event: InboundEvent) -> str:
@@ -27,6 +29,20 @@ def _source_name(source: str) -> str:
 def timeline_handler(app: CaseStoreApplication) -> Handler:
     def record(event: InboundEvent, tracking: Tracking | None) -> None:
         envelope, data = event.envelope, cast(Any, event.data)
+        if envelope.type in PLACEMENT_KINDS:
+            app.record_placement_event(
+                PlacementFact(PLACEMENT_KINDS[envelope.type], data.municipality, data.case_id, data.placement_id,
+                              data.placement_type, data.start_date, getattr(data, "end_date", None),
+                              getattr(data, "end_reason", None)),
+                source_key=_source_key(event),
+                occurred_at=envelope.time,
+                source=_source_name(envelope.source),
+                event_type=envelope.type,
+                actor=str(envelope.extension("actor") or "external"),
+                summary=data.summary() or envelope.type,
+                tracking=tracking,
+            )
+            return
         app.record_event(
             case_id=envelope.subject,
             municipality=data.municipality,

@@ -113,12 +113,19 @@ class TrackingConsumer:
             title=group_id,
         )
         self.subscriber(self.handle)
+        # (topic, partition) -> the offset after the last record handled: lag = partition end - this
+        self.positions: dict[tuple[str, int], int] = {}
+
+    def specs_topics(self) -> list[str]:
+        return list(self._specs)
 
     async def handle(self, bodies: list[bytes], message: KafkaMessage) -> None:
         records = message.raw_message
         for partition_records in _by_partition(records if isinstance(records, tuple) else (records,)):
             work = [w for record in partition_records if (w := await self._prepare(record)) is not None]
             await self._process_together(work)
+            last = partition_records[-1]
+            self.positions[(last.topic, last.partition)] = last.offset + 1
 
     async def _prepare(self, record: Any) -> _Work | None:
         """Parse and route one record; a bad one is dead-lettered here and yields None."""

@@ -28,6 +28,7 @@ from services.kit.topics import ensure_topics
 
 
 log = get_logger(__name__)
+LAG_INTERVAL_SECONDS = 5.0
 
 
 class ServiceRuntime:
@@ -93,6 +94,7 @@ class ServiceRuntime:
         self.topics = set(topics) | {spec.topic for spec in consumers}
         self._relay_task: asyncio.Task[None] | None = None
         self._offsets_reader: AIOKafkaConsumer | None = None
+        self._offsets_lock = asyncio.Lock()
 
     async def _send(self, topic: str, key: bytes, value: bytes, headers: dict[str, str]) -> Any:
         return await self.broker.publish(value, topic=topic, key=key, headers=headers, no_confirm=True)
@@ -102,6 +104,29 @@ class ServiceRuntime:
 
     async def _end_offsets(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
         """End offsets as the broker sees them now; a partition it does not know ends at 0."""
+        async with self._offsets_lock:  # the relay's probe and the lag gauge share one reader
+            return await self._read_end_offsets(partitions)
+
+    async def update_consumer_lag(self) -> None:
+        """Set the lag gauge of every partition this replica has consumed from: end minus position."""
+        if self.consumer is None or not self.consumer.positions:
+            return
+        positions = dict(self.consumer.positions)
+        ends = await self._end_offsets(list(positions))
+        for (topic, partition), position in positions.items():
+            if (topic, partition) in ends:
+                lag = max(ends[(topic, partition)] - position, 0)
+                self.metrics.consumer_lag.labels(topic=topic, partition=str(partition)).set(lag)
+
+    async def _lag_loop(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.update_consumer_lag()
+            except Exception as error:  # the broker may be away; the next round retries
+                log.info("consumer lag not updated", error_type=type(error).__name__)
+
+    async def _read_end_offsets(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
         if self._offsets_reader is None:
             self._offsets_reader = AIOKafkaConsumer(
                 bootstrap_servers=self.settings.kafka_bootstrap, group_id=None, enable_auto_commit=False
@@ -123,6 +148,8 @@ class ServiceRuntime:
             self._relay_task = asyncio.create_task(self.relay.run(partitions), name=f"{self.name}-relay")
         for interval, job in self._periodic:
             self._periodic_tasks.append(asyncio.create_task(self._every(interval, job)))
+        if self.consumer is not None:
+            self._periodic_tasks.append(asyncio.create_task(self._lag_loop(LAG_INTERVAL_SECONDS)))
 
     async def _every(self, interval: float, job: Callable[[], object]) -> None:
         while True:

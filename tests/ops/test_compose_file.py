@@ -39,3 +39,41 @@ def test_each_service_gets_its_module_port_and_valid_settings() -> None:
 def test_the_image_starts_the_module_named_by_its_build_argument() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "ARG SERVICE" in dockerfile and "python -m services.${SERVICE}" in dockerfile
+
+
+def test_compose_runs_prometheus_with_the_repository_config_and_grafana_provisioned() -> None:
+    services = _compose()["services"]
+    assert "./deploy/prometheus:/etc/prometheus:ro" in services["prometheus"]["volumes"]
+    mounts = services["grafana"]["volumes"]
+    assert "./deploy/grafana/provisioning:/etc/grafana/provisioning:ro" in mounts
+    assert "./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro" in mounts
+
+
+def test_the_partner_listener_needs_sasl_and_denies_what_no_acl_allows() -> None:
+    kafka = _compose()["services"]["kafka"]["environment"]
+    assert "PARTNER:SASL_PLAINTEXT" in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert "StandardAuthorizer" in kafka["KAFKA_AUTHORIZER_CLASS_NAME"]
+    for code in ("0380", "1980", "2180"):
+        assert f"user_partner-{code}=" in kafka["KAFKA_LISTENER_NAME_PARTNER_PLAIN_SASL_JAAS_CONFIG"]
+
+
+def test_each_partner_principal_may_read_only_its_own_topic(tmp_path: Path) -> None:
+    calls = tmp_path / "calls"
+    fake = tmp_path / "kafka-acls.sh"
+    fake.write_text(f'#!/usr/bin/env bash\necho "$*" >> {calls}\n')
+    fake.chmod(0o755)
+    import os
+    import subprocess
+
+    subprocess.run([str(ROOT / "deploy" / "kafka" / "partner-acls.sh"), "kafka:9092"], check=True,
+                   env={**os.environ, "KAFKA_ACLS": str(fake)})
+    grants: dict[str, set[str]] = {}
+    for line in calls.read_text().splitlines():
+        args = line.split()
+        principal = args[args.index("--allow-principal") + 1]
+        assert "--add" in args and "--deny-principal" not in args
+        assert set(a for i, a in enumerate(args) if args[i - 1] == "--operation") <= {"Read", "Describe"}
+        if "--topic" in args:
+            grants.setdefault(principal, set()).add(args[args.index("--topic") + 1])
+    assert grants == {f"User:partner-{c}": {f"partner.{c}.v1"} for c in ("0380", "1980", "2180")}
