@@ -48,5 +48,8 @@ bench: setup  ## benchmarks; results in bench/results/
 	$(VENV)/bin/python bench/ingest.py
 	$(VENV)/bin/python bench/stack.py
 
+soak: setup  ## the crash harness for ten minutes with a fresh seed (printed; rerun with SEED=...)
+	$(VENV)/bin/python -m tests.chaos.harness --seconds $${SOAK_SECONDS:-600} $${SEED:+--seed $$SEED}
+
 clean:
 	rm -rf var .pytest_cache
