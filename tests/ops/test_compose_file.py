@@ -77,3 +77,20 @@ def test_each_partner_principal_may_read_only_its_own_topic(tmp_path: Path) -> N
         if "--topic" in args:
             grants.setdefault(principal, set()).add(args[args.index("--topic") + 1])
     assert grants == {f"User:partner-{c}": {f"partner.{c}.v1"} for c in ("0380", "1980", "2180")}
+
+
+def test_kubernetes_runs_every_service_with_several_replicas_probes_and_its_own_port() -> None:
+    documents = {}
+    for path in (ROOT / "deploy" / "kubernetes").glob("*.yaml"):
+        for document in yaml.safe_load_all(path.read_text()):
+            documents[(document["kind"], document["metadata"]["name"])] = document
+    for name in available_services():
+        deployment = documents[("Deployment", name.replace("_", "-"))]
+        assert deployment["spec"]["replicas"] >= 2
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        port = container["ports"][0]["containerPort"]
+        env = {e["name"]: e["value"] for e in container["env"]}
+        assert int(env[f"NATVERK_{name.upper()}_PORT"]) == port == ServiceSettings().port_of(name)
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert ("Service", name.replace("_", "-")) in documents
