@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from contracts.topics import PLACEMENTS  # noqa: E402
 from services.kit.auth import mint_token  # noqa: E402
 from services.kit.settings import ServiceSettings  # noqa: E402
-from services.kit.store import ServiceApplication, store_environment  # noqa: E402
+from services.kit.store import ServiceApplication, open_store  # noqa: E402
 from services.kit.domain.case_access import CaseAccess  # noqa: E402
 from services.ops import rebuild_case_store  # noqa: E402
 from services.stack import Stack  # noqa: E402
@@ -60,7 +60,7 @@ async def raw_produce_rate(bootstrap: str, count: int) -> float:
 
 def raw_append_rates(folder: Path, count: int) -> dict[str, float]:
     settings = ServiceSettings(data_dir=folder)
-    app = ServiceApplication(env=store_environment(settings, "bench_raw"))
+    app = open_store(ServiceApplication, settings, "bench_raw")
     started = time.perf_counter()
     for i in range(count):
         app.save(CaseAccess(f"C-{i}", "bench", "0380", "timeline", "bench", "granted"))

@@ -13,13 +13,13 @@ from services.case_store.reports import build_reports_router
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
-from services.kit.store import store_environment
+from services.kit.store import open_store
 
 ERROR_STATUSES: dict[type[Exception], int] = {CaseOwnedElsewhere: 409}
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
-    app = CaseStoreApplication(env=store_environment(settings, SERVICE))
+    app = open_store(CaseStoreApplication, settings, SERVICE)
     specs = consumers(app)
     dlqs = [f"{spec.topic}.dlq" for spec in specs]
     runtime = ServiceRuntime(SERVICE, settings, app, publication=None, consumers=specs, topics=dlqs)

@@ -26,7 +26,7 @@ from services.collaboration.publication import build_publication_table
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
-from services.kit.store import store_environment
+from services.kit.store import open_store
 
 EXPIRY_CHECK_SECONDS = 60.0
 ERROR_STATUSES: dict[type[Exception], int] = {
@@ -50,7 +50,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
-    app = CollaborationApplication(env=store_environment(settings, SERVICE))
+    app = open_store(CollaborationApplication, settings, SERVICE)
     app.request_lifetime = timedelta(hours=settings.matching_request_lifetime_hours)
     metrics: CollaborationMetrics | None = None
 

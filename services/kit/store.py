@@ -11,7 +11,7 @@ import threading
 from datetime import date
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlparse
 
 from eventsourcing.application import Application, ProcessingEvent, Repository
@@ -19,7 +19,7 @@ from eventsourcing.persistence import IntegrityError, ProcessRecorder, Tracking,
 
 from services.kit.settings import ServiceSettings
 
-__all__ = ["ServiceApplication", "store_environment", "IntegrityError", "Tracking"]
+__all__ = ["ServiceApplication", "open_store", "store_environment", "IntegrityError", "Tracking"]
 
 
 def _postgres_environment(url: str, schema: str) -> dict[str, str]:
@@ -46,6 +46,23 @@ def ensure_postgres_schema(url: str, schema: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+
+@contextmanager
+def _postgres_creation_lock(url: str, service: str) -> Iterator[None]:
+    """Serialise schema and table creation between replicas starting together.
+
+    PostgreSQL's ``CREATE ... IF NOT EXISTS`` is not safe under concurrency: the
+    loser fails on a unique index of the catalogue instead of finding the object.
+    """
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"natverk-store-{service}",))
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"natverk-store-{service}",))
 
 
 def store_environment(settings: ServiceSettings, service: str) -> dict[str, str]:
@@ -214,3 +231,14 @@ class ServiceApplication(Application[Any]):
     def check_store(self) -> None:
         """Raise if the store cannot be read (for /readyz)."""
         self.recorder.max_notification_id()
+
+
+StoreApplication = TypeVar("StoreApplication", bound=Application[Any])
+
+
+def open_store(application_class: type[StoreApplication], settings: ServiceSettings, service: str) -> StoreApplication:
+    """Construct ``service``'s application on its own store, creating schema and tables once."""
+    if not settings.database_url:
+        return application_class(env=store_environment(settings, service))
+    with _postgres_creation_lock(settings.database_url, service):
+        return application_class(env=store_environment(settings, service))

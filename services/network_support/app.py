@@ -8,7 +8,7 @@ from contracts.topics import NETWORK_SUPPORT, dead_letter_topic
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
-from services.kit.store import store_environment
+from services.kit.store import open_store
 from services.network_support import SERVICE
 from services.network_support.api import build_router
 from services.network_support.application import NetworkSupportApplication, NotFound, ResponsibleNotOnMap
@@ -38,7 +38,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
-    app = NetworkSupportApplication(env=store_environment(settings, SERVICE))
+    app = open_store(NetworkSupportApplication, settings, SERVICE)
     runtime = ServiceRuntime(
         SERVICE,
         settings,

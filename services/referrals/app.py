@@ -8,7 +8,7 @@ from contracts.topics import PLACEMENTS_DLQ, REFERRALS, dead_letter_topic
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
-from services.kit.store import store_environment
+from services.kit.store import open_store
 from services.referrals import SERVICE
 from services.referrals.api import build_router
 from services.referrals.application import ReferralNotFound, ReferralsApplication
@@ -24,7 +24,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
-    app = ReferralsApplication(env=store_environment(settings, SERVICE))
+    app = open_store(ReferralsApplication, settings, SERVICE)
 
     def facts_of(referral_id: object) -> tuple[str, str, str]:
         referral = app.repository.get(referral_id)

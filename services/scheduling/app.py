@@ -8,7 +8,7 @@ from contracts.topics import SCHEDULING, dead_letter_topic
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
-from services.kit.store import store_environment
+from services.kit.store import open_store
 from services.scheduling import SERVICE
 from services.scheduling.api import build_router
 from services.scheduling.application import AlreadyRegistered, DoubleBooking, NotFound, SchedulingApplication, UnknownStaff
@@ -30,7 +30,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
-    app = SchedulingApplication(env=store_environment(settings, SERVICE))
+    app = open_store(SchedulingApplication, settings, SERVICE)
     app.seed_default_roster()
     runtime = ServiceRuntime(
         SERVICE,

@@ -60,8 +60,12 @@ async def test_a_replica_killed_mid_stream_loses_and_doubles_nothing(tmp_path: P
     first, first_url = start_replica(tmp_path, "a", broker.bootstrap, database_url, group)
     second, second_url = start_replica(tmp_path, "b", broker.bootstrap, database_url, group)
     try:
-        await eventually(lambda: ready(first_url), timeout=30)
-        await eventually(lambda: ready(second_url), timeout=30)
+        for name, url in (("a", first_url), ("b", second_url)):
+            try:
+                await eventually(lambda: ready(url), timeout=30)
+            except AssertionError as not_ready:
+                log_tail = (tmp_path / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise AssertionError(f"replica {name} never became ready; its log ends:\n{log_tail}") from not_ready
         cases = [f"0380-K{n}-{tag}" for n in range(CASES)]
         for batch_start in range(0, CASES, 10):
             batch = cases[batch_start:batch_start + 10]

@@ -16,7 +16,7 @@ import pytest
 from services.case_store.application import CaseStoreApplication
 from services.case_store.domain.timeline import CaseTimeline
 from services.kit.settings import ServiceSettings
-from services.kit.store import store_environment
+from services.kit.store import open_store
 from tests.conftest import make_settings
 
 NOW = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
@@ -28,7 +28,7 @@ def store_settings(tmp_path: Path, database_url: str | None) -> ServiceSettings:
 
 
 def _app_with_timeline(settings: ServiceSettings, case_id: str, entries: int) -> CaseStoreApplication:
-    app = CaseStoreApplication(env=store_environment(settings, "case_store"))
+    app = open_store(CaseStoreApplication, settings, "case_store")
     for n in range(entries):
         app.record_event(case_id, "0380", f"k{n}", NOW, "referrals", "se.x.v1", "cw", f"summary {n}")
     return app
@@ -45,7 +45,7 @@ def _execute(settings: ServiceSettings, sql: str, params: tuple) -> int:
 
 
 def _verify_fresh(settings: ServiceSettings, case_id: str):
-    app = CaseStoreApplication(env=store_environment(settings, "case_store"))
+    app = open_store(CaseStoreApplication, settings, "case_store")
     try:
         return app.verify(case_id)
     finally:
