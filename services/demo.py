@@ -5,6 +5,10 @@ emergency foster home with a change of school; the event is delivered twice
 (as at-least-once delivery may), and a malformed record arrives too.  A case
 worker also refers the family to the safety team and the team lead accepts.
 The demo prints the case's timeline as the case store serves it.
+
+Around it, the three partner municipalities report a few other placements of
+this autumn (a home return, a breakdown followed by a new placement, a network
+home), so that ``natverk stats`` afterwards has something to count.
 """
 
 from __future__ import annotations
@@ -44,36 +48,71 @@ def _demo_pin() -> str:
     return body + str(luhn_check_digit(body[2:]))
 
 
-def _placement_started(case_id: str, family_home_id: str | None = None) -> dict[str, Any]:
+def _placement_event(
+    case_id: str,
+    *,
+    municipality: str = MUNICIPALITY,
+    placement_type: str = "jourhem",
+    start_date: str = "2026-11-20",
+    school_change: bool = True,
+    family_home_id: str | None = None,
+    ended: tuple[str, str] | None = None,
+    placement_id: str | None = None,
+) -> dict[str, Any]:
+    """A placement event as a case-management system reports it; ``ended`` is (end date, reason)."""
+    data: dict[str, Any] = {
+        "placement_id": placement_id or f"PL-{case_id}",
+        "case_id": case_id,
+        "municipality": municipality,
+        "child": {"pin": _demo_pin(), "protected_identity": False},
+        "placement_type": placement_type,
+        "legal_basis": "SoL",
+        "start_date": start_date,
+        "school_change": school_change,
+        "family_home_id": family_home_id,
+    }
+    if ended:
+        data["end_date"], data["end_reason"] = ended
     return {
         "specversion": "1.0",
         "id": str(uuid.uuid4()),
-        "source": "urn:se:0380:case-management",
-        "type": "se.placement.started.v1",
-        "time": "2026-11-20T08:30:00Z",
+        "source": f"urn:se:{municipality}:case-management",
+        "type": "se.placement.ended.v1" if ended else "se.placement.started.v1",
+        "time": f"{ended[0] if ended else start_date}T08:30:00Z",
         "subject": case_id,
         "datacontenttype": "application/json",
-        "data": {
-            "placement_id": f"PL-{case_id}",
-            "case_id": case_id,
-            "municipality": MUNICIPALITY,
-            "child": {"pin": _demo_pin(), "protected_identity": False},
-            "placement_type": "jourhem",
-            "legal_basis": "SoL",
-            "start_date": "2026-11-20",
-            "school_change": True,
-            "family_home_id": family_home_id,
-        },
+        "data": data,
     }
 
 
+def _background_placements(tag: str) -> list[tuple[str, dict[str, Any]]]:
+    """Other placements of the autumn in the three municipalities, as (case id, event)."""
+    returned, broke_down, kinship = f"0380-HR-{tag}", f"1980-BD-{tag}", f"2180-NH-{tag}"
+    autumn = {"school_change": False}
+    return [
+        (returned, _placement_event(returned, placement_type="familjehem", start_date="2026-09-01", **autumn)),
+        (returned, _placement_event(returned, placement_type="familjehem", start_date="2026-09-01",
+                                    ended=("2026-11-10", "home_return"), **autumn)),
+        (broke_down, _placement_event(broke_down, municipality="1980", placement_type="hvb",
+                                      start_date="2026-10-15", **autumn)),
+        (broke_down, _placement_event(broke_down, municipality="1980", placement_type="hvb",
+                                      start_date="2026-10-15", ended=("2026-11-05", "breakdown"), **autumn)),
+        (broke_down, _placement_event(broke_down, municipality="1980", placement_type="familjehem",
+                                      start_date="2026-11-06", placement_id=f"PL2-{broke_down}", **autumn)),
+        (kinship, _placement_event(kinship, municipality="2180", placement_type="natverkshem",
+                                   start_date="2026-10-01", **autumn)),
+    ]
+
+
 async def _publish(bootstrap: str, case_id: str, family_home_id: str | None) -> None:
-    event = json.dumps(_placement_started(case_id, family_home_id)).encode()
+    event = json.dumps(_placement_event(case_id, family_home_id=family_home_id)).encode()
+    records = [(case_id, value) for value in (event, event, b"{this is not a CloudEvent")]
+    records += [(key, json.dumps(other).encode()) for key, other in _background_placements(uuid.uuid4().hex[:6])]
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
     await producer.start()
     try:
-        for value in (event, event, b"{this is not a CloudEvent"):
-            await producer.send_and_wait(PLACEMENTS, value, key=case_id.encode())
+        for key, value in records:
+            await producer.send_and_wait(PLACEMENTS, value, key=key.encode())
     finally:
         await producer.stop()
 
