@@ -11,6 +11,15 @@ the highest offset the broker acknowledged in each partition; when the
 broker later acknowledges a lower offset, or reports such a partition empty
 or missing, the broker has lost records: the relay starts a new epoch and republishes
 the whole log (consumers drop what they have already processed).
+
+Each record goes to the partition its key hashes to over the *configured*
+partition count (Kafka's default murmur2 partitioner), not over however many
+partitions the topic has now.  Consumers track progress per source partition,
+which is only sound while every case stays on one partition: a topic
+recreated with more partitions (the local broker auto-creates topics with four
+when a client asks after a restart) must not move cases, or a republished event
+would land behind a higher tracked position and be skipped.  A topic with
+fewer partitions than configured stops the relay with a clear error.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from aiokafka.partitioner import murmur2
 from eventsourcing.persistence import Tracking
 
 from services.kit.logs import get_logger
@@ -30,12 +40,17 @@ EPOCH_NAME = "relay-epoch"
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
 PROBE_INTERVAL = 2.0
 
-# (topic, key, value, headers) -> a future that resolves to the broker's RecordMetadata
-SendFunction = Callable[[str, bytes, bytes, dict[str, str]], Awaitable[Awaitable[Any]]]
+# (topic, partition, key, value, headers) -> a future that resolves to the broker's RecordMetadata
+SendFunction = Callable[[str, int, bytes, bytes, dict[str, str]], Awaitable[Awaitable[Any]]]
 # topic partitions -> their end offsets as the broker sees them now
 EndOffsets = Callable[[list[tuple[str, int]]], Awaitable[dict[tuple[str, int], int]]]
 
 log = get_logger(__name__)
+
+
+def partition_for(key: bytes, partitions: int) -> int:
+    """The partition Kafka's default partitioner picks for ``key`` among ``partitions``."""
+    return (murmur2(key) & 0x7FFFFFFF) % partitions
 
 
 class Relay:
@@ -45,6 +60,7 @@ class Relay:
         table: PublicationTable,
         send: SendFunction,
         metrics: ServiceMetrics,
+        partitions: int,
         batch_size: int = 500,
         poll_interval: float = 0.05,
         end_offsets: EndOffsets | None = None,
@@ -54,6 +70,7 @@ class Relay:
         self._table = table
         self._send = send
         self._metrics = metrics
+        self._partitions = partitions
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._end_offsets = end_offsets
@@ -112,7 +129,8 @@ class Relay:
             for topic, cloud_event in self._table.cloud_events(domain_event, notification.id):
                 headers = {"content-type": CLOUDEVENTS_CONTENT_TYPE, "ce_type": cloud_event.type}
                 key = cloud_event.subject.encode("utf-8")
-                pending.append(await self._send(topic, key, cloud_event.to_json_bytes(), headers))
+                partition = partition_for(key, self._partitions)
+                pending.append(await self._send(topic, partition, key, cloud_event.to_json_bytes(), headers))
                 self._metrics.relay_published.labels(topic=topic).inc()
         acknowledged = await asyncio.gather(*pending)
         offsets = _highest_offsets(acknowledged)

@@ -29,6 +29,11 @@ from services.kit.topics import ensure_topics
 
 log = get_logger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
+METADATA_MAX_AGE_MS = 10_000
+
+
+class TopicTooSmall(RuntimeError):
+    """A topic has fewer partitions than the configured count the relay partitions by."""
 
 
 class ServiceRuntime:
@@ -59,6 +64,9 @@ class ServiceRuntime:
             linger_ms=1,
             max_request_size=settings.max_record_bytes,
             allow_auto_create_topics=False,  # ensure_topics creates them with the configured partitions
+            # A topic that gains partitions (added by ops, or re-created by the local broker with
+            # its default of four after a restart) is consumed within seconds, not five minutes.
+            metadata_max_age_ms=METADATA_MAX_AGE_MS,
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry, app_name=name)],
             logger=logging.getLogger(f"faststream.{name}"),
             log_level=logging.DEBUG,
@@ -83,6 +91,7 @@ class ServiceRuntime:
                 publication,
                 self._send,
                 self.metrics,
+                partitions=settings.topic_partitions,
                 batch_size=settings.relay_batch_size,
                 poll_interval=settings.relay_poll_interval_ms / 1000,
                 end_offsets=self._end_offsets,
@@ -96,8 +105,17 @@ class ServiceRuntime:
         self._offsets_reader: AIOKafkaConsumer | None = None
         self._offsets_lock = asyncio.Lock()
 
-    async def _send(self, topic: str, key: bytes, value: bytes, headers: dict[str, str]) -> Any:
-        return await self.broker.publish(value, topic=topic, key=key, headers=headers, no_confirm=True)
+    async def _send(self, topic: str, partition: int, key: bytes, value: bytes, headers: dict[str, str]) -> Any:
+        try:
+            return await self.broker.publish(
+                value, topic=topic, partition=partition, key=key, headers=headers, no_confirm=True
+            )
+        except AssertionError as unknown_partition:  # aiokafka asserts the partition exists
+            raise TopicTooSmall(
+                f"{topic} has no partition {partition}: the relay spreads cases over "
+                f"NATVERK_TOPIC_PARTITIONS={self.settings.topic_partitions} partitions; "
+                "give the topic at least that many"
+            ) from unknown_partition
 
     async def ensure_topics(self) -> None:
         await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
