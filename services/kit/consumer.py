@@ -44,11 +44,23 @@ Handler = Callable[[InboundEvent, Tracking | None], None]
 STORE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
+EPOCH_SHIFT = 40  # notification ids stay below 2**40; epochs count broker losses
+
+
 def tracking_for(event: InboundEvent, partition: int) -> Tracking | None:
+    """The record's position in its source's publication: (relay epoch, notification id) as one number.
+
+    After the broker lost records, the relay publishes some new records before it
+    notices, then republishes everything in a new epoch.  A consumer that lagged
+    would have tracked those new records' ids and skipped the republished older
+    ones for good; ordering by epoch first makes every republished record new.
+    """
     sequence = event.envelope.extension("sequence")
-    if sequence is None or not str(sequence).isdigit():
+    if sequence is None or not str(sequence).isdigit() or int(sequence) >= 1 << EPOCH_SHIFT:
         return None
-    return Tracking(f"{event.envelope.source}/{partition}", int(sequence))
+    epoch = event.envelope.extension("epoch")
+    epoch_number = int(epoch) if epoch is not None and str(epoch).isdigit() else 0
+    return Tracking(f"{event.envelope.source}/{partition}", (epoch_number << EPOCH_SHIFT) | int(sequence))
 
 
 async def _raw_body(message: Any) -> Any:

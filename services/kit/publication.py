@@ -48,17 +48,21 @@ class PublicationTable:
             return [produced]
         return list(produced)
 
-    def cloud_events(self, domain_event: Any, sequence: int) -> list[tuple[str, CloudEvent]]:
-        """(topic, CloudEvent) pairs for a stored event at notification ``sequence``."""
+    def cloud_events(self, domain_event: Any, sequence: int, epoch: int = 0) -> list[tuple[str, CloudEvent]]:
+        """(topic, CloudEvent) pairs for a stored event at notification ``sequence``, in relay ``epoch``."""
         base_id = f"{domain_event.originator_id}.{domain_event.originator_version}"
         pairs = []
         for index, outgoing in enumerate(self.translate(domain_event)):
             event_id = base_id if index == 0 else f"{base_id}.{index}"
-            pairs.append((outgoing.topic, _envelope(self.source, event_id, domain_event, outgoing, sequence)))
+            pairs.append((outgoing.topic, _envelope(self.source, event_id, domain_event, outgoing, sequence, epoch)))
         return pairs
 
 
-def _envelope(source: str, event_id: str, domain_event: Any, outgoing: Outgoing, sequence: int) -> CloudEvent:
+def _envelope(
+    source: str, event_id: str, domain_event: Any, outgoing: Outgoing, sequence: int, epoch: int
+) -> CloudEvent:
+    # The epoch appears once the broker has lost records and the relay republished (ADR 0012).
+    extensions = {"epoch": str(epoch)} if epoch else {}
     return CloudEvent(
         specversion="1.0",
         id=event_id,
@@ -70,6 +74,7 @@ def _envelope(source: str, event_id: str, domain_event: Any, outgoing: Outgoing,
         data=outgoing.data.model_dump(mode="json"),
         sequence=str(sequence),
         actor=outgoing.actor,
+        **extensions,
     )
 
 

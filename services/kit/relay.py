@@ -10,7 +10,10 @@ The local broker forgets everything when it restarts.  The relay remembers
 the highest offset the broker acknowledged in each partition; when the
 broker later acknowledges a lower offset, or reports such a partition empty
 or missing, the broker has lost records: the relay starts a new epoch and republishes
-the whole log (consumers drop what they have already processed).
+the whole log (consumers drop what they have already processed).  Records
+of a new epoch say so (the ``epoch`` extension): consumers order positions by
+(epoch, notification id), so a republished event is never taken for one they
+have passed (ADR 0012).
 
 Each record goes to the partition its key hashes to over the *configured*
 partition count (Kafka's default murmur2 partitioner), not over however many
@@ -126,7 +129,7 @@ class Relay:
         pending = []
         for notification in notifications:
             domain_event = self._app.mapper.to_domain_event(notification)
-            for topic, cloud_event in self._table.cloud_events(domain_event, notification.id):
+            for topic, cloud_event in self._table.cloud_events(domain_event, notification.id, self.epoch):
                 headers = {"content-type": CLOUDEVENTS_CONTENT_TYPE, "ce_type": cloud_event.type}
                 key = cloud_event.subject.encode("utf-8")
                 partition = partition_for(key, self._partitions)

@@ -140,3 +140,63 @@ async def test_after_the_broker_forgets_everything_the_relay_republishes_and_the
         await referrals.stop()
     published = await _published_referral_ids(settings.kafka_bootstrap, prefix)
     assert set(before + after) <= set(published)
+
+
+async def test_a_consumer_behind_when_the_broker_lost_everything_skips_nothing_republished(
+    settings: ServiceSettings, broker
+) -> None:
+    """The relay publishes its next batch into the empty broker before it sees the loss, then
+    republishes everything.  A case store that had not read the early events, and reads the
+    late batch before the republished log, must still get every event."""
+    prefix = f"L-{uuid.uuid4().hex[:6]}"
+    headers = bearer("0380", ("auditor",))
+    referrals = build_referrals(settings)
+    early = [f"{prefix}-a{n}" for n in range(12)]
+    late = [f"{prefix}-b{n}" for n in range(12)]
+    for case in early:
+        _refer(referrals, case)
+    await referrals.ensure_topics()
+    await referrals.broker.start()
+    try:
+        await referrals.relay.publish_pending()
+        assert referrals.relay.position() == referrals.app.max_notification_id()
+        broker.restart()  # lost before the case store read any of the early events
+        await referrals.ensure_topics()
+        for case in late:
+            _refer(referrals, case)
+
+        async def published_late_batch() -> bool:
+            try:
+                return await referrals.relay.publish_pending() > 0
+            except Exception:  # noqa: BLE001  the producer is reconnecting to the new broker
+                return False
+
+        await eventually(published_late_batch, timeout=30, interval=0.5)
+        assert referrals.relay.epoch == 1  # the late batch went out first, then the loss was seen
+
+        async with serving(create_case_store(settings)) as case_store:
+            async def missing(cases: list[str]) -> list[str]:
+                absent = []
+                for case in cases:
+                    response = await case_store.get(f"/api/v1/cases/{case}/timeline", headers=headers)
+                    if response.status_code != 200 or len(response.json()["entries"]) != 1:
+                        absent.append(case)
+                return absent
+
+            async def none_missing(cases: list[str]) -> bool:
+                return not await missing(cases)
+
+            await eventually(lambda: none_missing(late), timeout=40, interval=0.5)  # tracked: the late ids
+
+            async def republished() -> bool:
+                await referrals.relay.publish_pending()
+                return referrals.relay.position() == referrals.app.max_notification_id()
+
+            await eventually(republished, timeout=30)
+            try:
+                await eventually(lambda: none_missing(early), timeout=30, interval=0.5)
+            except AssertionError:
+                raise AssertionError(f"never reached the timeline: {await missing(early)}") from None
+    finally:
+        await referrals.broker.stop()
+        referrals.app.close()
