@@ -43,7 +43,9 @@ class ServiceSettings(BaseSettings):
     consumer_group_prefix: str = Field(
         "", max_length=50, pattern=r"^[A-Za-z0-9._-]*$", description="prefix of consumer-group ids"
     )
-    topic_partitions: int = Field(3, ge=1, le=64)
+    # Four, as the local broker gives a topic any client asks for after a restart: whoever
+    # re-creates a topic first, its shape is the same (docs/adr/0011).
+    topic_partitions: int = Field(4, ge=1, le=64)
     relay_poll_interval_ms: int = Field(50, ge=5, le=60_000)
     relay_batch_size: int = Field(500, ge=1, le=10_000)
     consumer_fetch_max_wait_ms: int = Field(

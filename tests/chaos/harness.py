@@ -49,6 +49,7 @@ from tests.support.events import encode, placement_started, valid_pin
 
 SERVICES = ("referrals", "case_store")
 SECRET = ServiceSettings().jwt_secret.get_secret_value()
+TOPIC_PARTITIONS = ServiceSettings().topic_partitions
 
 
 # -- the loopback proxy ---------------------------------------------------------------------------
@@ -231,7 +232,7 @@ class LoadGenerator:
 
     async def republish_everything(self, bootstrap: str) -> None:
         """What an at-least-once publisher does when the broker lost its records."""
-        await ensure_topics(bootstrap, ALL_TOPICS, 3)
+        await ensure_topics(bootstrap, ALL_TOPICS, TOPIC_PARTITIONS)
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
         await producer.start()
         try:
@@ -305,7 +306,7 @@ async def run(seconds: float, seed: int, folder: Path, fault_every: float = 2.5)
     proxy = Proxy(stack.proxy_port, stack.broker_port)
     proxy.start()
     stack.start_broker()
-    await ensure_topics(stack.bootstrap, ALL_TOPICS, 3)
+    await ensure_topics(stack.bootstrap, ALL_TOPICS, TOPIC_PARTITIONS)
     for service in SERVICES:
         stack.start_service(service)
     stack.wait_ready()

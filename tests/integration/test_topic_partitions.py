@@ -3,9 +3,9 @@
 The relay keeps every case on the partition its key hashes to over the configured count.
 
 Consumers track progress per source partition; that is only sound while a
-case never moves.  The local broker auto-creates a topic with four partitions
-when any client asks for it after a restart, before the services recreate it
-with the configured three; such a topic must not move cases.
+case never moves.  A topic grown beyond the configured count (by an operator,
+or re-created by some client with another count after a local-broker restart)
+must not move cases.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ def _refer(runtime, case_id: str) -> None:
 
 @pytest.mark.parametrize("database_url", [None], ids=["sqlite"])
 async def test_a_topic_with_more_partitions_than_configured_does_not_move_any_case(settings: ServiceSettings) -> None:
-    assert settings.topic_partitions == 3
-    await _create_topic(settings.kafka_bootstrap, REFERRALS, 4)  # as the broker's auto-creation leaves it
+    assert settings.topic_partitions == 4
+    await _create_topic(settings.kafka_bootstrap, REFERRALS, 6)  # as an operator might have grown it
     prefix = f"P-{uuid.uuid4().hex[:6]}"
     referrals = build_referrals(settings)
     for n in range(CASES):
@@ -71,8 +71,8 @@ async def test_a_topic_with_more_partitions_than_configured_does_not_move_any_ca
     placed = {(json.loads(r.value)["subject"], r.partition) for r in await read_topic(settings.kafka_bootstrap, REFERRALS)}
     ours = {(case, partition) for case, partition in placed if case.startswith(prefix)}
     assert len({case for case, _ in ours}) == CASES
-    assert all(partition == partition_for(case.encode(), 3) for case, partition in ours), sorted(ours)
-    assert {partition for _, partition in ours} == {0, 1, 2}  # and none in the extra partition
+    assert all(partition == partition_for(case.encode(), 4) for case, partition in ours), sorted(ours)
+    assert {partition for _, partition in ours} == {0, 1, 2, 3}  # and none in the extra partitions
 
 
 @pytest.mark.parametrize("database_url", [None], ids=["sqlite"])
@@ -92,14 +92,14 @@ async def test_a_topic_with_fewer_partitions_than_configured_stops_the_relay_wit
         finally:
             await referrals.stop()
     failures = [entry["error"] for entry in logged if entry["event"] == "relay batch failed, will retry"]
-    assert failures and "has no partition" in failures[0] and "NATVERK_TOPIC_PARTITIONS=3" in failures[0], failures
+    assert failures and "has no partition" in failures[0] and "NATVERK_TOPIC_PARTITIONS=4" in failures[0], failures
 
 
 async def test_a_consumer_whose_view_went_stale_finds_a_partition_the_topic_gained_within_seconds(
     tmp_path: Path, broker: LocalBroker
 ) -> None:
-    """A replica paused across a broker restart rejoins with its old view of the topic (three
-    partitions) while the topic came back with four; it must refresh that view in seconds."""
+    """A replica paused across a broker restart rejoins with its old view of the topic (four
+    partitions) while the topic came back with six; it must refresh that view in seconds."""
     port = free_port()
     env = {**os.environ, "NATVERK_KAFKA_BOOTSTRAP": broker.bootstrap, "NATVERK_CASE_STORE_PORT": str(port),
            "NATVERK_DATA_DIR": str(tmp_path / "data"), "NATVERK_CONSUMER_GROUP_PREFIX": f"g{uuid.uuid4().hex[:6]}-"}
@@ -121,9 +121,9 @@ async def test_a_consumer_whose_view_went_stale_finds_a_partition_the_topic_gain
         await eventually(lambda: has_timeline(early), timeout=40)
         case_store.send_signal(signal.SIGSTOP)
         broker.restart()
-        await _create_topic(broker.bootstrap, PLACEMENTS, 4)  # as a publisher's auto-creation leaves it
-        await ensure_topics(broker.bootstrap, ALL_TOPICS, 3)
-        late = next(f"0380-L{n}-{early}" for n in range(100) if partition_for(f"0380-L{n}-{early}".encode(), 4) == 3)
+        await _create_topic(broker.bootstrap, PLACEMENTS, 6)  # grown while the replica was away
+        await ensure_topics(broker.bootstrap, ALL_TOPICS, 4)
+        late = next(f"0380-L{n}-{early}" for n in range(100) if partition_for(f"0380-L{n}-{early}".encode(), 6) == 5)
         await produce(broker.bootstrap, PLACEMENTS, [encode(placement_started(late, f"P-{late}"))], key=late.encode())
         case_store.send_signal(signal.SIGCONT)
         await eventually(lambda: has_timeline(late), timeout=60, interval=0.5)
