@@ -63,7 +63,9 @@ def _decode_json(value: bytes | None) -> object:
         text = value.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InvalidRecord(f"not valid UTF-8 at byte {error.start}") from None
-    if _nesting_depth(text) > MAX_NESTING:
+    # Counting brackets is quick and bounds the depth; the character scan is left for the rare
+    # record with many brackets (it took 5 % of the case store's ingest when run on every record).
+    if text.count("{") + text.count("[") > MAX_NESTING and _nesting_depth(text) > MAX_NESTING:
         raise InvalidRecord(f"JSON nested deeper than {MAX_NESTING} levels")
     try:
         return json.loads(text)

@@ -1,0 +1,108 @@
+"""A batch of inbound events skips the store read for cases it has never seen, safely;
+the index that tells it so follows the store without skipping anything.
+
+Runs on real SQLite and real PostgreSQL, with two replicas sharing one store:
+the index that says "never seen" can be stale by what the other replica stored
+since the batch began, and the store's version check has to catch that.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from services.case_store.application import CaseStoreApplication, PlacementFact
+from services.kit.settings import ServiceSettings
+from services.kit.store import open_store
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.integration
+NOW = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def store_settings(tmp_path: Path, database_url: str | None) -> ServiceSettings:
+    return make_settings(tmp_path, database_url=database_url)
+
+
+def _record(app: CaseStoreApplication, case_id: str, key: str) -> bool:
+    return app.record_event(case_id, "0380", key, NOW, "referrals", "se.natverk.referral.received.v1", "cw", "received")
+
+
+def _count_store_reads(app: CaseStoreApplication) -> list[object]:
+    reads: list[object] = []
+    original = app.recorder.select_events
+
+    def counting(originator_id, *args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(originator_id)
+        return original(originator_id, *args, **kwargs)
+
+    app.recorder.select_events = counting  # type: ignore[method-assign]
+    return reads
+
+
+def test_a_batch_of_new_cases_reads_none_of_them_from_the_store_and_still_extends_known_ones(
+    store_settings: ServiceSettings,
+) -> None:
+    app = open_store(CaseStoreApplication, store_settings, "case_store")
+    try:
+        _record(app, "KNOWN-1", "k0")
+        reads = _count_store_reads(app)
+        with app.unit_of_work():
+            for n in range(20):
+                _record(app, f"NEW-{n}", f"n{n}")
+                app.record_placement_event(
+                    PlacementFact("started", "0380", f"NEW-{n}", f"P-{n}", "familjehem", NOW.date()),
+                    f"p{n}", NOW, "case-management", "se.placement.started.v1", "cw", "placement started")
+            _record(app, "KNOWN-1", "k1")
+        assert len(reads) == 1  # only the case the store already had
+        assert [e.source_key for e in app.timeline("KNOWN-1").entries] == ["k0", "k1"]
+        assert [len(app.timeline(f"NEW-{n}").entries) for n in range(20)] == [2] * 20
+        assert len(app.placement_rows()) == 20
+    finally:
+        app.close()
+
+
+def test_a_case_another_replica_opened_during_the_batch_is_refused_then_appended_on_retry(
+    store_settings: ServiceSettings,
+) -> None:
+    replica = open_store(CaseStoreApplication, store_settings, "case_store")
+    other = open_store(CaseStoreApplication, store_settings, "case_store")
+    try:
+        with pytest.raises(IntegrityError):
+            with replica.unit_of_work():
+                _record(replica, "EARLIER", "e0")  # the index catches up here, before the other replica writes
+                _record(other, "RACED", "other-0")
+                _record(replica, "RACED", "mine-0")  # "never seen": a second Opened, which the store refuses
+        assert replica.timeline("EARLIER") is None  # the whole batch was rolled back
+
+        # The consumer's fallback: the same records one at a time, outside any batch.
+        assert _record(replica, "EARLIER", "e0")
+        assert _record(replica, "RACED", "mine-0")
+        assert [e.source_key for e in replica.timeline("RACED").entries] == ["other-0", "mine-0"]
+        assert replica.verify("RACED").ok
+    finally:
+        replica.close()
+        other.close()
+
+
+def test_the_case_index_follows_its_own_writes_without_skipping_another_replicas(
+    store_settings: ServiceSettings,
+) -> None:
+    """The index folds what its process stored without reading it back, but only when
+    nothing was stored in between: the other replica's case must not be jumped over."""
+    replica = open_store(CaseStoreApplication, store_settings, "case_store")
+    other = open_store(CaseStoreApplication, store_settings, "case_store")
+    try:
+        assert replica.case_ids() == []
+        _record(replica, "FIRST", "f0")
+        _record(other, "BETWEEN", "b0")
+        _record(replica, "LAST", "l0")
+        assert sorted(replica.case_ids()) == ["BETWEEN", "FIRST", "LAST"]
+        assert sorted(other.case_ids()) == ["BETWEEN", "FIRST", "LAST"]
+    finally:
+        replica.close()
+        other.close()
