@@ -44,7 +44,11 @@ def _require_dlq(topic: str) -> None:
 async def read_dead_letters(bootstrap: str, topic: str, limit: int = 1000) -> list[DeadLetter]:
     """Every record in ``topic`` from the start (no consumer group: reading moves nothing)."""
     _require_dlq(topic)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    # "earliest" also as the reset strategy: assign() starts a reset with the default one, and
+    # its answer can land after seek_to_beginning() and win (skipping the oldest records).
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]

@@ -68,7 +68,9 @@ async def test_a_topic_with_more_partitions_than_configured_does_not_move_any_ca
     finally:
         await referrals.stop()
 
-    placed = {(json.loads(r.value)["subject"], r.partition) for r in await read_topic(settings.kafka_bootstrap, REFERRALS)}
+    # The topic is new and holds one record per referral: read until all have arrived.
+    records = await read_topic(settings.kafka_bootstrap, REFERRALS, expect=CASES, timeout=20)
+    placed = {(json.loads(r.value)["subject"], r.partition) for r in records}
     ours = {(case, partition) for case, partition in placed if case.startswith(prefix)}
     assert len({case for case, _ in ours}) == CASES
     assert all(partition == partition_for(case.encode(), 4) for case, partition in ours), sorted(ours)

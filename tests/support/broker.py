@@ -81,7 +81,11 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
 async def read_topic(bootstrap: str, topic: str, expect: int | None = None, timeout: float = 10.0) -> list[Any]:
     """Every record of ``topic`` from the beginning: up to its end as it is now or, with
     ``expect``, until that many have arrived (or ``timeout`` passes)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    # "earliest" also as the reset strategy: assign() starts a reset with the default ("latest"),
+    # and its answer can land after seek_to_beginning() and win, skipping the oldest records.
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         partitions = consumer.partitions_for_topic(topic)
