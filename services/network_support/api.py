@@ -60,7 +60,11 @@ class Scale(StrictBody):
     statement_id: JsonInt = Field(ge=1)
     value: JsonInt = Field(ge=0, le=10)
     on: JsonDate
-    meeting_id: str | None = Field(None, max_length=100)
+    meeting_id: str | None = Field(
+        None, max_length=100,
+        description="the network meeting (booked in scheduling) the reading comes from: it must be one of this "
+                    "case's network meetings, not cancelled, and `on` must be its day",
+    )
 
 
 class Rule(StrictBody):
@@ -207,7 +211,9 @@ def build_router() -> APIRouter:
 
     @router.post("/cases/{case_id}/safety-plan/scales")
     def record_scale(case_id: CaseIdPath, body: Scale, request: Request, caller: CallerDep) -> dict:
-        return change_safety(request, caller, case_id, lambda p: p.record_scale(body.statement_id, body.value, body.on, body.meeting_id))
+        write(caller, lambda: app_of(request).record_safety_scale(caller.municipality, case_id, body.statement_id,
+                                                                 body.value, body.on, body.meeting_id))
+        return _safety_plan(app_of(request).safety_plan(caller.municipality, case_id))
 
     @router.post("/cases/{case_id}/safety-plan/rules")
     def add_rule(case_id: CaseIdPath, body: Rule, request: Request, caller: CallerDep) -> dict:

@@ -14,6 +14,7 @@ from services.network_support.api import build_router
 from services.network_support.application import NetworkSupportApplication, NotFound, ResponsibleNotOnMap
 from services.network_support.domain.home_return import PhaseNotAllowed
 from services.network_support.domain.network_map import UnknownMember
+from services.network_support.domain.network_meetings import MeetingReferenceError
 from services.network_support.domain.network_placement_inquiry import InquiryConcluded
 from services.network_support.domain.placement_follow_up import BeforePlacement, NoSchoolChange
 from services.network_support.domain.safety_plan import ScaleOutOfRange, UnknownStatement
@@ -34,6 +35,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     ScaleOutOfRange: 422,
     BeforePlacement: 422,
     ResponsibleNotOnMap: 422,
+    MeetingReferenceError: 422,
 }
 
 

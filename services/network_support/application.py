@@ -13,6 +13,7 @@ from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
 from services.network_support.domain.home_return import HomeReturnProcess
 from services.network_support.domain.network_map import NetworkMap
+from services.network_support.domain.network_meetings import NetworkMeetings, UnknownMeeting
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.domain.safety_plan import SafetyPlan
@@ -98,6 +99,26 @@ class NetworkSupportApplication(ServiceApplication):
         process.complete(ended_on)
         self.save(process, tracking=tracking)
 
+    def network_meeting_booked(self, municipality: str, case_id: str, meeting_id: str, on: date,
+                               tracking: Tracking | None = None) -> None:
+        self._note_meeting(municipality, case_id, lambda meetings: meetings.note_booked(meeting_id, on), tracking)
+
+    def network_meeting_moved(self, municipality: str, case_id: str, meeting_id: str, on: date,
+                              tracking: Tracking | None = None) -> None:
+        self._note_meeting(municipality, case_id, lambda meetings: meetings.note_moved(meeting_id, on), tracking)
+
+    def network_meeting_cancelled(self, municipality: str, case_id: str, meeting_id: str,
+                                  tracking: Tracking | None = None) -> None:
+        self._note_meeting(municipality, case_id, lambda meetings: meetings.note_cancelled(meeting_id), tracking)
+
+    def _note_meeting(self, municipality: str, case_id: str, note: Callable[[NetworkMeetings], None],
+                      tracking: Tracking | None) -> None:
+        meetings = self._get(NetworkMeetings.id_for(municipality, case_id))
+        if meetings is None:
+            meetings = NetworkMeetings(municipality=municipality, case_id=case_id)
+        note(meetings)
+        self.save(meetings, tracking=tracking)
+
     # -- support plan ----------------------------------------------------------------------
     def support_plan_of(self, municipality: str, case_id: str) -> SupportPlan:
         for plan_id, (owner, case) in self._support_plans.items():
@@ -145,6 +166,16 @@ class NetworkSupportApplication(ServiceApplication):
         if unknown:
             raise ResponsibleNotOnMap(f"not on this case's network map: member(s) {', '.join(map(str, unknown))}")
         return self.change_safety_plan(municipality, case_id, lambda plan: plan.add_rule(text, responsible_member_ids))
+
+    def record_safety_scale(self, municipality: str, case_id: str, statement_id: int, value: int, on: date,
+                            meeting_id: str | None = None) -> None:
+        """A reading that names a meeting must come from one of the case's network meetings."""
+        if meeting_id is not None:
+            meetings = self._get(NetworkMeetings.id_for(municipality, case_id))
+            if meetings is None:
+                raise UnknownMeeting(f"no network meeting {meeting_id} is known for this case")
+            meetings.check_reading(meeting_id, on)
+        self.change_safety_plan(municipality, case_id, lambda plan: plan.record_scale(statement_id, value, on, meeting_id))
 
     def change_safety_plan(self, municipality: str, case_id: str, change: Callable[[SafetyPlan], Any]) -> Any:
         plan = self.safety_plan(municipality, case_id)

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import Tracking
 
 from contracts.placements import PlacementEndedV1, PlacementStartedV1
 from contracts.referrals import ReferralAcceptedV1
-from contracts.topics import PLACEMENTS, REFERRALS
+from contracts.scheduling import MeetingBookedV1, MeetingCancelledV1, MeetingRescheduledV1
+from contracts.topics import PLACEMENTS, REFERRALS, SCHEDULING
 from services.kit.consumer import ConsumerSpec
 from services.kit.inbound import InboundEvent
 from services.network_support.application import NetworkSupportApplication
+
+
+LOCAL = ZoneInfo("Europe/Stockholm")
+
+
+def _local_day(moment: datetime) -> date:
+    """Scheduling books in local Swedish wall-clock time; an offset, if any, is converted first."""
+    return (moment.astimezone(LOCAL) if moment.tzinfo else moment).date()
 
 
 def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
@@ -28,7 +39,34 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
         data = cast(PlacementEndedV1, event.data)
         app.placement_ended(data.municipality, data.case_id, data.end_reason, data.end_date, tracking)
 
+    # Only network meetings matter here (safety-scale readings come from them); others are noted as seen.
+    def meeting_booked(event: InboundEvent, tracking: Tracking | None) -> None:
+        data = cast(MeetingBookedV1, event.data)
+        if data.kind != "network_meeting":
+            app.save(tracking=tracking)
+            return
+        app.network_meeting_booked(data.municipality, data.case_id, data.meeting_id, _local_day(data.start), tracking)
+
+    def meeting_rescheduled(event: InboundEvent, tracking: Tracking | None) -> None:
+        data = cast(MeetingRescheduledV1, event.data)
+        if data.kind != "network_meeting":
+            app.save(tracking=tracking)
+            return
+        app.network_meeting_moved(data.municipality, data.case_id, data.meeting_id, _local_day(data.start), tracking)
+
+    def meeting_cancelled(event: InboundEvent, tracking: Tracking | None) -> None:
+        data = cast(MeetingCancelledV1, event.data)
+        if data.kind != "network_meeting":
+            app.save(tracking=tracking)
+            return
+        app.network_meeting_cancelled(data.municipality, data.case_id, data.meeting_id, tracking)
+
     return [
+        ConsumerSpec(SCHEDULING, {
+            "se.natverk.meeting.booked.v1": meeting_booked,
+            "se.natverk.meeting.rescheduled.v1": meeting_rescheduled,
+            "se.natverk.meeting.cancelled.v1": meeting_cancelled,
+        }),
         ConsumerSpec(REFERRALS, {"se.natverk.referral.accepted.v1": referral_accepted}),
         # referrals owns ext.placements.v1's dead-letter queue
         ConsumerSpec(

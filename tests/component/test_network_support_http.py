@@ -79,13 +79,49 @@ async def test_safety_scales_are_a_dated_series_and_out_of_range_values_are_refu
     plan = (await network_support.post("/api/v1/cases/C-1/safety-plan/danger-statements", headers=WORKER, json={
         "statement": "danger", "safety_goal": "goal", "scale": 2, "on": "2026-11-02"})).json()
     statement = plan["danger_statements"][0]["statement_id"]
-    await network_support.post("/api/v1/cases/C-1/safety-plan/scales", headers=WORKER,
-                               json={"statement_id": statement, "value": 6, "on": "2026-12-01", "meeting_id": "M-1"})
+    service_app(network_support).network_meeting_booked("0380", "C-1", "M-1", date(2026, 12, 1))
+    from_meeting = await network_support.post("/api/v1/cases/C-1/safety-plan/scales", headers=WORKER,
+                                              json={"statement_id": statement, "value": 6, "on": "2026-12-01", "meeting_id": "M-1"})
+    assert from_meeting.status_code == 200, from_meeting.text
     too_high = await network_support.post("/api/v1/cases/C-1/safety-plan/scales", headers=WORKER,
                                           json={"statement_id": statement, "value": 11, "on": "2026-12-02"})
     assert too_high.status_code == 422
     shown = (await network_support.get("/api/v1/cases/C-1/safety-plan", headers=WORKER)).json()
     assert shown["danger_statements"][0]["scales"] == [["2026-11-02", 2], ["2026-12-01", 6]]
+
+
+async def test_a_scale_reading_must_come_from_a_network_meeting_of_the_case_on_its_day(network_support) -> None:
+    await network_support.post("/api/v1/cases/C-1/safety-plan", headers=WORKER)
+    plan = (await network_support.post("/api/v1/cases/C-1/safety-plan/danger-statements", headers=WORKER, json={
+        "statement": "danger", "safety_goal": "goal", "scale": 2, "on": "2026-11-02"})).json()
+    statement = plan["danger_statements"][0]["statement_id"]
+    app = service_app(network_support)
+    app.network_meeting_booked("0380", "C-1", "M-moved", date(2026, 12, 1))
+    app.network_meeting_moved("0380", "C-1", "M-moved", date(2026, 12, 8))
+    app.network_meeting_booked("0380", "C-1", "M-off", date(2026, 12, 15))
+    app.network_meeting_cancelled("0380", "C-1", "M-off")
+    app.network_meeting_booked("0380", "C-2", "M-other-case", date(2026, 12, 1))
+
+    async def reading(on: str, meeting_id: str) -> httpx.Response:
+        return await network_support.post("/api/v1/cases/C-1/safety-plan/scales", headers=WORKER,
+                                          json={"statement_id": statement, "value": 5, "on": on, "meeting_id": meeting_id})
+
+    refused = {
+        "unknown": await reading("2026-12-01", "M-never"),
+        "another case's": await reading("2026-12-01", "M-other-case"),
+        "cancelled": await reading("2026-12-15", "M-off"),
+        "its old day": await reading("2026-12-01", "M-moved"),
+    }
+    assert {what: (r.status_code, r.json()["error"]["code"]) for what, r in refused.items()} == {
+        "unknown": (422, "unknown_meeting"),
+        "another case's": (422, "unknown_meeting"),
+        "cancelled": (422, "meeting_cancelled"),
+        "its old day": (422, "not_on_meeting_day"),
+    }
+    assert "2026-12-08" in refused["its old day"].json()["error"]["message"]
+    accepted = await reading("2026-12-08", "M-moved")
+    assert accepted.status_code == 200
+    assert accepted.json()["danger_statements"][0]["scales"] == [["2026-11-02", 2], ["2026-12-08", 5]]
 
 
 async def test_parent_support_is_counted_once_against_the_seven_day_sla(network_support) -> None:

@@ -6,12 +6,14 @@ import json
 import uuid
 from datetime import date
 
+import httpx
 import pytest
 
 from contracts.topics import PLACEMENTS, REFERRALS
 from services.case_store.app import create_app as create_case_store
 from services.kit.settings import ServiceSettings
 from services.network_support.app import create_app as create_network_support
+from tests.integration.test_scheduling_staff_meeting import scheduling_app
 from tests.support.apps import eventually, serving
 from tests.support.broker import produce
 from tests.support.events import encode, placement_ended, placement_started
@@ -116,3 +118,48 @@ async def test_an_accepted_safety_team_referral_opens_a_support_plan_and_a_safet
         support_plan = await support.get(f"/api/v1/cases/{case_id}/support-plan", headers=WORKER)
     assert plan["version"] == 1 and plan["follow_up_due"] == "2027-05-24"
     assert support_plan.status_code == 200 and support_plan.json()["goals"] == []
+
+
+async def test_a_scale_reading_names_a_network_meeting_booked_in_scheduling(settings: ServiceSettings) -> None:
+    """scheduling's meeting events reach network_support over the broker: a reading from the booked
+    meeting is accepted on its day, then on the day it was moved to and not the old one, and a
+    reading naming it is refused once it is cancelled.  Every wait polls with a request that is
+    refused until the awaited event has arrived, so no poll records a reading by accident."""
+    case_id = f"M-{uuid.uuid4().hex[:6]}"
+    coordinator = bearer("0380", ("coordinator",))
+    async with serving(scheduling_app(settings)) as scheduling, serving(create_network_support(settings)) as support:
+        await support.post(f"/api/v1/cases/{case_id}/safety-plan", headers=WORKER)
+        plan = (await support.post(f"/api/v1/cases/{case_id}/safety-plan/danger-statements", headers=WORKER, json={
+            "statement": "danger", "safety_goal": "goal", "scale": 3, "on": "2026-11-23"})).json()
+        statement = plan["danger_statements"][0]["statement_id"]
+        booked = await scheduling.post("/api/v1/meetings", headers=coordinator, json={
+            "case_id": case_id, "kind": "network_meeting", "start": "2026-12-01T09:00:00", "end": "2026-12-01T10:30:00",
+            "staff_ids": ["0380-family-therapist-1"], "other_participants": ["parent", "network"]})
+        assert booked.status_code == 201, booked.text
+        meeting_id = booked.json()[0]["meeting_id"]
+
+        async def read_scale(on: str, value: int) -> httpx.Response:
+            return await support.post(f"/api/v1/cases/{case_id}/safety-plan/scales", headers=WORKER, json={
+                "statement_id": statement, "value": value, "on": on, "meeting_id": meeting_id})
+
+        async def accepted(on: str, value: int) -> dict | None:
+            response = await read_scale(on, value)
+            return response.json() if response.status_code == 200 else None
+
+        async def refused_with(on: str, code: str) -> bool:
+            response = await read_scale(on, 0)
+            return response.status_code == 422 and response.json()["error"]["code"] == code
+
+        await eventually(lambda: accepted("2026-12-01", 6))
+        moved = await scheduling.post(f"/api/v1/meetings/{meeting_id}/reschedule", headers=coordinator,
+                                      json={"start": "2026-12-03T09:00:00", "end": "2026-12-03T10:30:00"})
+        assert moved.status_code == 200, moved.text
+        plan = await eventually(lambda: accepted("2026-12-03", 7))
+        assert await refused_with("2026-12-01", "not_on_meeting_day")
+        cancelled = await scheduling.post(f"/api/v1/meetings/{meeting_id}/cancel", headers=coordinator,
+                                          json={"reason": "the family asked for another time"})
+        assert cancelled.status_code == 200, cancelled.text
+        await eventually(lambda: refused_with("2026-12-01", "meeting_cancelled"))  # cancelled is checked before the day
+        shown = (await support.get(f"/api/v1/cases/{case_id}/safety-plan", headers=WORKER)).json()
+    assert plan["danger_statements"][0]["scales"] == [["2026-11-23", 3], ["2026-12-01", 6], ["2026-12-03", 7]]
+    assert shown["danger_statements"][0]["scales"] == plan["danger_statements"][0]["scales"]

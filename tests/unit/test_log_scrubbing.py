@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+import structlog
 
 from services.kit.logs import REDACTED, configure_logging, get_logger, scrub
 
@@ -29,6 +30,9 @@ def json_log() -> Iterator[io.StringIO]:
     yield stream
     root.handlers[:], level = saved
     root.setLevel(level)
+    # Undo the process-wide structlog set-up too: later tests capture structlog's default output.
+    structlog.reset_defaults()
+    structlog.contextvars.clear_contextvars()
 
 
 def test_log_lines_are_json_and_carry_no_personal_identity_number(json_log: io.StringIO) -> None:

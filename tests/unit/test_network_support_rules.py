@@ -9,12 +9,53 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from services.network_support.domain.home_return import HomeReturnProcess, PhaseNotAllowed
 from services.network_support.domain.network_map import NetworkMap, UnknownMember, UnknownRelation
+from services.network_support.domain.network_meetings import (
+    MeetingCancelled,
+    NetworkMeetings,
+    NotOnMeetingDay,
+    UnknownMeeting,
+)
 from services.network_support.domain.network_placement_inquiry import InquiryConcluded, NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import BeforePlacement, NoSchoolChange, PlacementFollowUp
 from services.network_support.domain.safety_plan import FOLLOW_UP_INTERVAL, SafetyPlan, ScaleOutOfRange, UnknownStatement
 from services.network_support.domain.support_plan import SupportPlan, UnknownAction
 
 START = date(2026, 11, 2)
+
+
+def test_repeated_meeting_announcements_record_each_fact_once() -> None:
+    meetings = NetworkMeetings(municipality="0380", case_id="C-1")
+    meetings.note_booked("M-1", START)
+    meetings.note_booked("M-1", START + timedelta(days=3))  # a republished booking changes nothing
+    meetings.note_moved("M-1", START + timedelta(days=7))
+    meetings.note_moved("M-1", START + timedelta(days=7))
+    meetings.note_cancelled("M-1")
+    meetings.note_cancelled("M-1")
+    meetings.note_moved("M-1", START + timedelta(days=9))  # a cancelled meeting stays where it was
+    meetings.note_cancelled("M-never")  # a cancellation of one never heard of records nothing
+    names = [type(e).__name__ for e in meetings.collect_events()]
+    assert names == ["Started", "Booked", "Moved", "Cancelled"]
+    assert meetings.meetings == {"M-1": {"on": START + timedelta(days=7), "cancelled": True}}
+
+
+def test_a_move_heard_before_its_booking_books_the_meeting_on_the_new_day() -> None:
+    meetings = NetworkMeetings(municipality="0380", case_id="C-1")
+    meetings.note_moved("M-1", START)
+    meetings.check_reading("M-1", START)  # no error: the reading fits
+
+
+def test_a_reading_is_refused_from_an_unknown_a_cancelled_or_another_days_meeting() -> None:
+    meetings = NetworkMeetings(municipality="0380", case_id="C-1")
+    meetings.note_booked("M-1", START)
+    meetings.note_booked("M-2", START)
+    meetings.note_cancelled("M-2")
+    with pytest.raises(UnknownMeeting):
+        meetings.check_reading("M-9", START)
+    with pytest.raises(MeetingCancelled):
+        meetings.check_reading("M-2", START)
+    with pytest.raises(NotOnMeetingDay):
+        meetings.check_reading("M-1", START + timedelta(days=1))
+    meetings.check_reading("M-1", START)
 
 
 def test_support_plan_actions_are_completed_once_and_unknown_ones_are_refused() -> None:

@@ -1,0 +1,104 @@
+"""The network meetings of a case as scheduling announced them.
+
+A safety-scale reading that names a meeting must name one of these: a network meeting of
+the same case, not cancelled, and dated the day it takes place.  Scheduling owns the
+meetings; this is network_support's record of what it was told (booked, moved, cancelled),
+kept idempotent because a republished topic delivers the same facts again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.network_support.domain.ids import stable_id
+
+
+class MeetingReferenceError(Exception):
+    """A safety-scale reading names a meeting it cannot come from."""
+
+
+class UnknownMeeting(MeetingReferenceError):
+    """No network meeting with that id for this case (scheduling may not have told us yet)."""
+
+
+class MeetingCancelled(MeetingReferenceError):
+    """The named network meeting was cancelled: no reading can come from it."""
+
+
+class NotOnMeetingDay(MeetingReferenceError):
+    """A reading from a meeting is dated the day the meeting takes place."""
+
+
+class NetworkMeetings(Aggregate):
+    class Started(Aggregate.Created):
+        municipality: str
+        case_id: str
+
+    class Booked(Aggregate.Event):
+        meeting_id: str
+        on: date
+
+    class Moved(Aggregate.Event):
+        meeting_id: str
+        on: date
+
+    class Cancelled(Aggregate.Event):
+        meeting_id: str
+
+    @staticmethod
+    def id_for(municipality: str, case_id: str) -> UUID:
+        return stable_id("network-meetings", municipality, case_id)
+
+    @classmethod
+    def create_id(cls, municipality: str, case_id: str, **_: object) -> UUID:
+        return cls.id_for(municipality, case_id)
+
+    @event(Started)
+    def __init__(self, municipality: str, case_id: str) -> None:
+        self.municipality = municipality
+        self.case_id = case_id
+        self.meetings: dict[str, dict[str, object]] = {}
+
+    # -- what scheduling said; a repeated announcement changes nothing ------------------------
+    def note_booked(self, meeting_id: str, on: date) -> None:
+        if meeting_id not in self.meetings:
+            self._booked(meeting_id, on)
+
+    def note_moved(self, meeting_id: str, on: date) -> None:
+        known = self.meetings.get(meeting_id)
+        if known is None:
+            self._booked(meeting_id, on)  # the booking came before this service listened
+        elif known["on"] != on and not known["cancelled"]:
+            self._moved(meeting_id, on)
+
+    def note_cancelled(self, meeting_id: str) -> None:
+        known = self.meetings.get(meeting_id)
+        if known is not None and not known["cancelled"]:
+            self._cancelled(meeting_id)
+        # one never known stays unknown: a reading naming it is refused either way
+
+    # -- the rule for readings ------------------------------------------------------------------
+    def check_reading(self, meeting_id: str, on: date) -> None:
+        """Refuse a reading dated ``on`` from ``meeting_id`` unless it can have come from it."""
+        known = self.meetings.get(meeting_id)
+        if known is None:
+            raise UnknownMeeting(f"no network meeting {meeting_id} is known for this case")
+        if known["cancelled"]:
+            raise MeetingCancelled(f"network meeting {meeting_id} was cancelled")
+        if known["on"] != on:
+            raise NotOnMeetingDay(f"network meeting {meeting_id} is on {known['on']}; a reading from it is dated that day")
+
+    @event(Booked)
+    def _booked(self, meeting_id: str, on: date) -> None:
+        self.meetings[meeting_id] = {"on": on, "cancelled": False}
+
+    @event(Moved)
+    def _moved(self, meeting_id: str, on: date) -> None:
+        self.meetings[meeting_id]["on"] = on
+
+    @event(Cancelled)
+    def _cancelled(self, meeting_id: str) -> None:
+        self.meetings[meeting_id]["cancelled"] = True
