@@ -10,6 +10,9 @@ import sys
 import time
 from datetime import date
 
+import httpx
+from aiokafka.errors import KafkaConnectionError
+
 from services.kit.auth import KNOWN_ROLES, mint_token
 from services.kit.settings import ServiceSettings, load_settings
 from services.stack import Stack, available_services
@@ -178,7 +181,29 @@ def _iso_date(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except (httpx.HTTPError, KafkaConnectionError) as error:
+        print(f"natverk {args.command}: {_unreachable(error)}", file=sys.stderr)
+        return 2
+
+
+def _unreachable(error: Exception) -> str:
+    """One line for an operator: which service did not answer, or what it answered."""
+    if isinstance(error, KafkaConnectionError):
+        return f"cannot reach the broker ({error}); is the stack running (make up)?"
+    if isinstance(error, httpx.HTTPStatusError):
+        response = error.response
+        try:
+            detail = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            detail = response.reason_phrase
+        return f"{response.request.url.copy_with(query=None)} answered {response.status_code}: {detail}"
+    try:
+        where = str(error.request.url.copy_with(query=None))  # type: ignore[attr-defined]
+    except RuntimeError:  # no request attached
+        where = "the service"
+    return f"cannot reach {where} ({error or type(error).__name__}); is the stack running (make up)?"
 
 
 if __name__ == "__main__":

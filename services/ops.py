@@ -49,8 +49,8 @@ async def read_dead_letters(bootstrap: str, topic: str, limit: int = 1000) -> li
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest"
     )
-    await consumer.start()
     try:
+        await consumer.start()
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         if not partitions:
             await consumer.topics()
@@ -104,8 +104,8 @@ def show(letter: DeadLetter, max_bytes: int = 4000) -> str:
 async def redrive(bootstrap: str, letters: list[DeadLetter]) -> int:
     """Republish each record unchanged to its original topic; returns how many."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
-    await producer.start()
     try:
+        await producer.start()
         for letter in letters:
             if not letter.original_topic:
                 raise ValueError(f"offset {letter.offset} has no original_topic header; cannot tell where it belongs")
