@@ -19,6 +19,10 @@ from services.stack import Stack, available_services
 
 
 def _up(args: argparse.Namespace) -> int:
+    unknown = sorted(set(args.services) - set(available_services()))
+    if unknown:
+        print(f"natverk up: unknown service(s) {unknown}; known: {available_services()}", file=sys.stderr)
+        return 2
     settings = load_settings(ServiceSettings)
     stack = Stack(settings, args.services or available_services())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -30,10 +34,14 @@ def _up(args: argparse.Namespace) -> int:
         print(f"logs and stores under {settings.data_dir}/ ; Ctrl-C stops everything", flush=True)
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(0.5)
-        print("a process exited; stopping the stack", file=sys.stderr)
+        exited = [name for name, process in stack.processes.items() if process.poll() is not None]
+        print(f"{', '.join(exited)} exited (logs in {stack.log_dir}); stopping the stack", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
+    except RuntimeError as error:  # a port in use, a broker or service that would not start
+        print(f"natverk up: {error}", file=sys.stderr)
+        return 1
     finally:
         stack.stop()
         print("stopped", flush=True)
@@ -132,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     up = commands.add_parser("up", help="start the broker and every service; Ctrl-C stops them")
-    up.add_argument("services", nargs="*", help="only these services (default: all)")
+    # (not argparse's choices: with nargs="*" it refuses the empty default on Python 3.11)
+    up.add_argument("services", nargs="*", help=f"only these services (default: all of {', '.join(available_services())})")
     up.set_defaults(run=_up)
 
     token = commands.add_parser("token", help="mint a development bearer token")

@@ -76,6 +76,7 @@ class Stack:
         return f"http://{self.settings.host}:{self.settings.port_of(service)}"
 
     def start(self, timeout: float = 60) -> None:
+        self._refuse_ports_in_use()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         host, _, port = self.settings.kafka_bootstrap.split(",")[0].rpartition(":")
         if not port_open(host, int(port)):
@@ -84,6 +85,17 @@ class Stack:
         for service in self.services:
             self.start_service(service)
         self.wait_ready(timeout)
+
+    def _refuse_ports_in_use(self) -> None:
+        # Otherwise a second stack's services die on bind while the first stack answers its
+        # readiness checks, and all the operator sees is "a process exited".
+        busy = [f"{service} on {self.settings.port_of(service)}" for service in self.services
+                if port_open(self.settings.host, self.settings.port_of(service))]
+        if busy:
+            raise RuntimeError(
+                f"port(s) already in use: {', '.join(busy)}; is the stack already running? "
+                "Stop it, or choose other ports with NATVERK_<SERVICE>_PORT"
+            )
 
     def start_service(self, service: str) -> None:
         env = {**os.environ, **self.extra_env}

@@ -58,3 +58,27 @@ def test_a_broker_that_is_not_running_is_named_with_exit_code_2(monkeypatch, cap
     assert main(["dlq", "list", "ext.placements.v1.dlq"]) == 2
     error = capsys.readouterr().err
     assert "natverk dlq: cannot reach the broker" in error and "is the stack running" in error, error
+
+
+def test_up_refuses_ports_already_in_use_before_starting_anything(tmp_path, monkeypatch, capsys) -> None:
+    """A second `natverk up` must say the stack is already running, not die on bind later."""
+    import signal
+    import socket
+
+    monkeypatch.setattr(signal, "signal", lambda *_: None)  # `up` would take over this process's SIGTERM
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setenv("NATVERK_CASE_STORE_PORT", str(port))
+        monkeypatch.setenv("NATVERK_DATA_DIR", str(tmp_path))
+        monkeypatch.setenv("NATVERK_KAFKA_BOOTSTRAP", f"127.0.0.1:{free_port()}")
+        assert main(["up", "case_store"]) == 1
+    out = capsys.readouterr()
+    assert f"natverk up: port(s) already in use: case_store on {port}; is the stack already running?" in out.err, out.err
+    assert not (tmp_path / "logs").exists()  # nothing was started, not even the broker
+
+
+def test_up_names_an_unknown_service(capsys) -> None:
+    assert main(["up", "billing"]) == 2
+    assert "natverk up: unknown service(s) ['billing']; known: ['referrals'," in capsys.readouterr().err
