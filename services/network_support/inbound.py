@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import Tracking
 
 from contracts.placements import PlacementEndedV1, PlacementStartedV1
 from contracts.referrals import ReferralAcceptedV1
-from contracts.scheduling import MeetingBookedV1, MeetingCancelledV1, MeetingRescheduledV1
+from contracts.scheduling import MeetingBookedV1, MeetingCancelledV1, MeetingFacts, MeetingRescheduledV1
 from contracts.topics import PLACEMENTS, REFERRALS, SCHEDULING
-from services.kit.consumer import ConsumerSpec
+from services.kit.consumer import ConsumerSpec, Handler
 from services.kit.inbound import InboundEvent
 from services.network_support.application import NetworkSupportApplication
 
@@ -39,33 +40,33 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
         data = cast(PlacementEndedV1, event.data)
         app.placement_ended(data.municipality, data.case_id, data.end_reason, data.end_date, tracking)
 
-    # Only network meetings matter here (safety-scale readings come from them); others are noted as seen.
-    def meeting_booked(event: InboundEvent, tracking: Tracking | None) -> None:
-        data = cast(MeetingBookedV1, event.data)
-        if data.kind != "network_meeting":
-            app.save(tracking=tracking)
-            return
+    def network_meetings_only(note: Callable[[Any, Tracking | None], None]) -> Handler:
+        """Only network meetings matter here (safety-scale readings come from them); other kinds
+        are only noted as seen."""
+
+        def handle(event: InboundEvent, tracking: Tracking | None) -> None:
+            data = cast(MeetingFacts, event.data)
+            if data.kind != "network_meeting":
+                app.save(tracking=tracking)
+                return
+            note(data, tracking)
+
+        return handle
+
+    def meeting_booked(data: MeetingBookedV1, tracking: Tracking | None) -> None:
         app.network_meeting_booked(data.municipality, data.case_id, data.meeting_id, _local_day(data.start), tracking)
 
-    def meeting_rescheduled(event: InboundEvent, tracking: Tracking | None) -> None:
-        data = cast(MeetingRescheduledV1, event.data)
-        if data.kind != "network_meeting":
-            app.save(tracking=tracking)
-            return
+    def meeting_rescheduled(data: MeetingRescheduledV1, tracking: Tracking | None) -> None:
         app.network_meeting_moved(data.municipality, data.case_id, data.meeting_id, _local_day(data.start), tracking)
 
-    def meeting_cancelled(event: InboundEvent, tracking: Tracking | None) -> None:
-        data = cast(MeetingCancelledV1, event.data)
-        if data.kind != "network_meeting":
-            app.save(tracking=tracking)
-            return
+    def meeting_cancelled(data: MeetingCancelledV1, tracking: Tracking | None) -> None:
         app.network_meeting_cancelled(data.municipality, data.case_id, data.meeting_id, tracking)
 
     return [
         ConsumerSpec(SCHEDULING, {
-            "se.natverk.meeting.booked.v1": meeting_booked,
-            "se.natverk.meeting.rescheduled.v1": meeting_rescheduled,
-            "se.natverk.meeting.cancelled.v1": meeting_cancelled,
+            "se.natverk.meeting.booked.v1": network_meetings_only(meeting_booked),
+            "se.natverk.meeting.rescheduled.v1": network_meetings_only(meeting_rescheduled),
+            "se.natverk.meeting.cancelled.v1": network_meetings_only(meeting_cancelled),
         }),
         ConsumerSpec(REFERRALS, {"se.natverk.referral.accepted.v1": referral_accepted}),
         # referrals owns ext.placements.v1's dead-letter queue

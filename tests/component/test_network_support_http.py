@@ -209,3 +209,28 @@ async def test_writes_need_a_staff_role(network_support) -> None:
     auditor = bearer("0380", ("auditor",))
     response = await network_support.post("/api/v1/cases/C-1/safety-plan", headers=auditor)
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["network_meeting", "visitation"])
+def test_only_network_meetings_from_scheduling_become_meetings_a_reading_can_name(network_support, kind: str) -> None:
+    import json
+
+    from contracts.topics import SCHEDULING
+    from services.kit.inbound import parse_record
+    from services.network_support.domain.network_meetings import NetworkMeetings
+    from services.network_support.inbound import consumers
+
+    booked = parse_record(json.dumps({
+        "specversion": "1.0", "id": "m.1", "source": "/natverk/scheduling", "type": "se.natverk.meeting.booked.v1",
+        "time": "2026-11-23T08:00:00+00:00", "subject": "C-1", "datacontenttype": "application/json", "sequence": "1",
+        "data": {"meeting_id": "M-1", "case_id": "C-1", "municipality": "0380", "kind": kind,
+                 "start": "2026-12-01T09:00:00", "end": "2026-12-01T10:00:00", "staff_ids": ["0380-coordinator-1"]},
+    }).encode())
+    app = service_app(network_support)
+    handlers = {spec.topic: spec.handlers for spec in consumers(app)}[SCHEDULING]
+    handlers["se.natverk.meeting.booked.v1"](booked, None)
+    meetings = app._get(NetworkMeetings.id_for("0380", "C-1"))
+    if kind == "network_meeting":
+        assert meetings.meetings == {"M-1": {"on": date(2026, 12, 1), "cancelled": False}}
+    else:
+        assert meetings is None
