@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer, TopicPartition
 
 from contracts.topics import DLQ_SUFFIX
 from services.kit.auth import mint_token
 from services.kit.logs import scrub
 from services.kit.settings import ServiceSettings
+from services.kit.topics import reader_from_the_beginning
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,7 @@ def _require_dlq(topic: str) -> None:
 async def read_dead_letters(bootstrap: str, topic: str, limit: int = 1000) -> list[DeadLetter]:
     """Every record in ``topic`` from the start (no consumer group: reading moves nothing)."""
     _require_dlq(topic)
-    # "earliest" also as the reset strategy: assign() starts a reset with the default one, and
-    # its answer can land after seek_to_beginning() and win (skipping the oldest records).
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest"
-    )
+    consumer = reader_from_the_beginning(bootstrap)
     try:
         await consumer.start()
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -21,3 +22,13 @@ async def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int) -
                 pass  # another service created them at the same moment
     finally:
         await admin.close()
+
+
+def reader_from_the_beginning(bootstrap: str) -> AIOKafkaConsumer:
+    """A consumer outside any group, for reading topics from their first record (assign and seek).
+
+    "earliest" also as the reset strategy: assign() starts a reset with the default ("latest"),
+    and its answer can land after seek_to_beginning() and win, skipping the oldest records.
+    """
+    return AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                            auto_offset_reset="earliest")

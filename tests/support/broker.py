@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer, TopicPartition
 
+from services.kit.topics import reader_from_the_beginning
 from services.stack import broker_binary, port_open
 
 
@@ -81,11 +82,7 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
 async def read_topic(bootstrap: str, topic: str, expect: int | None = None, timeout: float = 10.0) -> list[Any]:
     """Every record of ``topic`` from the beginning: up to its end as it is now or, with
     ``expect``, until that many have arrived (or ``timeout`` passes)."""
-    # "earliest" also as the reset strategy: assign() starts a reset with the default ("latest"),
-    # and its answer can land after seek_to_beginning() and win, skipping the oldest records.
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, auto_offset_reset="earliest"
-    )
+    consumer = reader_from_the_beginning(bootstrap)
     await consumer.start()
     try:
         partitions = consumer.partitions_for_topic(topic)
