@@ -37,7 +37,9 @@ demo: setup  ## publish a realistic scenario against the stack (starting it if n
 test: setup lint  ## the whole suite: unit, component, integration (real broker, SQLite and PostgreSQL), e2e
 	$(VENV)/bin/python -m pytest
 
-lint: setup  ## architecture contracts and committed schemas
+lint: setup  ## ruff (rules and format), architecture contracts, committed schemas
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m contracts.generate --check
 

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -32,26 +32,30 @@ from aiokafka import AIOKafkaProducer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contracts.topics import PLACEMENTS  # noqa: E402
-from services.kit.auth import mint_token  # noqa: E402
-from services.kit.settings import ServiceSettings  # noqa: E402
-from services.kit.store import ServiceApplication, open_store  # noqa: E402
-from services.kit.domain.case_access import CaseAccess  # noqa: E402
-from services.ops import rebuild_case_store  # noqa: E402
-from services.stack import Stack  # noqa: E402
-from tests.support.broker import free_port  # noqa: E402
-from tests.support.events import encode, placement_started, valid_pin  # noqa: E402
+from contracts.topics import PLACEMENTS
+from services.kit.auth import mint_token
+from services.kit.domain.case_access import CaseAccess
+from services.kit.settings import ServiceSettings
+from services.kit.store import ServiceApplication, open_store
+from services.ops import rebuild_case_store
+from services.stack import Stack
+from tests.support.broker import free_port
+from tests.support.events import encode, placement_started, valid_pin
 
 RESULTS = Path(__file__).parent / "results"
 
 
 async def raw_produce_rate(bootstrap: str, count: int) -> float:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all", linger_ms=1)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, enable_idempotence=False, acks="all", linger_ms=1
+    )
     await producer.start()
     value = encode(placement_started("RAW-1", "P-RAW"))
     try:
         started = time.perf_counter()
-        futures = [await producer.send("bench.raw", value, key=f"RAW-{i % 100}".encode()) for i in range(count)]
+        futures = [
+            await producer.send("bench.raw", value, key=f"RAW-{i % 100}".encode()) for i in range(count)
+        ]
         await asyncio.gather(*futures)
         return count / (time.perf_counter() - started)
     finally:
@@ -121,10 +125,14 @@ def wait_processed(client: httpx.Client, stack: Stack, target: float, timeout: f
         time.sleep(0.05)
 
 
-def latencies(client: httpx.Client, stack: Stack, sent: dict[str, float], headers: dict[str, str]) -> list[float]:
+def latencies(
+    client: httpx.Client, stack: Stack, sent: dict[str, float], headers: dict[str, str]
+) -> list[float]:
     result = []
     for case_id, published_at in sent.items():
-        timeline = client.get(f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline", headers=headers).json()
+        timeline = client.get(
+            f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline", headers=headers
+        ).json()
         entry = next(e for e in timeline["entries"] if e["event_type"] == "se.placement.started.v1")
         recorded = datetime.fromisoformat(entry["recorded_at"]).timestamp()
         result.append(recorded - published_at)
@@ -133,11 +141,13 @@ def latencies(client: httpx.Client, stack: Stack, sent: dict[str, float], header
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--paced-seconds", type=float, default=10.0)
@@ -146,7 +156,10 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="natverk-bench-"))
     bootstrap = f"127.0.0.1:{free_port()}"
     settings = ServiceSettings(
-        data_dir=folder / "stack", kafka_bootstrap=bootstrap, case_store_port=free_port(), referrals_port=free_port()
+        data_dir=folder / "stack",
+        kafka_bootstrap=bootstrap,
+        case_store_port=free_port(),
+        referrals_port=free_port(),
     )
     env = {
         "NATVERK_DATA_DIR": str(settings.data_dir),
@@ -160,25 +173,36 @@ def main() -> int:
     try:
         produce_rate = asyncio.run(raw_produce_rate(bootstrap, args.events))
         append = raw_append_rates(folder / "raw", args.events)
-        headers = {"Authorization": "Bearer " + mint_token(settings.jwt_secret.get_secret_value(), "bench", "0380", ["auditor"])}
+        headers = {
+            "Authorization": "Bearer "
+            + mint_token(settings.jwt_secret.get_secret_value(), "bench", "0380", ["auditor"])
+        }
         with httpx.Client(timeout=30) as client:
-            burst = [placement_started(f"B-{i}-{uuid.uuid4().hex[:4]}", f"P-B-{i}", pin=valid_pin(i)) for i in range(args.events)]
+            burst = [
+                placement_started(f"B-{i}-{uuid.uuid4().hex[:4]}", f"P-B-{i}", pin=valid_pin(i))
+                for i in range(args.events)
+            ]
             started = time.time()
             asyncio.run(publish(bootstrap, burst, rate=None))
             wait_processed(client, stack, args.events)
             throughput = args.events / (time.time() - started)
 
             paced_count = int(args.rate * args.paced_seconds)
-            paced = [placement_started(f"L-{i}-{uuid.uuid4().hex[:4]}", f"P-L-{i}", pin=valid_pin(i)) for i in range(paced_count)]
+            paced = [
+                placement_started(f"L-{i}-{uuid.uuid4().hex[:4]}", f"P-L-{i}", pin=valid_pin(i))
+                for i in range(paced_count)
+            ]
             sent = asyncio.run(publish(bootstrap, paced, rate=args.rate))
             wait_processed(client, stack, args.events + paced_count)
             lat = latencies(client, stack, sent, headers)
-        rebuild = asyncio.run(rebuild_case_store(settings.model_copy(update={"data_dir": folder / "rebuilt"})))
+        rebuild = asyncio.run(
+            rebuild_case_store(settings.model_copy(update={"data_dir": folder / "rebuilt"}))
+        )
     finally:
         stack.stop()
 
     figures = {
-        "when": datetime.now(timezone.utc).isoformat(),
+        "when": datetime.now(UTC).isoformat(),
         "events": args.events,
         "raw_broker_produce_per_s": round(produce_rate, 1),
         "raw_store_append_per_s": {k: round(v, 1) for k, v in append.items()},
@@ -192,7 +216,9 @@ def main() -> int:
         },
         "rebuild": rebuild,
         "ratios": {
-            "rebuild_vs_raw_notification_read": round(rebuild["records_per_second"] / append["notification_log_read"], 3),
+            "rebuild_vs_raw_notification_read": round(
+                rebuild["records_per_second"] / append["notification_log_read"], 3
+            ),
             "ingest_vs_raw_produce": round(throughput / produce_rate, 3),
             "ingest_vs_raw_append_1_per_tx": round(throughput / append["per_transaction_1"], 3),
             "ingest_vs_raw_append_100_per_tx": round(throughput / append["per_transaction_100"], 3),

@@ -16,19 +16,18 @@ import json
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.kit.settings import ServiceSettings  # noqa: E402
-from services.stack import Stack, available_services  # noqa: E402
-from tests.support.broker import free_port  # noqa: E402
-from tests.support.events import placement_started, valid_pin  # noqa: E402
-
-from bench.ingest import processed, publish  # noqa: E402
+from bench.ingest import processed, publish
+from services.kit.settings import ServiceSettings
+from services.stack import Stack, available_services
+from tests.support.broker import free_port
+from tests.support.events import placement_started, valid_pin
 
 RESULTS = Path(__file__).parent / "results"
 PORTS = ("referrals_port", "scheduling_port", "network_support_port", "collaboration_port", "case_store_port")
@@ -42,34 +41,46 @@ def rss_mb(pid: int) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=500)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="natverk-bench-stack-"))
     ports = {field: free_port() for field in PORTS}
     bootstrap = f"127.0.0.1:{free_port()}"
     settings = ServiceSettings(data_dir=folder, kafka_bootstrap=bootstrap, **ports)
-    env = {"NATVERK_DATA_DIR": str(folder), "NATVERK_KAFKA_BOOTSTRAP": bootstrap, "NATVERK_LOG_LEVEL": "WARNING",
-           **{f"NATVERK_{k.upper()}": str(v) for k, v in ports.items()}}
+    env = {
+        "NATVERK_DATA_DIR": str(folder),
+        "NATVERK_KAFKA_BOOTSTRAP": bootstrap,
+        "NATVERK_LOG_LEVEL": "WARNING",
+        **{f"NATVERK_{k.upper()}": str(v) for k, v in ports.items()},
+    }
     stack = Stack(settings, available_services(), extra_env=env)
     started = time.perf_counter()
     stack.start(timeout=120)
     start_seconds = time.perf_counter() - started
     try:
         rss_idle = {name: round(rss_mb(p.pid), 1) for name, p in stack.processes.items() if name != "broker"}
-        events = [placement_started(f"0380-S{i}-{int(time.time())}", f"P-S{i}", pin=valid_pin(i), school_change=True)
-                  for i in range(args.events)]
+        events = [
+            placement_started(
+                f"0380-S{i}-{int(time.time())}", f"P-S{i}", pin=valid_pin(i), school_change=True
+            )
+            for i in range(args.events)
+        ]
         asyncio.run(publish(bootstrap, events, rate=None))
         with httpx.Client(timeout=30) as client:
             deadline = time.monotonic() + 300
             while processed(client, stack) < args.events and time.monotonic() < deadline:
                 time.sleep(0.2)
         time.sleep(2)  # let the other services' consumers and relays settle
-        rss_loaded = {name: round(rss_mb(p.pid), 1) for name, p in stack.processes.items() if name != "broker"}
+        rss_loaded = {
+            name: round(rss_mb(p.pid), 1) for name, p in stack.processes.items() if name != "broker"
+        }
     finally:
         stack.stop()
     figures = {
-        "when": datetime.now(timezone.utc).isoformat(),
+        "when": datetime.now(UTC).isoformat(),
         "services": available_services(),
         "stack_start_seconds": round(start_seconds, 2),
         "events": args.events,

@@ -51,7 +51,9 @@ def _token(args: argparse.Namespace) -> int:
     settings = load_settings(ServiceSettings)
     unknown = set(args.roles) - KNOWN_ROLES
     if unknown:
-        print(f"natverk token: unknown roles {sorted(unknown)}; known: {sorted(KNOWN_ROLES)}", file=sys.stderr)
+        print(
+            f"natverk token: unknown roles {sorted(unknown)}; known: {sorted(KNOWN_ROLES)}", file=sys.stderr
+        )
         return 2
     secret = settings.jwt_secret.get_secret_value()
     print(mint_token(secret, args.subject, args.municipality, args.roles, args.lifetime))
@@ -105,7 +107,9 @@ def _verify(args: argparse.Namespace) -> int:
     settings = load_settings(ServiceSettings)
     report = ops.fetch_chain_report(settings, args.url)
     for broken in report["broken"]:
-        print(f"BROKEN {broken['case_id']}: first broken link at position {broken['first_broken_position']}: {broken['reason']}")
+        print(
+            f"BROKEN {broken['case_id']}: first broken link at position {broken['first_broken_position']}: {broken['reason']}"
+        )
     print(f"{report['timelines_checked']} timeline(s) checked, {len(report['broken'])} broken")
     return 1 if report["broken"] else 0
 
@@ -141,7 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     up = commands.add_parser("up", help="start the broker and every service; Ctrl-C stops them")
     # (not argparse's choices: with nargs="*" it refuses the empty default on Python 3.11)
-    up.add_argument("services", nargs="*", help=f"only these services (default: all of {', '.join(available_services())})")
+    up.add_argument(
+        "services", nargs="*", help=f"only these services (default: all of {', '.join(available_services())})"
+    )
     up.set_defaults(run=_up)
 
     token = commands.add_parser("token", help="mint a development bearer token")
@@ -164,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     dlq.add_argument("--limit", type=int, default=1000)
     dlq.set_defaults(run=_dlq)
 
-    verify = commands.add_parser("verify", help="re-check every case timeline's hash chain (exit 1 if any is broken)")
+    verify = commands.add_parser(
+        "verify", help="re-check every case timeline's hash chain (exit 1 if any is broken)"
+    )
     verify.add_argument("--url", help="the case store (default: from NATVERK_ settings)")
     verify.set_defaults(run=_verify)
 

@@ -90,24 +90,63 @@ def _background_placements(tag: str) -> list[tuple[str, dict[str, Any]]]:
     returned, broke_down, kinship = f"0380-HR-{tag}", f"1980-BD-{tag}", f"2180-NH-{tag}"
     autumn = {"school_change": False}
     return [
-        (returned, _placement_event(returned, placement_type="familjehem", start_date="2026-09-01", **autumn)),
-        (returned, _placement_event(returned, placement_type="familjehem", start_date="2026-09-01",
-                                    ended=("2026-11-10", "home_return"), **autumn)),
-        (broke_down, _placement_event(broke_down, municipality="1980", placement_type="hvb",
-                                      start_date="2026-10-15", **autumn)),
-        (broke_down, _placement_event(broke_down, municipality="1980", placement_type="hvb",
-                                      start_date="2026-10-15", ended=("2026-11-05", "breakdown"), **autumn)),
-        (broke_down, _placement_event(broke_down, municipality="1980", placement_type="familjehem",
-                                      start_date="2026-11-06", placement_id=f"PL2-{broke_down}", **autumn)),
-        (kinship, _placement_event(kinship, municipality="2180", placement_type="natverkshem",
-                                   start_date="2026-10-01", **autumn)),
+        (
+            returned,
+            _placement_event(returned, placement_type="familjehem", start_date="2026-09-01", **autumn),
+        ),
+        (
+            returned,
+            _placement_event(
+                returned,
+                placement_type="familjehem",
+                start_date="2026-09-01",
+                ended=("2026-11-10", "home_return"),
+                **autumn,
+            ),
+        ),
+        (
+            broke_down,
+            _placement_event(
+                broke_down, municipality="1980", placement_type="hvb", start_date="2026-10-15", **autumn
+            ),
+        ),
+        (
+            broke_down,
+            _placement_event(
+                broke_down,
+                municipality="1980",
+                placement_type="hvb",
+                start_date="2026-10-15",
+                ended=("2026-11-05", "breakdown"),
+                **autumn,
+            ),
+        ),
+        (
+            broke_down,
+            _placement_event(
+                broke_down,
+                municipality="1980",
+                placement_type="familjehem",
+                start_date="2026-11-06",
+                placement_id=f"PL2-{broke_down}",
+                **autumn,
+            ),
+        ),
+        (
+            kinship,
+            _placement_event(
+                kinship, municipality="2180", placement_type="natverkshem", start_date="2026-10-01", **autumn
+            ),
+        ),
     ]
 
 
 async def _publish(bootstrap: str, case_id: str, family_home_id: str | None) -> None:
     event = json.dumps(_placement_event(case_id, family_home_id=family_home_id)).encode()
     records = [(case_id, value) for value in (event, event, b"{this is not a CloudEvent")]
-    records += [(key, json.dumps(other).encode()) for key, other in _background_placements(uuid.uuid4().hex[:6])]
+    records += [
+        (key, json.dumps(other).encode()) for key, other in _background_placements(uuid.uuid4().hex[:6])
+    ]
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
     await producer.start()
     try:
@@ -126,17 +165,32 @@ def _share_a_family_home(client: httpx.Client, stack: Stack, settings: ServiceSe
     """Uppsala registers an emergency home, shares it with Västerås; the demo child is placed there."""
     register_id = f"FH-{case_id}"
     headers = _headers(settings, "family_home_consultant")
-    created = client.post(f"{stack.url('collaboration')}/api/v1/family-homes", headers=headers, json={
-        "register_id": register_id, "kind": "recruited", "capacity": 2, "age_min": 0, "age_max": 17,
-        "specialisations": ["emergency"], "languages": ["sv"]})
+    created = client.post(
+        f"{stack.url('collaboration')}/api/v1/family-homes",
+        headers=headers,
+        json={
+            "register_id": register_id,
+            "kind": "recruited",
+            "capacity": 2,
+            "age_min": 0,
+            "age_max": 17,
+            "specialisations": ["emergency"],
+            "languages": ["sv"],
+        },
+    )
     created.raise_for_status()
-    shared = client.put(f"{stack.url('collaboration')}/api/v1/family-homes/{created.json()['home_id']}/sharing",
-                        headers=headers, json={"shared_with": ["1980"]})
+    shared = client.put(
+        f"{stack.url('collaboration')}/api/v1/family-homes/{created.json()['home_id']}/sharing",
+        headers=headers,
+        json={"shared_with": ["1980"]},
+    )
     shared.raise_for_status()
     return register_id
 
 
-def _refer_to_safety_team(client: httpx.Client, stack: Stack, settings: ServiceSettings, case_id: str) -> None:
+def _refer_to_safety_team(
+    client: httpx.Client, stack: Stack, settings: ServiceSettings, case_id: str
+) -> None:
     body = {
         "case_id": case_id,
         "target": "safety_team",
@@ -185,7 +239,11 @@ def run_demo(settings: ServiceSettings, start_stack: bool = False) -> Any:
     try:
         case_id = f"{MUNICIPALITY}-DEMO-{uuid.uuid4().hex[:6]}"
         with httpx.Client(timeout=10) as client:
-            home = _share_a_family_home(client, stack, settings, case_id) if "collaboration" in stack.services else None
+            home = (
+                _share_a_family_home(client, stack, settings, case_id)
+                if "collaboration" in stack.services
+                else None
+            )
             asyncio.run(_publish(settings.kafka_bootstrap, case_id, home))
             _refer_to_safety_team(client, stack, settings, case_id)
             return _wait_for_timeline(client, stack, settings, case_id)

@@ -87,7 +87,9 @@ def _letter(record: Any) -> DeadLetter:
 
 def describe(letters: list[DeadLetter]) -> str:
     lines = [f"{'partition':>9} {'offset':>7} {'bytes':>8}  original topic        reason"]
-    lines += [f"{d.partition:>9} {d.offset:>7} {d.size:>8}  {d.original_topic:<21} {d.error}" for d in letters]
+    lines += [
+        f"{d.partition:>9} {d.offset:>7} {d.size:>8}  {d.original_topic:<21} {d.error}" for d in letters
+    ]
     return "\n".join(lines)
 
 
@@ -105,11 +107,14 @@ async def redrive(bootstrap: str, letters: list[DeadLetter]) -> int:
         await producer.start()
         for letter in letters:
             if not letter.original_topic:
-                raise ValueError(f"offset {letter.offset} has no original_topic header; cannot tell where it belongs")
+                raise ValueError(
+                    f"offset {letter.offset} has no original_topic header; cannot tell where it belongs"
+                )
             headers = [(k, v.encode()) for k, v in letter.headers.items() if k not in ("error",)]
             headers.append(("redriven_from", f"{letter.partition}:{letter.offset}".encode()))
-            await producer.send_and_wait(letter.original_topic, letter.value, key=letter.key.encode() or None,
-                                         headers=headers)
+            await producer.send_and_wait(
+                letter.original_topic, letter.value, key=letter.key.encode() or None, headers=headers
+            )
         return len(letters)
     finally:
         await producer.stop()
@@ -125,15 +130,23 @@ def case_store_url(settings: ServiceSettings) -> str:
     return f"http://{settings.host}:{settings.case_store_port}"
 
 
-def fetch_statistics(settings: ServiceSettings, period_from: str, period_to: str, url: str | None = None) -> dict[str, Any]:
-    response = httpx.get(f"{url or case_store_url(settings)}/api/v1/statistics/placements",
-                         params={"from": period_from, "to": period_to}, headers=_ops_headers(settings), timeout=30)
+def fetch_statistics(
+    settings: ServiceSettings, period_from: str, period_to: str, url: str | None = None
+) -> dict[str, Any]:
+    response = httpx.get(
+        f"{url or case_store_url(settings)}/api/v1/statistics/placements",
+        params={"from": period_from, "to": period_to},
+        headers=_ops_headers(settings),
+        timeout=30,
+    )
     response.raise_for_status()
     return response.json()
 
 
 def fetch_chain_report(settings: ServiceSettings, url: str | None = None) -> dict[str, Any]:
-    response = httpx.get(f"{url or case_store_url(settings)}/api/v1/audit/verify", headers=_ops_headers(settings), timeout=300)
+    response = httpx.get(
+        f"{url or case_store_url(settings)}/api/v1/audit/verify", headers=_ops_headers(settings), timeout=300
+    )
     response.raise_for_status()
     return response.json()
 
@@ -141,12 +154,29 @@ def fetch_chain_report(settings: ServiceSettings, url: str | None = None) -> dic
 def statistics_table(report: dict[str, Any]) -> list[list[str]]:
     """Rows like the Stockholm table: one per municipality, one column per placement type."""
     types = sorted({t for m in report["municipalities"] for t in m["by_type"]})
-    header = ["municipality", "children", *types, "breakdowns", "re_placements", "home_returns", "kinship_share"]
+    header = [
+        "municipality",
+        "children",
+        *types,
+        "breakdowns",
+        "re_placements",
+        "home_returns",
+        "kinship_share",
+    ]
     rows = [header]
     for m in report["municipalities"]:
         share = "" if m["kinship_share"] is None else f"{m['kinship_share']:.1%}"
-        rows.append([m["municipality"], str(m["children"]), *(str(m["by_type"].get(t, 0)) for t in types),
-                     str(m["breakdowns"]), str(m["re_placements"]), str(m["home_returns"]), share])
+        rows.append(
+            [
+                m["municipality"],
+                str(m["children"]),
+                *(str(m["by_type"].get(t, 0)) for t in types),
+                str(m["breakdowns"]),
+                str(m["re_placements"]),
+                str(m["home_returns"]),
+                share,
+            ]
+        )
     return rows
 
 
@@ -160,7 +190,9 @@ def render_statistics(report: dict[str, Any], fmt: str) -> str:
         return out.getvalue()
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     title = f"Children in 24-hour care, {report['period_from']} to {report['period_to']}"
-    lines = [title, ""] + ["  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in rows]
+    lines = [title, ""] + [
+        "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=False)) for row in rows
+    ]
     return "\n".join(lines)
 
 
@@ -200,7 +232,12 @@ async def rebuild_case_store(settings: ServiceSettings, timeout: float = 600.0) 
         records = sum(last_seen.values()) if last_seen else 0
         timelines = len(runtime.app.case_ids())
         verified = runtime.app.verify_all()
-        return {"records": records, "seconds": round(elapsed, 2), "records_per_second": round(records / elapsed, 1) if elapsed else None,
-                "timelines": timelines, "broken": sum(not v.ok for v in verified.values())}
+        return {
+            "records": records,
+            "seconds": round(elapsed, 2),
+            "records_per_second": round(records / elapsed, 1) if elapsed else None,
+            "timelines": timelines,
+            "broken": sum(not v.ok for v in verified.values()),
+        }
     finally:
         await runtime.stop()

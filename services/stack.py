@@ -89,8 +89,11 @@ class Stack:
     def _refuse_ports_in_use(self) -> None:
         # Otherwise a second stack's services die on bind while the first stack answers its
         # readiness checks, and all the operator sees is "a process exited".
-        busy = [f"{service} on {self.settings.port_of(service)}" for service in self.services
-                if port_open(self.settings.host, self.settings.port_of(service))]
+        busy = [
+            f"{service} on {self.settings.port_of(service)}"
+            for service in self.services
+            if port_open(self.settings.host, self.settings.port_of(service))
+        ]
         if busy:
             raise RuntimeError(
                 f"port(s) already in use: {', '.join(busy)}; is the stack already running? "

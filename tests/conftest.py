@@ -44,7 +44,9 @@ def database_url(store_backend: str, request: pytest.FixtureRequest) -> str | No
     return fresh_database(request.getfixturevalue("postgres_server"))
 
 
-def make_settings(data_dir: Path, bootstrap: str = "127.0.0.1:1", database_url: str | None = None, **extra: object) -> ServiceSettings:
+def make_settings(
+    data_dir: Path, bootstrap: str = "127.0.0.1:1", database_url: str | None = None, **extra: object
+) -> ServiceSettings:
     return ServiceSettings(
         data_dir=data_dir,
         kafka_bootstrap=bootstrap,
@@ -59,4 +61,6 @@ def settings(tmp_path: Path, broker: LocalBroker, database_url: str | None) -> S
     """Settings for a service on the real broker and the parametrised store backend."""
     # A consumer group of its own per test: no waiting for the previous test's members to leave.
     group_prefix = f"t{uuid.uuid4().hex[:8]}-"
-    return make_settings(tmp_path / "data", broker.bootstrap, database_url, consumer_group_prefix=group_prefix)
+    return make_settings(
+        tmp_path / "data", broker.bootstrap, database_url, consumer_group_prefix=group_prefix
+    )

@@ -99,7 +99,10 @@ def build_router() -> APIRouter:
         timeline = owned_case(request, caller, case_id, "timeline", purpose)
         entries = [e for e in timeline.entries if as_of is None or e.timestamp <= as_of]
         return TimelineView(
-            case_id=case_id, municipality=timeline.municipality, as_of=as_of, entries=[_entry(e) for e in entries]
+            case_id=case_id,
+            municipality=timeline.municipality,
+            as_of=as_of,
+            entries=[_entry(e) for e in entries],
         )
 
     @router.get("/{case_id}/verify", response_model=VerificationView)

@@ -28,4 +28,6 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
 
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
-    return build_http_app(build_runtime(settings), [build_router(), build_reports_router()], ERROR_STATUSES, start_runtime)
+    return build_http_app(
+        build_runtime(settings), [build_router(), build_reports_router()], ERROR_STATUSES, start_runtime
+    )

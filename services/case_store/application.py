@@ -11,13 +11,13 @@ from uuid import uuid4
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from services.kit.index import CatchUpIndex
-from services.kit.store import ServiceApplication
+from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.placement_record import PlacementRecord
 from services.case_store.domain.statistics import PlacementRow
-from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.domain.verification import Verification, verify_chain
+from services.kit.index import CatchUpIndex
+from services.kit.store import ServiceApplication
 
 T = TypeVar("T")
 LOCAL_WRITE_ATTEMPTS = 5
@@ -52,7 +52,9 @@ class _Silent:
 
 def _fold_placements(rows: dict[Any, PlacementRow], e: Any) -> None:
     if isinstance(e, PlacementRecord.Started):
-        rows[e.originator_id] = PlacementRow(e.municipality, e.case_id, e.placement_type, e.start_date, None, None)
+        rows[e.originator_id] = PlacementRow(
+            e.municipality, e.case_id, e.placement_type, e.start_date, None, None
+        )
     elif isinstance(e, PlacementRecord.TypeChanged):
         rows[e.originator_id] = replace(rows[e.originator_id], placement_type=e.placement_type)
     elif isinstance(e, PlacementRecord.Ended):
@@ -85,7 +87,9 @@ class CaseStoreApplication(ServiceApplication):
         summary: str,
         tracking: Tracking | None = None,
     ) -> bool:
-        return self._append_to_timeline(case_id, municipality, source_key, occurred_at, source, event_type, actor, summary, (), tracking)
+        return self._append_to_timeline(
+            case_id, municipality, source_key, occurred_at, source, event_type, actor, summary, (), tracking
+        )
 
     def record_placement_event(
         self,
@@ -99,29 +103,60 @@ class CaseStoreApplication(ServiceApplication):
         tracking: Tracking | None = None,
     ) -> bool:
         """A placement event: into the timeline and, in the same transaction, into the statistics."""
-        record = self._get_unless_unseen(PlacementRecord.id_for(placement.municipality, placement.placement_id),
-                                         self._placements)
+        record = self._get_unless_unseen(
+            PlacementRecord.id_for(placement.municipality, placement.placement_id), self._placements
+        )
         changed = []
         if record is None:
-            record = PlacementRecord(municipality=placement.municipality, case_id=placement.case_id,
-                                     placement_id=placement.placement_id, placement_type=placement.placement_type,
-                                     start_date=placement.start_date)
+            record = PlacementRecord(
+                municipality=placement.municipality,
+                case_id=placement.case_id,
+                placement_id=placement.placement_id,
+                placement_type=placement.placement_type,
+                start_date=placement.start_date,
+            )
             changed.append(("started", placement.placement_type))
         elif placement.kind == "changed" and record.change_type(placement.placement_type):
             changed.append(("changed", placement.placement_type))
-        if placement.kind == "ended" and placement.end_date and placement.end_reason:
-            if record.end(placement.end_date, placement.end_reason):
-                changed.append(("ended", placement.end_reason))
-        appended = self._append_to_timeline(placement.case_id, placement.municipality, source_key, occurred_at, source, event_type,
-                                actor, summary, (record,), tracking)
+        if (
+            placement.kind == "ended"
+            and placement.end_date
+            and placement.end_reason
+            and record.end(placement.end_date, placement.end_reason)
+        ):
+            changed.append(("ended", placement.end_reason))
+        appended = self._append_to_timeline(
+            placement.case_id,
+            placement.municipality,
+            source_key,
+            occurred_at,
+            source,
+            event_type,
+            actor,
+            summary,
+            (record,),
+            tracking,
+        )
         for what, label in changed:
             self.observer.placement_recorded(placement.municipality, what, label)
         return appended
 
-    def _append_to_timeline(self, case_id: str, municipality: str, source_key: str, occurred_at: datetime, source: str,
-                event_type: str, actor: str, summary: str, also: tuple[Any, ...], tracking: Tracking | None) -> bool:
-        timeline = (self._get_unless_unseen(CaseTimeline.id_for(case_id), self._timelines)
-                    or CaseTimeline(case_id=case_id, municipality=municipality))
+    def _append_to_timeline(
+        self,
+        case_id: str,
+        municipality: str,
+        source_key: str,
+        occurred_at: datetime,
+        source: str,
+        event_type: str,
+        actor: str,
+        summary: str,
+        also: tuple[Any, ...],
+        tracking: Tracking | None,
+    ) -> bool:
+        timeline = self._get_unless_unseen(CaseTimeline.id_for(case_id), self._timelines) or CaseTimeline(
+            case_id=case_id, municipality=municipality
+        )
         if timeline.municipality != municipality:
             raise CaseOwnedElsewhere("an event's municipality differs from the case's owner")
         appended = timeline.append(source_key, occurred_at, source, event_type, actor, summary)
@@ -194,7 +229,7 @@ class CaseStoreApplication(ServiceApplication):
         for record in stored:
             try:
                 yield self.mapper.to_domain_event(record)
-            except Exception as error:  # altered bytes may fail to decode in many ways
+            except Exception as error:  # noqa: BLE001 - altered bytes may fail to decode in many ways
                 yield error
 
     def _get_unless_unseen(self, aggregate_id: Any, index: CatchUpIndex[Any]) -> Any:
@@ -207,7 +242,11 @@ class CaseStoreApplication(ServiceApplication):
         outside any batch, where this always reads the store.
         """
         work = self.current_work()
-        if work is not None and aggregate_id not in (self._pending_aggregates() or {}) and not index.holds(aggregate_id, work):
+        if (
+            work is not None
+            and aggregate_id not in (self._pending_aggregates() or {})
+            and not index.holds(aggregate_id, work)
+        ):
             return None
         return self._get(aggregate_id)
 

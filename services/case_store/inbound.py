@@ -14,8 +14,11 @@ from services.kit.consumer import ConsumerSpec, Handler
 from services.kit.inbound import InboundEvent
 
 ACCESS_TYPE = "se.natverk.case.accessed.v1"
-PLACEMENT_KINDS = {"se.placement.started.v1": "started", "se.placement.changed.v1": "changed",
-                   "se.placement.ended.v1": "ended"}
+PLACEMENT_KINDS = {
+    "se.placement.started.v1": "started",
+    "se.placement.changed.v1": "changed",
+    "se.placement.ended.v1": "ended",
+}
 
 
 def _source_key(event: InboundEvent) -> str:
@@ -31,9 +34,16 @@ def timeline_handler(app: CaseStoreApplication) -> Handler:
         envelope, data = event.envelope, cast(Any, event.data)
         if envelope.type in PLACEMENT_KINDS:
             app.record_placement_event(
-                PlacementFact(PLACEMENT_KINDS[envelope.type], data.municipality, data.case_id, data.placement_id,
-                              data.placement_type, data.start_date, getattr(data, "end_date", None),
-                              getattr(data, "end_reason", None)),
+                PlacementFact(
+                    PLACEMENT_KINDS[envelope.type],
+                    data.municipality,
+                    data.case_id,
+                    data.placement_id,
+                    data.placement_type,
+                    data.start_date,
+                    getattr(data, "end_date", None),
+                    getattr(data, "end_reason", None),
+                ),
                 source_key=_source_key(event),
                 occurred_at=envelope.time,
                 source=_source_name(envelope.source),

@@ -61,18 +61,28 @@ def build_reports_router() -> APIRouter:
         visible = MUNICIPALITIES if caller.has_any_role("ops") else (caller.municipality,)
         rows = [r for r in application(request).placement_rows() if r.municipality in visible]
         figures = placement_report(rows, period_from, period_to)
-        return PlacementStatistics(period_from=period_from, period_to=period_to,
-                                   municipalities=[MunicipalityRow(**f.__dict__) for f in figures])
+        return PlacementStatistics(
+            period_from=period_from,
+            period_to=period_to,
+            municipalities=[MunicipalityRow(**f.__dict__) for f in figures],
+        )
 
     @router.get("/audit/verify", response_model=ChainReport)
     def verify_every_chain(request: Request, caller: CallerDep) -> ChainReport:
         """Re-check every case timeline's hash chain; names the first broken link of each broken one."""
         require_roles(caller, "ops", "auditor")
         results = application(request).verify_all()
-        broken = [{"case_id": case_id, "first_broken_position": r.first_broken_position, "reason": r.reason}
-                  for case_id, r in results.items() if not r.ok]
+        broken = [
+            {"case_id": case_id, "first_broken_position": r.first_broken_position, "reason": r.reason}
+            for case_id, r in results.items()
+            if not r.ok
+        ]
         if not caller.has_any_role("ops"):  # an auditor sees only its own municipality's case ids
-            own = {case_id for case_id, municipality in application(request).timeline_owners() if municipality == caller.municipality}
+            own = {
+                case_id
+                for case_id, municipality in application(request).timeline_owners()
+                if municipality == caller.municipality
+            }
             broken = [b for b in broken if b["case_id"] in own]
         return ChainReport(timelines_checked=len(results), broken=broken)
 

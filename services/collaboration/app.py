@@ -17,9 +17,20 @@ from services.collaboration.application import (
     NotOfferable,
     ProtectedChild,
 )
-from services.collaboration.domain.activity import ActivityCancelled, InvalidActivity, NotEnoughSeats, NotOpenToYou, UnknownBooking
+from services.collaboration.domain.activity import (
+    ActivityCancelled,
+    InvalidActivity,
+    NotEnoughSeats,
+    NotOpenToYou,
+    UnknownBooking,
+)
 from services.collaboration.domain.family_home import InvalidHome, KinshipHomeNotShareable
-from services.collaboration.domain.matching_request import InvalidRequest, NotAddressed, RequestClosed, UnknownOffer
+from services.collaboration.domain.matching_request import (
+    InvalidRequest,
+    NotAddressed,
+    RequestClosed,
+    UnknownOffer,
+)
 from services.collaboration.inbound import consumers
 from services.collaboration.metrics import CollaborationMetrics
 from services.collaboration.publication import build_publication_table
@@ -67,7 +78,9 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         app,
         build_publication_table(
             lambda aggregate_id, version: app.repository.get(aggregate_id, version=version),
-            withheld=lambda event_type: metrics.withheld.labels(event_type).inc() if metrics is not None else None,
+            withheld=lambda event_type: (
+                metrics.withheld.labels(event_type).inc() if metrics is not None else None
+            ),
         ),
         consumers=consumers(app),
         topics=[COLLABORATION, dead_letter_topic(COLLABORATION), *PARTNER_TOPICS],

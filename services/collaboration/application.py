@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -68,15 +68,26 @@ class CollaborationApplication(ServiceApplication):
         self._homes = CatchUpIndex(self, _fold_homes)
         self._requests = CatchUpIndex(self, _fold_requests)
         self._activities = CatchUpIndex(self, _fold_activities)
-        self.clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.request_lifetime = timedelta(hours=72)
 
     # -- the pool ---------------------------------------------------------------------------
-    def register_home(self, municipality: str, register_id: str, kind: str, capacity: int, age_min: int,
-                      age_max: int, specialisations: tuple[str, ...], languages: tuple[str, ...]) -> FamilyHome:
+    def register_home(
+        self,
+        municipality: str,
+        register_id: str,
+        kind: str,
+        capacity: int,
+        age_min: int,
+        age_max: int,
+        specialisations: tuple[str, ...],
+        languages: tuple[str, ...],
+    ) -> FamilyHome:
         if self._get(RegisterEntry.id_for(municipality, register_id)) is not None:
             raise AlreadyRegistered(f"a home with register id {register_id} is already registered")
-        home = FamilyHome.register(municipality, register_id, kind, capacity, age_min, age_max, specialisations, languages)
+        home = FamilyHome.register(
+            municipality, register_id, kind, capacity, age_min, age_max, specialisations, languages
+        )
         # The entry's deterministic id makes a concurrent second registration fail in the store (409).
         self.save(home, RegisterEntry(municipality=municipality, register_id=register_id, home_id=home.id))
         return home
@@ -84,7 +95,9 @@ class CollaborationApplication(ServiceApplication):
     def home(self, municipality: str, home_id: UUID) -> FamilyHome:
         """The caller's own home, or a partner's home shared with the caller."""
         home = self._get(home_id)
-        if not isinstance(home, FamilyHome) or not (home.municipality == municipality or home.is_visible_to(municipality)):
+        if not isinstance(home, FamilyHome) or not (
+            home.municipality == municipality or home.is_visible_to(municipality)
+        ):
             raise NotFound("no such family home")
         return home
 
@@ -94,27 +107,41 @@ class CollaborationApplication(ServiceApplication):
             raise NotFound("no such family home of yours")
         return home
 
-    def change_home(self, municipality: str, home_id: UUID, change: Callable[[FamilyHome], Any]) -> FamilyHome:
+    def change_home(
+        self, municipality: str, home_id: UUID, change: Callable[[FamilyHome], Any]
+    ) -> FamilyHome:
         home = self.own_home(municipality, home_id)
         change(home)
         self.save(home)
         return home
 
     def homes_visible_to(self, municipality: str) -> list[FamilyHome]:
-        ids = [home_id for home_id, (owner, shared, _) in self._homes.items() if owner == municipality or municipality in shared]
+        ids = [
+            home_id
+            for home_id, (owner, shared, _) in self._homes.items()
+            if owner == municipality or municipality in shared
+        ]
         return [self.repository.get(home_id) for home_id in ids]
 
     # -- placements make homes occupied and free ---------------------------------------------
-    def placement_started(self, municipality: str, case_id: str, placement_id: str, register_id: str | None,
-                          protected: bool, tracking: Tracking | None = None) -> None:
+    def placement_started(
+        self,
+        municipality: str,
+        case_id: str,
+        placement_id: str,
+        register_id: str | None,
+        protected: bool,
+        tracking: Tracking | None = None,
+    ) -> None:
         home = self._home_by_register_id(municipality, register_id)
         if home is not None and home.occupy(placement_id, case_id, municipality, protected):
             self.save(home, tracking=tracking)
         else:
             self.save(tracking=tracking)
 
-    def placement_ended(self, municipality: str, placement_id: str, register_id: str | None,
-                        tracking: Tracking | None = None) -> None:
+    def placement_ended(
+        self, municipality: str, placement_id: str, register_id: str | None, tracking: Tracking | None = None
+    ) -> None:
         home = self._home_by_register_id(municipality, register_id)
         if home is not None and home.free(placement_id):
             self.save(home, tracking=tracking)
@@ -138,31 +165,64 @@ class CollaborationApplication(ServiceApplication):
         return shared[0] if len(shared) == 1 else None
 
     # -- matching ------------------------------------------------------------------------------
-    def open_request(self, requester: str, case_id: str, partners: tuple[str, ...], age_band: str,
-                     placement_type: str, needs: tuple[str, ...], from_date: date, protected_identity: bool) -> MatchingRequest:
+    def open_request(
+        self,
+        requester: str,
+        case_id: str,
+        partners: tuple[str, ...],
+        age_band: str,
+        placement_type: str,
+        needs: tuple[str, ...],
+        from_date: date,
+        protected_identity: bool,
+    ) -> MatchingRequest:
         if protected_identity:
-            raise ProtectedChild("requests for a child with a protected identity are not sent to partners; "
-                                 "consult them through the named roles instead")
-        already = sorted({p for _, (req, case, asked, open_) in self._requests.items()
-                          if open_ and req == requester and case == case_id for p in asked} & set(partners))
+            raise ProtectedChild(
+                "requests for a child with a protected identity are not sent to partners; "
+                "consult them through the named roles instead"
+            )
+        already = sorted(
+            {
+                p
+                for _, (req, case, asked, open_) in self._requests.items()
+                if open_ and req == requester and case == case_id
+                for p in asked
+            }
+            & set(partners)
+        )
         if already:
             raise DuplicateRequest(f"an open request for this case already went to {', '.join(already)}")
         now = self.clock()
-        request = MatchingRequest.open(requester, case_id, partners, age_band, placement_type, needs, from_date,
-                                       now + self.request_lifetime, now)
+        request = MatchingRequest.open(
+            requester,
+            case_id,
+            partners,
+            age_band,
+            placement_type,
+            needs,
+            from_date,
+            now + self.request_lifetime,
+            now,
+        )
         self.save(request)
         return request
 
     def request(self, municipality: str, request_id: UUID) -> MatchingRequest:
         """The caller's own request, or one addressed to the caller."""
         request = self._get(request_id)
-        if not isinstance(request, MatchingRequest) or municipality not in (request.requester, *request.partners):
+        if not isinstance(request, MatchingRequest) or municipality not in (
+            request.requester,
+            *request.partners,
+        ):
             raise NotFound("no such matching request")
         return request
 
     def requests_of(self, municipality: str) -> list[MatchingRequest]:
-        ids = [rid for rid, (requester, _, partners, _) in self._requests.items()
-               if municipality == requester or municipality in partners]
+        ids = [
+            rid
+            for rid, (requester, _, partners, _) in self._requests.items()
+            if municipality == requester or municipality in partners
+        ]
         return [self.repository.get(rid) for rid in ids]
 
     def offer_home(self, partner: str, request_id: UUID, home_id: UUID) -> tuple[MatchingRequest, str]:
@@ -207,8 +267,9 @@ class CollaborationApplication(ServiceApplication):
         return expired
 
     # -- shared activities -----------------------------------------------------------------------
-    def announce_activity(self, host: str, kind: str, title: str, starts_at: datetime, seats: int,
-                          open_to: tuple[str, ...]) -> SharedActivity:
+    def announce_activity(
+        self, host: str, kind: str, title: str, starts_at: datetime, seats: int, open_to: tuple[str, ...]
+    ) -> SharedActivity:
         activity = SharedActivity.announce(host, kind, title, starts_at, seats, open_to)
         self.save(activity)
         return activity
@@ -220,10 +281,16 @@ class CollaborationApplication(ServiceApplication):
         return activity
 
     def activities_for(self, municipality: str) -> list[SharedActivity]:
-        ids = [aid for aid, (host, open_to) in self._activities.items() if municipality == host or municipality in open_to]
+        ids = [
+            aid
+            for aid, (host, open_to) in self._activities.items()
+            if municipality == host or municipality in open_to
+        ]
         return [self.repository.get(aid) for aid in ids]
 
-    def book_seats(self, municipality: str, activity_id: UUID, seats: int, booking_id: str | None = None) -> tuple[SharedActivity, str]:
+    def book_seats(
+        self, municipality: str, activity_id: UUID, seats: int, booking_id: str | None = None
+    ) -> tuple[SharedActivity, str]:
         activity = self.activity(municipality, activity_id)
         booking_id = booking_id or str(uuid.uuid4())
         activity.book(booking_id, municipality, seats)

@@ -15,29 +15,70 @@ from typing import Any
 from contracts.pin import luhn_check_digit
 
 ALLOWED_FIELDS: dict[str, frozenset[str]] = {
-    "se.natverk.partner.family_home.v1": frozenset({
-        "home_id", "owner_municipality", "change", "capacity", "free_places", "age_min", "age_max",
-        "specialisations", "languages", "available",
-    }),
-    "se.natverk.partner.matching_request.v1": frozenset({
-        "request_id", "requester_municipality", "change", "age_band", "placement_type", "needs", "from_date",
-        "expires_at",
-    }),
-    "se.natverk.partner.offer.v1": frozenset({
-        "request_id", "offer_id", "offering_municipality", "requester_municipality", "home_id", "change",
-    }),
-    "se.natverk.partner.activity.v1": frozenset({
-        "activity_id", "host_municipality", "kind", "title", "starts_at", "seats", "seats_free", "change",
-    }),
-    "se.natverk.partner.seat_booking.v1": frozenset({
-        "activity_id", "booking_id", "booking_municipality", "seats", "change",
-    }),
+    "se.natverk.partner.family_home.v1": frozenset(
+        {
+            "home_id",
+            "owner_municipality",
+            "change",
+            "capacity",
+            "free_places",
+            "age_min",
+            "age_max",
+            "specialisations",
+            "languages",
+            "available",
+        }
+    ),
+    "se.natverk.partner.matching_request.v1": frozenset(
+        {
+            "request_id",
+            "requester_municipality",
+            "change",
+            "age_band",
+            "placement_type",
+            "needs",
+            "from_date",
+            "expires_at",
+        }
+    ),
+    "se.natverk.partner.offer.v1": frozenset(
+        {
+            "request_id",
+            "offer_id",
+            "offering_municipality",
+            "requester_municipality",
+            "home_id",
+            "change",
+        }
+    ),
+    "se.natverk.partner.activity.v1": frozenset(
+        {
+            "activity_id",
+            "host_municipality",
+            "kind",
+            "title",
+            "starts_at",
+            "seats",
+            "seats_free",
+            "change",
+        }
+    ),
+    "se.natverk.partner.seat_booking.v1": frozenset(
+        {
+            "activity_id",
+            "booking_id",
+            "booking_municipality",
+            "seats",
+            "change",
+        }
+    ),
 }
 
 # A 10- or 12-digit number, or the same with a dash or plus before the last four digits, standing
 # alone: not part of a longer word or a UUID.  Luhn alone decides (no date check): better to stop
 # an innocent message than to let a coordination number or a typo-dated one through.
 PERSONAL_NUMBER_SHAPE = re.compile(r"(?<![\w-])(?:\d{6}|\d{8})[-+]?\d{4}(?![\w-])")
+
 
 class Withheld(Exception):
     """The message may not go to a partner at all."""

@@ -16,8 +16,14 @@ from services.kit.inbound import InboundEvent
 def consumers(app: CollaborationApplication) -> list[ConsumerSpec]:
     def placement_started(event: InboundEvent, tracking: Tracking | None) -> None:
         data = cast(PlacementStartedV1, event.data)
-        app.placement_started(data.municipality, data.case_id, data.placement_id, data.family_home_id,
-                              data.child.protected_identity, tracking)
+        app.placement_started(
+            data.municipality,
+            data.case_id,
+            data.placement_id,
+            data.family_home_id,
+            data.child.protected_identity,
+            tracking,
+        )
 
     def placement_ended(event: InboundEvent, tracking: Tracking | None) -> None:
         data = cast(PlacementEndedV1, event.data)

@@ -32,8 +32,13 @@ BOOKING = "se.natverk.partner.seat_booking.v1"
 log = get_logger(__name__)
 
 
-def _to_partner(partner: str, event_type: str, subject: str, record: dict[str, Any],
-                withheld: Callable[[str], None] = lambda _: None) -> Outgoing | None:
+def _to_partner(
+    partner: str,
+    event_type: str,
+    subject: str,
+    record: dict[str, Any],
+    withheld: Callable[[str], None] = lambda _: None,
+) -> Outgoing | None:
     """One partner message through the disclosure filter; None when it must be withheld."""
     try:
         data = public.PARTNER_EVENT_TYPES[event_type].model_validate(disclose(event_type, record))
@@ -45,25 +50,49 @@ def _to_partner(partner: str, event_type: str, subject: str, record: dict[str, A
 
 
 def home_record(home: FamilyHome, change: str) -> dict[str, Any]:
-    return {"home_id": str(home.id), "owner_municipality": home.municipality, "change": change,
-            "capacity": home.capacity, "free_places": home.free_places, "age_min": home.age_min,
-            "age_max": home.age_max, "specialisations": list(home.specialisations), "languages": list(home.languages),
-            "available": home.can_be_offered()}
+    return {
+        "home_id": str(home.id),
+        "owner_municipality": home.municipality,
+        "change": change,
+        "capacity": home.capacity,
+        "free_places": home.free_places,
+        "age_min": home.age_min,
+        "age_max": home.age_max,
+        "specialisations": list(home.specialisations),
+        "languages": list(home.languages),
+        "available": home.can_be_offered(),
+    }
 
 
 def request_record(request: MatchingRequest, change: str) -> dict[str, Any]:
-    return {"request_id": str(request.id), "requester_municipality": request.requester, "change": change,
-            "age_band": request.age_band, "placement_type": request.placement_type, "needs": list(request.needs),
-            "from_date": request.from_date, "expires_at": request.expires_at}
+    return {
+        "request_id": str(request.id),
+        "requester_municipality": request.requester,
+        "change": change,
+        "age_band": request.age_band,
+        "placement_type": request.placement_type,
+        "needs": list(request.needs),
+        "from_date": request.from_date,
+        "expires_at": request.expires_at,
+    }
 
 
 def activity_record(activity: SharedActivity, change: str) -> dict[str, Any]:
-    return {"activity_id": str(activity.id), "host_municipality": activity.host, "kind": activity.kind,
-            "title": activity.title, "starts_at": activity.starts_at, "seats": activity.seats,
-            "seats_free": max(activity.seats_free, 0), "change": change}
+    return {
+        "activity_id": str(activity.id),
+        "host_municipality": activity.host,
+        "kind": activity.kind,
+        "title": activity.title,
+        "starts_at": activity.starts_at,
+        "seats": activity.seats,
+        "seats_free": max(activity.seats_free, 0),
+        "change": change,
+    }
 
 
-def build_publication_table(load: Loader, withheld: Callable[[str], None] = lambda _: None) -> PublicationTable:
+def build_publication_table(
+    load: Loader, withheld: Callable[[str], None] = lambda _: None
+) -> PublicationTable:
     def to_partner(partner: str, event_type: str, subject: str, record: dict[str, Any]) -> Outgoing | None:
         return _to_partner(partner, event_type, subject, record, withheld)
 
@@ -85,7 +114,9 @@ def build_publication_table(load: Loader, withheld: Callable[[str], None] = lamb
             audience += [(p, "withdrawn") for p in sorted(previous - set(home.shared_with))]
         else:
             audience = [(p, "updated") for p in home.shared_with]
-        return [o for p, change in audience if (o := to_partner(p, HOME, str(home.id), home_record(home, change)))]
+        return [
+            o for p, change in audience if (o := to_partner(p, HOME, str(home.id), home_record(home, change)))
+        ]
 
     def occupancy(event: Any) -> Iterable[Outgoing]:
         home: FamilyHome = at(event)
@@ -94,35 +125,63 @@ def build_publication_table(load: Loader, withheld: Callable[[str], None] = lamb
         else:
             case_id, placer, _ = before(event).residents[event.placement_id]
             change = "freed"
-        internal = Outgoing(COLLABORATION, "se.natverk.family_home.occupancy_changed.v1", case_id,
-                            public.FamilyHomeOccupancyChangedV1(case_id=case_id, municipality=placer,
-                                                               placement_id=event.placement_id, home_id=str(home.id),
-                                                               change=change, free_places=home.free_places))
+        internal = Outgoing(
+            COLLABORATION,
+            "se.natverk.family_home.occupancy_changed.v1",
+            case_id,
+            public.FamilyHomeOccupancyChangedV1(
+                case_id=case_id,
+                municipality=placer,
+                placement_id=event.placement_id,
+                home_id=str(home.id),
+                change=change,
+                free_places=home.free_places,
+            ),
+        )
         return [internal, *homes(event)]
 
     def request_internal(request: MatchingRequest, change: str) -> Outgoing:
-        return Outgoing(COLLABORATION, "se.natverk.matching_request.changed.v1", request.case_id,
-                        public.MatchingRequestChangedV1(case_id=request.case_id, municipality=request.requester,
-                                                        request_id=str(request.id), change=change,
-                                                        partners=list(request.partners)))
+        return Outgoing(
+            COLLABORATION,
+            "se.natverk.matching_request.changed.v1",
+            request.case_id,
+            public.MatchingRequestChangedV1(
+                case_id=request.case_id,
+                municipality=request.requester,
+                request_id=str(request.id),
+                change=change,
+                partners=list(request.partners),
+            ),
+        )
 
     def request_to_partners(change: str) -> Callable[[Any], list[Outgoing]]:
         def rule(event: Any) -> list[Outgoing]:
             request: MatchingRequest = at(event)
             internal_change = "matched" if change == "matched" else change
-            to_partners = [to_partner(p, REQUEST, str(request.id), request_record(request, change)) for p in request.partners]
+            to_partners = [
+                to_partner(p, REQUEST, str(request.id), request_record(request, change))
+                for p in request.partners
+            ]
             return [request_internal(request, internal_change), *[o for o in to_partners if o]]
 
         return rule
 
     def offer_record(request: MatchingRequest, offer_id: str, change: str) -> dict[str, Any]:
         offer = request.offers[offer_id]
-        return {"request_id": str(request.id), "offer_id": offer_id, "offering_municipality": offer["partner"],
-                "requester_municipality": request.requester, "home_id": offer["home_id"], "change": change}
+        return {
+            "request_id": str(request.id),
+            "offer_id": offer_id,
+            "offering_municipality": offer["partner"],
+            "requester_municipality": request.requester,
+            "home_id": offer["home_id"],
+            "change": change,
+        }
 
     def offer_made(event: Any) -> list[Outgoing]:
         request: MatchingRequest = at(event)
-        to_requester = to_partner(request.requester, OFFER, str(request.id), offer_record(request, event.offer_id, "made"))
+        to_requester = to_partner(
+            request.requester, OFFER, str(request.id), offer_record(request, event.offer_id, "made")
+        )
         return [request_internal(request, "offer_received"), *([to_requester] if to_requester else [])]
 
     def offer_accepted(event: Any) -> list[Outgoing]:
@@ -137,8 +196,12 @@ def build_publication_table(load: Loader, withheld: Callable[[str], None] = lamb
     def request_closed(change: str) -> Callable[[Any], list[Outgoing]]:
         def rule(event: Any) -> list[Outgoing]:
             request: MatchingRequest = at(event)
-            told = [to_partner(offer["partner"], OFFER, str(request.id), offer_record(request, offer_id, "withdrawn"))
-                    for offer_id, offer in request.offers.items()]
+            told = [
+                to_partner(
+                    offer["partner"], OFFER, str(request.id), offer_record(request, offer_id, "withdrawn")
+                )
+                for offer_id, offer in request.offers.items()
+            ]
             return [*request_to_partners(change)(event), *[o for o in told if o]]
 
         return rule
@@ -146,7 +209,10 @@ def build_publication_table(load: Loader, withheld: Callable[[str], None] = lamb
     def activity(change: str) -> Callable[[Any], list[Outgoing]]:
         def rule(event: Any) -> list[Outgoing]:
             shared: SharedActivity = at(event)
-            out = [to_partner(p, ACTIVITY, str(shared.id), activity_record(shared, change)) for p in shared.open_to]
+            out = [
+                to_partner(p, ACTIVITY, str(shared.id), activity_record(shared, change))
+                for p in shared.open_to
+            ]
             return [o for o in out if o]
 
         return rule
@@ -156,10 +222,18 @@ def build_publication_table(load: Loader, withheld: Callable[[str], None] = lamb
             shared: SharedActivity = at(event)
             booked = (shared if change == "booked" else before(event)).bookings[event.booking_id]
             municipality, seats = booked
-            out = [to_partner(p, ACTIVITY, str(shared.id), activity_record(shared, "seats_changed")) for p in shared.open_to]
+            out = [
+                to_partner(p, ACTIVITY, str(shared.id), activity_record(shared, "seats_changed"))
+                for p in shared.open_to
+            ]
             if municipality != shared.host:  # the host hears of partners' bookings of its activity
-                record = {"activity_id": str(shared.id), "booking_id": event.booking_id,
-                          "booking_municipality": municipality, "seats": seats, "change": change}
+                record = {
+                    "activity_id": str(shared.id),
+                    "booking_id": event.booking_id,
+                    "booking_municipality": municipality,
+                    "seats": seats,
+                    "change": change,
+                }
                 out.append(to_partner(shared.host, BOOKING, str(shared.id), record))
             return [o for o in out if o]
 

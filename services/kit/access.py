@@ -31,7 +31,9 @@ def check_case_access(
     the exception propagates and the caller gets no data.
     """
     outcome = "granted" if caller.municipality == owner_municipality else "denied"
-    app.record_access(case_id, caller.subject, caller.municipality, resource, purpose or DEFAULT_PURPOSE, outcome)
+    app.record_access(
+        case_id, caller.subject, caller.municipality, resource, purpose or DEFAULT_PURPOSE, outcome
+    )
     metrics.case_reads.labels(outcome=outcome).inc()
     if outcome == "denied":
         raise not_found()
@@ -52,7 +54,9 @@ def log_own_case_read(
     municipality's case is simply not there for the caller.
     """
     outcome = "granted" if found else "not_found"
-    app.record_access(case_id, caller.subject, caller.municipality, resource, purpose or DEFAULT_PURPOSE, outcome)
+    app.record_access(
+        case_id, caller.subject, caller.municipality, resource, purpose or DEFAULT_PURPOSE, outcome
+    )
     metrics.case_reads.labels(outcome=outcome).inc()
     if not found:
         raise not_found(resource)

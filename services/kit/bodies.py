@@ -17,7 +17,7 @@ def _iso_text(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value
     if not isinstance(value, str):
-        raise ValueError("must be ISO 8601 text")
+        raise ValueError("must be ISO 8601 text")  # noqa: TRY004 - pydantic reports ValueError as a 422
     return value
 
 

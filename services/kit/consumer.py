@@ -163,8 +163,10 @@ class TrackingConsumer:
                 log.warning("store unavailable; batch will be redelivered", topic=work[0].record.topic)
                 await asyncio.sleep(1.0)
                 raise
-            except Exception:  # noqa: BLE001 - fall back to one record at a time, below
-                pass
+            except Exception as error:  # noqa: BLE001 - fall back to one record at a time, below
+                log.info(
+                    "batch failed; processing its records one at a time", error_type=type(error).__name__
+                )
             else:
                 for outcome, count in counts.items():
                     self._count(work[0].record.topic, outcome, count)
@@ -174,7 +176,11 @@ class TrackingConsumer:
 
     def _apply_batch(self, work: list[_Work], tracking_name: str | None) -> dict[str, int]:
         tracked = self._app.recorder.max_tracking_id(tracking_name) if tracking_name else None
-        fresh = [w for w in work if not (w.tracking and tracked is not None and w.tracking.notification_id <= tracked)]
+        fresh = [
+            w
+            for w in work
+            if not (w.tracking and tracked is not None and w.tracking.notification_id <= tracked)
+        ]
         counts = {"processed": len(fresh), "duplicate": len(work) - len(fresh)}
         if not fresh:
             return counts
@@ -197,7 +203,7 @@ class TrackingConsumer:
                 log.warning("store unavailable; record will be redelivered", topic=record.topic)
                 await asyncio.sleep(1.0)
                 raise
-            except Exception as error:  # a bug or a rule broken by this record: retry, then DLQ
+            except Exception as error:  # noqa: BLE001 - a bug or a rule broken by this record: retry, then DLQ
                 log.warning(
                     "handler failed",
                     topic=record.topic,

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from http import HTTPStatus
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from eventsourcing.persistence import IntegrityError
@@ -19,8 +19,8 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -114,9 +114,14 @@ def reject_unknown_query_parameters(request: Request) -> None:
     known = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
     unknown = sorted(set(request.query_params.keys()) - known)
     if unknown:
-        details = [{"field": f"query.{name}"[:100], "message": "unknown query parameter"} for name in unknown[:10]]
+        details = [
+            {"field": f"query.{name}"[:100], "message": "unknown query parameter"} for name in unknown[:10]
+        ]
         raise RequestValidationError(
-            [{"loc": ("query", d["field"][6:]), "msg": d["message"], "type": "extra_forbidden"} for d in details]
+            [
+                {"loc": ("query", d["field"][6:]), "msg": d["message"], "type": "extra_forbidden"}
+                for d in details
+            ]
         )
 
 

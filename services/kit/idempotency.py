@@ -50,7 +50,9 @@ async def idempotent_request(
     if idempotency_key is None:
         return None
     if not _KEY_SHAPE.fullmatch(idempotency_key):
-        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1-200 visible ASCII characters")
+        raise ApiError(
+            400, "invalid_idempotency_key", "Idempotency-Key must be 1-200 visible ASCII characters"
+        )
     body = await request.body()
     digest = hashlib.sha256(request.method.encode() + b" " + request.url.path.encode() + b"\n" + body)
     scope = f"{caller.municipality}:{caller.subject}"

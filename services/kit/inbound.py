@@ -70,7 +70,9 @@ def _decode_json(value: bytes | None) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise InvalidRecord(f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+        raise InvalidRecord(
+            f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
 
 
 def parse_record(value: bytes | None) -> InboundEvent:

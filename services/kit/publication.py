@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from contracts.access import CaseAccessedV1
 from contracts.common import ContractModel
 from contracts.envelope import CloudEvent
-from contracts.access import CaseAccessedV1
-
 from services.kit.domain.case_access import CaseAccess
 
 
@@ -54,7 +53,9 @@ class PublicationTable:
         pairs = []
         for index, outgoing in enumerate(self.translate(domain_event)):
             event_id = base_id if index == 0 else f"{base_id}.{index}"
-            pairs.append((outgoing.topic, _envelope(self.source, event_id, domain_event, outgoing, sequence, epoch)))
+            pairs.append(
+                (outgoing.topic, _envelope(self.source, event_id, domain_event, outgoing, sequence, epoch))
+            )
         return pairs
 
 

@@ -28,6 +28,7 @@ fewer partitions than configured stops the relay with a clear error.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -181,9 +182,11 @@ class Relay:
                 self.healthy = True
             except asyncio.CancelledError:
                 raise
-            except Exception as error:  # broker or store down: keep position, retry
+            except Exception as error:  # noqa: BLE001 - broker or store down: keep position, retry
                 self.healthy = False
-                log.warning("relay batch failed, will retry", error_type=type(error).__name__, error=str(error)[:200])
+                log.warning(
+                    "relay batch failed, will retry", error_type=type(error).__name__, error=str(error)[:200]
+                )
                 await asyncio.sleep(1.0)
                 continue
             if published < self._batch_size:
@@ -196,10 +199,8 @@ class Relay:
             await self.check_broker()
 
     async def _wait_for_work(self) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
-        except TimeoutError:
-            pass
 
     def stop(self) -> None:
         self._stopping = True

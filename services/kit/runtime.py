@@ -17,15 +17,14 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
 from services.kit.auth import TokenVerifier
-from services.kit.logs import get_logger
 from services.kit.consumer import ConsumerSpec, TrackingConsumer
+from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.publication import PublicationTable
 from services.kit.relay import Relay
 from services.kit.settings import ServiceSettings
 from services.kit.store import ServiceApplication
 from services.kit.topics import ensure_topics
-
 
 log = get_logger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
@@ -105,7 +104,9 @@ class ServiceRuntime:
         self._offsets_reader: AIOKafkaConsumer | None = None
         self._offsets_lock = asyncio.Lock()
 
-    async def _send(self, topic: str, partition: int, key: bytes, value: bytes, headers: dict[str, str]) -> Any:
+    async def _send(
+        self, topic: str, partition: int, key: bytes, value: bytes, headers: dict[str, str]
+    ) -> Any:
         try:
             return await self.broker.publish(
                 value, topic=topic, partition=partition, key=key, headers=headers, no_confirm=True
@@ -141,7 +142,7 @@ class ServiceRuntime:
             await asyncio.sleep(interval)
             try:
                 await self.update_consumer_lag()
-            except Exception as error:  # the broker may be away; the next round retries
+            except Exception as error:  # noqa: BLE001 - the broker may be away; the next round retries
                 log.info("consumer lag not updated", error_type=type(error).__name__)
 
     async def _read_end_offsets(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
@@ -173,8 +174,12 @@ class ServiceRuntime:
         while True:
             try:
                 await self.app.run_blocking(job)
-            except Exception as error:  # keep the schedule; the next run retries
-                log.warning("periodic job failed", job=getattr(job, "__name__", "job"), error_type=type(error).__name__)
+            except Exception as error:  # noqa: BLE001 - keep the schedule; the next run retries
+                log.warning(
+                    "periodic job failed",
+                    job=getattr(job, "__name__", "job"),
+                    error_type=type(error).__name__,
+                )
             await asyncio.sleep(interval)
 
     async def stop(self) -> None:
@@ -194,7 +199,7 @@ class ServiceRuntime:
         checks = {"store": True, "broker": True}
         try:
             await self.app.run_blocking(self.app.check_store)
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure means not ready
             checks["store"] = False
         checks["broker"] = bool(await self.broker.ping(timeout=2.0))
         if self.relay is not None:

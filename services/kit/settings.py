@@ -49,7 +49,10 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval_ms: int = Field(50, ge=5, le=60_000)
     relay_batch_size: int = Field(500, ge=1, le=10_000)
     consumer_fetch_max_wait_ms: int = Field(
-        20, ge=1, le=5_000, description="how long a fetch waits for data; the local broker always waits it out"
+        20,
+        ge=1,
+        le=5_000,
+        description="how long a fetch waits for data; the local broker always waits it out",
     )
     consumer_max_attempts: int = Field(3, ge=1, le=20)
     max_record_bytes: int = Field(

@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import date
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlparse
 
 from eventsourcing.application import Application, ProcessingEvent, Repository
 from eventsourcing.domain import BaseAggregate
-from eventsourcing.persistence import IntegrityError, ProcessRecorder, Recording, Tracking, Transcoder, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    ProcessRecorder,
+    Recording,
+    Tracking,
+    Transcoder,
+    Transcoding,
+)
 
 from services.kit.settings import ServiceSettings
 
-__all__ = ["ServiceApplication", "open_store", "store_environment", "IntegrityError", "Tracking"]
+__all__ = ["IntegrityError", "ServiceApplication", "Tracking", "open_store", "store_environment"]
 
 
 def _postgres_environment(url: str, schema: str) -> dict[str, str]:
@@ -265,7 +272,9 @@ class ServiceApplication(Application[Any]):
 StoreApplication = TypeVar("StoreApplication", bound=Application[Any])
 
 
-def open_store(application_class: type[StoreApplication], settings: ServiceSettings, service: str) -> StoreApplication:
+def open_store(
+    application_class: type[StoreApplication], settings: ServiceSettings, service: str
+) -> StoreApplication:
     """Construct ``service``'s application on its own store, creating schema and tables once."""
     if not settings.database_url:
         return application_class(env=store_environment(settings, service))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from aiokafka import AIOKafkaConsumer
@@ -16,10 +17,9 @@ async def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int) -
         existing = set(await admin.list_topics())
         missing = [NewTopic(name, partitions, 1) for name in sorted(set(names) - existing)]
         if missing:
-            try:
+            # Another service may create them at the same moment.
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass  # another service created them at the same moment
     finally:
         await admin.close()
 
@@ -30,5 +30,6 @@ def reader_from_the_beginning(bootstrap: str) -> AIOKafkaConsumer:
     "earliest" also as the reset strategy: assign() starts a reset with the default ("latest"),
     and its answer can land after seek_to_beginning() and win, skipping the oldest records.
     """
-    return AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                            auto_offset_reset="earliest")
+    return AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest"
+    )

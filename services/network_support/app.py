@@ -45,7 +45,9 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         SERVICE,
         settings,
         app,
-        build_publication_table(lambda aggregate_id, version: app.repository.get(aggregate_id, version=version)),
+        build_publication_table(
+            lambda aggregate_id, version: app.repository.get(aggregate_id, version=version)
+        ),
         consumers=consumers(app),
         topics=[NETWORK_SUPPORT, dead_letter_topic(NETWORK_SUPPORT)],
         periodic=[(DEADLINE_CHECK_SECONDS, app.check_deadlines)],

@@ -65,8 +65,9 @@ class NetworkSupportApplication(ServiceApplication):
         self.observer: FollowUpObserver = _Silent()
 
     # -- from events ---------------------------------------------------------------------
-    def referral_accepted(self, referral_id: str, case_id: str, municipality: str, target: str,
-                          tracking: Tracking | None = None) -> None:
+    def referral_accepted(
+        self, referral_id: str, case_id: str, municipality: str, target: str, tracking: Tracking | None = None
+    ) -> None:
         """Every accepted referral gets a support plan; one to the safety team also a safety plan."""
         new: list[Any] = []
         if self._get(SupportPlan.id_for(referral_id)) is None:
@@ -75,44 +76,82 @@ class NetworkSupportApplication(ServiceApplication):
             new.append(SafetyPlan(municipality=municipality, case_id=case_id, started_on=self.today()))
         self.save(*new, tracking=tracking)
 
-    def placement_started(self, municipality: str, case_id: str, placement_id: str, placement_type: str,
-                          started_on: date, school_change: bool, tracking: Tracking | None = None) -> None:
+    def placement_started(
+        self,
+        municipality: str,
+        case_id: str,
+        placement_id: str,
+        placement_type: str,
+        started_on: date,
+        school_change: bool,
+        tracking: Tracking | None = None,
+    ) -> None:
         """Open the follow-up clocks and, unless the child is already in a network home, the inquiry."""
         if self._get(PlacementFollowUp.id_for(municipality, placement_id)) is not None:
             self.save(tracking=tracking)  # a repeated delivery: only note that it was seen
             return
-        follow_up = PlacementFollowUp(municipality=municipality, case_id=case_id, placement_id=placement_id,
-                                      placement_type=placement_type, started_on=started_on, school_change=school_change)
+        follow_up = PlacementFollowUp(
+            municipality=municipality,
+            case_id=case_id,
+            placement_id=placement_id,
+            placement_type=placement_type,
+            started_on=started_on,
+            school_change=school_change,
+        )
         inquiry = None
         if placement_type != KINSHIP_HOME:
-            inquiry = NetworkPlacementInquiry(municipality=municipality, case_id=case_id, placement_id=placement_id)
+            inquiry = NetworkPlacementInquiry(
+                municipality=municipality, case_id=case_id, placement_id=placement_id
+            )
         self.save(follow_up, inquiry, tracking=tracking)
 
-    def placement_ended(self, municipality: str, case_id: str, end_reason: str, ended_on: date,
-                        tracking: Tracking | None = None) -> None:
+    def placement_ended(
+        self,
+        municipality: str,
+        case_id: str,
+        end_reason: str,
+        ended_on: date,
+        tracking: Tracking | None = None,
+    ) -> None:
         if end_reason != "home_return":
             self.save(tracking=tracking)
             return
         process = self._get(HomeReturnProcess.id_for(municipality, case_id))
         if process is None:  # the child went home without a process: open it retroactively
-            process = HomeReturnProcess(municipality=municipality, case_id=case_id, on=ended_on, retroactive=True)
+            process = HomeReturnProcess(
+                municipality=municipality, case_id=case_id, on=ended_on, retroactive=True
+            )
         process.complete(ended_on)
         self.save(process, tracking=tracking)
 
-    def network_meeting_booked(self, municipality: str, case_id: str, meeting_id: str, on: date,
-                               tracking: Tracking | None = None) -> None:
-        self._note_meeting(municipality, case_id, lambda meetings: meetings.note_booked(meeting_id, on), tracking)
+    def network_meeting_booked(
+        self, municipality: str, case_id: str, meeting_id: str, on: date, tracking: Tracking | None = None
+    ) -> None:
+        self._note_meeting(
+            municipality, case_id, lambda meetings: meetings.note_booked(meeting_id, on), tracking
+        )
 
-    def network_meeting_moved(self, municipality: str, case_id: str, meeting_id: str, on: date,
-                              tracking: Tracking | None = None) -> None:
-        self._note_meeting(municipality, case_id, lambda meetings: meetings.note_moved(meeting_id, on), tracking)
+    def network_meeting_moved(
+        self, municipality: str, case_id: str, meeting_id: str, on: date, tracking: Tracking | None = None
+    ) -> None:
+        self._note_meeting(
+            municipality, case_id, lambda meetings: meetings.note_moved(meeting_id, on), tracking
+        )
 
-    def network_meeting_cancelled(self, municipality: str, case_id: str, meeting_id: str,
-                                  tracking: Tracking | None = None) -> None:
-        self._note_meeting(municipality, case_id, lambda meetings: meetings.note_cancelled(meeting_id), tracking)
+    def network_meeting_cancelled(
+        self, municipality: str, case_id: str, meeting_id: str, tracking: Tracking | None = None
+    ) -> None:
+        self._note_meeting(
+            municipality, case_id, lambda meetings: meetings.note_cancelled(meeting_id), tracking
+        )
 
-    def _note_meeting(self, municipality: str, case_id: str, note: Callable[[NetworkMeetings], None],
-                      tracking: Tracking | None) -> None:
+    def _note_meeting(
+        self,
+        municipality: str,
+        case_id: str,
+        note: Callable[[NetworkMeetings], None],
+        tracking: Tracking | None,
+    ) -> None:
         meetings = self._get(NetworkMeetings.id_for(municipality, case_id))
         if meetings is None:
             meetings = NetworkMeetings(municipality=municipality, case_id=case_id)
@@ -126,7 +165,9 @@ class NetworkSupportApplication(ServiceApplication):
                 return self.repository.get(plan_id)
         raise NotFound("no support plan for this case")
 
-    def change_support_plan(self, municipality: str, case_id: str, change: Callable[[SupportPlan], Any]) -> SupportPlan:
+    def change_support_plan(
+        self, municipality: str, case_id: str, change: Callable[[SupportPlan], Any]
+    ) -> SupportPlan:
         plan = self.support_plan_of(municipality, case_id)
         change(plan)
         self.save(plan)
@@ -158,24 +199,39 @@ class NetworkSupportApplication(ServiceApplication):
             self.save(plan)
         return plan
 
-    def add_safety_rule(self, municipality: str, case_id: str, text: str, responsible_member_ids: tuple[int, ...]) -> int:
+    def add_safety_rule(
+        self, municipality: str, case_id: str, text: str, responsible_member_ids: tuple[int, ...]
+    ) -> int:
         """A rule of the plan names who in the network is responsible: they must be on the map."""
         network = self._get(NetworkMap.id_for(municipality, case_id))
         known = set(network.members) if network is not None else set()
         unknown = sorted(set(responsible_member_ids) - known)
         if unknown:
-            raise ResponsibleNotOnMap(f"not on this case's network map: member(s) {', '.join(map(str, unknown))}")
-        return self.change_safety_plan(municipality, case_id, lambda plan: plan.add_rule(text, responsible_member_ids))
+            raise ResponsibleNotOnMap(
+                f"not on this case's network map: member(s) {', '.join(map(str, unknown))}"
+            )
+        return self.change_safety_plan(
+            municipality, case_id, lambda plan: plan.add_rule(text, responsible_member_ids)
+        )
 
-    def record_safety_scale(self, municipality: str, case_id: str, statement_id: int, value: int, on: date,
-                            meeting_id: str | None = None) -> None:
+    def record_safety_scale(
+        self,
+        municipality: str,
+        case_id: str,
+        statement_id: int,
+        value: int,
+        on: date,
+        meeting_id: str | None = None,
+    ) -> None:
         """A reading that names a meeting must come from one of the case's network meetings."""
         if meeting_id is not None:
             meetings = self._get(NetworkMeetings.id_for(municipality, case_id))
             if meetings is None:
                 raise UnknownMeeting(f"no network meeting {meeting_id} is known for this case")
             meetings.check_reading(meeting_id, on)
-        self.change_safety_plan(municipality, case_id, lambda plan: plan.record_scale(statement_id, value, on, meeting_id))
+        self.change_safety_plan(
+            municipality, case_id, lambda plan: plan.record_scale(statement_id, value, on, meeting_id)
+        )
 
     def change_safety_plan(self, municipality: str, case_id: str, change: Callable[[SafetyPlan], Any]) -> Any:
         plan = self.safety_plan(municipality, case_id)
@@ -197,7 +253,9 @@ class NetworkSupportApplication(ServiceApplication):
         self.save(inquiry)
         return inquiry
 
-    def conclude_inquiry(self, municipality: str, placement_id: str, outcome: str, reason: str) -> NetworkPlacementInquiry:
+    def conclude_inquiry(
+        self, municipality: str, placement_id: str, outcome: str, reason: str
+    ) -> NetworkPlacementInquiry:
         inquiry = self.inquiry(municipality, placement_id)
         inquiry.conclude(outcome, reason)
         self.save(inquiry)
@@ -209,8 +267,9 @@ class NetworkSupportApplication(ServiceApplication):
             raise NotFound("no follow-up for this placement")
         return found
 
-    def record_follow_up(self, municipality: str, placement_id: str,
-                         change: Callable[[PlacementFollowUp], Any]) -> PlacementFollowUp:
+    def record_follow_up(
+        self, municipality: str, placement_id: str, change: Callable[[PlacementFollowUp], Any]
+    ) -> PlacementFollowUp:
         follow_up = self.follow_up(municipality, placement_id)
         offered_before, school_before = follow_up.parent_support_offered_on, follow_up.school_started_on
         change(follow_up)
@@ -220,13 +279,15 @@ class NetworkSupportApplication(ServiceApplication):
             days = (follow_up.parent_support_offered_on - follow_up.started_on).days
             self.observer.follow_up_recorded(municipality, "parent_support_offered", days)
         if school_before is None and follow_up.school_started_on is not None:
-            self.observer.follow_up_recorded(municipality, "school_started", (follow_up.school_started_on - follow_up.started_on).days)
+            self.observer.follow_up_recorded(
+                municipality, "school_started", (follow_up.school_started_on - follow_up.started_on).days
+            )
         return follow_up
 
     def check_deadlines(self) -> int:
         """Mark every follow-up clock that has passed its due date (periodic job); returns how many."""
         today, passed = self.today(), 0
-        for follow_up_id, _ in self._follow_ups.items():
+        for follow_up_id, _ in self._follow_ups.items():  # noqa: PERF102 - an index, not a dict
             follow_up: PlacementFollowUp = self.repository.get(follow_up_id)
             newly = follow_up.note_passed_deadlines(today)
             if newly:

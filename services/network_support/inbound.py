@@ -17,7 +17,6 @@ from services.kit.consumer import ConsumerSpec, Handler
 from services.kit.inbound import InboundEvent
 from services.network_support.application import NetworkSupportApplication
 
-
 LOCAL = ZoneInfo("Europe/Stockholm")
 
 
@@ -33,8 +32,15 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
 
     def placement_started(event: InboundEvent, tracking: Tracking | None) -> None:
         data = cast(PlacementStartedV1, event.data)
-        app.placement_started(data.municipality, data.case_id, data.placement_id, data.placement_type,
-                              data.start_date, data.school_change, tracking)
+        app.placement_started(
+            data.municipality,
+            data.case_id,
+            data.placement_id,
+            data.placement_type,
+            data.start_date,
+            data.school_change,
+            tracking,
+        )
 
     def placement_ended(event: InboundEvent, tracking: Tracking | None) -> None:
         data = cast(PlacementEndedV1, event.data)
@@ -54,20 +60,27 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
         return handle
 
     def meeting_booked(data: MeetingBookedV1, tracking: Tracking | None) -> None:
-        app.network_meeting_booked(data.municipality, data.case_id, data.meeting_id, _local_day(data.start), tracking)
+        app.network_meeting_booked(
+            data.municipality, data.case_id, data.meeting_id, _local_day(data.start), tracking
+        )
 
     def meeting_rescheduled(data: MeetingRescheduledV1, tracking: Tracking | None) -> None:
-        app.network_meeting_moved(data.municipality, data.case_id, data.meeting_id, _local_day(data.start), tracking)
+        app.network_meeting_moved(
+            data.municipality, data.case_id, data.meeting_id, _local_day(data.start), tracking
+        )
 
     def meeting_cancelled(data: MeetingCancelledV1, tracking: Tracking | None) -> None:
         app.network_meeting_cancelled(data.municipality, data.case_id, data.meeting_id, tracking)
 
     return [
-        ConsumerSpec(SCHEDULING, {
-            "se.natverk.meeting.booked.v1": network_meetings_only(meeting_booked),
-            "se.natverk.meeting.rescheduled.v1": network_meetings_only(meeting_rescheduled),
-            "se.natverk.meeting.cancelled.v1": network_meetings_only(meeting_cancelled),
-        }),
+        ConsumerSpec(
+            SCHEDULING,
+            {
+                "se.natverk.meeting.booked.v1": network_meetings_only(meeting_booked),
+                "se.natverk.meeting.rescheduled.v1": network_meetings_only(meeting_rescheduled),
+                "se.natverk.meeting.cancelled.v1": network_meetings_only(meeting_cancelled),
+            },
+        ),
         ConsumerSpec(REFERRALS, {"se.natverk.referral.accepted.v1": referral_accepted}),
         # referrals owns ext.placements.v1's dead-letter queue
         ConsumerSpec(

@@ -43,46 +43,81 @@ def build_publication_table(load: Loader) -> PublicationTable:
         return {"case_id": aggregate.case_id, "municipality": aggregate.municipality}
 
     def plan(change: str) -> Callable[[Any], Outgoing]:
-        return out("se.natverk.support_plan.changed.v1",
-                   lambda a, e: public.SupportPlanChangedV1(**case(a), plan_id=str(a.id), change=change))
+        return out(
+            "se.natverk.support_plan.changed.v1",
+            lambda a, e: public.SupportPlanChangedV1(**case(a), plan_id=str(a.id), change=change),
+        )
 
     def network(change: str) -> Callable[[Any], Outgoing]:
         def make(a: Any, e: Any) -> Any:
             member = a.members.get(e.member_id, {}) if change != "removed" else {}
             return public.NetworkMapChangedV1(
-                **case(a), member_id=e.member_id, change=change, relation=member.get("relation"),
-                roles=list(member.get("roles", ())), contact_consent=member.get("contact_consent"),
+                **case(a),
+                member_id=e.member_id,
+                change=change,
+                relation=member.get("relation"),
+                roles=list(member.get("roles", ())),
+                contact_consent=member.get("contact_consent"),
             )
 
         return out("se.natverk.network_map.changed.v1", make)
 
     def safety(change: str) -> Callable[[Any], Outgoing]:
-        return out("se.natverk.safety_plan.changed.v1",
-                   lambda a, e: public.SafetyPlanChangedV1(**case(a), version=a.plan_version, change=change,
-                                                           follow_up_due=a.follow_up_due))
+        return out(
+            "se.natverk.safety_plan.changed.v1",
+            lambda a, e: public.SafetyPlanChangedV1(
+                **case(a), version=a.plan_version, change=change, follow_up_due=a.follow_up_due
+            ),
+        )
 
     def inquiry(change: str) -> Callable[[Any], Outgoing]:
-        return out("se.natverk.network_placement_inquiry.changed.v1",
-                   lambda a, e: public.NetworkPlacementInquiryV1(**case(a), placement_id=a.placement_id, change=change,
-                                                                 outcome=a.outcome, candidates=len(a.candidates)))
+        return out(
+            "se.natverk.network_placement_inquiry.changed.v1",
+            lambda a, e: public.NetworkPlacementInquiryV1(
+                **case(a),
+                placement_id=a.placement_id,
+                change=change,
+                outcome=a.outcome,
+                candidates=len(a.candidates),
+            ),
+        )
 
     def follow_up(a: Any, e: Any) -> Any:
         what = _FOLLOW_UP_WHAT.get(type(e)) or f"{e.kind}_examination"
         on = getattr(e, "on", a.started_on)
         extra = {"mode": e.mode, "parent": e.parent} if what == "parent_support_session" else {}
-        return public.PlacementFollowUpRecordedV1(**case(a), placement_id=a.placement_id, what=what, on=on,
-                                                  days_from_placement=(on - a.started_on).days, **extra)
+        return public.PlacementFollowUpRecordedV1(
+            **case(a),
+            placement_id=a.placement_id,
+            what=what,
+            on=on,
+            days_from_placement=(on - a.started_on).days,
+            **extra,
+        )
 
     recorded = out("se.natverk.placement_follow_up.recorded.v1", follow_up)
-    home = out("se.natverk.home_return.phase_changed.v1",
-               lambda a, e: public.HomeReturnPhaseChangedV1(**case(a), phase=getattr(e, "phase", "preparation"),
-                                                            on=e.on, retroactive=a.retroactive))
-    scale = out("se.natverk.safety_plan.scale_recorded.v1",
-                lambda a, e: public.SafetyScaleRecordedV1(**case(a), statement_id=e.statement_id, value=e.value, on=e.on))
-    first_scale = out("se.natverk.safety_plan.scale_recorded.v1",
-                      lambda a, e: public.SafetyScaleRecordedV1(**case(a), statement_id=e.statement_id, value=e.scale, on=e.on))
-    passed = out("se.natverk.placement_follow_up.deadline_passed.v1",
-                 lambda a, e: public.PlacementDeadlinePassedV1(**case(a), placement_id=a.placement_id, clock=e.clock))
+    home = out(
+        "se.natverk.home_return.phase_changed.v1",
+        lambda a, e: public.HomeReturnPhaseChangedV1(
+            **case(a), phase=getattr(e, "phase", "preparation"), on=e.on, retroactive=a.retroactive
+        ),
+    )
+    scale = out(
+        "se.natverk.safety_plan.scale_recorded.v1",
+        lambda a, e: public.SafetyScaleRecordedV1(
+            **case(a), statement_id=e.statement_id, value=e.value, on=e.on
+        ),
+    )
+    first_scale = out(
+        "se.natverk.safety_plan.scale_recorded.v1",
+        lambda a, e: public.SafetyScaleRecordedV1(
+            **case(a), statement_id=e.statement_id, value=e.scale, on=e.on
+        ),
+    )
+    passed = out(
+        "se.natverk.placement_follow_up.deadline_passed.v1",
+        lambda a, e: public.PlacementDeadlinePassedV1(**case(a), placement_id=a.placement_id, clock=e.clock),
+    )
     return PublicationTable(
         SOURCE,
         {

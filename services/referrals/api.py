@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -59,7 +59,7 @@ class ReferralView(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, referral: Referral) -> "ReferralView":
+    def of(cls, referral: Referral) -> ReferralView:
         return cls(
             id=referral.id,
             case_id=referral.case_id,
@@ -102,7 +102,11 @@ def build_router() -> APIRouter:
 
     @router.post("", status_code=201, response_model=ReferralView)
     def create_referral(
-        body: NewReferral, request: Request, response: Response, caller: CallerDep, idempotency: IdempotencyDep
+        body: NewReferral,
+        request: Request,
+        response: Response,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
     ) -> ReferralView:
         require_roles(caller, "case_worker")
         app = application(request)
@@ -132,10 +136,10 @@ def build_router() -> APIRouter:
     ) -> list[ReferralView]:
         require_roles(caller, *READ_ROLES)
         app = application(request)
-        views = []
-        for referral_id in app.referral_ids(caller.municipality, case_id):
-            views.append(ReferralView.of(owned_referral(request, caller, referral_id, purpose)))
-        return views
+        return [
+            ReferralView.of(owned_referral(request, caller, referral_id, purpose))
+            for referral_id in app.referral_ids(caller.municipality, case_id)
+        ]
 
     @router.get("/{referral_id}", response_model=ReferralView)
     def get_referral(
@@ -162,11 +166,20 @@ def build_router() -> APIRouter:
 
     @router.post("/{referral_id}/accept", response_model=ReferralView)
     def accept_referral(
-        referral_id: UUID, request: Request, response: Response, caller: CallerDep, idempotency: IdempotencyDep
+        referral_id: UUID,
+        request: Request,
+        response: Response,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
     ) -> ReferralView:
         require_roles(caller, *HANDLING_ROLES)
         return run_command(
-            request, response, caller, idempotency, referral_id, "accept referral",
+            request,
+            response,
+            caller,
+            idempotency,
+            referral_id,
+            "accept referral",
             lambda app: app.accept_referral(referral_id, caller.subject, idempotency),
         )
 
@@ -181,27 +194,50 @@ def build_router() -> APIRouter:
     ) -> ReferralView:
         require_roles(caller, *HANDLING_ROLES)
         return run_command(
-            request, response, caller, idempotency, referral_id, "decline referral",
+            request,
+            response,
+            caller,
+            idempotency,
+            referral_id,
+            "decline referral",
             lambda app: app.decline_referral(referral_id, caller.subject, body.reason, idempotency),
         )
 
     @router.post("/{referral_id}/close", response_model=ReferralView)
     def close_referral(
-        referral_id: UUID, request: Request, response: Response, caller: CallerDep, idempotency: IdempotencyDep
+        referral_id: UUID,
+        request: Request,
+        response: Response,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
     ) -> ReferralView:
         require_roles(caller, *HANDLING_ROLES)
         return run_command(
-            request, response, caller, idempotency, referral_id, "close referral",
+            request,
+            response,
+            caller,
+            idempotency,
+            referral_id,
+            "close referral",
             lambda app: app.close_referral(referral_id, caller.subject, idempotency),
         )
 
     @router.post("/{referral_id}/revoke", response_model=ReferralView)
     def revoke_referral(
-        referral_id: UUID, request: Request, response: Response, caller: CallerDep, idempotency: IdempotencyDep
+        referral_id: UUID,
+        request: Request,
+        response: Response,
+        caller: CallerDep,
+        idempotency: IdempotencyDep,
     ) -> ReferralView:
         require_roles(caller, "case_worker")
         return run_command(
-            request, response, caller, idempotency, referral_id, "revoke referral",
+            request,
+            response,
+            caller,
+            idempotency,
+            referral_id,
+            "revoke referral",
             lambda app: app.revoke_referral(referral_id, caller.subject, idempotency),
         )
 

@@ -61,7 +61,9 @@ class ReferralsApplication(ServiceApplication):
         )
         self.save(referral)
 
-    def accept_referral(self, referral_id: UUID, actor: str, idempotency: IdempotentRequest | None = None) -> Referral:
+    def accept_referral(
+        self, referral_id: UUID, actor: str, idempotency: IdempotentRequest | None = None
+    ) -> Referral:
         return self._change(referral_id, idempotency, lambda r: r.accept(actor))
 
     def decline_referral(
@@ -69,10 +71,14 @@ class ReferralsApplication(ServiceApplication):
     ) -> Referral:
         return self._change(referral_id, idempotency, lambda r: r.decline(actor, reason))
 
-    def close_referral(self, referral_id: UUID, actor: str, idempotency: IdempotentRequest | None = None) -> Referral:
+    def close_referral(
+        self, referral_id: UUID, actor: str, idempotency: IdempotentRequest | None = None
+    ) -> Referral:
         return self._change(referral_id, idempotency, lambda r: r.close(actor))
 
-    def revoke_referral(self, referral_id: UUID, actor: str, idempotency: IdempotentRequest | None = None) -> Referral:
+    def revoke_referral(
+        self, referral_id: UUID, actor: str, idempotency: IdempotentRequest | None = None
+    ) -> Referral:
         return self._change(referral_id, idempotency, lambda r: r.revoke(actor))
 
     def get_referral(self, referral_id: UUID) -> Referral:

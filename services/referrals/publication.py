@@ -15,6 +15,7 @@ from services.referrals.domain.referral import Referral
 
 SOURCE = f"/natverk/{SERVICE}"
 
+
 def _received(event: Referral.Received) -> Outgoing:
     return Outgoing(
         topic=REFERRALS,
@@ -42,7 +43,10 @@ def build_publication_table(facts_of: Any) -> PublicationTable:
         def rule(event: Any) -> Outgoing:
             case_id, municipality, target = facts_of(event.originator_id)
             data = model(
-                referral_id=str(event.originator_id), case_id=case_id, municipality=municipality, target=target
+                referral_id=str(event.originator_id),
+                case_id=case_id,
+                municipality=municipality,
+                target=target,
             )
             return Outgoing(REFERRALS, event_type, case_id, data, actor=event.actor)
 

@@ -11,7 +11,13 @@ from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from services.scheduling import SERVICE
 from services.scheduling.api import build_router
-from services.scheduling.application import AlreadyRegistered, DoubleBooking, NotFound, SchedulingApplication, UnknownStaff
+from services.scheduling.application import (
+    AlreadyRegistered,
+    DoubleBooking,
+    NotFound,
+    SchedulingApplication,
+    UnknownStaff,
+)
 from services.scheduling.domain.meeting import InvalidTimes, MeetingClosed
 from services.scheduling.domain.staff_member import InvalidWorkingHours
 from services.scheduling.inbound import referral_consumer

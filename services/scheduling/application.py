@@ -44,7 +44,9 @@ class AlreadyRegistered(Exception):
 
 
 class SchedulingObserver(Protocol):
-    def staff_meeting_convened(self, municipality: str, days_after_referral: float, in_time: bool) -> None: ...
+    def staff_meeting_convened(
+        self, municipality: str, days_after_referral: float, in_time: bool
+    ) -> None: ...
 
     def meeting_changed(self, municipality: str, kind: str, change: str) -> None: ...
 
@@ -80,7 +82,9 @@ class StaffRow:
 
 def _fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:
     if isinstance(e, Meeting.Booked):
-        rows[e.originator_id] = MeetingRow(e.originator_id, e.municipality, e.case_id, e.kind, e.start, e.end, tuple(e.staff_ids), "booked")
+        rows[e.originator_id] = MeetingRow(
+            e.originator_id, e.municipality, e.case_id, e.kind, e.start, e.end, tuple(e.staff_ids), "booked"
+        )
     elif isinstance(e, Meeting.Rescheduled):
         rows[e.originator_id] = replace(rows[e.originator_id], start=e.start, end=e.end, status="rescheduled")
     elif isinstance(e, Meeting.Cancelled):
@@ -115,12 +119,26 @@ class SchedulingApplication(ServiceApplication):
         self.observer: SchedulingObserver = _Silent()
 
     # -- roster ------------------------------------------------------------------------
-    def register_staff(self, municipality: str, staff_id: str, role: str, work_starts: str, work_ends: str,
-                       weekly_capacity_hours: int, idempotency: IdempotentRequest | None = None) -> StaffMember:
+    def register_staff(
+        self,
+        municipality: str,
+        staff_id: str,
+        role: str,
+        work_starts: str,
+        work_ends: str,
+        weekly_capacity_hours: int,
+        idempotency: IdempotentRequest | None = None,
+    ) -> StaffMember:
         if self._get(StaffMember.id_for(municipality, staff_id)) is not None:
             raise AlreadyRegistered(f"{staff_id!r} is already on the roster")
-        member = StaffMember(municipality=municipality, staff_id=staff_id, role=role, work_starts=work_starts,
-                             work_ends=work_ends, weekly_capacity_hours=weekly_capacity_hours)
+        member = StaffMember(
+            municipality=municipality,
+            staff_id=staff_id,
+            role=role,
+            work_starts=work_starts,
+            work_ends=work_ends,
+            weekly_capacity_hours=weekly_capacity_hours,
+        )
         self.save(member, idempotency.record(member.id, 201) if idempotency else None)
         return member
 
@@ -154,9 +172,17 @@ class SchedulingApplication(ServiceApplication):
         return member
 
     # -- the staff meeting ---------------------------------------------------------------
-    def convene_staff_meeting(self, referral_id: str, target: str, case_id: str, municipality: str,
-                              child_status: str, case_worker_id: str, referred_at: datetime,
-                              tracking: Tracking | None = None) -> None:
+    def convene_staff_meeting(
+        self,
+        referral_id: str,
+        target: str,
+        case_id: str,
+        municipality: str,
+        child_status: str,
+        case_worker_id: str,
+        referred_at: datetime,
+        tracking: Tracking | None = None,
+    ) -> None:
         """Within 7 calendar days of a referral to the Network Centre, when everyone needed is free."""
         if target != "network_centre" or self._get(Meeting.id_for_referral(referral_id)) is not None:
             self.save(tracking=tracking)
@@ -168,12 +194,28 @@ class SchedulingApplication(ServiceApplication):
             self.save(tracking=tracking)  # no Network Centre roster in this municipality: nothing to convene
             return
         groups = _staff_meeting_groups(roster, child_status, case_worker_id)
-        slot = find_slot(groups, {r.staff_id: r.hours for r in roster}, self._busy(municipality),
-                         max(referred_local, self.clock()), deadline, STAFF_MEETING_LENGTH)
+        slot = find_slot(
+            groups,
+            {r.staff_id: r.hours for r in roster},
+            self._busy(municipality),
+            max(referred_local, self.clock()),
+            deadline,
+            STAFF_MEETING_LENGTH,
+        )
         others = ["case_worker"] if case_worker_id not in {r.staff_id for r in roster} else []
-        meeting = Meeting(municipality=municipality, case_id=case_id, kind="staff_meeting", start=slot.start,
-                          end=slot.end, staff_ids=slot.attendees, other_participants=tuple(others),
-                          referral_id=referral_id, deadline=deadline, series_id=None, actor="system:scheduling")
+        meeting = Meeting(
+            municipality=municipality,
+            case_id=case_id,
+            kind="staff_meeting",
+            start=slot.start,
+            end=slot.end,
+            staff_ids=slot.attendees,
+            other_participants=tuple(others),
+            referral_id=referral_id,
+            deadline=deadline,
+            series_id=None,
+            actor="system:scheduling",
+        )
         self.save(meeting, tracking=tracking)
         days = (slot.start - referred_local).total_seconds() / 86400
         self.observer.staff_meeting_convened(municipality, days, slot.within_deadline)
@@ -187,10 +229,20 @@ class SchedulingApplication(ServiceApplication):
         self.save(meeting, tracking=tracking)
 
     # -- other meetings ------------------------------------------------------------------
-    def book_meetings(self, municipality: str, case_id: str, kind: str, start: datetime, end: datetime,
-                      staff_ids: tuple[str, ...], other_participants: tuple[str, ...], actor: str,
-                      repeat_weeks: int = 0, occurrences: int = 1,
-                      idempotency: IdempotentRequest | None = None) -> list[Meeting]:
+    def book_meetings(
+        self,
+        municipality: str,
+        case_id: str,
+        kind: str,
+        start: datetime,
+        end: datetime,
+        staff_ids: tuple[str, ...],
+        other_participants: tuple[str, ...],
+        actor: str,
+        repeat_weeks: int = 0,
+        occurrences: int = 1,
+        idempotency: IdempotentRequest | None = None,
+    ) -> list[Meeting]:
         """Book one meeting, or a series every ``repeat_weeks`` weeks; all or nothing."""
         for staff_id in staff_ids:
             self._staff_member(municipality, staff_id)
@@ -200,27 +252,53 @@ class SchedulingApplication(ServiceApplication):
         for n in range(occurrences):
             begins, ends = start + n * step, end + n * step
             self._refuse_double_booking(municipality, staff_ids, begins, ends, None)
-            meetings.append(Meeting(municipality=municipality, case_id=case_id, kind=kind, start=begins, end=ends,
-                                    staff_ids=staff_ids, other_participants=other_participants, referral_id=None,
-                                    deadline=None, series_id=series_id, actor=actor))
+            meetings.append(
+                Meeting(
+                    municipality=municipality,
+                    case_id=case_id,
+                    kind=kind,
+                    start=begins,
+                    end=ends,
+                    staff_ids=staff_ids,
+                    other_participants=other_participants,
+                    referral_id=None,
+                    deadline=None,
+                    series_id=series_id,
+                    actor=actor,
+                )
+            )
         self.save(*meetings, idempotency.record(meetings[0].id, 201) if idempotency else None)
         self.observer.meeting_changed(municipality, kind, "booked")
         return meetings
 
-    def reschedule(self, meeting_id: UUID, start: datetime, end: datetime, actor: str,
-                   idempotency: IdempotentRequest | None = None) -> Meeting:
+    def reschedule(
+        self,
+        meeting_id: UUID,
+        start: datetime,
+        end: datetime,
+        actor: str,
+        idempotency: IdempotentRequest | None = None,
+    ) -> Meeting:
         meeting = self.meeting(meeting_id)
         self._refuse_double_booking(meeting.municipality, meeting.staff_ids, start, end, meeting_id)
         meeting.reschedule(start, end, actor)
         return self._save_change(meeting, "rescheduled", idempotency)
 
-    def cancel(self, meeting_id: UUID, reason: str, actor: str, idempotency: IdempotentRequest | None = None) -> Meeting:
+    def cancel(
+        self, meeting_id: UUID, reason: str, actor: str, idempotency: IdempotentRequest | None = None
+    ) -> Meeting:
         meeting = self.meeting(meeting_id)
         meeting.cancel(reason, actor)
         return self._save_change(meeting, "cancelled", idempotency)
 
-    def record_attendance(self, meeting_id: UUID, attended: tuple[str, ...], outcome: str, actor: str,
-                          idempotency: IdempotentRequest | None = None) -> Meeting:
+    def record_attendance(
+        self,
+        meeting_id: UUID,
+        attended: tuple[str, ...],
+        outcome: str,
+        actor: str,
+        idempotency: IdempotentRequest | None = None,
+    ) -> Meeting:
         meeting = self.meeting(meeting_id)
         meeting.record_attendance(attended, outcome, actor)
         return self._save_change(meeting, "held", idempotency)
@@ -230,8 +308,14 @@ class SchedulingApplication(ServiceApplication):
         self.observer.meeting_changed(meeting.municipality, meeting.kind, change)
         return meeting
 
-    def _refuse_double_booking(self, municipality: str, staff_ids: tuple[str, ...], start: datetime,
-                               end: datetime, ignore: UUID | None) -> None:
+    def _refuse_double_booking(
+        self,
+        municipality: str,
+        staff_ids: tuple[str, ...],
+        start: datetime,
+        end: datetime,
+        ignore: UUID | None,
+    ) -> None:
         for row in self._open_meetings(municipality):
             if row.meeting_id == ignore or not overlaps(start, end, row.start, row.end):
                 continue
@@ -248,18 +332,26 @@ class SchedulingApplication(ServiceApplication):
 
     def schedule_of_staff(self, municipality: str, staff_id: str) -> list[MeetingRow]:
         self._staff_member(municipality, staff_id)
-        return sorted((r for r in self._meetings.rows() if r.municipality == municipality and staff_id in r.staff_ids),
-                      key=lambda r: r.start)
+        return sorted(
+            (r for r in self._meetings.rows() if r.municipality == municipality and staff_id in r.staff_ids),
+            key=lambda r: r.start,
+        )
 
     def schedule_of_case(self, municipality: str, case_id: str) -> list[MeetingRow]:
-        return sorted((r for r in self._meetings.rows() if r.municipality == municipality and r.case_id == case_id),
-                      key=lambda r: r.start)
+        return sorted(
+            (r for r in self._meetings.rows() if r.municipality == municipality and r.case_id == case_id),
+            key=lambda r: r.start,
+        )
 
     def case_owner(self, case_id: str) -> str | None:
         return next((r.municipality for r in self._meetings.rows() if r.case_id == case_id), None)
 
     def _open_meetings(self, municipality: str) -> list[MeetingRow]:
-        return [r for r in self._meetings.rows() if r.municipality == municipality and r.status in ("booked", "rescheduled")]
+        return [
+            r
+            for r in self._meetings.rows()
+            if r.municipality == municipality and r.status in ("booked", "rescheduled")
+        ]
 
     def _busy(self, municipality: str) -> dict[str, list[tuple[datetime, datetime]]]:
         busy: dict[str, list[tuple[datetime, datetime]]] = {}
@@ -281,7 +373,10 @@ def _staff_meeting_groups(roster: list[StaffRow], child_status: str, case_worker
     by_role: dict[str, list[str]] = {}
     for row in roster:
         by_role.setdefault(row.role, []).append(row.staff_id)
-    groups = [by_role.get("coordinator", []), by_role.get("family_therapist", []) + by_role.get("family_pedagogue", [])]
+    groups = [
+        by_role.get("coordinator", []),
+        by_role.get("family_therapist", []) + by_role.get("family_pedagogue", []),
+    ]
     if child_status == "placed":
         groups.append(by_role.get("parent_supporter", []))
     if any(row.staff_id == case_worker_id for row in roster):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
@@ -22,7 +22,7 @@ def to_ical(name: str, meetings: Iterable[MeetingRow], now: datetime | None = No
     calendar.add("prodid", "-//natverk//scheduling//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
-    stamp = now or datetime.now(timezone.utc)
+    stamp = now or datetime.now(UTC)
     for row in meetings:
         event = Event()
         event.add("uid", f"{row.meeting_id}@natverk")

@@ -16,8 +16,16 @@ from services.scheduling.application import SchedulingApplication
 def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
     def received(event: InboundEvent, tracking: Tracking | None) -> None:
         data = cast(ReferralReceivedV1, event.data)
-        app.convene_staff_meeting(data.referral_id, data.target, data.case_id, data.municipality,
-                                  data.child_status, data.case_worker_id, event.envelope.time, tracking)
+        app.convene_staff_meeting(
+            data.referral_id,
+            data.target,
+            data.case_id,
+            data.municipality,
+            data.child_status,
+            data.case_worker_id,
+            event.envelope.time,
+            tracking,
+        )
 
     def withdrawn(event: InboundEvent, tracking: Tracking | None) -> None:
         data = cast(ReferralFacts, event.data)

@@ -15,20 +15,43 @@ SOURCE = f"/natverk/{SERVICE}"
 
 
 def _facts(meeting: Any) -> dict[str, Any]:
-    return {"meeting_id": str(meeting.id), "case_id": meeting.case_id, "municipality": meeting.municipality,
-            "kind": meeting.kind}
+    return {
+        "meeting_id": str(meeting.id),
+        "case_id": meeting.case_id,
+        "municipality": meeting.municipality,
+        "kind": meeting.kind,
+    }
 
 
 def _booked(event: Meeting.Booked) -> list[Outgoing]:
-    facts = {"meeting_id": str(event.originator_id), "case_id": event.case_id, "municipality": event.municipality,
-             "kind": event.kind}
+    facts = {
+        "meeting_id": str(event.originator_id),
+        "case_id": event.case_id,
+        "municipality": event.municipality,
+        "kind": event.kind,
+    }
     missed = event.deadline is not None and event.end > event.deadline
-    booked = public.MeetingBookedV1(**facts, start=event.start, end=event.end, staff_ids=list(event.staff_ids),
-                                    referral_id=event.referral_id, deadline=event.deadline, deadline_missed=missed)
+    booked = public.MeetingBookedV1(
+        **facts,
+        start=event.start,
+        end=event.end,
+        staff_ids=list(event.staff_ids),
+        referral_id=event.referral_id,
+        deadline=event.deadline,
+        deadline_missed=missed,
+    )
     outgoing = [Outgoing(SCHEDULING, "se.natverk.meeting.booked.v1", event.case_id, booked, event.actor)]
     if missed:
         late = public.StaffMeetingDeadlineMissedV1(**facts, deadline=event.deadline, start=event.start)
-        outgoing.append(Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_deadline_missed.v1", event.case_id, late, event.actor))
+        outgoing.append(
+            Outgoing(
+                SCHEDULING,
+                "se.natverk.meeting.staff_meeting_deadline_missed.v1",
+                event.case_id,
+                late,
+                event.actor,
+            )
+        )
     return outgoing
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -34,7 +35,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaProducer
@@ -71,7 +71,9 @@ class Proxy:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", self.listen_port))
+        server = self._loop.run_until_complete(
+            asyncio.start_server(self._handle, "127.0.0.1", self.listen_port)
+        )
         self._ready.set()
         self._loop.run_forever()
         server.close()
@@ -133,16 +135,24 @@ class ChaosStack:
         return f"http://127.0.0.1:{self.ports[service]}"
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "NATVERK_DATA_DIR": str(self.folder / "data"), "NATVERK_KAFKA_BOOTSTRAP": self.bootstrap,
-                "NATVERK_RELAY_POLL_INTERVAL_MS": "20", "NATVERK_JWT_SECRET": SECRET,
-                **{f"NATVERK_{s.upper()}_PORT": str(p) for s, p in self.ports.items()}}
+        return {
+            **os.environ,
+            "NATVERK_DATA_DIR": str(self.folder / "data"),
+            "NATVERK_KAFKA_BOOTSTRAP": self.bootstrap,
+            "NATVERK_RELAY_POLL_INTERVAL_MS": "20",
+            "NATVERK_JWT_SECRET": SECRET,
+            **{f"NATVERK_{s.upper()}_PORT": str(p) for s, p in self.ports.items()},
+        }
 
     def start_broker(self) -> None:
         listen, advertised = f"tcp://127.0.0.1:{self.broker_port}", f"tcp://127.0.0.1:{self.proxy_port}"
         log = (self.folder / "broker.log").open("ab")
-        self.broker = subprocess.Popen([broker_binary(), "broker", "--listener-url", listen,
-                                        "--advertised-listener-url", advertised],
-                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.broker = subprocess.Popen(
+            [broker_binary(), "broker", "--listener-url", listen, "--advertised-listener-url", advertised],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 15
         while not port_open("127.0.0.1", self.broker_port):
             if time.monotonic() > deadline:
@@ -158,8 +168,12 @@ class ChaosStack:
 
     def start_service(self, service: str) -> None:
         log = (self.folder / f"{service}.log").open("ab")
-        self.processes[service] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=self.env(),
-                                                   stdout=log, stderr=subprocess.STDOUT)
+        self.processes[service] = subprocess.Popen(
+            [sys.executable, "-m", f"services.{service}"],
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     def ready(self, service: str) -> bool:
         try:
@@ -202,17 +216,32 @@ class LoadGenerator:
         self.stack, self.rng = stack, rng
         self.ledger: list[Entry] = []
         self.sent_placements: list[bytes] = []
-        self._headers = {"Authorization": "Bearer " + mint_token(SECRET, "chaos", "0380", ["case_worker"], 7200)}
+        self._headers = {
+            "Authorization": "Bearer " + mint_token(SECRET, "chaos", "0380", ["case_worker"], 7200)
+        }
 
     def create_referral(self, client: httpx.Client) -> None:
         case_id = f"0380-H{len(self.ledger)}-{uuid.uuid4().hex[:6]}"
-        body = {"case_id": case_id, "target": "safety_team",
-                "child": {"pin": valid_pin(self.rng.randrange(10_000)), "protected_identity": False},
-                "child_status": "placement_near", "case_worker_id": "cw-chaos", "reason": "chaos"}
+        body = {
+            "case_id": case_id,
+            "target": "safety_team",
+            "child": {"pin": valid_pin(self.rng.randrange(10_000)), "protected_identity": False},
+            "child_status": "placement_near",
+            "case_worker_id": "cw-chaos",
+            "reason": "chaos",
+        }
         headers = {**self._headers, "Idempotency-Key": f"chaos-{case_id}"}
         try:
-            response = client.post(f"{self.stack.url('referrals')}/api/v1/referrals", json=body, headers=headers, timeout=3)
-            outcome = "ok" if response.status_code == 201 else "rejected" if 400 <= response.status_code < 500 else "unknown"
+            response = client.post(
+                f"{self.stack.url('referrals')}/api/v1/referrals", json=body, headers=headers, timeout=3
+            )
+            outcome = (
+                "ok"
+                if response.status_code == 201
+                else "rejected"
+                if 400 <= response.status_code < 500
+                else "unknown"
+            )
             self.ledger.append(Entry("referral", case_id, outcome, str(response.status_code)))
         except httpx.HTTPError as error:
             self.ledger.append(Entry("referral", case_id, "unknown", type(error).__name__))
@@ -227,7 +256,7 @@ class LoadGenerator:
         try:
             await asyncio.wait_for(producer.send_and_wait(PLACEMENTS, value, key=case_id.encode()), 5)
             self.ledger.append(Entry("placement", case_id, "ok"))
-        except Exception as error:  # noqa: BLE001  any failure leaves the outcome unknown
+        except Exception as error:
             self.ledger.append(Entry("placement", case_id, "unknown", type(error).__name__))
 
     async def republish_everything(self, bootstrap: str) -> None:
@@ -296,8 +325,10 @@ class Report:
     folder: Path
 
     def summary(self) -> str:
-        return (f"seed={self.seed} commands={dict(self.commands)} faults={len(self.faults)} "
-                f"violations={len(self.violations)} logs={self.folder}")
+        return (
+            f"seed={self.seed} commands={dict(self.commands)} faults={len(self.faults)} "
+            f"violations={len(self.violations)} logs={self.folder}"
+        )
 
 
 async def run(seconds: float, seed: int, folder: Path, fault_every: float = 2.5) -> Report:
@@ -324,18 +355,24 @@ async def run(seconds: float, seed: int, folder: Path, fault_every: float = 2.5)
     return Report(seed, Counter((e.kind, e.outcome) for e in load.ledger), faults.log, violations, folder)
 
 
-async def _drive(stack: ChaosStack, load: LoadGenerator, faults: FaultInjector, seconds: float, fault_every: float) -> None:
+async def _drive(
+    stack: ChaosStack, load: LoadGenerator, faults: FaultInjector, seconds: float, fault_every: float
+) -> None:
     producer: AIOKafkaProducer | None = None
     deadline, next_fault = time.monotonic() + seconds, time.monotonic() + fault_every
     restarts_seen = 0
     with httpx.Client() as client:
         while time.monotonic() < deadline:
             if producer is None:
-                producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, enable_idempotence=False, acks="all",
-                                            request_timeout_ms=4000)
+                producer = AIOKafkaProducer(
+                    bootstrap_servers=stack.bootstrap,
+                    enable_idempotence=False,
+                    acks="all",
+                    request_timeout_ms=4000,
+                )
                 try:
                     await asyncio.wait_for(producer.start(), 5)
-                except Exception:  # noqa: BLE001  the broker may be away right now
+                except Exception:
                     await _close(producer)
                     producer = None
             if load.rng.random() < 0.5:
@@ -349,32 +386,37 @@ async def _drive(stack: ChaosStack, load: LoadGenerator, faults: FaultInjector, 
                     restarts_seen = stack.broker_restarts
                     await _close(producer)
                     producer = None
-                    try:
+                    with contextlib.suppress(Exception):
                         await load.republish_everything(stack.bootstrap)
-                    except Exception:  # noqa: BLE001  the final republish after healing covers it
-                        pass
             await asyncio.sleep(0.02)
     await _close(producer)
 
 
 async def _close(producer: AIOKafkaProducer | None) -> None:
     if producer is not None:
-        try:
+        with contextlib.suppress(Exception):
             await asyncio.wait_for(producer.stop(), 5)
-        except Exception:  # noqa: BLE001
-            pass
 
 
 def check(stack: ChaosStack, ledger: list[Entry], quiesce_timeout: float = 120) -> list[str]:
     """Wait until every ok command shows its effect (or time runs out), then list every violation."""
-    referrals_headers = {"Authorization": "Bearer " + mint_token(SECRET, "chaos", "0380", ["coordinator"], 7200)}
-    audit_headers = {"Authorization": "Bearer " + mint_token(SECRET, "chaos", "0380", ["auditor", "ops"], 7200)}
+    referrals_headers = {
+        "Authorization": "Bearer " + mint_token(SECRET, "chaos", "0380", ["coordinator"], 7200)
+    }
+    audit_headers = {
+        "Authorization": "Bearer " + mint_token(SECRET, "chaos", "0380", ["auditor", "ops"], 7200)
+    }
     expected_entry = {"referral": "se.natverk.referral.received.v1", "placement": "se.placement.started.v1"}
 
     def observe(client: httpx.Client, entry: Entry) -> tuple[int, int, int]:
-        referrals = client.get(f"{stack.url('referrals')}/api/v1/referrals", params={"case_id": entry.case_id},
-                               headers=referrals_headers).json()
-        timeline = client.get(f"{stack.url('case_store')}/api/v1/cases/{entry.case_id}/timeline", headers=audit_headers)
+        referrals = client.get(
+            f"{stack.url('referrals')}/api/v1/referrals",
+            params={"case_id": entry.case_id},
+            headers=referrals_headers,
+        ).json()
+        timeline = client.get(
+            f"{stack.url('case_store')}/api/v1/cases/{entry.case_id}/timeline", headers=audit_headers
+        )
         entries = timeline.json()["entries"] if timeline.status_code == 200 else []
         received = sum(e["event_type"] == "se.natverk.referral.received.v1" for e in entries)
         own = sum(e["event_type"] == expected_entry[entry.kind] for e in entries)
@@ -392,16 +434,22 @@ def check(stack: ChaosStack, ledger: list[Entry], quiesce_timeout: float = 120) 
         for entry in ledger:
             counts = observe(client, entry)
             if entry.outcome == "ok" and counts != (1, 1, 1):
-                violations.append(f"ok {entry.kind} {entry.case_id}: referrals/received/own entries = {counts}")
+                violations.append(
+                    f"ok {entry.kind} {entry.case_id}: referrals/received/own entries = {counts}"
+                )
             elif entry.outcome != "ok" and max(counts) > 1:
-                violations.append(f"{entry.outcome} {entry.kind} {entry.case_id}: more than one effect {counts}")
+                violations.append(
+                    f"{entry.outcome} {entry.kind} {entry.case_id}: more than one effect {counts}"
+                )
         verified = client.get(f"{stack.url('case_store')}/api/v1/audit/verify", headers=audit_headers).json()
         violations += [f"broken chain {b}" for b in verified["broken"]]
     return violations
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--folder", type=Path, default=None)

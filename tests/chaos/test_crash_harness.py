@@ -19,6 +19,10 @@ async def test_under_kills_pauses_broker_restarts_and_cut_connections_every_ok_c
 ) -> None:
     report = await run(SECONDS, SEED, tmp_path, fault_every=2.5)
     print(report.summary())
-    assert report.commands[("referral", "ok")] > 0 and report.commands[("placement", "ok")] > 0, report.summary()
+    assert report.commands[("referral", "ok")] > 0 and report.commands[("placement", "ok")] > 0, (
+        report.summary()
+    )
     assert len(report.faults) >= 5, report.summary()
-    assert report.violations == [], f"{report.summary()}\nfaults: {report.faults}\n" + "\n".join(report.violations[:20])
+    assert report.violations == [], f"{report.summary()}\nfaults: {report.faults}\n" + "\n".join(
+        report.violations[:20]
+    )

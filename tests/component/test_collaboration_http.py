@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -29,7 +29,9 @@ def as_(municipality: str, role: str = "family_home_consultant") -> dict[str, st
 @pytest.fixture
 async def collaboration(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(make_settings(tmp_path), start_runtime=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://collaboration") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://collaboration"
+    ) as client:
         client.app = app  # type: ignore[attr-defined]
         yield client
     app.state.runtime.app.close()
@@ -39,36 +41,71 @@ def service_app(client: httpx.AsyncClient):
     return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
-async def register(client: httpx.AsyncClient, municipality: str, register_id: str, shared_with: list[str],
-                   kind: str = "recruited", capacity: int = 2) -> str:
-    created = await client.post("/api/v1/family-homes", headers=as_(municipality), json={
-        "register_id": register_id, "kind": kind, "capacity": capacity, "age_min": 0, "age_max": 17,
-        "specialisations": ["reinforced"], "languages": ["sv", "ar"]})
+async def register(
+    client: httpx.AsyncClient,
+    municipality: str,
+    register_id: str,
+    shared_with: list[str],
+    kind: str = "recruited",
+    capacity: int = 2,
+) -> str:
+    created = await client.post(
+        "/api/v1/family-homes",
+        headers=as_(municipality),
+        json={
+            "register_id": register_id,
+            "kind": kind,
+            "capacity": capacity,
+            "age_min": 0,
+            "age_max": 17,
+            "specialisations": ["reinforced"],
+            "languages": ["sv", "ar"],
+        },
+    )
     assert created.status_code == 201, created.text
     home_id = created.json()["home_id"]
     if shared_with:
-        shared = await client.put(f"/api/v1/family-homes/{home_id}/sharing", headers=as_(municipality),
-                                  json={"shared_with": shared_with})
+        shared = await client.put(
+            f"/api/v1/family-homes/{home_id}/sharing",
+            headers=as_(municipality),
+            json={"shared_with": shared_with},
+        )
         assert shared.status_code == 200, shared.text
     return home_id
 
 
 def new_request(partners: list[str], case_id: str = "0380-C-1", protected: bool = False) -> dict[str, Any]:
-    return {"case_id": case_id, "partners": partners, "age_band": "6-12", "placement_type": "familjehem",
-            "needs": ["siblings_together"], "from_date": "2026-12-01", "protected_identity": protected}
+    return {
+        "case_id": case_id,
+        "partners": partners,
+        "age_band": "6-12",
+        "placement_type": "familjehem",
+        "needs": ["siblings_together"],
+        "from_date": "2026-12-01",
+        "protected_identity": protected,
+    }
 
 
 async def open_request(client: httpx.AsyncClient, partners: list[str], case_id: str = "0380-C-1") -> str:
-    response = await client.post("/api/v1/matching-requests", headers=as_(UPPSALA, "case_worker"),
-                                 json=new_request(partners, case_id))
+    response = await client.post(
+        "/api/v1/matching-requests", headers=as_(UPPSALA, "case_worker"), json=new_request(partners, case_id)
+    )
     assert response.status_code == 201, response.text
     return response.json()["request_id"]
 
 
 async def announce(client: httpx.AsyncClient, seats: int = 4, open_to: list[str] | None = None) -> str:
-    response = await client.post("/api/v1/activities", headers=as_(UPPSALA, "coordinator"), json={
-        "kind": "training", "title": "Foster-parent training, part one",
-        "starts_at": "2027-01-15T17:00:00+01:00", "seats": seats, "open_to": open_to or [VASTERAS]})
+    response = await client.post(
+        "/api/v1/activities",
+        headers=as_(UPPSALA, "coordinator"),
+        json={
+            "kind": "training",
+            "title": "Foster-parent training, part one",
+            "starts_at": "2027-01-15T17:00:00+01:00",
+            "seats": seats,
+            "open_to": open_to or [VASTERAS],
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()["activity_id"]
 
@@ -85,16 +122,20 @@ async def test_a_partner_sees_a_shared_home_without_its_register_id(collaboratio
 
 async def test_a_kinship_home_cannot_be_shared(collaboration) -> None:
     home_id = await register(collaboration, UPPSALA, "UPP-K-1", [], kind="kinship")
-    response = await collaboration.put(f"/api/v1/family-homes/{home_id}/sharing", headers=as_(UPPSALA),
-                                       json={"shared_with": [VASTERAS]})
+    response = await collaboration.put(
+        f"/api/v1/family-homes/{home_id}/sharing", headers=as_(UPPSALA), json={"shared_with": [VASTERAS]}
+    )
     assert response.status_code == 422
     assert "kinship" in response.json()["error"]["message"]
 
 
 async def test_a_register_id_is_registered_once(collaboration) -> None:
     await register(collaboration, UPPSALA, "UPP-FH-1", [])
-    again = await collaboration.post("/api/v1/family-homes", headers=as_(UPPSALA), json={
-        "register_id": "UPP-FH-1", "kind": "recruited", "capacity": 1, "age_min": 0, "age_max": 5})
+    again = await collaboration.post(
+        "/api/v1/family-homes",
+        headers=as_(UPPSALA),
+        json={"register_id": "UPP-FH-1", "kind": "recruited", "capacity": 1, "age_min": 0, "age_max": 5},
+    )
     assert again.status_code == 409
 
 
@@ -102,9 +143,13 @@ async def test_placements_make_a_home_occupied_and_free_again(collaboration) -> 
     home_id = await register(collaboration, UPPSALA, "UPP-FH-2", [VASTERAS], capacity=1)
     app = service_app(collaboration)
     app.placement_started(UPPSALA, "0380-C-9", "P-9", "UPP-FH-2", False)
-    assert (await collaboration.get(f"/api/v1/family-homes/{home_id}", headers=as_(VASTERAS))).json()["free_places"] == 0
+    assert (await collaboration.get(f"/api/v1/family-homes/{home_id}", headers=as_(VASTERAS))).json()[
+        "free_places"
+    ] == 0
     app.placement_ended(UPPSALA, "P-9", "UPP-FH-2")
-    assert (await collaboration.get(f"/api/v1/family-homes/{home_id}", headers=as_(VASTERAS))).json()["free_places"] == 1
+    assert (await collaboration.get(f"/api/v1/family-homes/{home_id}", headers=as_(VASTERAS))).json()[
+        "free_places"
+    ] == 1
 
 
 async def test_a_placement_in_a_partner_home_shared_with_the_placer_occupies_it(collaboration) -> None:
@@ -120,14 +165,22 @@ async def test_matching_offer_accept_and_the_other_offers_are_declined(collabora
     request_id = await open_request(collaboration, [VASTERAS, GAVLE])
     offers = {}
     for municipality, home_id in ((VASTERAS, vasteras_home), (GAVLE, gavle_home)):
-        offered = await collaboration.post(f"/api/v1/matching-requests/{request_id}/offers", headers=as_(municipality),
-                                           json={"home_id": home_id})
+        offered = await collaboration.post(
+            f"/api/v1/matching-requests/{request_id}/offers",
+            headers=as_(municipality),
+            json={"home_id": home_id},
+        )
         assert offered.status_code == 201, offered.text
         offers[municipality] = offered.json()["offer_id"]
-    accepted = await collaboration.post(f"/api/v1/matching-requests/{request_id}/accept", headers=as_(UPPSALA, "case_worker"),
-                                        json={"offer_id": offers[GAVLE]})
+    accepted = await collaboration.post(
+        f"/api/v1/matching-requests/{request_id}/accept",
+        headers=as_(UPPSALA, "case_worker"),
+        json={"offer_id": offers[GAVLE]},
+    )
     assert accepted.json()["status"] == "matched"
-    vasteras_view = (await collaboration.get(f"/api/v1/matching-requests/{request_id}", headers=as_(VASTERAS))).json()
+    vasteras_view = (
+        await collaboration.get(f"/api/v1/matching-requests/{request_id}", headers=as_(VASTERAS))
+    ).json()
     assert [o["status"] for o in vasteras_view["offers"]] == ["declined"]
     assert "case_id" not in vasteras_view and "0380-C-1" not in str(vasteras_view)
 
@@ -135,26 +188,32 @@ async def test_matching_offer_accept_and_the_other_offers_are_declined(collabora
 async def test_an_unshared_home_cannot_be_offered(collaboration) -> None:
     home_id = await register(collaboration, VASTERAS, "VAS-FH-9", [])
     request_id = await open_request(collaboration, [VASTERAS])
-    response = await collaboration.post(f"/api/v1/matching-requests/{request_id}/offers", headers=as_(VASTERAS),
-                                        json={"home_id": home_id})
+    response = await collaboration.post(
+        f"/api/v1/matching-requests/{request_id}/offers", headers=as_(VASTERAS), json={"home_id": home_id}
+    )
     assert response.status_code == 409
     assert "share the home" in response.json()["error"]["message"]
 
 
 async def test_a_second_open_request_for_the_case_to_the_same_partner_is_refused(collaboration) -> None:
     await open_request(collaboration, [VASTERAS])
-    again = await collaboration.post("/api/v1/matching-requests", headers=as_(UPPSALA, "case_worker"),
-                                     json=new_request([VASTERAS, GAVLE]))
+    again = await collaboration.post(
+        "/api/v1/matching-requests", headers=as_(UPPSALA, "case_worker"), json=new_request([VASTERAS, GAVLE])
+    )
     assert again.status_code == 409
     assert VASTERAS in again.json()["error"]["message"]
-    other_partner = await collaboration.post("/api/v1/matching-requests", headers=as_(UPPSALA, "case_worker"),
-                                             json=new_request([GAVLE]))
+    other_partner = await collaboration.post(
+        "/api/v1/matching-requests", headers=as_(UPPSALA, "case_worker"), json=new_request([GAVLE])
+    )
     assert other_partner.status_code == 201
 
 
 async def test_a_request_for_a_protected_identity_child_is_refused(collaboration) -> None:
-    response = await collaboration.post("/api/v1/matching-requests", headers=as_(UPPSALA, "case_worker"),
-                                        json=new_request([VASTERAS], protected=True))
+    response = await collaboration.post(
+        "/api/v1/matching-requests",
+        headers=as_(UPPSALA, "case_worker"),
+        json=new_request([VASTERAS], protected=True),
+    )
     assert response.status_code == 422
     assert "protected identity" in response.json()["error"]["message"]
 
@@ -162,34 +221,54 @@ async def test_a_request_for_a_protected_identity_child_is_refused(collaboration
 async def test_requests_expire_after_the_configured_time(collaboration) -> None:
     request_id = await open_request(collaboration, [VASTERAS])
     app = service_app(collaboration)
-    app.clock = lambda: datetime.now(timezone.utc) + timedelta(hours=73)
+    app.clock = lambda: datetime.now(UTC) + timedelta(hours=73)
     assert app.expire_requests() == [UPPSALA]
     shown = (await collaboration.get(f"/api/v1/matching-requests/{request_id}", headers=as_(UPPSALA))).json()
     assert shown["status"] == "expired"
     # an expired request no longer blocks a new one for the same case
-    assert (await collaboration.post("/api/v1/matching-requests", headers=as_(UPPSALA, "case_worker"),
-                                     json=new_request([VASTERAS]))).status_code == 201
+    assert (
+        await collaboration.post(
+            "/api/v1/matching-requests", headers=as_(UPPSALA, "case_worker"), json=new_request([VASTERAS])
+        )
+    ).status_code == 201
 
 
 async def test_seats_are_booked_and_over_booking_is_refused(collaboration) -> None:
     activity_id = await announce(collaboration, seats=3)
-    booked = await collaboration.post(f"/api/v1/activities/{activity_id}/bookings", headers=as_(VASTERAS),
-                                      json={"seats": 2, "booking_id": "vas-1"})
+    booked = await collaboration.post(
+        f"/api/v1/activities/{activity_id}/bookings",
+        headers=as_(VASTERAS),
+        json={"seats": 2, "booking_id": "vas-1"},
+    )
     assert booked.status_code == 201 and booked.json()["seats_free"] == 1
-    retried = await collaboration.post(f"/api/v1/activities/{activity_id}/bookings", headers=as_(VASTERAS),
-                                       json={"seats": 2, "booking_id": "vas-1"})
+    retried = await collaboration.post(
+        f"/api/v1/activities/{activity_id}/bookings",
+        headers=as_(VASTERAS),
+        json={"seats": 2, "booking_id": "vas-1"},
+    )
     assert retried.json()["seats_free"] == 1  # the same booking id again books nothing more
-    over = await collaboration.post(f"/api/v1/activities/{activity_id}/bookings", headers=as_(VASTERAS),
-                                    json={"seats": 2})
+    over = await collaboration.post(
+        f"/api/v1/activities/{activity_id}/bookings", headers=as_(VASTERAS), json={"seats": 2}
+    )
     assert over.status_code == 409 and "1 seat" in over.json()["error"]["message"]
-    cancelled = await collaboration.delete(f"/api/v1/activities/{activity_id}/bookings/vas-1", headers=as_(VASTERAS))
+    cancelled = await collaboration.delete(
+        f"/api/v1/activities/{activity_id}/bookings/vas-1", headers=as_(VASTERAS)
+    )
     assert cancelled.json()["seats_free"] == 3
 
 
 async def test_an_activity_title_with_a_long_number_is_refused(collaboration) -> None:
-    response = await collaboration.post("/api/v1/activities", headers=as_(UPPSALA, "coordinator"), json={
-        "kind": "theme_evening", "title": "For 201505152384", "starts_at": "2027-01-15T17:00:00+01:00",
-        "seats": 3, "open_to": [VASTERAS]})
+    response = await collaboration.post(
+        "/api/v1/activities",
+        headers=as_(UPPSALA, "coordinator"),
+        json={
+            "kind": "theme_evening",
+            "title": "For 201505152384",
+            "starts_at": "2027-01-15T17:00:00+01:00",
+            "seats": 3,
+            "open_to": [VASTERAS],
+        },
+    )
     assert response.status_code == 422
 
 
@@ -198,13 +277,24 @@ async def _fixtures(client: httpx.AsyncClient, tag: str) -> dict[str, str]:
     own_home = await register(client, UPPSALA, f"UPP-{tag}", [VASTERAS])
     partner_home = await register(client, VASTERAS, f"VAS-{tag}", [UPPSALA])
     request_id = await open_request(client, [VASTERAS], case_id=f"0380-{tag}")
-    offer = await client.post(f"/api/v1/matching-requests/{request_id}/offers", headers=as_(VASTERAS),
-                              json={"home_id": partner_home})
+    offer = await client.post(
+        f"/api/v1/matching-requests/{request_id}/offers",
+        headers=as_(VASTERAS),
+        json={"home_id": partner_home},
+    )
     activity_id = await announce(client)
-    await client.post(f"/api/v1/activities/{activity_id}/bookings", headers=as_(VASTERAS),
-                      json={"seats": 1, "booking_id": "bk-1"})
-    return {"home": own_home, "partner_home": partner_home, "request": request_id,
-            "offer": offer.json()["offer_id"], "activity": activity_id}
+    await client.post(
+        f"/api/v1/activities/{activity_id}/bookings",
+        headers=as_(VASTERAS),
+        json={"seats": 1, "booking_id": "bk-1"},
+    )
+    return {
+        "home": own_home,
+        "partner_home": partner_home,
+        "request": request_id,
+        "offer": offer.json()["offer_id"],
+        "activity": activity_id,
+    }
 
 
 CONSULTANT = {"family_home_consultant"}
@@ -216,21 +306,49 @@ EVERYONE = {UPPSALA, VASTERAS, GAVLE}
 
 # (method, path, body, roles allowed, municipalities that may act on the object)
 ENDPOINTS: list[tuple[str, str, Any, set[str], set[str]]] = [
-    ("POST", "/api/v1/family-homes", {"register_id": "X-{m}-{r}", "kind": "recruited", "capacity": 1, "age_min": 0,
-                                      "age_max": 5}, CONSULTANT, EVERYONE),
+    (
+        "POST",
+        "/api/v1/family-homes",
+        {"register_id": "X-{m}-{r}", "kind": "recruited", "capacity": 1, "age_min": 0, "age_max": 5},
+        CONSULTANT,
+        EVERYONE,
+    ),
     ("GET", "/api/v1/family-homes", None, READERS, EVERYONE),
     ("GET", "/api/v1/family-homes/{home}", None, READERS, {UPPSALA, VASTERAS}),
-    ("PUT", "/api/v1/family-homes/{home}/profile", {"capacity": 2, "age_min": 0, "age_max": 12}, CONSULTANT, {UPPSALA}),
+    (
+        "PUT",
+        "/api/v1/family-homes/{home}/profile",
+        {"capacity": 2, "age_min": 0, "age_max": 12},
+        CONSULTANT,
+        {UPPSALA},
+    ),
     ("PUT", "/api/v1/family-homes/{home}/sharing", {"shared_with": [VASTERAS]}, CONSULTANT, {UPPSALA}),
     ("PUT", "/api/v1/family-homes/{home}/availability", {"available": True}, CONSULTANT, {UPPSALA}),
     ("POST", "/api/v1/matching-requests", new_request([GAVLE], case_id="0380-BOLA"), REQUESTERS, EVERYONE),
     ("GET", "/api/v1/matching-requests", None, READERS, EVERYONE),
     ("GET", "/api/v1/matching-requests/{request}", None, READERS, {UPPSALA, VASTERAS}),
-    ("POST", "/api/v1/matching-requests/{request}/offers", {"home_id": "{partner_home}"}, CONSULTANT, {UPPSALA, VASTERAS}),
+    (
+        "POST",
+        "/api/v1/matching-requests/{request}/offers",
+        {"home_id": "{partner_home}"},
+        CONSULTANT,
+        {UPPSALA, VASTERAS},
+    ),
     ("POST", "/api/v1/matching-requests/{request}/accept", {"offer_id": "{offer}"}, REQUESTERS, {UPPSALA}),
     ("POST", "/api/v1/matching-requests/{request}/withdraw", None, REQUESTERS, {UPPSALA}),
-    ("POST", "/api/v1/activities", {"kind": "training", "title": "T", "starts_at": "2027-01-15T17:00:00+01:00",
-                                    "seats": 3, "open_to": [VASTERAS]}, ORGANISERS, EVERYONE),
+    (
+        "POST",
+        "/api/v1/activities",
+        {
+            "kind": "training",
+            "title": "T",
+            "starts_at": "2027-01-15T17:00:00+01:00",
+            "seats": 3,
+            "open_to": [VASTERAS],
+        },
+        ORGANISERS,
+        EVERYONE,
+    ),
     ("GET", "/api/v1/activities", None, READERS, EVERYONE),
     ("GET", "/api/v1/activities/{activity}", None, READERS, {UPPSALA, VASTERAS}),
     ("POST", "/api/v1/activities/{activity}/bookings", {"seats": 1}, BOOKERS, {UPPSALA, VASTERAS}),
@@ -249,8 +367,9 @@ def _fill(value: Any, ids: dict[str, str], municipality: str, role: str) -> Any:
     return value
 
 
-@pytest.mark.parametrize(("method", "path", "body", "roles", "entitled"), ENDPOINTS,
-                         ids=[f"{m} {p}" for m, p, *_ in ENDPOINTS])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "roles", "entitled"), ENDPOINTS, ids=[f"{m} {p}" for m, p, *_ in ENDPOINTS]
+)
 async def test_every_endpoint_checks_role_and_municipality_and_logs_refusals(
     collaboration, method: str, path: str, body: Any, roles: set[str], entitled: set[str]
 ) -> None:
@@ -261,9 +380,12 @@ async def test_every_endpoint_checks_role_and_municipality_and_logs_refusals(
             if method == "DELETE":  # a successful cancellation earlier in the loop: book it again
                 app.book_seats(VASTERAS, UUID(ids["activity"]), 1, "bk-1")
             before = _denials(app)
-            response = await collaboration.request(method, _fill(path, ids, municipality, role),
-                                                   json=_fill(body, ids, municipality, role),
-                                                   headers=as_(municipality, role))
+            response = await collaboration.request(
+                method,
+                _fill(path, ids, municipality, role),
+                json=_fill(body, ids, municipality, role),
+                headers=as_(municipality, role),
+            )
             where = f"{method} {path} as {municipality}/{role}: {response.status_code} {response.text[:200]}"
             if role not in roles:
                 assert response.status_code == 403, where

@@ -22,7 +22,9 @@ PARENT_SUPPORT_DAYS = "natverk_parent_support_offered_total"
 @pytest.fixture
 async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(make_settings(tmp_path), start_runtime=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://network-support") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://network-support"
+    ) as client:
         client.app = app  # type: ignore[attr-defined]
         yield client
     app.state.runtime.app.close()
@@ -32,68 +34,131 @@ def service_app(client: httpx.AsyncClient):
     return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
-def start_placement(client: httpx.AsyncClient, placement_id: str = "P-1", school_change: bool = True,
-                    placement_type: str = "familjehem") -> None:
-    service_app(client).placement_started("0380", "C-1", placement_id, placement_type, date(2026, 11, 2), school_change)
+def start_placement(
+    client: httpx.AsyncClient,
+    placement_id: str = "P-1",
+    school_change: bool = True,
+    placement_type: str = "familjehem",
+) -> None:
+    service_app(client).placement_started(
+        "0380", "C-1", placement_id, placement_type, date(2026, 11, 2), school_change
+    )
 
 
 async def test_network_members_are_added_changed_removed_and_named_only_here(network_support) -> None:
-    added = await network_support.post("/api/v1/cases/C-1/network-map/members", headers=WORKER, json={
-        "name": "Kept Here", "relation": "grandparent", "roles": ["possible_network_home"], "contact_consent": True})
+    added = await network_support.post(
+        "/api/v1/cases/C-1/network-map/members",
+        headers=WORKER,
+        json={
+            "name": "Kept Here",
+            "relation": "grandparent",
+            "roles": ["possible_network_home"],
+            "contact_consent": True,
+        },
+    )
     assert added.status_code == 201
     member = added.json()["member_id"]
-    changed = await network_support.put(f"/api/v1/cases/C-1/network-map/members/{member}", headers=WORKER, json={
-        "relation": "grandparent", "roles": ["safety_person"], "contact_consent": False})
+    changed = await network_support.put(
+        f"/api/v1/cases/C-1/network-map/members/{member}",
+        headers=WORKER,
+        json={"relation": "grandparent", "roles": ["safety_person"], "contact_consent": False},
+    )
     assert changed.status_code == 200
     shown = (await network_support.get("/api/v1/cases/C-1/network-map", headers=WORKER)).json()
-    assert shown["members"] == [{"member_id": member, "name": "Kept Here", "relation": "grandparent",
-                                 "roles": ["safety_person"], "contact_consent": False}]
-    assert (await network_support.delete(f"/api/v1/cases/C-1/network-map/members/{member}", headers=WORKER)).status_code == 200
+    assert shown["members"] == [
+        {
+            "member_id": member,
+            "name": "Kept Here",
+            "relation": "grandparent",
+            "roles": ["safety_person"],
+            "contact_consent": False,
+        }
+    ]
+    assert (
+        await network_support.delete(f"/api/v1/cases/C-1/network-map/members/{member}", headers=WORKER)
+    ).status_code == 200
     again = await network_support.delete(f"/api/v1/cases/C-1/network-map/members/{member}", headers=WORKER)
     assert again.status_code == 404
 
 
 async def test_a_free_text_relation_is_refused_with_the_field_named(network_support) -> None:
-    response = await network_support.post("/api/v1/cases/C-1/network-map/members", headers=WORKER, json={
-        "name": "X", "relation": "best friend of anna", "roles": [], "contact_consent": True})
+    response = await network_support.post(
+        "/api/v1/cases/C-1/network-map/members",
+        headers=WORKER,
+        json={"name": "X", "relation": "best friend of anna", "roles": [], "contact_consent": True},
+    )
     assert response.status_code == 422
     assert "relation" in response.text
 
 
 async def test_a_safety_plan_rule_must_name_members_of_the_network(network_support) -> None:
     await network_support.post("/api/v1/cases/C-1/safety-plan", headers=WORKER)
-    unknown = await network_support.post("/api/v1/cases/C-1/safety-plan/rules", headers=WORKER,
-                                         json={"text": "Grandma collects from school", "responsible_member_ids": [7]})
+    unknown = await network_support.post(
+        "/api/v1/cases/C-1/safety-plan/rules",
+        headers=WORKER,
+        json={"text": "Grandma collects from school", "responsible_member_ids": [7]},
+    )
     assert unknown.status_code == 422
     assert "7" in unknown.json()["error"]["message"]
-    member = (await network_support.post("/api/v1/cases/C-1/network-map/members", headers=WORKER, json={
-        "name": "G", "relation": "grandparent", "roles": ["safety_person"], "contact_consent": True})).json()["member_id"]
-    rule = await network_support.post("/api/v1/cases/C-1/safety-plan/rules", headers=WORKER,
-                                      json={"text": "Grandma collects from school", "responsible_member_ids": [member]})
+    member = (
+        await network_support.post(
+            "/api/v1/cases/C-1/network-map/members",
+            headers=WORKER,
+            json={
+                "name": "G",
+                "relation": "grandparent",
+                "roles": ["safety_person"],
+                "contact_consent": True,
+            },
+        )
+    ).json()["member_id"]
+    rule = await network_support.post(
+        "/api/v1/cases/C-1/safety-plan/rules",
+        headers=WORKER,
+        json={"text": "Grandma collects from school", "responsible_member_ids": [member]},
+    )
     assert rule.status_code == 200
     assert rule.json()["rules"][0]["responsible_member_ids"] == [member]
 
 
 async def test_safety_scales_are_a_dated_series_and_out_of_range_values_are_refused(network_support) -> None:
     await network_support.post("/api/v1/cases/C-1/safety-plan", headers=WORKER)
-    plan = (await network_support.post("/api/v1/cases/C-1/safety-plan/danger-statements", headers=WORKER, json={
-        "statement": "danger", "safety_goal": "goal", "scale": 2, "on": "2026-11-02"})).json()
+    plan = (
+        await network_support.post(
+            "/api/v1/cases/C-1/safety-plan/danger-statements",
+            headers=WORKER,
+            json={"statement": "danger", "safety_goal": "goal", "scale": 2, "on": "2026-11-02"},
+        )
+    ).json()
     statement = plan["danger_statements"][0]["statement_id"]
     service_app(network_support).network_meeting_booked("0380", "C-1", "M-1", date(2026, 12, 1))
-    from_meeting = await network_support.post("/api/v1/cases/C-1/safety-plan/scales", headers=WORKER,
-                                              json={"statement_id": statement, "value": 6, "on": "2026-12-01", "meeting_id": "M-1"})
+    from_meeting = await network_support.post(
+        "/api/v1/cases/C-1/safety-plan/scales",
+        headers=WORKER,
+        json={"statement_id": statement, "value": 6, "on": "2026-12-01", "meeting_id": "M-1"},
+    )
     assert from_meeting.status_code == 200, from_meeting.text
-    too_high = await network_support.post("/api/v1/cases/C-1/safety-plan/scales", headers=WORKER,
-                                          json={"statement_id": statement, "value": 11, "on": "2026-12-02"})
+    too_high = await network_support.post(
+        "/api/v1/cases/C-1/safety-plan/scales",
+        headers=WORKER,
+        json={"statement_id": statement, "value": 11, "on": "2026-12-02"},
+    )
     assert too_high.status_code == 422
     shown = (await network_support.get("/api/v1/cases/C-1/safety-plan", headers=WORKER)).json()
     assert shown["danger_statements"][0]["scales"] == [["2026-11-02", 2], ["2026-12-01", 6]]
 
 
-async def test_a_scale_reading_must_come_from_a_network_meeting_of_the_case_on_its_day(network_support) -> None:
+async def test_a_scale_reading_must_come_from_a_network_meeting_of_the_case_on_its_day(
+    network_support,
+) -> None:
     await network_support.post("/api/v1/cases/C-1/safety-plan", headers=WORKER)
-    plan = (await network_support.post("/api/v1/cases/C-1/safety-plan/danger-statements", headers=WORKER, json={
-        "statement": "danger", "safety_goal": "goal", "scale": 2, "on": "2026-11-02"})).json()
+    plan = (
+        await network_support.post(
+            "/api/v1/cases/C-1/safety-plan/danger-statements",
+            headers=WORKER,
+            json={"statement": "danger", "safety_goal": "goal", "scale": 2, "on": "2026-11-02"},
+        )
+    ).json()
     statement = plan["danger_statements"][0]["statement_id"]
     app = service_app(network_support)
     app.network_meeting_booked("0380", "C-1", "M-moved", date(2026, 12, 1))
@@ -103,8 +168,11 @@ async def test_a_scale_reading_must_come_from_a_network_meeting_of_the_case_on_i
     app.network_meeting_booked("0380", "C-2", "M-other-case", date(2026, 12, 1))
 
     async def reading(on: str, meeting_id: str) -> httpx.Response:
-        return await network_support.post("/api/v1/cases/C-1/safety-plan/scales", headers=WORKER,
-                                          json={"statement_id": statement, "value": 5, "on": on, "meeting_id": meeting_id})
+        return await network_support.post(
+            "/api/v1/cases/C-1/safety-plan/scales",
+            headers=WORKER,
+            json={"statement_id": statement, "value": 5, "on": on, "meeting_id": meeting_id},
+        )
 
     refused = {
         "unknown": await reading("2026-12-01", "M-never"),
@@ -127,8 +195,11 @@ async def test_a_scale_reading_must_come_from_a_network_meeting_of_the_case_on_i
 async def test_parent_support_is_counted_once_against_the_seven_day_sla(network_support) -> None:
     start_placement(network_support)
     for on in ("2026-11-05", "2026-11-06"):
-        response = await network_support.post("/api/v1/placements/P-1/parent-support/sessions", headers=WORKER,
-                                              json={"on": on, "mode": "phone", "parent": "mother"})
+        response = await network_support.post(
+            "/api/v1/placements/P-1/parent-support/sessions",
+            headers=WORKER,
+            json={"on": on, "mode": "phone", "parent": "mother"},
+        )
         assert response.status_code == 200
     placement = response.json()
     assert placement["parent_support_offered_on"] == "2026-11-05"
@@ -137,21 +208,28 @@ async def test_parent_support_is_counted_once_against_the_seven_day_sla(network_
     assert f'{PARENT_SUPPORT_DAYS}{{municipality="0380",sla="met"}} 1.0' in metrics
 
 
-async def test_school_start_is_recorded_in_days_from_placement_and_refused_without_a_school_change(network_support) -> None:
+async def test_school_start_is_recorded_in_days_from_placement_and_refused_without_a_school_change(
+    network_support,
+) -> None:
     start_placement(network_support)
-    started = await network_support.post("/api/v1/placements/P-1/school-start", headers=WORKER, json={"on": "2026-11-06"})
+    started = await network_support.post(
+        "/api/v1/placements/P-1/school-start", headers=WORKER, json={"on": "2026-11-06"}
+    )
     assert started.json()["school_started_on"] == "2026-11-06"
     metrics = (await network_support.get("/metrics")).text
     assert 'days_from_placement_to_school_start_bucket{le="5.0",municipality="0380"} 1.0' in metrics
     start_placement(network_support, "P-2", school_change=False)
-    refused = await network_support.post("/api/v1/placements/P-2/school-start", headers=WORKER, json={"on": "2026-11-06"})
+    refused = await network_support.post(
+        "/api/v1/placements/P-2/school-start", headers=WORKER, json={"on": "2026-11-06"}
+    )
     assert refused.status_code == 409
 
 
 async def test_follow_up_dated_before_the_placement_is_refused_with_422(network_support) -> None:
     start_placement(network_support)
-    response = await network_support.post("/api/v1/placements/P-1/examinations", headers=WORKER,
-                                          json={"kind": "health", "on": "2026-10-01"})
+    response = await network_support.post(
+        "/api/v1/placements/P-1/examinations", headers=WORKER, json={"kind": "health", "on": "2026-10-01"}
+    )
     assert response.status_code == 422
     assert "before the placement started" in response.json()["error"]["message"]
 
@@ -166,15 +244,29 @@ async def test_passed_deadlines_are_noted_once_with_metric(network_support) -> N
     assert 'natverk_follow_up_deadlines_passed_total{clock="school_start",municipality="0380"} 1.0' in metrics
 
 
-async def test_network_placement_inquiry_takes_candidates_from_the_map_and_concludes_once(network_support) -> None:
+async def test_network_placement_inquiry_takes_candidates_from_the_map_and_concludes_once(
+    network_support,
+) -> None:
     start_placement(network_support)
-    await network_support.post("/api/v1/cases/C-1/network-map/members", headers=WORKER, json={
-        "name": "Aunt", "relation": "aunt", "roles": ["possible_network_home"], "contact_consent": True})
+    await network_support.post(
+        "/api/v1/cases/C-1/network-map/members",
+        headers=WORKER,
+        json={
+            "name": "Aunt",
+            "relation": "aunt",
+            "roles": ["possible_network_home"],
+            "contact_consent": True,
+        },
+    )
     candidates = await network_support.post("/api/v1/placements/P-1/inquiry/candidates", headers=WORKER)
     assert candidates.json() == {"candidates": [1]}
     outcome = {"outcome": "network_home_found", "reason": "The aunt can take the child"}
-    assert (await network_support.post("/api/v1/placements/P-1/inquiry/outcome", headers=WORKER, json=outcome)).status_code == 200
-    assert (await network_support.post("/api/v1/placements/P-1/inquiry/outcome", headers=WORKER, json=outcome)).status_code == 409
+    assert (
+        await network_support.post("/api/v1/placements/P-1/inquiry/outcome", headers=WORKER, json=outcome)
+    ).status_code == 200
+    assert (
+        await network_support.post("/api/v1/placements/P-1/inquiry/outcome", headers=WORKER, json=outcome)
+    ).status_code == 409
 
 
 async def test_a_child_already_in_a_network_home_gets_no_inquiry(network_support) -> None:
@@ -185,17 +277,25 @@ async def test_a_child_already_in_a_network_home_gets_no_inquiry(network_support
 
 async def test_home_return_phases_move_forward_only(network_support) -> None:
     for phase, on in (("preparation", "2026-11-01"), ("trial", "2026-11-15")):
-        response = await network_support.post("/api/v1/cases/C-1/home-return", headers=WORKER, json={"phase": phase, "on": on})
+        response = await network_support.post(
+            "/api/v1/cases/C-1/home-return", headers=WORKER, json={"phase": phase, "on": on}
+        )
         assert response.status_code == 200
-    backwards = await network_support.post("/api/v1/cases/C-1/home-return", headers=WORKER,
-                                           json={"phase": "preparation", "on": "2026-11-20"})
+    backwards = await network_support.post(
+        "/api/v1/cases/C-1/home-return", headers=WORKER, json={"phase": "preparation", "on": "2026-11-20"}
+    )
     assert backwards.status_code == 409
-    assert (await network_support.get("/api/v1/cases/C-1/home-return", headers=WORKER)).json()["phase"] == "trial"
+    assert (await network_support.get("/api/v1/cases/C-1/home-return", headers=WORKER)).json()[
+        "phase"
+    ] == "trial"
 
 
 async def test_another_municipality_sees_nothing_and_its_attempt_is_logged(network_support) -> None:
-    await network_support.post("/api/v1/cases/C-1/network-map/members", headers=WORKER, json={
-        "name": "G", "relation": "grandparent", "roles": [], "contact_consent": True})
+    await network_support.post(
+        "/api/v1/cases/C-1/network-map/members",
+        headers=WORKER,
+        json={"name": "G", "relation": "grandparent", "roles": [], "contact_consent": True},
+    )
     response = await network_support.get("/api/v1/cases/C-1/network-map", headers=GAVLE_WORKER)
     assert response.status_code == 404
     assert "Kept" not in response.text and "grandparent" not in response.text
@@ -212,7 +312,9 @@ async def test_writes_need_a_staff_role(network_support) -> None:
 
 
 @pytest.mark.parametrize("kind", ["network_meeting", "visitation"])
-def test_only_network_meetings_from_scheduling_become_meetings_a_reading_can_name(network_support, kind: str) -> None:
+def test_only_network_meetings_from_scheduling_become_meetings_a_reading_can_name(
+    network_support, kind: str
+) -> None:
     import json
 
     from contracts.topics import SCHEDULING
@@ -220,12 +322,29 @@ def test_only_network_meetings_from_scheduling_become_meetings_a_reading_can_nam
     from services.network_support.domain.network_meetings import NetworkMeetings
     from services.network_support.inbound import consumers
 
-    booked = parse_record(json.dumps({
-        "specversion": "1.0", "id": "m.1", "source": "/natverk/scheduling", "type": "se.natverk.meeting.booked.v1",
-        "time": "2026-11-23T08:00:00+00:00", "subject": "C-1", "datacontenttype": "application/json", "sequence": "1",
-        "data": {"meeting_id": "M-1", "case_id": "C-1", "municipality": "0380", "kind": kind,
-                 "start": "2026-12-01T09:00:00", "end": "2026-12-01T10:00:00", "staff_ids": ["0380-coordinator-1"]},
-    }).encode())
+    booked = parse_record(
+        json.dumps(
+            {
+                "specversion": "1.0",
+                "id": "m.1",
+                "source": "/natverk/scheduling",
+                "type": "se.natverk.meeting.booked.v1",
+                "time": "2026-11-23T08:00:00+00:00",
+                "subject": "C-1",
+                "datacontenttype": "application/json",
+                "sequence": "1",
+                "data": {
+                    "meeting_id": "M-1",
+                    "case_id": "C-1",
+                    "municipality": "0380",
+                    "kind": kind,
+                    "start": "2026-12-01T09:00:00",
+                    "end": "2026-12-01T10:00:00",
+                    "staff_ids": ["0380-coordinator-1"],
+                },
+            }
+        ).encode()
+    )
     app = service_app(network_support)
     handlers = {spec.topic: spec.handlers for spec in consumers(app)}[SCHEDULING]
     handlers["se.natverk.meeting.booked.v1"](booked, None)

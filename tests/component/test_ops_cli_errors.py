@@ -18,8 +18,10 @@ def refusing_case_store() -> Iterator[str]:
     """Answers every request 401 with the kit's error body, as a case store does to a bad token."""
 
     class Refuse(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server protocol
-            body = json.dumps({"error": {"code": "unauthorized", "message": "token expired", "details": []}}).encode()
+        def do_GET(self) -> None:
+            body = json.dumps(
+                {"error": {"code": "unauthorized", "message": "token expired", "details": []}}
+            ).encode()
             self.send_response(401)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -46,8 +48,9 @@ def test_a_case_store_that_is_not_running_is_named_with_exit_code_2(command: lis
 
 
 @pytest.mark.parametrize("command", [["verify"], ["stats", "--from", "2026-01-01", "--to", "2026-06-30"]])
-def test_a_refusal_from_the_case_store_is_quoted_with_exit_code_2(command: list[str], refusing_case_store: str,
-                                                                  capsys) -> None:
+def test_a_refusal_from_the_case_store_is_quoted_with_exit_code_2(
+    command: list[str], refusing_case_store: str, capsys
+) -> None:
     assert main([*command, "--url", refusing_case_store]) == 2
     error = capsys.readouterr().err
     assert f"{refusing_case_store}/api/v1/" in error and "answered 401: token expired" in error, error
@@ -75,7 +78,9 @@ def test_up_refuses_ports_already_in_use_before_starting_anything(tmp_path, monk
         monkeypatch.setenv("NATVERK_KAFKA_BOOTSTRAP", f"127.0.0.1:{free_port()}")
         assert main(["up", "case_store"]) == 1
     out = capsys.readouterr()
-    assert f"natverk up: port(s) already in use: case_store on {port}; is the stack already running?" in out.err, out.err
+    assert (
+        f"natverk up: port(s) already in use: case_store on {port}; is the stack already running?" in out.err
+    ), out.err
     assert not (tmp_path / "logs").exists()  # nothing was started, not even the broker
 
 

@@ -12,7 +12,6 @@ import jwt
 import pytest
 
 from services.kit.settings import ServiceSettings
-
 from tests.support.events import valid_pin
 from tests.support.tokens import bearer
 
@@ -34,8 +33,12 @@ def new_referral(**overrides: object) -> dict:
     return body
 
 
-async def create(client: httpx.AsyncClient, headers: dict | None = None, **overrides: object) -> httpx.Response:
-    return await client.post("/api/v1/referrals", json=new_referral(**overrides), headers=headers or CASE_WORKER)
+async def create(
+    client: httpx.AsyncClient, headers: dict | None = None, **overrides: object
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/referrals", json=new_referral(**overrides), headers=headers or CASE_WORKER
+    )
 
 
 async def test_a_case_worker_creates_a_referral_that_is_received_and_never_shows_the_pin(referrals) -> None:
@@ -68,7 +71,9 @@ async def test_declining_without_a_reason_is_refused(referrals) -> None:
 
 async def test_an_invalid_body_names_the_fields_without_echoing_the_pin(referrals) -> None:
     bad_pin = PIN[:-1] + str((int(PIN[-1]) + 1) % 10)
-    response = await create(referrals, child={"pin": bad_pin, "protected_identity": False}, target="elsewhere")
+    response = await create(
+        referrals, child={"pin": bad_pin, "protected_identity": False}, target="elsewhere"
+    )
     assert response.status_code == 422
     fields = {d["field"] for d in response.json()["error"]["details"]}
     assert fields == {"body.child.pin", "body.target"}
@@ -102,7 +107,9 @@ async def test_the_same_idempotency_key_creates_one_referral(referrals) -> None:
     second = await referrals.post("/api/v1/referrals", json=body, headers=headers)
     assert (first.status_code, second.status_code) == (201, 201)
     assert first.json()["id"] == second.json()["id"]
-    listed = await referrals.get("/api/v1/referrals", params={"case_id": body["case_id"]}, headers=COORDINATOR)
+    listed = await referrals.get(
+        "/api/v1/referrals", params={"case_id": body["case_id"]}, headers=COORDINATOR
+    )
     assert len(listed.json()) == 1
 
 
@@ -132,7 +139,9 @@ async def test_an_oversized_body_gets_413(referrals) -> None:
 async def test_every_read_is_recorded_before_the_data_is_returned(referrals) -> None:
     referral_id = (await create(referrals)).json()["id"]
     await referrals.get(f"/api/v1/referrals/{referral_id}", headers=COORDINATOR)
-    await referrals.get(f"/api/v1/referrals/{referral_id}", headers=bearer("2180", ("coordinator",), subject="gavle-1"))
+    await referrals.get(
+        f"/api/v1/referrals/{referral_id}", headers=bearer("2180", ("coordinator",), subject="gavle-1")
+    )
     store = referrals.app.state.runtime.app
     recorded = [
         (e.actor, e.outcome)
@@ -149,7 +158,9 @@ async def test_an_unknown_query_parameter_is_refused_instead_of_ignored(referral
 
 
 async def test_authentication_comes_before_the_body_is_read(referrals) -> None:
-    response = await referrals.post("/api/v1/referrals", content=b"{not json", headers={"Content-Type": "application/json"})
+    response = await referrals.post(
+        "/api/v1/referrals", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 401
 
 
@@ -157,7 +168,6 @@ async def test_an_unsupported_method_names_every_allowed_one(referrals) -> None:
     response = await referrals.request("PUT", "/api/v1/referrals", headers=COORDINATOR)
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, POST"
-
 
 
 def _abusive_tokens() -> list[tuple[str, str]]:
@@ -185,7 +195,9 @@ ABUSIVE_TOKENS = _abusive_tokens()
 
 
 @pytest.mark.parametrize(("abuse", "token"), ABUSIVE_TOKENS, ids=[abuse for abuse, _ in ABUSIVE_TOKENS])
-async def test_an_abusive_token_is_401_and_logged_without_the_token(referrals, capsys, abuse: str, token: str) -> None:
+async def test_an_abusive_token_is_401_and_logged_without_the_token(
+    referrals, capsys, abuse: str, token: str
+) -> None:
     response = await referrals.get("/api/v1/referrals", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401, abuse
     output = capsys.readouterr()

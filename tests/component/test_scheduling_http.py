@@ -19,14 +19,22 @@ COORDINATOR = bearer("0380", ("coordinator",))
 @pytest.fixture
 async def scheduling(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(make_settings(tmp_path), start_runtime=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://scheduling") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://scheduling"
+    ) as client:
         yield client
     app.state.runtime.app.close()
 
 
 def meeting(**overrides: object) -> dict:
-    body = {"case_id": "0380-77", "kind": "network_meeting", "start": "2026-11-24T09:00:00",
-            "end": "2026-11-24T10:00:00", "staff_ids": ["0380-family-therapist-1"], "other_participants": ["parent", "network"]}
+    body = {
+        "case_id": "0380-77",
+        "kind": "network_meeting",
+        "start": "2026-11-24T09:00:00",
+        "end": "2026-11-24T10:00:00",
+        "staff_ids": ["0380-family-therapist-1"],
+        "other_participants": ["parent", "network"],
+    }
     body.update(overrides)
     return body
 
@@ -34,28 +42,51 @@ def meeting(**overrides: object) -> dict:
 async def test_the_uppsala_network_centre_roster_is_there_from_the_start(scheduling) -> None:
     roster = (await scheduling.get("/api/v1/staff", headers=COORDINATOR)).json()
     roles = sorted(r["role"] for r in roster)
-    assert roles == ["coordinator"] + ["family_pedagogue"] * 2 + ["family_therapist"] * 2 + ["parent_supporter"] * 2
+    assert (
+        roles
+        == ["coordinator"] + ["family_pedagogue"] * 2 + ["family_therapist"] * 2 + ["parent_supporter"] * 2
+    )
 
 
 async def test_booking_a_person_twice_at_the_same_time_is_refused(scheduling) -> None:
     assert (await scheduling.post("/api/v1/meetings", json=meeting(), headers=COORDINATOR)).status_code == 201
-    clash = await scheduling.post("/api/v1/meetings", json=meeting(case_id="0380-78", start="2026-11-24T09:30:00", end="2026-11-24T10:30:00"), headers=COORDINATOR)
+    clash = await scheduling.post(
+        "/api/v1/meetings",
+        json=meeting(case_id="0380-78", start="2026-11-24T09:30:00", end="2026-11-24T10:30:00"),
+        headers=COORDINATOR,
+    )
     assert clash.status_code == 409
     assert "0380-family-therapist-1" in clash.json()["error"]["message"]
 
 
 async def test_a_recurring_network_meeting_books_the_whole_series(scheduling) -> None:
-    response = await scheduling.post("/api/v1/meetings", json=meeting(repeat_weeks=2, occurrences=4), headers=COORDINATOR)
+    response = await scheduling.post(
+        "/api/v1/meetings", json=meeting(repeat_weeks=2, occurrences=4), headers=COORDINATOR
+    )
     starts = [m["start"] for m in response.json()]
-    assert starts == ["2026-11-24T09:00:00", "2026-12-08T09:00:00", "2026-12-22T09:00:00", "2027-01-05T09:00:00"]
+    assert starts == [
+        "2026-11-24T09:00:00",
+        "2026-12-08T09:00:00",
+        "2026-12-22T09:00:00",
+        "2027-01-05T09:00:00",
+    ]
 
 
 async def test_attendance_and_outcome_close_the_meeting(scheduling) -> None:
-    booked = (await scheduling.post("/api/v1/meetings", json=meeting(kind="visitation", visitation_form="guided"), headers=COORDINATOR)).json()[0]
-    held = await scheduling.post(f"/api/v1/meetings/{booked['meeting_id']}/attendance",
-                                 json={"attended": ["0380-family-therapist-1"], "outcome": "calm visit"}, headers=COORDINATOR)
+    booked = (
+        await scheduling.post(
+            "/api/v1/meetings", json=meeting(kind="visitation", visitation_form="guided"), headers=COORDINATOR
+        )
+    ).json()[0]
+    held = await scheduling.post(
+        f"/api/v1/meetings/{booked['meeting_id']}/attendance",
+        json={"attended": ["0380-family-therapist-1"], "outcome": "calm visit"},
+        headers=COORDINATOR,
+    )
     assert held.json()["status"] == "held"
-    again = await scheduling.post(f"/api/v1/meetings/{booked['meeting_id']}/cancel", json={"reason": "x"}, headers=COORDINATOR)
+    again = await scheduling.post(
+        f"/api/v1/meetings/{booked['meeting_id']}/cancel", json={"reason": "x"}, headers=COORDINATOR
+    )
     assert again.status_code == 409
 
 
@@ -73,9 +104,15 @@ async def test_the_icalendar_feed_parses_and_carries_no_personal_data(scheduling
 async def test_another_municipality_cannot_see_a_case_calendar(scheduling) -> None:
     await scheduling.post("/api/v1/meetings", json=meeting(), headers=COORDINATOR)
     assert (await scheduling.get("/api/v1/cases/0380-77/calendar", headers=COORDINATOR)).status_code == 200
-    assert (await scheduling.get("/api/v1/cases/0380-77/calendar", headers=bearer("1980", ("coordinator",)))).status_code == 404
+    assert (
+        await scheduling.get("/api/v1/cases/0380-77/calendar", headers=bearer("1980", ("coordinator",)))
+    ).status_code == 404
 
 
 async def test_a_meeting_with_an_offset_or_backwards_times_is_refused(scheduling) -> None:
-    response = await scheduling.post("/api/v1/meetings", json=meeting(start="2026-11-24T11:00:00", end="2026-11-24T10:00:00"), headers=COORDINATOR)
+    response = await scheduling.post(
+        "/api/v1/meetings",
+        json=meeting(start="2026-11-24T11:00:00", end="2026-11-24T10:00:00"),
+        headers=COORDINATOR,
+    )
     assert response.status_code == 422

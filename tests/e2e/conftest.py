@@ -11,7 +11,13 @@ from services.kit.settings import ServiceSettings
 from services.stack import Stack, available_services
 from tests.support.broker import free_port
 
-PORT_FIELDS = ("referrals_port", "scheduling_port", "network_support_port", "collaboration_port", "case_store_port")
+PORT_FIELDS = (
+    "referrals_port",
+    "scheduling_port",
+    "network_support_port",
+    "collaboration_port",
+    "case_store_port",
+)
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,14 @@ pytestmark = pytest.mark.e2e
 
 def natverk(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **stack.extra_env}
-    return subprocess.run([sys.executable, "-m", "services.cli", *args], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 async def test_the_statistics_report_counts_children_by_municipality_and_type(stack: Stack) -> None:
@@ -37,12 +44,18 @@ async def test_the_statistics_report_counts_children_by_municipality_and_type(st
         placement_started(f"1980-S3-{tag}", f"P3-{tag}", municipality="1980", placement_type="jourhem"),
     ]
     for event in events:
-        await produce(stack.settings.kafka_bootstrap, PLACEMENTS, [encode(event)], key=event["subject"].encode())
+        await produce(
+            stack.settings.kafka_bootstrap, PLACEMENTS, [encode(event)], key=event["subject"].encode()
+        )
 
     async with httpx.AsyncClient(timeout=5) as client:
+
         async def counted():
-            response = await client.get(f"{stack.url('case_store')}/api/v1/statistics/placements",
-                                        params={"from": "2026-11-01", "to": "2026-12-31"}, headers=bearer("0380", ("ops",)))
+            response = await client.get(
+                f"{stack.url('case_store')}/api/v1/statistics/placements",
+                params={"from": "2026-11-01", "to": "2026-12-31"},
+                headers=bearer("0380", ("ops",)),
+            )
             figures = {m["municipality"]: m for m in response.json()["municipalities"]}
             done = figures.get("0380", {}).get("breakdowns", 0) >= 1 and "1980" in figures
             return figures if done else None
@@ -55,7 +68,9 @@ async def test_the_statistics_report_counts_children_by_municipality_and_type(st
     assert int(rows["0380"]["breakdowns"]) >= 1 and int(rows["1980"]["jourhem"]) >= 1
     table = natverk(stack, "stats", "--from", "2026-11-01", "--to", "2026-12-31")
     assert table.stdout.startswith("Children in 24-hour care, 2026-11-01 to 2026-12-31")
-    as_json = json.loads(natverk(stack, "stats", "--from", "2026-11-01", "--to", "2026-12-31", "--format", "json").stdout)
+    as_json = json.loads(
+        natverk(stack, "stats", "--from", "2026-11-01", "--to", "2026-12-31", "--format", "json").stdout
+    )
     assert {m["municipality"] for m in as_json["municipalities"]} >= {"0380", "1980"}
     assert "S1-" not in result.stdout + table.stdout  # figures only, never case ids
 
@@ -68,21 +83,43 @@ def test_verify_checks_every_chain(stack: Stack) -> None:
 
 async def test_dead_letters_are_listed_shown_masked_and_redriven_unchanged(stack: Stack) -> None:
     pin = valid_pin(77)
-    poison = json.dumps({"specversion": "1.0", "type": "se.placement.started.v1", "data": {"pin": pin}}).encode()
+    poison = json.dumps(
+        {"specversion": "1.0", "type": "se.placement.started.v1", "data": {"pin": pin}}
+    ).encode()
     await produce(stack.settings.kafka_bootstrap, PLACEMENTS, [poison], key=b"dlq-test")
 
     async def dead_lettered():
-        return [r for r in await read_topic(stack.settings.kafka_bootstrap, PLACEMENTS_DLQ) if r.value == poison]
+        return [
+            r for r in await read_topic(stack.settings.kafka_bootstrap, PLACEMENTS_DLQ) if r.value == poison
+        ]
 
     letter = (await eventually(dead_lettered, timeout=20))[0]
     listed = natverk(stack, "dlq", "list", PLACEMENTS_DLQ)
     assert listed.returncode == 0 and str(letter.offset) in listed.stdout
     assert pin not in listed.stdout
-    shown = natverk(stack, "dlq", "show", PLACEMENTS_DLQ, "--partition", str(letter.partition), "--offsets", str(letter.offset))
+    shown = natverk(
+        stack,
+        "dlq",
+        "show",
+        PLACEMENTS_DLQ,
+        "--partition",
+        str(letter.partition),
+        "--offsets",
+        str(letter.offset),
+    )
     assert shown.returncode == 0 and "se.placement.started.v1" in shown.stdout
     assert pin not in shown.stdout  # masked
     before = [r for r in await read_topic(stack.settings.kafka_bootstrap, PLACEMENTS) if r.value == poison]
-    redriven = natverk(stack, "dlq", "redrive", PLACEMENTS_DLQ, "--partition", str(letter.partition), "--offsets", str(letter.offset))
+    redriven = natverk(
+        stack,
+        "dlq",
+        "redrive",
+        PLACEMENTS_DLQ,
+        "--partition",
+        str(letter.partition),
+        "--offsets",
+        str(letter.offset),
+    )
     assert redriven.returncode == 0, redriven.stderr
     after = [r for r in await read_topic(stack.settings.kafka_bootstrap, PLACEMENTS) if r.value == poison]
     assert len(after) == len(before) + 1

@@ -19,13 +19,20 @@ pytestmark = pytest.mark.e2e
 
 async def test_published_placement_yields_referral_and_timeline_with_both_entries(stack: Stack) -> None:
     case_id = f"0380-{uuid.uuid4().hex[:8]}"
-    await produce(stack.settings.kafka_bootstrap, PLACEMENTS, [encode(placement_started(case_id, f"P-{case_id}"))], key=case_id.encode())
+    await produce(
+        stack.settings.kafka_bootstrap,
+        PLACEMENTS,
+        [encode(placement_started(case_id, f"P-{case_id}"))],
+        key=case_id.encode(),
+    )
     reader = bearer("0380", ("coordinator",))
 
     async with httpx.AsyncClient(timeout=5) as client:
 
         async def timeline_types() -> set[str]:
-            response = await client.get(f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline", headers=reader)
+            response = await client.get(
+                f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline", headers=reader
+            )
             if response.status_code != 200:
                 return set()
             types = {entry["event_type"] for entry in response.json()["entries"]}
@@ -41,7 +48,12 @@ async def test_published_placement_yields_referral_and_timeline_with_both_entrie
 
 async def test_caller_from_another_municipality_is_refused_and_the_attempt_is_logged(stack: Stack) -> None:
     case_id = f"0380-{uuid.uuid4().hex[:8]}"
-    await produce(stack.settings.kafka_bootstrap, PLACEMENTS, [encode(placement_started(case_id, f"P-{case_id}"))], key=case_id.encode())
+    await produce(
+        stack.settings.kafka_bootstrap,
+        PLACEMENTS,
+        [encode(placement_started(case_id, f"P-{case_id}"))],
+        key=case_id.encode(),
+    )
     timeline_url = f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline"
     async with httpx.AsyncClient(timeout=5) as client:
 
@@ -50,9 +62,12 @@ async def test_caller_from_another_municipality_is_refused_and_the_attempt_is_lo
             return response.status_code == 200
 
         await eventually(visible_to_owner, timeout=10)
-        refused = await client.get(timeline_url, headers=bearer("1980", ("case_worker",), subject="vasteras-7"))
+        refused = await client.get(
+            timeline_url, headers=bearer("1980", ("case_worker",), subject="vasteras-7")
+        )
         log = await client.get(
-            f"{stack.url('case_store')}/api/v1/cases/{case_id}/access-log", headers=bearer("0380", ("auditor",))
+            f"{stack.url('case_store')}/api/v1/cases/{case_id}/access-log",
+            headers=bearer("0380", ("auditor",)),
         )
     assert refused.status_code in (403, 404)
     assert "entries" not in refused.text

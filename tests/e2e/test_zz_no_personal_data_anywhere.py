@@ -36,25 +36,47 @@ async def test_logs_metrics_and_partner_topics_carry_no_personal_identity_number
     consultant = bearer("0380", ("family_home_consultant",))
     tag = uuid.uuid4().hex[:6]
     async with httpx.AsyncClient(timeout=5) as client:
-        home = await client.post(f"{stack.url('collaboration')}/api/v1/family-homes", headers=consultant, json={
-            "register_id": f"FH-{tag}", "kind": "recruited", "capacity": 2, "age_min": 0, "age_max": 17})
-        await client.put(f"{stack.url('collaboration')}/api/v1/family-homes/{home.json()['home_id']}/sharing",
-                         headers=consultant, json={"shared_with": ["1980", "2180"]})
+        home = await client.post(
+            f"{stack.url('collaboration')}/api/v1/family-homes",
+            headers=consultant,
+            json={
+                "register_id": f"FH-{tag}",
+                "kind": "recruited",
+                "capacity": 2,
+                "age_min": 0,
+                "age_max": 17,
+            },
+        )
+        await client.put(
+            f"{stack.url('collaboration')}/api/v1/family-homes/{home.json()['home_id']}/sharing",
+            headers=consultant,
+            json={"shared_with": ["1980", "2180"]},
+        )
         case_id = f"0380-PII-{tag}"
-        event = placement_started(case_id, f"P-{tag}", pin=valid_pin(99), protected_identity=True, family_home_id=f"FH-{tag}")
+        event = placement_started(
+            case_id, f"P-{tag}", pin=valid_pin(99), protected_identity=True, family_home_id=f"FH-{tag}"
+        )
         await produce(stack.settings.kafka_bootstrap, PLACEMENTS, [encode(event)], key=case_id.encode())
 
         async def in_timeline():
-            response = await client.get(f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline",
-                                        headers=bearer("0380", ("auditor",)))
+            response = await client.get(
+                f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline",
+                headers=bearer("0380", ("auditor",)),
+            )
             return response.status_code == 200 and len(response.json()["entries"]) >= 2
 
         await eventually(in_timeline, timeout=20)
         metrics = [(await client.get(f"{stack.url(s)}/metrics")).text for s in stack.services]
 
-    logs = {path.name: path.read_text(errors="replace") for path in stack.log_dir.glob("*.log") if path.name != "broker.log"}
+    logs = {
+        path.name: path.read_text(errors="replace")
+        for path in stack.log_dir.glob("*.log")
+        if path.name != "broker.log"
+    }
     records = [r for topic in PARTNER_TOPICS for r in await read_topic(stack.settings.kafka_bootstrap, topic)]
-    partner = "\n".join(r.value.decode(errors="replace") + " " + (r.key or b"").decode(errors="replace") for r in records)
+    partner = "\n".join(
+        r.value.decode(errors="replace") + " " + (r.key or b"").decode(errors="replace") for r in records
+    )
     assert logs and partner, "nothing to scan"
     for name, text in logs.items():
         assert personal_numbers(text) == [], f"personal identity number in {name}"

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from contracts.generate import SCHEMA_DIR
@@ -76,16 +77,26 @@ records = st.one_of(
     documents.map(lambda d: json.dumps(d).encode()),
     documents.map(_repaired).map(lambda d: json.dumps(d).encode()),
     st.binary(max_size=300),
-    st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20), lambda c: st.lists(c) | st.dictionaries(st.text(max_size=5), c), max_leaves=20).map(lambda d: json.dumps(d).encode()),
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda c: st.lists(c) | st.dictionaries(st.text(max_size=5), c),
+        max_leaves=20,
+    ).map(lambda d: json.dumps(d).encode()),
 )
 
 
 @pytest.fixture(scope="module")
-def consumer_under_test(tmp_path_factory: pytest.TempPathFactory) -> tuple[TrackingConsumer, CapturingBroker, ServiceMetrics]:
+def consumer_under_test(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[TrackingConsumer, CapturingBroker, ServiceMetrics]:
     folder = tmp_path_factory.mktemp("fuzz")
-    app = ReferralsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(folder / "f.sqlite")})
+    app = ReferralsApplication(
+        env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(folder / "f.sqlite")}
+    )
     broker, metrics = CapturingBroker(), ServiceMetrics("fuzz")
-    consumer = TrackingConsumer(app, broker, "fuzz", [placement_consumer(app)], metrics, max_attempts=1, retry_pause=0)  # type: ignore[arg-type]
+    consumer = TrackingConsumer(
+        app, broker, "fuzz", [placement_consumer(app)], metrics, max_attempts=1, retry_pause=0
+    )  # type: ignore[arg-type]
     return consumer, broker, metrics
 
 
@@ -98,9 +109,15 @@ def _outcomes(metrics: ServiceMetrics) -> dict[str, float]:
     return counts
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(value=records)
-async def test_every_record_is_processed_or_dead_lettered_exactly_once(consumer_under_test, value: bytes) -> None:
+async def test_every_record_is_processed_or_dead_lettered_exactly_once(
+    consumer_under_test, value: bytes
+) -> None:
     consumer, broker, metrics = consumer_under_test
     before, dead_before = _outcomes(metrics), len(broker.published)
     await consumer.handle([value], FakeMessage((FakeRecord(value, offset=dead_before),)))  # type: ignore[arg-type]

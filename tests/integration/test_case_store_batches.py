@@ -8,7 +8,7 @@ since the batch began, and the store's version check has to catch that.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from services.kit.store import open_store
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.integration
-NOW = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -29,7 +29,9 @@ def store_settings(tmp_path: Path, database_url: str | None) -> ServiceSettings:
 
 
 def _record(app: CaseStoreApplication, case_id: str, key: str) -> bool:
-    return app.record_event(case_id, "0380", key, NOW, "referrals", "se.natverk.referral.received.v1", "cw", "received")
+    return app.record_event(
+        case_id, "0380", key, NOW, "referrals", "se.natverk.referral.received.v1", "cw", "received"
+    )
 
 
 def _count_store_reads(app: CaseStoreApplication) -> list[object]:
@@ -56,7 +58,13 @@ def test_a_batch_of_new_cases_reads_none_of_them_from_the_store_and_still_extend
                 _record(app, f"NEW-{n}", f"n{n}")
                 app.record_placement_event(
                     PlacementFact("started", "0380", f"NEW-{n}", f"P-{n}", "familjehem", NOW.date()),
-                    f"p{n}", NOW, "case-management", "se.placement.started.v1", "cw", "placement started")
+                    f"p{n}",
+                    NOW,
+                    "case-management",
+                    "se.placement.started.v1",
+                    "cw",
+                    "placement started",
+                )
             _record(app, "KNOWN-1", "k1")
         assert len(reads) == 1  # only the case the store already had
         assert [e.source_key for e in app.timeline("KNOWN-1").entries] == ["k0", "k1"]
@@ -72,11 +80,10 @@ def test_a_case_another_replica_opened_during_the_batch_is_refused_then_appended
     replica = open_store(CaseStoreApplication, store_settings, "case_store")
     other = open_store(CaseStoreApplication, store_settings, "case_store")
     try:
-        with pytest.raises(IntegrityError):
-            with replica.unit_of_work():
-                _record(replica, "EARLIER", "e0")  # the index catches up here, before the other replica writes
-                _record(other, "RACED", "other-0")
-                _record(replica, "RACED", "mine-0")  # "never seen": a second Opened, which the store refuses
+        with pytest.raises(IntegrityError), replica.unit_of_work():
+            _record(replica, "EARLIER", "e0")  # the index catches up here, before the other replica writes
+            _record(other, "RACED", "other-0")
+            _record(replica, "RACED", "mine-0")  # "never seen": a second Opened, which the store refuses
         assert replica.timeline("EARLIER") is None  # the whole batch was rolled back
 
         # The consumer's fallback: the same records one at a time, outside any batch.

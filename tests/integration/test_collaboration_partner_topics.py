@@ -31,19 +31,30 @@ def luhn_valid_numbers(text: str) -> list[str]:
 
 
 async def register(client, municipality: str, register_id: str, shared_with: list[str]) -> str:
-    created = await client.post("/api/v1/family-homes", headers=consultant(municipality), json={
-        "register_id": register_id, "kind": "recruited", "capacity": 2, "age_min": 0, "age_max": 17})
+    created = await client.post(
+        "/api/v1/family-homes",
+        headers=consultant(municipality),
+        json={"register_id": register_id, "kind": "recruited", "capacity": 2, "age_min": 0, "age_max": 17},
+    )
     home_id = created.json()["home_id"]
-    await client.put(f"/api/v1/family-homes/{home_id}/sharing", headers=consultant(municipality),
-                     json={"shared_with": shared_with})
+    await client.put(
+        f"/api/v1/family-homes/{home_id}/sharing",
+        headers=consultant(municipality),
+        json={"shared_with": shared_with},
+    )
     return home_id
 
 
 async def partner_messages(bootstrap: str, municipality: str) -> list[tuple[bytes, dict]]:
-    return [(record.key or b"", json.loads(record.value)) for record in await read_topic(bootstrap, partner_topic(municipality))]
+    return [
+        (record.key or b"", json.loads(record.value))
+        for record in await read_topic(bootstrap, partner_topic(municipality))
+    ]
 
 
-async def test_partners_receive_only_their_share_and_nothing_about_a_protected_child(settings: ServiceSettings) -> None:
+async def test_partners_receive_only_their_share_and_nothing_about_a_protected_child(
+    settings: ServiceSettings,
+) -> None:
     tag = uuid.uuid4().hex[:6]
     protected_case, protected_home = f"0380-P-{tag}", f"UPP-FH-SECRET-{tag}"
     protected_pin = valid_pin(42)
@@ -52,9 +63,17 @@ async def test_partners_receive_only_their_share_and_nothing_about_a_protected_c
         shared_home = await register(client, UPPSALA, protected_home, [VASTERAS, GAVLE])
         vasteras_home = await register(client, VASTERAS, f"VAS-FH-{tag}", [UPPSALA])
         # A protected-identity child moves into Uppsala's shared home, and later out again.
-        started = placement_started(protected_case, f"PL-{tag}", pin=protected_pin, protected_identity=True,
-                                    placement_type="familjehem", family_home_id=protected_home)
-        await produce(settings.kafka_bootstrap, PLACEMENTS, [encode(started)] * 2, key=protected_case.encode())
+        started = placement_started(
+            protected_case,
+            f"PL-{tag}",
+            pin=protected_pin,
+            protected_identity=True,
+            placement_type="familjehem",
+            family_home_id=protected_home,
+        )
+        await produce(
+            settings.kafka_bootstrap, PLACEMENTS, [encode(started)] * 2, key=protected_case.encode()
+        )
 
         async def occupied():
             home = await client.get(f"/api/v1/family-homes/{shared_home}", headers=consultant(UPPSALA))
@@ -62,32 +81,70 @@ async def test_partners_receive_only_their_share_and_nothing_about_a_protected_c
 
         await eventually(occupied)
         # Matching: Uppsala asks Västerås only; Västerås offers; Uppsala accepts.
-        opened = await client.post("/api/v1/matching-requests", headers=bearer(UPPSALA, ("case_worker",)), json={
-            "case_id": f"0380-M-{tag}", "partners": [VASTERAS], "age_band": "13-17", "placement_type": "familjehem",
-            "needs": ["experience_of_crime_prevention"], "from_date": "2026-12-01", "protected_identity": False})
+        opened = await client.post(
+            "/api/v1/matching-requests",
+            headers=bearer(UPPSALA, ("case_worker",)),
+            json={
+                "case_id": f"0380-M-{tag}",
+                "partners": [VASTERAS],
+                "age_band": "13-17",
+                "placement_type": "familjehem",
+                "needs": ["experience_of_crime_prevention"],
+                "from_date": "2026-12-01",
+                "protected_identity": False,
+            },
+        )
         request_id = opened.json()["request_id"]
-        offer = await client.post(f"/api/v1/matching-requests/{request_id}/offers", headers=consultant(VASTERAS),
-                                  json={"home_id": vasteras_home})
-        await client.post(f"/api/v1/matching-requests/{request_id}/accept", headers=bearer(UPPSALA, ("case_worker",)),
-                          json={"offer_id": offer.json()["offer_id"]})
-        activity = await client.post("/api/v1/activities", headers=bearer(GAVLE, ("coordinator",)), json={
-            "kind": "theme_evening", "title": "Theme evening: contact with birth parents",
-            "starts_at": "2027-02-01T18:00:00+01:00", "seats": 10, "open_to": [UPPSALA]})
-        await client.post(f"/api/v1/activities/{activity.json()['activity_id']}/bookings",
-                          headers=bearer(UPPSALA, ("case_worker",)), json={"seats": 2})
-        ended = placement_ended(protected_case, f"PL-{tag}", pin=protected_pin, protected_identity=True,
-                                placement_type="familjehem", family_home_id=protected_home)
+        offer = await client.post(
+            f"/api/v1/matching-requests/{request_id}/offers",
+            headers=consultant(VASTERAS),
+            json={"home_id": vasteras_home},
+        )
+        await client.post(
+            f"/api/v1/matching-requests/{request_id}/accept",
+            headers=bearer(UPPSALA, ("case_worker",)),
+            json={"offer_id": offer.json()["offer_id"]},
+        )
+        activity = await client.post(
+            "/api/v1/activities",
+            headers=bearer(GAVLE, ("coordinator",)),
+            json={
+                "kind": "theme_evening",
+                "title": "Theme evening: contact with birth parents",
+                "starts_at": "2027-02-01T18:00:00+01:00",
+                "seats": 10,
+                "open_to": [UPPSALA],
+            },
+        )
+        await client.post(
+            f"/api/v1/activities/{activity.json()['activity_id']}/bookings",
+            headers=bearer(UPPSALA, ("case_worker",)),
+            json={"seats": 2},
+        )
+        ended = placement_ended(
+            protected_case,
+            f"PL-{tag}",
+            pin=protected_pin,
+            protected_identity=True,
+            placement_type="familjehem",
+            family_home_id=protected_home,
+        )
         await produce(settings.kafka_bootstrap, PLACEMENTS, [encode(ended)], key=protected_case.encode())
 
         async def freed_and_relayed():
             home = await client.get(f"/api/v1/family-homes/{shared_home}", headers=consultant(UPPSALA))
             runtime = app.state.runtime
-            return home.json()["occupied_places"] == 0 and runtime.relay.position() == runtime.app.max_notification_id()
+            return (
+                home.json()["occupied_places"] == 0
+                and runtime.relay.position() == runtime.app.max_notification_id()
+            )
 
         await eventually(freed_and_relayed)
 
     messages = {m: await partner_messages(settings.kafka_bootstrap, m) for m in (UPPSALA, VASTERAS, GAVLE)}
-    everything = "\n".join(key.decode() + " " + json.dumps(event) for batch in messages.values() for key, event in batch)
+    everything = "\n".join(
+        key.decode() + " " + json.dumps(event) for batch in messages.values() for key, event in batch
+    )
     assert luhn_valid_numbers(everything) == []
     assert protected_case not in everything and f"0380-M-{tag}" not in everything
     assert protected_home not in everything and f"VAS-FH-{tag}" not in everything
@@ -98,7 +155,11 @@ async def test_partners_receive_only_their_share_and_nothing_about_a_protected_c
 
     # Both partners learnt of the shared home before the child came, and nothing while the child lived there.
     for partner in (VASTERAS, GAVLE):
-        home_news = [(d["change"], d["free_places"]) for d in of_type(partner, "family_home") if d["home_id"] == shared_home]
+        home_news = [
+            (d["change"], d["free_places"])
+            for d in of_type(partner, "family_home")
+            if d["home_id"] == shared_home
+        ]
         assert home_news == [("shared", 2)]
     # The request went to Västerås only; Gävle heard nothing of it.
     assert [d["change"] for d in of_type(VASTERAS, "matching_request")] == ["opened", "matched"]
@@ -107,7 +168,7 @@ async def test_partners_receive_only_their_share_and_nothing_about_a_protected_c
     assert [d["change"] for d in of_type(UPPSALA, "offer")] == ["made"]
     assert [d["change"] for d in of_type(VASTERAS, "offer")] == ["accepted"]
     # Gävle's activity went to Uppsala, and Gävle heard of Uppsala's booking.
-    assert [d["change"] for d in of_type(UPPSALA, "activity")][0] == "announced"
+    assert next(d["change"] for d in of_type(UPPSALA, "activity")) == "announced"
     assert [(d["booking_municipality"], d["seats"]) for d in of_type(GAVLE, "seat_booking")] == [(UPPSALA, 2)]
     # Partner records are keyed by the pool object, never by a case.
     assert all(key.decode() == event["subject"] for batch in messages.values() for key, event in batch)
@@ -119,8 +180,12 @@ async def test_the_occupancy_reaches_the_placing_municipality_s_own_topic(settin
     app = create_collaboration(settings)
     async with serving(app) as client:
         await register(client, UPPSALA, register_id, [])
-        await produce(settings.kafka_bootstrap, PLACEMENTS,
-                      [encode(placement_started(case_id, f"PL-{tag}", family_home_id=register_id))], key=case_id.encode())
+        await produce(
+            settings.kafka_bootstrap,
+            PLACEMENTS,
+            [encode(placement_started(case_id, f"PL-{tag}", family_home_id=register_id))],
+            key=case_id.encode(),
+        )
 
         async def relayed():
             records = await read_topic(settings.kafka_bootstrap, COLLABORATION)

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.integration
 
 def lag(app, partition: int) -> float | None:
     return app.state.runtime.metrics.registry.get_sample_value(
-        "natverk_consumer_lag_records", {"topic": PLACEMENTS, "partition": str(partition)})
+        "natverk_consumer_lag_records", {"topic": PLACEMENTS, "partition": str(partition)}
+    )
 
 
 async def test_lag_is_zero_when_caught_up_and_counts_the_records_behind(settings: ServiceSettings) -> None:
@@ -28,7 +29,9 @@ async def test_lag_is_zero_when_caught_up_and_counts_the_records_behind(settings
     async with serving(app):
         # one record per request, so the broker's end offsets are exact
         for n in range(5):
-            await produce(settings.kafka_bootstrap, PLACEMENTS, [encode(placement_started(f"{case_id}-{n}", f"P-{n}"))])
+            await produce(
+                settings.kafka_bootstrap, PLACEMENTS, [encode(placement_started(f"{case_id}-{n}", f"P-{n}"))]
+            )
         await eventually(lambda: runtime.consumer.positions.get((PLACEMENTS, 0)) == 5)
         await runtime.update_consumer_lag()
         caught_up = lag(app, 0)

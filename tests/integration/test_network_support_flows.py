@@ -29,10 +29,17 @@ async def timeline_types(case_store, case_id: str) -> list[str]:
     return [e["event_type"] for e in response.json()["entries"]] if response.status_code == 200 else []
 
 
-async def test_a_started_placement_opens_the_inquiry_and_the_seven_day_clocks_once(settings: ServiceSettings) -> None:
+async def test_a_started_placement_opens_the_inquiry_and_the_seven_day_clocks_once(
+    settings: ServiceSettings,
+) -> None:
     case_id, placement_id = f"N-{uuid.uuid4().hex[:6]}", f"P-{uuid.uuid4().hex[:6]}"
-    started = encode(placement_started(case_id, placement_id, placement_type="familjehem", school_change=True))
-    async with serving(create_network_support(settings)) as support, serving(create_case_store(settings)) as case_store:
+    started = encode(
+        placement_started(case_id, placement_id, placement_type="familjehem", school_change=True)
+    )
+    async with (
+        serving(create_network_support(settings)) as support,
+        serving(create_case_store(settings)) as case_store,
+    ):
         await produce(settings.kafka_bootstrap, PLACEMENTS, [started] * 3, key=case_id.encode())
 
         async def placement():
@@ -43,7 +50,10 @@ async def test_a_started_placement_opens_the_inquiry_and_the_seven_day_clocks_on
 
         async def in_timeline():
             types = await timeline_types(case_store, case_id)
-            wanted = {"se.natverk.network_placement_inquiry.changed.v1", "se.natverk.placement_follow_up.recorded.v1"}
+            wanted = {
+                "se.natverk.network_placement_inquiry.changed.v1",
+                "se.natverk.placement_follow_up.recorded.v1",
+            }
             return types if wanted <= set(types) else None
 
         types = await eventually(in_timeline)
@@ -54,14 +64,26 @@ async def test_a_started_placement_opens_the_inquiry_and_the_seven_day_clocks_on
     assert types.count("se.natverk.placement_follow_up.recorded.v1") == 1
 
 
-async def test_a_placement_ended_with_home_return_completes_the_process_in_the_timeline(settings: ServiceSettings) -> None:
+async def test_a_placement_ended_with_home_return_completes_the_process_in_the_timeline(
+    settings: ServiceSettings,
+) -> None:
     case_id, placement_id = f"H-{uuid.uuid4().hex[:6]}", f"P-{uuid.uuid4().hex[:6]}"
-    async with serving(create_network_support(settings)) as support, serving(create_case_store(settings)) as case_store:
-        moved = await support.post(f"/api/v1/cases/{case_id}/home-return", headers=WORKER,
-                                   json={"phase": "trial", "on": "2026-12-01"})
+    async with (
+        serving(create_network_support(settings)) as support,
+        serving(create_case_store(settings)) as case_store,
+    ):
+        moved = await support.post(
+            f"/api/v1/cases/{case_id}/home-return",
+            headers=WORKER,
+            json={"phase": "trial", "on": "2026-12-01"},
+        )
         assert moved.status_code == 200
-        await produce(settings.kafka_bootstrap, PLACEMENTS, [encode(placement_ended(case_id, placement_id))],
-                      key=case_id.encode())
+        await produce(
+            settings.kafka_bootstrap,
+            PLACEMENTS,
+            [encode(placement_ended(case_id, placement_id))],
+            key=case_id.encode(),
+        )
 
         async def completed():
             response = await support.get(f"/api/v1/cases/{case_id}/home-return", headers=WORKER)
@@ -82,8 +104,12 @@ async def test_a_placement_ended_with_home_return_completes_the_process_in_the_t
 async def test_a_home_return_without_a_process_opens_one_retroactively(settings: ServiceSettings) -> None:
     case_id, placement_id = f"R-{uuid.uuid4().hex[:6]}", f"P-{uuid.uuid4().hex[:6]}"
     async with serving(create_network_support(settings)) as support:
-        await produce(settings.kafka_bootstrap, PLACEMENTS, [encode(placement_ended(case_id, placement_id))],
-                      key=case_id.encode())
+        await produce(
+            settings.kafka_bootstrap,
+            PLACEMENTS,
+            [encode(placement_ended(case_id, placement_id))],
+            key=case_id.encode(),
+        )
 
         async def process():
             response = await support.get(f"/api/v1/cases/{case_id}/home-return", headers=WORKER)
@@ -94,21 +120,40 @@ async def test_a_home_return_without_a_process_opens_one_retroactively(settings:
 
 
 def referral_accepted(case_id: str, referral_id: str, target: str) -> bytes:
-    return json.dumps({
-        "specversion": "1.0", "id": f"{referral_id}.2", "source": "/natverk/referrals",
-        "type": "se.natverk.referral.accepted.v1", "time": "2026-11-23T08:00:00+00:00", "subject": case_id,
-        "datacontenttype": "application/json", "sequence": "2", "actor": "cw-1",
-        "data": {"referral_id": referral_id, "case_id": case_id, "municipality": "0380", "target": target},
-    }).encode()
+    return json.dumps(
+        {
+            "specversion": "1.0",
+            "id": f"{referral_id}.2",
+            "source": "/natverk/referrals",
+            "type": "se.natverk.referral.accepted.v1",
+            "time": "2026-11-23T08:00:00+00:00",
+            "subject": case_id,
+            "datacontenttype": "application/json",
+            "sequence": "2",
+            "actor": "cw-1",
+            "data": {
+                "referral_id": referral_id,
+                "case_id": case_id,
+                "municipality": "0380",
+                "target": target,
+            },
+        }
+    ).encode()
 
 
-async def test_an_accepted_safety_team_referral_opens_a_support_plan_and_a_safety_plan(settings: ServiceSettings) -> None:
+async def test_an_accepted_safety_team_referral_opens_a_support_plan_and_a_safety_plan(
+    settings: ServiceSettings,
+) -> None:
     case_id, referral_id = f"S-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
     app = create_network_support(settings)
     app.state.runtime.app.today = lambda: date(2026, 11, 23)
     async with serving(app) as support:
-        await produce(settings.kafka_bootstrap, REFERRALS, [referral_accepted(case_id, referral_id, "safety_team")] * 2,
-                      key=case_id.encode())
+        await produce(
+            settings.kafka_bootstrap,
+            REFERRALS,
+            [referral_accepted(case_id, referral_id, "safety_team")] * 2,
+            key=case_id.encode(),
+        )
 
         async def safety_plan():
             response = await support.get(f"/api/v1/cases/{case_id}/safety-plan", headers=WORKER)
@@ -120,27 +165,49 @@ async def test_an_accepted_safety_team_referral_opens_a_support_plan_and_a_safet
     assert support_plan.status_code == 200 and support_plan.json()["goals"] == []
 
 
-async def test_a_scale_reading_names_a_network_meeting_booked_in_scheduling(settings: ServiceSettings) -> None:
+async def test_a_scale_reading_names_a_network_meeting_booked_in_scheduling(
+    settings: ServiceSettings,
+) -> None:
     """scheduling's meeting events reach network_support over the broker: a reading from the booked
     meeting is accepted on its day, then on the day it was moved to and not the old one, and a
     reading naming it is refused once it is cancelled.  Every wait polls with a request that is
     refused until the awaited event has arrived, so no poll records a reading by accident."""
     case_id = f"M-{uuid.uuid4().hex[:6]}"
     coordinator = bearer("0380", ("coordinator",))
-    async with serving(scheduling_app(settings)) as scheduling, serving(create_network_support(settings)) as support:
+    async with (
+        serving(scheduling_app(settings)) as scheduling,
+        serving(create_network_support(settings)) as support,
+    ):
         await support.post(f"/api/v1/cases/{case_id}/safety-plan", headers=WORKER)
-        plan = (await support.post(f"/api/v1/cases/{case_id}/safety-plan/danger-statements", headers=WORKER, json={
-            "statement": "danger", "safety_goal": "goal", "scale": 3, "on": "2026-11-23"})).json()
+        plan = (
+            await support.post(
+                f"/api/v1/cases/{case_id}/safety-plan/danger-statements",
+                headers=WORKER,
+                json={"statement": "danger", "safety_goal": "goal", "scale": 3, "on": "2026-11-23"},
+            )
+        ).json()
         statement = plan["danger_statements"][0]["statement_id"]
-        booked = await scheduling.post("/api/v1/meetings", headers=coordinator, json={
-            "case_id": case_id, "kind": "network_meeting", "start": "2026-12-01T09:00:00", "end": "2026-12-01T10:30:00",
-            "staff_ids": ["0380-family-therapist-1"], "other_participants": ["parent", "network"]})
+        booked = await scheduling.post(
+            "/api/v1/meetings",
+            headers=coordinator,
+            json={
+                "case_id": case_id,
+                "kind": "network_meeting",
+                "start": "2026-12-01T09:00:00",
+                "end": "2026-12-01T10:30:00",
+                "staff_ids": ["0380-family-therapist-1"],
+                "other_participants": ["parent", "network"],
+            },
+        )
         assert booked.status_code == 201, booked.text
         meeting_id = booked.json()[0]["meeting_id"]
 
         async def read_scale(on: str, value: int) -> httpx.Response:
-            return await support.post(f"/api/v1/cases/{case_id}/safety-plan/scales", headers=WORKER, json={
-                "statement_id": statement, "value": value, "on": on, "meeting_id": meeting_id})
+            return await support.post(
+                f"/api/v1/cases/{case_id}/safety-plan/scales",
+                headers=WORKER,
+                json={"statement_id": statement, "value": value, "on": on, "meeting_id": meeting_id},
+            )
 
         async def accepted(on: str, value: int) -> dict | None:
             response = await read_scale(on, value)
@@ -151,15 +218,23 @@ async def test_a_scale_reading_names_a_network_meeting_booked_in_scheduling(sett
             return response.status_code == 422 and response.json()["error"]["code"] == code
 
         await eventually(lambda: accepted("2026-12-01", 6))
-        moved = await scheduling.post(f"/api/v1/meetings/{meeting_id}/reschedule", headers=coordinator,
-                                      json={"start": "2026-12-03T09:00:00", "end": "2026-12-03T10:30:00"})
+        moved = await scheduling.post(
+            f"/api/v1/meetings/{meeting_id}/reschedule",
+            headers=coordinator,
+            json={"start": "2026-12-03T09:00:00", "end": "2026-12-03T10:30:00"},
+        )
         assert moved.status_code == 200, moved.text
         plan = await eventually(lambda: accepted("2026-12-03", 7))
         assert await refused_with("2026-12-01", "not_on_meeting_day")
-        cancelled = await scheduling.post(f"/api/v1/meetings/{meeting_id}/cancel", headers=coordinator,
-                                          json={"reason": "the family asked for another time"})
+        cancelled = await scheduling.post(
+            f"/api/v1/meetings/{meeting_id}/cancel",
+            headers=coordinator,
+            json={"reason": "the family asked for another time"},
+        )
         assert cancelled.status_code == 200, cancelled.text
-        await eventually(lambda: refused_with("2026-12-01", "meeting_cancelled"))  # cancelled is checked before the day
+        await eventually(
+            lambda: refused_with("2026-12-01", "meeting_cancelled")
+        )  # cancelled is checked before the day
         shown = (await support.get(f"/api/v1/cases/{case_id}/safety-plan", headers=WORKER)).json()
     assert plan["danger_statements"][0]["scales"] == [["2026-11-23", 3], ["2026-12-01", 6], ["2026-12-03", 7]]
     assert shown["danger_statements"][0]["scales"] == plan["danger_statements"][0]["scales"]

@@ -33,18 +33,30 @@ def _corpus(case: str) -> dict[str, tuple[bytes, str]]:
         "two megabytes": (b'{"pad": "' + b"x" * (2 * 1024 * 1024) + b'"}', "not a CloudEvent"),
         "wrong specversion": (encode({**good, "specversion": "0.3"}), "not a CloudEvent"),
         "unknown type": (encode({**good, "type": "se.placement.exploded.v1"}), "unknown event type"),
-        "bad luhn": (encode(placement_started(f"{case}-l", "P-l", pin=BAD_LUHN_PIN)), "data invalid: data.child.pin"),
+        "bad luhn": (
+            encode(placement_started(f"{case}-l", "P-l", pin=BAD_LUHN_PIN)),
+            "data invalid: data.child.pin",
+        ),
         "unknown municipality": (
-            encode(cloud_event("se.placement.started.v1", placement_data(f"{case}-m", "P-m", municipality="0114"))),
+            encode(
+                cloud_event(
+                    "se.placement.started.v1", placement_data(f"{case}-m", "P-m", municipality="0114")
+                )
+            ),
             "data invalid: data.municipality",
         ),
-        "missing fields": (encode(cloud_event("se.placement.started.v1", {"case_id": f"{case}-f"})), "data invalid"),
+        "missing fields": (
+            encode(cloud_event("se.placement.started.v1", {"case_id": f"{case}-f"})),
+            "data invalid",
+        ),
         "deeply nested": (b'{"data": ' + b"[" * 5000 + b"]" * 5000 + b"}", "JSON nested deeper"),
     }
 
 
 async def _publish(bootstrap: str, values: list[bytes]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, max_request_size=8 * 1024 * 1024)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, enable_idempotence=False, max_request_size=8 * 1024 * 1024
+    )
     await producer.start()
     try:
         for value in values:
@@ -59,16 +71,26 @@ async def test_every_bad_record_is_dead_lettered_unchanged_and_every_valid_one_p
     case = f"PC-{uuid.uuid4().hex[:6]}"
     corpus = _corpus(case)
     valid = [encode(placement_started(f"{case}-ok{n}", f"P-ok{n}", pin=SECRET_PIN)) for n in range(3)]
-    interleaved = [valid[0], *[v for v, _ in list(corpus.values())[:5]], valid[1], *[v for v, _ in list(corpus.values())[5:]], valid[2]]
+    interleaved = [
+        valid[0],
+        *[v for v, _ in list(corpus.values())[:5]],
+        valid[1],
+        *[v for v, _ in list(corpus.values())[5:]],
+        valid[2],
+    ]
     caplog.set_level(logging.DEBUG)
-    caplog.set_level(logging.WARNING, logger="aiokafka")  # as configure_logging sets it: the client logs record values at DEBUG
+    caplog.set_level(
+        logging.WARNING, logger="aiokafka"
+    )  # as configure_logging sets it: the client logs record values at DEBUG
     reader = bearer("0380", ("coordinator",))
     async with serving(create_app(settings)) as client:
         await _publish(settings.kafka_bootstrap, interleaved)
 
         async def all_valid_processed() -> bool:
             for n in range(3):
-                listed = await client.get("/api/v1/referrals", params={"case_id": f"{case}-ok{n}"}, headers=reader)
+                listed = await client.get(
+                    "/api/v1/referrals", params={"case_id": f"{case}-ok{n}"}, headers=reader
+                )
                 if len(listed.json()) != 1:
                     return False
             return True
@@ -76,7 +98,7 @@ async def test_every_bad_record_is_dead_lettered_unchanged_and_every_valid_one_p
         await eventually(all_valid_processed, timeout=20)
         health = await client.get("/readyz")
     dead = await read_topic(settings.kafka_bootstrap, PLACEMENTS_DLQ, expect=len(corpus), timeout=15)
-    by_value = {record.value: dict((k, v.decode()) for k, v in record.headers) for record in dead}
+    by_value = {record.value: {k: v.decode() for k, v in record.headers} for record in dead}
     for name, (value, reason) in corpus.items():
         assert value in by_value, f"{name} was not dead-lettered unchanged"
         assert by_value[value]["error"].startswith(reason), f"{name}: {by_value[value]['error']}"

@@ -18,16 +18,24 @@ from tests.support.events import encode, placement_started
 pytestmark = pytest.mark.integration
 
 
-async def test_a_rebuilt_case_store_has_every_timeline_and_verifies(settings: ServiceSettings, tmp_path: Path) -> None:
+async def test_a_rebuilt_case_store_has_every_timeline_and_verifies(
+    settings: ServiceSettings, tmp_path: Path
+) -> None:
     tag = uuid.uuid4().hex[:6]
     cases = [f"0380-R{n}-{tag}" for n in range(20)]
     app = create_app(settings)
     async with serving(app):
         for case_id in cases:
-            await produce(settings.kafka_bootstrap, PLACEMENTS, [encode(placement_started(case_id, f"P-{case_id}"))],
-                          key=case_id.encode())
+            await produce(
+                settings.kafka_bootstrap,
+                PLACEMENTS,
+                [encode(placement_started(case_id, f"P-{case_id}"))],
+                key=case_id.encode(),
+            )
         await eventually(lambda: len(app.state.runtime.app.case_ids()) == len(cases))
         live = sorted(app.state.runtime.app.case_ids())
-    rebuilt = await rebuild_case_store(settings.model_copy(update={"data_dir": tmp_path / "rebuilt", "database_url": None}))
+    rebuilt = await rebuild_case_store(
+        settings.model_copy(update={"data_dir": tmp_path / "rebuilt", "database_url": None})
+    )
     assert rebuilt["timelines"] == len(live) == len(cases)
     assert rebuilt["broken"] == 0 and rebuilt["records"] >= len(cases)

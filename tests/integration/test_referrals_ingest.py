@@ -45,9 +45,17 @@ async def test_poison_record_is_dead_lettered_unchanged_and_neighbours_are_proce
 ) -> None:
     case_id = f"C-{uuid.uuid4().hex[:8]}"
     poison = b'{"specversion": "1.0", not json at all ' + case_id.encode()
-    before, after = placement_started(f"{case_id}-a", "P-a" + case_id), placement_started(f"{case_id}-b", "P-b" + case_id)
+    before, after = (
+        placement_started(f"{case_id}-a", "P-a" + case_id),
+        placement_started(f"{case_id}-b", "P-b" + case_id),
+    )
     async with serving(create_app(settings)) as client:
-        await produce(settings.kafka_bootstrap, PLACEMENTS, [encode(before), poison, encode(after)], key=case_id.encode())
+        await produce(
+            settings.kafka_bootstrap,
+            PLACEMENTS,
+            [encode(before), poison, encode(after)],
+            key=case_id.encode(),
+        )
         await eventually(lambda: _referrals_for(client, f"{case_id}-b"))
         assert await _referrals_for(client, f"{case_id}-a")
     dead = [r for r in await read_topic(settings.kafka_bootstrap, PLACEMENTS_DLQ) if r.value == poison]

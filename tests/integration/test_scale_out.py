@@ -28,13 +28,22 @@ CASES = 120
 AUDITOR = bearer("0380", ("auditor",))
 
 
-def start_replica(tmp_path: Path, name: str, bootstrap: str, database_url: str, group: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_replica(
+    tmp_path: Path, name: str, bootstrap: str, database_url: str, group: str
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "NATVERK_KAFKA_BOOTSTRAP": bootstrap, "NATVERK_DATABASE_URL": database_url,
-           "NATVERK_CASE_STORE_PORT": str(port), "NATVERK_DATA_DIR": str(tmp_path / name),
-           "NATVERK_CONSUMER_GROUP_PREFIX": group}
+    env = {
+        **os.environ,
+        "NATVERK_KAFKA_BOOTSTRAP": bootstrap,
+        "NATVERK_DATABASE_URL": database_url,
+        "NATVERK_CASE_STORE_PORT": str(port),
+        "NATVERK_DATA_DIR": str(tmp_path / name),
+        "NATVERK_CONSUMER_GROUP_PREFIX": group,
+    }
     log = (tmp_path / f"{name}.log").open("ab")
-    process = subprocess.Popen([sys.executable, "-m", "services.case_store"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.case_store"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -49,11 +58,16 @@ async def ready(url: str) -> bool:
 async def processed(url: str) -> float:
     async with httpx.AsyncClient(timeout=2) as client:
         text = (await client.get(f"{url}/metrics")).text
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith("natverk_consumer_records_total{") and 'outcome="processed"' in line)
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("natverk_consumer_records_total{") and 'outcome="processed"' in line
+    )
 
 
-async def test_a_replica_killed_mid_stream_loses_and_doubles_nothing(tmp_path: Path, broker: LocalBroker, postgres_server: str) -> None:
+async def test_a_replica_killed_mid_stream_loses_and_doubles_nothing(
+    tmp_path: Path, broker: LocalBroker, postgres_server: str
+) -> None:
     database_url = fresh_database(postgres_server)
     group = f"scale-{uuid.uuid4().hex[:6]}-"
     tag = uuid.uuid4().hex[:6]
@@ -62,16 +76,22 @@ async def test_a_replica_killed_mid_stream_loses_and_doubles_nothing(tmp_path: P
     try:
         for name, url in (("a", first_url), ("b", second_url)):
             try:
-                await eventually(lambda: ready(url), timeout=30)
+                await eventually(lambda url=url: ready(url), timeout=30)
             except AssertionError as not_ready:
                 log_tail = (tmp_path / f"{name}.log").read_text(errors="replace")[-3000:]
-                raise AssertionError(f"replica {name} never became ready; its log ends:\n{log_tail}") from not_ready
+                raise AssertionError(
+                    f"replica {name} never became ready; its log ends:\n{log_tail}"
+                ) from not_ready
         cases = [f"0380-K{n}-{tag}" for n in range(CASES)]
         for batch_start in range(0, CASES, 10):
-            batch = cases[batch_start:batch_start + 10]
+            batch = cases[batch_start : batch_start + 10]
             for case_id in batch:
-                await produce(broker.bootstrap, PLACEMENTS, [encode(placement_started(case_id, f"P-{case_id}"))],
-                              key=case_id.encode())
+                await produce(
+                    broker.bootstrap,
+                    PLACEMENTS,
+                    [encode(placement_started(case_id, f"P-{case_id}"))],
+                    key=case_id.encode(),
+                )
             if batch_start == CASES // 2:
                 # both replicas hold partitions and the first has done part of the work
                 await eventually(lambda: processed(first_url), timeout=30)
@@ -80,10 +100,13 @@ async def test_a_replica_killed_mid_stream_loses_and_doubles_nothing(tmp_path: P
             await asyncio.sleep(0.05)
 
         async with httpx.AsyncClient(timeout=5) as client:
+
             async def entries_per_case() -> dict[str, int] | None:
                 counts = {}
                 for case_id in cases:
-                    response = await client.get(f"{second_url}/api/v1/cases/{case_id}/timeline", headers=AUDITOR)
+                    response = await client.get(
+                        f"{second_url}/api/v1/cases/{case_id}/timeline", headers=AUDITOR
+                    )
                     if response.status_code != 200:
                         return None
                     counts[case_id] = len(response.json()["entries"])

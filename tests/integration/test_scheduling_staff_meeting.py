@@ -4,34 +4,50 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from contracts.topics import REFERRALS, SCHEDULING
 from services.case_store.app import create_app as create_case_store
-from services.kit.settings import ServiceSettings
-from services.scheduling.app import build_runtime
 from services.kit.http import build_http_app
+from services.kit.settings import ServiceSettings
 from services.scheduling.api import build_router
+from services.scheduling.app import build_runtime
 from tests.support.apps import eventually, serving
 from tests.support.broker import produce, read_topic
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.integration
 COORDINATOR = bearer("0380", ("coordinator",))
-REFERRED_AT = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)  # a Monday morning
+REFERRED_AT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # a Monday morning
 
 
 def referral_received(case_id: str, referral_id: str, sequence: int, child_status: str = "placed") -> bytes:
-    return json.dumps({
-        "specversion": "1.0", "id": f"{referral_id}.1", "source": "/natverk/referrals",
-        "type": "se.natverk.referral.received.v1", "time": REFERRED_AT.isoformat(), "subject": case_id,
-        "datacontenttype": "application/json", "sequence": str(sequence), "actor": "system:placements",
-        "data": {"referral_id": referral_id, "case_id": case_id, "municipality": "0380", "target": "network_centre",
-                 "child_status": child_status, "protected_identity": False, "case_worker_id": "unassigned",
-                 "origin": "placement", "placement_id": "P-1"},
-    }).encode()
+    return json.dumps(
+        {
+            "specversion": "1.0",
+            "id": f"{referral_id}.1",
+            "source": "/natverk/referrals",
+            "type": "se.natverk.referral.received.v1",
+            "time": REFERRED_AT.isoformat(),
+            "subject": case_id,
+            "datacontenttype": "application/json",
+            "sequence": str(sequence),
+            "actor": "system:placements",
+            "data": {
+                "referral_id": referral_id,
+                "case_id": case_id,
+                "municipality": "0380",
+                "target": "network_centre",
+                "child_status": child_status,
+                "protected_identity": False,
+                "case_worker_id": "unassigned",
+                "origin": "placement",
+                "placement_id": "P-1",
+            },
+        }
+    ).encode()
 
 
 def scheduling_app(settings: ServiceSettings):
@@ -40,16 +56,27 @@ def scheduling_app(settings: ServiceSettings):
     return build_http_app(runtime, [build_router()])
 
 
-async def test_a_referral_yields_one_staff_meeting_within_seven_days_and_a_timeline_entry(settings: ServiceSettings) -> None:
+async def test_a_referral_yields_one_staff_meeting_within_seven_days_and_a_timeline_entry(
+    settings: ServiceSettings,
+) -> None:
     case_id, referral_id = f"S-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
-    async with serving(scheduling_app(settings)) as scheduling, serving(create_case_store(settings)) as case_store:
-        await produce(settings.kafka_bootstrap, REFERRALS, [referral_received(case_id, referral_id, 1)] * 3, key=case_id.encode())
+    async with (
+        serving(scheduling_app(settings)) as scheduling,
+        serving(create_case_store(settings)) as case_store,
+    ):
+        await produce(
+            settings.kafka_bootstrap,
+            REFERRALS,
+            [referral_received(case_id, referral_id, 1)] * 3,
+            key=case_id.encode(),
+        )
 
         async def booked():
             response = await scheduling.get(f"/api/v1/cases/{case_id}/calendar", headers=COORDINATOR)
             return response.json() if response.status_code == 200 else None
 
         meetings = await eventually(booked)
+
         async def booked_in_timeline():
             types = await _timeline_types(case_store, case_id)
             return types if "se.natverk.meeting.booked.v1" in types else None
@@ -69,25 +96,45 @@ async def _timeline_types(case_store, case_id: str) -> set[str]:
     return {e["event_type"] for e in response.json()["entries"]} if response.status_code == 200 else set()
 
 
-async def test_an_overbooked_roster_books_late_and_reports_the_missed_deadline(settings: ServiceSettings) -> None:
+async def test_an_overbooked_roster_books_late_and_reports_the_missed_deadline(
+    settings: ServiceSettings,
+) -> None:
     case_id, referral_id = f"O-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
     app = scheduling_app(settings)
     scheduling = app.state.runtime.app
     busy_from = datetime(2026, 11, 23, 7)
-    scheduling.book_meetings("0380", "0380-busy", "network_meeting", busy_from, busy_from + timedelta(days=9),
-                             ("0380-coordinator-1",), (), "test")
+    scheduling.book_meetings(
+        "0380",
+        "0380-busy",
+        "network_meeting",
+        busy_from,
+        busy_from + timedelta(days=9),
+        ("0380-coordinator-1",),
+        (),
+        "test",
+    )
     async with serving(app):
-        await produce(settings.kafka_bootstrap, REFERRALS, [referral_received(case_id, referral_id, 1)], key=case_id.encode())
+        await produce(
+            settings.kafka_bootstrap,
+            REFERRALS,
+            [referral_received(case_id, referral_id, 1)],
+            key=case_id.encode(),
+        )
 
         async def missed():
             records = await read_topic(settings.kafka_bootstrap, SCHEDULING)
-            types = [json.loads(r.value)["type"] for r in records if json.loads(r.value)["subject"] == case_id]
+            types = [
+                json.loads(r.value)["type"] for r in records if json.loads(r.value)["subject"] == case_id
+            ]
             return types if "se.natverk.meeting.staff_meeting_deadline_missed.v1" in types else None
 
         types = await eventually(missed)
         metrics = (await scheduling_client_metrics(app)).splitlines()
     assert "se.natverk.meeting.booked.v1" in types
-    assert any(line.startswith('natverk_staff_meetings_total{municipality="0380",sla="breached"} 1.0') for line in metrics)
+    assert any(
+        line.startswith('natverk_staff_meetings_total{municipality="0380",sla="breached"} 1.0')
+        for line in metrics
+    )
 
 
 async def scheduling_client_metrics(app) -> str:
@@ -99,14 +146,31 @@ async def scheduling_client_metrics(app) -> str:
 
 async def test_a_declined_referral_cancels_its_staff_meeting(settings: ServiceSettings) -> None:
     case_id, referral_id = f"D-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
-    declined = json.dumps({
-        "specversion": "1.0", "id": f"{referral_id}.2", "source": "/natverk/referrals",
-        "type": "se.natverk.referral.declined.v1", "time": REFERRED_AT.isoformat(), "subject": case_id,
-        "datacontenttype": "application/json", "sequence": "2",
-        "data": {"referral_id": referral_id, "case_id": case_id, "municipality": "0380", "target": "network_centre"},
-    }).encode()
+    declined = json.dumps(
+        {
+            "specversion": "1.0",
+            "id": f"{referral_id}.2",
+            "source": "/natverk/referrals",
+            "type": "se.natverk.referral.declined.v1",
+            "time": REFERRED_AT.isoformat(),
+            "subject": case_id,
+            "datacontenttype": "application/json",
+            "sequence": "2",
+            "data": {
+                "referral_id": referral_id,
+                "case_id": case_id,
+                "municipality": "0380",
+                "target": "network_centre",
+            },
+        }
+    ).encode()
     async with serving(scheduling_app(settings)) as scheduling:
-        await produce(settings.kafka_bootstrap, REFERRALS, [referral_received(case_id, referral_id, 1), declined], key=case_id.encode())
+        await produce(
+            settings.kafka_bootstrap,
+            REFERRALS,
+            [referral_received(case_id, referral_id, 1), declined],
+            key=case_id.encode(),
+        )
 
         async def cancelled():
             response = await scheduling.get(f"/api/v1/cases/{case_id}/calendar", headers=COORDINATOR)

@@ -22,12 +22,16 @@ REPLICAS = 6
 ROUNDS = 8
 
 
-def test_replicas_opening_an_empty_postgres_store_at_once_all_succeed(tmp_path: Path, postgres_server: str) -> None:
+def test_replicas_opening_an_empty_postgres_store_at_once_all_succeed(
+    tmp_path: Path, postgres_server: str
+) -> None:
     for _ in range(ROUNDS):
         settings = ServiceSettings(data_dir=tmp_path, database_url=fresh_database(postgres_server))
         start_together = threading.Barrier(REPLICAS)
 
-        def open_replica(_: int) -> int:
+        def open_replica(
+            _: int, settings: ServiceSettings = settings, start_together: threading.Barrier = start_together
+        ) -> int:
             start_together.wait()
             app = open_store(CaseStoreApplication, settings, "case_store")
             try:

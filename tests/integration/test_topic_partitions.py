@@ -19,7 +19,6 @@ import uuid
 from pathlib import Path
 
 import httpx
-
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from structlog.testing import capture_logs
@@ -49,13 +48,22 @@ async def _create_topic(bootstrap: str, topic: str, partitions: int) -> None:
 
 def _refer(runtime, case_id: str) -> None:
     runtime.app.create_referral(
-        case_id=case_id, municipality="0380", target="safety_team", child_pin=valid_pin(5),
-        protected_identity=False, child_status="placement_near", case_worker_id="cw-1", reason="concern", actor="cw-1",
+        case_id=case_id,
+        municipality="0380",
+        target="safety_team",
+        child_pin=valid_pin(5),
+        protected_identity=False,
+        child_status="placement_near",
+        case_worker_id="cw-1",
+        reason="concern",
+        actor="cw-1",
     )
 
 
 @pytest.mark.parametrize("database_url", [None], ids=["sqlite"])
-async def test_a_topic_with_more_partitions_than_configured_does_not_move_any_case(settings: ServiceSettings) -> None:
+async def test_a_topic_with_more_partitions_than_configured_does_not_move_any_case(
+    settings: ServiceSettings,
+) -> None:
     assert settings.topic_partitions == 4
     await _create_topic(settings.kafka_bootstrap, REFERRALS, 6)  # as an operator might have grown it
     prefix = f"P-{uuid.uuid4().hex[:6]}"
@@ -64,7 +72,9 @@ async def test_a_topic_with_more_partitions_than_configured_does_not_move_any_ca
         _refer(referrals, f"{prefix}-{n}")
     await referrals.start()
     try:
-        await eventually(lambda: referrals.relay.position() == referrals.app.max_notification_id(), timeout=20)
+        await eventually(
+            lambda: referrals.relay.position() == referrals.app.max_notification_id(), timeout=20
+        )
     finally:
         await referrals.stop()
 
@@ -94,7 +104,9 @@ async def test_a_topic_with_fewer_partitions_than_configured_stops_the_relay_wit
         finally:
             await referrals.stop()
     failures = [entry["error"] for entry in logged if entry["event"] == "relay batch failed, will retry"]
-    assert failures and "has no partition" in failures[0] and "NATVERK_TOPIC_PARTITIONS=4" in failures[0], failures
+    assert failures and "has no partition" in failures[0] and "NATVERK_TOPIC_PARTITIONS=4" in failures[0], (
+        failures
+    )
 
 
 async def test_a_consumer_whose_view_went_stale_finds_a_partition_the_topic_gained_within_seconds(
@@ -103,30 +115,47 @@ async def test_a_consumer_whose_view_went_stale_finds_a_partition_the_topic_gain
     """A replica paused across a broker restart rejoins with its old view of the topic (four
     partitions) while the topic came back with six; it must refresh that view in seconds."""
     port = free_port()
-    env = {**os.environ, "NATVERK_KAFKA_BOOTSTRAP": broker.bootstrap, "NATVERK_CASE_STORE_PORT": str(port),
-           "NATVERK_DATA_DIR": str(tmp_path / "data"), "NATVERK_CONSUMER_GROUP_PREFIX": f"g{uuid.uuid4().hex[:6]}-"}
+    env = {
+        **os.environ,
+        "NATVERK_KAFKA_BOOTSTRAP": broker.bootstrap,
+        "NATVERK_CASE_STORE_PORT": str(port),
+        "NATVERK_DATA_DIR": str(tmp_path / "data"),
+        "NATVERK_CONSUMER_GROUP_PREFIX": f"g{uuid.uuid4().hex[:6]}-",
+    }
     url = f"http://127.0.0.1:{port}"
-    case_store = subprocess.Popen([sys.executable, "-m", "services.case_store"], env=env,
-                                  stdout=(tmp_path / "case_store.log").open("ab"), stderr=subprocess.STDOUT)
+    case_store = subprocess.Popen(  # noqa: ASYNC220 - started once, waited for by polling
+        [sys.executable, "-m", "services.case_store"],
+        env=env,
+        stdout=(tmp_path / "case_store.log").open("ab"),
+        stderr=subprocess.STDOUT,
+    )
     headers = bearer("0380", ("auditor",))
 
     async def has_timeline(case_id: str) -> bool:
         try:
             async with httpx.AsyncClient(timeout=2) as client:
-                return (await client.get(f"{url}/api/v1/cases/{case_id}/timeline", headers=headers)).status_code == 200
+                return (
+                    await client.get(f"{url}/api/v1/cases/{case_id}/timeline", headers=headers)
+                ).status_code == 200
         except httpx.HTTPError:
             return False
 
     try:
         early = f"0380-E-{uuid.uuid4().hex[:6]}"
-        await produce(broker.bootstrap, PLACEMENTS, [encode(placement_started(early, f"P-{early}"))], key=early.encode())
+        await produce(
+            broker.bootstrap, PLACEMENTS, [encode(placement_started(early, f"P-{early}"))], key=early.encode()
+        )
         await eventually(lambda: has_timeline(early), timeout=40)
         case_store.send_signal(signal.SIGSTOP)
         broker.restart()
         await _create_topic(broker.bootstrap, PLACEMENTS, 6)  # grown while the replica was away
         await ensure_topics(broker.bootstrap, ALL_TOPICS, 4)
-        late = next(f"0380-L{n}-{early}" for n in range(100) if partition_for(f"0380-L{n}-{early}".encode(), 6) == 5)
-        await produce(broker.bootstrap, PLACEMENTS, [encode(placement_started(late, f"P-{late}"))], key=late.encode())
+        late = next(
+            f"0380-L{n}-{early}" for n in range(100) if partition_for(f"0380-L{n}-{early}".encode(), 6) == 5
+        )
+        await produce(
+            broker.bootstrap, PLACEMENTS, [encode(placement_started(late, f"P-{late}"))], key=late.encode()
+        )
         case_store.send_signal(signal.SIGCONT)
         await eventually(lambda: has_timeline(late), timeout=60, interval=0.5)
     finally:

@@ -30,7 +30,7 @@ def test_each_service_gets_its_module_port_and_valid_settings() -> None:
         environment = service["environment"]
         port = int(environment[f"NATVERK_{name.upper()}_PORT"])
         assert service["ports"] == [f"{port}:{port}"]
-        values = {k[len("NATVERK_"):].lower(): v for k, v in environment.items() if k.startswith("NATVERK_")}
+        values = {k[len("NATVERK_") :].lower(): v for k, v in environment.items() if k.startswith("NATVERK_")}
         values["jwt_secret"] = "x" * 32  # supplied at deploy time
         values["database_url"] = values["database_url"].replace("${POSTGRES_PASSWORD:-natverk-dev}", "pw")
         assert ServiceSettings(**values).port_of(name) == port
@@ -66,14 +66,17 @@ def test_each_partner_principal_may_read_only_its_own_topic(tmp_path: Path) -> N
     import os
     import subprocess
 
-    subprocess.run([str(ROOT / "deploy" / "kafka" / "partner-acls.sh"), "kafka:9092"], check=True,
-                   env={**os.environ, "KAFKA_ACLS": str(fake)})
+    subprocess.run(
+        [str(ROOT / "deploy" / "kafka" / "partner-acls.sh"), "kafka:9092"],
+        check=True,
+        env={**os.environ, "KAFKA_ACLS": str(fake)},
+    )
     grants: dict[str, set[str]] = {}
     for line in calls.read_text().splitlines():
         args = line.split()
         principal = args[args.index("--allow-principal") + 1]
         assert "--add" in args and "--deny-principal" not in args
-        assert set(a for i, a in enumerate(args) if args[i - 1] == "--operation") <= {"Read", "Describe"}
+        assert {a for i, a in enumerate(args) if args[i - 1] == "--operation"} <= {"Read", "Describe"}
         if "--topic" in args:
             grants.setdefault(principal, set()).add(args[args.index("--topic") + 1])
     assert grants == {f"User:partner-{c}": {f"partner.{c}.v1"} for c in ("0380", "1980", "2180")}

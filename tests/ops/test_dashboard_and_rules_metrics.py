@@ -60,7 +60,15 @@ def test_the_dashboard_covers_kpis_and_technical_health_without_overlapping_pane
                 assert (x, y) not in cells, f"panel {panel['title']} overlaps another"
                 cells.add((x, y))
     exprs = " ".join(dashboard_expressions())
-    for kpi in ("referral_to_staff_meeting_days", "days_from_placement_to_school_start", "natverk_parent_support_offered",
-                "natverk_placements_total", "natverk_placements_ended_total", "natverk_consumer_lag_records",
-                "natverk_relay_lag_events", "natverk_dlq_records_total", "natverk_http_request_duration_seconds"):
+    for kpi in (
+        "referral_to_staff_meeting_days",
+        "days_from_placement_to_school_start",
+        "natverk_parent_support_offered",
+        "natverk_placements_total",
+        "natverk_placements_ended_total",
+        "natverk_consumer_lag_records",
+        "natverk_relay_lag_events",
+        "natverk_dlq_records_total",
+        "natverk_http_request_duration_seconds",
+    ):
         assert kpi in exprs, kpi

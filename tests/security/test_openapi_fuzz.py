@@ -24,7 +24,9 @@ TOKEN = bearer("0380", ("case_worker", "coordinator", "auditor", "network_centre
 
 def _schema_for(service: str) -> schemathesis.BaseSchema:
     factory = importlib.import_module(f"services.{service}.app").create_app
-    app = factory(make_settings(Path(tempfile.mkdtemp(prefix=f"schemathesis-{service}-"))), start_runtime=False)
+    app = factory(
+        make_settings(Path(tempfile.mkdtemp(prefix=f"schemathesis-{service}-"))), start_runtime=False
+    )
     # /readyz answers 503 without a broker, rightly: the operations endpoints are not fuzzed.
     return schemathesis.openapi.from_asgi("/openapi.json", app).include(path_regex="^/api/")
 

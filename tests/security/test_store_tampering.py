@@ -7,7 +7,7 @@ application's back, as an attacker with database access would.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -19,7 +19,7 @@ from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from tests.conftest import make_settings
 
-NOW = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -77,8 +77,7 @@ def test_a_flipped_byte_in_an_entry_is_named(store_settings: ServiceSettings) ->
     altered = to_bytes.format(f"replace({state}, 'summary 1', 'summary X')")
     changed = _execute(
         store_settings,
-        f"UPDATE {table} SET state = {altered} "
-        "WHERE originator_id = ? AND originator_version = 3",
+        f"UPDATE {table} SET state = {altered} WHERE originator_id = ? AND originator_version = 3",
         (_key(store_settings, "0380-T2"),),
     )
     assert changed == 1

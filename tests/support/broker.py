@@ -79,7 +79,9 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
         await producer.stop()
 
 
-async def read_topic(bootstrap: str, topic: str, expect: int | None = None, timeout: float = 10.0) -> list[Any]:
+async def read_topic(
+    bootstrap: str, topic: str, expect: int | None = None, timeout: float = 10.0
+) -> list[Any]:
     """Every record of ``topic`` from the beginning: up to its end as it is now or, with
     ``expect``, until that many have arrived (or ``timeout`` passes)."""
     consumer = reader_from_the_beginning(bootstrap)

@@ -47,7 +47,9 @@ def placement_data(
     }
 
 
-def cloud_event(event_type: str, data: dict[str, Any], event_id: str | None = None, **envelope: Any) -> dict[str, Any]:
+def cloud_event(
+    event_type: str, data: dict[str, Any], event_id: str | None = None, **envelope: Any
+) -> dict[str, Any]:
     return {
         "specversion": "1.0",
         "id": event_id or str(uuid.uuid4()),
@@ -61,12 +63,18 @@ def cloud_event(event_type: str, data: dict[str, Any], event_id: str | None = No
     }
 
 
-def placement_started(case_id: str, placement_id: str, event_id: str | None = None, **kwargs: Any) -> dict[str, Any]:
+def placement_started(
+    case_id: str, placement_id: str, event_id: str | None = None, **kwargs: Any
+) -> dict[str, Any]:
     return cloud_event("se.placement.started.v1", placement_data(case_id, placement_id, **kwargs), event_id)
 
 
 def placement_ended(
-    case_id: str, placement_id: str, end_reason: str = "home_return", event_id: str | None = None, **kwargs: Any
+    case_id: str,
+    placement_id: str,
+    end_reason: str = "home_return",
+    event_id: str | None = None,
+    **kwargs: Any,
 ) -> dict[str, Any]:
     data = placement_data(case_id, placement_id, end_date="2026-12-20", end_reason=end_reason, **kwargs)
     return cloud_event("se.placement.ended.v1", data, event_id)

@@ -6,6 +6,8 @@ from services.kit.auth import mint_token
 from services.kit.settings import DEV_JWT_SECRET
 
 
-def bearer(municipality: str = "0380", roles: tuple[str, ...] = ("case_worker",), subject: str = "staff-1") -> dict[str, str]:
+def bearer(
+    municipality: str = "0380", roles: tuple[str, ...] = ("case_worker",), subject: str = "staff-1"
+) -> dict[str, str]:
     token = mint_token(DEV_JWT_SECRET, subject, municipality, list(roles))
     return {"Authorization": f"Bearer {token}"}

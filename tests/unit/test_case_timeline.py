@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from services.case_store.domain.timeline import GENESIS_HASH, CaseTimeline
 from services.case_store.domain.verification import verify_chain
 
-NOW = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
 
 
 def timeline_with(*keys: str) -> CaseTimeline:

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.collaboration.disclosure import ALLOWED_FIELDS, Withheld, disclose
-from services.collaboration.domain.activity import NotEnoughSeats, NotOpenToYou, SharedActivity, UnknownBooking
+from services.collaboration.domain.activity import (
+    NotEnoughSeats,
+    NotOpenToYou,
+    SharedActivity,
+    UnknownBooking,
+)
 from services.collaboration.domain.family_home import FamilyHome, InvalidHome, KinshipHomeNotShareable
 from services.collaboration.domain.matching_request import (
     InvalidRequest,
@@ -19,7 +25,7 @@ from services.collaboration.domain.matching_request import (
 )
 from tests.support.events import valid_pin
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def home(kind: str = "recruited", capacity: int = 2) -> FamilyHome:
@@ -27,8 +33,17 @@ def home(kind: str = "recruited", capacity: int = 2) -> FamilyHome:
 
 
 def request(partners: tuple[str, ...] = ("1980", "2180")) -> MatchingRequest:
-    return MatchingRequest.open("0380", "0380-C-1", partners, "6-12", "familjehem", ("siblings_together",),
-                                date(2026, 12, 1), NOW + timedelta(hours=72), NOW)
+    return MatchingRequest.open(
+        "0380",
+        "0380-C-1",
+        partners,
+        "6-12",
+        "familjehem",
+        ("siblings_together",),
+        date(2026, 12, 1),
+        NOW + timedelta(hours=72),
+        NOW,
+    )
 
 
 def test_a_kinship_home_is_never_shared() -> None:
@@ -41,9 +56,13 @@ def test_a_home_is_not_shared_with_its_own_municipality() -> None:
         home().share_with(("0380",))
 
 
-@pytest.mark.parametrize(("capacity", "age_min", "age_max", "specialisations"),
-                         [(0, 0, 12, ()), (11, 0, 12, ()), (1, 13, 12, ()), (1, 0, 12, ("magic",))])
-def test_impossible_home_profiles_are_refused(capacity: int, age_min: int, age_max: int, specialisations: tuple) -> None:
+@pytest.mark.parametrize(
+    ("capacity", "age_min", "age_max", "specialisations"),
+    [(0, 0, 12, ()), (11, 0, 12, ()), (1, 13, 12, ()), (1, 0, 12, ("magic",))],
+)
+def test_impossible_home_profiles_are_refused(
+    capacity: int, age_min: int, age_max: int, specialisations: tuple
+) -> None:
     with pytest.raises(InvalidHome):
         FamilyHome.register("0380", "FH-2", "recruited", capacity, age_min, age_max, specialisations)
 
@@ -119,14 +138,23 @@ def test_seats_cannot_be_over_booked_and_bookings_are_per_municipality() -> None
 # -- the disclosure filter ---------------------------------------------------------------------
 LUHN_12 = re.compile(r"(?<![\w-])\d{12}(?![\w-])")
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=30), st.dates().map(str))
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
-field_names = st.one_of(st.sampled_from(sorted({f for fields in ALLOWED_FIELDS.values() for f in fields})),
-                        st.sampled_from(["case_id", "pin", "name", "address", "register_id", "child", "residents"]),
-                        st.text(max_size=12))
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+field_names = st.one_of(
+    st.sampled_from(sorted({f for fields in ALLOWED_FIELDS.values() for f in fields})),
+    st.sampled_from(["case_id", "pin", "name", "address", "register_id", "child", "residents"]),
+    st.text(max_size=12),
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(event_type=st.sampled_from(sorted(ALLOWED_FIELDS)), record=st.dictionaries(field_names, values, max_size=12))
+@given(
+    event_type=st.sampled_from(sorted(ALLOWED_FIELDS)),
+    record=st.dictionaries(field_names, values, max_size=12),
+)
 def test_whatever_goes_in_only_allow_listed_fields_come_out(event_type: str, record: dict[str, Any]) -> None:
     try:
         out = disclose(event_type, record)
@@ -137,10 +165,15 @@ def test_whatever_goes_in_only_allow_listed_fields_come_out(event_type: str, rec
 
 
 @settings(max_examples=200, deadline=None)
-@given(event_type=st.sampled_from(sorted(ALLOWED_FIELDS)), seed=st.integers(0, 10_000),
-       shape=st.sampled_from(["{pin}", "title {pin}", "{short}", "{dashed}"]),
-       field=st.data())
-def test_a_personal_identity_number_never_comes_out(event_type: str, seed: int, shape: str, field: st.DataObject) -> None:
+@given(
+    event_type=st.sampled_from(sorted(ALLOWED_FIELDS)),
+    seed=st.integers(0, 10_000),
+    shape=st.sampled_from(["{pin}", "title {pin}", "{short}", "{dashed}"]),
+    field=st.data(),
+)
+def test_a_personal_identity_number_never_comes_out(
+    event_type: str, seed: int, shape: str, field: st.DataObject
+) -> None:
     pin = valid_pin(seed, coordination=seed % 5 == 0)
     text = shape.format(pin=pin, short=pin[2:], dashed=f"{pin[:8]}-{pin[8:]}")
     key = field.draw(st.sampled_from(sorted(ALLOWED_FIELDS[event_type])))

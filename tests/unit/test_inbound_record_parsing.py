@@ -22,10 +22,22 @@ def test_a_valid_placement_cloud_event_is_parsed_with_its_typed_data() -> None:
         (b"{not json", "not valid JSON"),
         (b"[1, 2]", "must be an object"),
         (b"[" * 100 + b"]" * 100, "nested deeper"),
-        (encode({**placement_started("0380-1", "P-1"), "specversion": "0.3"}), "not a CloudEvent: specversion"),
-        (encode({k: v for k, v in placement_started("0380-1", "P-1").items() if k != "id"}), "not a CloudEvent: id"),
-        (encode(cloud_event("se.placement.teleported.v1", placement_data("0380-1", "P-1"))), "unknown event type"),
-        (encode(cloud_event("se.placement.started.v1", {"case_id": "0380-1"})), "data invalid: data.placement_id"),
+        (
+            encode({**placement_started("0380-1", "P-1"), "specversion": "0.3"}),
+            "not a CloudEvent: specversion",
+        ),
+        (
+            encode({k: v for k, v in placement_started("0380-1", "P-1").items() if k != "id"}),
+            "not a CloudEvent: id",
+        ),
+        (
+            encode(cloud_event("se.placement.teleported.v1", placement_data("0380-1", "P-1"))),
+            "unknown event type",
+        ),
+        (
+            encode(cloud_event("se.placement.started.v1", {"case_id": "0380-1"})),
+            "data invalid: data.placement_id",
+        ),
         (encode({**placement_started("0380-1", "P-1"), "subject": "0380-2"}), "subject does not match"),
     ],
 )

@@ -4,7 +4,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import settings, strategies as st
+from hypothesis import settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from services.network_support.domain.home_return import HomeReturnProcess, PhaseNotAllowed
@@ -15,9 +16,21 @@ from services.network_support.domain.network_meetings import (
     NotOnMeetingDay,
     UnknownMeeting,
 )
-from services.network_support.domain.network_placement_inquiry import InquiryConcluded, NetworkPlacementInquiry
-from services.network_support.domain.placement_follow_up import BeforePlacement, NoSchoolChange, PlacementFollowUp
-from services.network_support.domain.safety_plan import FOLLOW_UP_INTERVAL, SafetyPlan, ScaleOutOfRange, UnknownStatement
+from services.network_support.domain.network_placement_inquiry import (
+    InquiryConcluded,
+    NetworkPlacementInquiry,
+)
+from services.network_support.domain.placement_follow_up import (
+    BeforePlacement,
+    NoSchoolChange,
+    PlacementFollowUp,
+)
+from services.network_support.domain.safety_plan import (
+    FOLLOW_UP_INTERVAL,
+    SafetyPlan,
+    ScaleOutOfRange,
+    UnknownStatement,
+)
 from services.network_support.domain.support_plan import SupportPlan, UnknownAction
 
 START = date(2026, 11, 2)
@@ -108,7 +121,7 @@ def test_safety_plan_scales_outside_0_to_10_are_refused() -> None:
 def test_safety_plan_follow_up_falls_due_within_six_months_of_the_last_one() -> None:
     plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
     assert plan.follow_up_due == START + FOLLOW_UP_INTERVAL
-    assert FOLLOW_UP_INTERVAL <= timedelta(days=184)
+    assert timedelta(days=184) >= FOLLOW_UP_INTERVAL
     assert not plan.is_follow_up_overdue(plan.follow_up_due)
     assert plan.is_follow_up_overdue(plan.follow_up_due + timedelta(days=1))
     plan.follow_up(START + timedelta(days=100))
@@ -139,24 +152,42 @@ def test_home_return_moves_forward_only_and_a_placement_end_completes_it() -> No
 
 
 def test_placement_follow_up_opens_clocks_due_seven_days_after_the_start() -> None:
-    follow_up = PlacementFollowUp(municipality="0380", case_id="C-1", placement_id="P-1", placement_type="familjehem",
-                                  started_on=START, school_change=True)
+    follow_up = PlacementFollowUp(
+        municipality="0380",
+        case_id="C-1",
+        placement_id="P-1",
+        placement_type="familjehem",
+        started_on=START,
+        school_change=True,
+    )
     due = follow_up.due_dates()
     assert due["parent_support"] == due["school_start"] == START + timedelta(days=7)
     assert {"health_examination", "dental_examination"} <= set(due)
 
 
 def test_without_a_school_change_there_is_no_school_clock_and_no_school_start() -> None:
-    follow_up = PlacementFollowUp(municipality="0380", case_id="C-1", placement_id="P-1", placement_type="hvb",
-                                  started_on=START, school_change=False)
+    follow_up = PlacementFollowUp(
+        municipality="0380",
+        case_id="C-1",
+        placement_id="P-1",
+        placement_type="hvb",
+        started_on=START,
+        school_change=False,
+    )
     assert "school_start" not in follow_up.due_dates()
     with pytest.raises(NoSchoolChange):
         follow_up.record_school_start(START + timedelta(days=2))
 
 
 def test_follow_up_dated_before_the_placement_is_refused() -> None:
-    follow_up = PlacementFollowUp(municipality="0380", case_id="C-1", placement_id="P-1", placement_type="hvb",
-                                  started_on=START, school_change=True)
+    follow_up = PlacementFollowUp(
+        municipality="0380",
+        case_id="C-1",
+        placement_id="P-1",
+        placement_type="hvb",
+        started_on=START,
+        school_change=True,
+    )
     with pytest.raises(BeforePlacement):
         follow_up.offer_parent_support(START - timedelta(days=1))
     with pytest.raises(BeforePlacement):
@@ -164,13 +195,22 @@ def test_follow_up_dated_before_the_placement_is_refused() -> None:
 
 
 def test_a_passed_deadline_is_noted_once_and_a_met_one_never() -> None:
-    follow_up = PlacementFollowUp(municipality="0380", case_id="C-1", placement_id="P-1", placement_type="familjehem",
-                                  started_on=START, school_change=True)
+    follow_up = PlacementFollowUp(
+        municipality="0380",
+        case_id="C-1",
+        placement_id="P-1",
+        placement_type="familjehem",
+        started_on=START,
+        school_change=True,
+    )
     follow_up.offer_parent_support(START + timedelta(days=3))
     assert follow_up.note_passed_deadlines(START + timedelta(days=7)) == []  # day 7 is still in time
     assert follow_up.note_passed_deadlines(START + timedelta(days=8)) == ["school_start"]
     assert follow_up.note_passed_deadlines(START + timedelta(days=9)) == []
-    assert set(follow_up.note_passed_deadlines(START + timedelta(days=31))) == {"health_examination", "dental_examination"}
+    assert set(follow_up.note_passed_deadlines(START + timedelta(days=31))) == {
+        "health_examination",
+        "dental_examination",
+    }
 
 
 class SafetyPlanMachine(RuleBasedStateMachine):

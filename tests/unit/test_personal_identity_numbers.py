@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from contracts.pin import PersonalIdentityNumber, is_valid_personal_identity_number, luhn_check_digit
@@ -30,7 +31,9 @@ def test_coordination_numbers_add_sixty_to_the_day() -> None:
         ("198112189877", "Luhn"),
     ],
 )
-def test_invalid_numbers_are_refused_with_a_reason_that_never_echoes_the_number(text: str, reason: str) -> None:
+def test_invalid_numbers_are_refused_with_a_reason_that_never_echoes_the_number(
+    text: str, reason: str
+) -> None:
     with pytest.raises(ValidationError) as error:
         PIN.validate_python(text)
     message = str(error.value.errors(include_input=False)[0]["msg"])

@@ -10,7 +10,14 @@ from services.ops import render_statistics
 NOV, DEC_END = date(2026, 11, 1), date(2026, 12, 31)
 
 
-def row(municipality: str, case_id: str, kind: str, start: date, end: date | None = None, reason: str | None = None) -> PlacementRow:
+def row(
+    municipality: str,
+    case_id: str,
+    kind: str,
+    start: date,
+    end: date | None = None,
+    reason: str | None = None,
+) -> PlacementRow:
     return PlacementRow(municipality, case_id, kind, start, end, reason)
 
 
@@ -31,7 +38,9 @@ def test_children_are_counted_once_per_type_and_once_in_the_total() -> None:
 
 
 def test_a_placement_ending_the_day_the_period_starts_is_in_it() -> None:
-    [figures] = placement_report([row("2180", "C1", "jourhem", date(2026, 9, 1), NOV, "breakdown")], NOV, DEC_END)
+    [figures] = placement_report(
+        [row("2180", "C1", "jourhem", date(2026, 9, 1), NOV, "breakdown")], NOV, DEC_END
+    )
     assert figures.children == 1 and figures.breakdowns == 1
 
 
@@ -41,9 +50,21 @@ def test_a_period_that_ends_before_it_starts_is_refused() -> None:
 
 
 def test_the_report_renders_as_a_table_and_csv_with_one_column_per_type() -> None:
-    report = {"period_from": "2026-11-01", "period_to": "2026-12-31", "municipalities": [
-        {"municipality": "0380", "children": 2, "by_type": {"familjehem": 1, "natverkshem": 1}, "breakdowns": 0,
-         "re_placements": 1, "home_returns": 0, "kinship_share": 0.5}]}
+    report = {
+        "period_from": "2026-11-01",
+        "period_to": "2026-12-31",
+        "municipalities": [
+            {
+                "municipality": "0380",
+                "children": 2,
+                "by_type": {"familjehem": 1, "natverkshem": 1},
+                "breakdowns": 0,
+                "re_placements": 1,
+                "home_returns": 0,
+                "kinship_share": 0.5,
+            }
+        ],
+    }
     csv_text = render_statistics(report, "csv")
     assert csv_text.splitlines() == [
         "municipality,children,familjehem,natverkshem,breakdowns,re_placements,home_returns,kinship_share",

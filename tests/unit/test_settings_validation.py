@@ -30,7 +30,11 @@ def test_environment_variables_with_the_prefix_configure_the_service(monkeypatch
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_the_variable_without_its_value(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], variable: str, value: str, expected: str
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    expected: str,
 ) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(SystemExit) as stopped:

@@ -11,8 +11,17 @@ from services.kit.inbound import InboundEvent
 
 def relayed(sequence: str | None, epoch: str | None = None) -> InboundEvent:
     extensions = {k: v for k, v in (("sequence", sequence), ("epoch", epoch)) if v is not None}
-    envelope = CloudEvent(specversion="1.0", id="x.1", source="/natverk/referrals", type="t", time=datetime.now(UTC),
-                          subject="0380-1", datacontenttype="application/json", data={}, **extensions)
+    envelope = CloudEvent(
+        specversion="1.0",
+        id="x.1",
+        source="/natverk/referrals",
+        type="t",
+        time=datetime.now(UTC),
+        subject="0380-1",
+        datacontenttype="application/json",
+        data={},
+        **extensions,
+    )
     return InboundEvent(envelope=envelope, data=None)  # type: ignore[arg-type]
 
 
@@ -27,7 +36,10 @@ def test_a_record_of_a_later_epoch_is_beyond_every_record_of_an_earlier_one() ->
     newest_before_the_loss = tracking_for(relayed(str(2**40 - 1)), partition=0)
     assert republished_first is not None and newest_before_the_loss is not None
     assert republished_first.notification_id > newest_before_the_loss.notification_id
-    assert tracking_for(relayed("7", epoch="2"), 0).notification_id > tracking_for(relayed("9", epoch="1"), 0).notification_id
+    assert (
+        tracking_for(relayed("7", epoch="2"), 0).notification_id
+        > tracking_for(relayed("9", epoch="1"), 0).notification_id
+    )
 
 
 def test_records_without_a_usable_sequence_are_not_tracked() -> None:

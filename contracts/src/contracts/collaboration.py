@@ -28,8 +28,16 @@ Language = str  # ISO 639-1 code, checked by the pattern below
 LANGUAGE_PATTERN = r"^[a-z]{2}$"
 # Words, not identifiers: what a request may say about the assignment.
 Need = Literal[
-    "reinforced", "tfco", "emergency", "siblings_together", "near_school", "contact_with_parents",
-    "animals_ok", "no_other_children", "experience_of_crime_prevention", "experience_of_trauma",
+    "reinforced",
+    "tfco",
+    "emergency",
+    "siblings_together",
+    "near_school",
+    "contact_with_parents",
+    "animals_ok",
+    "no_other_children",
+    "experience_of_crime_prevention",
+    "experience_of_trauma",
 ]
 
 

@@ -10,10 +10,21 @@ from typing import Literal
 
 from contracts.common import CaseId, ContractModel, Identifier, Municipality
 
-
 Relation = Literal[
-    "mother", "father", "step_parent", "sibling", "grandparent", "aunt", "uncle", "cousin", "other_relative",
-    "family_friend", "neighbour", "teacher", "coach", "other",
+    "mother",
+    "father",
+    "step_parent",
+    "sibling",
+    "grandparent",
+    "aunt",
+    "uncle",
+    "cousin",
+    "other_relative",
+    "family_friend",
+    "neighbour",
+    "teacher",
+    "coach",
+    "other",
 ]
 
 
@@ -82,7 +93,11 @@ class HomeReturnPhaseChangedV1(CaseFacts):
 class PlacementFollowUpRecordedV1(CaseFacts):
     placement_id: Identifier
     what: Literal[
-        "opened", "parent_support_offered", "parent_support_session", "school_started", "health_examination",
+        "opened",
+        "parent_support_offered",
+        "parent_support_session",
+        "school_started",
+        "health_examination",
         "dental_examination",
     ]
     on: date

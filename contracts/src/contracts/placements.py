@@ -70,7 +70,7 @@ class PlacementEndedV1(PlacementData):
         return f"Placement ended: {self.end_reason}"
 
     @model_validator(mode="after")
-    def _ends_after_it_starts(self) -> "PlacementEndedV1":
+    def _ends_after_it_starts(self) -> PlacementEndedV1:
         if self.end_date < self.start_date:
             raise ValueError("end_date must not be before start_date")
         return self

@@ -44,7 +44,15 @@ MEETING_EVENT_TYPES = tuple(t for t in EVENT_TYPES if t.startswith("se.natverk.m
 NETWORK_SUPPORT_EVENT_TYPES = tuple(
     t
     for t in EVENT_TYPES
-    if t.split(".")[2] in ("support_plan", "network_map", "safety_plan", "network_placement_inquiry", "home_return", "placement_follow_up")
+    if t.split(".")[2]
+    in (
+        "support_plan",
+        "network_map",
+        "safety_plan",
+        "network_placement_inquiry",
+        "home_return",
+        "placement_follow_up",
+    )
 )
 
 
@@ -73,28 +81,31 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
         topics.REFERRALS,
         "Referral lifecycle and case-access events of the referrals service.",
         "referrals",
-        REFERRAL_EVENT_TYPES + ("se.natverk.case.accessed.v1",),
+        (*REFERRAL_EVENT_TYPES, "se.natverk.case.accessed.v1"),
     ),
     TopicSpec(
         topics.SCHEDULING,
         "Meetings booked, moved, cancelled and held, staff-meeting deadlines missed, and case-access events.",
         "scheduling",
-        MEETING_EVENT_TYPES + ("se.natverk.case.accessed.v1",),
+        (*MEETING_EVENT_TYPES, "se.natverk.case.accessed.v1"),
     ),
     TopicSpec(
         topics.NETWORK_SUPPORT,
         "Support plans, network maps, safety plans, network-placement inquiries, home returns and "
         "placement follow-up (parent support, school start, examinations), and case-access events.",
         "network_support",
-        NETWORK_SUPPORT_EVENT_TYPES + ("se.natverk.case.accessed.v1",),
+        (*NETWORK_SUPPORT_EVENT_TYPES, "se.natverk.case.accessed.v1"),
     ),
     TopicSpec(
         topics.COLLABORATION,
         "A municipality's own side of the collaboration: its homes occupied or freed by its placements, "
         "its matching requests, and case-access events.",
         "collaboration",
-        ("se.natverk.family_home.occupancy_changed.v1", "se.natverk.matching_request.changed.v1",
-         "se.natverk.case.accessed.v1"),
+        (
+            "se.natverk.family_home.occupancy_changed.v1",
+            "se.natverk.matching_request.changed.v1",
+            "se.natverk.case.accessed.v1",
+        ),
     ),
     *(
         TopicSpec(

@@ -29,8 +29,9 @@ def dead_letter_topic(topic: str) -> str:
 PARTNER_TOPICS: tuple[str, ...] = tuple(partner_topic(code) for code in MUNICIPALITIES)
 SERVICE_TOPICS: tuple[str, ...] = (REFERRALS, SCHEDULING, NETWORK_SUPPORT, COLLABORATION, CASE_STORE)
 ALL_TOPICS: tuple[str, ...] = (
-    (PLACEMENTS, PLACEMENTS_DLQ)
-    + SERVICE_TOPICS
-    + tuple(dead_letter_topic(t) for t in SERVICE_TOPICS)
-    + PARTNER_TOPICS
+    PLACEMENTS,
+    PLACEMENTS_DLQ,
+    *SERVICE_TOPICS,
+    *tuple(dead_letter_topic(t) for t in SERVICE_TOPICS),
+    *PARTNER_TOPICS,
 )

@@ -20,7 +20,7 @@ class CaseAccessLog(Aggregate):
         purpose: str
         outcome: str
 
-        def apply(self, aggregate: "CaseAccessLog") -> None:
+        def apply(self, aggregate: CaseAccessLog) -> None:
             aggregate.records.append(self)
             aggregate.source_keys.add(self.source_key)
 

@@ -35,7 +35,9 @@ class PlacementRecord(Aggregate):
         return cls.id_for(municipality, placement_id)
 
     @event(Started)
-    def __init__(self, municipality: str, case_id: str, placement_id: str, placement_type: str, start_date: date) -> None:
+    def __init__(
+        self, municipality: str, case_id: str, placement_id: str, placement_type: str, start_date: date
+    ) -> None:
         self.municipality, self.case_id, self.placement_id = municipality, case_id, placement_id
         self.placement_type, self.start_date = placement_type, start_date
         self.end_date: date | None = None

@@ -54,13 +54,17 @@ def placement_report(rows: list[PlacementRow], start: date, end: date) -> list[M
             by_type[row.placement_type].add(row.case_id)
         children = {row.case_id for row in own}
         ended = [row for row in own if row.ended_within(start, end)]
-        figures.append(MunicipalityFigures(
-            municipality=municipality,
-            children=len(children),
-            by_type={kind: len(cases) for kind, cases in sorted(by_type.items())},
-            breakdowns=sum(row.end_reason == "breakdown" for row in ended),
-            re_placements=sum(row.end_reason == "re_placement" for row in ended),
-            home_returns=sum(row.end_reason == "home_return" for row in ended),
-            kinship_share=round(len(by_type.get(KINSHIP, set())) / len(children), 3) if children else None,
-        ))
+        figures.append(
+            MunicipalityFigures(
+                municipality=municipality,
+                children=len(children),
+                by_type={kind: len(cases) for kind, cases in sorted(by_type.items())},
+                breakdowns=sum(row.end_reason == "breakdown" for row in ended),
+                re_placements=sum(row.end_reason == "re_placement" for row in ended),
+                home_returns=sum(row.end_reason == "home_return" for row in ended),
+                kinship_share=round(len(by_type.get(KINSHIP, set())) / len(children), 3)
+                if children
+                else None,
+            )
+        )
     return figures

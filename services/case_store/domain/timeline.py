@@ -38,7 +38,7 @@ class CaseTimeline(Aggregate):
         previous_hash: str
         entry_hash: str
 
-        def apply(self, aggregate: "CaseTimeline") -> None:
+        def apply(self, aggregate: CaseTimeline) -> None:
             aggregate.entries.append(self)
             aggregate.source_keys.add(self.source_key)
             aggregate.head_hash = self.entry_hash

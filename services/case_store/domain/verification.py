@@ -25,7 +25,9 @@ def verify_chain(entries: Iterable[CaseTimeline.EntryAppended | Exception]) -> V
     checked = 0
     for expected_position, entry in enumerate(entries, start=1):
         if isinstance(entry, Exception):
-            return Verification(False, checked, expected_position, "entry unreadable: stored bytes were altered")
+            return Verification(
+                False, checked, expected_position, "entry unreadable: stored bytes were altered"
+            )
         if entry.position != expected_position:
             return Verification(False, checked, expected_position, "entry missing or out of order")
         if entry.previous_hash != previous:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 from eventsourcing.domain import Aggregate, event
 
 KINDS = ("training", "theme_evening", "mentor_family", "open_care_programme")
@@ -53,15 +54,18 @@ class SharedActivity(Aggregate):
         pass
 
     @event(Announced)
-    def __init__(self, host: str, kind: str, title: str, starts_at: datetime, seats: int, open_to: tuple[str, ...]) -> None:
+    def __init__(
+        self, host: str, kind: str, title: str, starts_at: datetime, seats: int, open_to: tuple[str, ...]
+    ) -> None:
         self.host, self.kind, self.title, self.starts_at = host, kind, title, starts_at
         self.seats, self.open_to = seats, tuple(open_to)
         self.bookings: dict[str, tuple[str, int]] = {}  # booking id -> (municipality, seats)
         self.cancelled = False
 
     @classmethod
-    def announce(cls, host: str, kind: str, title: str, starts_at: datetime, seats: int,
-                 open_to: tuple[str, ...]) -> "SharedActivity":
+    def announce(
+        cls, host: str, kind: str, title: str, starts_at: datetime, seats: int, open_to: tuple[str, ...]
+    ) -> SharedActivity:
         if kind not in KINDS:
             raise InvalidActivity(f"kind must be one of {', '.join(KINDS)}")
         if seats < 1:

@@ -62,21 +62,49 @@ class FamilyHome(Aggregate):
         placement_id: str
 
     @event(Registered)
-    def __init__(self, municipality: str, register_id: str, kind: str, capacity: int, age_min: int, age_max: int,
-                 specialisations: tuple[str, ...], languages: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        municipality: str,
+        register_id: str,
+        kind: str,
+        capacity: int,
+        age_min: int,
+        age_max: int,
+        specialisations: tuple[str, ...],
+        languages: tuple[str, ...],
+    ) -> None:
         self.municipality, self.register_id, self.kind = municipality, register_id, kind
         self._set_profile(capacity, age_min, age_max, specialisations, languages)
         self.available = True
         self.shared_with: tuple[str, ...] = ()
-        self.residents: dict[str, tuple[str, str, bool]] = {}  # placement id -> (case id, placing municipality, protected)
+        self.residents: dict[
+            str, tuple[str, str, bool]
+        ] = {}  # placement id -> (case id, placing municipality, protected)
 
     @classmethod
-    def register(cls, municipality: str, register_id: str, kind: str, capacity: int, age_min: int, age_max: int,
-                 specialisations: tuple[str, ...] = (), languages: tuple[str, ...] = ()) -> "FamilyHome":
+    def register(
+        cls,
+        municipality: str,
+        register_id: str,
+        kind: str,
+        capacity: int,
+        age_min: int,
+        age_max: int,
+        specialisations: tuple[str, ...] = (),
+        languages: tuple[str, ...] = (),
+    ) -> FamilyHome:
         """A new home under a random pool id (the only id partners ever see)."""
         _check_profile(kind, capacity, age_min, age_max, specialisations)
-        return cls(municipality=municipality, register_id=register_id, kind=kind, capacity=capacity, age_min=age_min,
-                   age_max=age_max, specialisations=tuple(specialisations), languages=tuple(languages))
+        return cls(
+            municipality=municipality,
+            register_id=register_id,
+            kind=kind,
+            capacity=capacity,
+            age_min=age_min,
+            age_max=age_max,
+            specialisations=tuple(specialisations),
+            languages=tuple(languages),
+        )
 
     # -- questions ----------------------------------------------------------------------
     @property
@@ -94,8 +122,14 @@ class FamilyHome(Aggregate):
         return self.available and self.free_places > 0 and not self.hosts_protected_child
 
     # -- commands -----------------------------------------------------------------------
-    def change_profile(self, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...],
-                       languages: tuple[str, ...]) -> None:
+    def change_profile(
+        self,
+        capacity: int,
+        age_min: int,
+        age_max: int,
+        specialisations: tuple[str, ...],
+        languages: tuple[str, ...],
+    ) -> None:
         _check_profile(self.kind, capacity, age_min, age_max, specialisations)
         self._profile_changed(capacity, age_min, age_max, tuple(specialisations), tuple(languages))
 
@@ -126,14 +160,26 @@ class FamilyHome(Aggregate):
         return True
 
     # -- state changes ------------------------------------------------------------------
-    def _set_profile(self, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...],
-                     languages: tuple[str, ...]) -> None:
+    def _set_profile(
+        self,
+        capacity: int,
+        age_min: int,
+        age_max: int,
+        specialisations: tuple[str, ...],
+        languages: tuple[str, ...],
+    ) -> None:
         self.capacity, self.age_min, self.age_max = capacity, age_min, age_max
         self.specialisations, self.languages = tuple(specialisations), tuple(languages)
 
     @event(ProfileChanged)
-    def _profile_changed(self, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...],
-                         languages: tuple[str, ...]) -> None:
+    def _profile_changed(
+        self,
+        capacity: int,
+        age_min: int,
+        age_max: int,
+        specialisations: tuple[str, ...],
+        languages: tuple[str, ...],
+    ) -> None:
         self._set_profile(capacity, age_min, age_max, specialisations, languages)
 
     @event(AvailabilityChanged)
@@ -153,7 +199,9 @@ class FamilyHome(Aggregate):
         del self.residents[placement_id]
 
 
-def _check_profile(kind: str, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...]) -> None:
+def _check_profile(
+    kind: str, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...]
+) -> None:
     if kind not in KINDS:
         raise InvalidHome(f"kind must be one of {', '.join(KINDS)}")
     if not 1 <= capacity <= MAX_CAPACITY:

@@ -59,8 +59,17 @@ class MatchingRequest(Aggregate):
         pass
 
     @event(Opened)
-    def __init__(self, requester: str, case_id: str, partners: tuple[str, ...], age_band: str, placement_type: str,
-                 needs: tuple[str, ...], from_date: date, expires_at: datetime) -> None:
+    def __init__(
+        self,
+        requester: str,
+        case_id: str,
+        partners: tuple[str, ...],
+        age_band: str,
+        placement_type: str,
+        needs: tuple[str, ...],
+        from_date: date,
+        expires_at: datetime,
+    ) -> None:
         self.requester, self.case_id, self.partners = requester, case_id, tuple(partners)
         self.age_band, self.placement_type, self.needs = age_band, placement_type, tuple(needs)
         self.from_date, self.expires_at = from_date, expires_at
@@ -68,8 +77,18 @@ class MatchingRequest(Aggregate):
         self.offers: dict[str, dict[str, str]] = {}  # offer id -> partner, home id, status
 
     @classmethod
-    def open(cls, requester: str, case_id: str, partners: tuple[str, ...], age_band: str, placement_type: str,
-             needs: tuple[str, ...], from_date: date, expires_at: datetime, now: datetime) -> "MatchingRequest":
+    def open(
+        cls,
+        requester: str,
+        case_id: str,
+        partners: tuple[str, ...],
+        age_band: str,
+        placement_type: str,
+        needs: tuple[str, ...],
+        from_date: date,
+        expires_at: datetime,
+        now: datetime,
+    ) -> MatchingRequest:
         partners = tuple(sorted(set(partners)))
         if not partners:
             raise InvalidRequest("name at least one partner municipality")
@@ -77,8 +96,16 @@ class MatchingRequest(Aggregate):
             raise InvalidRequest("a municipality does not ask itself")
         if expires_at <= now:
             raise InvalidRequest("the request would expire before it is sent")
-        return cls(requester=requester, case_id=case_id, partners=partners, age_band=age_band,
-                   placement_type=placement_type, needs=tuple(needs), from_date=from_date, expires_at=expires_at)
+        return cls(
+            requester=requester,
+            case_id=case_id,
+            partners=partners,
+            age_band=age_band,
+            placement_type=placement_type,
+            needs=tuple(needs),
+            from_date=from_date,
+            expires_at=expires_at,
+        )
 
     @property
     def is_open(self) -> bool:

@@ -10,8 +10,11 @@ from eventsourcing.domain import Aggregate, event
 from services.network_support.domain.ids import stable_id
 
 PHASES = ("preparation", "trial", "follow_up", "completed", "broken_off")
-NEXT = {"preparation": ("trial", "broken_off", "completed"), "trial": ("follow_up", "broken_off", "completed"),
-        "follow_up": ("completed", "broken_off")}
+NEXT = {
+    "preparation": ("trial", "broken_off", "completed"),
+    "trial": ("follow_up", "broken_off", "completed"),
+    "follow_up": ("completed", "broken_off"),
+}
 
 
 class HomeReturnError(Exception):

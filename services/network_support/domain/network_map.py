@@ -14,8 +14,20 @@ from services.network_support.domain.ids import stable_id
 MEMBER_ROLES = ("support_person", "safety_person", "possible_network_home")
 # A closed list: a free-text relation could carry a name into published events.
 RELATIONS = (
-    "mother", "father", "step_parent", "sibling", "grandparent", "aunt", "uncle", "cousin", "other_relative",
-    "family_friend", "neighbour", "teacher", "coach", "other",
+    "mother",
+    "father",
+    "step_parent",
+    "sibling",
+    "grandparent",
+    "aunt",
+    "uncle",
+    "cousin",
+    "other_relative",
+    "family_friend",
+    "neighbour",
+    "teacher",
+    "coach",
+    "other",
 )
 
 
@@ -77,7 +89,9 @@ class NetworkMap(Aggregate):
         self._member_added(member_id, name, relation, tuple(roles), contact_consent)
         return member_id
 
-    def change_member(self, member_id: int, relation: str, roles: tuple[str, ...], contact_consent: bool) -> None:
+    def change_member(
+        self, member_id: int, relation: str, roles: tuple[str, ...], contact_consent: bool
+    ) -> None:
         self._require(member_id)
         _check_relation(relation)
         self._member_changed(member_id, relation, tuple(roles), contact_consent)
@@ -94,12 +108,21 @@ class NetworkMap(Aggregate):
             raise UnknownMember(f"no member {member_id} on this network map")
 
     @event(MemberAdded)
-    def _member_added(self, member_id: int, name: str, relation: str, roles: tuple[str, ...], contact_consent: bool) -> None:
-        self.members[member_id] = {"name": name, "relation": relation, "roles": tuple(roles), "contact_consent": contact_consent}
+    def _member_added(
+        self, member_id: int, name: str, relation: str, roles: tuple[str, ...], contact_consent: bool
+    ) -> None:
+        self.members[member_id] = {
+            "name": name,
+            "relation": relation,
+            "roles": tuple(roles),
+            "contact_consent": contact_consent,
+        }
         self._next_id = member_id + 1
 
     @event(MemberChanged)
-    def _member_changed(self, member_id: int, relation: str, roles: tuple[str, ...], contact_consent: bool) -> None:
+    def _member_changed(
+        self, member_id: int, relation: str, roles: tuple[str, ...], contact_consent: bool
+    ) -> None:
         self.members[member_id].update(relation=relation, roles=tuple(roles), contact_consent=contact_consent)
 
     @event(MemberRemoved)

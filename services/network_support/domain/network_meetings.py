@@ -89,7 +89,9 @@ class NetworkMeetings(Aggregate):
         if known["cancelled"]:
             raise MeetingCancelled(f"network meeting {meeting_id} was cancelled")
         if known["on"] != on:
-            raise NotOnMeetingDay(f"network meeting {meeting_id} is on {known['on']}; a reading from it is dated that day")
+            raise NotOnMeetingDay(
+                f"network meeting {meeting_id} is on {known['on']}; a reading from it is dated that day"
+            )
 
     @event(Booked)
     def _booked(self, meeting_id: str, on: date) -> None:

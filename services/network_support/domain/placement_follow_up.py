@@ -63,8 +63,15 @@ class PlacementFollowUp(Aggregate):
         return cls.id_for(municipality, placement_id)
 
     @event(Opened)
-    def __init__(self, municipality: str, case_id: str, placement_id: str, placement_type: str,
-                 started_on: date, school_change: bool) -> None:
+    def __init__(
+        self,
+        municipality: str,
+        case_id: str,
+        placement_id: str,
+        placement_type: str,
+        started_on: date,
+        school_change: bool,
+    ) -> None:
         self.municipality, self.case_id, self.placement_id = municipality, case_id, placement_id
         self.placement_type, self.started_on, self.school_change = placement_type, started_on, school_change
         self.parent_support_offered_on: date | None = None

@@ -106,8 +106,14 @@ class SafetyPlan(Aggregate):
         return today > self.follow_up_due
 
     @event(DangerStatementAdded)
-    def _statement_added(self, statement_id: int, statement: str, safety_goal: str, scale: int, on: date) -> None:
-        self.statements[statement_id] = {"statement": statement, "safety_goal": safety_goal, "scales": [(on, scale)]}
+    def _statement_added(
+        self, statement_id: int, statement: str, safety_goal: str, scale: int, on: date
+    ) -> None:
+        self.statements[statement_id] = {
+            "statement": statement,
+            "safety_goal": safety_goal,
+            "scales": [(on, scale)],
+        }
 
     @event(ScaleRecorded)
     def _scale_recorded(self, statement_id: int, value: int, on: date, meeting_id: str | None) -> None:

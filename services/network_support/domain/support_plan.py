@@ -70,7 +70,12 @@ class SupportPlan(Aggregate):
 
     @event(ActionAdded)
     def _action_added(self, action_id: int, description: str, owner_role: str, due: date) -> None:
-        self.actions[action_id] = {"description": description, "owner_role": owner_role, "due": due, "status": "open"}
+        self.actions[action_id] = {
+            "description": description,
+            "owner_role": owner_role,
+            "due": due,
+            "status": "open",
+        }
 
     @event(ActionCompleted)
     def _action_completed(self, action_id: int) -> None:

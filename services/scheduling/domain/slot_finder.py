@@ -46,14 +46,16 @@ def is_free(busy: Iterable[tuple[datetime, datetime]], start: datetime, end: dat
     return not any(overlaps(start, end, b_start, b_end) for b_start, b_end in busy)
 
 
-def _assign(groups: Sequence[Sequence[str]], free: set[str], taken: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+def _assign(
+    groups: Sequence[Sequence[str]], free: set[str], taken: tuple[str, ...] = ()
+) -> tuple[str, ...] | None:
     """One distinct free member per group, trying alternatives (a group's first choice may be
     the only one another group can use)."""
     if len(taken) == len(groups):
         return taken
     for member in groups[len(taken)]:
         if member in free and member not in taken:
-            found = _assign(groups, free, taken + (member,))
+            found = _assign(groups, free, (*taken, member))
             if found is not None:
                 return found
     return None
@@ -76,7 +78,9 @@ def find_slot(
             free = {
                 member
                 for member in {m for group in groups for m in group}
-                if member in hours and hours[member].contains(start, end) and is_free(busy.get(member, ()), start, end)
+                if member in hours
+                and hours[member].contains(start, end)
+                and is_free(busy.get(member, ()), start, end)
             }
             chosen = _assign(groups, free)
             if chosen is not None:

@@ -6,7 +6,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-ROLES = ("coordinator", "family_therapist", "family_pedagogue", "parent_supporter", "case_worker", "resource_team")
+ROLES = (
+    "coordinator",
+    "family_therapist",
+    "family_pedagogue",
+    "parent_supporter",
+    "case_worker",
+    "resource_team",
+)
 
 
 class StaffError(Exception):
@@ -44,7 +51,13 @@ class StaffMember(Aggregate):
 
     @event(Registered)
     def __init__(
-        self, municipality: str, staff_id: str, role: str, work_starts: str, work_ends: str, weekly_capacity_hours: int
+        self,
+        municipality: str,
+        staff_id: str,
+        role: str,
+        work_starts: str,
+        work_ends: str,
+        weekly_capacity_hours: int,
     ) -> None:
         _check_hours(work_starts, work_ends)
         self.municipality = municipality

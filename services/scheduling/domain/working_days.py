@@ -21,7 +21,11 @@ def easter_sunday(year: int) -> date:
 
 
 def _saturday_between(first: date, last: date) -> date:
-    return next(first + timedelta(days=n) for n in range((last - first).days + 1) if (first + timedelta(days=n)).weekday() == 5)
+    return next(
+        first + timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if (first + timedelta(days=n)).weekday() == 5
+    )
 
 
 @lru_cache(maxsize=64)
