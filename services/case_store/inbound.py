@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from eventsourcing.persistence import Tracking
+from typing import Any
 
 from contracts.access import CaseAccessedV1
 from contracts.registry import EVENT_TYPES, TOPIC_SPECS
 from contracts.topics import PLACEMENTS
 from services.case_store.application import CaseStoreApplication, PlacementFact
-from services.kit.consumer import ConsumerSpec, Handler
+from services.kit.consumer import ConsumerSpec, Handler, Subscription
 from services.kit.inbound import InboundEvent
 
 ACCESS_TYPE = "se.natverk.case.accessed.v1"
@@ -21,7 +19,7 @@ PLACEMENT_KINDS = {
 }
 
 
-def _source_key(event: InboundEvent) -> str:
+def _source_key(event: InboundEvent[Any]) -> str:
     return f"{event.envelope.source}|{event.envelope.id}"
 
 
@@ -30,8 +28,8 @@ def _source_name(source: str) -> str:
 
 
 def timeline_handler(app: CaseStoreApplication) -> Handler:
-    def record(event: InboundEvent, tracking: Tracking | None) -> None:
-        envelope, data = event.envelope, cast(Any, event.data)
+    def record(event: InboundEvent[Any]) -> None:
+        envelope, data = event.envelope, event.data
         if envelope.type in PLACEMENT_KINDS:
             app.record_placement_event(
                 PlacementFact(
@@ -50,7 +48,6 @@ def timeline_handler(app: CaseStoreApplication) -> Handler:
                 event_type=envelope.type,
                 actor=str(envelope.extension("actor") or "external"),
                 summary=data.summary() or envelope.type,
-                tracking=tracking,
             )
             return
         app.record_event(
@@ -62,15 +59,14 @@ def timeline_handler(app: CaseStoreApplication) -> Handler:
             event_type=envelope.type,
             actor=str(envelope.extension("actor") or "external"),
             summary=data.summary() or envelope.type,
-            tracking=tracking,
         )
 
     return record
 
 
 def access_handler(app: CaseStoreApplication) -> Handler:
-    def record(event: InboundEvent, tracking: Tracking | None) -> None:
-        data = cast(CaseAccessedV1, event.data)
+    def record(event: InboundEvent[CaseAccessedV1]) -> None:
+        data = event.data
         app.record_access(
             case_id=data.case_id,
             actor=data.actor,
@@ -80,7 +76,6 @@ def access_handler(app: CaseStoreApplication) -> Handler:
             outcome=data.outcome,
             service=data.service,
             source_key=_source_key(event),
-            tracking=tracking,
         )
 
     return record
@@ -102,11 +97,11 @@ def consumers(app: CaseStoreApplication) -> list[ConsumerSpec]:
     for topic in TOPIC_SPECS:
         if not topic.event_types:
             continue
-        handlers = {
-            event_type: to_access_log if event_type == ACCESS_TYPE else to_timeline
+        handlers = [
+            Subscription(event_type, to_access_log if event_type == ACCESS_TYPE else to_timeline)
             for event_type in topic.event_types
             if _is_about_a_case(event_type)
-        }
+        ]
         if not handlers:  # partner topics: nothing about a case, not for the timeline
             continue
         # referrals owns ext.placements.v1's dead-letter queue; here a bad record is only counted.

@@ -24,14 +24,17 @@ import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka.errors import MessageSizeTooLargeError
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Tracking
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
+from contracts.common import ContractModel
+from contracts.registry import EVENT_TYPES
 from contracts.topics import dead_letter_topic
+from services.kit.attribution import Attribution
 from services.kit.inbound import InboundEvent, InvalidRecord, parse_record
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
@@ -39,8 +42,35 @@ from services.kit.store import ServiceApplication
 
 log = get_logger(__name__)
 
-# A handler translates one validated event into one application call (STYLE §4).
-Handler = Callable[[InboundEvent, Tracking | None], None]
+# A handler translates one validated event into one application call (STYLE §4); the kit
+# stores what it saved in one transaction with the record's tracking position.
+Handler = Callable[[InboundEvent[Any]], None]
+Model = TypeVar("Model", bound=ContractModel)
+INTERNAL_SOURCE_PREFIX = "/natverk/"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    event_type: str
+    handler: Handler
+
+
+def on(model: type[Model], handler: Callable[[InboundEvent[Model]], None]) -> Subscription:
+    """Handle the one event type whose contract is ``model``; the handler gets it typed."""
+    event_types = [name for name, registered in EVENT_TYPES.items() if registered is model]
+    if len(event_types) != 1:
+        raise ValueError(f"{model.__name__} is the contract of {len(event_types)} event types, not one")
+    return Subscription(event_types[0], handler)
+
+
+def attribution_for(event: InboundEvent[Any], service: str) -> Attribution:
+    """Who caused what a record's handler stores: the validated source, or this service for relayed events."""
+    source, event_type = event.envelope.source, event.envelope.type
+    if source.startswith(INTERNAL_SOURCE_PREFIX):
+        return Attribution.system(service, f"{event_type} from {source.removeprefix(INTERNAL_SOURCE_PREFIX)}")
+    return Attribution(source, event_type)
+
+
 STORE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
@@ -84,8 +114,12 @@ def _by_partition(records: Iterable[Any]) -> list[list[Any]]:
 @dataclass
 class ConsumerSpec:
     topic: str
-    handlers: dict[str, Handler]
+    subscriptions: list[Subscription]
     dead_letters: bool = True  # False: another service owns this topic's DLQ; just skip bad records
+
+    @property
+    def handlers(self) -> dict[str, Handler]:
+        return {subscription.event_type: subscription.handler for subscription in self.subscriptions}
 
 
 class TrackingConsumer:
@@ -105,6 +139,7 @@ class TrackingConsumer:
         self._app = app
         self._broker = broker
         self._specs = {spec.topic: spec for spec in specs}
+        self._handlers = {spec.topic: spec.handlers for spec in specs}
         self._metrics = metrics
         self._max_attempts = max_attempts
         self._retry_pause = retry_pause
@@ -147,7 +182,7 @@ class TrackingConsumer:
         except InvalidRecord as invalid:
             await self._reject(spec, record, str(invalid))
             return None
-        handler = spec.handlers.get(event.envelope.type)
+        handler = self._handlers[record.topic].get(event.envelope.type)
         if handler is None:
             self._count(record.topic, "ignored")
             return None
@@ -191,7 +226,8 @@ class TrackingConsumer:
         )
         with self._app.unit_of_work(batch_tracking):
             for item in fresh:
-                item.handler(item.event, item.tracking)
+                with self._app.acting_as(attribution_for(item.event, self._app.name)):
+                    item.handler(item.event)
         return counts
 
     async def _process(self, handler: Handler, event: InboundEvent, record: Any) -> None:
@@ -226,7 +262,11 @@ class TrackingConsumer:
         if self._app.is_tracked(tracking):
             return "duplicate"
         try:
-            handler(event, tracking)
+            with (
+                self._app.acting_as(attribution_for(event, self._app.name)),
+                self._app.unit_of_work(tracking),
+            ):
+                handler(event)
         except IntegrityError:
             # A concurrent or repeated delivery got there first: fine if it was this record.
             if self._app.is_tracked(tracking):

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.kit.auth import AuthenticationError, Caller
+from services.kit.cases import CaseDataNotFound
 from services.kit.domain.idempotency import IdempotencyKeyReused
 from services.kit.logs import bind_correlation_id, get_logger
 from services.kit.runtime import ServiceRuntime
@@ -60,6 +61,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         409: "the command conflicts with the current state",
         413: "request body too large",
         422: "the request is not valid",
+        503: "the store is unavailable (nothing was done, no data returned)",
     }.items()
 }
 
@@ -76,8 +78,12 @@ class ApiError(HTTPException):
         self.code = code
 
 
-def not_found(what: str = "case data") -> ApiError:
-    return ApiError(404, "not_found", f"no {what} found that you may see")
+NOT_FOUND_MESSAGE = "nothing found that you may see"
+
+
+def not_found(_what: str = "") -> ApiError:
+    """The one answer for absent and for another municipality's data: the two must look alike."""
+    return ApiError(404, "not_found", NOT_FOUND_MESSAGE)
 
 
 def forbidden(message: str = "your roles do not allow this") -> ApiError:
@@ -198,6 +204,17 @@ def _install_error_handlers(app: FastAPI, error_statuses: dict[type[Exception], 
     async def conflict(_: Request, __: IntegrityError) -> JSONResponse:
         message = "it already exists, or was changed at the same moment by another request: reload and retry"
         return JSONResponse(error_body("conflict", message), 409)
+
+    @app.exception_handler(CaseDataNotFound)
+    async def absent(_: Request, __: CaseDataNotFound) -> JSONResponse:
+        return JSONResponse(error_body("not_found", NOT_FOUND_MESSAGE), 404)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def store_unavailable(_: Request, error: Exception) -> JSONResponse:
+        # Fail closed: a command or an access record that could not be stored returns no data.
+        log.warning("store unavailable", error_type=type(error).__name__)
+        return JSONResponse(error_body("unavailable", "the store is unavailable: retry later"), 503)
 
     @app.exception_handler(IdempotencyKeyReused)
     async def key_reused(_: Request, error: IdempotencyKeyReused) -> JSONResponse:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from pydantic import ValidationError
 
@@ -23,10 +24,15 @@ class InvalidRecord(Exception):
     """The record cannot be processed as it is; the message is the DLQ reason."""
 
 
+Data = TypeVar("Data", bound=ContractModel, covariant=True)
+
+
 @dataclass(frozen=True)
-class InboundEvent:
+class InboundEvent(Generic[Data]):
+    """A validated record: its CloudEvent envelope and its ``data`` as the contract's model."""
+
     envelope: CloudEvent
-    data: ContractModel
+    data: Data
 
 
 def summarise(error: ValidationError, prefix: str = "") -> str:
@@ -75,7 +81,7 @@ def _decode_json(value: bytes | None) -> object:
         ) from None
 
 
-def parse_record(value: bytes | None) -> InboundEvent:
+def parse_record(value: bytes | None) -> InboundEvent[ContractModel]:
     """Decode, check the envelope, look up the type and validate ``data``."""
     document = _decode_json(value)
     if not isinstance(document, dict):

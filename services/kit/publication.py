@@ -14,6 +14,7 @@ from typing import Any
 from contracts.access import CaseAccessedV1
 from contracts.common import ContractModel
 from contracts.envelope import CloudEvent
+from services.kit.attribution import Attribution
 from services.kit.domain.case_access import CaseAccess
 
 
@@ -25,7 +26,7 @@ class Outgoing:
     event_type: str
     subject: str
     data: ContractModel
-    actor: str = "system"
+    actor: str | None = None  # None: whoever the kit attributed the stored event to
 
 
 Rule = Callable[[Any], Outgoing | Iterable[Outgoing] | None]
@@ -35,6 +36,7 @@ class PublicationTable:
     def __init__(self, source: str, rules: dict[type, Rule]) -> None:
         self.source = source
         self._rules = dict(rules)
+        self._system_actor = Attribution.system(source.rsplit("/", 1)[-1]).actor
 
     def translate(self, domain_event: Any) -> list[Outgoing]:
         rule = self._rules.get(type(domain_event))
@@ -50,17 +52,18 @@ class PublicationTable:
     def cloud_events(self, domain_event: Any, sequence: int, epoch: int = 0) -> list[tuple[str, CloudEvent]]:
         """(topic, CloudEvent) pairs for a stored event at notification ``sequence``, in relay ``epoch``."""
         base_id = f"{domain_event.originator_id}.{domain_event.originator_version}"
+        attributed = Attribution.of(domain_event, self._system_actor)
         pairs = []
         for index, outgoing in enumerate(self.translate(domain_event)):
             event_id = base_id if index == 0 else f"{base_id}.{index}"
-            pairs.append(
-                (outgoing.topic, _envelope(self.source, event_id, domain_event, outgoing, sequence, epoch))
-            )
+            actor = outgoing.actor or attributed.actor
+            envelope = _envelope(self.source, event_id, domain_event, outgoing, actor, sequence, epoch)
+            pairs.append((outgoing.topic, envelope))
         return pairs
 
 
 def _envelope(
-    source: str, event_id: str, domain_event: Any, outgoing: Outgoing, sequence: int, epoch: int
+    source: str, event_id: str, domain_event: Any, outgoing: Outgoing, actor: str, sequence: int, epoch: int
 ) -> CloudEvent:
     # The epoch appears once the broker has lost records and the relay republished (ADR 0012).
     extensions = {"epoch": str(epoch)} if epoch else {}
@@ -74,7 +77,7 @@ def _envelope(
         datacontenttype="application/json",
         data=outgoing.data.model_dump(mode="json"),
         sequence=str(sequence),
-        actor=outgoing.actor,
+        actor=actor,
         **extensions,
     )
 
@@ -95,6 +98,7 @@ def case_access_rule(topic: str, service: str) -> dict[type, Rule]:
                 resource=event.resource,
                 purpose=event.purpose,
                 outcome=event.outcome,
+                municipality=getattr(event, "municipality", None) or event.actor_municipality,
             ),
             actor=event.actor,
         )

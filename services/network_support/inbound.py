@@ -1,23 +1,20 @@
-"""Inbound handlers: a typed contract in, one application call out (STYLE §4)."""
+"""Inbound subscriptions: a typed contract event in, one application call out (STYLE §4)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, cast
 from zoneinfo import ZoneInfo
-
-from eventsourcing.persistence import Tracking
 
 from contracts.placements import PlacementEndedV1, PlacementStartedV1
 from contracts.referrals import ReferralAcceptedV1
-from contracts.scheduling import MeetingBookedV1, MeetingCancelledV1, MeetingFacts, MeetingRescheduledV1
+from contracts.scheduling import MeetingBookedV1, MeetingCancelledV1, MeetingRescheduledV1
 from contracts.topics import PLACEMENTS, REFERRALS, SCHEDULING
-from services.kit.consumer import ConsumerSpec, Handler
+from services.kit.consumer import ConsumerSpec, on
 from services.kit.inbound import InboundEvent
 from services.network_support.application import NetworkSupportApplication
 
 LOCAL = ZoneInfo("Europe/Stockholm")
+NETWORK_MEETING = "network_meeting"  # safety-scale readings come from these; other kinds do not matter here
 
 
 def _local_day(moment: datetime) -> date:
@@ -26,12 +23,12 @@ def _local_day(moment: datetime) -> date:
 
 
 def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
-    def referral_accepted(event: InboundEvent, tracking: Tracking | None) -> None:
-        data = cast(ReferralAcceptedV1, event.data)
-        app.referral_accepted(data.referral_id, data.case_id, data.municipality, data.target, tracking)
+    def referral_accepted(event: InboundEvent[ReferralAcceptedV1]) -> None:
+        data = event.data
+        app.referral_accepted(data.referral_id, data.case_id, data.municipality, data.target)
 
-    def placement_started(event: InboundEvent, tracking: Tracking | None) -> None:
-        data = cast(PlacementStartedV1, event.data)
+    def placement_started(event: InboundEvent[PlacementStartedV1]) -> None:
+        data = event.data
         app.placement_started(
             data.municipality,
             data.case_id,
@@ -39,53 +36,45 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
             data.placement_type,
             data.start_date,
             data.school_change,
-            tracking,
         )
 
-    def placement_ended(event: InboundEvent, tracking: Tracking | None) -> None:
-        data = cast(PlacementEndedV1, event.data)
-        app.placement_ended(data.municipality, data.case_id, data.end_reason, data.end_date, tracking)
+    def placement_ended(event: InboundEvent[PlacementEndedV1]) -> None:
+        data = event.data
+        app.placement_ended(data.municipality, data.case_id, data.end_reason, data.end_date)
 
-    def network_meetings_only(note: Callable[[Any, Tracking | None], None]) -> Handler:
-        """Only network meetings matter here (safety-scale readings come from them); other kinds
-        are only noted as seen."""
+    def meeting_booked(event: InboundEvent[MeetingBookedV1]) -> None:
+        data = event.data
+        if data.kind == NETWORK_MEETING:
+            app.network_meeting_booked(
+                data.municipality, data.case_id, data.meeting_id, _local_day(data.start)
+            )
 
-        def handle(event: InboundEvent, tracking: Tracking | None) -> None:
-            data = cast(MeetingFacts, event.data)
-            if data.kind != "network_meeting":
-                app.save(tracking=tracking)
-                return
-            note(data, tracking)
+    def meeting_rescheduled(event: InboundEvent[MeetingRescheduledV1]) -> None:
+        data = event.data
+        if data.kind == NETWORK_MEETING:
+            app.network_meeting_moved(
+                data.municipality, data.case_id, data.meeting_id, _local_day(data.start)
+            )
 
-        return handle
-
-    def meeting_booked(data: MeetingBookedV1, tracking: Tracking | None) -> None:
-        app.network_meeting_booked(
-            data.municipality, data.case_id, data.meeting_id, _local_day(data.start), tracking
-        )
-
-    def meeting_rescheduled(data: MeetingRescheduledV1, tracking: Tracking | None) -> None:
-        app.network_meeting_moved(
-            data.municipality, data.case_id, data.meeting_id, _local_day(data.start), tracking
-        )
-
-    def meeting_cancelled(data: MeetingCancelledV1, tracking: Tracking | None) -> None:
-        app.network_meeting_cancelled(data.municipality, data.case_id, data.meeting_id, tracking)
+    def meeting_cancelled(event: InboundEvent[MeetingCancelledV1]) -> None:
+        data = event.data
+        if data.kind == NETWORK_MEETING:
+            app.network_meeting_cancelled(data.municipality, data.case_id, data.meeting_id)
 
     return [
         ConsumerSpec(
             SCHEDULING,
-            {
-                "se.natverk.meeting.booked.v1": network_meetings_only(meeting_booked),
-                "se.natverk.meeting.rescheduled.v1": network_meetings_only(meeting_rescheduled),
-                "se.natverk.meeting.cancelled.v1": network_meetings_only(meeting_cancelled),
-            },
+            [
+                on(MeetingBookedV1, meeting_booked),
+                on(MeetingRescheduledV1, meeting_rescheduled),
+                on(MeetingCancelledV1, meeting_cancelled),
+            ],
         ),
-        ConsumerSpec(REFERRALS, {"se.natverk.referral.accepted.v1": referral_accepted}),
+        ConsumerSpec(REFERRALS, [on(ReferralAcceptedV1, referral_accepted)]),
         # referrals owns ext.placements.v1's dead-letter queue
         ConsumerSpec(
             PLACEMENTS,
-            {"se.placement.started.v1": placement_started, "se.placement.ended.v1": placement_ended},
+            [on(PlacementStartedV1, placement_started), on(PlacementEndedV1, placement_ended)],
             dead_letters=False,
         ),
     ]

@@ -10,8 +10,8 @@ from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from services.referrals import SERVICE
-from services.referrals.api import build_router
-from services.referrals.application import ReferralNotFound, ReferralsApplication
+from services.referrals.api import router
+from services.referrals.application import ReferralsApplication
 from services.referrals.domain.referral import ReasonRequired, TransitionNotAllowed
 from services.referrals.inbound import placement_consumer
 from services.referrals.publication import build_publication_table
@@ -19,7 +19,6 @@ from services.referrals.publication import build_publication_table
 ERROR_STATUSES: dict[type[Exception], int] = {
     TransitionNotAllowed: 409,
     ReasonRequired: 422,
-    ReferralNotFound: 404,
 }
 
 
@@ -41,4 +40,4 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
 
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
-    return build_http_app(build_runtime(settings), [build_router()], ERROR_STATUSES, start_runtime)
+    return build_http_app(build_runtime(settings), [router], ERROR_STATUSES, start_runtime)

@@ -1,22 +1,24 @@
-"""The referrals use cases: each is get → call → save (STYLE §3)."""
+"""The referrals use cases: each is get → call → save (STYLE §3).
+
+HTTP use cases take ``(caller, ...)``; the kit's command path runs them in one
+unit of work with who/why, idempotency and the access log.  Inbound ones take
+the typed contract event.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
-from services.kit.idempotency import IdempotentRequest
+from contracts.placements import PlacementStartedV1
+from services.kit.auth import Caller
+from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
+from services.referrals.commands import DeclineReferral, NewReferral
 from services.referrals.domain.referral import Referral
 
 AUTOMATIC_REASON = "automatic: placement started"
-
-
-class ReferralNotFound(Exception):
-    """No such referral."""
 
 
 def _index_referral(rows: dict[Any, tuple[UUID, str, str]], domain_event: Any) -> None:
@@ -35,74 +37,73 @@ class ReferralsApplication(ServiceApplication):
         super().__init__(env)
         self._index = CatchUpIndex(self, _index_referral)
 
-    def create_referral(self, idempotency: IdempotentRequest | None = None, **facts: Any) -> Referral:
-        referral = Referral(origin="manual", placement_id=None, **facts)
-        self.save(referral, idempotency.record(referral.id, 201) if idempotency else None)
+    # -- HTTP use cases ---------------------------------------------------------------------
+    def create_referral(self, caller: Caller, new: NewReferral) -> Referral:
+        referral = Referral(
+            case_id=new.case_id,
+            municipality=caller.municipality,
+            target=new.target,
+            child_pin=new.child.pin,
+            protected_identity=new.child.protected_identity,
+            child_status=new.child_status,
+            case_worker_id=new.case_worker_id,
+            reason=new.reason,
+            origin="manual",
+            placement_id=None,
+        )
+        self.save(referral)
         return referral
 
-    def refer_placed_child(
-        self, case_id: str, municipality: str, child_pin: str, protected_identity: bool, placement_id: str
-    ) -> None:
+    def accept_referral(self, caller: Caller, referral_id: UUID) -> Referral:
+        referral: Referral = self.owned(referral_id, caller.municipality)
+        referral.accept()
+        self.save(referral)
+        return referral
+
+    def decline_referral(self, caller: Caller, referral_id: UUID, decline: DeclineReferral) -> Referral:
+        referral: Referral = self.owned(referral_id, caller.municipality)
+        referral.decline(decline.reason)
+        self.save(referral)
+        return referral
+
+    def close_referral(self, caller: Caller, referral_id: UUID) -> Referral:
+        referral: Referral = self.owned(referral_id, caller.municipality)
+        referral.close()
+        self.save(referral)
+        return referral
+
+    def revoke_referral(self, caller: Caller, referral_id: UUID) -> Referral:
+        referral: Referral = self.owned(referral_id, caller.municipality)
+        referral.revoke()
+        self.save(referral)
+        return referral
+
+    def referral(self, caller: Caller, referral_id: UUID) -> Referral:
+        return self.owned(referral_id, caller.municipality)
+
+    def referrals(self, caller: Caller, case_id: str | None = None) -> list[Referral]:
+        return [
+            self.repository.get(referral_id)
+            for referral_id, owner, case in self._index.rows()
+            if owner == caller.municipality and (case_id is None or case == case_id)
+        ]
+
+    # -- inbound use cases ------------------------------------------------------------------
+    def refer_placed_child(self, event: InboundEvent[PlacementStartedV1]) -> None:
         """Auto-referral to the Network Centre: exactly one per placement."""
-        if self._exists(Referral.id_for_placement(municipality, placement_id)):
+        placement = event.data
+        if self.exists(Referral.id_for_placement(placement.municipality, placement.placement_id)):
             return
         referral = Referral(
-            case_id=case_id,
-            municipality=municipality,
+            case_id=placement.case_id,
+            municipality=placement.municipality,
             target="network_centre",
-            child_pin=child_pin,
-            protected_identity=protected_identity,
+            child_pin=placement.child.pin,
+            protected_identity=placement.child.protected_identity,
             child_status="placed",
             case_worker_id="unassigned",
             reason=AUTOMATIC_REASON,
             origin="placement",
-            placement_id=placement_id,
-            actor="system:placements",
+            placement_id=placement.placement_id,
         )
         self.save(referral)
-
-    def accept_referral(
-        self, referral_id: UUID, actor: str, idempotency: IdempotentRequest | None = None
-    ) -> Referral:
-        return self._change(referral_id, idempotency, lambda r: r.accept(actor))
-
-    def decline_referral(
-        self, referral_id: UUID, actor: str, reason: str, idempotency: IdempotentRequest | None = None
-    ) -> Referral:
-        return self._change(referral_id, idempotency, lambda r: r.decline(actor, reason))
-
-    def close_referral(
-        self, referral_id: UUID, actor: str, idempotency: IdempotentRequest | None = None
-    ) -> Referral:
-        return self._change(referral_id, idempotency, lambda r: r.close(actor))
-
-    def revoke_referral(
-        self, referral_id: UUID, actor: str, idempotency: IdempotentRequest | None = None
-    ) -> Referral:
-        return self._change(referral_id, idempotency, lambda r: r.revoke(actor))
-
-    def get_referral(self, referral_id: UUID) -> Referral:
-        try:
-            return self.repository.get(referral_id)
-        except AggregateNotFoundError:
-            raise ReferralNotFound(str(referral_id)) from None
-
-    def referral_ids(self, municipality: str, case_id: str | None = None) -> list[UUID]:
-        return [
-            referral_id
-            for referral_id, owner, case in self._index.rows()
-            if owner == municipality and (case_id is None or case == case_id)
-        ]
-
-    def _change(self, referral_id: UUID, idempotency: IdempotentRequest | None, command: Any) -> Referral:
-        referral = self.get_referral(referral_id)
-        command(referral)
-        self.save(referral, idempotency.record(referral.id, 200) if idempotency else None)
-        return referral
-
-    def _exists(self, referral_id: UUID) -> bool:
-        try:
-            self.repository.get(referral_id)
-        except AggregateNotFoundError:
-            return False
-        return True

@@ -32,7 +32,6 @@ def _received(event: Referral.Received) -> Outgoing:
             origin=event.origin,
             placement_id=event.placement_id,
         ),
-        actor=event.actor,
     )
 
 
@@ -48,7 +47,7 @@ def build_publication_table(facts_of: Any) -> PublicationTable:
                 municipality=municipality,
                 target=target,
             )
-            return Outgoing(REFERRALS, event_type, case_id, data, actor=event.actor)
+            return Outgoing(REFERRALS, event_type, case_id, data)
 
         return rule
 

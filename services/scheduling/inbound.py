@@ -1,21 +1,17 @@
-"""Inbound handlers: referral events in, one application call out (STYLE §4)."""
+"""Inbound subscriptions: referral events in, one application call out (STYLE §4)."""
 
 from __future__ import annotations
 
-from typing import cast
-
-from eventsourcing.persistence import Tracking
-
-from contracts.referrals import ReferralFacts, ReferralReceivedV1
+from contracts.referrals import ReferralDeclinedV1, ReferralFacts, ReferralReceivedV1, ReferralRevokedV1
 from contracts.topics import REFERRALS
-from services.kit.consumer import ConsumerSpec
+from services.kit.consumer import ConsumerSpec, on
 from services.kit.inbound import InboundEvent
 from services.scheduling.application import SchedulingApplication
 
 
 def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
-    def received(event: InboundEvent, tracking: Tracking | None) -> None:
-        data = cast(ReferralReceivedV1, event.data)
+    def received(event: InboundEvent[ReferralReceivedV1]) -> None:
+        data = event.data
         app.convene_staff_meeting(
             data.referral_id,
             data.target,
@@ -24,18 +20,16 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
             data.child_status,
             data.case_worker_id,
             event.envelope.time,
-            tracking,
         )
 
-    def withdrawn(event: InboundEvent, tracking: Tracking | None) -> None:
-        data = cast(ReferralFacts, event.data)
-        app.cancel_staff_meeting(data.referral_id, f"referral {event.envelope.type.split('.')[-2]}", tracking)
+    def withdrawn(event: InboundEvent[ReferralFacts]) -> None:
+        app.cancel_staff_meeting(event.data.referral_id, f"referral {event.envelope.type.split('.')[-2]}")
 
     return ConsumerSpec(
         REFERRALS,
-        {
-            "se.natverk.referral.received.v1": received,
-            "se.natverk.referral.declined.v1": withdrawn,
-            "se.natverk.referral.revoked.v1": withdrawn,
-        },
+        [
+            on(ReferralReceivedV1, received),
+            on(ReferralDeclinedV1, withdrawn),
+            on(ReferralRevokedV1, withdrawn),
+        ],
     )

@@ -347,7 +347,7 @@ def test_only_network_meetings_from_scheduling_become_meetings_a_reading_can_nam
     )
     app = service_app(network_support)
     handlers = {spec.topic: spec.handlers for spec in consumers(app)}[SCHEDULING]
-    handlers["se.natverk.meeting.booked.v1"](booked, None)
+    handlers["se.natverk.meeting.booked.v1"](booked)
     meetings = app._get(NetworkMeetings.id_for("0380", "C-1"))
     if kind == "network_meeting":
         assert meetings.meetings == {"M-1": {"on": date(2026, 12, 1), "cancelled": False}}

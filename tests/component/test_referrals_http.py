@@ -136,7 +136,7 @@ async def test_an_oversized_body_gets_413(referrals) -> None:
     assert response.json()["error"]["code"] == "payload_too_large"
 
 
-async def test_every_read_is_recorded_before_the_data_is_returned(referrals) -> None:
+async def test_every_response_with_case_data_is_recorded_with_its_reader(referrals) -> None:
     referral_id = (await create(referrals)).json()["id"]
     await referrals.get(f"/api/v1/referrals/{referral_id}", headers=COORDINATOR)
     await referrals.get(
@@ -144,11 +144,15 @@ async def test_every_read_is_recorded_before_the_data_is_returned(referrals) -> 
     )
     store = referrals.app.state.runtime.app
     recorded = [
-        (e.actor, e.outcome)
+        (e.actor, e.resource.split()[0], e.outcome, e.municipality)
         for n in store.recorder.select_notifications(1, 1000)
         if type(e := store.mapper.to_domain_event(n)).__name__ == "Recorded" and hasattr(e, "outcome")
     ]
-    assert recorded == [("staff-1", "granted"), ("gavle-1", "denied")]
+    assert recorded == [
+        ("staff-1", "POST", "granted", "0380"),  # the creation's response carries the referral
+        ("staff-1", "GET", "granted", "0380"),
+        ("gavle-1", "GET", "denied", "0380"),  # logged in the case's own access log
+    ]
 
 
 async def test_an_unknown_query_parameter_is_refused_instead_of_ignored(referrals) -> None:

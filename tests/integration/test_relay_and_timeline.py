@@ -9,8 +9,10 @@ import pytest
 
 from contracts.topics import REFERRALS
 from services.case_store.app import create_app as create_case_store
+from services.kit.auth import Caller
 from services.kit.settings import ServiceSettings
 from services.referrals.app import build_runtime as build_referrals
+from services.referrals.commands import NewReferral
 from tests.support.apps import eventually, serving
 from tests.support.broker import produce, read_topic
 from tests.support.events import valid_pin
@@ -21,15 +23,15 @@ pytestmark = pytest.mark.integration
 
 def _refer(runtime, case_id: str) -> str:
     referral = runtime.app.create_referral(
-        case_id=case_id,
-        municipality="0380",
-        target="safety_team",
-        child_pin=valid_pin(5),
-        protected_identity=False,
-        child_status="placement_near",
-        case_worker_id="cw-1",
-        reason="concern",
-        actor="cw-1",
+        Caller("cw-1", "0380", frozenset({"case_worker"})),
+        NewReferral(
+            case_id=case_id,
+            target="safety_team",
+            child={"pin": valid_pin(5), "protected_identity": False},
+            child_status="placement_near",
+            case_worker_id="cw-1",
+            reason="concern",
+        ),
     )
     return str(referral.id)
 

@@ -24,10 +24,12 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from structlog.testing import capture_logs
 
 from contracts.topics import ALL_TOPICS, PLACEMENTS, REFERRALS
+from services.kit.auth import Caller
 from services.kit.relay import partition_for
 from services.kit.settings import ServiceSettings
 from services.kit.topics import ensure_topics
 from services.referrals.app import build_runtime as build_referrals
+from services.referrals.commands import NewReferral
 from tests.support.apps import eventually
 from tests.support.broker import LocalBroker, free_port, produce, read_topic
 from tests.support.events import encode, placement_started, valid_pin
@@ -48,15 +50,15 @@ async def _create_topic(bootstrap: str, topic: str, partitions: int) -> None:
 
 def _refer(runtime, case_id: str) -> None:
     runtime.app.create_referral(
-        case_id=case_id,
-        municipality="0380",
-        target="safety_team",
-        child_pin=valid_pin(5),
-        protected_identity=False,
-        child_status="placement_near",
-        case_worker_id="cw-1",
-        reason="concern",
-        actor="cw-1",
+        Caller("cw-1", "0380", frozenset({"case_worker"})),
+        NewReferral(
+            case_id=case_id,
+            target="safety_team",
+            child={"pin": valid_pin(5), "protected_identity": False},
+            child_status="placement_near",
+            case_worker_id="cw-1",
+            reason="concern",
+        ),
     )
 
 

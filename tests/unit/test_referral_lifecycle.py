@@ -17,7 +17,6 @@ def new_referral(placement_id: str | None = None) -> Referral:
         reason="network strengthening",
         origin="placement" if placement_id else "manual",
         placement_id=placement_id,
-        actor="cw-1",
     )
 
 
@@ -27,37 +26,37 @@ def test_a_new_referral_is_received() -> None:
 
 def test_a_received_referral_can_be_accepted_then_closed() -> None:
     referral = new_referral()
-    referral.accept("coordinator-1")
-    referral.close("coordinator-1")
+    referral.accept()
+    referral.close()
     assert referral.status == "closed"
     assert [type(e).__name__ for e in referral.collect_events()] == ["Received", "Accepted", "Closed"]
 
 
 def test_declining_needs_a_reason() -> None:
     with pytest.raises(ReasonRequired):
-        new_referral().decline("coordinator-1", "   ")
+        new_referral().decline("   ")
 
 
 def test_a_declined_referral_keeps_its_reason_and_cannot_be_accepted() -> None:
     referral = new_referral()
-    referral.decline("coordinator-1", "no capacity")
+    referral.decline("no capacity")
     assert referral.decline_reason == "no capacity"
     with pytest.raises(TransitionNotAllowed, match="cannot accept a referral that is declined"):
-        referral.accept("coordinator-1")
+        referral.accept()
 
 
 @pytest.mark.parametrize("command", ["close"])
 def test_a_received_referral_cannot_be_closed(command: str) -> None:
     with pytest.raises(TransitionNotAllowed):
-        getattr(new_referral(), command)("coordinator-1")
+        getattr(new_referral(), command)()
 
 
 def test_revoked_is_final() -> None:
     referral = new_referral()
-    referral.revoke("cw-1")
+    referral.revoke()
     for command in ("accept", "close", "revoke"):
         with pytest.raises(TransitionNotAllowed):
-            getattr(referral, command)("cw-1")
+            getattr(referral, command)()
 
 
 def test_the_referral_for_a_placement_has_one_id_however_often_it_is_made() -> None:

@@ -19,6 +19,9 @@ class CaseAccessedV1(ContractModel):
     resource: str = Field(max_length=200)
     purpose: str = Field(max_length=200)
     outcome: AccessOutcome
+    municipality: Municipality | None = Field(
+        None, description="the case's own municipality (absent from older events: then actor_municipality)"
+    )
 
     def summary(self) -> str:
         return f"Case data read via {self.service} ({self.outcome})"

@@ -17,7 +17,11 @@ class CaseAccess(Aggregate):
         resource: str,
         purpose: str,
         outcome: str,
+        municipality: str = "",
     ) -> None:
+        # The case's own municipality (empty in records stored before it was kept: then
+        # the reader's, since only granted reads of one's own cases were logged that way).
+        self.municipality = municipality or actor_municipality
         self.case_id = case_id
         self.actor = actor
         self.actor_municipality = actor_municipality

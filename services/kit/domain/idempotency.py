@@ -12,7 +12,13 @@ class IdempotencyKeyReused(Exception):
 
 
 class IdempotencyRecord(Aggregate):
-    """Created in the same transaction as the command's events; a repeat finds it."""
+    """Created in the same transaction as the command's events; a repeat finds it.
+
+    ``response`` is the first response's JSON body and ``cases`` the cases it
+    carries (``municipality/case_id``), so that a replay is the same answer and is
+    access-logged like the first.  Records stored before those fields existed have
+    them empty.
+    """
 
     @staticmethod
     def id_for(scope: str, key: str) -> UUID:
@@ -23,10 +29,21 @@ class IdempotencyRecord(Aggregate):
         return cls.id_for(scope, key)
 
     @event("Recorded")
-    def __init__(self, scope: str, key: str, fingerprint: str, resource_id: str, status: int) -> None:
+    def __init__(
+        self,
+        scope: str,
+        key: str,
+        fingerprint: str,
+        resource_id: str,
+        status: int,
+        response: str = "",
+        cases: tuple[str, ...] = (),
+    ) -> None:
         self.fingerprint = fingerprint
         self.resource_id = resource_id
         self.status = status
+        self.response = response
+        self.cases = tuple(cases)
 
     def check_same_request(self, fingerprint: str) -> None:
         if fingerprint != self.fingerprint:

@@ -39,20 +39,20 @@ class Referral(Aggregate):
         reason: str
         origin: str
         placement_id: str | None
-        actor: str
 
+    # Who did it is the kit's stamp on every stored event (events stored before it
+    # carry an ``actor`` field instead, which replay ignores).
     class Accepted(Aggregate.Event):
-        actor: str
+        pass
 
     class Declined(Aggregate.Event):
-        actor: str
         reason: str
 
     class Closed(Aggregate.Event):
-        actor: str
+        pass
 
     class Revoked(Aggregate.Event):
-        actor: str
+        pass
 
     @staticmethod
     def id_for_placement(municipality: str, placement_id: str) -> UUID:
@@ -76,7 +76,6 @@ class Referral(Aggregate):
         reason: str,
         origin: str,
         placement_id: str | None,
-        actor: str,
     ) -> None:
         self.case_id = case_id
         self.municipality = municipality
@@ -91,41 +90,41 @@ class Referral(Aggregate):
         self.status = "received"
         self.decline_reason: str | None = None
 
-    def accept(self, actor: str) -> None:
+    def accept(self) -> None:
         self._require_status("accept", "received")
-        self._accepted(actor)
+        self._accepted()
 
-    def decline(self, actor: str, reason: str) -> None:
+    def decline(self, reason: str) -> None:
         self._require_status("decline", "received")
         if not reason.strip():
             raise ReasonRequired("a declined referral needs a reason")
-        self._declined(actor, reason.strip())
+        self._declined(reason.strip())
 
-    def close(self, actor: str) -> None:
+    def close(self) -> None:
         self._require_status("close", "accepted")
-        self._closed(actor)
+        self._closed()
 
-    def revoke(self, actor: str) -> None:
+    def revoke(self) -> None:
         self._require_status("revoke", "received", "accepted")
-        self._revoked(actor)
+        self._revoked()
 
     def _require_status(self, command: str, *allowed: str) -> None:
         if self.status not in allowed:
             raise TransitionNotAllowed(f"cannot {command} a referral that is {self.status}")
 
     @event(Accepted)
-    def _accepted(self, actor: str) -> None:
+    def _accepted(self) -> None:
         self.status = "accepted"
 
     @event(Declined)
-    def _declined(self, actor: str, reason: str) -> None:
+    def _declined(self, reason: str) -> None:
         self.status = "declined"
         self.decline_reason = reason
 
     @event(Closed)
-    def _closed(self, actor: str) -> None:
+    def _closed(self) -> None:
         self.status = "closed"
 
     @event(Revoked)
-    def _revoked(self, actor: str) -> None:
+    def _revoked(self) -> None:
         self.status = "revoked"

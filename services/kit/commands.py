@@ -1,0 +1,184 @@
+"""The kit's one path for HTTP commands and reads (ARCHITECTURE §2.1, ADR 0014).
+
+A route names a use case, its arguments, the view of its result and the roles
+that may call it; everything else happens here, once:
+
+* roles (the caller is authenticated by the middleware before the body is read);
+* ``Idempotency-Key``: a repeat of the same request replays the first response,
+  a different request under the same key is refused (422), keys are scoped per
+  municipality;
+* the use case runs in one unit of work: its events, who caused them and why
+  (the JWT ``sub`` and ``X-Access-Purpose``), the access record of the case data
+  the response carries and the idempotency record are stored in one transaction;
+* a read logs its access record before any data leaves; if that write fails
+  the caller gets 503 and no data (fail-closed);
+* absent and another municipality's data get the same 404, and the attempt is
+  logged in that case's access log.
+
+A use case is ``use_case(app, caller, *args)``: get → call → save, returning the
+aggregate (or read object) the view is made of.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Protocol
+
+from eventsourcing.persistence import IntegrityError
+from fastapi import Depends, Header, Request, Response
+from pydantic import BaseModel
+
+from services.kit.attribution import Attribution
+from services.kit.auth import Caller
+from services.kit.cases import CaseDataNotFound, CaseRef, case_refs
+from services.kit.domain.idempotency import IdempotencyRecord
+from services.kit.http import ApiError, current_caller, not_found, require_roles
+from services.kit.runtime import ServiceRuntime
+from services.kit.store import ServiceApplication
+
+DEFAULT_PURPOSE = "case work"
+_KEY_SHAPE = re.compile(r"^[\x21-\x7e]{1,200}$")
+_PURPOSE_SHAPE = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
+
+UseCase = Callable[..., Any]
+
+
+class View(Protocol):
+    """A response model made from a use case's result."""
+
+    @classmethod
+    def of(cls, result: Any) -> BaseModel: ...
+
+
+class CommandPath:
+    """One request's way through the kit: who, why, which key; see the module's docstring."""
+
+    def __init__(
+        self, request: Request, response: Response, caller: Caller, purpose: str, key: str | None, body: bytes
+    ) -> None:
+        self.runtime: ServiceRuntime = request.app.state.runtime
+        self.app: ServiceApplication = self.runtime.app
+        self.caller = caller
+        self.purpose = purpose
+        self._response = response
+        self._resource = f"{request.method} {getattr(request.scope.get('route'), 'path', request.url.path)}"
+        self._key = key
+        self._fingerprint = hashlib.sha256(
+            f"{request.method} {request.url.path}?{request.url.query}\n".encode() + body
+        ).hexdigest()
+
+    # -- commands -------------------------------------------------------------------------
+    def command(
+        self, use_case: UseCase, *args: Any, view: type[View], roles: tuple[str, ...], status: int = 200
+    ) -> Any:
+        """Run a command through the kit: replay, or the use case, its access and key records at once."""
+        require_roles(self.caller, *roles)
+        if (replayed := self._replay()) is not None:
+            return replayed
+        try:
+            body = self._run_once(use_case, args, view, status)
+        except IntegrityError:
+            # The same key's first request committed meanwhile: answer as it did.
+            if (replayed := self._replay()) is not None:
+                return replayed
+            raise
+        self._response.status_code = status
+        return body
+
+    def _run_once(self, use_case: UseCase, args: tuple[Any, ...], view: type[View], status: int) -> BaseModel:
+        with self.app.acting_as(Attribution(self.caller.subject, self.purpose)):
+            try:
+                with self.app.unit_of_work():
+                    result = use_case(self.app, self.caller, *args)
+                    body = view.of(result)
+                    refs = case_refs(result)
+                    self._log(refs, "granted")
+                    if self._key is not None:
+                        self.app.save(self._key_record(self._key, body, refs, status))
+            except CaseDataNotFound as missing:
+                self._log_missing(missing)
+                raise not_found() from None
+        return body
+
+    def _key_record(self, key: str, body: BaseModel, refs: list[CaseRef], status: int) -> IdempotencyRecord:
+        cases = tuple(f"{ref.municipality}/{ref.case_id}" for ref in refs)
+        response = body.model_dump_json()
+        return IdempotencyRecord(self._scope, key, self._fingerprint, "", status, response, cases)
+
+    def _replay(self) -> Response | None:
+        """The first response to this key, logged again as a read of the cases it carries."""
+        if self._key is None:
+            return None
+        record = self.app.idempotency_record(IdempotencyRecord.id_for(self._scope, self._key))
+        if record is None:
+            return None
+        record.check_same_request(self._fingerprint)
+        refs = [CaseRef(*case.split("/", 1)) for case in record.cases]
+        with self.app.acting_as(Attribution(self.caller.subject, self.purpose)):
+            self._log(refs, "granted")
+        return Response(
+            content=record.response or "{}",
+            status_code=record.status,
+            media_type="application/json",
+            headers={"Idempotent-Replayed": "true"},
+        )
+
+    @property
+    def _scope(self) -> str:
+        return self.caller.municipality
+
+    # -- reads ----------------------------------------------------------------------------
+    def query(self, use_case: UseCase, *args: Any, view: type[View], roles: tuple[str, ...]) -> Any:
+        """Read through the kit: the access record is stored before any data is returned."""
+        require_roles(self.caller, *roles)
+        try:
+            result = use_case(self.app, self.caller, *args)
+        except CaseDataNotFound as missing:
+            self._log_missing(missing)
+            raise not_found() from None
+        body = view.of(result)
+        with self.app.acting_as(Attribution(self.caller.subject, self.purpose)):
+            self._log(case_refs(result), "granted")
+        return body
+
+    # -- the access log -------------------------------------------------------------------
+    def _log(self, refs: list[CaseRef], outcome: str) -> None:
+        for ref in refs:
+            self.app.record_access(
+                ref.case_id,
+                self.caller.subject,
+                self.caller.municipality,
+                self._resource,
+                self.purpose,
+                outcome,
+                ref.municipality,
+            )
+            self.runtime.metrics.case_reads.labels(outcome=outcome).inc()
+
+    def _log_missing(self, missing: CaseDataNotFound) -> None:
+        if missing.case is not None:
+            with self.app.acting_as(Attribution(self.caller.subject, self.purpose)):
+                self._log([missing.case], missing.outcome)
+
+
+async def command_path(
+    request: Request,
+    response: Response,
+    caller: Annotated[Caller, Depends(current_caller)],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    purpose: Annotated[str | None, Header(alias="X-Access-Purpose")] = None,
+) -> CommandPath:
+    if idempotency_key is not None and not _KEY_SHAPE.fullmatch(idempotency_key):
+        raise ApiError(
+            400, "invalid_idempotency_key", "Idempotency-Key must be 1-200 visible ASCII characters"
+        )
+    if purpose is not None and not _PURPOSE_SHAPE.fullmatch(purpose):
+        raise ApiError(400, "invalid_access_purpose", "X-Access-Purpose must be 1-200 characters of text")
+    body = await request.body() if idempotency_key is not None else b""
+    return CommandPath(request, response, caller, purpose or DEFAULT_PURPOSE, idempotency_key, body)
+
+
+Kit = Annotated[CommandPath, Depends(command_path)]
+"""The dependency every route takes: ``kit.command(...)`` or ``kit.query(...)``."""
