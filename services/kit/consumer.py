@@ -21,76 +21,34 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any, TypeVar
+from typing import Any
 
-from aiokafka.errors import MessageSizeTooLargeError
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Tracking
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from contracts.common import ContractModel
-from contracts.registry import EVENT_TYPES
-from contracts.topics import dead_letter_topic
-from services.kit.attribution import Attribution
+from services.kit.dead_letters import dead_letter
 from services.kit.inbound import InboundEvent, InvalidRecord, parse_record
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.store import ServiceApplication
+from services.kit.subscriptions import (
+    ConsumerSpec,
+    Handler,
+    Subscription,
+    attribution_for,
+    on,
+    tracking_for,
+)
+
+__all__ = ["ConsumerSpec", "Handler", "Subscription", "TrackingConsumer", "on"]
 
 log = get_logger(__name__)
 
-# A handler translates one validated event into one application call (STYLE §4); the kit
-# stores what it saved in one transaction with the record's tracking position.
-Handler = Callable[[InboundEvent[Any]], None]
-Model = TypeVar("Model", bound=ContractModel)
-INTERNAL_SOURCE_PREFIX = "/natverk/"
-
-
-@dataclass(frozen=True)
-class Subscription:
-    event_type: str
-    handler: Handler
-
-
-def on(model: type[Model], handler: Callable[[InboundEvent[Model]], None]) -> Subscription:
-    """Handle the one event type whose contract is ``model``; the handler gets it typed."""
-    event_types = [name for name, registered in EVENT_TYPES.items() if registered is model]
-    if len(event_types) != 1:
-        raise ValueError(f"{model.__name__} is the contract of {len(event_types)} event types, not one")
-    return Subscription(event_types[0], handler)
-
-
-def attribution_for(event: InboundEvent[Any], service: str) -> Attribution:
-    """Who caused what a record's handler stores: the validated source, or this service for relayed events."""
-    source, event_type = event.envelope.source, event.envelope.type
-    if source.startswith(INTERNAL_SOURCE_PREFIX):
-        return Attribution.system(service, f"{event_type} from {source.removeprefix(INTERNAL_SOURCE_PREFIX)}")
-    return Attribution(source, event_type)
-
-
 STORE_UNAVAILABLE = (OperationalError, InterfaceError)
-
-
-EPOCH_SHIFT = 40  # notification ids stay below 2**40; epochs count broker losses
-
-
-def tracking_for(event: InboundEvent, partition: int) -> Tracking | None:
-    """The record's position in its source's publication: (relay epoch, notification id) as one number.
-
-    After the broker lost records, the relay publishes some new records before it
-    notices, then republishes everything in a new epoch.  A consumer that lagged
-    would have tracked those new records' ids and skipped the republished older
-    ones for good; ordering by epoch first makes every republished record new.
-    """
-    sequence = event.envelope.extension("sequence")
-    if sequence is None or not str(sequence).isdigit() or int(sequence) >= 1 << EPOCH_SHIFT:
-        return None
-    epoch = event.envelope.extension("epoch")
-    epoch_number = int(epoch) if epoch is not None and str(epoch).isdigit() else 0
-    return Tracking(f"{event.envelope.source}/{partition}", (epoch_number << EPOCH_SHIFT) | int(sequence))
 
 
 async def _raw_body(message: Any) -> Any:
@@ -109,17 +67,6 @@ class _Work:
 def _by_partition(records: Iterable[Any]) -> list[list[Any]]:
     ordered = sorted(records, key=lambda r: (r.topic, r.partition, r.offset))
     return [list(group) for _, group in groupby(ordered, key=lambda r: (r.topic, r.partition))]
-
-
-@dataclass
-class ConsumerSpec:
-    topic: str
-    subscriptions: list[Subscription]
-    dead_letters: bool = True  # False: another service owns this topic's DLQ; just skip bad records
-
-    @property
-    def handlers(self) -> dict[str, Handler]:
-        return {subscription.event_type: subscription.handler for subscription in self.subscriptions}
 
 
 class TrackingConsumer:
@@ -278,20 +225,7 @@ class TrackingConsumer:
         if not spec.dead_letters:
             self._count(record.topic, "skipped_invalid")
             return
-        dlq = dead_letter_topic(record.topic)
-        headers = {k: (v or b"").decode("utf-8", "replace") for k, v in (record.headers or ())}
-        headers.update(
-            error=reason[:1000],
-            original_topic=record.topic,
-            original_partition=str(record.partition),
-            original_offset=str(record.offset),
-        )
-        try:
-            await self._broker.publish(record.value or b"", topic=dlq, key=record.key, headers=headers)
-        except MessageSizeTooLargeError:
-            # It cannot travel unchanged; it stays at its original offset, which the header names.
-            headers["error"] = f"record too large to dead-letter ({len(record.value)} bytes); {reason}"[:1000]
-            await self._broker.publish(b"", topic=dlq, key=record.key, headers=headers)
+        dlq = await dead_letter(self._broker, record, reason)
         log.info("record dead-lettered", topic=record.topic, offset=record.offset, reason=reason)
         self._metrics.dead_lettered.labels(dlq_topic=dlq).inc()
         self._count(record.topic, "dead_lettered")
