@@ -46,6 +46,14 @@ __all__ = [
 ]
 
 log = get_logger(__name__)
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    """A closed set for the metric label: any made-up method counts as ``other``."""
+    return method if method in HTTP_METHODS else "other"
+
+
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -121,7 +129,7 @@ def _install_request_middleware(app: FastAPI, runtime: ServiceRuntime) -> None:
         route = request.scope.get("route")
         template = getattr(route, "path", "unmatched")
         runtime.metrics.http_latency.labels(
-            request.method, template, f"{response.status_code // 100}xx"
+            method_label(request.method), template, f"{response.status_code // 100}xx"
         ).observe(time.perf_counter() - started)
         response.headers["x-correlation-id"] = correlation_id[:64]
         return response
