@@ -1,21 +1,31 @@
-"""HTTP API of the case store: timelines, audit verification and the access log."""
+"""HTTP API of the case store: a case's timeline (as of a time), its chain check and its access log.
+
+Each route names its read, view and roles; the kit's command path logs the read in
+the case's access log before any data leaves and answers absent and another
+municipality's case alike.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Path, Query
+from pydantic import AwareDatetime, BaseModel, RootModel
 
-from services.case_store.application import CaseStoreApplication
-from services.kit.access import DEFAULT_PURPOSE, PurposeHeader, check_case_access
-from services.kit.auth import Caller
-from services.kit.http import ApiError, CallerDep, not_found, require_roles
+from services.case_store.application import CaseStoreApplication as CaseStore
+from services.case_store.domain.access_log import CaseAccessLog
+from services.case_store.domain.timeline import CaseTimeline
+from services.case_store.reads import AccessLogRead, ChainCheck, TimelineRead
+from services.kit.commands import Kit
 
 READ_ROLES = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
+VERIFY_ROLES = ("auditor", "coordinator")
 AUDIT_ROLES = ("auditor",)
 CaseIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
+AsOf = Annotated[AwareDatetime | None, Query(description="RFC 3339 time with zone")]
+
+router = APIRouter(prefix="/cases", tags=["cases"])
 
 
 class TimelineEntry(BaseModel):
@@ -24,9 +34,22 @@ class TimelineEntry(BaseModel):
     occurred_at: datetime
     source: str
     event_type: str
-    actor: str
+    actor: str  # who caused the upstream event (its CloudEvent's `actor`), not who reads it
     summary: str
     hash: str
+
+    @classmethod
+    def of(cls, entry: CaseTimeline.EntryAppended) -> TimelineEntry:
+        return cls(
+            position=entry.position,
+            recorded_at=entry.timestamp,
+            occurred_at=datetime.fromisoformat(entry.occurred_at),
+            source=entry.source,
+            event_type=entry.event_type,
+            actor=entry.actor,
+            summary=entry.summary,
+            hash=entry.entry_hash,
+        )
 
 
 class TimelineView(BaseModel):
@@ -35,6 +58,11 @@ class TimelineView(BaseModel):
     as_of: datetime | None
     entries: list[TimelineEntry]
 
+    @classmethod
+    def of(cls, read: TimelineRead) -> TimelineView:
+        entries = [TimelineEntry.of(entry) for entry in read.entries]
+        return cls(case_id=read.case_id, municipality=read.municipality, as_of=read.as_of, entries=entries)
+
 
 class VerificationView(BaseModel):
     case_id: str
@@ -42,6 +70,10 @@ class VerificationView(BaseModel):
     entries_checked: int
     first_broken_position: int | None
     reason: str | None
+
+    @classmethod
+    def of(cls, check: ChainCheck) -> VerificationView:
+        return cls(case_id=check.case_id, **vars(check.verification))
 
 
 class AccessRecord(BaseModel):
@@ -53,87 +85,28 @@ class AccessRecord(BaseModel):
     purpose: str
     outcome: str
 
-
-def _entry(event: Any) -> TimelineEntry:
-    return TimelineEntry(
-        position=event.position,
-        recorded_at=event.timestamp,
-        occurred_at=datetime.fromisoformat(event.occurred_at),
-        source=event.source,
-        event_type=event.event_type,
-        actor=event.actor,
-        summary=event.summary,
-        hash=event.entry_hash,
-    )
+    @classmethod
+    def of(cls, record: CaseAccessLog.AccessRecorded) -> AccessRecord:
+        fields = {name: getattr(record, name) for name in cls.model_fields if name != "recorded_at"}
+        return cls(recorded_at=record.timestamp, **fields)
 
 
-def build_router() -> APIRouter:
-    router = APIRouter(prefix="/cases", tags=["cases"])
+class AccessLogView(RootModel[list[AccessRecord]]):
+    @classmethod
+    def of(cls, read: AccessLogRead) -> AccessLogView:
+        return cls([AccessRecord.of(record) for record in read.records])
 
-    def application(request: Request) -> CaseStoreApplication:
-        return request.app.state.runtime.app
 
-    def owned_case(request: Request, caller: Caller, case_id: str, resource: str, purpose: str) -> Any:
-        """Log the attempt first; 404 for an unknown case or another municipality's."""
-        app = application(request)
-        timeline = app.timeline(case_id)
-        if timeline is None:
-            app.record_access(case_id, caller.subject, caller.municipality, resource, purpose, "not_found")
-            raise not_found("case")
-        check_case_access(
-            app, request.app.state.runtime.metrics, caller, case_id, timeline.municipality, resource, purpose
-        )
-        return timeline
+@router.get("/{case_id}/timeline", response_model=TimelineView)
+def get_timeline(case_id: CaseIdPath, kit: Kit, as_of: AsOf = None) -> TimelineView:
+    return kit.query(CaseStore.read_timeline, case_id, as_of, view=TimelineView, roles=READ_ROLES)
 
-    @router.get("/{case_id}/timeline", response_model=TimelineView)
-    def get_timeline(
-        case_id: CaseIdPath,
-        request: Request,
-        caller: CallerDep,
-        as_of: Annotated[datetime | None, Query(description="RFC 3339 time with zone")] = None,
-        purpose: PurposeHeader = DEFAULT_PURPOSE,
-    ) -> TimelineView:
-        require_roles(caller, *READ_ROLES)
-        if as_of is not None and as_of.tzinfo is None:
-            raise ApiError(422, "invalid_request", "as_of must be an RFC 3339 time with a zone offset")
-        timeline = owned_case(request, caller, case_id, "timeline", purpose)
-        entries = [e for e in timeline.entries if as_of is None or e.timestamp <= as_of]
-        return TimelineView(
-            case_id=case_id,
-            municipality=timeline.municipality,
-            as_of=as_of,
-            entries=[_entry(e) for e in entries],
-        )
 
-    @router.get("/{case_id}/verify", response_model=VerificationView)
-    def verify_timeline(
-        case_id: CaseIdPath, request: Request, caller: CallerDep, purpose: PurposeHeader = "audit"
-    ) -> VerificationView:
-        require_roles(caller, *AUDIT_ROLES, "coordinator")
-        owned_case(request, caller, case_id, "verify", purpose)
-        result = application(request).verify(case_id)
-        if result is None:
-            raise not_found("case")
-        return VerificationView(case_id=case_id, **result.__dict__)
+@router.get("/{case_id}/verify", response_model=VerificationView)
+def verify_timeline(case_id: CaseIdPath, kit: Kit) -> VerificationView:
+    return kit.query(CaseStore.verify_timeline, case_id, view=VerificationView, roles=VERIFY_ROLES)
 
-    @router.get("/{case_id}/access-log", response_model=list[AccessRecord])
-    def get_access_log(
-        case_id: CaseIdPath, request: Request, caller: CallerDep, purpose: PurposeHeader = "audit"
-    ) -> list[AccessRecord]:
-        require_roles(caller, *AUDIT_ROLES)
-        owned_case(request, caller, case_id, "access-log", purpose)
-        log = application(request).access_log(case_id)
-        return [
-            AccessRecord(
-                recorded_at=r.timestamp,
-                actor=r.actor,
-                actor_municipality=r.actor_municipality,
-                service=r.service,
-                resource=r.resource,
-                purpose=r.purpose,
-                outcome=r.outcome,
-            )
-            for r in (log.records if log else [])
-        ]
 
-    return router
+@router.get("/{case_id}/access-log", response_model=AccessLogView)
+def get_access_log(case_id: CaseIdPath, kit: Kit) -> AccessLogView:
+    return kit.query(CaseStore.read_access_log, case_id, view=AccessLogView, roles=AUDIT_ROLES)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.case_store import SERVICE
-from services.case_store.api import build_router
+from services.case_store.api import router as cases_router
 from services.case_store.application import CaseOwnedElsewhere, CaseStoreApplication
 from services.case_store.inbound import consumers
 from services.case_store.metrics import PlacementMetrics
-from services.case_store.reports import build_reports_router
+from services.case_store.reports import router as reports_router
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
@@ -29,5 +29,5 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
     return build_http_app(
-        build_runtime(settings), [build_router(), build_reports_router()], ERROR_STATUSES, start_runtime
+        build_runtime(settings), [cases_router, reports_router], ERROR_STATUSES, start_runtime
     )

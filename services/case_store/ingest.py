@@ -1,0 +1,158 @@
+"""Ingest, the case store's hot path: every inbound event into its case's timeline, and
+placement events, in the same transaction, into the statistics.
+
+The kit runs each call in its unit of work with the tracking record (a fetched
+batch in one); inside a batch, ids the indexes have never seen are created
+without a store read (ADR 0013).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from services.case_store.domain.placement_record import PlacementRecord
+from services.case_store.domain.timeline import CaseTimeline
+from services.case_store.store import CaseStore
+from services.kit.index import CatchUpIndex
+
+
+class CaseOwnedElsewhere(Exception):
+    """An event about a case id that another municipality's events opened."""
+
+
+@dataclass(frozen=True)
+class PlacementFact:
+    """What a placement event tells the statistics."""
+
+    kind: str  # started | changed | ended
+    municipality: str
+    case_id: str
+    placement_id: str
+    placement_type: str
+    start_date: date
+    end_date: date | None = None
+    end_reason: str | None = None
+
+
+class PlacementObserver(Protocol):
+    def placement_recorded(self, municipality: str, what: str, label: str) -> None: ...
+
+
+class _Silent:
+    def placement_recorded(self, municipality: str, what: str, label: str) -> None:
+        pass
+
+
+class CaseIngest(CaseStore):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.observer: PlacementObserver = _Silent()
+
+    def record_event(
+        self,
+        case_id: str,
+        municipality: str,
+        source_key: str,
+        occurred_at: datetime,
+        source: str,
+        event_type: str,
+        actor: str,
+        summary: str,
+    ) -> bool:
+        return self._append_to_timeline(
+            case_id, municipality, source_key, occurred_at, source, event_type, actor, summary, ()
+        )
+
+    def record_placement_event(
+        self,
+        placement: PlacementFact,
+        source_key: str,
+        occurred_at: datetime,
+        source: str,
+        event_type: str,
+        actor: str,
+        summary: str,
+    ) -> bool:
+        """A placement event: into the timeline and, in the same transaction, into the statistics."""
+        record, changed = self._placement_record(placement)
+        appended = self._append_to_timeline(
+            placement.case_id,
+            placement.municipality,
+            source_key,
+            occurred_at,
+            source,
+            event_type,
+            actor,
+            summary,
+            (record,),
+        )
+        for what, label in changed:
+            self.observer.placement_recorded(placement.municipality, what, label)
+        return appended
+
+    def _placement_record(self, placement: PlacementFact) -> tuple[PlacementRecord, list[tuple[str, str]]]:
+        """The placement's statistics record with this event applied, and what it changed."""
+        record = self._get_unless_unseen(
+            PlacementRecord.id_for(placement.municipality, placement.placement_id), self._placements
+        )
+        changed = []
+        if record is None:
+            record = PlacementRecord(
+                municipality=placement.municipality,
+                case_id=placement.case_id,
+                placement_id=placement.placement_id,
+                placement_type=placement.placement_type,
+                start_date=placement.start_date,
+            )
+            changed.append(("started", placement.placement_type))
+        elif placement.kind == "changed" and record.change_type(placement.placement_type):
+            changed.append(("changed", placement.placement_type))
+        if (
+            placement.kind == "ended"
+            and placement.end_date
+            and placement.end_reason
+            and record.end(placement.end_date, placement.end_reason)
+        ):
+            changed.append(("ended", placement.end_reason))
+        return record, changed
+
+    def _append_to_timeline(
+        self,
+        case_id: str,
+        municipality: str,
+        source_key: str,
+        occurred_at: datetime,
+        source: str,
+        event_type: str,
+        actor: str,
+        summary: str,
+        also: tuple[Any, ...],
+    ) -> bool:
+        timeline = self._get_unless_unseen(CaseTimeline.id_for(case_id), self._timelines) or CaseTimeline(
+            case_id=case_id, municipality=municipality
+        )
+        if timeline.municipality != municipality:
+            raise CaseOwnedElsewhere("an event's municipality differs from the case's owner")
+        appended = timeline.append(source_key, occurred_at, source, event_type, actor, summary)
+        self.save(timeline if appended else None, *also)
+        return appended
+
+    def _get_unless_unseen(self, aggregate_id: Any, index: CatchUpIndex[Any]) -> Any:
+        """Inside a batch, an id its index has never seen is new: no store read for it.
+
+        Most of a burst's events open new timelines and placement records, and a read that
+        finds nothing was the largest single cost of ingest.  If another replica created
+        the aggregate since the index caught up, saving a second one fails on the version
+        conflict, the batch is rolled back, and its records are retried one at a time
+        outside any batch, where this always reads the store.
+        """
+        work = self.current_work()
+        if (
+            work is not None
+            and aggregate_id not in (self._pending_aggregates() or {})
+            and not index.holds(aggregate_id, work)
+        ):
+            return None
+        return self._get(aggregate_id)

@@ -1,0 +1,185 @@
+"""The case store's HTTP API through the app factory: every read through the kit's command path.
+
+Events go into the store through the application's ingest methods (no broker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from eventsourcing.persistence import OperationalError
+
+from services.case_store.app import create_app
+from services.case_store.application import CaseStoreApplication, PlacementFact
+from services.case_store.inbound import timeline_handler
+from services.kit.inbound import parse_record
+from tests.conftest import make_settings
+from tests.support.events import cloud_event, encode, placement_data
+from tests.support.tokens import bearer
+
+OCCURRED = datetime(2026, 11, 20, 10, tzinfo=UTC)
+STARTED = "se.placement.started.v1"
+SUMMARY = "referral received by the network centre"
+READER = bearer("0380", ("coordinator",), subject="reader-9")
+
+
+@pytest.fixture
+async def case_store(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(make_settings(tmp_path), start_runtime=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://case-store") as client:
+        client.app = app  # type: ignore[attr-defined]
+        yield client
+    app.state.runtime.app.close()
+
+
+def store_of(client: httpx.AsyncClient) -> CaseStoreApplication:
+    return client.app.state.runtime.app  # type: ignore[attr-defined]
+
+
+def ingest(client: httpx.AsyncClient, case_id: str, key: str = "k1", municipality: str = "0380") -> None:
+    store_of(client).record_event(
+        case_id, municipality, key, OCCURRED, "referrals", "se.natverk.referral.received.v1", "cw-1", SUMMARY
+    )
+
+
+def timeline_url(case_id: str) -> str:
+    return f"/api/v1/cases/{case_id}/timeline"
+
+
+async def test_a_timeline_read_leaves_an_access_record_naming_the_readers_sub_and_purpose(case_store) -> None:
+    ingest(case_store, "0380-A1")
+    response = await case_store.get(
+        timeline_url("0380-A1"), headers={**READER, "X-Access-Purpose": "utredning"}
+    )
+    assert response.status_code == 200
+    [record] = store_of(case_store).access_log("0380-A1").records
+    assert (record.actor, record.actor_municipality, record.purpose, record.outcome) == (
+        "reader-9",
+        "0380",
+        "utredning",
+        "granted",
+    )
+    assert vars(record)["attribution"] == {"actor": "reader-9", "reason": "utredning"}
+
+
+async def test_a_reader_gets_503_and_no_case_data_when_the_access_record_cannot_be_stored(
+    case_store, monkeypatch
+) -> None:
+    ingest(case_store, "0380-B1")
+
+    def log_unavailable(*_: object, **__: object) -> None:
+        raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store_of(case_store), "record_access", log_unavailable)
+    response = await case_store.get(timeline_url("0380-B1"), headers=READER)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "unavailable"
+    assert SUMMARY not in response.text and "entries" not in response.text
+
+
+async def test_another_municipalitys_timeline_answers_exactly_like_an_absent_one(case_store) -> None:
+    ingest(case_store, "0380-C1")
+    other = bearer("1980", ("coordinator",), subject="vasteras-7")
+    denied = await case_store.get(timeline_url("0380-C1"), headers=other)
+    absent = await case_store.get(timeline_url("0380-C2"), headers=other)
+    assert denied.status_code == absent.status_code == 404
+    assert denied.content == absent.content
+    without_correlation = [
+        {k: v for k, v in r.headers.items() if k != "x-correlation-id"} for r in (denied, absent)
+    ]
+    assert without_correlation[0] == without_correlation[1]
+
+
+async def test_a_refused_reader_is_logged_as_denied_in_the_cases_access_log(case_store) -> None:
+    ingest(case_store, "0380-D1")
+    await case_store.get(timeline_url("0380-D1"), headers=bearer("1980", ("coordinator",), subject="v-7"))
+    log = await case_store.get(
+        "/api/v1/cases/0380-D1/access-log", headers=bearer("0380", ("auditor",), subject="auditor-1")
+    )
+    assert log.status_code == 200
+    denied = [(r["actor"], r["actor_municipality"]) for r in log.json() if r["outcome"] == "denied"]
+    assert denied == [("v-7", "1980")]
+
+
+async def test_a_timeline_entry_names_who_caused_the_upstream_event_not_who_reads_it(case_store) -> None:
+    event = parse_record(encode(cloud_event(STARTED, placement_data("0380-E1", "P-E1"), actor="cw-77")))
+    timeline_handler(store_of(case_store))(event)
+    response = await case_store.get(timeline_url("0380-E1"), headers=READER)
+    assert [entry["actor"] for entry in response.json()["entries"]] == ["cw-77"]
+
+
+async def test_as_of_shows_the_timeline_as_it_stood_then(case_store) -> None:
+    ingest(case_store, "0380-F1", "first")
+    cut = datetime.now(UTC)
+    ingest(case_store, "0380-F1", "second")
+    response = await case_store.get(
+        timeline_url("0380-F1"), params={"as_of": cut.isoformat()}, headers=READER
+    )
+    body = response.json()
+    assert [entry["position"] for entry in body["entries"]] == [1]
+    assert datetime.fromisoformat(body["as_of"]) == cut
+
+
+async def test_as_of_without_a_zone_is_refused_without_echoing_it(case_store) -> None:
+    response = await case_store.get(
+        timeline_url("0380-F2"), params={"as_of": "2026-11-20T10:00:17"}, headers=READER
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert "10:00:17" not in response.text
+
+
+async def test_a_coordinator_verifies_the_chain_of_an_own_case(case_store) -> None:
+    ingest(case_store, "0380-G1", "a")
+    ingest(case_store, "0380-G1", "b")
+    response = await case_store.get("/api/v1/cases/0380-G1/verify", headers=READER)
+    assert response.json() == {
+        "case_id": "0380-G1",
+        "ok": True,
+        "entries_checked": 2,
+        "first_broken_position": None,
+        "reason": None,
+    }
+
+
+async def test_only_auditors_read_the_access_log(case_store) -> None:
+    ingest(case_store, "0380-H1")
+    response = await case_store.get("/api/v1/cases/0380-H1/access-log", headers=READER)
+    assert response.status_code == 403
+
+
+async def test_ops_sees_every_municipalitys_statistics_and_a_coordinator_only_its_own(case_store) -> None:
+    store = store_of(case_store)
+    for municipality in ("0380", "1980"):
+        fact = PlacementFact(
+            "started", municipality, f"{municipality}-S1", "P-1", "natverkshem", OCCURRED.date()
+        )
+        store.record_placement_event(fact, f"p-{municipality}", OCCURRED, "cms", STARTED, "cw", "s")
+    period = {"from": "2026-11-01", "to": "2026-12-31"}
+    ops = await case_store.get(
+        "/api/v1/statistics/placements", params=period, headers=bearer("0380", ("ops",))
+    )
+    own = await case_store.get("/api/v1/statistics/placements", params=period, headers=READER)
+    assert [m["municipality"] for m in ops.json()["municipalities"]] == ["0380", "1980"]
+    assert [m["municipality"] for m in own.json()["municipalities"]] == ["0380"]
+    assert own.json()["municipalities"][0]["kinship_share"] == 1.0
+
+
+async def test_a_statistics_period_that_ends_before_it_starts_is_refused(case_store) -> None:
+    period = {"from": "2026-12-31", "to": "2026-11-01"}
+    response = await case_store.get("/api/v1/statistics/placements", params=period, headers=READER)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+
+
+async def test_the_chain_report_checks_every_timeline_and_reads_no_case(case_store) -> None:
+    ingest(case_store, "0380-J1")
+    ingest(case_store, "1980-J2", municipality="1980")
+    response = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("auditor",)))
+    assert response.json() == {"timelines_checked": 2, "broken": []}
+    assert store_of(case_store).access_log("0380-J1") is None
