@@ -10,11 +10,10 @@ from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from services.scheduling import SERVICE
-from services.scheduling.api import build_router
+from services.scheduling.api import routers
 from services.scheduling.application import (
     AlreadyRegistered,
     DoubleBooking,
-    NotFound,
     SchedulingApplication,
     UnknownStaff,
 )
@@ -31,7 +30,6 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     InvalidTimes: 422,
     InvalidWorkingHours: 422,
     UnknownStaff: 422,
-    NotFound: 404,
 }
 
 
@@ -51,4 +49,4 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
 
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
-    return build_http_app(build_runtime(settings), [build_router()], ERROR_STATUSES, start_runtime)
+    return build_http_app(build_runtime(settings), routers, ERROR_STATUSES, start_runtime)

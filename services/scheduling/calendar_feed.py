@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
-from services.scheduling.application import LOCAL, MeetingRow
+from services.scheduling.base import LOCAL
+from services.scheduling.read_models import MeetingRow
 
 KIND_TITLES = {
     "staff_meeting": "Staff meeting",

@@ -1,4 +1,7 @@
-"""The one table from stored scheduling events to public CloudEvents (STYLE §5)."""
+"""The one table from stored scheduling events to public CloudEvents (STYLE §5).
+
+Each CloudEvent's ``actor`` is the kit's stamp on the stored event (older events: their own field).
+"""
 
 from __future__ import annotations
 
@@ -40,17 +43,11 @@ def _booked(event: Meeting.Booked) -> list[Outgoing]:
         deadline=event.deadline,
         deadline_missed=missed,
     )
-    outgoing = [Outgoing(SCHEDULING, "se.natverk.meeting.booked.v1", event.case_id, booked, event.actor)]
+    outgoing = [Outgoing(SCHEDULING, "se.natverk.meeting.booked.v1", event.case_id, booked)]
     if missed:
         late = public.StaffMeetingDeadlineMissedV1(**facts, deadline=event.deadline, start=event.start)
         outgoing.append(
-            Outgoing(
-                SCHEDULING,
-                "se.natverk.meeting.staff_meeting_deadline_missed.v1",
-                event.case_id,
-                late,
-                event.actor,
-            )
+            Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_deadline_missed.v1", event.case_id, late)
         )
     return outgoing
 
@@ -61,7 +58,7 @@ def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> Publicatio
     def change(event_type: str, make: Callable[[Any, Any], Any]) -> Callable[[Any], Outgoing]:
         def rule(event: Any) -> Outgoing:
             meeting = meeting_at(event.originator_id, event.originator_version)
-            return Outgoing(SCHEDULING, event_type, meeting.case_id, make(meeting, event), event.actor)
+            return Outgoing(SCHEDULING, event_type, meeting.case_id, make(meeting, event))
 
         return rule
 

@@ -56,7 +56,11 @@ async def test_booking_a_person_twice_at_the_same_time_is_refused(scheduling) ->
         headers=COORDINATOR,
     )
     assert clash.status_code == 409
-    assert "0380-family-therapist-1" in clash.json()["error"]["message"]
+    assert clash.json()["error"] == {
+        "code": "double_booking",
+        "message": "already booked at that time: staff_ids[0]",  # the field, never the submitted id
+        "details": [],
+    }
 
 
 async def test_a_recurring_network_meeting_books_the_whole_series(scheduling) -> None:

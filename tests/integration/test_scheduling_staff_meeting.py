@@ -10,10 +10,12 @@ import pytest
 
 from contracts.topics import REFERRALS, SCHEDULING
 from services.case_store.app import create_app as create_case_store
+from services.kit.auth import Caller
 from services.kit.http import build_http_app
 from services.kit.settings import ServiceSettings
-from services.scheduling.api import build_router
+from services.scheduling.api import routers
 from services.scheduling.app import build_runtime
+from services.scheduling.commands import NewMeeting
 from tests.support.apps import eventually, serving
 from tests.support.broker import produce, read_topic
 from tests.support.tokens import bearer
@@ -53,7 +55,7 @@ def referral_received(case_id: str, referral_id: str, sequence: int, child_statu
 def scheduling_app(settings: ServiceSettings):
     runtime = build_runtime(settings)
     runtime.app.clock = lambda: datetime(2026, 11, 23, 8, 0)
-    return build_http_app(runtime, [build_router()])
+    return build_http_app(runtime, routers)
 
 
 async def test_a_referral_yields_one_staff_meeting_within_seven_days_and_a_timeline_entry(
@@ -104,14 +106,14 @@ async def test_an_overbooked_roster_books_late_and_reports_the_missed_deadline(
     scheduling = app.state.runtime.app
     busy_from = datetime(2026, 11, 23, 7)
     scheduling.book_meetings(
-        "0380",
-        "0380-busy",
-        "network_meeting",
-        busy_from,
-        busy_from + timedelta(days=9),
-        ("0380-coordinator-1",),
-        (),
-        "test",
+        Caller("test", "0380", frozenset({"coordinator"})),
+        NewMeeting(
+            case_id="0380-busy",
+            kind="network_meeting",
+            start=busy_from,
+            end=busy_from + timedelta(days=9),
+            staff_ids=["0380-coordinator-1"],
+        ),
     )
     async with serving(app):
         await produce(

@@ -38,21 +38,19 @@ class Meeting(Aggregate):
         referral_id: str | None
         deadline: datetime | None
         series_id: str | None
-        actor: str
 
+    # Who did it is the kit's stamp on every stored event (events stored before it
+    # carry an ``actor`` field instead, which replay ignores).
     class Rescheduled(Aggregate.Event):
         start: datetime
         end: datetime
-        actor: str
 
     class Cancelled(Aggregate.Event):
         reason: str
-        actor: str
 
     class Held(Aggregate.Event):
         attended: tuple[str, ...]
         outcome: str
-        actor: str
 
     @staticmethod
     def id_for_referral(referral_id: str) -> UUID:
@@ -76,7 +74,6 @@ class Meeting(Aggregate):
         referral_id: str | None,
         deadline: datetime | None,
         series_id: str | None,
-        actor: str,
     ) -> None:
         _check_times(start, end)
         self.municipality = municipality
@@ -100,36 +97,36 @@ class Meeting(Aggregate):
     def is_open(self) -> bool:
         return self.status in ("booked", "rescheduled")
 
-    def reschedule(self, start: datetime, end: datetime, actor: str) -> None:
+    def reschedule(self, start: datetime, end: datetime) -> None:
         self._require_open("reschedule")
         _check_times(start, end)
-        self._rescheduled(start, end, actor)
+        self._rescheduled(start, end)
 
-    def cancel(self, reason: str, actor: str) -> None:
+    def cancel(self, reason: str) -> None:
         self._require_open("cancel")
-        self._cancelled(reason, actor)
+        self._cancelled(reason)
 
-    def record_attendance(self, attended: tuple[str, ...], outcome: str, actor: str) -> None:
+    def record_attendance(self, attended: tuple[str, ...], outcome: str) -> None:
         self._require_open("record attendance of")
-        self._held(tuple(attended), outcome, actor)
+        self._held(tuple(attended), outcome)
 
     def _require_open(self, command: str) -> None:
         if not self.is_open:
             raise MeetingClosed(f"cannot {command} a meeting that is {self.status}")
 
     @event(Rescheduled)
-    def _rescheduled(self, start: datetime, end: datetime, actor: str) -> None:
+    def _rescheduled(self, start: datetime, end: datetime) -> None:
         self.start, self.end = start, end
         self.status = "rescheduled"
 
     @event(Cancelled)
-    def _cancelled(self, reason: str, actor: str) -> None:
+    def _cancelled(self, reason: str) -> None:
         self.status = "cancelled"
 
     @event(Held)
-    def _held(self, attended: tuple[str, ...], outcome: str, actor: str) -> None:
+    def _held(self, attended: tuple[str, ...], outcome: str) -> None:
         self.status = "held"
-        self.attended = attended
+        self.attended = tuple(attended)  # stored as a JSON list
         self.outcome = outcome
 
 

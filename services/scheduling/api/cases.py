@@ -1,0 +1,26 @@
+"""A case's calendar: /api/v1/cases/{case_id}/calendar (JSON and iCalendar)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from services.kit.commands import Kit
+from services.scheduling.api.roles import READERS
+from services.scheduling.api.views import ICAL_RESPONSE, CalendarView, ICalendarFeed
+from services.scheduling.application import SchedulingApplication as Scheduling
+
+CaseIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
+
+router = APIRouter(prefix="/cases/{case_id}", tags=["calendars"])
+
+
+@router.get("/calendar", response_model=CalendarView)
+def case_calendar(case_id: CaseIdPath, kit: Kit) -> CalendarView:
+    return kit.query(Scheduling.case_calendar, case_id, view=CalendarView, roles=READERS)
+
+
+@router.get("/calendar.ics", response_class=Response, responses=ICAL_RESPONSE)
+def case_calendar_feed(case_id: CaseIdPath, kit: Kit) -> Response:
+    return kit.query(Scheduling.case_calendar, case_id, view=ICalendarFeed, roles=READERS).response()

@@ -1,0 +1,47 @@
+"""The roster and each staff member's calendar: /api/v1/staff."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from services.kit.commands import Kit
+from services.scheduling.api.roles import ROSTER_KEEPERS, SCHEDULERS
+from services.scheduling.api.views import (
+    ICAL_RESPONSE,
+    CalendarView,
+    ICalendarFeed,
+    NoContent,
+    RosterView,
+    StaffView,
+)
+from services.scheduling.application import SchedulingApplication as Scheduling
+from services.scheduling.commands import NewStaffMember
+
+router = APIRouter(prefix="/staff", tags=["staff"])
+
+
+@router.get("", response_model=RosterView)
+def get_roster(kit: Kit) -> RosterView:
+    return kit.query(Scheduling.roster, view=RosterView, roles=SCHEDULERS)
+
+
+@router.post("", status_code=201, response_model=StaffView)
+def register_staff(body: NewStaffMember, kit: Kit) -> StaffView:
+    return kit.command(Scheduling.register_staff, body, view=StaffView, roles=ROSTER_KEEPERS, status=201)
+
+
+@router.delete("/{staff_id}", status_code=204, response_class=Response)
+def remove_staff(staff_id: str, kit: Kit) -> Response:
+    """No body: a repeat with the same Idempotency-Key is answered with 204 too."""
+    kit.command(Scheduling.remove_staff, staff_id, view=NoContent, roles=ROSTER_KEEPERS, status=204)
+    return Response(status_code=204)
+
+
+@router.get("/{staff_id}/calendar", response_model=CalendarView)
+def staff_calendar(staff_id: str, kit: Kit) -> CalendarView:
+    return kit.query(Scheduling.staff_calendar, staff_id, view=CalendarView, roles=SCHEDULERS)
+
+
+@router.get("/{staff_id}/calendar.ics", response_class=Response, responses=ICAL_RESPONSE)
+def staff_calendar_feed(staff_id: str, kit: Kit) -> Response:
+    return kit.query(Scheduling.staff_calendar, staff_id, view=ICalendarFeed, roles=SCHEDULERS).response()

@@ -1,0 +1,122 @@
+"""What the scheduling API answers, each made from a use case's result by ``of``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import Response
+from pydantic import BaseModel, RootModel
+
+from services.scheduling.calendar_feed import to_ical
+from services.scheduling.domain.meeting import Meeting
+from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
+
+ICAL = "text/calendar; charset=utf-8"
+ICAL_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/calendar": {}}, "description": "an iCalendar (RFC 5545) feed"}
+}
+
+
+class StaffView(BaseModel):
+    staff_id: str
+    role: str
+    work_starts: str
+    work_ends: str
+
+    @classmethod
+    def of(cls, member: StaffMember) -> StaffView:
+        return cls(
+            staff_id=member.staff_id,
+            role=member.role,
+            work_starts=member.work_starts,
+            work_ends=member.work_ends,
+        )
+
+    @classmethod
+    def of_row(cls, row: StaffRow) -> StaffView:
+        return cls(
+            staff_id=row.staff_id,
+            role=row.role,
+            work_starts=row.hours.starts.strftime("%H:%M"),
+            work_ends=row.hours.ends.strftime("%H:%M"),
+        )
+
+
+class RosterView(RootModel[list[StaffView]]):
+    @classmethod
+    def of(cls, rows: list[StaffRow]) -> RosterView:
+        return cls([StaffView.of_row(row) for row in rows])
+
+
+class NoContent(BaseModel):
+    """The (empty) result of a command answered with 204."""
+
+    @classmethod
+    def of(cls, _: object) -> NoContent:
+        return cls()
+
+
+class MeetingView(BaseModel):
+    meeting_id: UUID
+    case_id: str
+    kind: str
+    start: datetime
+    end: datetime
+    staff_ids: list[str]
+    status: str
+    deadline: datetime | None = None
+    deadline_missed: bool = False
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> MeetingView:
+        return cls(
+            meeting_id=meeting.id,
+            case_id=meeting.case_id,
+            kind=meeting.kind,
+            start=meeting.start,
+            end=meeting.end,
+            staff_ids=list(meeting.staff_ids),
+            status=meeting.status,
+            deadline=meeting.deadline,
+            deadline_missed=meeting.deadline_missed,
+        )
+
+    @classmethod
+    def of_row(cls, row: MeetingRow) -> MeetingView:
+        return cls(
+            meeting_id=row.meeting_id,
+            case_id=row.case_id,
+            kind=row.kind,
+            start=row.start,
+            end=row.end,
+            staff_ids=list(row.staff_ids),
+            status=row.status,
+        )
+
+
+class BookedMeetings(RootModel[list[MeetingView]]):
+    @classmethod
+    def of(cls, meetings: list[Meeting]) -> BookedMeetings:
+        return cls([MeetingView.of(meeting) for meeting in meetings])
+
+
+class CalendarView(RootModel[list[MeetingView]]):
+    @classmethod
+    def of(cls, schedule: Schedule) -> CalendarView:
+        return cls([MeetingView.of_row(row) for row in schedule.meetings])
+
+
+class ICalendarFeed(BaseModel):
+    """A calendar as iCalendar text: no personal identity numbers, no names."""
+
+    text: str
+
+    @classmethod
+    def of(cls, schedule: Schedule) -> ICalendarFeed:
+        return cls(text=to_ical(schedule.title, schedule.meetings).decode())
+
+    def response(self) -> Response:
+        return Response(self.text, media_type=ICAL)

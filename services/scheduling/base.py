@@ -1,0 +1,99 @@
+"""What every group of scheduling use cases shares: the store, its indexes, the clock, the observer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.kit.auth import Caller
+from services.kit.cases import CaseDataNotFound
+from services.kit.index import CatchUpIndex
+from services.kit.store import ServiceApplication
+from services.scheduling.domain.meeting import Meeting
+from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.read_models import MeetingRow, StaffRow, fold_meeting, fold_staff
+
+LOCAL = ZoneInfo("Europe/Stockholm")
+
+Interval = tuple[datetime, datetime]
+
+
+class SchedulingObserver(Protocol):
+    def staff_meeting_convened(
+        self, municipality: str, days_after_referral: float, in_time: bool
+    ) -> None: ...
+
+    def meeting_changed(self, municipality: str, kind: str, change: str) -> None: ...
+
+
+class _Silent:
+    def staff_meeting_convened(self, municipality: str, days_after_referral: float, in_time: bool) -> None:
+        pass
+
+    def meeting_changed(self, municipality: str, kind: str, change: str) -> None:
+        pass
+
+
+def local_now() -> datetime:
+    return datetime.now(LOCAL).replace(tzinfo=None)
+
+
+class SchedulingBase(ServiceApplication):
+    name = "scheduling"
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._meetings = CatchUpIndex(self, fold_meeting)
+        self._staff = CatchUpIndex(self, fold_staff)
+        self.clock: Callable[[], datetime] = local_now
+        self.observer: SchedulingObserver = _Silent()
+
+    # -- the roster ----------------------------------------------------------------------
+    def _active_staff(self, municipality: str) -> list[StaffRow]:
+        return [row for row in self._staff.rows() if row.municipality == municipality and row.active]
+
+    def _staff_member(self, municipality: str, staff_id: str) -> StaffMember:
+        """An active member of ``municipality``'s roster; any other is simply not there."""
+        member = self._get(StaffMember.id_for(municipality, staff_id))
+        if not isinstance(member, StaffMember) or not member.active:
+            raise CaseDataNotFound()
+        return member
+
+    # -- meetings ------------------------------------------------------------------------
+    def _owned_meeting(self, caller: Caller, meeting_id: UUID) -> Meeting:
+        """The caller's municipality's meeting; another's is refused before any rule runs on it."""
+        if not isinstance(self._get(meeting_id), Meeting):
+            raise CaseDataNotFound()  # no meeting (ids of other aggregates are not meetings either)
+        return self.owned(meeting_id, caller.municipality)
+
+    def _meeting_rows(self, municipality: str) -> list[MeetingRow]:
+        """``municipality``'s meetings in order of start."""
+        return sorted(
+            (row for row in self._meetings.rows() if row.municipality == municipality), key=_by_start
+        )
+
+    def _open_meetings(self, municipality: str) -> list[MeetingRow]:
+        return [row for row in self._meeting_rows(municipality) if row.is_open]
+
+    def _busy(self, municipality: str) -> dict[str, list[Interval]]:
+        """When each staff member is already in an open meeting."""
+        busy: dict[str, list[Interval]] = {}
+        for row in self._open_meetings(municipality):
+            for staff_id in row.staff_ids:
+                busy.setdefault(staff_id, []).append((row.start, row.end))
+        return busy
+
+    def _get(self, aggregate_id: Any) -> Any:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+
+def _by_start(row: MeetingRow) -> datetime:
+    return row.start

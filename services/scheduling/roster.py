@@ -1,0 +1,70 @@
+"""Roster use cases: who the scheduler may book, and the Network Centre's default staff."""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import IntegrityError
+
+from services.kit.auth import Caller
+from services.scheduling.base import SchedulingBase
+from services.scheduling.commands import NewStaffMember
+from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.read_models import StaffRow
+
+DEFAULT_ROSTER = {  # the Network Centre in Uppsala (decided 2025): 7 full-time staff
+    "0380": [("coordinator", 1), ("family_therapist", 2), ("family_pedagogue", 2), ("parent_supporter", 2)]
+}
+
+
+class AlreadyRegistered(Exception):
+    """The staff id is already on the municipality's roster."""
+
+
+class RosterUseCases(SchedulingBase):
+    def register_staff(self, caller: Caller, new: NewStaffMember) -> StaffMember:
+        if self.exists(StaffMember.id_for(caller.municipality, new.staff_id)):
+            raise AlreadyRegistered("staff_id is already on the roster")
+        member = _enrolled(caller.municipality, new)
+        self.save(member)
+        return member
+
+    def remove_staff(self, caller: Caller, staff_id: str) -> StaffMember:
+        member = self._staff_member(caller.municipality, staff_id)
+        member.remove()
+        self.save(member)
+        return member
+
+    def roster(self, caller: Caller) -> list[StaffRow]:
+        return self._active_staff(caller.municipality)
+
+    def seed_default_roster(self) -> int:
+        """Register the default Network Centre roster where it is missing; returns how many were added."""
+        missing = [
+            (municipality, staff_id, role)
+            for municipality, roles in DEFAULT_ROSTER.items()
+            for role, count in roles
+            for staff_id in _default_staff_ids(municipality, role, count)
+            if not self.exists(StaffMember.id_for(municipality, staff_id))
+        ]
+        return sum(self._seed(municipality, staff_id, role) for municipality, staff_id, role in missing)
+
+    def _seed(self, municipality: str, staff_id: str, role: str) -> bool:
+        try:
+            self.save(_enrolled(municipality, NewStaffMember(staff_id=staff_id, role=role)))
+        except IntegrityError:
+            return False  # another replica seeded it at the same moment
+        return True
+
+
+def _enrolled(municipality: str, new: NewStaffMember) -> StaffMember:
+    return StaffMember(
+        municipality=municipality,
+        staff_id=new.staff_id,
+        role=new.role,
+        work_starts=new.work_starts,
+        work_ends=new.work_ends,
+        weekly_capacity_hours=new.weekly_capacity_hours,
+    )
+
+
+def _default_staff_ids(municipality: str, role: str, count: int) -> list[str]:
+    return [f"{municipality}-{role.replace('_', '-')}-{n}" for n in range(1, count + 1)]
