@@ -213,7 +213,7 @@ async def rebuild_case_store(settings: ServiceSettings, timeout: float = 600.0) 
     try:
         topics = sorted(runtime.consumer.specs_topics()) if runtime.consumer else []
         partitions = [(t, p) for t in topics for p in range(settings.topic_partitions)]
-        ends = await runtime._end_offsets(partitions)
+        ends = await runtime.offsets.end_offsets(partitions)
         targets = {tp: end for tp, end in ends.items() if end > 0}
         # Caught up = past the end offsets and then quiet for a second (the local broker can
         # report ends below the true ones for batched partitions).

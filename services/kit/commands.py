@@ -32,9 +32,10 @@ from pydantic import BaseModel
 
 from services.kit.attribution import Attribution
 from services.kit.auth import Caller
+from services.kit.callers import current_caller
 from services.kit.cases import CaseDataNotFound, CaseRef, case_refs
 from services.kit.domain.idempotency import IdempotencyRecord
-from services.kit.http import ApiError, current_caller, not_found, require_roles
+from services.kit.errors import ApiError, not_found, require_roles
 from services.kit.runtime import ServiceRuntime
 from services.kit.store import ServiceApplication
 

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound
 from services.kit.domain.idempotency import IdempotencyKeyReused
+from services.kit.domain.parked_notification import NotParked, StillUnpublishable
 from services.kit.logs import get_logger
 from services.kit.openapi_paths import allowed_methods
 
@@ -120,6 +121,14 @@ def install_error_handlers(app: FastAPI, error_statuses: dict[type[Exception], i
         # Fail closed: a command or an access record that could not be stored returns no data.
         log.warning("store unavailable", error_type=type(error).__name__)
         return JSONResponse(error_body("unavailable", "the store is unavailable: retry later"), 503)
+
+    @app.exception_handler(NotParked)
+    async def not_parked(_: Request, error: NotParked) -> JSONResponse:
+        return JSONResponse(error_body("not_parked", str(error)), 404)
+
+    @app.exception_handler(StillUnpublishable)
+    async def still_unpublishable(_: Request, error: StillUnpublishable) -> JSONResponse:
+        return JSONResponse(error_body("still_unpublishable", str(error)), 409)
 
     @app.exception_handler(IdempotencyKeyReused)
     async def key_reused(_: Request, error: IdempotencyKeyReused) -> JSONResponse:

@@ -16,9 +16,9 @@ def health_router() -> APIRouter:
 
     @router.get("/readyz", responses={503: {"description": "the broker or the store cannot be reached"}})
     async def readyz(request: Request) -> JSONResponse:
-        checks = await request.app.state.runtime.readiness()
+        checks, problems = await request.app.state.runtime.readiness()
         status = 200 if all(checks.values()) else 503
-        return JSONResponse({"ready": status == 200, "checks": checks}, status)
+        return JSONResponse({"ready": status == 200, "checks": checks, "problems": problems}, status)
 
     @router.get("/metrics")
     async def metrics(request: Request) -> Response:

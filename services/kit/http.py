@@ -10,14 +10,13 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from services.kit.auth import AuthenticationError, Caller
 from services.kit.body_limit import BodySizeLimit
+from services.kit.callers import CallerDep, authenticate, current_caller
 from services.kit.errors import (
     ERROR_RESPONSES,
     NOT_FOUND_MESSAGE,
@@ -31,6 +30,7 @@ from services.kit.errors import (
 from services.kit.health import health_router
 from services.kit.logs import bind_correlation_id, get_logger
 from services.kit.openapi_paths import reject_unknown_query_parameters
+from services.kit.ops_api import router as ops_router
 from services.kit.runtime import ServiceRuntime
 
 __all__ = [
@@ -54,33 +54,6 @@ def method_label(method: str) -> str:
     return method if method in HTTP_METHODS else "other"
 
 
-_bearer = HTTPBearer(auto_error=False)
-
-
-def authenticate(request: Request) -> Caller:
-    """The caller of an /api request, or ApiError(401); the token itself is never logged."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "unauthenticated", "a bearer token is required")
-    runtime: ServiceRuntime = request.app.state.runtime
-    try:
-        return runtime.verifier.verify(token.strip())
-    except AuthenticationError as error:
-        log.info("token refused", reason=str(error), path=request.url.path)
-        raise ApiError(401, "unauthenticated", str(error)) from None
-
-
-def current_caller(
-    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Caller:
-    # The middleware authenticated every /api request before its body was read.
-    caller = getattr(request.state, "caller", None)
-    return caller if caller is not None else authenticate(request)
-
-
-CallerDep = Annotated[Caller, Depends(current_caller)]
-
-
 def build_http_app(
     runtime: ServiceRuntime,
     routers: Iterable[APIRouter],
@@ -101,7 +74,7 @@ def build_http_app(
     app.state.runtime = runtime
     install_error_handlers(app, error_statuses or {})
     app.include_router(health_router())
-    for router in routers:
+    for router in [*routers, ops_router] if runtime.relay is not None else routers:
         app.include_router(
             router,
             prefix="/api/v1",

@@ -24,6 +24,16 @@ class ServiceMetrics:
             "Stored notifications not yet published (stored minus published)",
             registry=self.registry,
         )
+        self.relay_parked = Counter(
+            "natverk_relay_parked_total",
+            "Stored events the relay could not publish and parked (it went on with the rest)",
+            registry=self.registry,
+        )
+        self.relay_parked_waiting = Gauge(
+            "natverk_relay_parked_events",
+            "Parked stored events not yet released by ops (natverk outbox list)",
+            registry=self.registry,
+        )
         self.relay_rewinds = Counter(
             "natverk_relay_rewinds_total",
             "Times the relay found the broker had lost records and republished the whole log",

@@ -49,8 +49,13 @@ class PublicationTable:
             return [produced]
         return list(produced)
 
-    def cloud_events(self, domain_event: Any, sequence: int, epoch: int = 0) -> list[tuple[str, CloudEvent]]:
-        """(topic, CloudEvent) pairs for a stored event at notification ``sequence``, in relay ``epoch``."""
+    def cloud_events(
+        self, domain_event: Any, sequence: int | None, epoch: int = 0
+    ) -> list[tuple[str, CloudEvent]]:
+        """(topic, CloudEvent) pairs for a stored event at notification ``sequence``, in relay ``epoch``.
+
+        ``sequence`` None: published out of order (a released parked record), no position to track.
+        """
         base_id = f"{domain_event.originator_id}.{domain_event.originator_version}"
         attributed = Attribution.of(domain_event, self._system_actor)
         pairs = []
@@ -63,10 +68,18 @@ class PublicationTable:
 
 
 def _envelope(
-    source: str, event_id: str, domain_event: Any, outgoing: Outgoing, actor: str, sequence: int, epoch: int
+    source: str,
+    event_id: str,
+    domain_event: Any,
+    outgoing: Outgoing,
+    actor: str,
+    sequence: int | None,
+    epoch: int,
 ) -> CloudEvent:
     # The epoch appears once the broker has lost records and the relay republished (ADR 0012).
     extensions = {"epoch": str(epoch)} if epoch else {}
+    if sequence is not None:
+        extensions["sequence"] = str(sequence)
     return CloudEvent(
         specversion="1.0",
         id=event_id,
@@ -76,7 +89,6 @@ def _envelope(
         subject=outgoing.subject,
         datacontenttype="application/json",
         data=outgoing.data.model_dump(mode="json"),
-        sequence=str(sequence),
         actor=actor,
         **extensions,
     )

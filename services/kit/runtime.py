@@ -12,12 +12,12 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
 from services.kit.auth import TokenVerifier
 from services.kit.consumer import ConsumerSpec, TrackingConsumer
+from services.kit.lag import EndOffsetsReader
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.publication import PublicationTable
@@ -52,6 +52,7 @@ class ServiceRuntime:
         self.settings = settings
         self.app = app
         self.metrics = ServiceMetrics(name)
+        self.offsets = EndOffsetsReader(settings.kafka_bootstrap)
         self.verifier = TokenVerifier(
             settings.jwt_secret.get_secret_value(), settings.jwt_audience, settings.jwt_issuer
         )
@@ -93,7 +94,7 @@ class ServiceRuntime:
                 partitions=settings.topic_partitions,
                 batch_size=settings.relay_batch_size,
                 poll_interval=settings.relay_poll_interval_ms / 1000,
-                end_offsets=self._end_offsets,
+                end_offsets=self.offsets.end_offsets,
                 on_broker_reset=self.ensure_topics,
             )
             if publication is not None
@@ -101,8 +102,6 @@ class ServiceRuntime:
         )
         self.topics = set(topics) | {spec.topic for spec in consumers}
         self._relay_task: asyncio.Task[None] | None = None
-        self._offsets_reader: AIOKafkaConsumer | None = None
-        self._offsets_lock = asyncio.Lock()
 
     async def _send(
         self, topic: str, partition: int, key: bytes, value: bytes, headers: dict[str, str]
@@ -121,44 +120,6 @@ class ServiceRuntime:
     async def ensure_topics(self) -> None:
         await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
 
-    async def _end_offsets(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
-        """End offsets as the broker sees them now; a partition it does not know ends at 0."""
-        async with self._offsets_lock:  # the relay's probe and the lag gauge share one reader
-            return await self._read_end_offsets(partitions)
-
-    async def update_consumer_lag(self) -> None:
-        """Set the lag gauge of every partition this replica has consumed from: end minus position."""
-        if self.consumer is None or not self.consumer.positions:
-            return
-        positions = dict(self.consumer.positions)
-        ends = await self._end_offsets(list(positions))
-        for (topic, partition), position in positions.items():
-            if (topic, partition) in ends:
-                lag = max(ends[(topic, partition)] - position, 0)
-                self.metrics.consumer_lag.labels(topic=topic, partition=str(partition)).set(lag)
-
-    async def _lag_loop(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.update_consumer_lag()
-            except Exception as error:  # noqa: BLE001 - the broker may be away; the next round retries
-                log.info("consumer lag not updated", error_type=type(error).__name__)
-
-    async def _read_end_offsets(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
-        if self._offsets_reader is None:
-            self._offsets_reader = AIOKafkaConsumer(
-                bootstrap_servers=self.settings.kafka_bootstrap, group_id=None, enable_auto_commit=False
-            )
-            await self._offsets_reader.start()
-        reader = self._offsets_reader
-        # A fresh metadata snapshot: ``reader.topics()`` fetches one but leaves the client's
-        # cached view stale, and a stale view would report real partitions as missing.
-        cluster = await reader._client.fetch_all_metadata()
-        known = [TopicPartition(t, p) for t, p in partitions if p in (cluster.partitions_for_topic(t) or ())]
-        ends = await reader.end_offsets(known) if known else {}
-        return {(tp.topic, tp.partition): offset for tp, offset in ends.items()}
-
     async def start(self) -> None:
         await self.ensure_topics()
         await self.broker.start()
@@ -168,7 +129,11 @@ class ServiceRuntime:
         for interval, job in self._periodic:
             self._periodic_tasks.append(asyncio.create_task(self._every(interval, job)))
         if self.consumer is not None:
-            self._periodic_tasks.append(asyncio.create_task(self._lag_loop(LAG_INTERVAL_SECONDS)))
+            self._periodic_tasks.append(
+                asyncio.create_task(
+                    self.offsets.follow_lag(self.consumer, self.metrics, LAG_INTERVAL_SECONDS)
+                )
+            )
 
     async def _every(self, interval: float, job: Callable[[], object]) -> None:
         while True:
@@ -190,18 +155,23 @@ class ServiceRuntime:
             self._relay_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._relay_task
-        if self._offsets_reader is not None:
-            await self._offsets_reader.stop()
+        await self.offsets.stop()
         await self.broker.stop()
         self.app.close()
 
-    async def readiness(self) -> dict[str, bool]:
-        checks = {"store": True, "broker": True}
+    async def readiness(self) -> tuple[dict[str, bool], list[str]]:
+        """The checks, and what is wrong in words (parked records do not make a service unready)."""
+        checks, problems = {"store": True, "broker": True}, []
         try:
             await self.app.run_blocking(self.app.check_store)
-        except Exception:  # noqa: BLE001 - any failure means not ready
+        except Exception as error:  # noqa: BLE001 - any failure means not ready
             checks["store"] = False
+            problems.append(f"store: cannot be read ({type(error).__name__})")
         checks["broker"] = bool(await self.broker.ping(timeout=2.0))
+        if not checks["broker"]:
+            problems.append("broker: does not answer")
         if self.relay is not None:
             checks["relay"] = self.relay.healthy
-        return checks
+            problems += [f"relay: {self.relay.problem}"] if self.relay.problem else []
+            problems += [f"relay: {self.relay.parked} record(s) parked"] if self.relay.parked else []
+        return checks, problems

@@ -33,10 +33,10 @@ async def test_lag_is_zero_when_caught_up_and_counts_the_records_behind(settings
                 settings.kafka_bootstrap, PLACEMENTS, [encode(placement_started(f"{case_id}-{n}", f"P-{n}"))]
             )
         await eventually(lambda: runtime.consumer.positions.get((PLACEMENTS, 0)) == 5)
-        await runtime.update_consumer_lag()
+        await runtime.offsets.update_consumer_lag(runtime.consumer, runtime.metrics)
         caught_up = lag(app, 0)
         runtime.consumer.positions[(PLACEMENTS, 0)] = 2  # as if three records were still to be handled
-        await runtime.update_consumer_lag()
+        await runtime.offsets.update_consumer_lag(runtime.consumer, runtime.metrics)
         behind = lag(app, 0)
     assert caught_up == 0
     assert behind == 3

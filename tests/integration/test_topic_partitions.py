@@ -102,7 +102,7 @@ async def test_a_topic_with_fewer_partitions_than_configured_stops_the_relay_wit
         try:
             await eventually(lambda: referrals.relay.healthy is False, timeout=20)
             assert referrals.relay.position() == 0  # nothing recorded as published
-            assert (await referrals.readiness())["relay"] is False
+            assert (await referrals.readiness())[0]["relay"] is False
         finally:
             await referrals.stop()
     failures = [entry["error"] for entry in logged if entry["event"] == "relay batch failed, will retry"]

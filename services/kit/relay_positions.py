@@ -1,0 +1,88 @@
+"""How far the relay got, and noticing a broker that lost what it had acknowledged (ADR 0012).
+
+Positions live in the store's tracking table: the last published notification id per
+epoch, and the highest offset the broker acknowledged per topic partition.  When the
+broker later hands out an offset at or below one it acknowledged, or reports such a
+partition empty or missing, it has lost records: a new epoch republishes the whole log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+
+from services.kit.logs import get_logger
+from services.kit.metrics import ServiceMetrics
+from services.kit.store import ServiceApplication
+
+EPOCH_NAME = "relay-epoch"
+EndOffsets = Callable[[list[tuple[str, int]]], Awaitable[dict[tuple[str, int], int]]]
+
+log = get_logger(__name__)
+
+
+class RelayPositions:
+    """Mixed into ``Relay``, which sets these attributes."""
+
+    _app: ServiceApplication
+    _metrics: ServiceMetrics
+    _acked: dict[tuple[str, int], int]
+    _end_offsets: EndOffsets | None
+    _on_broker_reset: Callable[[], Awaitable[None]] | None
+    epoch: int
+
+    # -- positions, kept in the store's tracking table --------------------------------
+    def _read_epoch(self) -> int:
+        return self._app.recorder.max_tracking_id(EPOCH_NAME) or 0
+
+    @property
+    def _position_name(self) -> str:
+        return "relay" if self.epoch == 0 else f"relay#{self.epoch}"
+
+    def _offset_name(self, topic: str, partition: int) -> str:
+        return f"{self._position_name}@{topic}/{partition}"
+
+    def position(self) -> int:
+        return self._app.recorder.max_tracking_id(self._position_name) or 0
+
+    def _record_progress(self, last: int, offsets: dict[tuple[str, int], int]) -> None:
+        for (topic, partition), offset in offsets.items():
+            self._app.recorder.insert_tracking(Tracking(self._offset_name(topic, partition), offset + 1))
+        self._app.recorder.insert_tracking(Tracking(self._position_name, last))
+
+    def _load_acked(self, partitions: list[tuple[str, int]]) -> None:
+        for topic, partition in partitions:
+            stored = self._app.recorder.max_tracking_id(self._offset_name(topic, partition))
+            if stored:
+                self._acked[(topic, partition)] = stored - 1
+
+    async def check_broker(self) -> None:
+        """Compare each partition's end with what the broker acknowledged before."""
+        if self._end_offsets is None or not self._acked:
+            return
+        ends = await self._end_offsets(list(self._acked))
+        # Only an empty or missing partition counts as loss: the local broker reports the end of
+        # a partition written in multi-record batches below the last acknowledged offset, so
+        # "end <= acknowledged" would rewind for nothing.  Partial loss shows up as offset
+        # regression on the next publish instead.
+        if any(ends.get(tp, 0) == 0 for tp in self._acked):
+            await self._start_new_epoch("a partition ends below records the broker acknowledged")
+
+    async def _start_new_epoch(self, why: str) -> None:
+        log.warning("broker lost published records; republishing the whole log", reason=why)
+        if self._on_broker_reset is not None:
+            await self._on_broker_reset()
+        self.epoch += 1
+        await self._app.run_blocking(self._app.recorder.insert_tracking, Tracking(EPOCH_NAME, self.epoch))
+        self._acked.clear()
+        self._metrics.relay_rewinds.inc()
+
+
+def highest_offsets(acknowledged: list[Any]) -> dict[tuple[str, int], int]:
+    offsets: dict[tuple[str, int], int] = {}
+    for metadata in acknowledged:
+        key = (metadata.topic, metadata.partition)
+        offsets[key] = max(offsets.get(key, -1), metadata.offset)
+    return offsets
