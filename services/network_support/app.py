@@ -10,14 +10,14 @@ from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from services.network_support import SERVICE
-from services.network_support.api import build_router
-from services.network_support.application import NetworkSupportApplication, NotFound, ResponsibleNotOnMap
+from services.network_support.api import routers
+from services.network_support.application import NetworkSupportApplication
 from services.network_support.domain.home_return import PhaseNotAllowed
 from services.network_support.domain.network_map import UnknownMember
 from services.network_support.domain.network_meetings import MeetingReferenceError
 from services.network_support.domain.network_placement_inquiry import InquiryConcluded
 from services.network_support.domain.placement_follow_up import BeforePlacement, NoSchoolChange
-from services.network_support.domain.safety_plan import ScaleOutOfRange, UnknownStatement
+from services.network_support.domain.safety_plan import ResponsibleNotOnMap, ScaleOutOfRange, UnknownStatement
 from services.network_support.domain.support_plan import UnknownAction
 from services.network_support.inbound import consumers
 from services.network_support.metrics import FollowUpMetrics
@@ -25,7 +25,6 @@ from services.network_support.publication import build_publication_table
 
 DEADLINE_CHECK_SECONDS = 300.0
 ERROR_STATUSES: dict[type[Exception], int] = {
-    NotFound: 404,
     UnknownMember: 404,
     UnknownStatement: 404,
     UnknownAction: 404,
@@ -57,4 +56,4 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
 
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
-    return build_http_app(build_runtime(settings), [build_router()], ERROR_STATUSES, start_runtime)
+    return build_http_app(build_runtime(settings), routers, ERROR_STATUSES, start_runtime)

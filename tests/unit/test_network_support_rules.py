@@ -27,6 +27,7 @@ from services.network_support.domain.placement_follow_up import (
 )
 from services.network_support.domain.safety_plan import (
     FOLLOW_UP_INTERVAL,
+    ResponsibleNotOnMap,
     SafetyPlan,
     ScaleOutOfRange,
     UnknownStatement,
@@ -116,6 +117,60 @@ def test_safety_plan_scales_outside_0_to_10_are_refused() -> None:
         plan.record_scale(statement, -1, START)
     with pytest.raises(UnknownStatement):
         plan.record_scale(statement + 1, 5, START)
+
+
+def test_a_safety_rule_naming_someone_not_on_the_network_map_is_refused() -> None:
+    plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
+    with pytest.raises(ResponsibleNotOnMap) as refused:
+        plan.add_rule("Grandma collects from school", (1, 7), on_map={1, 2})
+    assert "7" not in str(refused.value)
+    assert plan.add_rule("Grandma collects from school", (1,), on_map={1, 2}) == 1
+
+
+def _remove_unknown_member() -> None:
+    NetworkMap(municipality="0380", case_id="C-1").remove_member(4242)
+
+
+def _complete_unknown_action() -> None:
+    SupportPlan(municipality="0380", case_id="C-1", referral_id="R-1").complete_action(4242)
+
+
+def _scale_unknown_statement() -> None:
+    SafetyPlan(municipality="0380", case_id="C-1", started_on=START).record_scale(4242, 5, START)
+
+
+def _read_from_unknown_meeting() -> None:
+    NetworkMeetings(municipality="0380", case_id="C-1").check_reading("M-4242", START)
+
+
+def _follow_up_before_the_placement() -> None:
+    follow_up = PlacementFollowUp(
+        municipality="0380",
+        case_id="C-1",
+        placement_id="P-1",
+        placement_type="hvb",
+        started_on=START,
+        school_change=True,
+    )
+    follow_up.record_examination("health", date(1942, 4, 24))
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        _remove_unknown_member,
+        _complete_unknown_action,
+        _scale_unknown_statement,
+        _read_from_unknown_meeting,
+        _follow_up_before_the_placement,
+    ],
+)
+def test_a_refusal_never_echoes_the_id_or_date_it_was_sent(attempt: Any) -> None:
+    with pytest.raises(
+        (UnknownMember, UnknownAction, UnknownStatement, UnknownMeeting, BeforePlacement)
+    ) as refused:
+        attempt()
+    assert "4242" not in str(refused.value) and "1942" not in str(refused.value)
 
 
 def test_safety_plan_follow_up_falls_due_within_six_months_of_the_last_one() -> None:
@@ -245,7 +300,7 @@ class SafetyPlanMachine(RuleBasedStateMachine):
 
     @rule(members=st.lists(st.integers(1, 9), min_size=1, max_size=3))
     def add_rule(self, members: list[int]) -> None:
-        self.plan.add_rule("rule", tuple(members))
+        self.plan.add_rule("rule", tuple(members), on_map=range(1, 10))
         self._keep_events()
 
     @rule(days=st.integers(0, 400))

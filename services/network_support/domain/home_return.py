@@ -51,13 +51,21 @@ class HomeReturnProcess(Aggregate):
         self.phases: list[tuple[str, date]] = [("preparation", on)]
         self.retroactive = retroactive
 
+    @classmethod
+    def begin(cls, municipality: str, case_id: str, phase: str, on: date) -> HomeReturnProcess:
+        """A process starts in preparation, whatever phase is named first."""
+        process = cls(municipality=municipality, case_id=case_id, on=on, retroactive=False)
+        if phase != "preparation":
+            process.move_to(phase, on)
+        return process
+
     @property
     def is_finished(self) -> bool:
         return self.phase in ("completed", "broken_off")
 
     def move_to(self, phase: str, on: date) -> None:
         if phase not in NEXT.get(self.phase, ()):
-            raise PhaseNotAllowed(f"cannot move from {self.phase} to {phase}")
+            raise PhaseNotAllowed(f"the process cannot move to that phase from {self.phase}")
         self._phase_changed(phase, on)
 
     def complete(self, on: date) -> None:

@@ -105,7 +105,7 @@ class NetworkMap(Aggregate):
 
     def _require(self, member_id: int) -> None:
         if member_id not in self.members:
-            raise UnknownMember(f"no member {member_id} on this network map")
+            raise UnknownMember("no such member on this network map")
 
     @event(MemberAdded)
     def _member_added(

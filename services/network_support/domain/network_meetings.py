@@ -85,12 +85,12 @@ class NetworkMeetings(Aggregate):
         """Refuse a reading dated ``on`` from ``meeting_id`` unless it can have come from it."""
         known = self.meetings.get(meeting_id)
         if known is None:
-            raise UnknownMeeting(f"no network meeting {meeting_id} is known for this case")
+            raise UnknownMeeting("meeting_id names no network meeting known for this case")
         if known["cancelled"]:
-            raise MeetingCancelled(f"network meeting {meeting_id} was cancelled")
+            raise MeetingCancelled("the network meeting named was cancelled")
         if known["on"] != on:
             raise NotOnMeetingDay(
-                f"network meeting {meeting_id} is on {known['on']}; a reading from it is dated that day"
+                f"the network meeting is on {known['on']}; a reading from it is dated that day"
             )
 
     @event(Booked)

@@ -94,7 +94,7 @@ class PlacementFollowUp(Aggregate):
 
     def _require_after_start(self, on: date) -> None:
         if on < self.started_on:
-            raise BeforePlacement(f"{on} is before the placement started ({self.started_on})")
+            raise BeforePlacement(f"the date is before the placement started ({self.started_on})")
 
     def offer_parent_support(self, on: date) -> None:
         self._require_after_start(on)

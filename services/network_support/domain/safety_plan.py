@@ -3,6 +3,7 @@ recorded over time, rules with responsible network members, versions and follow-
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -23,6 +24,10 @@ class ScaleOutOfRange(SafetyPlanError):
 
 class UnknownStatement(SafetyPlanError):
     """No such danger statement in the plan."""
+
+
+class ResponsibleNotOnMap(SafetyPlanError):
+    """A rule names a responsible person who is not on the case's network map."""
 
 
 def _check_scale(value: int) -> None:
@@ -87,10 +92,15 @@ class SafetyPlan(Aggregate):
     def record_scale(self, statement_id: int, value: int, on: date, meeting_id: str | None = None) -> None:
         _check_scale(value)
         if statement_id not in self.statements:
-            raise UnknownStatement(f"no danger statement {statement_id}")
+            raise UnknownStatement("no such danger statement in this plan")
         self._scale_recorded(statement_id, value, on, meeting_id)
 
-    def add_rule(self, text: str, responsible_member_ids: tuple[int, ...]) -> int:
+    def add_rule(self, text: str, responsible_member_ids: tuple[int, ...], on_map: Collection[int]) -> int:
+        """A rule names who in the network is responsible: members of the case's network map."""
+        if not set(responsible_member_ids) <= set(on_map):
+            raise ResponsibleNotOnMap(
+                "responsible_member_ids: a member named is not on this case's network map"
+            )
         rule_id = len(self.rules) + 1
         self._rule_added(rule_id, text, tuple(responsible_member_ids))
         return rule_id

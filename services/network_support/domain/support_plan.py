@@ -60,7 +60,7 @@ class SupportPlan(Aggregate):
 
     def complete_action(self, action_id: int) -> None:
         if action_id not in self.actions:
-            raise UnknownAction(f"no action {action_id} in this plan")
+            raise UnknownAction("no such action in this plan")
         if self.actions[action_id]["status"] != "done":
             self._action_completed(action_id)
 

@@ -1,0 +1,7 @@
+"""HTTP API of network_support, one router per resource; the kit's command path does the rest."""
+
+from __future__ import annotations
+
+from services.network_support.api import home_return, network_map, placements, safety_plan, support_plan
+
+routers = [support_plan.router, network_map.router, safety_plan.router, placements.router, home_return.router]

@@ -1,0 +1,31 @@
+"""What every network_support route shares: who may read or write, path ids, dated pairs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import WithJsonSchema
+
+STAFF = ("case_worker", "coordinator", "network_centre", "safety_team")
+READERS = (*STAFF, "auditor")
+TAGS = ["network support"]
+
+CaseIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
+PlacementPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
+
+
+def _pair(first: dict[str, object], second: dict[str, object], description: str) -> WithJsonSchema:
+    """A two-item array (``prefixItems`` would say it better, but not every OpenAPI tool reads it yet)."""
+    items = {"anyOf": [first, second]}
+    return WithJsonSchema(
+        {"type": "array", "minItems": 2, "maxItems": 2, "items": items, "description": description}
+    )
+
+
+_DATE = {"type": "string", "format": "date"}
+DatedScale = Annotated[
+    tuple[date, int], _pair(_DATE, {"type": "integer", "minimum": 0, "maximum": 10}, "[day, scale 0-10]")
+]
+DatedPhase = Annotated[tuple[str, date], _pair({"type": "string"}, _DATE, "[phase, day it began]")]

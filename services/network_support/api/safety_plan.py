@@ -1,0 +1,84 @@
+"""/cases/{case_id}/safety-plan: the Signs of Safety plan of a case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from services.kit.commands import Kit
+from services.network_support.api.common import READERS, STAFF, TAGS, CaseIdPath, DatedScale
+from services.network_support.application import NetworkSupportApplication as NetworkSupport
+from services.network_support.commands import NewDangerStatement, NewRule, OnDate, ScaleReading
+from services.network_support.domain.safety_plan import SafetyPlan
+
+router = APIRouter(prefix="/cases/{case_id}/safety-plan", tags=TAGS)
+
+
+class DangerStatementView(BaseModel):
+    statement_id: int
+    statement: str
+    safety_goal: str
+    scales: list[DatedScale]
+
+
+class RuleView(BaseModel):
+    rule_id: int
+    text: str
+    responsible_member_ids: list[int]
+
+
+class SafetyPlanView(BaseModel):
+    case_id: str
+    version: int
+    follow_up_due: date
+    danger_statements: list[DangerStatementView]
+    rules: list[RuleView]
+
+    @classmethod
+    def of(cls, plan: SafetyPlan) -> SafetyPlanView:
+        return cls(
+            case_id=plan.case_id,
+            version=plan.plan_version,
+            follow_up_due=plan.follow_up_due,
+            danger_statements=[DangerStatementView(statement_id=k, **v) for k, v in plan.statements.items()],
+            rules=[RuleView(rule_id=k, **v) for k, v in plan.rules.items()],
+        )
+
+
+@router.post("", status_code=201, response_model=SafetyPlanView)
+def draft_safety_plan(case_id: CaseIdPath, kit: Kit) -> SafetyPlanView:
+    return kit.command(
+        NetworkSupport.draft_safety_plan, case_id, view=SafetyPlanView, roles=STAFF, status=201
+    )
+
+
+@router.get("", response_model=SafetyPlanView)
+def get_safety_plan(case_id: CaseIdPath, kit: Kit) -> SafetyPlanView:
+    return kit.query(NetworkSupport.safety_plan, case_id, view=SafetyPlanView, roles=READERS)
+
+
+@router.post("/danger-statements", response_model=SafetyPlanView)
+def add_danger_statement(case_id: CaseIdPath, body: NewDangerStatement, kit: Kit) -> SafetyPlanView:
+    return kit.command(NetworkSupport.add_danger_statement, case_id, body, view=SafetyPlanView, roles=STAFF)
+
+
+@router.post("/scales", response_model=SafetyPlanView)
+def record_scale(case_id: CaseIdPath, body: ScaleReading, kit: Kit) -> SafetyPlanView:
+    return kit.command(NetworkSupport.record_scale, case_id, body, view=SafetyPlanView, roles=STAFF)
+
+
+@router.post("/rules", response_model=SafetyPlanView)
+def add_rule(case_id: CaseIdPath, body: NewRule, kit: Kit) -> SafetyPlanView:
+    return kit.command(NetworkSupport.add_safety_rule, case_id, body, view=SafetyPlanView, roles=STAFF)
+
+
+@router.post("/revisions", response_model=SafetyPlanView)
+def revise(case_id: CaseIdPath, body: OnDate, kit: Kit) -> SafetyPlanView:
+    return kit.command(NetworkSupport.revise_safety_plan, case_id, body, view=SafetyPlanView, roles=STAFF)
+
+
+@router.post("/follow-ups", response_model=SafetyPlanView)
+def follow_up_plan(case_id: CaseIdPath, body: OnDate, kit: Kit) -> SafetyPlanView:
+    return kit.command(NetworkSupport.follow_up_safety_plan, case_id, body, view=SafetyPlanView, roles=STAFF)

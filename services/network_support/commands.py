@@ -1,0 +1,99 @@
+"""What callers ask network_support to do: the typed input of its use cases (and the API bodies)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from services.kit.bodies import JsonBool, JsonDate, JsonInt, StrictBody
+
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+MemberRole = Literal["support_person", "safety_person", "possible_network_home"]
+Relation = Literal[
+    "mother",
+    "father",
+    "step_parent",
+    "sibling",
+    "grandparent",
+    "aunt",
+    "uncle",
+    "cousin",
+    "other_relative",
+    "family_friend",
+    "neighbour",
+    "teacher",
+    "coach",
+    "other",
+]
+
+
+class OnDate(StrictBody):
+    on: JsonDate
+
+
+class NewGoal(StrictBody):
+    goal: Text
+
+
+class NewAction(StrictBody):
+    description: Text
+    owner_role: Literal[
+        "coordinator", "family_therapist", "family_pedagogue", "parent_supporter", "case_worker"
+    ]
+    due: JsonDate
+
+
+class MemberChange(StrictBody):
+    relation: Relation
+    roles: list[MemberRole] = Field(default_factory=list, max_length=3)
+    contact_consent: JsonBool
+
+
+class NewMember(MemberChange):
+    name: str = Field(min_length=1, max_length=200, description="kept in this service only; never published")
+
+
+class NewDangerStatement(StrictBody):
+    statement: Text
+    safety_goal: Text
+    scale: JsonInt = Field(ge=0, le=10)
+    on: JsonDate
+
+
+class ScaleReading(StrictBody):
+    statement_id: JsonInt = Field(ge=1)
+    value: JsonInt = Field(ge=0, le=10)
+    on: JsonDate
+    meeting_id: str | None = Field(
+        None,
+        max_length=100,
+        description="the network meeting (booked in scheduling) the reading comes from: it must be one of this "
+        "case's network meetings, not cancelled, and `on` must be its day",
+    )
+
+
+class NewRule(StrictBody):
+    text: Text
+    responsible_member_ids: list[JsonInt] = Field(min_length=1, max_length=20)
+
+
+class InquiryConclusion(StrictBody):
+    outcome: Literal["network_home_found", "not_suitable", "declined"]
+    reason: Text
+
+
+class ParentSupportSession(StrictBody):
+    on: JsonDate
+    mode: Literal["phone", "in_person"]
+    parent: Literal["mother", "father", "other"]
+
+
+class Examination(StrictBody):
+    kind: Literal["health", "dental"]
+    on: JsonDate
+
+
+class PhaseMove(StrictBody):
+    phase: Literal["preparation", "trial", "follow_up", "completed", "broken_off"]
+    on: JsonDate

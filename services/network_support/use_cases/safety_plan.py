@@ -1,0 +1,57 @@
+"""Safety-plan use cases (Signs of Safety): danger statements, scales, rules, versions, follow-up."""
+
+from __future__ import annotations
+
+from services.kit.auth import Caller
+from services.network_support.commands import NewDangerStatement, NewRule, OnDate, ScaleReading
+from services.network_support.domain.network_map import NetworkMap
+from services.network_support.domain.safety_plan import SafetyPlan
+from services.network_support.use_cases.base import NetworkSupportBase
+
+
+class SafetyPlanUseCases(NetworkSupportBase):
+    def safety_plan(self, caller: Caller, case_id: str) -> SafetyPlan:
+        return self._of_case(SafetyPlan, caller, case_id)
+
+    def draft_safety_plan(self, caller: Caller, case_id: str) -> SafetyPlan:
+        """Drafting a plan the case already has answers with that plan."""
+        plan = self._find(SafetyPlan.id_for(caller.municipality, case_id))
+        if plan is None:
+            plan = SafetyPlan(municipality=caller.municipality, case_id=case_id, started_on=self.today())
+            self.save(plan)
+        return plan
+
+    def add_danger_statement(self, caller: Caller, case_id: str, new: NewDangerStatement) -> SafetyPlan:
+        plan = self.safety_plan(caller, case_id)
+        plan.add_danger_statement(new.statement, new.safety_goal, new.scale, new.on)
+        self.save(plan)
+        return plan
+
+    def record_scale(self, caller: Caller, case_id: str, reading: ScaleReading) -> SafetyPlan:
+        """A reading that names a meeting must come from one of the case's network meetings."""
+        plan = self.safety_plan(caller, case_id)
+        if reading.meeting_id is not None:
+            self._meetings_of(caller.municipality, case_id).check_reading(reading.meeting_id, reading.on)
+        plan.record_scale(reading.statement_id, reading.value, reading.on, reading.meeting_id)
+        self.save(plan)
+        return plan
+
+    def add_safety_rule(self, caller: Caller, case_id: str, new: NewRule) -> SafetyPlan:
+        plan = self.safety_plan(caller, case_id)
+        network = self._find(NetworkMap.id_for(caller.municipality, case_id))
+        on_map = network.members if network is not None else ()
+        plan.add_rule(new.text, tuple(new.responsible_member_ids), on_map=on_map)
+        self.save(plan)
+        return plan
+
+    def revise_safety_plan(self, caller: Caller, case_id: str, dated: OnDate) -> SafetyPlan:
+        plan = self.safety_plan(caller, case_id)
+        plan.revise(dated.on)
+        self.save(plan)
+        return plan
+
+    def follow_up_safety_plan(self, caller: Caller, case_id: str, dated: OnDate) -> SafetyPlan:
+        plan = self.safety_plan(caller, case_id)
+        plan.follow_up(dated.on)
+        self.save(plan)
+        return plan
