@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import signal
 import sys
@@ -13,6 +12,7 @@ from datetime import date
 import httpx
 from aiokafka.errors import KafkaConnectionError
 
+from services.cli_ops import _rebuild, _stats, _verify, add_operations
 from services.kit.auth import KNOWN_ROLES, mint_token
 from services.kit.settings import ServiceSettings, load_settings
 from services.stack import Stack, available_services
@@ -69,76 +69,6 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dlq(args: argparse.Namespace) -> int:
-    from services import ops
-
-    settings = load_settings(ServiceSettings)
-    try:
-        letters = asyncio.run(ops.read_dead_letters(settings.kafka_bootstrap, args.topic, args.limit))
-    except ValueError as error:
-        print(f"natverk dlq: {error}", file=sys.stderr)
-        return 2
-    if args.action == "list":
-        print(ops.describe(letters) if letters else f"{args.topic} is empty")
-        return 0
-    chosen = [d for d in letters if args.offsets is None or d.offset in args.offsets]
-    if args.partition is not None:
-        chosen = [d for d in chosen if d.partition == args.partition]
-    missing = set(args.offsets or ()) - {d.offset for d in chosen}
-    if missing:
-        print(f"natverk dlq: no record at offset(s) {sorted(missing)} in {args.topic}", file=sys.stderr)
-        return 2
-    if args.action == "show":
-        for letter in chosen:
-            print(f"--- partition {letter.partition} offset {letter.offset}: {letter.error}")
-            print(ops.show(letter))
-        return 0
-    if args.offsets is None and not args.all:
-        print("natverk dlq redrive: name --offsets or say --all", file=sys.stderr)
-        return 2
-    count = asyncio.run(ops.redrive(settings.kafka_bootstrap, chosen))
-    print(f"re-drove {count} record(s) from {args.topic}")
-    return 0
-
-
-def _verify(args: argparse.Namespace) -> int:
-    from services import ops
-
-    settings = load_settings(ServiceSettings)
-    report = ops.fetch_chain_report(settings, args.url)
-    for broken in report["broken"]:
-        print(
-            f"BROKEN {broken['case_id']}: first broken link at position {broken['first_broken_position']}: {broken['reason']}"
-        )
-    print(f"{report['timelines_checked']} timeline(s) checked, {len(report['broken'])} broken")
-    return 1 if report["broken"] else 0
-
-
-def _rebuild(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from services import ops
-
-    settings = load_settings(ServiceSettings)
-    target = Path(args.into)
-    if target.exists() and any(target.iterdir()):
-        print(f"natverk rebuild: {target} is not empty; rebuild into a fresh directory", file=sys.stderr)
-        return 2
-    fresh = settings.model_copy(update={"data_dir": target, "database_url": None})
-    result = asyncio.run(ops.rebuild_case_store(fresh))
-    print(json.dumps(result))
-    return 1 if result["broken"] else 0
-
-
-def _stats(args: argparse.Namespace) -> int:
-    from services import ops
-
-    settings = load_settings(ServiceSettings)
-    report = ops.fetch_statistics(settings, args.period_from, args.period_to, args.url)
-    print(ops.render_statistics(report, args.format))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="natverk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -161,14 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--start", action="store_true", help="start the stack if it is not running")
     demo.set_defaults(run=_demo)
 
-    dlq = commands.add_parser("dlq", help="inspect and re-drive a dead-letter topic")
-    dlq.add_argument("action", choices=["list", "show", "redrive"])
-    dlq.add_argument("topic", help="the dead-letter topic, e.g. ext.placements.v1.dlq")
-    dlq.add_argument("--offsets", type=int, nargs="+", help="only these offsets")
-    dlq.add_argument("--partition", type=int, help="only this partition")
-    dlq.add_argument("--all", action="store_true", help="redrive: every record in the topic")
-    dlq.add_argument("--limit", type=int, default=1000)
-    dlq.set_defaults(run=_dlq)
+    add_operations(commands)
 
     verify = commands.add_parser(
         "verify", help="re-check every case timeline's hash chain (exit 1 if any is broken)"

@@ -1,0 +1,130 @@
+"""The ``natverk`` sub-commands that operate a running stack: dlq, verify, rebuild, stats, outbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from services.kit.settings import ServiceSettings, load_settings
+from services.stack import available_services
+
+
+def _dlq(args: argparse.Namespace) -> int:
+    from services import ops
+
+    settings = load_settings(ServiceSettings)
+    try:
+        letters = asyncio.run(ops.read_dead_letters(settings.kafka_bootstrap, args.topic, args.limit))
+    except ValueError as error:
+        print(f"natverk dlq: {error}", file=sys.stderr)
+        return 2
+    if args.action == "list":
+        print(ops.describe(letters) if letters else f"{args.topic} is empty")
+        return 0
+    chosen = [d for d in letters if args.offsets is None or d.offset in args.offsets]
+    if args.partition is not None:
+        chosen = [d for d in chosen if d.partition == args.partition]
+    missing = set(args.offsets or ()) - {d.offset for d in chosen}
+    if missing:
+        print(f"natverk dlq: no record at offset(s) {sorted(missing)} in {args.topic}", file=sys.stderr)
+        return 2
+    if args.action == "show":
+        for letter in chosen:
+            print(f"--- partition {letter.partition} offset {letter.offset}: {letter.error}")
+            print(ops.show(letter))
+        return 0
+    if args.offsets is None and not args.all:
+        print("natverk dlq redrive: name --offsets or say --all", file=sys.stderr)
+        return 2
+    count = asyncio.run(ops.redrive(settings.kafka_bootstrap, chosen))
+    print(f"re-drove {count} record(s) from {args.topic}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from services import ops
+
+    settings = load_settings(ServiceSettings)
+    report = ops.fetch_chain_report(settings, args.url)
+    for broken in report["broken"]:
+        print(
+            f"BROKEN {broken['case_id']}: first broken link at position {broken['first_broken_position']}: {broken['reason']}"
+        )
+    print(f"{report['timelines_checked']} timeline(s) checked, {len(report['broken'])} broken")
+    return 1 if report["broken"] else 0
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from services import ops
+
+    settings = load_settings(ServiceSettings)
+    target = Path(args.into)
+    if target.exists() and any(target.iterdir()):
+        print(f"natverk rebuild: {target} is not empty; rebuild into a fresh directory", file=sys.stderr)
+        return 2
+    fresh = settings.model_copy(update={"data_dir": target, "database_url": None})
+    result = asyncio.run(ops.rebuild_case_store(fresh))
+    print(json.dumps(result))
+    return 1 if result["broken"] else 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from services import ops
+
+    settings = load_settings(ServiceSettings)
+    report = ops.fetch_statistics(settings, args.period_from, args.period_to, args.url)
+    print(ops.render_statistics(report, args.format))
+    return 0
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    from services.ops import outbox
+
+    settings = load_settings(ServiceSettings)
+    if args.action == "list":
+        records = outbox.parked(settings, args.service, args.url)
+        print(outbox.describe(records) if records else f"{args.service}: nothing parked")
+        return 1 if records else 0
+    if args.notification is None:
+        print(f"natverk outbox {args.action}: name --notification", file=sys.stderr)
+        return 2
+    if args.action == "show":
+        chosen = [
+            r
+            for r in outbox.parked(settings, args.service, args.url)
+            if r["notification_id"] == args.notification
+        ]
+        print(
+            json.dumps(chosen[0], indent=2)
+            if chosen
+            else f"{args.service}: no parked record {args.notification}"
+        )
+        return 0 if chosen else 2
+    released = outbox.release(settings, args.service, args.notification, args.url)
+    print(f"{args.service}: released notification {released['notification_id']} (published again)")
+    return 0
+
+
+def add_operations(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The sub-commands for operating a running stack."""
+    dlq = commands.add_parser("dlq", help="inspect and re-drive a dead-letter topic")
+    dlq.add_argument("action", choices=["list", "show", "redrive"])
+    dlq.add_argument("topic", help="the dead-letter topic, e.g. ext.placements.v1.dlq")
+    dlq.add_argument("--offsets", type=int, nargs="+", help="only these offsets")
+    dlq.add_argument("--partition", type=int, help="only this partition")
+    dlq.add_argument("--all", action="store_true", help="redrive: every record in the topic")
+    dlq.add_argument("--limit", type=int, default=1000)
+    dlq.set_defaults(run=_dlq)
+
+    outbox = commands.add_parser(
+        "outbox", help="records a service's relay parked (list exits 1 when any); show or release one"
+    )
+    outbox.add_argument("action", choices=["list", "show", "release"])
+    outbox.add_argument("--service", required=True, choices=available_services())
+    outbox.add_argument("--notification", type=int, help="show/release: the parked notification id")
+    outbox.add_argument("--url", help="the service (default: from NATVERK_ settings)")
+    outbox.set_defaults(run=_outbox)

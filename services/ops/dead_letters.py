@@ -1,0 +1,114 @@
+"""Dead-letter inspection and re-drive (``natverk dlq``).
+
+Dead-lettered records may hold personal data: listings show only offsets,
+reasons and sizes; ``show`` masks anything shaped like a personal identity
+number.  A re-drive republishes a record unchanged to the topic it came from;
+consumers drop what they already processed, so re-driving twice is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaProducer, TopicPartition
+
+from contracts.topics import DLQ_SUFFIX
+from services.kit.logs import scrub
+from services.kit.topics import reader_from_the_beginning
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    partition: int
+    offset: int
+    key: str
+    error: str
+    original_topic: str
+    size: int
+    value: bytes
+    headers: dict[str, str]
+
+
+def _require_dlq(topic: str) -> None:
+    if not topic.endswith(DLQ_SUFFIX):
+        raise ValueError(f"{topic!r} is not a dead-letter topic (they end in {DLQ_SUFFIX!r})")
+
+
+async def read_dead_letters(bootstrap: str, topic: str, limit: int = 1000) -> list[DeadLetter]:
+    """Every record in ``topic`` from the start (no consumer group: reading moves nothing)."""
+    _require_dlq(topic)
+    consumer = reader_from_the_beginning(bootstrap)
+    try:
+        await consumer.start()
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not partitions:
+            await consumer.topics()
+            cluster = await consumer._client.fetch_all_metadata()
+            partitions = [TopicPartition(topic, p) for p in sorted(cluster.partitions_for_topic(topic) or ())]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        letters: list[DeadLetter] = []
+        # Read until a fetch comes back empty: the local broker's end offsets can be low, so
+        # they are not trusted to say when the topic is exhausted.
+        while len(letters) < limit:
+            batches = await consumer.getmany(timeout_ms=500, max_records=500)
+            if not batches:
+                break
+            for records in batches.values():
+                letters.extend(_letter(record) for record in records)
+        return sorted(letters, key=lambda d: (d.partition, d.offset))[:limit]
+    finally:
+        await consumer.stop()
+
+
+def _letter(record: Any) -> DeadLetter:
+    headers = {k: (v or b"").decode("utf-8", "replace") for k, v in (record.headers or ())}
+    return DeadLetter(
+        partition=record.partition,
+        offset=record.offset,
+        key=scrub((record.key or b"").decode("utf-8", "replace")),
+        error=headers.get("error", "(no reason recorded)"),
+        original_topic=headers.get("original_topic", ""),
+        size=len(record.value or b""),
+        value=record.value or b"",
+        headers=headers,
+    )
+
+
+def describe(letters: list[DeadLetter]) -> str:
+    lines = [f"{'partition':>9} {'offset':>7} {'bytes':>8}  original topic        reason"]
+    lines += [
+        f"{d.partition:>9} {d.offset:>7} {d.size:>8}  {d.original_topic:<21} {d.error}" for d in letters
+    ]
+    return "\n".join(lines)
+
+
+def show(letter: DeadLetter, max_bytes: int = 4000) -> str:
+    text = letter.value[:max_bytes].decode("utf-8", "replace")
+    more = f"\n... ({letter.size - max_bytes} more bytes)" if letter.size > max_bytes else ""
+    headers = {k: scrub(v) for k, v in letter.headers.items()}
+    return f"headers: {json.dumps(headers, ensure_ascii=False)}\nkey: {letter.key}\nvalue (personal numbers masked):\n{scrub(text)}{more}"
+
+
+async def redrive(bootstrap: str, letters: list[DeadLetter]) -> int:
+    """Republish each record unchanged to its original topic; returns how many."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
+    try:
+        await producer.start()
+        for letter in letters:
+            if not letter.original_topic:
+                raise ValueError(
+                    f"offset {letter.offset} has no original_topic header; cannot tell where it belongs"
+                )
+            headers = [(k, v.encode()) for k, v in letter.headers.items() if k not in ("error",)]
+            headers.append(("redriven_from", f"{letter.partition}:{letter.offset}".encode()))
+            await producer.send_and_wait(
+                letter.original_topic, letter.value, key=letter.key.encode() or None, headers=headers
+            )
+        return len(letters)
+    finally:
+        await producer.stop()
