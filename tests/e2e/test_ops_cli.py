@@ -126,3 +126,15 @@ async def test_dead_letters_are_listed_shown_masked_and_redriven_unchanged(stack
     assert dict(after[-1].headers)["redriven_from"] == f"{letter.partition}:{letter.offset}".encode()
     refused = natverk(stack, "dlq", "redrive", PLACEMENTS_DLQ)
     assert refused.returncode == 2 and "--offsets" in refused.stderr
+
+
+def test_the_outbox_of_every_service_with_a_relay_is_listed_and_empty(stack: Stack) -> None:
+    for service in ("referrals", "scheduling", "network_support", "collaboration"):
+        listed = natverk(stack, "outbox", "list", "--service", service)
+        assert (listed.returncode, listed.stdout.strip()) == (0, f"{service}: nothing parked"), listed.stderr
+
+
+def test_releasing_a_record_that_is_not_parked_says_so_and_fails(stack: Stack) -> None:
+    released = natverk(stack, "outbox", "release", "--service", "referrals", "--notification", "1")
+    assert released.returncode == 2
+    assert "answered 404: no parked record with that notification id" in released.stderr
