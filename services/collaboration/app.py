@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi import FastAPI
 
 from contracts.topics import COLLABORATION, PARTNER_TOPICS, dead_letter_topic
 from services.collaboration import SERVICE
-from services.collaboration.api import build_router
+from services.collaboration.api import routers
 from services.collaboration.application import (
     AlreadyRegistered,
     CollaborationApplication,
     DuplicateRequest,
-    NotFound,
     NotOfferable,
     ProtectedChild,
 )
@@ -34,6 +34,7 @@ from services.collaboration.domain.matching_request import (
 from services.collaboration.inbound import consumers
 from services.collaboration.metrics import CollaborationMetrics
 from services.collaboration.publication import build_publication_table
+from services.kit.cases import CaseDataNotFound
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
@@ -41,11 +42,6 @@ from services.kit.store import open_store
 
 EXPIRY_CHECK_SECONDS = 60.0
 ERROR_STATUSES: dict[type[Exception], int] = {
-    NotFound: 404,
-    NotAddressed: 404,  # a request not sent to you is, for you, not there
-    NotOpenToYou: 404,
-    UnknownBooking: 404,
-    UnknownOffer: 404,
     AlreadyRegistered: 409,
     DuplicateRequest: 409,
     RequestClosed: 409,
@@ -58,41 +54,39 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     InvalidActivity: 422,
     ProtectedChild: 422,
 }
+# The domain's own "not there for you": answered exactly like absent data (the use cases check
+# visibility first, so for another municipality's object these are a second line).
+ABSENT = (NotAddressed, NotOpenToYou, UnknownBooking, UnknownOffer)
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     app = open_store(CollaborationApplication, settings, SERVICE)
     app.request_lifetime = timedelta(hours=settings.matching_request_lifetime_hours)
-    metrics: CollaborationMetrics | None = None
+    kpis: list[CollaborationMetrics] = []  # made once the runtime has its registry
 
-    def expire_requests() -> int:
-        expired = app.expire_requests()
-        for requester in expired:
-            if metrics is not None:
-                metrics.requests.labels(requester, "expired").inc()
-        return len(expired)
+    def load(aggregate_id: Any, version: int) -> Any:
+        return app.repository.get(aggregate_id, version=version)
+
+    def count_withheld(event_type: str) -> None:
+        for metrics in kpis:
+            metrics.withheld.labels(event_type).inc()
 
     runtime = ServiceRuntime(
         SERVICE,
         settings,
         app,
-        build_publication_table(
-            lambda aggregate_id, version: app.repository.get(aggregate_id, version=version),
-            withheld=lambda event_type: (
-                metrics.withheld.labels(event_type).inc() if metrics is not None else None
-            ),
-        ),
+        build_publication_table(load, count_withheld),
         consumers=consumers(app),
         topics=[COLLABORATION, dead_letter_topic(COLLABORATION), *PARTNER_TOPICS],
-        periodic=[(EXPIRY_CHECK_SECONDS, expire_requests)],
+        periodic=[(EXPIRY_CHECK_SECONDS, app.expire_requests)],
     )
-    metrics = CollaborationMetrics(runtime.metrics.registry)
-    runtime.collaboration_metrics = metrics  # type: ignore[attr-defined]
+    kpis.append(CollaborationMetrics(runtime.metrics.registry))
+    kpis[0].follow(app)
     return runtime
 
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
-    runtime = build_runtime(settings)
-    http = build_http_app(runtime, [build_router()], ERROR_STATUSES, start_runtime)
-    http.state.metrics = runtime.collaboration_metrics  # type: ignore[attr-defined]
+    http = build_http_app(build_runtime(settings), routers, ERROR_STATUSES, start_runtime)
+    for error_type in ABSENT:
+        http.add_exception_handler(error_type, http.exception_handlers[CaseDataNotFound])
     return http

@@ -1,8 +1,26 @@
-"""Collaboration KPIs; labels are municipality, change and kind only."""
+"""Collaboration KPIs; labels are municipality, change and kind only.
+
+They are counted from what is stored, once per stored event, whoever caused it
+(a route, the expiry job): a replayed or refused command counts nothing.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError
 from prometheus_client import CollectorRegistry, Counter
+
+from services.collaboration.domain.activity import SharedActivity
+from services.collaboration.domain.matching_request import MatchingRequest
+from services.kit.store import ServiceApplication
+
+REQUEST_CHANGES = {
+    MatchingRequest.OfferAccepted: "matched",
+    MatchingRequest.Expired: "expired",
+    MatchingRequest.Withdrawn: "withdrawn",
+}
 
 
 class CollaborationMetrics:
@@ -31,3 +49,27 @@ class CollaborationMetrics:
             ["municipality", "kind"],
             registry=registry,
         )
+
+    def follow(self, app: ServiceApplication) -> None:
+        """Count every event ``app`` stores from now on."""
+
+        def count(recordings: list[Any]) -> None:
+            # The events are stored already: a store that cannot be read back just now costs a
+            # count, never the command's answer.
+            with contextlib.suppress(OperationalError, InterfaceError):
+                for recording in recordings:
+                    self._count(app, recording.domain_event)
+
+        app.on_recorded(count)
+
+    def _count(self, app: ServiceApplication, event: Any) -> None:
+        if isinstance(event, MatchingRequest.Opened):
+            self.requests.labels(event.requester, "opened").inc()
+        elif type(event) in REQUEST_CHANGES:
+            requester = app.repository.get(event.originator_id, version=event.originator_version).requester
+            self.requests.labels(requester, REQUEST_CHANGES[type(event)]).inc()
+        elif isinstance(event, MatchingRequest.OfferMade):
+            self.offers.labels(event.partner).inc()
+        elif isinstance(event, SharedActivity.SeatsBooked):
+            kind = app.repository.get(event.originator_id, version=event.originator_version).kind
+            self.seats.labels(event.municipality, kind).inc(event.seats)

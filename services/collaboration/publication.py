@@ -3,7 +3,10 @@
 Internal events (the municipality's own case) go to ``natverk.collaboration.v1``.
 Partner events go to ``partner.<code>.v1`` for each entitled partner only, and
 every one passes the disclosure filter.  Partner events use the object's pool
-id as subject and key: a partner topic never carries a case id.
+id as subject and key: a partner topic never carries a case id, and their
+``actor`` is the municipality whose object the message is about, never the
+staff member who acted (a partner may not learn who works on another
+municipality's cases).
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from contracts import collaboration as public
+from contracts.common import ContractModel
 from contracts.topics import COLLABORATION, partner_topic
-from services.collaboration import SERVICE
+from services.collaboration import SERVICE, records
 from services.collaboration.disclosure import Withheld, disclose
 from services.collaboration.domain.activity import SharedActivity
 from services.collaboration.domain.family_home import FamilyHome
@@ -23,248 +27,168 @@ from services.kit.publication import Outgoing, PublicationTable, case_access_rul
 
 SOURCE = f"/natverk/{SERVICE}"
 Loader = Callable[[Any, int], Any]  # (aggregate id, version) -> the aggregate as it was then
-HOME = "se.natverk.partner.family_home.v1"
-REQUEST = "se.natverk.partner.matching_request.v1"
-OFFER = "se.natverk.partner.offer.v1"
-ACTIVITY = "se.natverk.partner.activity.v1"
-BOOKING = "se.natverk.partner.seat_booking.v1"
+REQUEST_CHANGES = {
+    MatchingRequest.Opened: "opened",
+    MatchingRequest.OfferAccepted: "matched",
+    MatchingRequest.Expired: "expired",
+    MatchingRequest.Withdrawn: "withdrawn",
+}
+ACTIVITY_CHANGES = {SharedActivity.Announced: "announced", SharedActivity.Cancelled: "cancelled"}
 
 log = get_logger(__name__)
 
 
-def _to_partner(
-    partner: str,
-    event_type: str,
-    subject: str,
-    record: dict[str, Any],
-    withheld: Callable[[str], None] = lambda _: None,
-) -> Outgoing | None:
-    """One partner message through the disclosure filter; None when it must be withheld."""
-    try:
-        data = public.PARTNER_EVENT_TYPES[event_type].model_validate(disclose(event_type, record))
-    except Withheld as why:
-        log.error("partner message withheld", event_type=event_type, partner=partner, reason=str(why))
-        withheld(event_type)
-        return None
-    return Outgoing(partner_topic(partner), event_type, subject, data)
+def partner_actor(municipality: str) -> str:
+    """The ``actor`` of every partner message: a municipality, never a person."""
+    return f"municipality:{municipality}"
 
 
-def home_record(home: FamilyHome, change: str) -> dict[str, Any]:
-    return {
-        "home_id": str(home.id),
-        "owner_municipality": home.municipality,
-        "change": change,
-        "capacity": home.capacity,
-        "free_places": home.free_places,
-        "age_min": home.age_min,
-        "age_max": home.age_max,
-        "specialisations": list(home.specialisations),
-        "languages": list(home.languages),
-        "available": home.can_be_offered(),
-    }
+class _Rules:
+    """The rules of the table; each gets a stored event and says what to publish."""
 
+    def __init__(self, load: Loader, withheld: Callable[[str], None]) -> None:
+        self._load = load
+        self._withheld = withheld
 
-def request_record(request: MatchingRequest, change: str) -> dict[str, Any]:
-    return {
-        "request_id": str(request.id),
-        "requester_municipality": request.requester,
-        "change": change,
-        "age_band": request.age_band,
-        "placement_type": request.placement_type,
-        "needs": list(request.needs),
-        "from_date": request.from_date,
-        "expires_at": request.expires_at,
-    }
+    def at(self, event: Any) -> Any:
+        return self._load(event.originator_id, event.originator_version)
 
+    def before(self, event: Any) -> Any:
+        return self._load(event.originator_id, event.originator_version - 1)
 
-def activity_record(activity: SharedActivity, change: str) -> dict[str, Any]:
-    return {
-        "activity_id": str(activity.id),
-        "host_municipality": activity.host,
-        "kind": activity.kind,
-        "title": activity.title,
-        "starts_at": activity.starts_at,
-        "seats": activity.seats,
-        "seats_free": max(activity.seats_free, 0),
-        "change": change,
-    }
-
-
-def build_publication_table(
-    load: Loader, withheld: Callable[[str], None] = lambda _: None
-) -> PublicationTable:
-    def to_partner(partner: str, event_type: str, subject: str, record: dict[str, Any]) -> Outgoing | None:
-        return _to_partner(partner, event_type, subject, record, withheld)
-
-    def at(event: Any) -> Any:
-        return load(event.originator_id, event.originator_version)
-
-    def before(event: Any) -> Any:
-        return load(event.originator_id, event.originator_version - 1)
-
-    def homes(event: Any) -> list[Outgoing]:
-        home: FamilyHome = at(event)
-        # While a protected-identity child lives in the home, or as one moves in or out, partners hear
-        # nothing about the home: its free places and their timing would say something about the child.
-        if home.hosts_protected_child or _moves_protected_child(event, before):
-            return []
-        if isinstance(event, FamilyHome.SharingChanged):
-            previous = set(before(event).shared_with)
-            audience = [(p, "shared" if p not in previous else "updated") for p in home.shared_with]
-            audience += [(p, "withdrawn") for p in sorted(previous - set(home.shared_with))]
-        else:
-            audience = [(p, "updated") for p in home.shared_with]
+    def tell(
+        self, event_type: str, subject: str, on_behalf_of: str, letters: Iterable[tuple[str, dict[str, Any]]]
+    ) -> list[Outgoing]:
+        """One message per (partner, record) through the disclosure filter, less those withheld."""
         return [
-            o for p, change in audience if (o := to_partner(p, HOME, str(home.id), home_record(home, change)))
+            Outgoing(partner_topic(partner), event_type, subject, data, partner_actor(on_behalf_of))
+            for partner, record in letters
+            if (data := self._disclosed(partner, event_type, record)) is not None
         ]
 
-    def occupancy(event: Any) -> Iterable[Outgoing]:
-        home: FamilyHome = at(event)
+    def _disclosed(self, partner: str, event_type: str, record: dict[str, Any]) -> ContractModel | None:
+        try:
+            return public.PARTNER_EVENT_TYPES[event_type].model_validate(disclose(event_type, record))
+        except Withheld as why:
+            log.error("partner message withheld", event_type=event_type, partner=partner, reason=str(why))
+            self._withheld(event_type)
+            return None
+
+    # -- the pool --------------------------------------------------------------------------
+    def homes(self, event: Any) -> list[Outgoing]:
+        home: FamilyHome = self.at(event)
+        # While a protected-identity child lives in the home, or as one moves in or out, partners hear
+        # nothing about the home: its free places and their timing would say something about the child.
+        if home.hosts_protected_child or self._moves_protected_child(event):
+            return []
+        audience = [(p, "updated") for p in home.shared_with]
+        if isinstance(event, FamilyHome.SharingChanged):
+            previous = set(self.before(event).shared_with)
+            audience = [(p, "shared" if p not in previous else "updated") for p in home.shared_with]
+            audience += [(p, "withdrawn") for p in sorted(previous - set(home.shared_with))]
+        letters = [(partner, records.home_record(home, change)) for partner, change in audience]
+        return self.tell(records.HOME, str(home.id), home.municipality, letters)
+
+    def occupancy(self, event: Any) -> list[Outgoing]:
+        home: FamilyHome = self.at(event)
         if isinstance(event, FamilyHome.Occupied):
             case_id, placer, change = event.case_id, event.placing_municipality, "occupied"
         else:
-            case_id, placer, _ = before(event).residents[event.placement_id]
+            case_id, placer, _ = self.before(event).residents[event.placement_id]
             change = "freed"
-        internal = Outgoing(
-            COLLABORATION,
-            "se.natverk.family_home.occupancy_changed.v1",
-            case_id,
-            public.FamilyHomeOccupancyChangedV1(
-                case_id=case_id,
-                municipality=placer,
-                placement_id=event.placement_id,
-                home_id=str(home.id),
-                change=change,
-                free_places=home.free_places,
-            ),
+        data = public.FamilyHomeOccupancyChangedV1(
+            case_id=case_id,
+            municipality=placer,
+            placement_id=event.placement_id,
+            home_id=str(home.id),
+            change=change,
+            free_places=home.free_places,
         )
-        return [internal, *homes(event)]
+        internal = Outgoing(COLLABORATION, "se.natverk.family_home.occupancy_changed.v1", case_id, data)
+        return [internal, *self.homes(event)]
 
-    def request_internal(request: MatchingRequest, change: str) -> Outgoing:
-        return Outgoing(
-            COLLABORATION,
-            "se.natverk.matching_request.changed.v1",
-            request.case_id,
-            public.MatchingRequestChangedV1(
-                case_id=request.case_id,
-                municipality=request.requester,
-                request_id=str(request.id),
-                change=change,
-                partners=list(request.partners),
-            ),
-        )
+    def _moves_protected_child(self, event: Any) -> bool:
+        """The placement behind this occupancy change is of a protected-identity child."""
+        if isinstance(event, FamilyHome.Occupied):
+            return bool(event.protected)
+        if isinstance(event, FamilyHome.Freed):
+            return bool(self.before(event).residents[event.placement_id][2])
+        return False
 
-    def request_to_partners(change: str) -> Callable[[Any], list[Outgoing]]:
-        def rule(event: Any) -> list[Outgoing]:
-            request: MatchingRequest = at(event)
-            internal_change = "matched" if change == "matched" else change
-            to_partners = [
-                to_partner(p, REQUEST, str(request.id), request_record(request, change))
-                for p in request.partners
-            ]
-            return [request_internal(request, internal_change), *[o for o in to_partners if o]]
+    # -- matching --------------------------------------------------------------------------
+    def request_changed(self, event: Any) -> list[Outgoing]:
+        request: MatchingRequest = self.at(event)
+        change = REQUEST_CHANGES[type(event)]
+        internal = self._request_internal(request, change)
+        return [internal, *self._to_partners(request, change), *self._offers_told(request, change)]
 
-        return rule
+    def offer_made(self, event: Any) -> list[Outgoing]:
+        request: MatchingRequest = self.at(event)
+        offerer = request.offers[event.offer_id]["partner"]
+        record = records.offer_record(request, event.offer_id, "made")
+        to_requester = self.tell(records.OFFER, str(request.id), offerer, [(request.requester, record)])
+        return [self._request_internal(request, "offer_received"), *to_requester]
 
-    def offer_record(request: MatchingRequest, offer_id: str, change: str) -> dict[str, Any]:
-        offer = request.offers[offer_id]
-        return {
-            "request_id": str(request.id),
-            "offer_id": offer_id,
-            "offering_municipality": offer["partner"],
-            "requester_municipality": request.requester,
-            "home_id": offer["home_id"],
-            "change": change,
+    def _to_partners(self, request: MatchingRequest, change: str) -> list[Outgoing]:
+        letters = [(partner, records.request_record(request, change)) for partner in request.partners]
+        return self.tell(records.REQUEST, str(request.id), request.requester, letters)
+
+    def _offers_told(self, request: MatchingRequest, change: str) -> list[Outgoing]:
+        """Once the request is closed, each offerer hears its offer's fate."""
+        if change == "opened":
+            return []
+        fate = {
+            offer_id: offer["status"] if change == "matched" else "withdrawn"
+            for offer_id, offer in request.offers.items()
         }
+        letters = [(request.offers[o]["partner"], records.offer_record(request, o, fate[o])) for o in fate]
+        return self.tell(records.OFFER, str(request.id), request.requester, letters)
 
-    def offer_made(event: Any) -> list[Outgoing]:
-        request: MatchingRequest = at(event)
-        to_requester = to_partner(
-            request.requester, OFFER, str(request.id), offer_record(request, event.offer_id, "made")
+    def _request_internal(self, request: MatchingRequest, change: str) -> Outgoing:
+        data = public.MatchingRequestChangedV1(
+            case_id=request.case_id,
+            municipality=request.requester,
+            request_id=str(request.id),
+            change=change,
+            partners=list(request.partners),
         )
-        return [request_internal(request, "offer_received"), *([to_requester] if to_requester else [])]
+        return Outgoing(COLLABORATION, "se.natverk.matching_request.changed.v1", request.case_id, data)
 
-    def offer_accepted(event: Any) -> list[Outgoing]:
-        request: MatchingRequest = at(event)
-        told = []
-        for offer_id, offer in request.offers.items():  # the winner and the others are told
-            record = offer_record(request, offer_id, offer["status"])
-            told.append(to_partner(offer["partner"], OFFER, str(request.id), record))
-        partners = request_to_partners("matched")(event)
-        return [*partners, *[o for o in told if o]]
+    # -- shared activities -------------------------------------------------------------------
+    def activity(self, event: Any) -> list[Outgoing]:
+        return self._to_open_to(self.at(event), ACTIVITY_CHANGES[type(event)])
 
-    def request_closed(change: str) -> Callable[[Any], list[Outgoing]]:
-        def rule(event: Any) -> list[Outgoing]:
-            request: MatchingRequest = at(event)
-            told = [
-                to_partner(
-                    offer["partner"], OFFER, str(request.id), offer_record(request, offer_id, "withdrawn")
-                )
-                for offer_id, offer in request.offers.items()
-            ]
-            return [*request_to_partners(change)(event), *[o for o in told if o]]
+    def booking(self, event: Any) -> list[Outgoing]:
+        shared: SharedActivity = self.at(event)
+        booked = isinstance(event, SharedActivity.SeatsBooked)
+        booking = (shared if booked else self.before(event)).bookings[event.booking_id]
+        booker, change = booking[0], "booked" if booked else "cancelled"
+        out = self._to_open_to(shared, "seats_changed")
+        if booker != shared.host:  # the host hears of partners' bookings of its activity
+            record = records.booking_record(shared, event.booking_id, booking, change)
+            out += self.tell(records.BOOKING, str(shared.id), booker, [(shared.host, record)])
+        return out
 
-        return rule
+    def _to_open_to(self, shared: SharedActivity, change: str) -> list[Outgoing]:
+        letters = [(partner, records.activity_record(shared, change)) for partner in shared.open_to]
+        return self.tell(records.ACTIVITY, str(shared.id), shared.host, letters)
 
-    def activity(change: str) -> Callable[[Any], list[Outgoing]]:
-        def rule(event: Any) -> list[Outgoing]:
-            shared: SharedActivity = at(event)
-            out = [
-                to_partner(p, ACTIVITY, str(shared.id), activity_record(shared, change))
-                for p in shared.open_to
-            ]
-            return [o for o in out if o]
 
-        return rule
-
-    def booking(change: str) -> Callable[[Any], list[Outgoing]]:
-        def rule(event: Any) -> list[Outgoing]:
-            shared: SharedActivity = at(event)
-            booked = (shared if change == "booked" else before(event)).bookings[event.booking_id]
-            municipality, seats = booked
-            out = [
-                to_partner(p, ACTIVITY, str(shared.id), activity_record(shared, "seats_changed"))
-                for p in shared.open_to
-            ]
-            if municipality != shared.host:  # the host hears of partners' bookings of its activity
-                record = {
-                    "activity_id": str(shared.id),
-                    "booking_id": event.booking_id,
-                    "booking_municipality": municipality,
-                    "seats": seats,
-                    "change": change,
-                }
-                out.append(to_partner(shared.host, BOOKING, str(shared.id), record))
-            return [o for o in out if o]
-
-        return rule
-
+def build_publication_table(load: Loader, withheld: Callable[[str], None]) -> PublicationTable:
+    rules = _Rules(load, withheld)
     return PublicationTable(
         SOURCE,
         {
-            FamilyHome.SharingChanged: homes,
-            FamilyHome.ProfileChanged: homes,
-            FamilyHome.AvailabilityChanged: homes,
-            FamilyHome.Occupied: occupancy,
-            FamilyHome.Freed: occupancy,
-            MatchingRequest.Opened: request_to_partners("opened"),
-            MatchingRequest.OfferMade: offer_made,
-            MatchingRequest.OfferAccepted: offer_accepted,
-            MatchingRequest.Expired: request_closed("expired"),
-            MatchingRequest.Withdrawn: request_closed("withdrawn"),
-            SharedActivity.Announced: activity("announced"),
-            SharedActivity.SeatsBooked: booking("booked"),
-            SharedActivity.BookingCancelled: booking("cancelled"),
-            SharedActivity.Cancelled: activity("cancelled"),
+            FamilyHome.SharingChanged: rules.homes,
+            FamilyHome.ProfileChanged: rules.homes,
+            FamilyHome.AvailabilityChanged: rules.homes,
+            FamilyHome.Occupied: rules.occupancy,
+            FamilyHome.Freed: rules.occupancy,
+            **dict.fromkeys(REQUEST_CHANGES, rules.request_changed),
+            MatchingRequest.OfferMade: rules.offer_made,
+            **dict.fromkeys(ACTIVITY_CHANGES, rules.activity),
+            SharedActivity.SeatsBooked: rules.booking,
+            SharedActivity.BookingCancelled: rules.booking,
             **case_access_rule(COLLABORATION, SERVICE),
         },
     )
-
-
-def _moves_protected_child(event: Any, before: Callable[[Any], Any]) -> bool:
-    """The placement behind this occupancy change is of a protected-identity child."""
-    if isinstance(event, FamilyHome.Occupied):
-        return bool(event.protected)
-    if isinstance(event, FamilyHome.Freed):
-        return bool(before(event).residents[event.placement_id][2])
-    return False

@@ -172,6 +172,9 @@ async def test_partners_receive_only_their_share_and_nothing_about_a_protected_c
     assert [(d["booking_municipality"], d["seats"]) for d in of_type(GAVLE, "seat_booking")] == [(UPPSALA, 2)]
     # Partner records are keyed by the pool object, never by a case.
     assert all(key.decode() == event["subject"] for batch in messages.values() for key, event in batch)
+    # Partner envelopes name a municipality as their actor, never the staff member who acted.
+    actors = {event["actor"] for batch in messages.values() for _, event in batch}
+    assert actors <= {f"municipality:{code}" for code in (UPPSALA, VASTERAS, GAVLE)}
 
 
 async def test_the_occupancy_reaches_the_placing_municipality_s_own_topic(settings: ServiceSettings) -> None:

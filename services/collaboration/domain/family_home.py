@@ -7,25 +7,16 @@ aggregate's random id.
 
 from __future__ import annotations
 
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-SPECIALISATIONS = ("reinforced", "tfco", "emergency")
-KINDS = ("recruited", "kinship")
-MAX_CAPACITY = 10
-
-
-class FamilyHomeError(Exception):
-    """A rule of the pool was broken."""
+from services.collaboration.domain.home_profile import FamilyHomeError, InvalidHome, check_profile
+from services.kit.domain.ids import stable_id
 
 
 class KinshipHomeNotShareable(FamilyHomeError):
     """A kinship (network) home is there for one child's network, never for partners."""
-
-
-class InvalidHome(FamilyHomeError):
-    """Capacity, age range or sharing is not possible as given."""
 
 
 class FamilyHome(Aggregate):
@@ -74,12 +65,12 @@ class FamilyHome(Aggregate):
         languages: tuple[str, ...],
     ) -> None:
         self.municipality, self.register_id, self.kind = municipality, register_id, kind
-        self._set_profile(capacity, age_min, age_max, specialisations, languages)
+        self.capacity, self.age_min, self.age_max = capacity, age_min, age_max
+        self.specialisations, self.languages = tuple(specialisations), tuple(languages)
         self.available = True
         self.shared_with: tuple[str, ...] = ()
-        self.residents: dict[
-            str, tuple[str, str, bool]
-        ] = {}  # placement id -> (case id, placing municipality, protected)
+        # placement id -> (case id, placing municipality, protected)
+        self.residents: dict[str, tuple[str, str, bool]] = {}
 
     @classmethod
     def register(
@@ -94,17 +85,9 @@ class FamilyHome(Aggregate):
         languages: tuple[str, ...] = (),
     ) -> FamilyHome:
         """A new home under a random pool id (the only id partners ever see)."""
-        _check_profile(kind, capacity, age_min, age_max, specialisations)
-        return cls(
-            municipality=municipality,
-            register_id=register_id,
-            kind=kind,
-            capacity=capacity,
-            age_min=age_min,
-            age_max=age_max,
-            specialisations=tuple(specialisations),
-            languages=tuple(languages),
-        )
+        check_profile(kind, capacity, age_min, age_max, specialisations)
+        profile = (capacity, age_min, age_max, tuple(specialisations), tuple(languages))
+        return cls(municipality, register_id, kind, *profile)
 
     # -- questions ----------------------------------------------------------------------
     @property
@@ -130,7 +113,7 @@ class FamilyHome(Aggregate):
         specialisations: tuple[str, ...],
         languages: tuple[str, ...],
     ) -> None:
-        _check_profile(self.kind, capacity, age_min, age_max, specialisations)
+        check_profile(self.kind, capacity, age_min, age_max, specialisations)
         self._profile_changed(capacity, age_min, age_max, tuple(specialisations), tuple(languages))
 
     def set_available(self, available: bool) -> None:
@@ -160,17 +143,6 @@ class FamilyHome(Aggregate):
         return True
 
     # -- state changes ------------------------------------------------------------------
-    def _set_profile(
-        self,
-        capacity: int,
-        age_min: int,
-        age_max: int,
-        specialisations: tuple[str, ...],
-        languages: tuple[str, ...],
-    ) -> None:
-        self.capacity, self.age_min, self.age_max = capacity, age_min, age_max
-        self.specialisations, self.languages = tuple(specialisations), tuple(languages)
-
     @event(ProfileChanged)
     def _profile_changed(
         self,
@@ -180,7 +152,8 @@ class FamilyHome(Aggregate):
         specialisations: tuple[str, ...],
         languages: tuple[str, ...],
     ) -> None:
-        self._set_profile(capacity, age_min, age_max, specialisations, languages)
+        self.capacity, self.age_min, self.age_max = capacity, age_min, age_max
+        self.specialisations, self.languages = tuple(specialisations), tuple(languages)
 
     @event(AvailabilityChanged)
     def _availability_changed(self, available: bool) -> None:
@@ -199,26 +172,12 @@ class FamilyHome(Aggregate):
         del self.residents[placement_id]
 
 
-def _check_profile(
-    kind: str, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...]
-) -> None:
-    if kind not in KINDS:
-        raise InvalidHome(f"kind must be one of {', '.join(KINDS)}")
-    if not 1 <= capacity <= MAX_CAPACITY:
-        raise InvalidHome(f"capacity must be 1 to {MAX_CAPACITY}")
-    if not 0 <= age_min <= age_max <= 20:
-        raise InvalidHome("ages must satisfy 0 <= age_min <= age_max <= 20")
-    unknown = set(specialisations) - set(SPECIALISATIONS)
-    if unknown:
-        raise InvalidHome(f"unknown specialisation(s): {', '.join(sorted(unknown))}")
-
-
 class RegisterEntry(Aggregate):
     """One municipality's register id → the pool id: its deterministic id makes the register id unique."""
 
     @staticmethod
     def id_for(municipality: str, register_id: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"natverk:collaboration:register:{municipality}:{register_id}")
+        return stable_id("collaboration", "register", municipality, register_id)
 
     @classmethod
     def create_id(cls, municipality: str, register_id: str, **_: object) -> UUID:

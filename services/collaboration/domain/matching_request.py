@@ -8,9 +8,10 @@ the request expires.
 from __future__ import annotations
 
 from datetime import date, datetime
-from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
+from services.kit.domain.ids import stable_id_of_text
 
 
 class MatchingError(Exception):
@@ -115,7 +116,7 @@ class MatchingRequest(Aggregate):
         self._require_open()
         if partner not in self.partners:
             raise NotAddressed("this request was not sent to your municipality")
-        offer_id = str(uuid5(NAMESPACE_URL, f"{self.id}:{home_id}"))
+        offer_id = str(stable_id_of_text(f"{self.id}:{home_id}"))
         if offer_id in self.offers:
             return offer_id  # the same home offered twice is one offer
         self._offer_made(offer_id, partner, home_id)
@@ -124,7 +125,7 @@ class MatchingRequest(Aggregate):
     def accept(self, offer_id: str) -> None:
         self._require_open()
         if offer_id not in self.offers:
-            raise UnknownOffer(f"no offer {offer_id} on this request")
+            raise UnknownOffer("no such offer on this request")
         self._offer_accepted(offer_id)
 
     def expire_if_due(self, now: datetime) -> bool:

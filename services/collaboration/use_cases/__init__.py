@@ -1,0 +1,1 @@
+"""Collaboration's use cases, one module per aggregate; ``CollaborationApplication`` combines them."""

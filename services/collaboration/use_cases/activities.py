@@ -1,0 +1,78 @@
+"""Shared activities: trainings, theme evenings and mentor families, with seats bookable across municipalities."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from uuid import UUID
+
+from services.collaboration.commands import NewActivity, SeatBooking
+from services.collaboration.domain.activity import SharedActivity
+from services.collaboration.results import ActivitySeen, Booked, hidden
+from services.collaboration.use_cases.base import PoolApplication
+from services.kit.auth import Caller
+from services.kit.cases import CaseDataNotFound
+from services.kit.index import CatchUpIndex
+
+ACTIVITY = "activity"
+
+
+def _fold_activities(rows: dict[Any, tuple[str, tuple[str, ...]]], e: Any) -> None:
+    if isinstance(e, SharedActivity.Announced):
+        rows[e.originator_id] = (e.host, tuple(e.open_to))
+
+
+class Activities(PoolApplication):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._activities = CatchUpIndex(self, _fold_activities)
+
+    def announce_activity(self, caller: Caller, new: NewActivity) -> ActivitySeen:
+        activity = SharedActivity.announce(
+            caller.municipality, new.kind, new.title, new.starts_at, new.seats, tuple(new.open_to)
+        )
+        self.save(activity)
+        return ActivitySeen(caller.municipality, activity)
+
+    def activity(self, caller: Caller, activity_id: UUID) -> ActivitySeen:
+        """An activity the caller hosts or that is open to the caller."""
+        activity = self.find(activity_id)
+        if not isinstance(activity, SharedActivity):
+            raise CaseDataNotFound()
+        if not activity.is_visible_to(caller.municipality):
+            raise hidden(activity.host, ACTIVITY, activity_id)
+        return ActivitySeen(caller.municipality, activity)
+
+    def activities(self, caller: Caller) -> list[ActivitySeen]:
+        ids = [
+            activity_id
+            for activity_id, (host, open_to) in self._activities.items()
+            if caller.municipality == host or caller.municipality in open_to
+        ]
+        return [ActivitySeen(caller.municipality, self.repository.get(activity_id)) for activity_id in ids]
+
+    def book_seats(self, caller: Caller, activity_id: UUID, booking: SeatBooking) -> Booked:
+        activity = self.activity(caller, activity_id).activity
+        booking_id = booking.booking_id or str(uuid.uuid4())
+        activity.book(booking_id, caller.municipality, booking.seats)
+        self.save(activity)
+        return Booked(caller.municipality, activity, booking_id)
+
+    def cancel_booking(self, caller: Caller, activity_id: UUID, booking_id: str) -> ActivitySeen:
+        activity = self.activity(caller, activity_id).activity
+        booked = activity.bookings.get(booking_id)
+        if booked is None:
+            raise CaseDataNotFound()
+        if booked[0] != caller.municipality:  # another municipality's booking
+            raise hidden(activity.host, ACTIVITY, activity_id)
+        activity.cancel_booking(booking_id, caller.municipality)
+        self.save(activity)
+        return ActivitySeen(caller.municipality, activity)
+
+    def cancel_activity(self, caller: Caller, activity_id: UUID) -> ActivitySeen:
+        seen = self.activity(caller, activity_id)
+        if not seen.hosting:
+            raise hidden(seen.activity.host, ACTIVITY, activity_id)
+        seen.activity.cancel()
+        self.save(seen.activity)
+        return seen

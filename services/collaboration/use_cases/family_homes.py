@@ -1,0 +1,143 @@
+"""The pool: register, describe and share family homes; placements make them occupied and free."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from contracts.common import MUNICIPALITIES
+from contracts.placements import PlacementEndedV1, PlacementStartedV1
+from services.collaboration.commands import Availability, HomeProfile, NewHome, Sharing
+from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
+from services.collaboration.results import HomeSeen, hidden
+from services.collaboration.use_cases.base import PoolApplication
+from services.kit.auth import Caller
+from services.kit.cases import CaseDataNotFound
+from services.kit.inbound import InboundEvent
+from services.kit.index import CatchUpIndex
+
+HOME = "family-home"
+
+
+class AlreadyRegistered(Exception):
+    """The municipality already registered a home under that register id."""
+
+
+def _fold_homes(rows: dict[Any, tuple[str, tuple[str, ...]]], e: Any) -> None:
+    if isinstance(e, FamilyHome.Registered):
+        rows[e.originator_id] = (e.municipality, ())
+    elif isinstance(e, FamilyHome.SharingChanged):
+        owner, _ = rows[e.originator_id]
+        rows[e.originator_id] = (owner, tuple(e.shared_with))
+
+
+def _profile(profile: HomeProfile) -> tuple[int, int, int, tuple[str, ...], tuple[str, ...]]:
+    """Capacity, ages, specialisations and languages, as the domain takes them."""
+    specialisations, languages = tuple(profile.specialisations), tuple(profile.languages)
+    return profile.capacity, profile.age_min, profile.age_max, specialisations, languages
+
+
+class FamilyHomes(PoolApplication):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._homes = CatchUpIndex(self, _fold_homes)
+
+    # -- HTTP use cases ---------------------------------------------------------------------
+    def register_home(self, caller: Caller, new: NewHome) -> HomeSeen:
+        if self.exists(RegisterEntry.id_for(caller.municipality, new.register_id)):
+            raise AlreadyRegistered("a home with that register id is already registered")
+        home = FamilyHome.register(caller.municipality, new.register_id, new.kind, *_profile(new))
+        # The entry's deterministic id makes a concurrent second registration fail in the store (409).
+        self.save(
+            home,
+            RegisterEntry(municipality=caller.municipality, register_id=new.register_id, home_id=home.id),
+        )
+        return HomeSeen(caller.municipality, home)
+
+    def change_profile(self, caller: Caller, home_id: UUID, profile: HomeProfile) -> HomeSeen:
+        home = self._own_home(caller, home_id)
+        home.change_profile(*_profile(profile))
+        self.save(home)
+        return HomeSeen(caller.municipality, home)
+
+    def share_home(self, caller: Caller, home_id: UUID, sharing: Sharing) -> HomeSeen:
+        home = self._own_home(caller, home_id)
+        home.share_with(tuple(sharing.shared_with))
+        self.save(home)
+        return HomeSeen(caller.municipality, home)
+
+    def set_availability(self, caller: Caller, home_id: UUID, availability: Availability) -> HomeSeen:
+        home = self._own_home(caller, home_id)
+        home.set_available(availability.available)
+        self.save(home)
+        return HomeSeen(caller.municipality, home)
+
+    def home(self, caller: Caller, home_id: UUID) -> HomeSeen:
+        """The caller's own home, or a partner's home shared with the caller."""
+        home = self.find(home_id)
+        if not isinstance(home, FamilyHome):
+            raise CaseDataNotFound()
+        seen = HomeSeen(caller.municipality, home)
+        if not (seen.own or self._shown_to_partner(home, caller.municipality)):
+            raise hidden(home.municipality, HOME, home_id)
+        return seen
+
+    def homes(self, caller: Caller) -> list[HomeSeen]:
+        ids = [
+            home_id
+            for home_id, (owner, shared) in self._homes.items()
+            if owner == caller.municipality or caller.municipality in shared
+        ]
+        seen = [HomeSeen(caller.municipality, self.repository.get(home_id)) for home_id in ids]
+        return [s for s in seen if s.own or self._shown_to_partner(s.home, caller.municipality)]
+
+    def _own_home(self, caller: Caller, home_id: UUID) -> FamilyHome:
+        home = self.find(home_id)
+        if not isinstance(home, FamilyHome):
+            raise CaseDataNotFound()
+        if home.municipality != caller.municipality:
+            raise hidden(home.municipality, HOME, home_id)
+        return home
+
+    @staticmethod
+    def _shown_to_partner(home: FamilyHome, partner: str) -> bool:
+        # While a protected-identity child lives there, partners do not see the home at all.
+        return home.is_visible_to(partner) and not home.hosts_protected_child
+
+    # -- inbound use cases: placements make homes occupied and free --------------------------
+    def placement_started(self, event: InboundEvent[PlacementStartedV1]) -> None:
+        placement = event.data
+        home = self._home_by_register_id(placement.municipality, placement.family_home_id)
+        if home is not None and home.occupy(
+            placement.placement_id,
+            placement.case_id,
+            placement.municipality,
+            placement.child.protected_identity,
+        ):
+            self.save(home)
+
+    def placement_ended(self, event: InboundEvent[PlacementEndedV1]) -> None:
+        placement = event.data
+        home = self._home_by_register_id(placement.municipality, placement.family_home_id)
+        if home is not None and home.free(placement.placement_id):
+            self.save(home)
+
+    def _home_by_register_id(self, municipality: str, register_id: str | None) -> FamilyHome | None:
+        """The placing municipality's own home, else the one partner home shared with it under that id."""
+        if register_id is None:
+            return None
+        entry = self.find(RegisterEntry.id_for(municipality, register_id))
+        if entry is not None:
+            return self.repository.get(entry.home_id)
+        partner_entries = [
+            entry
+            for owner in MUNICIPALITIES
+            if owner != municipality
+            and (entry := self.find(RegisterEntry.id_for(owner, register_id))) is not None
+        ]
+        shared = [
+            home
+            for entry in partner_entries
+            if (home := self.repository.get(entry.home_id)).is_visible_to(municipality)
+        ]
+        return shared[0] if len(shared) == 1 else None
