@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from services.kit.domain.ids import stable_id
 
 
 class CaseAccessLog(Aggregate):
@@ -26,7 +28,7 @@ class CaseAccessLog(Aggregate):
 
     @staticmethod
     def id_for(case_id: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"natverk:access-log:{case_id}")
+        return stable_id("access-log", case_id)
 
     @classmethod
     def create_id(cls, case_id: str, **_: object) -> UUID:

@@ -6,9 +6,11 @@ No personal data: the child is counted by case id, never named.
 from __future__ import annotations
 
 from datetime import date
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from services.kit.domain.ids import stable_id
 
 
 class PlacementRecord(Aggregate):
@@ -28,7 +30,7 @@ class PlacementRecord(Aggregate):
 
     @staticmethod
     def id_for(municipality: str, placement_id: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"natverk:case_store:placement:{municipality}:{placement_id}")
+        return stable_id("case_store", "placement", municipality, placement_id)
 
     @classmethod
     def create_id(cls, municipality: str, placement_id: str, **_: object) -> UUID:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from services.kit.domain.ids import stable_id
 
 GENESIS_HASH = "0" * 64
 
@@ -55,7 +57,7 @@ class CaseTimeline(Aggregate):
 
     @staticmethod
     def id_for(case_id: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"natverk:timeline:{case_id}")
+        return stable_id("timeline", case_id)
 
     @classmethod
     def create_id(cls, case_id: str, **_: object) -> UUID:

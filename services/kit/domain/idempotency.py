@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from services.kit.domain.ids import stable_id_of_text
 
 
 class IdempotencyKeyReused(Exception):
@@ -22,7 +24,7 @@ class IdempotencyRecord(Aggregate):
 
     @staticmethod
     def id_for(scope: str, key: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"idempotency:{scope}:{key}")
+        return stable_id_of_text(f"idempotency:{scope}:{key}")
 
     @classmethod
     def create_id(cls, scope: str, key: str, **_: object) -> UUID:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from services.kit.domain.ids import stable_id
 
 
 class NotParked(Exception):
@@ -25,7 +27,7 @@ class ParkedNotification(Aggregate):
 
     @staticmethod
     def id_for(notification_id: int) -> UUID:
-        return uuid5(NAMESPACE_URL, f"natverk:outbox:parked:{notification_id}")
+        return stable_id("outbox", "parked", str(notification_id))
 
     @classmethod
     def create_id(cls, notification_id: int, **_: object) -> UUID:

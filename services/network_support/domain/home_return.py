@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.network_support.domain.ids import stable_id
+from services.kit.domain.ids import stable_id
 
 PHASES = ("preparation", "trial", "follow_up", "completed", "broken_off")
 NEXT = {
@@ -38,7 +38,7 @@ class HomeReturnProcess(Aggregate):
 
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
-        return stable_id("home-return", municipality, case_id)
+        return stable_id("network_support", "home-return", municipality, case_id)
 
     @classmethod
     def create_id(cls, municipality: str, case_id: str, **_: object) -> UUID:

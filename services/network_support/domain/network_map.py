@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.network_support.domain.ids import stable_id
+from services.kit.domain.ids import stable_id
 
 MEMBER_ROLES = ("support_person", "safety_person", "possible_network_home")
 # A closed list: a free-text relation could carry a name into published events.
@@ -71,7 +71,7 @@ class NetworkMap(Aggregate):
 
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
-        return stable_id("network-map", municipality, case_id)
+        return stable_id("network_support", "network-map", municipality, case_id)
 
     @classmethod
     def create_id(cls, municipality: str, case_id: str, **_: object) -> UUID:

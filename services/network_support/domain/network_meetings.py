@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.network_support.domain.ids import stable_id
+from services.kit.domain.ids import stable_id
 
 
 class MeetingReferenceError(Exception):
@@ -50,7 +50,7 @@ class NetworkMeetings(Aggregate):
 
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
-        return stable_id("network-meetings", municipality, case_id)
+        return stable_id("network_support", "network-meetings", municipality, case_id)
 
     @classmethod
     def create_id(cls, municipality: str, case_id: str, **_: object) -> UUID:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.network_support.domain.ids import stable_id
+from services.kit.domain.ids import stable_id
 
 OUTCOMES = ("network_home_found", "not_suitable", "declined")
 
@@ -34,7 +34,7 @@ class NetworkPlacementInquiry(Aggregate):
 
     @staticmethod
     def id_for(municipality: str, placement_id: str) -> UUID:
-        return stable_id("inquiry", municipality, placement_id)
+        return stable_id("network_support", "inquiry", municipality, placement_id)
 
     @classmethod
     def create_id(cls, municipality: str, placement_id: str, **_: object) -> UUID:

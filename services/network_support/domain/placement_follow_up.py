@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.network_support.domain.ids import stable_id
+from services.kit.domain.ids import stable_id
 
 PARENT_SUPPORT_WITHIN = timedelta(days=7)
 SCHOOL_START_WITHIN = timedelta(days=7)
@@ -56,7 +56,7 @@ class PlacementFollowUp(Aggregate):
 
     @staticmethod
     def id_for(municipality: str, placement_id: str) -> UUID:
-        return stable_id("placement-follow-up", municipality, placement_id)
+        return stable_id("network_support", "placement-follow-up", municipality, placement_id)
 
     @classmethod
     def create_id(cls, municipality: str, placement_id: str, **_: object) -> UUID:

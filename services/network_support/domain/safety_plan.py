@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.network_support.domain.ids import stable_id
+from services.kit.domain.ids import stable_id
 
 FOLLOW_UP_INTERVAL = timedelta(days=182)  # at least every six months
 
@@ -68,7 +68,7 @@ class SafetyPlan(Aggregate):
 
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
-        return stable_id("safety-plan", municipality, case_id)
+        return stable_id("network_support", "safety-plan", municipality, case_id)
 
     @classmethod
     def create_id(cls, municipality: str, case_id: str, **_: object) -> UUID:

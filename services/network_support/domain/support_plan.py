@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.network_support.domain.ids import stable_id
+from services.kit.domain.ids import stable_id
 
 
 class PlanError(Exception):
@@ -38,7 +38,7 @@ class SupportPlan(Aggregate):
 
     @staticmethod
     def id_for(referral_id: str) -> UUID:
-        return stable_id("support-plan", referral_id)
+        return stable_id("network_support", "support-plan", referral_id)
 
     @classmethod
     def create_id(cls, referral_id: str, **_: object) -> UUID:

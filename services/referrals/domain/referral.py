@@ -7,9 +7,11 @@ revoked are final.
 
 from __future__ import annotations
 
-from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
+
+from services.kit.domain.ids import stable_id
 
 TARGETS = ("network_centre", "safety_team")
 CHILD_STATUSES = ("placed", "placement_near")
@@ -57,7 +59,7 @@ class Referral(Aggregate):
     @staticmethod
     def id_for_placement(municipality: str, placement_id: str) -> UUID:
         """One referral per placement, however often its start is delivered."""
-        return uuid5(NAMESPACE_URL, f"natverk:referral:placement:{municipality}:{placement_id}")
+        return stable_id("referral", "placement", municipality, placement_id)
 
     @classmethod
     def create_id(cls, municipality: str, placement_id: str | None = None, **_: object) -> UUID:

@@ -7,9 +7,11 @@ referral carries its deadline (7 calendar days) and whether it was missed.
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
+
+from services.kit.domain.ids import stable_id
 
 KINDS = ("staff_meeting", "network_meeting", "visitation", "home_return_council")
 
@@ -55,7 +57,7 @@ class Meeting(Aggregate):
     @staticmethod
     def id_for_referral(referral_id: str) -> UUID:
         """One staff meeting per referral, however often the referral is delivered."""
-        return uuid5(NAMESPACE_URL, f"natverk:staff-meeting:{referral_id}")
+        return stable_id("staff-meeting", referral_id)
 
     @classmethod
     def create_id(cls, referral_id: str | None = None, **_: object) -> UUID:

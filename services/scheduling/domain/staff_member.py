@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from services.kit.domain.ids import stable_id
 
 ROLES = (
     "coordinator",
@@ -43,7 +45,7 @@ class StaffMember(Aggregate):
 
     @staticmethod
     def id_for(municipality: str, staff_id: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"natverk:staff:{municipality}:{staff_id}")
+        return stable_id("staff", municipality, staff_id)
 
     @classmethod
     def create_id(cls, municipality: str, staff_id: str, **_: object) -> UUID:
