@@ -9,6 +9,8 @@ COPY services ./services
 RUN uv sync --frozen --no-dev --no-editable
 RUN useradd --system --uid 10001 natverk && mkdir -p /data && chown natverk /data
 USER natverk
+# Production image: NATVERK_JWKS, NATVERK_JWT_AUDIENCE and NATVERK_JWT_ISSUER (and the ops CLI's
+# NATVERK_JWT_SECRET) come from the deployment; without them a service refuses to start.  Never NATVERK_DEV.
 ENV PATH=/opt/venv/bin:$PATH NATVERK_DATA_DIR=/data NATVERK_HOST=0.0.0.0
 ARG SERVICE=referrals
 ENV SERVICE=${SERVICE}

@@ -10,6 +10,11 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: setup promtool up test demo bench lint schemas soak clean
 
+# Development mode (README "Tokens in production"): the development JWT secret, audience and
+# issuer for the local stack, the demo, the tests and the stacks they start.  Production sets
+# NATVERK_JWKS (or a secret), NATVERK_JWT_AUDIENCE and NATVERK_JWT_ISSUER instead.
+up demo test bench soak: export NATVERK_DEV ?= 1
+
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
@@ -49,6 +54,7 @@ schemas: setup  ## regenerate contracts/schemas and contracts/asyncapi.json
 bench: setup  ## benchmarks; results in bench/results/
 	$(VENV)/bin/python bench/ingest.py
 	$(VENV)/bin/python bench/stack.py
+	$(VENV)/bin/python bench/pipeline.py
 
 soak: setup  ## the crash harness for ten minutes with a fresh seed (printed; rerun with SEED=...)
 	$(VENV)/bin/python -m tests.chaos.harness --seconds $${SOAK_SECONDS:-600} $${SEED:+--seed $$SEED}

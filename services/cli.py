@@ -15,6 +15,7 @@ from aiokafka.errors import KafkaConnectionError
 from services.cli_ops import _rebuild, _stats, _verify, add_operations
 from services.kit.auth import KNOWN_ROLES, mint_token
 from services.kit.settings import ServiceSettings, load_settings
+from services.ops.client import NoOpsToken
 from services.stack import Stack, available_services
 
 
@@ -55,8 +56,22 @@ def _token(args: argparse.Namespace) -> int:
             f"natverk token: unknown roles {sorted(unknown)}; known: {sorted(KNOWN_ROLES)}", file=sys.stderr
         )
         return 2
+    if settings.jwt_secret is None:
+        print(
+            "natverk token: NATVERK_JWT_SECRET is not set (tokens come from the identity provider)",
+            file=sys.stderr,
+        )
+        return 2
+    if not 0 < args.lifetime <= settings.jwt_max_lifetime_seconds:
+        print(
+            f"natverk token: --lifetime must be 1 to {settings.jwt_max_lifetime_seconds} seconds "
+            "(NATVERK_JWT_MAX_LIFETIME_SECONDS)",
+            file=sys.stderr,
+        )
+        return 2
     secret = settings.jwt_secret.get_secret_value()
-    print(mint_token(secret, args.subject, args.municipality, args.roles, args.lifetime))
+    intended = {"audience": settings.jwt_audience, "issuer": settings.jwt_issuer}  # dev mode: the dev ones
+    print(mint_token(secret, args.subject, args.municipality, args.roles, args.lifetime, **intended))
     return 0
 
 
@@ -80,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     up.set_defaults(run=_up)
 
-    token = commands.add_parser("token", help="mint a development bearer token")
+    token = commands.add_parser("token", help="mint a development bearer token (HS256, NATVERK_JWT_SECRET)")
     token.add_argument("--subject", default="dev-user")
     token.add_argument("--municipality", choices=["0380", "1980", "2180"], default="0380")
     token.add_argument("--roles", nargs="+", default=["case_worker"])
@@ -125,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args))
     except (httpx.HTTPError, KafkaConnectionError) as error:
         print(f"natverk {args.command}: {_unreachable(error)}", file=sys.stderr)
+        return 2
+    except NoOpsToken as error:
+        print(f"natverk {args.command}: {error}", file=sys.stderr)
         return 2
 
 

@@ -76,7 +76,7 @@ def _placement_event(
     return {
         "specversion": "1.0",
         "id": str(uuid.uuid4()),
-        "source": f"urn:se:{municipality}:case-management",
+        "source": f"urn:se:kommun:{municipality}:case-management",
         "type": "se.placement.ended.v1" if ended else "se.placement.started.v1",
         "time": f"{ended[0] if ended else start_date}T08:30:00Z",
         "subject": case_id,

@@ -1,7 +1,14 @@
-"""Shared fixtures: a real broker and a real PostgreSQL, started once per test session."""
+"""Shared fixtures: a real broker and a real PostgreSQL, started once per test session.
+
+Tests run in development mode (``NATVERK_DEV=1``, set here at import unless the environment
+says otherwise): every ServiceSettings built in a test, and every stack process a test starts,
+verifies tokens with the development secret, audience and issuer that ``tests.support.tokens``
+puts in its tokens.
+"""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +19,7 @@ from services.kit.settings import ServiceSettings
 from tests.support.broker import LocalBroker, running_broker
 from tests.support.postgres import fresh_database, running_postgres
 
+os.environ.setdefault("NATVERK_DEV", "1")
 BACKENDS = ("sqlite", "postgres")
 
 

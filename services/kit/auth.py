@@ -1,21 +1,30 @@
-"""Bearer JWT authentication (HS256) and the caller it yields.
+"""Bearer JWT authentication and the caller it yields.
 
-Claims: ``sub``, ``municipality`` (0380, 1980 or 2180), ``roles`` (a list),
-``exp`` (required).  Anything else about the token — ``alg: none``, another
-algorithm, a wrong key, expired, not yet valid, wrong audience or issuer,
-missing claims — is refused with 401.  The token itself is never logged.
+Production tokens are RS256 or ES256, signed by the municipality's identity provider and
+verified against its JWKS (``services.kit.jwks``); HS256 with a shared secret is for
+development and the ops CLI.  The key decides the algorithm, never the token's header.
+Claims: ``sub``, ``municipality`` (0380, 1980 or 2180), ``roles`` (a list), ``exp`` and
+``iat`` (a lifetime of at most the configured maximum), ``aud`` and ``iss`` (required unless
+development mode switches them off).  Anything else — ``alg: none``, another algorithm, a
+wrong or unknown key, expired, not yet valid, wrong audience or issuer, missing claims — is
+refused with 401 and a reason that never repeats the token or a claim's value.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
 
 from contracts.common import MUNICIPALITIES
+from services.kit.jwks import KeySet, KeySetUnavailable, key_set
+from services.kit.logs import get_logger
+from services.kit.settings import DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET, ServiceSettings
 
-ALGORITHM = "HS256"
+log = get_logger(__name__)
+ALGORITHM = "HS256"  # with the shared secret
 KNOWN_ROLES = frozenset(
     {
         "case_worker",
@@ -27,6 +36,13 @@ KNOWN_ROLES = frozenset(
         "ops",
     }
 )
+_REASONS: dict[type[jwt.PyJWTError], str] = {
+    jwt.ExpiredSignatureError: "token expired",
+    jwt.ImmatureSignatureError: "token not yet valid",
+    jwt.InvalidAudienceError: "token audience not accepted",
+    jwt.InvalidIssuerError: "token issuer not accepted",
+    jwt.InvalidIssuedAtError: "token 'iat' must be a number",
+}
 
 
 class AuthenticationError(Exception):
@@ -44,41 +60,94 @@ class Caller:
 
 
 class TokenVerifier:
-    def __init__(self, secret: str, audience: str | None = None, issuer: str | None = None) -> None:
+    def __init__(
+        self,
+        secret: str | None = None,
+        audience: str | None = None,
+        issuer: str | None = None,
+        *,
+        keys: KeySet | None = None,
+        max_lifetime_seconds: int = 12 * 3600,
+        leeway_seconds: int = 60,
+    ) -> None:
         self._secret = secret
+        self._keys = keys
         self._audience = audience
         self._issuer = issuer
+        self._max_lifetime = max_lifetime_seconds
+        self._leeway = leeway_seconds
 
     def verify(self, token: str) -> Caller:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
             raise AuthenticationError("malformed token") from None
-        if header.get("alg") != ALGORITHM:
-            raise AuthenticationError(f"token algorithm must be {ALGORITHM}")
+        key, algorithm = self._key_for(header)
+        if header.get("alg") != algorithm:
+            raise AuthenticationError(f"token algorithm must be {algorithm} for its key")
+        claims = self._decode(token, key, algorithm)
+        if claims["exp"] - claims["iat"] > self._max_lifetime or (
+            claims["exp"] - time.time() > self._max_lifetime + self._leeway
+        ):
+            raise AuthenticationError(f"token lifetime exceeds {self._max_lifetime} seconds")
+        return _caller_from(claims)
+
+    def _key_for(self, header: dict[str, Any]) -> tuple[Any, str]:
+        """The configured key the token names, and its algorithm; ``jku``, ``x5u``, ``jwk`` are never read."""
+        kid = header.get("kid")
+        if self._keys is not None and kid is not None:
+            try:
+                key = self._keys.key(kid)
+            except KeySetUnavailable as unavailable:
+                raise AuthenticationError(str(unavailable)) from None
+            if key is None:
+                raise AuthenticationError("token 'kid' is not a key of the identity provider")
+            return key, key.algorithm_name
+        if self._secret is None:
+            raise AuthenticationError("token names no key ('kid')")
+        return self._secret, ALGORITHM
+
+    def _decode(self, token: str, key: Any, algorithm: str) -> dict[str, Any]:
+        required = ["exp", "iat", "sub"]
+        required += [claim for claim, value in (("aud", self._audience), ("iss", self._issuer)) if value]
         try:
             claims = jwt.decode(
                 token,
-                self._secret,
-                algorithms=[ALGORITHM],
+                key,
+                algorithms=[algorithm],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["exp", "sub"], "verify_aud": self._audience is not None},
-                leeway=5,
+                options={"require": required, "verify_aud": self._audience is not None},
+                leeway=self._leeway,
             )
-        except jwt.ExpiredSignatureError:
-            raise AuthenticationError("token expired") from None
-        except jwt.ImmatureSignatureError:
-            raise AuthenticationError("token not yet valid") from None
-        except jwt.InvalidAudienceError:
-            raise AuthenticationError("token audience not accepted") from None
-        except jwt.InvalidIssuerError:
-            raise AuthenticationError("token issuer not accepted") from None
         except jwt.MissingRequiredClaimError as error:
             raise AuthenticationError(f"token lacks the {error.claim!r} claim") from None
-        except jwt.PyJWTError:
-            raise AuthenticationError("token signature or claims invalid") from None
-        return _caller_from(claims)
+        except jwt.PyJWTError as error:
+            reason = next((r for kind, r in _REASONS.items() if isinstance(error, kind)), None)
+            raise AuthenticationError(reason or "token signature or claims invalid") from None
+        claims["exp"], claims["iat"] = int(claims["exp"]), int(claims["iat"])  # both checked by decode
+        return claims
+
+
+def verifier_for(settings: ServiceSettings) -> TokenVerifier:
+    """The service's verifier; in development mode it says so, once, at start-up."""
+    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+    if settings.dev:
+        log.warning(
+            "development mode (NATVERK_DEV=1): bearer tokens are verified with the "
+            + ("development secret" if secret == DEV_JWT_SECRET else "configured secret")
+            + "; never run like this in production"
+        )
+    required = settings.jwt_require_audience_and_issuer
+    keys = key_set(settings.jwks, settings.jwks_refresh_cooldown_seconds) if settings.jwks else None
+    return TokenVerifier(
+        secret,
+        settings.jwt_audience if required else None,
+        settings.jwt_issuer if required else None,
+        keys=keys,
+        max_lifetime_seconds=settings.jwt_max_lifetime_seconds,
+        leeway_seconds=settings.jwt_leeway_seconds,
+    )
 
 
 def _caller_from(claims: dict[str, Any]) -> Caller:
@@ -100,13 +169,13 @@ def mint_token(
     municipality: str,
     roles: list[str],
     lifetime_seconds: int = 3600,
+    *,
+    audience: str | None = DEV_JWT_AUDIENCE,
+    issuer: str | None = DEV_JWT_ISSUER,
     **extra: Any,
 ) -> str:
-    """A signed token for development, tests and the ops CLI."""
-    import time
-
+    """An HS256 token for development, tests and the ops CLI (``extra`` claims win)."""
     now = int(time.time())
     claims = {"sub": subject, "municipality": municipality, "roles": roles, "iat": now}
-    claims["exp"] = now + lifetime_seconds
-    claims.update(extra)
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    claims |= {"exp": now + lifetime_seconds, "aud": audience, "iss": issuer} | extra
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret, algorithm=ALGORITHM)

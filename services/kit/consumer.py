@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Tracking
+from eventsourcing.persistence import InterfaceError, OperationalError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
+from contracts.topics import SERVICE_TOPICS
+from services.kit.applying import RecordApplier, RecordWork
 from services.kit.dead_letters import dead_letter
-from services.kit.inbound import InboundEvent, InvalidRecord, parse_record
+from services.kit.domain.received_event import ReceivedEvent
+from services.kit.inbound import InvalidRecord, parse_record
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.store import ServiceApplication
@@ -39,10 +41,10 @@ from services.kit.subscriptions import (
     ConsumerSpec,
     Handler,
     Subscription,
-    attribution_for,
     on,
     tracking_for,
 )
+from services.kit.trust import SourceBinding, SourceNotAllowed
 
 __all__ = ["ConsumerSpec", "Handler", "Subscription", "TrackingConsumer", "on"]
 
@@ -54,14 +56,6 @@ STORE_UNAVAILABLE = (OperationalError, InterfaceError)
 async def _raw_body(message: Any) -> Any:
     # Keep the records' bytes as they are: FastStream must not try to decode them.
     return message.body
-
-
-@dataclass(frozen=True)
-class _Work:
-    record: Any
-    event: InboundEvent
-    handler: Handler
-    tracking: Tracking | None
 
 
 def _by_partition(records: Iterable[Any]) -> list[list[Any]]:
@@ -82,10 +76,13 @@ class TrackingConsumer:
         max_attempts: int = 3,
         retry_pause: float = 0.2,
         fetch_max_wait_ms: int = 20,
+        sources: SourceBinding | None = None,
     ) -> None:
         self._app = app
         self._broker = broker
         self._specs = {spec.topic: spec for spec in specs}
+        self._applier = RecordApplier(app)
+        self._sources = sources or SourceBinding()
         self._handlers = {spec.topic: spec.handlers for spec in specs}
         self._metrics = metrics
         self._max_attempts = max_attempts
@@ -121,7 +118,7 @@ class TrackingConsumer:
             last = partition_records[-1]
             self.positions[(last.topic, last.partition)] = last.offset + 1
 
-    async def _prepare(self, record: Any) -> _Work | None:
+    async def _prepare(self, record: Any) -> RecordWork | None:
         """Parse and route one record; a bad one is dead-lettered here and yields None."""
         spec = self._specs[record.topic]
         try:
@@ -133,14 +130,26 @@ class TrackingConsumer:
         if handler is None:
             self._count(record.topic, "ignored")
             return None
-        return _Work(record, event, handler, tracking_for(event, record.partition))
+        if record.topic not in SERVICE_TOPICS:
+            try:
+                self._sources.check(event.envelope, event.data)
+            except SourceNotAllowed as refused:
+                await self._reject(spec, record, str(refused))
+                return None
+        tracking = tracking_for(event, record.partition, record.topic)
+        marker = None
+        if tracking is None and spec.dedupe_by_event_id:
+            marker = ReceivedEvent.id_for(event.envelope.source, event.envelope.id)
+        return RecordWork(record, event, handler, tracking, marker)
 
-    async def _process_together(self, work: list[_Work]) -> None:
+    async def _process_together(self, work: list[RecordWork]) -> None:
         names = {w.tracking.application_name for w in work if w.tracking}
         one_source = len(names) <= 1 and (not names or all(w.tracking for w in work))
         if len(work) > 1 and one_source:
             try:
-                counts = await self._app.run_blocking(self._apply_batch, work, next(iter(names), None))
+                counts = await self._app.run_blocking(
+                    self._applier.apply_batch, work, next(iter(names), None)
+                )
             except STORE_UNAVAILABLE:
                 log.warning("store unavailable; batch will be redelivered", topic=work[0].record.topic)
                 await asyncio.sleep(1.0)
@@ -154,34 +163,13 @@ class TrackingConsumer:
                     self._count(work[0].record.topic, outcome, count)
                 return
         for item in work:
-            await self._process(item.handler, item.event, item.record)
+            await self._process(item)
 
-    def _apply_batch(self, work: list[_Work], tracking_name: str | None) -> dict[str, int]:
-        tracked = self._app.recorder.max_tracking_id(tracking_name) if tracking_name else None
-        fresh = [
-            w
-            for w in work
-            if not (w.tracking and tracked is not None and w.tracking.notification_id <= tracked)
-        ]
-        counts = {"processed": len(fresh), "duplicate": len(work) - len(fresh)}
-        if not fresh:
-            return counts
-        batch_tracking = (
-            Tracking(tracking_name, max(w.tracking.notification_id for w in fresh if w.tracking))
-            if tracking_name
-            else None
-        )
-        with self._app.unit_of_work(batch_tracking):
-            for item in fresh:
-                with self._app.acting_as(attribution_for(item.event, self._app.name)):
-                    item.handler(item.event)
-        return counts
-
-    async def _process(self, handler: Handler, event: InboundEvent, record: Any) -> None:
-        tracking = tracking_for(event, record.partition)
+    async def _process(self, item: RecordWork) -> None:
+        record, event = item.record, item.event
         for attempt in range(1, self._max_attempts + 1):
             try:
-                outcome = await self._app.run_blocking(self._apply, handler, event, tracking)
+                outcome = await self._app.run_blocking(self._applier.apply_one, item)
             except STORE_UNAVAILABLE:
                 log.warning("store unavailable; record will be redelivered", topic=record.topic)
                 await asyncio.sleep(1.0)
@@ -204,22 +192,6 @@ class TrackingConsumer:
                 continue
             self._count(record.topic, outcome)
             return
-
-    def _apply(self, handler: Handler, event: InboundEvent, tracking: Tracking | None) -> str:
-        if self._app.is_tracked(tracking):
-            return "duplicate"
-        try:
-            with (
-                self._app.acting_as(attribution_for(event, self._app.name)),
-                self._app.unit_of_work(tracking),
-            ):
-                handler(event)
-        except IntegrityError:
-            # A concurrent or repeated delivery got there first: fine if it was this record.
-            if self._app.is_tracked(tracking):
-                return "duplicate"
-            raise
-        return "processed"
 
     async def _reject(self, spec: ConsumerSpec, record: Any, reason: str) -> None:
         if not spec.dead_letters:

@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from services.kit.body_limit import BodySizeLimit
 from services.kit.callers import CallerDep, authenticate, current_caller
@@ -94,7 +95,8 @@ def _install_request_middleware(app: FastAPI, runtime: ServiceRuntime) -> None:
         started = time.perf_counter()
         if request.url.path.startswith("/api/"):
             try:
-                request.state.caller = authenticate(request)  # before anything reads the body
+                # Before anything reads the body; in a worker thread, since a JWKS refresh may wait.
+                request.state.caller = await run_in_threadpool(authenticate, request)
             except ApiError as refused:
                 headers = {"WWW-Authenticate": "Bearer"}
                 return JSONResponse(error_body(refused.code, str(refused.detail)), 401, headers=headers)

@@ -15,7 +15,7 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
-from services.kit.auth import TokenVerifier
+from services.kit.auth import verifier_for
 from services.kit.consumer import ConsumerSpec, TrackingConsumer
 from services.kit.lag import EndOffsetsReader
 from services.kit.logs import get_logger
@@ -25,6 +25,7 @@ from services.kit.relay import Relay
 from services.kit.settings import ServiceSettings
 from services.kit.store import ServiceApplication
 from services.kit.topics import ensure_topics
+from services.kit.trust import SourceBinding
 
 log = get_logger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
@@ -53,9 +54,7 @@ class ServiceRuntime:
         self.app = app
         self.metrics = ServiceMetrics(name)
         self.offsets = EndOffsetsReader(settings.kafka_bootstrap)
-        self.verifier = TokenVerifier(
-            settings.jwt_secret.get_secret_value(), settings.jwt_audience, settings.jwt_issuer
-        )
+        self.verifier = verifier_for(settings)
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
             client_id=f"natverk-{name}",
@@ -81,6 +80,7 @@ class ServiceRuntime:
                 self.metrics,
                 settings.consumer_max_attempts,
                 fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
+                sources=SourceBinding(settings.inbound_sources),
             )
             if consumers
             else None

@@ -2,19 +2,29 @@
 
 A wrong value stops the service at start-up with a message that names the
 variable and what is wrong with it (never its value: it may be a secret).
+Outside development mode (``NATVERK_DEV=1``) a service needs a key to verify tokens with
+(``NATVERK_JWKS`` or a secret of its own) and the audience and issuer tokens must carry.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.kit.jwks import is_url, read_key_file
 
 ENV_PREFIX = "NATVERK_"
 DEV_JWT_SECRET = "dev-only-secret-do-not-use-in-production-0123456789"
+DEV_JWT_AUDIENCE = "natverk"
+DEV_JWT_ISSUER = "natverk-dev"
+_DEV_DEFAULTS = {"jwt_secret": DEV_JWT_SECRET, "jwt_audience": DEV_JWT_AUDIENCE, "jwt_issuer": DEV_JWT_ISSUER}
+_BLANK_IS_UNSET = frozenset({*_DEV_DEFAULTS, "jwks"})
 
 
 class ServiceSettings(BaseSettings):
@@ -30,9 +40,15 @@ class ServiceSettings(BaseSettings):
     cipher_key: SecretStr | None = Field(
         None, description="base64 AES key (eventsourcing's AESCipher) to encrypt stored events"
     )
-    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    dev: bool = Field(False, description="development mode: the development secret, audience and issuer")
+    jwt_secret: SecretStr | None = Field(None, description="HS256 key; the development secret in dev mode")
+    jwks: str | None = Field(None, description="the identity provider's JWKS: an https:// URL or a file")
     jwt_audience: str | None = None
     jwt_issuer: str | None = None
+    jwt_require_audience_and_issuer: bool = True
+    jwt_max_lifetime_seconds: int = Field(12 * 3600, ge=60, le=7 * 24 * 3600)
+    jwt_leeway_seconds: int = Field(60, ge=0, le=600)
+    jwks_refresh_cooldown_seconds: int = Field(30, ge=0, le=3600, description="least time between refreshes")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     host: str = "127.0.0.1"
     referrals_port: int = Field(8001, ge=1, le=65535)
@@ -62,13 +78,51 @@ class ServiceSettings(BaseSettings):
     matching_request_lifetime_hours: int = Field(
         72, ge=1, le=24 * 90, description="collaboration: an unanswered matching request expires after this"
     )
+    inbound_sources: dict[
+        Annotated[str, Field(min_length=1, max_length=200)], list[Literal["0380", "1980", "2180"]]
+    ] = Field(
+        default_factory=dict,
+        max_length=100,
+        description="JSON: outside sources not of the shape urn:se:kommun:<code>:<system>, and the "
+        "municipalities each may publish placement events for",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _development_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        # Empty means unset (e.g. "${NATVERK_JWT_AUDIENCE:-}" in a compose file).
+        data = {k: v for k, v in data.items() if k not in _BLANK_IS_UNSET or (v is not None and v != "")}
+        try:
+            dev = TypeAdapter(bool).validate_python(data.get("dev", False))
+        except ValidationError:
+            return data  # the field's own validation names NATVERK_DEV
+        return {**_DEV_DEFAULTS, **data} if dev else data
 
     @field_validator("jwt_secret")
     @classmethod
-    def _secret_long_enough(cls, value: SecretStr) -> SecretStr:
-        if len(value.get_secret_value()) < 32:
+    def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("must be at least 32 characters for HS256")
         return value
+
+    @field_validator("jwks")
+    @classmethod
+    def _jwks_url_or_file(cls, value: str | None) -> str | None:
+        if value is None or (is_url(value) and urlsplit(value).hostname):
+            return value
+        if "://" in value:
+            raise ValueError("must be an https:// or http:// URL with a host, or the path of a JWKS file")
+        read_key_file(Path(value))  # a ValueError names what is wrong with the file
+        return value
+
+    @model_validator(mode="after")
+    def _tokens_verifiable(self) -> ServiceSettings:
+        problems = [] if self.dev else _production_token_problems(self)
+        if problems:
+            raise PydanticCustomError("token_settings", "\n".join(problems))
+        return self
 
     @field_validator("database_url")
     @classmethod
@@ -90,6 +144,29 @@ class ServiceSettings(BaseSettings):
         return int(getattr(self, f"{service}_port"))
 
 
+def _production_token_problems(settings: ServiceSettings) -> list[str]:
+    """What keeps a service outside development mode from verifying tokens as it must."""
+    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+    problems = []
+    if secret == DEV_JWT_SECRET:
+        problems.append(
+            "NATVERK_JWT_SECRET: is the published development secret; set NATVERK_JWKS or a secret "
+            "of your own (NATVERK_DEV=1 is for development only)"
+        )
+    elif secret is None and settings.jwks is None:
+        problems.append(
+            "NATVERK_JWKS: neither it nor NATVERK_JWT_SECRET is set, so no token can be verified "
+            "(set it to the identity provider's JWKS URL; NATVERK_DEV=1 for development)"
+        )
+    if not settings.jwt_require_audience_and_issuer:
+        problems.append("NATVERK_JWT_REQUIRE_AUDIENCE_AND_ISSUER: may be false only with NATVERK_DEV=1")
+    required = (("AUDIENCE", settings.jwt_audience), ("ISSUER", settings.jwt_issuer))
+    problems += [
+        f"NATVERK_JWT_{name}: must be set: tokens must carry it" for name, v in required if v is None
+    ]
+    return problems
+
+
 SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 
 
@@ -97,6 +174,9 @@ def describe_errors(error: ValidationError, prefix: str = ENV_PREFIX) -> list[st
     """One line per bad setting: the variable's name and the reason, never the value."""
     lines = []
     for item in error.errors(include_input=False, include_url=False):
+        if not item["loc"]:  # a check of several settings: its message names them
+            lines += item["msg"].splitlines()
+            continue
         name = prefix + "_".join(str(part) for part in item["loc"]).upper()
         lines.append(f"{name}: {item['msg']}")
     return lines

@@ -17,12 +17,12 @@ from contracts.common import ContractModel
 from contracts.registry import EVENT_TYPES
 from services.kit.attribution import Attribution
 from services.kit.inbound import InboundEvent
+from services.kit.trust import INTERNAL_SOURCE_PREFIX, is_relayed
 
 # A handler translates one validated event into one application call (STYLE §4); the kit
 # stores what it saved in one transaction with the record's tracking position.
 Handler = Callable[[InboundEvent[Any]], None]
 Model = TypeVar("Model", bound=ContractModel)
-INTERNAL_SOURCE_PREFIX = "/natverk/"
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def attribution_for(event: InboundEvent[Any], service: str) -> Attribution:
 EPOCH_SHIFT = 40  # notification ids stay below 2**40; epochs count broker losses
 
 
-def tracking_for(event: InboundEvent, partition: int) -> Tracking | None:
+def tracking_for(event: InboundEvent[Any], partition: int, topic: str) -> Tracking | None:
     """The record's position in its source's publication: (relay epoch, notification id) as one number.
 
     After the broker lost records, the relay publishes some new records before it
@@ -58,6 +58,8 @@ def tracking_for(event: InboundEvent, partition: int) -> Tracking | None:
     would have tracked those new records' ids and skipped the republished older
     ones for good; ordering by epoch first makes every republished record new.
     """
+    if not is_relayed(topic, event.envelope):
+        return None  # positions count only where that relay writes (services.kit.trust)
     sequence = event.envelope.extension("sequence")
     if sequence is None or not str(sequence).isdigit() or int(sequence) >= 1 << EPOCH_SHIFT:
         return None
@@ -71,6 +73,9 @@ class ConsumerSpec:
     topic: str
     subscriptions: list[Subscription]
     dead_letters: bool = True  # False: another service owns this topic's DLQ; just skip bad records
+    # Records from outside: a ReceivedEvent marker per (source, id) makes a repeat a no-op.  Off only
+    # where the handler itself is keyed by (source, id) (the case store's timeline entries).
+    dedupe_by_event_id: bool = True
 
     @property
     def handlers(self) -> dict[str, Handler]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import httpx
@@ -10,8 +11,20 @@ from services.kit.auth import mint_token
 from services.kit.settings import ServiceSettings
 
 
+class NoOpsToken(Exception):
+    """Neither an ops token from the identity provider nor a secret to sign one with."""
+
+
 def ops_headers(settings: ServiceSettings) -> dict[str, str]:
-    token = mint_token(settings.jwt_secret.get_secret_value(), "natverk-cli", "0380", ["ops"], 300)
+    """An ops token: ``NATVERK_OPS_TOKEN`` (issued by the identity provider), else one signed with
+    the configured HS256 secret for the configured audience and issuer (development, small sites)."""
+    token = os.environ.get("NATVERK_OPS_TOKEN", "").strip()
+    if not token:
+        if settings.jwt_secret is None:
+            raise NoOpsToken("set NATVERK_OPS_TOKEN to an ops token from your identity provider")
+        secret = settings.jwt_secret.get_secret_value()
+        audience, issuer = settings.jwt_audience, settings.jwt_issuer
+        token = mint_token(secret, "natverk-cli", "0380", ["ops"], 300, audience=audience, issuer=issuer)
     return {"Authorization": f"Bearer {token}", "X-Access-Purpose": "operations"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -30,10 +31,46 @@ def test_each_service_gets_its_module_port_and_valid_settings() -> None:
         environment = service["environment"]
         port = int(environment[f"NATVERK_{name.upper()}_PORT"])
         assert service["ports"] == [f"{port}:{port}"]
-        values = {k[len("NATVERK_") :].lower(): v for k, v in environment.items() if k.startswith("NATVERK_")}
-        values["jwt_secret"] = "x" * 32  # supplied at deploy time
-        values["database_url"] = values["database_url"].replace("${POSTGRES_PASSWORD:-natverk-dev}", "pw")
-        assert ServiceSettings(**values).port_of(name) == port
+        values = {
+            k[len("NATVERK_") :].lower(): _deployed(v)
+            for k, v in environment.items()
+            if k.startswith("NATVERK_")
+        }
+        # outside development mode, as in production (the tests' own NATVERK_DEV=1 does not count)
+        assert ServiceSettings(**values, dev=False).port_of(name) == port
+
+
+DEPLOYED = {  # what an operator supplies for the compose file's required variables
+    "NATVERK_JWKS": "https://idp.example.se/certs",
+    "NATVERK_JWT_AUDIENCE": "natverk",
+    "NATVERK_JWT_ISSUER": "https://idp.example.se",
+    "NATVERK_JWT_SECRET": "x" * 32,
+    "POSTGRES_PASSWORD": "pw",
+}
+
+
+def _deployed(value: str) -> str:
+    """``${VAR:?message}`` and ``${VAR:-default}`` as compose resolves them at deploy time."""
+    return re.sub(
+        r"\$\{(\w+):([?-])([^}]*)\}",
+        lambda m: DEPLOYED[m[1]] if m[2] == "?" else DEPLOYED.get(m[1], m[3]),
+        value,
+    )
+
+
+def test_production_tokens_need_the_identity_provider_and_never_development_mode() -> None:
+    environment = _compose()["x-service"]["environment"]
+    required = ("NATVERK_JWKS", "NATVERK_JWT_AUDIENCE", "NATVERK_JWT_ISSUER", "NATVERK_JWT_SECRET")
+    for variable in required:  # ${VAR:?message}: compose refuses to start without it
+        assert environment[variable].startswith(f"${{{variable}:?"), variable
+    config, texts = {}, [(ROOT / "docker-compose.yml").read_text(), (ROOT / "Dockerfile").read_text()]
+    for path in (ROOT / "deploy" / "kubernetes").glob("*.yaml"):
+        texts.append(path.read_text())
+        for document in yaml.safe_load_all(texts[-1]):
+            config |= document.get("data", {}) | document.get("stringData", {})
+    assert set(required) <= set(config)
+    for text in texts:
+        assert not re.search(r"NATVERK_DEV\s*[:=]|name:\s*NATVERK_DEV\b", text)
 
 
 def test_the_image_starts_the_module_named_by_its_build_argument() -> None:

@@ -10,7 +10,13 @@ from typing import Any
 
 from contracts.pin import luhn_check_digit
 
-PLACEMENTS_SOURCE = "urn:se:municipality:case-system"
+
+def case_system_source(municipality: str = "0380") -> str:
+    """The documented shape of a case system's source, bound to its municipality (ARCHITECTURE §3)."""
+    return f"urn:se:kommun:{municipality}:case-system"
+
+
+PLACEMENTS_SOURCE = case_system_source("0380")
 
 
 def valid_pin(seed: int = 0, coordination: bool = False) -> str:
@@ -53,7 +59,7 @@ def cloud_event(
     return {
         "specversion": "1.0",
         "id": event_id or str(uuid.uuid4()),
-        "source": PLACEMENTS_SOURCE,
+        "source": case_system_source(data.get("municipality", "0380")),
         "type": event_type,
         "time": "2026-11-20T10:00:00Z",
         "subject": data.get("case_id", "unknown"),

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
-from services.kit.settings import ServiceSettings, load_settings
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
+
+from services.kit.settings import DEV_JWT_SECRET, ServiceSettings, load_settings
 
 
 def test_defaults_describe_a_local_stack() -> None:
@@ -44,3 +49,125 @@ def test_a_bad_setting_stops_start_up_naming_the_variable_without_its_value(
     assert "invalid configuration" in message and expected in message
     if variable == "NATVERK_JWT_SECRET":
         assert value not in message.split("NATVERK_JWT_SECRET")[1]
+
+
+PRODUCTION_SECRET = "production-secret-never-to-be-printed-0123456789"
+
+
+def _refusal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], **env: str) -> str:
+    """Start-up outside development mode with these variables: the message it stops with."""
+    monkeypatch.setenv("NATVERK_DEV", "0")
+    for name, value in env.items():
+        monkeypatch.setenv(f"NATVERK_{name}", value)
+    with pytest.raises(SystemExit) as stopped:
+        load_settings(ServiceSettings)
+    assert stopped.value.code == 2
+    return capsys.readouterr().err
+
+
+def _jwks_file(folder: Path, **jwk: str) -> Path:
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    path = folder / "jwks.json"
+    path.write_text(json.dumps({"keys": [{**ECAlgorithm.to_jwk(key, as_dict=True), "kid": "k1", **jwk}]}))
+    return path
+
+
+def test_the_development_secret_outside_development_mode_stops_start_up(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = _refusal(
+        monkeypatch, capsys, JWT_SECRET=DEV_JWT_SECRET, JWT_AUDIENCE="natverk", JWT_ISSUER="https://idp.test"
+    )
+    assert "NATVERK_JWT_SECRET" in message and "development secret" in message
+    assert DEV_JWT_SECRET not in message
+
+
+def test_without_a_secret_or_a_jwks_outside_development_mode_start_up_stops(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = _refusal(monkeypatch, capsys, JWT_AUDIENCE="natverk", JWT_ISSUER="https://idp.test")
+    assert "NATVERK_JWKS" in message and "NATVERK_JWT_SECRET" in message and "NATVERK_DEV=1" in message
+
+
+@pytest.mark.parametrize("missing", ["JWT_AUDIENCE", "JWT_ISSUER"])
+def test_without_audience_or_issuer_outside_development_mode_start_up_stops_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], missing: str
+) -> None:
+    env = {"JWT_SECRET": PRODUCTION_SECRET, "JWT_AUDIENCE": "natverk", "JWT_ISSUER": "https://idp.test"}
+    env[missing] = ""  # empty counts as unset
+    message = _refusal(monkeypatch, capsys, **env)
+    assert f"NATVERK_{missing}" in message
+    assert PRODUCTION_SECRET not in message
+
+
+def test_switching_the_audience_and_issuer_off_outside_development_mode_stops_start_up(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = _refusal(
+        monkeypatch,
+        capsys,
+        JWT_SECRET=PRODUCTION_SECRET,
+        JWT_AUDIENCE="natverk",
+        JWT_ISSUER="https://idp.test",
+        JWT_REQUIRE_AUDIENCE_AND_ISSUER="false",
+    )
+    assert "NATVERK_JWT_REQUIRE_AUDIENCE_AND_ISSUER" in message and "NATVERK_DEV=1" in message
+    assert PRODUCTION_SECRET not in message
+
+
+def test_every_token_refusal_is_listed_at_once_and_none_shows_the_secret(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = _refusal(monkeypatch, capsys, JWT_SECRET=PRODUCTION_SECRET, JWT_REQUIRE_AUDIENCE_AND_ISSUER="0")
+    lines = [line.strip() for line in message.splitlines()[1:]]
+    assert [line.split(":")[0] for line in lines] == [
+        "NATVERK_JWT_REQUIRE_AUDIENCE_AND_ISSUER",
+        "NATVERK_JWT_AUDIENCE",
+        "NATVERK_JWT_ISSUER",
+    ]
+    assert PRODUCTION_SECRET not in message
+
+
+@pytest.mark.parametrize(
+    ("jwks", "expected"),
+    [
+        ("file:///etc/jwks.json", "URL"),
+        ("https://", "URL"),
+        ("/no/such/jwks.json", "cannot be read"),
+    ],
+)
+def test_a_jwks_that_is_neither_a_url_nor_a_readable_file_stops_start_up(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], jwks: str, expected: str
+) -> None:
+    message = _refusal(monkeypatch, capsys, JWKS=jwks, JWT_AUDIENCE="natverk", JWT_ISSUER="https://idp.test")
+    assert "NATVERK_JWKS" in message and expected in message
+
+
+def test_a_jwks_file_without_an_rs256_or_es256_signing_key_stops_start_up(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    jwks = _jwks_file(tmp_path, use="enc")
+    message = _refusal(monkeypatch, capsys, JWKS=str(jwks), JWT_AUDIENCE="n", JWT_ISSUER="i")
+    assert "NATVERK_JWKS" in message and "no RS256 or ES256 signing key" in message
+
+
+def test_a_production_configuration_with_a_jwks_starts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NATVERK_DEV", "0")
+    monkeypatch.setenv("NATVERK_JWKS", str(_jwks_file(tmp_path)))
+    monkeypatch.setenv("NATVERK_JWT_AUDIENCE", "natverk")
+    monkeypatch.setenv("NATVERK_JWT_ISSUER", "https://idp.test")
+    settings = load_settings(ServiceSettings)
+    assert (settings.dev, settings.jwt_secret, settings.jwt_max_lifetime_seconds) == (False, None, 43200)
+    assert settings.jwt_leeway_seconds == 60
+
+
+def test_development_mode_defaults_to_the_development_secret_audience_and_issuer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NATVERK_DEV", "1")
+    settings = load_settings(ServiceSettings)
+    assert settings.jwt_secret is not None and settings.jwt_secret.get_secret_value() == DEV_JWT_SECRET
+    assert (settings.jwt_audience, settings.jwt_issuer) == ("natverk", "natverk-dev")
+    assert settings.jwt_require_audience_and_issuer
