@@ -34,6 +34,11 @@ class ServiceMetrics:
             "Parked stored events not yet released by ops (natverk outbox list)",
             registry=self.registry,
         )
+        self.relay_leader = Gauge(
+            "natverk_relay_leader",
+            "1 while this replica's relay holds the lease and publishes, 0 while it stands by",
+            registry=self.registry,
+        )
         self.relay_rewinds = Counter(
             "natverk_relay_rewinds_total",
             "Times the relay found the broker had lost records and republished the whole log",

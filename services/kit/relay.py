@@ -5,7 +5,8 @@ recorded, publishes every public event keyed by case id, waits for the broker's
 acknowledgement of the whole batch and only then records the new position.  After a
 crash it republishes from there: duplicates are possible, loss is not (ARCHITECTURE
 §2.3).  A record it cannot publish is parked and it goes on (``relay_parking``); a
-broker that lost records is noticed and the log republished (``relay_positions``).
+broker that lost records is noticed and the log republished (``relay_positions``);
+one replica at a time publishes (``relay_lease``).
 
 Each record goes to the partition its key hashes to over the *configured* partition
 count (Kafka's default murmur2 partitioner), so a case never moves between partitions
@@ -25,17 +26,16 @@ from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.outbox import RECORD_ERRORS, OutgoingRecord, ParkingLot, reason_for, records_of
 from services.kit.publication import PublicationTable
+from services.kit.relay_lease import Lease
 from services.kit.relay_parking import RelayParking
 from services.kit.relay_positions import EndOffsets, RelayPositions, highest_offsets
 from services.kit.store import ServiceApplication
 
 PROBE_INTERVAL = 2.0
-
 # (topic, partition, key, value, headers) -> a future that resolves to the broker's RecordMetadata
 SendFunction = Callable[[str, int, bytes, bytes, dict[str, str]], Awaitable[Awaitable[Any]]]
-# topic partitions -> their end offsets as the broker sees them now
-
 log = get_logger(__name__)
+LEASE_RETRY_SECONDS = 1.0
 
 
 def partition_for(key: bytes, partitions: int) -> int:
@@ -55,8 +55,11 @@ class Relay(RelayPositions, RelayParking):
         poll_interval: float = 0.05,
         end_offsets: EndOffsets | None = None,
         on_broker_reset: Callable[[], Awaitable[None]] | None = None,
+        lease: Lease | None = None,
     ) -> None:
         self._app = app
+        self._lease = lease
+        self.leader = False
         self._table = table
         self._send = send
         self._metrics = metrics
@@ -146,11 +149,13 @@ class Relay(RelayPositions, RelayParking):
 
     async def run(self, partitions: list[tuple[str, int]] | None = None) -> None:
         self._loop = asyncio.get_running_loop()
-        await self._app.run_blocking(self._load_acked, partitions or [])
         await self.count_parked()
         while not self._stopping:
             self._wake.clear()  # before reading: a save from now on wakes the next wait
             try:
+                if not await self._lead(partitions or []):
+                    await asyncio.sleep(LEASE_RETRY_SECONDS)
+                    continue
                 await self._probe_now_and_then()
                 published = await self.publish_pending()
                 if published:
@@ -190,4 +195,6 @@ class Relay(RelayPositions, RelayParking):
 
     def stop(self) -> None:
         self._stopping = True
+        if self._lease is not None:
+            self._lease.release()
         self._wake_from_any_thread()

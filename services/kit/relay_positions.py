@@ -15,6 +15,7 @@ from eventsourcing.persistence import Tracking
 
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
+from services.kit.relay_lease import Lease
 from services.kit.store import ServiceApplication
 
 EPOCH_NAME = "relay-epoch"
@@ -32,6 +33,8 @@ class RelayPositions:
     _end_offsets: EndOffsets | None
     _on_broker_reset: Callable[[], Awaitable[None]] | None
     epoch: int
+    leader: bool
+    _lease: Lease | None
 
     # -- positions, kept in the store's tracking table --------------------------------
     def _read_epoch(self) -> int:
@@ -78,6 +81,23 @@ class RelayPositions:
         await self._app.run_blocking(self._app.recorder.insert_tracking, Tracking(EPOCH_NAME, self.epoch))
         self._acked.clear()
         self._metrics.relay_rewinds.inc()
+
+    async def _lead(self, partitions: list[tuple[str, int]]) -> bool:
+        """Hold the lease; on taking it, read the epoch and acknowledged offsets from the store afresh."""
+        if self._lease is None:
+            if not self.leader:
+                await self._app.run_blocking(self._load_acked, partitions)
+                self.leader = True
+            return True
+        held = await self._app.run_blocking(self._lease.hold)
+        if held and not self.leader:
+            self.epoch = await self._app.run_blocking(self._read_epoch)
+            self._acked.clear()
+            await self._app.run_blocking(self._load_acked, partitions)
+            log.info("relay took the lease", epoch=self.epoch)
+        self.leader = held
+        self._metrics.relay_leader.set(1 if held else 0)
+        return held
 
 
 def highest_offsets(acknowledged: list[Any]) -> dict[tuple[str, int], int]:

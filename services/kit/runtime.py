@@ -22,6 +22,7 @@ from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.publication import PublicationTable
 from services.kit.relay import Relay
+from services.kit.relay_lease import lease_for
 from services.kit.settings import ServiceSettings
 from services.kit.store import ServiceApplication
 from services.kit.topics import ensure_topics
@@ -96,6 +97,7 @@ class ServiceRuntime:
                 poll_interval=settings.relay_poll_interval_ms / 1000,
                 end_offsets=self.offsets.end_offsets,
                 on_broker_reset=self.ensure_topics,
+                lease=lease_for(settings.database_url, settings.data_dir, name),
             )
             if publication is not None
             else None
