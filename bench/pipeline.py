@@ -75,7 +75,7 @@ def store_tails(stack: Stack, events: list[dict]) -> tuple[StoreTail, StoreTail]
     timeline = StoreTail(
         data / "case_store.sqlite",
         get_topic(CaseTimeline.EntryAppended),
-        {CaseTimeline.id_for(f["case_id"]): f["case_id"] for f in facts},
+        {CaseTimeline.id_for(f["municipality"], f["case_id"]): f["case_id"] for f in facts},
         event_type_among({PLACED, BOOKED, LATE}),
     )
     referrals = StoreTail(

@@ -48,11 +48,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     settings = load_settings(ServiceSettings)
     report = ops.fetch_chain_report(settings, args.url)
-    for broken in report["broken"]:
-        print(
-            f"BROKEN {broken['case_id']}: first broken link at position {broken['first_broken_position']}: {broken['reason']}"
-        )
-    print(f"{report['timelines_checked']} timeline(s) checked, {len(report['broken'])} broken")
+    print("\n".join(ops.describe_chain_report(report)))
     return 1 if report["broken"] else 0
 
 

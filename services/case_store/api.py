@@ -66,6 +66,7 @@ class TimelineView(BaseModel):
 
 class VerificationView(BaseModel):
     case_id: str
+    municipality: str
     ok: bool
     entries_checked: int
     first_broken_position: int | None
@@ -73,7 +74,7 @@ class VerificationView(BaseModel):
 
     @classmethod
     def of(cls, check: ChainCheck) -> VerificationView:
-        return cls(case_id=check.case_id, **vars(check.verification))
+        return cls(case_id=check.case_id, municipality=check.municipality, **vars(check.verification))
 
 
 class AccessRecord(BaseModel):

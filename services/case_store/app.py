@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from services.case_store import SERVICE
 from services.case_store.api import router as cases_router
-from services.case_store.application import CaseOwnedElsewhere, CaseStoreApplication
+from services.case_store.application import CaseStoreApplication
 from services.case_store.inbound import consumers
 from services.case_store.metrics import PlacementMetrics
 from services.case_store.reports import router as reports_router
@@ -14,8 +14,6 @@ from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
-
-ERROR_STATUSES: dict[type[Exception], int] = {CaseOwnedElsewhere: 409}
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
@@ -28,6 +26,6 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
 
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
-    return build_http_app(
-        build_runtime(settings), [cases_router, reports_router], ERROR_STATUSES, start_runtime
-    )
+    # No error of its own to map: an event about a case never conflicts with another
+    # municipality's case of the same id (ADR 0016).
+    return build_http_app(build_runtime(settings), [cases_router, reports_router], None, start_runtime)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from services.case_store import SERVICE
-from services.case_store.ingest import CaseIngest, CaseOwnedElsewhere, PlacementFact
+from services.case_store.ingest import CaseIngest, PlacementFact
 from services.case_store.reads import CaseReads
 
-__all__ = ["CaseOwnedElsewhere", "CaseStoreApplication", "PlacementFact"]
+__all__ = ["CaseStoreApplication", "PlacementFact"]
 
 
 class CaseStoreApplication(CaseIngest, CaseReads):

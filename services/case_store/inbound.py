@@ -1,4 +1,8 @@
-"""Inbound handlers: every domain event goes into its case's timeline; accesses into the access log."""
+"""Inbound handlers: every domain event goes into its case's timeline; accesses into the access log.
+
+A case is (the event's ``municipality``, case id) (ADR 0016); an access record's case is
+its ``municipality`` (older records lack it: then the reader's own).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from contracts.topics import PLACEMENTS
 from services.case_store.application import CaseStoreApplication, PlacementFact
 from services.kit.consumer import ConsumerSpec, Handler, Subscription
 from services.kit.inbound import InboundEvent
+from services.kit.trust import shown_actor
 
 ACCESS_TYPE = "se.natverk.case.accessed.v1"
 PLACEMENT_KINDS = {
@@ -17,6 +22,11 @@ PLACEMENT_KINDS = {
     "se.placement.changed.v1": "changed",
     "se.placement.ended.v1": "ended",
 }
+
+
+def _actor_of(event: InboundEvent[Any]) -> str:
+    """Who caused it: a relay's actor as published, an outsider's only if safe, else its source."""
+    return shown_actor(event.envelope, event.topic) or event.envelope.source
 
 
 def _source_key(event: InboundEvent[Any]) -> str:
@@ -46,7 +56,7 @@ def timeline_handler(app: CaseStoreApplication) -> Handler:
                 occurred_at=envelope.time,
                 source=_source_name(envelope.source),
                 event_type=envelope.type,
-                actor=str(envelope.extension("actor") or "external"),
+                actor=_actor_of(event),
                 summary=data.summary() or envelope.type,
             )
             return
@@ -57,7 +67,7 @@ def timeline_handler(app: CaseStoreApplication) -> Handler:
             occurred_at=envelope.time,
             source=_source_name(envelope.source),
             event_type=envelope.type,
-            actor=str(envelope.extension("actor") or "external"),
+            actor=_actor_of(event),
             summary=data.summary() or envelope.type,
         )
 
@@ -74,6 +84,7 @@ def access_handler(app: CaseStoreApplication) -> Handler:
             resource=data.resource,
             purpose=data.purpose,
             outcome=data.outcome,
+            municipality=data.municipality or data.actor_municipality,  # the case's (ADR 0016)
             service=data.service,
             source_key=_source_key(event),
         )
@@ -105,5 +116,10 @@ def consumers(app: CaseStoreApplication) -> list[ConsumerSpec]:
         if not handlers:  # partner topics: nothing about a case, not for the timeline
             continue
         # referrals owns ext.placements.v1's dead-letter queue; here a bad record is only counted.
-        specs.append(ConsumerSpec(topic.name, handlers, dead_letters=topic.name != PLACEMENTS))
+        # Timeline entries are keyed by (source, id) themselves: no ReceivedEvent marker needed.
+        specs.append(
+            ConsumerSpec(
+                topic.name, handlers, dead_letters=topic.name != PLACEMENTS, dedupe_by_event_id=False
+            )
+        )
     return specs

@@ -3,7 +3,9 @@ placement events, in the same transaction, into the statistics.
 
 The kit runs each call in its unit of work with the tracking record (a fetched
 batch in one); inside a batch, ids the indexes have never seen are created
-without a store read (ADR 0013).
+without a store read (ADR 0013).  Every event goes to the timeline of its case,
+(municipality, case id) (ADR 0016): the same case id in another municipality is
+another case, so no event is ever refused for the case's owner.
 """
 
 from __future__ import annotations
@@ -13,13 +15,9 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from services.case_store.domain.placement_record import PlacementRecord
-from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.store import CaseStore
+from services.kit.cases import CaseRef
 from services.kit.index import CatchUpIndex
-
-
-class CaseOwnedElsewhere(Exception):
-    """An event about a case id that another municipality's events opened."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ class CaseIngest(CaseStore):
         summary: str,
     ) -> bool:
         return self._append_to_timeline(
-            case_id, municipality, source_key, occurred_at, source, event_type, actor, summary, ()
+            CaseRef(municipality, case_id), source_key, occurred_at, source, event_type, actor, summary, ()
         )
 
     def record_placement_event(
@@ -78,8 +76,7 @@ class CaseIngest(CaseStore):
         """A placement event: into the timeline and, in the same transaction, into the statistics."""
         record, changed = self._placement_record(placement)
         appended = self._append_to_timeline(
-            placement.case_id,
-            placement.municipality,
+            CaseRef(placement.municipality, placement.case_id),
             source_key,
             occurred_at,
             source,
@@ -120,8 +117,7 @@ class CaseIngest(CaseStore):
 
     def _append_to_timeline(
         self,
-        case_id: str,
-        municipality: str,
+        case: CaseRef,
         source_key: str,
         occurred_at: datetime,
         source: str,
@@ -130,29 +126,25 @@ class CaseIngest(CaseStore):
         summary: str,
         also: tuple[Any, ...],
     ) -> bool:
-        timeline = self._get_unless_unseen(CaseTimeline.id_for(case_id), self._timelines) or CaseTimeline(
-            case_id=case_id, municipality=municipality
-        )
-        if timeline.municipality != municipality:
-            raise CaseOwnedElsewhere("an event's municipality differs from the case's owner")
+        where = self.locate(case)
+        timeline = self._get_unless_unseen(where.timeline_id, where.known) or where.new_timeline()
         appended = timeline.append(source_key, occurred_at, source, event_type, actor, summary)
         self.save(timeline if appended else None, *also)
         return appended
 
-    def _get_unless_unseen(self, aggregate_id: Any, index: CatchUpIndex[Any]) -> Any:
+    def _get_unless_unseen(self, aggregate_id: Any, seen: CatchUpIndex[Any] | bool) -> Any:
         """Inside a batch, an id its index has never seen is new: no store read for it.
 
-        Most of a burst's events open new timelines and placement records, and a read that
-        finds nothing was the largest single cost of ingest.  If another replica created
-        the aggregate since the index caught up, saving a second one fails on the version
-        conflict, the batch is rolled back, and its records are retried one at a time
-        outside any batch, where this always reads the store.
+        ``seen`` is the index, or its answer already asked for.  Most of a burst's events
+        open new timelines and placement records, and a read that finds nothing was the
+        largest single cost of ingest.  If another replica created the aggregate since the
+        index caught up, saving a second one fails on the version conflict, the batch is
+        rolled back, and its records are retried one at a time, where the index has caught
+        up again (or, outside any unit of work, the store is always read).
         """
         work = self.current_work()
-        if (
-            work is not None
-            and aggregate_id not in (self._pending_aggregates() or {})
-            and not index.holds(aggregate_id, work)
-        ):
-            return None
+        if work is not None and aggregate_id not in (self._pending_aggregates() or {}):
+            known = seen if isinstance(seen, bool) else seen.holds(aggregate_id, work)
+            if not known:
+                return None
         return self._get(aggregate_id)

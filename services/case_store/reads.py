@@ -2,7 +2,9 @@
 
 The kit's command path runs them: it logs each case a result carries in that
 case's access log before any data leaves, and answers ``CaseDataNotFound``
-(absent, or another municipality's case) with its one 404.
+with its one 404.  A caller asks about a case id of its own municipality: the
+case (caller's municipality, case id) (ADR 0016); another municipality's case of
+the same id is another case, which the caller can neither see nor learn exists.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class PlacementFigures:
 
 @dataclass(frozen=True)
 class BrokenChain:
+    municipality: str
     case_id: str
     first_broken_position: int | None
     reason: str | None
@@ -91,15 +94,16 @@ class CaseReads(CaseStore):
 
     def verify_timeline(self, caller: Caller, case_id: str) -> ChainCheck:
         timeline = self._readable_timeline(caller, case_id)
-        verification = self.verify(case_id)
+        verification = self.verify(CaseRef(timeline.municipality, timeline.case_id))
         if verification is None:
             raise CaseDataNotFound()
         return ChainCheck(timeline.case_id, timeline.municipality, verification)
 
     def read_access_log(self, caller: Caller, case_id: str) -> AccessLogRead:
         timeline = self._readable_timeline(caller, case_id)
-        log = self.access_log(case_id)
-        return AccessLogRead(timeline.case_id, timeline.municipality, list(log.records) if log else [])
+        log = self.access_log(CaseRef(timeline.municipality, timeline.case_id))
+        records = log.records_of(timeline.municipality) if log else []
+        return AccessLogRead(timeline.case_id, timeline.municipality, records)
 
     def placement_statistics(self, caller: Caller, period: StatisticsPeriod) -> PlacementFigures:
         """`ops` sees every municipality; everyone else their own."""
@@ -112,22 +116,20 @@ class CaseReads(CaseStore):
         """Every timeline re-checked; the broken ones named, to others than `ops` only their own."""
         results = self.verify_all()
         sees_all = caller.has_any_role(SEES_EVERY_MUNICIPALITY)
-        own = {case_id for case_id, owner in self.timeline_owners() if owner == caller.municipality}
         broken = [
-            BrokenChain(case_id, result.first_broken_position, result.reason)
-            for case_id, result in results.items()
-            if not result.ok and (sees_all or case_id in own)
+            BrokenChain(case.municipality, case.case_id, result.first_broken_position, result.reason)
+            for case, result in sorted(results.items())
+            if not result.ok and (sees_all or case.municipality == caller.municipality)
         ]
         return ChainsReport(len(results), broken)
 
     def _readable_timeline(self, caller: Caller, case_id: str) -> CaseTimeline:
-        """The case's timeline if it is the caller's municipality's; else not found.
+        """The timeline of the case (caller's municipality, case id); else not found.
 
-        The attempt names the case, so that the kit logs it in the case's access log.
+        The attempt names that case, so that the kit logs it in that case's access log.
         """
-        timeline = self.timeline(case_id)
-        if timeline is None:
-            raise CaseDataNotFound(CaseRef(caller.municipality, case_id))
-        if timeline.municipality != caller.municipality:
-            raise CaseDataNotFound.denied(timeline.municipality, case_id)
+        case = CaseRef(caller.municipality, case_id)
+        timeline = self.timeline(case)
+        if timeline is None or timeline.municipality != case.municipality:
+            raise CaseDataNotFound(case)
         return timeline

@@ -1,7 +1,8 @@
 """HTTP for operations: the placement statistics report and verification of every audit chain.
 
 Only figures leave the statistics: no case ids, no personal data.  The chain
-report names the case ids of broken chains (to others than `ops`, only their own).
+report names the cases, (municipality, case id), of broken chains (to others than
+`ops`, only their own).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class PlacementStatistics(BaseModel):
 
 
 class BrokenChainView(BaseModel):
+    municipality: str
     case_id: str
     first_broken_position: int | None
     reason: str | None

@@ -1,7 +1,7 @@
 """What the case store's use cases share: its indexes, plain reads, chain checks and access log.
 
-Ingest (``ingest.py``) and the HTTP reads (``reads.py``) build on this;
-``application.py`` puts them together.
+A case is (municipality, case id) (``identity.py``, ADR 0016).  Ingest (``ingest.py``) and
+the HTTP reads (``reads.py``) build on this; ``application.py`` puts them together.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from services.case_store.domain.placement_record import PlacementRecord
 from services.case_store.domain.statistics import PlacementRow
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.domain.verification import Verification, verify_chain
+from services.case_store.identity import CaseLocation, TimelineDirectory
+from services.kit.cases import CaseRef
 from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
 
@@ -38,36 +40,32 @@ def _fold_placements(rows: dict[Any, PlacementRow], e: Any) -> None:
         rows[e.originator_id] = replace(rows[e.originator_id], end_date=e.end_date, end_reason=e.end_reason)
 
 
-def _fold_timelines(rows: dict[Any, tuple[str, str]], e: Any) -> None:
-    if isinstance(e, CaseTimeline.Opened):
-        rows[e.originator_id] = (e.case_id, e.municipality)
-
-
 class CaseStore(ServiceApplication):
     name = SERVICE
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._placements = CatchUpIndex(self, _fold_placements)
-        self._timelines = CatchUpIndex(self, _fold_timelines)
+        self._timelines = TimelineDirectory(self)
 
     # -- indexes ---------------------------------------------------------------------------
     def placement_rows(self) -> list[PlacementRow]:
         return self._placements.rows()
 
-    def case_ids(self) -> list[str]:
-        return [case_id for case_id, _ in self._timelines.rows()]
+    def cases(self) -> list[CaseRef]:
+        """Every case with a timeline: (municipality, case id)."""
+        return [case for _, case in self._timelines.cases()]
 
-    def timeline_owners(self) -> list[tuple[str, str]]:
-        """(case id, municipality) of every timeline."""
-        return self._timelines.rows()
+    def locate(self, case: CaseRef) -> CaseLocation:
+        """Where ``case``'s timeline and access log are stored (the index, caught up, says)."""
+        return self._timelines.locate(case, self.current_work())
 
     # -- stored aggregates -----------------------------------------------------------------
-    def timeline(self, case_id: str) -> CaseTimeline | None:
-        return self._get(CaseTimeline.id_for(case_id))
+    def timeline(self, case: CaseRef) -> CaseTimeline | None:
+        return self._get(self.locate(case).timeline_id)
 
-    def access_log(self, case_id: str) -> CaseAccessLog | None:
-        return self._get(CaseAccessLog.id_for(case_id))
+    def access_log(self, case: CaseRef) -> CaseAccessLog | None:
+        return self._get(self.locate(case).access_log_id)
 
     def _get(self, aggregate_id: Any) -> Any:
         try:
@@ -76,22 +74,24 @@ class CaseStore(ServiceApplication):
             return None
 
     # -- the audit chain -------------------------------------------------------------------
-    def verify(self, case_id: str) -> Verification | None:
+    def verify(self, case: CaseRef) -> Verification | None:
         """Re-check the chain from the stored records themselves, not from the cache."""
-        timeline_id = CaseTimeline.id_for(case_id)
+        return self._verify_stored(self.locate(case).timeline_id)
+
+    def verify_all(self) -> dict[CaseRef, Verification]:
+        """Every timeline's chain, re-checked from the stored records."""
+        results = {}
+        for timeline_id, case in self._timelines.cases():
+            verification = self._verify_stored(timeline_id)
+            if verification is not None:
+                results[case] = verification
+        return results
+
+    def _verify_stored(self, timeline_id: Any) -> Verification | None:
         stored = self.recorder.select_events(timeline_id)
         if not stored:
             return None
         return verify_chain(self._entries_from(stored[1:]))
-
-    def verify_all(self) -> dict[str, Verification]:
-        """Every timeline's chain, re-checked from the stored records."""
-        results = {}
-        for case_id in self.case_ids():
-            verification = self.verify(case_id)
-            if verification is not None:
-                results[case_id] = verification
-        return results
 
     def _entries_from(self, stored: list[Any]) -> Iterator[Any]:
         for record in stored:
@@ -118,12 +118,15 @@ class CaseStore(ServiceApplication):
 
         The kit's command path calls this for the case store's own reads; the inbound
         handler for every other service's reads, with their ``service`` and ``source_key``.
-        The log is keyed by case id alone for now, so ``municipality`` is not kept.
+        ``municipality`` is the case's own (the reader's when empty, as in records that
+        predate it: only a reader's own cases were logged that way).
         """
         key = source_key or f"local:{uuid4()}"
+        case = CaseRef(municipality or actor_municipality, case_id)
 
         def write() -> None:
-            log = self.access_log(case_id) or CaseAccessLog(case_id=case_id)
+            where = self.locate(case)
+            log = self._get(where.access_log_id) or where.new_access_log()
             log.record(key, actor, actor_municipality, service, resource, purpose, outcome)
             self.save(log)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import groupby
 from typing import Any
 
@@ -136,6 +137,7 @@ class TrackingConsumer:
             except SourceNotAllowed as refused:
                 await self._reject(spec, record, str(refused))
                 return None
+        event = replace(event, topic=record.topic)
         tracking = tracking_for(event, record.partition, record.topic)
         marker = None
         if tracking is None and spec.dedupe_by_event_id:

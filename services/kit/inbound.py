@@ -33,6 +33,7 @@ class InboundEvent(Generic[Data]):
 
     envelope: CloudEvent
     data: Data
+    topic: str = ""  # where it was read (set by the consumer): what it may claim depends on it
 
 
 def summarise(error: ValidationError, prefix: str = "") -> str:

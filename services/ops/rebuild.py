@@ -40,7 +40,7 @@ async def rebuild_case_store(settings: ServiceSettings, timeout: float = 600.0) 
             await asyncio.sleep(0.2)
         elapsed = quiet_since - started
         records = sum(last_seen.values()) if last_seen else 0
-        timelines = len(runtime.app.case_ids())
+        timelines = len(runtime.app.cases())  # (municipality, case id): ADR 0016
         verified = runtime.app.verify_all()
         return {
             "records": records,

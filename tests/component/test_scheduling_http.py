@@ -113,6 +113,28 @@ async def test_another_municipality_cannot_see_a_case_calendar(scheduling) -> No
     ).status_code == 404
 
 
+async def test_the_same_case_id_in_two_municipalities_has_two_case_calendars(scheduling) -> None:
+    """ARCHITECTURE §2.5: a case is (municipality, case id); neither calendar shows the other's."""
+    vasteras = bearer("1980", ("coordinator",))
+    registered = await scheduling.post(
+        "/api/v1/staff", json={"staff_id": "1980-therapist-1", "role": "family_therapist"}, headers=vasteras
+    )
+    assert registered.status_code == 201
+    ours = await scheduling.post("/api/v1/meetings", json=meeting(case_id="C-9"), headers=COORDINATOR)
+    theirs = await scheduling.post(
+        "/api/v1/meetings",
+        json=meeting(case_id="C-9", kind="visitation", staff_ids=["1980-therapist-1"]),
+        headers=vasteras,
+    )
+    calendars = {
+        m: (await scheduling.get("/api/v1/cases/C-9/calendar", headers=h)).json()
+        for m, h in (("0380", COORDINATOR), ("1980", vasteras))
+    }
+    assert [m["meeting_id"] for m in calendars["0380"]] == [ours.json()[0]["meeting_id"]]
+    assert [m["meeting_id"] for m in calendars["1980"]] == [theirs.json()[0]["meeting_id"]]
+    assert [m["kind"] for m in calendars["1980"]] == ["visitation"]
+
+
 async def test_a_meeting_with_an_offset_or_backwards_times_is_refused(scheduling) -> None:
     response = await scheduling.post(
         "/api/v1/meetings",

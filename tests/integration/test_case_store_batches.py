@@ -15,6 +15,8 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from services.case_store.application import CaseStoreApplication, PlacementFact
+from services.case_store.domain.timeline import CaseTimeline
+from services.kit.cases import CaseRef
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from tests.conftest import make_settings
@@ -28,10 +30,14 @@ def store_settings(tmp_path: Path, database_url: str | None) -> ServiceSettings:
     return make_settings(tmp_path, database_url=database_url)
 
 
-def _record(app: CaseStoreApplication, case_id: str, key: str) -> bool:
+def _record(app: CaseStoreApplication, case_id: str, key: str, municipality: str = "0380") -> bool:
     return app.record_event(
-        case_id, "0380", key, NOW, "referrals", "se.natverk.referral.received.v1", "cw", "received"
+        case_id, municipality, key, NOW, "referrals", "se.natverk.referral.received.v1", "cw", "received"
     )
+
+
+def _uppsala(case_id: str) -> CaseRef:
+    return CaseRef("0380", case_id)
 
 
 def _count_store_reads(app: CaseStoreApplication) -> list[object]:
@@ -67,8 +73,8 @@ def test_a_batch_of_new_cases_reads_none_of_them_from_the_store_and_still_extend
                 )
             _record(app, "KNOWN-1", "k1")
         assert len(reads) == 1  # only the case the store already had
-        assert [e.source_key for e in app.timeline("KNOWN-1").entries] == ["k0", "k1"]
-        assert [len(app.timeline(f"NEW-{n}").entries) for n in range(20)] == [2] * 20
+        assert [e.source_key for e in app.timeline(_uppsala("KNOWN-1")).entries] == ["k0", "k1"]
+        assert [len(app.timeline(_uppsala(f"NEW-{n}")).entries) for n in range(20)] == [2] * 20
         assert len(app.placement_rows()) == 20
     finally:
         app.close()
@@ -84,13 +90,13 @@ def test_a_case_another_replica_opened_during_the_batch_is_refused_then_appended
             _record(replica, "EARLIER", "e0")  # the index catches up here, before the other replica writes
             _record(other, "RACED", "other-0")
             _record(replica, "RACED", "mine-0")  # "never seen": a second Opened, which the store refuses
-        assert replica.timeline("EARLIER") is None  # the whole batch was rolled back
+        assert replica.timeline(_uppsala("EARLIER")) is None  # the whole batch was rolled back
 
         # The consumer's fallback: the same records one at a time, outside any batch.
         assert _record(replica, "EARLIER", "e0")
         assert _record(replica, "RACED", "mine-0")
-        assert [e.source_key for e in replica.timeline("RACED").entries] == ["other-0", "mine-0"]
-        assert replica.verify("RACED").ok
+        assert [e.source_key for e in replica.timeline(_uppsala("RACED")).entries] == ["other-0", "mine-0"]
+        assert replica.verify(_uppsala("RACED")).ok
     finally:
         replica.close()
         other.close()
@@ -104,12 +110,52 @@ def test_the_case_index_follows_its_own_writes_without_skipping_another_replicas
     replica = open_store(CaseStoreApplication, store_settings, "case_store")
     other = open_store(CaseStoreApplication, store_settings, "case_store")
     try:
-        assert replica.case_ids() == []
+        assert replica.cases() == []
         _record(replica, "FIRST", "f0")
         _record(other, "BETWEEN", "b0")
         _record(replica, "LAST", "l0")
-        assert sorted(replica.case_ids()) == ["BETWEEN", "FIRST", "LAST"]
-        assert sorted(other.case_ids()) == ["BETWEEN", "FIRST", "LAST"]
+        expected = [_uppsala(case_id) for case_id in ("BETWEEN", "FIRST", "LAST")]
+        assert sorted(replica.cases()) == expected
+        assert sorted(other.cases()) == expected
     finally:
         replica.close()
         other.close()
+
+
+def _store_legacy_timeline(app: CaseStoreApplication, municipality: str, case_id: str, key: str) -> None:
+    """A timeline as the case store stored it before ADR 0016: under the id of its case id alone."""
+    legacy = CaseTimeline._create(
+        CaseTimeline.Opened,
+        id=CaseTimeline.legacy_id_for(case_id),
+        case_id=case_id,
+        municipality=municipality,
+    )
+    legacy.append(key, NOW, "referrals", "se.natverk.referral.received.v1", "cw", "received")
+    app.save(legacy)
+
+
+def test_a_batch_extends_a_legacy_timeline_for_its_municipality_and_opens_the_others_case_unread(
+    store_settings: ServiceSettings,
+) -> None:
+    """ADR 0016: the index says which case ids have a legacy timeline and whose it is, so the
+    batch reads only that timeline; the same case id in another municipality is a new case."""
+    app = open_store(CaseStoreApplication, store_settings, "case_store")
+    try:
+        _store_legacy_timeline(app, "1980", "OLD-1", "old-0")
+        reads = _count_store_reads(app)
+        with app.unit_of_work():
+            _record(app, "OLD-1", "vasteras-1", municipality="1980")
+            _record(app, "OLD-1", "uppsala-1", municipality="0380")
+            _record(app, "OLD-1", "uppsala-2", municipality="0380")
+        assert reads == [CaseTimeline.legacy_id_for("OLD-1")]
+        vasteras, uppsala = app.timeline(CaseRef("1980", "OLD-1")), app.timeline(_uppsala("OLD-1"))
+        assert vasteras.id == CaseTimeline.legacy_id_for("OLD-1")
+        assert [e.source_key for e in vasteras.entries] == ["old-0", "vasteras-1"]
+        assert uppsala.id == CaseTimeline.id_for("0380", "OLD-1")
+        assert [e.source_key for e in uppsala.entries] == ["uppsala-1", "uppsala-2"]
+        assert {case: result.ok for case, result in app.verify_all().items()} == {
+            CaseRef("1980", "OLD-1"): True,
+            _uppsala("OLD-1"): True,
+        }
+    finally:
+        app.close()

@@ -22,18 +22,19 @@ async def test_a_rebuilt_case_store_has_every_timeline_and_verifies(
     settings: ServiceSettings, tmp_path: Path
 ) -> None:
     tag = uuid.uuid4().hex[:6]
-    cases = [f"0380-R{n}-{tag}" for n in range(20)]
+    # Every case id twice, in Uppsala and in Västerås: two cases each (ADR 0016).
+    cases = [(municipality, f"R{n}-{tag}") for n in range(10) for municipality in ("0380", "1980")]
     app = create_app(settings)
     async with serving(app):
-        for case_id in cases:
+        for municipality, case_id in cases:
             await produce(
                 settings.kafka_bootstrap,
                 PLACEMENTS,
-                [encode(placement_started(case_id, f"P-{case_id}"))],
+                [encode(placement_started(case_id, f"P-{case_id}", municipality=municipality))],
                 key=case_id.encode(),
             )
-        await eventually(lambda: len(app.state.runtime.app.case_ids()) == len(cases))
-        live = sorted(app.state.runtime.app.case_ids())
+        await eventually(lambda: len(app.state.runtime.app.cases()) == len(cases))
+        live = sorted(app.state.runtime.app.cases())
     rebuilt = await rebuild_case_store(
         settings.model_copy(update={"data_dir": tmp_path / "rebuilt", "database_url": None})
     )

@@ -25,7 +25,9 @@ COORDINATOR = bearer("0380", ("coordinator",))
 REFERRED_AT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # a Monday morning
 
 
-def referral_received(case_id: str, referral_id: str, sequence: int, child_status: str = "placed") -> bytes:
+def referral_received(
+    case_id: str, referral_id: str, sequence: int, child_status: str = "placed", municipality: str = "0380"
+) -> bytes:
     return json.dumps(
         {
             "specversion": "1.0",
@@ -40,7 +42,7 @@ def referral_received(case_id: str, referral_id: str, sequence: int, child_statu
             "data": {
                 "referral_id": referral_id,
                 "case_id": case_id,
-                "municipality": "0380",
+                "municipality": municipality,
                 "target": "network_centre",
                 "child_status": child_status,
                 "protected_identity": False,

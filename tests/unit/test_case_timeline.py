@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import NAMESPACE_URL, uuid5
 
+from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.timeline import GENESIS_HASH, CaseTimeline
 from services.case_store.domain.verification import verify_chain
 
@@ -63,3 +65,32 @@ def test_an_unreadable_entry_is_named() -> None:
     result = verify_chain(entries)
     assert (result.ok, result.first_broken_position) == (False, 2)
     assert "unreadable" in (result.reason or "")
+
+
+def test_a_case_is_its_municipality_and_case_id() -> None:
+    """ADR 0016: one timeline per (municipality, case id); the text hashed never meets a legacy one."""
+    assert CaseTimeline.id_for("0380", "C-1") != CaseTimeline.id_for("1980", "C-1")
+    assert CaseTimeline.id_for("0380", "C-1") == uuid5(NAMESPACE_URL, "natverk:case-timeline:0380:C-1")
+    assert CaseAccessLog.id_for("0380", "C-1") == uuid5(NAMESPACE_URL, "natverk:case-access-log:0380:C-1")
+    # A case id may hold ':'; the legacy id of case "0380:C-1" is not (0380, "C-1")'s id.
+    assert CaseTimeline.legacy_id_for("0380:C-1") != CaseTimeline.id_for("0380", "C-1")
+    assert CaseTimeline.legacy_id_for("C-1") == uuid5(NAMESPACE_URL, "natverk:timeline:C-1")
+    assert CaseAccessLog.legacy_id_for("C-1") == uuid5(NAMESPACE_URL, "natverk:access-log:C-1")
+
+
+def test_a_new_timeline_gets_the_id_of_its_municipality_and_case_id() -> None:
+    assert timeline_with("a").id == CaseTimeline.id_for("0380", "0380-1")
+
+
+def test_an_access_log_stored_before_it_named_its_municipality_hides_other_municipalities_reads() -> None:
+    log = CaseAccessLog.start(CaseAccessLog.legacy_id_for("C-1"), "C-1", municipality="")
+    for key, actor_municipality, outcome in (
+        ("a", "1980", "granted"),
+        ("b", "0380", "granted"),
+        ("c", "0380", "denied"),
+    ):
+        log.record(key, f"staff-{key}", actor_municipality, "scheduling", "GET x", "p", outcome)
+    assert [r.source_key for r in log.records_of("1980")] == ["a", "c"]
+    named = CaseAccessLog(case_id="C-1", municipality="1980")
+    named.record("d", "staff-d", "0380", "scheduling", "GET x", "p", "not_found")
+    assert [r.source_key for r in named.records_of("1980")] == ["d"]  # only ever given its own case's

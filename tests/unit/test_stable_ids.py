@@ -15,7 +15,7 @@ def test_ids_are_the_uuid5_of_the_same_text_as_before_the_helper_existed() -> No
     assert Referral.id_for_placement("0380", "P-1") == uuid5(
         NAMESPACE_URL, "natverk:referral:placement:0380:P-1"
     )
-    assert CaseTimeline.id_for("C-1") == uuid5(NAMESPACE_URL, "natverk:timeline:C-1")
+    assert CaseTimeline.legacy_id_for("C-1") == uuid5(NAMESPACE_URL, "natverk:timeline:C-1")  # ADR 0016
     assert SafetyPlan.id_for("0380", "C-1") == uuid5(
         NAMESPACE_URL, "natverk:network_support:safety-plan:0380:C-1"
     )

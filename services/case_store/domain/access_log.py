@@ -1,4 +1,9 @@
-"""Who looked at a case: every read of its data, allowed or refused, in one log per case."""
+"""Who looked at a case: every read of its data, allowed or refused, in one log per case.
+
+A case is (municipality, case id) (ADR 0016).  A log stored before that is keyed by case
+id alone, its ``Started`` names no municipality, and it may hold reads of another
+municipality's case of the same id: ``records_of`` leaves those out.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from services.kit.domain.ids import stable_id
 class CaseAccessLog(Aggregate):
     class Started(Aggregate.Created):
         case_id: str
+        municipality: str = ""  # "" in logs started before ADR 0016
 
     class AccessRecorded(Aggregate.Event):
         source_key: str
@@ -27,18 +33,43 @@ class CaseAccessLog(Aggregate):
             aggregate.source_keys.add(self.source_key)
 
     @staticmethod
-    def id_for(case_id: str) -> UUID:
+    def id_for(municipality: str, case_id: str) -> UUID:
+        """The access log of the case (municipality, case id)."""
+        return stable_id("case-access-log", municipality, case_id)
+
+    @staticmethod
+    def legacy_id_for(case_id: str) -> UUID:
+        """Where a log stored before ADR 0016 lives: keyed by case id alone."""
         return stable_id("access-log", case_id)
 
     @classmethod
-    def create_id(cls, case_id: str, **_: object) -> UUID:
-        return cls.id_for(case_id)
+    def create_id(cls, case_id: str, municipality: str, **_: object) -> UUID:
+        return cls.id_for(municipality, case_id)
+
+    @classmethod
+    def start(cls, log_id: UUID, case_id: str, municipality: str) -> CaseAccessLog:
+        """A new log under ``log_id``: the legacy id, for a case whose timeline has it too."""
+        return cls._create(cls.Started, id=log_id, case_id=case_id, municipality=municipality)
 
     @event(Started)
-    def __init__(self, case_id: str) -> None:
+    def __init__(self, case_id: str, municipality: str = "") -> None:
         self.case_id = case_id
+        self.municipality = municipality
         self.records: list[CaseAccessLog.AccessRecorded] = []
         self.source_keys: set[str] = set()
+
+    def records_of(self, municipality: str) -> list[CaseAccessLog.AccessRecorded]:
+        """The records about ``municipality``'s case.
+
+        A log that names its municipality was only ever given its own case's records.  One
+        started before ADR 0016 was given every read of its case id: a granted read, or one
+        that found nothing, concerned the reader's own municipality's case (nobody is granted
+        another's), so of those only its own municipality's readers' are its case's; a
+        refused read was about a case of another municipality than the reader's, and is kept.
+        """
+        if self.municipality:
+            return list(self.records)
+        return [r for r in self.records if r.actor_municipality == municipality or r.outcome == "denied"]
 
     def record(
         self,

@@ -1,5 +1,9 @@
 """A case's timeline: every event of every service about one case, hash-chained.
 
+A case is (municipality, case id): the same case id in two municipalities is two
+timelines (ADR 0016).  Timelines stored before that are keyed by case id alone and
+stay where they are (``legacy_id_for``); their ``Opened`` event names their municipality.
+
 Each entry's hash covers its content and the previous entry's hash, so a
 changed, removed or reordered entry breaks the chain from that point on.
 An event seen before (same source key) is not appended again.
@@ -56,12 +60,18 @@ class CaseTimeline(Aggregate):
             }
 
     @staticmethod
-    def id_for(case_id: str) -> UUID:
+    def id_for(municipality: str, case_id: str) -> UUID:
+        """The timeline of the case (municipality, case id) (ADR 0016)."""
+        return stable_id("case-timeline", municipality, case_id)
+
+    @staticmethod
+    def legacy_id_for(case_id: str) -> UUID:
+        """Where a timeline stored before ADR 0016 lives: keyed by case id alone; never created now."""
         return stable_id("timeline", case_id)
 
     @classmethod
-    def create_id(cls, case_id: str, **_: object) -> UUID:
-        return cls.id_for(case_id)
+    def create_id(cls, case_id: str, municipality: str, **_: object) -> UUID:
+        return cls.id_for(municipality, case_id)
 
     @event(Opened)
     def __init__(self, case_id: str, municipality: str) -> None:
