@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, RootModel
 
 from services.case_store.application import CaseStoreApplication as CaseStore
@@ -18,11 +18,11 @@ from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.reads import AccessLogRead, ChainCheck, TimelineRead
 from services.kit.commands import Kit
+from services.kit.params import CaseIdPath
 
 READ_ROLES = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
 VERIFY_ROLES = ("auditor", "coordinator")
 AUDIT_ROLES = ("auditor",)
-CaseIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
 AsOf = Annotated[AwareDatetime | None, Query(description="RFC 3339 time with zone")]
 
 router = APIRouter(prefix="/cases", tags=["cases"])

@@ -15,6 +15,8 @@ import pytest
 
 from services.case_store.application import CaseStoreApplication
 from services.case_store.domain.timeline import CaseTimeline
+from services.kit.auth import Caller
+from services.kit.cases import CaseRef
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from tests.conftest import make_settings
@@ -27,10 +29,12 @@ def store_settings(tmp_path: Path, database_url: str | None) -> ServiceSettings:
     return make_settings(tmp_path, database_url=database_url)
 
 
-def _app_with_timeline(settings: ServiceSettings, case_id: str, entries: int) -> CaseStoreApplication:
+def _app_with_timeline(
+    settings: ServiceSettings, case_id: str, entries: int, municipality: str = "0380"
+) -> CaseStoreApplication:
     app = open_store(CaseStoreApplication, settings, "case_store")
     for n in range(entries):
-        app.record_event(case_id, "0380", f"k{n}", NOW, "referrals", "se.x.v1", "cw", f"summary {n}")
+        app.record_event(case_id, municipality, f"k{n}", NOW, "referrals", "se.x.v1", "cw", f"summary {n}")
     return app
 
 
@@ -44,10 +48,10 @@ def _execute(settings: ServiceSettings, sql: str, params: tuple) -> int:
         return connection.execute(sql, params).rowcount
 
 
-def _verify_fresh(settings: ServiceSettings, case_id: str):
+def _verify_fresh(settings: ServiceSettings, case_id: str, municipality: str = "0380"):
     app = open_store(CaseStoreApplication, settings, "case_store")
     try:
-        return app.verify(case_id)
+        return app.verify(CaseRef(municipality, case_id))
     finally:
         app.close()
 
@@ -56,9 +60,9 @@ def _table(settings: ServiceSettings) -> str:
     return "case_store_events" if settings.database_url else "stored_events"
 
 
-def _key(settings: ServiceSettings, case_id: str) -> object:
+def _key(settings: ServiceSettings, case_id: str, municipality: str = "0380") -> object:
     """The timeline's id as each backend stores it (SQLite: hex text, PostgreSQL: uuid)."""
-    timeline_id = CaseTimeline.id_for(case_id)
+    timeline_id = CaseTimeline.id_for(municipality, case_id)
     return timeline_id if settings.database_url else timeline_id.hex
 
 
@@ -109,3 +113,28 @@ def test_reordered_entries_are_named(store_settings: ServiceSettings) -> None:
         )
     result = _verify_fresh(store_settings, "0380-T4")
     assert (result.ok, result.first_broken_position) == (False, 2)
+
+
+def test_a_tampered_timeline_is_named_with_its_municipality_and_the_same_id_elsewhere_stays_intact(
+    store_settings: ServiceSettings,
+) -> None:
+    """ADR 0016: (0380, T5) and (1980, T5) are two chains; breaking one leaves the other whole."""
+    _app_with_timeline(store_settings, "0380-T5", 3).close()
+    _app_with_timeline(store_settings, "0380-T5", 3, municipality="1980").close()
+    _execute(
+        store_settings,
+        f"DELETE FROM {_table(store_settings)} WHERE originator_id = ? AND originator_version = 3",
+        (_key(store_settings, "0380-T5", "1980"),),
+    )
+    app = open_store(CaseStoreApplication, store_settings, "case_store")
+    try:
+        report = app.chain_report(Caller("ops-1", "0380", frozenset({"ops"})))
+        own = app.chain_report(Caller("auditor-1", "0380", frozenset({"auditor"})))
+    finally:
+        app.close()
+    assert report.timelines_checked == 2
+    assert [(b.municipality, b.case_id, b.first_broken_position) for b in report.broken] == [
+        ("1980", "0380-T5", 2)
+    ]
+    assert own.broken == []  # Uppsala's auditor: its own case of that id is intact
+    assert _verify_fresh(store_settings, "0380-T5").ok

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Path
 from pydantic import WithJsonSchema
+
+from services.kit.params import CaseIdPath as CaseIdPath  # re-exported for the routers
+from services.kit.params import IdentifierPath
 
 STAFF = ("case_worker", "coordinator", "network_centre", "safety_team")
 READERS = (*STAFF, "auditor")
 TAGS = ["network support"]
 
-CaseIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
-PlacementPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
+PlacementPath = IdentifierPath
 
 
 def _pair(first: dict[str, object], second: dict[str, object], description: str) -> WithJsonSchema:

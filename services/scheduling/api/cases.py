@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Response
 
 from services.kit.commands import Kit
+from services.kit.params import CaseIdPath
 from services.scheduling.api.roles import READERS
 from services.scheduling.api.views import ICAL_RESPONSE, CalendarView, ICalendarFeed
 from services.scheduling.application import SchedulingApplication as Scheduling
-
-CaseIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["calendars"])
 
