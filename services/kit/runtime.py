@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from aiokafka.errors import KafkaConnectionError
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
@@ -31,6 +32,7 @@ from services.kit.trust import SourceBinding
 log = get_logger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
 METADATA_MAX_AGE_MS = 10_000
+STARTUP_BROKER_WAIT_SECONDS = 60.0
 
 
 class TopicTooSmall(RuntimeError):
@@ -51,6 +53,7 @@ class ServiceRuntime:
         self._periodic = list(periodic)  # (interval in seconds, blocking job) pairs, e.g. deadline checks
         self._periodic_tasks: list[asyncio.Task[None]] = []
         self.name = name
+        self.publication = publication
         self.settings = settings
         self.app = app
         self.metrics = ServiceMetrics(name)
@@ -119,11 +122,24 @@ class ServiceRuntime:
                 "give the topic at least that many"
             ) from unknown_partition
 
+    async def _reach_the_broker(self) -> None:
+        """A broker away at start-up (a restart, a cut) is waited for a while, not a reason to exit."""
+        deadline = asyncio.get_running_loop().time() + STARTUP_BROKER_WAIT_SECONDS
+        while True:
+            try:
+                await self.ensure_topics()
+                return
+            except KafkaConnectionError:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                log.warning("broker not reachable at start-up; retrying")
+                await asyncio.sleep(2.0)
+
     async def ensure_topics(self) -> None:
         await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
 
     async def start(self) -> None:
-        await self.ensure_topics()
+        await self._reach_the_broker()
         await self.broker.start()
         if self.relay is not None:
             partitions = [(t, p) for t in sorted(self.topics) for p in range(self.settings.topic_partitions)]

