@@ -26,7 +26,6 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 
-from eventsourcing.persistence import IntegrityError
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
 
@@ -80,8 +79,10 @@ class CommandPath:
             return replayed
         try:
             body = self._run_once(use_case, args, view, status)
-        except IntegrityError:
-            # The same key's first request committed meanwhile: answer as it did.
+        except Exception:
+            # The same key's first request may have committed meanwhile: its write conflicts with
+            # ours (IntegrityError), or its effect now breaks a rule ("already revoked", "no such
+            # member"). Answer as it did, not with the error its own effect caused.
             if (replayed := self._replay()) is not None:
                 return replayed
             raise
