@@ -10,6 +10,7 @@ from services.case_store.application import CaseStoreApplication
 from services.case_store.inbound import consumers
 from services.case_store.metrics import PlacementMetrics
 from services.case_store.reports import router as reports_router
+from services.kit.committed import WhenCommitted
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
@@ -21,7 +22,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     specs = consumers(app)
     dlqs = [f"{spec.topic}.dlq" for spec in specs]
     runtime = ServiceRuntime(SERVICE, settings, app, publication=None, consumers=specs, topics=dlqs)
-    app.observer = PlacementMetrics(runtime.metrics.registry)
+    app.observer = WhenCommitted(app, PlacementMetrics(runtime.metrics.registry))
     return runtime
 
 

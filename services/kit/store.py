@@ -137,6 +137,20 @@ class ServiceApplication(CaseDataLookups, Application[Any]):
         finally:
             self._work.current = None
         self._store(work)
+        for callback in work.after_commit:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the current unit of work is stored (at once outside one).
+
+        Metrics and other side effects must count what was stored, not what a command that
+        later failed (503, a conflict, a replayed key) was about to store.
+        """
+        work: AttributedProcessingEvent | None = getattr(self._work, "current", None)
+        if work is None:
+            callback()
+        else:
+            work.after_commit.append(callback)
 
     def on_saved(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` after every save (the relay uses it to wake up at once)."""

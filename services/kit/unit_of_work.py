@@ -35,6 +35,10 @@ class AttributedProcessingEvent(ProcessingEvent[Any]):
     Every event it collects is stamped with who caused it and why.
     """
 
+    def __init__(self, tracking: Any = None) -> None:
+        super().__init__(tracking)
+        self.after_commit: list[Callable[[], None]] = []
+
     def collect_attributed(self, attribution: Attribution, *objs: Any, **kwargs: Any) -> None:
         first_new = len(self.events)
         for obj in objs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from contracts.topics import NETWORK_SUPPORT, dead_letter_topic
+from services.kit.committed import WhenCommitted
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
@@ -51,7 +52,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         topics=[NETWORK_SUPPORT, dead_letter_topic(NETWORK_SUPPORT)],
         periodic=[(DEADLINE_CHECK_SECONDS, app.check_deadlines)],
     )
-    app.observer = FollowUpMetrics(runtime.metrics.registry)
+    app.observer = WhenCommitted(app, FollowUpMetrics(runtime.metrics.registry))
     return runtime
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from contracts.topics import SCHEDULING, dead_letter_topic
+from services.kit.committed import WhenCommitted
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
@@ -44,7 +45,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         consumers=[referral_consumer(app)],
         topics=[SCHEDULING, dead_letter_topic(SCHEDULING)],
     )
-    app.observer = SchedulingMetrics(runtime.metrics.registry)
+    app.observer = WhenCommitted(app, SchedulingMetrics(runtime.metrics.registry))
     return runtime
 
 

@@ -190,3 +190,29 @@ async def test_an_error_never_echoes_the_submitted_staff_id(scheduling) -> None:
     missing = await scheduling.get("/api/v1/staff/cw-43/calendar", headers=COORDINATOR)
     assert (again.status_code, missing.status_code) == (409, 404)
     assert "cw-42" not in again.text and "cw-43" not in missing.text
+
+
+def _booked_count(metrics: str) -> float:
+    return sum(
+        float(line.split()[-1])
+        for line in metrics.splitlines()
+        if line.startswith("natverk_meetings_total{") and 'change="booked"' in line
+    )
+
+
+async def test_a_booking_that_stored_nothing_is_not_counted(scheduling, monkeypatch) -> None:
+    from eventsourcing.persistence import OperationalError
+
+    store = scheduling.app.state.runtime.app  # type: ignore[attr-defined]
+
+    def failing(*_: object, **__: object) -> None:
+        raise OperationalError("the access log is unavailable")
+
+    monkeypatch.setattr(store, "record_access", failing)
+    refused = await scheduling.post("/api/v1/meetings", json=meeting(), headers=COORDINATOR)
+    monkeypatch.undo()
+    counted_while_refused = _booked_count((await scheduling.get("/metrics")).text)
+    await book(scheduling)
+    counted_after_a_booking = _booked_count((await scheduling.get("/metrics")).text)
+    assert refused.status_code == 503
+    assert (counted_while_refused, counted_after_a_booking) == (0, 1)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import importlib
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from services.kit.outbox import records_of
 from services.stack import available_services
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
@@ -22,17 +24,26 @@ from tests.support.tokens import bearer
 TOKEN = bearer("0380", ("case_worker", "coordinator", "auditor", "network_centre", "safety_team", "ops"))
 
 
-def _schema_for(service: str) -> schemathesis.BaseSchema:
+def _schema_for(service: str) -> tuple[schemathesis.BaseSchema, Any]:
     factory = importlib.import_module(f"services.{service}.app").create_app
     app = factory(
         make_settings(Path(tempfile.mkdtemp(prefix=f"schemathesis-{service}-"))), start_runtime=False
     )
     # /readyz answers 503 without a broker, rightly: the operations endpoints are not fuzzed.
-    return schemathesis.openapi.from_asgi("/openapi.json", app).include(path_regex="^/api/")
+    return schemathesis.openapi.from_asgi("/openapi.json", app).include(path_regex="^/api/"), app
+
+
+def assert_everything_stored_is_publishable(runtime: Any) -> None:
+    """ARCHITECTURE §2.6: nothing an API accepted may be unpublishable later (the relay would park it)."""
+    if runtime.publication is None:
+        return
+    store = runtime.app
+    for notification in store.recorder.select_notifications(1, 100_000):
+        records_of(store, runtime.publication, notification, notification.id, 0)
 
 
 def _tests_for(service: str) -> None:
-    schema = _schema_for(service)
+    schema, app = _schema_for(service)
 
     @schema.parametrize()
     @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
@@ -40,6 +51,7 @@ def _tests_for(service: str) -> None:
         # Every check but positive-data acceptance: a personal identity number's Luhn digit and
         # real date cannot be said in JSON Schema, so schema-valid numbers are rightly refused.
         case.call_and_validate(headers=TOKEN, excluded_checks=[positive_data_acceptance])
+        assert_everything_stored_is_publishable(app.state.runtime)
 
     @schema.parametrize()
     @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
