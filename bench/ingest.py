@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -31,6 +32,8 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# A local stack in development mode (the development token secret), as `make bench` runs it.
+os.environ.setdefault("NATVERK_DEV", "1")
 
 from contracts.topics import PLACEMENTS
 from services.kit.auth import mint_token

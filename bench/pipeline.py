@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 import uuid
@@ -32,6 +33,8 @@ from pathlib import Path
 from eventsourcing.utils import get_topic
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# A local stack in development mode (the development token secret), as `make bench` runs it.
+os.environ.setdefault("NATVERK_DEV", "1")
 
 from bench.pipeline_support import (
     StoreTail,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import time
@@ -22,6 +23,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# A local stack in development mode (the development token secret), as `make bench` runs it.
+os.environ.setdefault("NATVERK_DEV", "1")
 
 from bench.ingest import processed, publish
 from services.kit.settings import ServiceSettings
