@@ -22,8 +22,8 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from contracts.pin import luhn_check_digit
 from contracts.topics import PLACEMENTS
+from services.demo_placements import background_placements, demo_pin, placement_event
 from services.kit.auth import mint_token
 from services.kit.settings import ServiceSettings
 from services.stack import Stack, available_services
@@ -43,109 +43,11 @@ EXPECTED_TYPES = {
 }
 
 
-def _demo_pin() -> str:
-    body = "20150515238"  # a made-up child born 2015-05-15
-    return body + str(luhn_check_digit(body[2:]))
-
-
-def _placement_event(
-    case_id: str,
-    *,
-    municipality: str = MUNICIPALITY,
-    placement_type: str = "jourhem",
-    start_date: str = "2026-11-20",
-    school_change: bool = True,
-    family_home_id: str | None = None,
-    ended: tuple[str, str] | None = None,
-    placement_id: str | None = None,
-) -> dict[str, Any]:
-    """A placement event as a case-management system reports it; ``ended`` is (end date, reason)."""
-    data: dict[str, Any] = {
-        "placement_id": placement_id or f"PL-{case_id}",
-        "case_id": case_id,
-        "municipality": municipality,
-        "child": {"pin": _demo_pin(), "protected_identity": False},
-        "placement_type": placement_type,
-        "legal_basis": "SoL",
-        "start_date": start_date,
-        "school_change": school_change,
-        "family_home_id": family_home_id,
-    }
-    if ended:
-        data["end_date"], data["end_reason"] = ended
-    return {
-        "specversion": "1.0",
-        "id": str(uuid.uuid4()),
-        "source": f"urn:se:kommun:{municipality}:case-management",
-        "type": "se.placement.ended.v1" if ended else "se.placement.started.v1",
-        "time": f"{ended[0] if ended else start_date}T08:30:00Z",
-        "subject": case_id,
-        "datacontenttype": "application/json",
-        "data": data,
-    }
-
-
-def _background_placements(tag: str) -> list[tuple[str, dict[str, Any]]]:
-    """Other placements of the autumn in the three municipalities, as (case id, event)."""
-    returned, broke_down, kinship = f"0380-HR-{tag}", f"1980-BD-{tag}", f"2180-NH-{tag}"
-    autumn = {"school_change": False}
-    return [
-        (
-            returned,
-            _placement_event(returned, placement_type="familjehem", start_date="2026-09-01", **autumn),
-        ),
-        (
-            returned,
-            _placement_event(
-                returned,
-                placement_type="familjehem",
-                start_date="2026-09-01",
-                ended=("2026-11-10", "home_return"),
-                **autumn,
-            ),
-        ),
-        (
-            broke_down,
-            _placement_event(
-                broke_down, municipality="1980", placement_type="hvb", start_date="2026-10-15", **autumn
-            ),
-        ),
-        (
-            broke_down,
-            _placement_event(
-                broke_down,
-                municipality="1980",
-                placement_type="hvb",
-                start_date="2026-10-15",
-                ended=("2026-11-05", "breakdown"),
-                **autumn,
-            ),
-        ),
-        (
-            broke_down,
-            _placement_event(
-                broke_down,
-                municipality="1980",
-                placement_type="familjehem",
-                start_date="2026-11-06",
-                placement_id=f"PL2-{broke_down}",
-                **autumn,
-            ),
-        ),
-        (
-            kinship,
-            _placement_event(
-                kinship, municipality="2180", placement_type="natverkshem", start_date="2026-10-01", **autumn
-            ),
-        ),
-    ]
-
-
 async def _publish(bootstrap: str, case_id: str, family_home_id: str | None) -> None:
-    event = json.dumps(_placement_event(case_id, family_home_id=family_home_id)).encode()
+    event = json.dumps(placement_event(case_id, family_home_id=family_home_id)).encode()
     records = [(case_id, value) for value in (event, event, b"{this is not a CloudEvent")]
     records += [
-        (key, json.dumps(other).encode()) for key, other in _background_placements(uuid.uuid4().hex[:6])
+        (key, json.dumps(other).encode()) for key, other in background_placements(uuid.uuid4().hex[:6])
     ]
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
     await producer.start()
@@ -194,7 +96,7 @@ def _refer_to_safety_team(
     body = {
         "case_id": case_id,
         "target": "safety_team",
-        "child": {"pin": _demo_pin(), "protected_identity": False},
+        "child": {"pin": demo_pin(), "protected_identity": False},
         "child_status": "placed",
         "case_worker_id": "cw-demo",
         "reason": "safety planning with the network",

@@ -1,21 +1,16 @@
-"""The tracking consumer: idempotent processing of Kafka records (ARCHITECTURE §2.1).
+"""The tracking consumer: idempotent processing of Kafka records (ARCHITECTURE §2.1-2.2).
 
-* Offsets are committed only after a record is handled (explicit ack policy),
-  so a crash redelivers instead of losing.
-* A record relayed by another service carries its source's notification id
-  (the ``sequence`` extension): the handler's events are stored in the same
-  transaction as a tracking record named ``"<source>/<partition>"``, and a
-  record already tracked is skipped.  Inbound CloudEvents from outside are
-  deduplicated by the handlers themselves on (source, id).
-* A bad record goes unchanged to the dead-letter topic with an ``error``
-  header and consumption goes on; a record whose handler keeps failing is
-  dead-lettered after a bounded number of attempts: nothing loops forever.
-* A store that cannot be reached is not the record's fault: the record is
-  not acknowledged and is redelivered after a pause.
-* Records are fetched in batches; the records of one partition in a batch are
-  processed in one transaction with one tracking record (the highest sequence).
-  If that fails for any other reason, each record is processed on its own, so
-  one bad record cannot hold back or poison its neighbours.
+* Offsets are committed only after a record is handled (explicit ack policy), so a
+  crash redelivers instead of losing.
+* What a record may claim depends on where it was read (``trust``); each handler runs
+  in the kit's unit of work with the record's tracking position or (source, id) marker
+  (``applying``): a repeat changes nothing.
+* A bad record goes unchanged to the dead-letter topic with an ``error`` header and
+  consumption goes on; a record whose handler keeps failing is dead-lettered after a
+  bounded number of attempts: nothing loops forever.  A store that cannot be reached is
+  not the record's fault: it is redelivered after a pause.
+* A partition's records in a fetched batch share one transaction; if that fails for any
+  other reason, each is processed on its own, so one bad record poisons no neighbour.
 """
 
 from __future__ import annotations
@@ -38,13 +33,7 @@ from services.kit.inbound import InvalidRecord, parse_record
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.store import ServiceApplication
-from services.kit.subscriptions import (
-    ConsumerSpec,
-    Handler,
-    Subscription,
-    on,
-    tracking_for,
-)
+from services.kit.subscriptions import ConsumerSpec, Handler, Subscription, on, tracking_for
 from services.kit.trust import SourceBinding, SourceNotAllowed
 
 __all__ = ["ConsumerSpec", "Handler", "Subscription", "TrackingConsumer", "on"]

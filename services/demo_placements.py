@@ -1,0 +1,108 @@
+"""The demo's placement events: the demo child's, and a few of this autumn around it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from contracts.pin import luhn_check_digit
+
+MUNICIPALITY = "0380"
+
+
+def demo_pin() -> str:
+    body = "20150515238"  # a made-up child born 2015-05-15
+    return body + str(luhn_check_digit(body[2:]))
+
+
+def placement_event(
+    case_id: str,
+    *,
+    municipality: str = MUNICIPALITY,
+    placement_type: str = "jourhem",
+    start_date: str = "2026-11-20",
+    school_change: bool = True,
+    family_home_id: str | None = None,
+    ended: tuple[str, str] | None = None,
+    placement_id: str | None = None,
+) -> dict[str, Any]:
+    """A placement event as a case-management system reports it; ``ended`` is (end date, reason)."""
+    data: dict[str, Any] = {
+        "placement_id": placement_id or f"PL-{case_id}",
+        "case_id": case_id,
+        "municipality": municipality,
+        "child": {"pin": demo_pin(), "protected_identity": False},
+        "placement_type": placement_type,
+        "legal_basis": "SoL",
+        "start_date": start_date,
+        "school_change": school_change,
+        "family_home_id": family_home_id,
+    }
+    if ended:
+        data["end_date"], data["end_reason"] = ended
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": f"urn:se:kommun:{municipality}:case-management",
+        "type": "se.placement.ended.v1" if ended else "se.placement.started.v1",
+        "time": f"{ended[0] if ended else start_date}T08:30:00Z",
+        "subject": case_id,
+        "datacontenttype": "application/json",
+        "data": data,
+    }
+
+
+def background_placements(tag: str) -> list[tuple[str, dict[str, Any]]]:
+    """Other placements of the autumn in the three municipalities, as (case id, event)."""
+    returned, broke_down, kinship = f"0380-HR-{tag}", f"1980-BD-{tag}", f"2180-NH-{tag}"
+    autumn = {"school_change": False}
+    return [
+        (
+            returned,
+            placement_event(returned, placement_type="familjehem", start_date="2026-09-01", **autumn),
+        ),
+        (
+            returned,
+            placement_event(
+                returned,
+                placement_type="familjehem",
+                start_date="2026-09-01",
+                ended=("2026-11-10", "home_return"),
+                **autumn,
+            ),
+        ),
+        (
+            broke_down,
+            placement_event(
+                broke_down, municipality="1980", placement_type="hvb", start_date="2026-10-15", **autumn
+            ),
+        ),
+        (
+            broke_down,
+            placement_event(
+                broke_down,
+                municipality="1980",
+                placement_type="hvb",
+                start_date="2026-10-15",
+                ended=("2026-11-05", "breakdown"),
+                **autumn,
+            ),
+        ),
+        (
+            broke_down,
+            placement_event(
+                broke_down,
+                municipality="1980",
+                placement_type="familjehem",
+                start_date="2026-11-06",
+                placement_id=f"PL2-{broke_down}",
+                **autumn,
+            ),
+        ),
+        (
+            kinship,
+            placement_event(
+                kinship, municipality="2180", placement_type="natverkshem", start_date="2026-10-01", **autumn
+            ),
+        ),
+    ]
