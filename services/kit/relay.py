@@ -169,12 +169,6 @@ class Relay(RelayPositions, RelayParking):
             if published < self._batch_size:
                 await self._wait_for_work()
 
-    async def update_lag(self, position: int | None = None) -> None:
-        """Stored minus published: kept moving while the broker is away, so the lag alert can fire."""
-        published = position if position is not None else await self._app.run_blocking(self.position)
-        newest = await self._app.run_blocking(self._app.max_notification_id)
-        self._metrics.relay_lag.set(max(newest - published, 0))
-
     async def _cannot_publish(self, error: Exception) -> None:
         self.healthy = False
         self.problem = f"cannot publish: {type(error).__name__}"

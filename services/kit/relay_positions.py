@@ -99,6 +99,17 @@ class RelayPositions:
         self._metrics.relay_leader.set(1 if held else 0)
         return held
 
+    def measure_lag(self) -> None:
+        """Stored minus published, from the store (a blocking job the runtime runs every few seconds)."""
+        if self.leader:
+            self._metrics.relay_lag.set(max(self._app.max_notification_id() - self.position(), 0))
+
+    async def update_lag(self, position: int | None = None) -> None:
+        """Stored minus published: kept moving while the broker is away, so the lag alert can fire."""
+        published = position if position is not None else await self._app.run_blocking(self.position)
+        newest = await self._app.run_blocking(self._app.max_notification_id)
+        self._metrics.relay_lag.set(max(newest - published, 0))
+
 
 def highest_offsets(acknowledged: list[Any]) -> dict[tuple[str, int], int]:
     offsets: dict[tuple[str, int], int] = {}

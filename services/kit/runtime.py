@@ -18,6 +18,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
 from services.kit.auth import verifier_for
 from services.kit.consumer import ConsumerSpec, TrackingConsumer
+from services.kit.kafka_clients import broker_security
 from services.kit.lag import EndOffsetsReader
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
@@ -33,6 +34,7 @@ log = get_logger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
 METADATA_MAX_AGE_MS = 10_000
 STARTUP_BROKER_WAIT_SECONDS = 60.0
+STOP_TIMEOUT_SECONDS = 5.0
 
 
 class TopicTooSmall(RuntimeError):
@@ -57,11 +59,12 @@ class ServiceRuntime:
         self.settings = settings
         self.app = app
         self.metrics = ServiceMetrics(name)
-        self.offsets = EndOffsetsReader(settings.kafka_bootstrap)
+        self.offsets = EndOffsetsReader(settings.kafka_bootstrap, settings)
         self.verifier = verifier_for(settings)
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
             client_id=f"natverk-{name}",
+            security=broker_security(settings),  # SASL (and TLS) as natverk-services, if configured
             acks="all",
             enable_idempotence=False,  # the local broker has no idempotent producer (§2.3)
             linger_ms=1,
@@ -136,7 +139,8 @@ class ServiceRuntime:
                 await asyncio.sleep(2.0)
 
     async def ensure_topics(self) -> None:
-        await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
+        settings = self.settings  # its Kafka connection settings too
+        await ensure_topics(settings.kafka_bootstrap, self.topics, settings.topic_partitions, settings)
 
     async def start(self) -> None:
         await self._reach_the_broker()
@@ -144,6 +148,8 @@ class ServiceRuntime:
         if self.relay is not None:
             partitions = [(t, p) for t in sorted(self.topics) for p in range(self.settings.topic_partitions)]
             self._relay_task = asyncio.create_task(self.relay.run(partitions), name=f"{self.name}-relay")
+            # From the store alone, so the gauge (and its alert) moves while the broker is away.
+            self._periodic.append((LAG_INTERVAL_SECONDS, self.relay.measure_lag))
         for interval, job in self._periodic:
             self._periodic_tasks.append(asyncio.create_task(self._every(interval, job)))
         if self.consumer is not None:
@@ -174,7 +180,10 @@ class ServiceRuntime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._relay_task
         await self.offsets.stop()
-        await self.broker.stop()
+        # Unacknowledged publishes are not lost (the relay has not recorded them), so a broker that
+        # is away need not hold up the stop until the producer's request timeout.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.broker.stop(), timeout=STOP_TIMEOUT_SECONDS)
         self.app.close()
 
     async def readiness(self) -> tuple[dict[str, bool], list[str]]:

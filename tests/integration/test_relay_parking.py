@@ -95,3 +95,29 @@ async def test_a_record_too_large_for_the_broker_is_parked_and_published_when_re
         and json.loads(r.value)["data"]["actor"] == long_sub
     ]
     assert len(accesses) == 1 and "sequence" not in accesses[0]
+
+
+@pytest.mark.parametrize("store_backend", ["sqlite"])  # the gauge reads the store; one backend says it
+async def test_the_relay_lag_gauge_keeps_moving_while_the_broker_is_away(
+    settings: ServiceSettings, broker
+) -> None:
+    async with serving(create_app(settings)) as client:
+        await eventually(lambda: _gauge(client, "natverk_relay_leader"), timeout=20)
+        broker.stop()
+        for n in range(3):
+            created = await client.post(
+                "/api/v1/referrals", json=_new_referral(f"C-{uuid.uuid4().hex[:6]}-{n}"), headers=CASE_WORKER
+            )
+            assert created.status_code == 201
+        lag = await eventually(lambda: _gauge_at_least(client, "natverk_relay_lag_events", 3), timeout=30)
+    assert lag >= 3
+
+
+async def _gauge(client, name: str) -> float:
+    text = (await client.get("/metrics")).text
+    return next((float(line.split()[-1]) for line in text.splitlines() if line.startswith(f"{name} ")), 0.0)
+
+
+async def _gauge_at_least(client, name: str, minimum: float) -> float | None:
+    value = await _gauge(client, name)
+    return value if value >= minimum else None
