@@ -74,6 +74,8 @@ def store_environment(settings: ServiceSettings, service: str) -> dict[str, str]
         env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
         env["CIPHER_KEY"] = settings.cipher_key.get_secret_value()
     env["CREATE_TABLE"] = "y"
+    # The library's JSON format, written and read with orjson (services/kit/transcoding.py).
+    env["TRANSCODER_TOPIC"] = "services.kit.transcoding:OrjsonTranscoder"
     return env
 
 

@@ -8,9 +8,11 @@ which is how consumers stay idempotent by event identity.  The text hashed is
 
 from __future__ import annotations
 
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 
+@lru_cache(maxsize=8192)  # an id is often made twice per creation (the lookup, then create_id)
 def stable_id(*parts: str) -> UUID:
     return uuid5(NAMESPACE_URL, ":".join(("natverk", *parts)))
 
