@@ -7,6 +7,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from services.kit.kafka_clients import client_kwargs
+from services.kit.kafka_settings import KafkaConnectionSettings
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 
@@ -16,8 +18,9 @@ log = get_logger(__name__)
 class EndOffsetsReader:
     """One reader outside any group, shared by the relay's probe and the lag gauge."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, connection: KafkaConnectionSettings | None = None) -> None:
         self._bootstrap = bootstrap
+        self._connection = connection  # None: the NATVERK_KAFKA_* environment
         self._reader: AIOKafkaConsumer | None = None
         self._lock = asyncio.Lock()
 
@@ -29,7 +32,7 @@ class EndOffsetsReader:
     async def _read(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
         if self._reader is None:
             self._reader = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap, group_id=None, enable_auto_commit=False
+                **client_kwargs(self._bootstrap, self._connection), group_id=None, enable_auto_commit=False
             )
             await self._reader.start()
         reader = self._reader

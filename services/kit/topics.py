@@ -9,9 +9,15 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from services.kit.kafka_clients import client_kwargs
+from services.kit.kafka_settings import KafkaConnectionSettings
 
-async def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="natverk-admin")
+
+async def ensure_topics(
+    bootstrap: str, names: Iterable[str], partitions: int, connection: KafkaConnectionSettings | None = None
+) -> None:
+    """Create the missing ones; ``connection`` None: the NATVERK_KAFKA_* environment's security."""
+    admin = AIOKafkaAdminClient(**client_kwargs(bootstrap, connection), client_id="natverk-admin")
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -24,12 +30,17 @@ async def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int) -
         await admin.close()
 
 
-def reader_from_the_beginning(bootstrap: str) -> AIOKafkaConsumer:
+def reader_from_the_beginning(
+    bootstrap: str, connection: KafkaConnectionSettings | None = None
+) -> AIOKafkaConsumer:
     """A consumer outside any group, for reading topics from their first record (assign and seek).
 
     "earliest" also as the reset strategy: assign() starts a reset with the default ("latest"),
     and its answer can land after seek_to_beginning() and win, skipping the oldest records.
     """
     return AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest"
+        **client_kwargs(bootstrap, connection),
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
     )

@@ -15,6 +15,8 @@ from typing import Any
 from aiokafka import AIOKafkaProducer, TopicPartition
 
 from contracts.topics import DLQ_SUFFIX
+from services.kit.kafka_clients import client_kwargs
+from services.kit.kafka_settings import KafkaConnectionSettings
 from services.kit.logs import scrub
 from services.kit.topics import reader_from_the_beginning
 
@@ -36,10 +38,14 @@ def _require_dlq(topic: str) -> None:
         raise ValueError(f"{topic!r} is not a dead-letter topic (they end in {DLQ_SUFFIX!r})")
 
 
-async def read_dead_letters(bootstrap: str, topic: str, limit: int = 1000) -> list[DeadLetter]:
-    """Every record in ``topic`` from the start (no consumer group: reading moves nothing)."""
+async def read_dead_letters(
+    bootstrap: str, topic: str, limit: int = 1000, connection: KafkaConnectionSettings | None = None
+) -> list[DeadLetter]:
+    """Every record in ``topic`` from the start (no consumer group: reading moves nothing).
+
+    ``connection`` None: the NATVERK_KAFKA_* environment's security (as for ``redrive``)."""
     _require_dlq(topic)
-    consumer = reader_from_the_beginning(bootstrap)
+    consumer = reader_from_the_beginning(bootstrap, connection)
     try:
         await consumer.start()
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
@@ -94,9 +100,11 @@ def show(letter: DeadLetter, max_bytes: int = 4000) -> str:
     return f"headers: {json.dumps(headers, ensure_ascii=False)}\nkey: {letter.key}\nvalue (personal numbers masked):\n{scrub(text)}{more}"
 
 
-async def redrive(bootstrap: str, letters: list[DeadLetter]) -> int:
+async def redrive(
+    bootstrap: str, letters: list[DeadLetter], connection: KafkaConnectionSettings | None = None
+) -> int:
     """Republish each record unchanged to its original topic; returns how many."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
+    producer = AIOKafkaProducer(**client_kwargs(bootstrap, connection), enable_idempotence=False, acks="all")
     try:
         await producer.start()
         for letter in letters:

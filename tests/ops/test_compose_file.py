@@ -46,6 +46,7 @@ DEPLOYED = {  # what an operator supplies for the compose file's required variab
     "NATVERK_JWT_ISSUER": "https://idp.example.se",
     "NATVERK_JWT_SECRET": "x" * 32,
     "POSTGRES_PASSWORD": "pw",
+    "KAFKA_SERVICES_PASSWORD": "services-password-0123456789",
 }
 
 
@@ -86,37 +87,98 @@ def test_compose_runs_prometheus_with_the_repository_config_and_grafana_provisio
     assert "./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro" in mounts
 
 
-def test_the_partner_listener_needs_sasl_and_denies_what_no_acl_allows() -> None:
-    kafka = _compose()["services"]["kafka"]["environment"]
-    assert "PARTNER:SASL_PLAINTEXT" in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]
+def _kafka() -> dict[str, str]:
+    return {k: str(v) for k, v in _compose()["services"]["kafka"]["environment"].items()}
+
+
+def _listeners(kafka: dict[str, str]) -> dict[str, tuple[int, str]]:
+    """Listener name -> (port, security protocol)."""
+    protocols = dict(item.split(":") for item in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    listeners = {}
+    for listener in kafka["KAFKA_LISTENERS"].split(","):
+        name, _, address = listener.partition("://")
+        listeners[name] = (int(address.rpartition(":")[2]), protocols[name])
+    return listeners
+
+
+def test_every_listener_authenticates_and_every_outside_one_is_sasl_ssl() -> None:
+    compose = _compose()["services"]
+    kafka = _kafka()
+    listeners = _listeners(kafka)
+    assert all(protocol.startswith("SASL_") for _, protocol in listeners.values()), listeners
+    published = {int(port.split(":")[-1]) for port in compose["kafka"]["ports"]}
+    advertised = dict(item.split("://") for item in kafka["KAFKA_ADVERTISED_LISTENERS"].split(","))
+    outside = {name for name, address in advertised.items() if not address.startswith("kafka:")}
+    outside |= {name for name, (port, _) in listeners.items() if port in published}
+    assert outside == {"OUTSIDE"}
+    for name in outside:
+        assert listeners[name][1] == "SASL_SSL"
+        assert kafka[f"KAFKA_LISTENER_NAME_{name}_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+        assert kafka[f"KAFKA_LISTENER_NAME_{name}_SSL_KEYSTORE_LOCATION"].startswith("/etc/kafka/tls/")
+    assert "./deploy/kafka/tls:/etc/kafka/tls:ro" in compose["kafka"]["volumes"]
+    assert {advertised["INTERNAL"]} == {"kafka:9092"} and "CONTROLLER" not in advertised
+
+
+def test_no_anonymous_super_user_and_what_no_acl_allows_is_denied() -> None:
+    kafka = _kafka()
+    assert kafka["KAFKA_SUPER_USERS"] == "User:kafka-admin"
+    services = _compose()["services"].values()
+    assert not any("ANONYMOUS" in str(v) for s in services for v in (s.get("environment") or {}).values())
     assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
-    assert "StandardAuthorizer" in kafka["KAFKA_AUTHORIZER_CLASS_NAME"]
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert kafka["KAFKA_INTER_BROKER_LISTENER_NAME"] == "INTERNAL"
+    assert kafka["KAFKA_SASL_MECHANISM_CONTROLLER_PROTOCOL"] == "PLAIN"
+
+
+def test_every_kafka_password_is_a_required_compose_variable() -> None:
+    services = _compose()["services"]
+    values = [
+        str(value)
+        for name in ("kafka", "kafka-setup", *available_services())
+        for key, value in services[name]["environment"].items()
+        if "PASSWORD" in key and key != "NATVERK_DATABASE_URL"
+    ]
+    assert len(values) >= 13  # admin, services, ops, TLS keystore, 3 partners, 3 case systems...
+    for value in values:
+        assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", value), value
+    setup = services["kafka-setup"]["environment"]
     for code in ("0380", "1980", "2180"):
-        assert f"user_partner-{code}=" in kafka["KAFKA_LISTENER_NAME_PARTNER_PLAIN_SASL_JAAS_CONFIG"]
+        assert {f"PARTNER_{code}_PASSWORD", f"CASE_SYSTEM_{code}_PASSWORD"} <= set(setup)
 
 
-def test_each_partner_principal_may_read_only_its_own_topic(tmp_path: Path) -> None:
-    calls = tmp_path / "calls"
-    fake = tmp_path / "kafka-acls.sh"
-    fake.write_text(f'#!/usr/bin/env bash\necho "$*" >> {calls}\n')
-    fake.chmod(0o755)
-    import os
-    import subprocess
+def test_the_services_connect_as_their_own_principal_after_the_acls() -> None:
+    compose = _compose()
+    environment = compose["x-service"]["environment"]
+    values = {k[len("NATVERK_") :].lower(): _deployed(str(v)) for k, v in environment.items()}
+    settings = ServiceSettings(**values, dev=False)
+    assert settings.kafka_security_protocol.startswith("SASL_")
+    assert settings.kafka_sasl_username == "natverk-services"
+    setup = compose["services"]["kafka-setup"]
+    assert settings.consumer_group_prefix == setup["environment"]["SERVICES_GROUP_PREFIX"]
+    assert setup["entrypoint"] == ["/deploy/setup.sh", "kafka:9092"]
+    assert compose["x-service"]["depends_on"]["kafka-setup"] == {
+        "condition": "service_completed_successfully"
+    }
+    assert compose["services"]["kafka"]["entrypoint"] == ["/deploy/broker-start.sh"]
 
-    subprocess.run(
-        [str(ROOT / "deploy" / "kafka" / "partner-acls.sh"), "kafka:9092"],
-        check=True,
-        env={**os.environ, "KAFKA_ACLS": str(fake)},
-    )
-    grants: dict[str, set[str]] = {}
-    for line in calls.read_text().splitlines():
-        args = line.split()
-        principal = args[args.index("--allow-principal") + 1]
-        assert "--add" in args and "--deny-principal" not in args
-        assert {a for i, a in enumerate(args) if args[i - 1] == "--operation"} <= {"Read", "Describe"}
-        if "--topic" in args:
-            grants.setdefault(principal, set()).add(args[args.index("--topic") + 1])
-    assert grants == {f"User:partner-{c}": {f"partner.{c}.v1"} for c in ("0380", "1980", "2180")}
+
+def test_kubernetes_connects_with_sasl_ssl_and_mounts_the_ca_file() -> None:
+    config: dict[str, str] = {}
+    deployments = []
+    for path in (ROOT / "deploy" / "kubernetes").glob("*.yaml"):
+        for document in yaml.safe_load_all(path.read_text()):
+            config |= document.get("data", {}) | document.get("stringData", {})
+            deployments += [document] if document["kind"] == "Deployment" else []
+    assert config["NATVERK_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    assert config["NATVERK_KAFKA_SASL_USERNAME"] == "natverk-services"
+    assert "NATVERK_KAFKA_SASL_PASSWORD" in config and config["NATVERK_CONSUMER_GROUP_PREFIX"] == "natverk-"
+    ca_folder = str(Path(config["NATVERK_KAFKA_SSL_CAFILE"]).parent)
+    assert len(deployments) == len(available_services())
+    for deployment in deployments:
+        pod = deployment["spec"]["template"]["spec"]
+        mounts = {m["mountPath"]: m["name"] for m in pod["containers"][0]["volumeMounts"]}
+        volume = next(v for v in pod["volumes"] if v["name"] == mounts[ca_folder])
+        assert volume["configMap"]["name"] == "natverk-kafka-ca"
 
 
 def test_kubernetes_runs_every_service_with_several_replicas_probes_and_its_own_port() -> None:
