@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from aiokafka.errors import KafkaConnectionError
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
@@ -27,7 +26,7 @@ from services.kit.relay import Relay
 from services.kit.relay_lease import lease_for
 from services.kit.settings import ServiceSettings
 from services.kit.store import ServiceApplication
-from services.kit.topics import ensure_topics
+from services.kit.topics import ensure_topics, patiently
 from services.kit.trust import SourceBinding
 
 log = get_logger(__name__)
@@ -125,25 +124,12 @@ class ServiceRuntime:
                 "give the topic at least that many"
             ) from unknown_partition
 
-    async def _reach_the_broker(self) -> None:
-        """A broker away at start-up (a restart, a cut) is waited for a while, not a reason to exit."""
-        deadline = asyncio.get_running_loop().time() + STARTUP_BROKER_WAIT_SECONDS
-        while True:
-            try:
-                await self.ensure_topics()
-                return
-            except KafkaConnectionError:
-                if asyncio.get_running_loop().time() > deadline:
-                    raise
-                log.warning("broker not reachable at start-up; retrying")
-                await asyncio.sleep(2.0)
-
     async def ensure_topics(self) -> None:
         settings = self.settings  # its Kafka connection settings too
         await ensure_topics(settings.kafka_bootstrap, self.topics, settings.topic_partitions, settings)
 
     async def start(self) -> None:
-        await self._reach_the_broker()
+        await patiently(self.ensure_topics, STARTUP_BROKER_WAIT_SECONDS)
         await self.broker.start()
         if self.relay is not None:
             partitions = [(t, p) for t in sorted(self.topics) for p in range(self.settings.topic_partitions)]

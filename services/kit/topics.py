@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from services.kit.kafka_clients import client_kwargs
 from services.kit.kafka_settings import KafkaConnectionSettings
+from services.kit.logs import get_logger
+
+log = get_logger(__name__)
 
 
 async def ensure_topics(
@@ -44,3 +48,17 @@ def reader_from_the_beginning(
         enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
+
+
+async def patiently(reach: Callable[[], Awaitable[None]], seconds: float) -> None:
+    """A broker away at start-up (a restart, a cut) is waited for a while, not a reason to exit."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        try:
+            await reach()
+            return
+        except KafkaConnectionError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            log.warning("broker not reachable at start-up; retrying")
+            await asyncio.sleep(2.0)
