@@ -13,12 +13,18 @@ from services.kit.store import open_store
 from services.network_support import SERVICE
 from services.network_support.api import routers
 from services.network_support.application import NetworkSupportApplication
-from services.network_support.domain.home_return import PhaseNotAllowed
-from services.network_support.domain.network_map import UnknownMember
+from services.network_support.domain.happened import DatedAfterToday
+from services.network_support.domain.home_return import PhaseNotAllowed, ProcessAlreadyOpen, ReasonRequired
+from services.network_support.domain.network_map import ConsentMissing, MemberNamedByRule, UnknownMember
 from services.network_support.domain.network_meetings import MeetingReferenceError
 from services.network_support.domain.network_placement_inquiry import InquiryConcluded
 from services.network_support.domain.placement_follow_up import BeforePlacement, NoSchoolChange
-from services.network_support.domain.safety_plan import ResponsibleNotOnMap, ScaleOutOfRange, UnknownStatement
+from services.network_support.domain.safety_plan import (
+    ResponsibleNotOnMap,
+    ScaleOutOfRange,
+    UnknownRule,
+    UnknownStatement,
+)
 from services.network_support.domain.support_plan import UnknownAction
 from services.network_support.inbound import consumers
 from services.network_support.metrics import FollowUpMetrics
@@ -29,13 +35,19 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     UnknownMember: 404,
     UnknownStatement: 404,
     UnknownAction: 404,
+    UnknownRule: 404,
+    MemberNamedByRule: 409,
+    ConsentMissing: 422,
     PhaseNotAllowed: 409,
+    ProcessAlreadyOpen: 409,
+    ReasonRequired: 422,
     InquiryConcluded: 409,
     NoSchoolChange: 409,
     ScaleOutOfRange: 422,
     BeforePlacement: 422,
     ResponsibleNotOnMap: 422,
     MeetingReferenceError: 422,
+    DatedAfterToday: 422,
 }
 
 
@@ -50,7 +62,10 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         ),
         consumers=consumers(app),
         topics=[NETWORK_SUPPORT, dead_letter_topic(NETWORK_SUPPORT)],
-        periodic=[(DEADLINE_CHECK_SECONDS, app.check_deadlines)],
+        periodic=[
+            (DEADLINE_CHECK_SECONDS, app.check_deadlines),
+            (DEADLINE_CHECK_SECONDS, app.check_safety_follow_ups),
+        ],
     )
     app.observer = WhenCommitted(app, FollowUpMetrics(runtime.metrics.registry))
     return runtime

@@ -8,7 +8,6 @@ services' events take the facts of the event; the kit adds the tracking record.
 from __future__ import annotations
 
 from services.network_support.use_cases.from_events import FromEventsUseCases
-from services.network_support.use_cases.home_return import HomeReturnUseCases
 from services.network_support.use_cases.network_map import NetworkMapUseCases
 from services.network_support.use_cases.placements import PlacementUseCases
 from services.network_support.use_cases.safety_plan import SafetyPlanUseCases
@@ -20,7 +19,6 @@ class NetworkSupportApplication(
     NetworkMapUseCases,
     SafetyPlanUseCases,
     PlacementUseCases,
-    HomeReturnUseCases,
-    FromEventsUseCases,
+    FromEventsUseCases,  # with the home-return use cases: a placement's end completes a process
 ):
     name = "network_support"

@@ -32,6 +32,11 @@ class OnDate(StrictBody):
     on: JsonDate
 
 
+class Consent(StrictBody):
+    scope: Literal["contact", "sharing_information", "network_placement"]
+    on: JsonDate = Field(description="the day consent was given: not after today")
+
+
 class NewGoal(StrictBody):
     goal: Text
 
@@ -97,3 +102,4 @@ class Examination(StrictBody):
 class PhaseMove(StrictBody):
     phase: Literal["preparation", "trial", "follow_up", "completed", "broken_off"]
     on: JsonDate
+    reason: Text | None = Field(None, description="why the process was broken off: required for broken_off")

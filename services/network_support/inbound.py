@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from contracts.placements import PlacementEndedV1, PlacementStartedV1
-from contracts.referrals import ReferralAcceptedV1
+from contracts.placements import PlacementChangedV1, PlacementData, PlacementEndedV1, PlacementStartedV1
+from contracts.referrals import ReferralAcceptedV1, ReferralClosedV1, ReferralRevokedV1
 from contracts.scheduling import MeetingBookedV1, MeetingCancelledV1, MeetingRescheduledV1
 from contracts.topics import PLACEMENTS, REFERRALS, SCHEDULING
 from services.kit.consumer import ConsumerSpec, on
 from services.kit.inbound import InboundEvent
 from services.network_support.application import NetworkSupportApplication
+from services.network_support.use_cases.from_events import PlacementFacts
 
 LOCAL = ZoneInfo("Europe/Stockholm")
 NETWORK_MEETING = "network_meeting"  # safety-scale readings come from these; other kinds do not matter here
@@ -22,10 +23,22 @@ def _local_day(moment: datetime) -> date:
     return (moment.astimezone(LOCAL) if moment.tzinfo else moment).date()
 
 
+def _facts(data: PlacementData) -> PlacementFacts:
+    return PlacementFacts(
+        data.municipality, data.case_id, data.placement_id, data.placement_type, data.start_date
+    )
+
+
 def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
     def referral_accepted(event: InboundEvent[ReferralAcceptedV1]) -> None:
         data = event.data
         app.referral_accepted(data.referral_id, data.case_id, data.municipality, data.target)
+
+    def referral_closed(event: InboundEvent[ReferralClosedV1]) -> None:
+        app.referral_ended(event.data.referral_id, event.data.municipality, "referral_closed")
+
+    def referral_revoked(event: InboundEvent[ReferralRevokedV1]) -> None:
+        app.referral_ended(event.data.referral_id, event.data.municipality, "referral_revoked")
 
     def placement_started(event: InboundEvent[PlacementStartedV1]) -> None:
         data = event.data
@@ -38,9 +51,13 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
             data.school_change,
         )
 
+    def placement_changed(event: InboundEvent[PlacementChangedV1]) -> None:
+        data = event.data
+        app.placement_changed(_facts(data), data.school_change, _local_day(event.envelope.time))
+
     def placement_ended(event: InboundEvent[PlacementEndedV1]) -> None:
         data = event.data
-        app.placement_ended(data.municipality, data.case_id, data.end_reason, data.end_date)
+        app.placement_ended(_facts(data), data.end_reason, data.end_date)
 
     def meeting_booked(event: InboundEvent[MeetingBookedV1]) -> None:
         data = event.data
@@ -70,11 +87,22 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
                 on(MeetingCancelledV1, meeting_cancelled),
             ],
         ),
-        ConsumerSpec(REFERRALS, [on(ReferralAcceptedV1, referral_accepted)]),
+        ConsumerSpec(
+            REFERRALS,
+            [
+                on(ReferralAcceptedV1, referral_accepted),
+                on(ReferralClosedV1, referral_closed),
+                on(ReferralRevokedV1, referral_revoked),
+            ],
+        ),
         # referrals owns ext.placements.v1's dead-letter queue
         ConsumerSpec(
             PLACEMENTS,
-            [on(PlacementStartedV1, placement_started), on(PlacementEndedV1, placement_ended)],
+            [
+                on(PlacementStartedV1, placement_started),
+                on(PlacementChangedV1, placement_changed),
+                on(PlacementEndedV1, placement_ended),
+            ],
             dead_letters=False,
         ),
     ]

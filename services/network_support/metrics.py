@@ -26,6 +26,15 @@ class FollowUpMetrics:
             ["municipality", "clock"],
             registry=registry,
         )
+        self.safety_follow_ups = Counter(
+            "natverk_safety_plan_follow_ups_overdue_total",
+            "Signs of Safety plans whose six-monthly follow-up passed its due date (once per due date)",
+            ["municipality"],
+            registry=registry,
+        )
+
+    def safety_follow_up_overdue(self, municipality: str) -> None:
+        self.safety_follow_ups.labels(municipality).inc()
 
     def follow_up_recorded(self, municipality: str, what: str, days: int) -> None:
         if what == "school_started":

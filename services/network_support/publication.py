@@ -118,6 +118,10 @@ def build_publication_table(load: Loader) -> PublicationTable:
         "se.natverk.placement_follow_up.deadline_passed.v1",
         lambda a, e: public.PlacementDeadlinePassedV1(**case(a), placement_id=a.placement_id, clock=e.clock),
     )
+    overdue = out(
+        "se.natverk.safety_plan.follow_up_overdue.v1",
+        lambda a, e: public.SafetyPlanFollowUpOverdueV1(**case(a), due=e.due),
+    )
     return PublicationTable(
         SOURCE,
         {
@@ -134,6 +138,7 @@ def build_publication_table(load: Loader) -> PublicationTable:
             SafetyPlan.RuleAdded: safety("rule_added"),
             SafetyPlan.Revised: safety("revised"),
             SafetyPlan.FollowedUp: safety("followed_up"),
+            SafetyPlan.FollowUpOverdue: overdue,
             NetworkPlacementInquiry.Opened: inquiry("opened"),
             NetworkPlacementInquiry.CandidatesNamed: inquiry("candidates_named"),
             NetworkPlacementInquiry.Concluded: inquiry("concluded"),

@@ -22,6 +22,7 @@ PARENT_SUPPORT_DAYS = "natverk_parent_support_offered_total"
 @pytest.fixture
 async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(make_settings(tmp_path), start_runtime=False)
+    app.state.runtime.app.today = lambda: date(2026, 12, 31)  # the readings below have happened by then
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://network-support"
     ) as client:
@@ -72,6 +73,7 @@ async def test_network_members_are_added_changed_removed_and_named_only_here(net
             "relation": "grandparent",
             "roles": ["safety_person"],
             "contact_consent": False,
+            "consents": {},
         }
     ]
     assert (
@@ -258,6 +260,11 @@ async def test_network_placement_inquiry_takes_candidates_from_the_map_and_concl
             "roles": ["possible_network_home"],
             "contact_consent": True,
         },
+    )
+    await network_support.post(
+        "/api/v1/cases/C-1/network-map/members/1/consents",
+        headers=WORKER,
+        json={"scope": "network_placement", "on": "2026-11-03"},
     )
     candidates = await network_support.post("/api/v1/placements/P-1/inquiry/candidates", headers=WORKER)
     assert candidates.json() == {"candidates": [1]}

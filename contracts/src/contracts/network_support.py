@@ -115,3 +115,13 @@ class PlacementDeadlinePassedV1(CaseFacts):
 
     def summary(self) -> str:
         return f"Deadline passed: {self.clock.replace('_', ' ')}"
+
+
+class SafetyPlanFollowUpOverdueV1(CaseFacts):
+    """A Signs of Safety plan's six-monthly follow-up was not held by its due date (once per due date)."""
+
+    due: date
+    responsible_role: Literal["safety_team"] = "safety_team"
+
+    def summary(self) -> str:
+        return f"Safety-plan follow-up overdue (due {self.due}); responsible: safety team"

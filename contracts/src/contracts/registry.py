@@ -33,6 +33,7 @@ EVENT_TYPES: dict[str, type[ContractModel]] = {
     "se.natverk.home_return.phase_changed.v1": network_support.HomeReturnPhaseChangedV1,
     "se.natverk.placement_follow_up.recorded.v1": network_support.PlacementFollowUpRecordedV1,
     "se.natverk.placement_follow_up.deadline_passed.v1": network_support.PlacementDeadlinePassedV1,
+    "se.natverk.safety_plan.follow_up_overdue.v1": network_support.SafetyPlanFollowUpOverdueV1,
     "se.natverk.family_home.occupancy_changed.v1": collaboration.FamilyHomeOccupancyChangedV1,
     "se.natverk.matching_request.changed.v1": collaboration.MatchingRequestChangedV1,
     **collaboration.PARTNER_EVENT_TYPES,

@@ -4,4 +4,11 @@ from __future__ import annotations
 
 from services.network_support.api import home_return, network_map, placements, safety_plan, support_plan
 
-routers = [support_plan.router, network_map.router, safety_plan.router, placements.router, home_return.router]
+routers = [
+    support_plan.router,
+    support_plan.by_referral,
+    network_map.router,
+    safety_plan.router,
+    placements.router,
+    home_return.router,
+]

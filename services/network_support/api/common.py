@@ -15,6 +15,7 @@ READERS = (*STAFF, "auditor")
 TAGS = ["network support"]
 
 PlacementPath = IdentifierPath
+ReferralPath = IdentifierPath
 
 
 def _pair(first: dict[str, object], second: dict[str, object], description: str) -> WithJsonSchema:

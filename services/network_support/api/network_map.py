@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Literal
+
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.kit.commands import Kit
 from services.network_support.api.common import READERS, STAFF, TAGS, CaseIdPath
 from services.network_support.application import NetworkSupportApplication as NetworkSupport
-from services.network_support.commands import MemberChange, NewMember
+from services.network_support.commands import Consent, MemberChange, NewMember, OnDate
 from services.network_support.domain.network_map import NetworkMap
 from services.network_support.use_cases.network_map import MemberRef
 
@@ -21,6 +24,9 @@ class MemberView(BaseModel):
     relation: str
     roles: list[str]
     contact_consent: bool
+    consents: dict[str, date] = Field(
+        description="scope -> the day consent was given; withdrawn ones are gone"
+    )
 
 
 class NetworkMapView(BaseModel):
@@ -29,7 +35,9 @@ class NetworkMapView(BaseModel):
 
     @classmethod
     def of(cls, network: NetworkMap) -> NetworkMapView:
-        members = [MemberView(member_id=key, **member) for key, member in network.members.items()]
+        members = [
+            MemberView(member_id=key, **{"consents": {}, **member}) for key, member in network.members.items()
+        ]
         return cls(case_id=network.case_id, members=members)
 
 
@@ -68,3 +76,23 @@ def change_member(case_id: CaseIdPath, member_id: int, body: MemberChange, kit: 
 @router.delete("/members/{member_id}", response_model=RemovedMemberView)
 def remove_member(case_id: CaseIdPath, member_id: int, kit: Kit) -> RemovedMemberView:
     return kit.command(NetworkSupport.remove_member, case_id, member_id, view=RemovedMemberView, roles=STAFF)
+
+
+@router.post("/members/{member_id}/consents", response_model=NetworkMapView)
+def record_consent(case_id: CaseIdPath, member_id: int, body: Consent, kit: Kit) -> NetworkMapView:
+    return kit.command(
+        NetworkSupport.record_consent, case_id, member_id, body, view=NetworkMapView, roles=STAFF
+    )
+
+
+@router.post("/members/{member_id}/consents/{scope}/withdrawal", response_model=NetworkMapView)
+def withdraw_consent(
+    case_id: CaseIdPath,
+    member_id: int,
+    scope: Literal["contact", "sharing_information", "network_placement"],
+    body: OnDate,
+    kit: Kit,
+) -> NetworkMapView:
+    return kit.command(
+        NetworkSupport.withdraw_consent, case_id, member_id, scope, body, view=NetworkMapView, roles=STAFF
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.kit.commands import Kit
 from services.network_support.api.common import READERS, STAFF, TAGS, PlacementPath
@@ -33,6 +33,8 @@ class PlacementView(BaseModel):
     school_started_on: date | None
     examinations: dict[str, date]
     inquiry: InquiryView | None
+    ended_on: date | None = None
+    closed: dict[str, str] = Field(default_factory=dict, description="clock -> why it closed unmet")
 
     @classmethod
     def of(cls, placement: Placement) -> PlacementView:
@@ -50,6 +52,8 @@ class PlacementView(BaseModel):
             inquiry=None
             if inquiry is None
             else InquiryView(outcome=inquiry.outcome, candidates=inquiry.candidates),
+            ended_on=follow_up.ended_on,
+            closed=dict.fromkeys(follow_up.closed_at_end, "placement_ended"),
         )
 
 

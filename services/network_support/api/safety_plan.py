@@ -74,6 +74,13 @@ def add_rule(case_id: CaseIdPath, body: NewRule, kit: Kit) -> SafetyPlanView:
     return kit.command(NetworkSupport.add_safety_rule, case_id, body, view=SafetyPlanView, roles=STAFF)
 
 
+@router.put("/rules/{rule_id}", response_model=SafetyPlanView)
+def revise_rule(case_id: CaseIdPath, rule_id: int, body: NewRule, kit: Kit) -> SafetyPlanView:
+    return kit.command(
+        NetworkSupport.revise_safety_rule, case_id, rule_id, body, view=SafetyPlanView, roles=STAFF
+    )
+
+
 @router.post("/revisions", response_model=SafetyPlanView)
 def revise(case_id: CaseIdPath, body: OnDate, kit: Kit) -> SafetyPlanView:
     return kit.command(NetworkSupport.revise_safety_plan, case_id, body, view=SafetyPlanView, roles=STAFF)

@@ -1,4 +1,10 @@
-"""A home-return process (hemflytt): preparation → trial → follow-up → completed, or broken off."""
+"""A home-return process (hemflytt): preparation → trial → follow-up → completed, or broken off.
+
+A case may have any number of processes over time (a child goes home, is placed again, goes
+home again), one open at a time.  Process 1 keeps the id every process had before there could
+be more than one (``legacy_id_for``), so processes stored then still load where they were;
+process n > 1 has an id of its own.
+"""
 
 from __future__ import annotations
 
@@ -25,55 +31,107 @@ class PhaseNotAllowed(HomeReturnError):
     """The process cannot move to that phase from where it is."""
 
 
+class ReasonRequired(HomeReturnError):
+    """A process is broken off for a reason, and the reason is recorded."""
+
+
+class ProcessAlreadyOpen(HomeReturnError):
+    """A case has one open home-return process at a time."""
+
+
 class HomeReturnProcess(Aggregate):
     class Started(Aggregate.Created):
         municipality: str
         case_id: str
         on: date
         retroactive: bool
+        number: int = 1  # added with a default: processes stored before are process 1
 
     class PhaseChanged(Aggregate.Event):
         phase: str
         on: date
+        reason: str | None = None
+        placement_id: str | None = None  # the placement whose end completed the process
 
     @staticmethod
-    def id_for(municipality: str, case_id: str) -> UUID:
+    def legacy_id_for(municipality: str, case_id: str) -> UUID:
         return stable_id("network_support", "home-return", municipality, case_id)
 
     @classmethod
-    def create_id(cls, municipality: str, case_id: str, **_: object) -> UUID:
-        return cls.id_for(municipality, case_id)
+    def id_for(cls, municipality: str, case_id: str, number: int = 1) -> UUID:
+        """Process ``number`` of the case; the number comes last, so no two cases' ids can meet."""
+        if number == 1:
+            return cls.legacy_id_for(municipality, case_id)
+        return stable_id("network_support", "home-return-process", municipality, case_id, str(number))
+
+    @classmethod
+    def create_id(cls, municipality: str, case_id: str, number: int = 1, **_: object) -> UUID:
+        return cls.id_for(municipality, case_id, number)
 
     @event(Started)
-    def __init__(self, municipality: str, case_id: str, on: date, retroactive: bool = False) -> None:
-        self.municipality, self.case_id = municipality, case_id
+    def __init__(
+        self, municipality: str, case_id: str, on: date, retroactive: bool = False, number: int = 1
+    ) -> None:
+        self.municipality, self.case_id, self.number = municipality, case_id, number
         self.phase = "preparation"
         self.phases: list[tuple[str, date]] = [("preparation", on)]
         self.retroactive = retroactive
+        self.reason: str | None = None
+        self.completed_by: str | None = None
 
     @classmethod
-    def begin(cls, municipality: str, case_id: str, phase: str, on: date) -> HomeReturnProcess:
+    def begin(
+        cls, municipality: str, case_id: str, phase: str, on: date, number: int = 1, reason: str | None = None
+    ) -> HomeReturnProcess:
         """A process starts in preparation, whatever phase is named first."""
-        process = cls(municipality=municipality, case_id=case_id, on=on, retroactive=False)
+        process = cls(municipality=municipality, case_id=case_id, on=on, retroactive=False, number=number)
         if phase != "preparation":
-            process.move_to(phase, on)
+            process.move_to(phase, on, reason)
         return process
 
     @property
     def is_finished(self) -> bool:
         return self.phase in ("completed", "broken_off")
 
-    def move_to(self, phase: str, on: date) -> None:
+    @property
+    def outcome(self) -> str | None:
+        return self.phase if self.is_finished else None
+
+    @property
+    def finished_on(self) -> date | None:
+        return self.phases[-1][1] if self.is_finished else None
+
+    def completed_by_hand_since(self, day: date) -> bool:
+        """Completed on or after ``day`` by a person (or before placements were named), not by an end."""
+        finished_on = self.finished_on
+        return (
+            self.outcome == "completed"
+            and self.completed_by is None
+            and finished_on is not None
+            and finished_on >= day
+        )
+
+    def move_to(self, phase: str, on: date, reason: str | None = None) -> None:
         if phase not in NEXT.get(self.phase, ()):
             raise PhaseNotAllowed(f"the process cannot move to that phase from {self.phase}")
-        self._phase_changed(phase, on)
+        if phase == "broken_off" and not (reason or "").strip():
+            raise ReasonRequired("reason: a process is broken off for a reason")
+        self._phase_changed(phase, on, reason if phase == "broken_off" else None)
 
-    def complete(self, on: date) -> None:
+    def complete(self, on: date, placement_id: str | None = None) -> None:
         """The placement ended with the child home: the process is completed."""
         if not self.is_finished:
-            self._phase_changed("completed", on)
+            self._phase_changed("completed", on, None, placement_id)
+
+    def require_finished(self) -> None:
+        if not self.is_finished:
+            raise ProcessAlreadyOpen(f"home-return process {self.number} of this case is still open")
 
     @event(PhaseChanged)
-    def _phase_changed(self, phase: str, on: date) -> None:
+    def _phase_changed(
+        self, phase: str, on: date, reason: str | None = None, placement_id: str | None = None
+    ) -> None:
         self.phase = phase
         self.phases.append((phase, on))
+        self.reason = reason if phase == "broken_off" else self.reason
+        self.completed_by = placement_id if phase == "completed" else self.completed_by

@@ -5,12 +5,15 @@ Names stay in this service's store; everything published uses member ids.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
 
+CONSENT_SCOPES = ("contact", "sharing_information", "network_placement")
 MEMBER_ROLES = ("support_person", "safety_person", "possible_network_home")
 # A closed list: a free-text relation could carry a name into published events.
 RELATIONS = (
@@ -43,6 +46,18 @@ class UnknownRelation(NetworkMapError):
     """The relation is not one of RELATIONS."""
 
 
+class ConsentMissing(NetworkMapError):
+    """A step that needs a member's consent of a scope was taken without it."""
+
+
+class MemberNamedByRule(NetworkMapError):
+    """A member responsible in a safety-plan rule stays until the rule is revised."""
+
+
+def _ids(ids: Collection[int]) -> str:
+    return ", ".join(str(i) for i in sorted(ids))
+
+
 def _check_relation(relation: str) -> None:
     if relation not in RELATIONS:
         raise UnknownRelation(f"relation must be one of {', '.join(RELATIONS)}")
@@ -68,6 +83,16 @@ class NetworkMap(Aggregate):
 
     class MemberRemoved(Aggregate.Event):
         member_id: int
+
+    class ConsentRecorded(Aggregate.Event):
+        member_id: int
+        scope: str
+        on: date
+
+    class ConsentWithdrawn(Aggregate.Event):
+        member_id: int
+        scope: str
+        on: date
 
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
@@ -96,9 +121,33 @@ class NetworkMap(Aggregate):
         _check_relation(relation)
         self._member_changed(member_id, relation, tuple(roles), contact_consent)
 
-    def remove_member(self, member_id: int) -> None:
+    def remove_member(self, member_id: int, named_by_rules: Collection[int] = ()) -> None:
+        """``named_by_rules``: the safety-plan rules that name the member as responsible."""
         self._require(member_id)
+        if named_by_rules:
+            raise MemberNamedByRule(
+                f"the member is responsible in safety-plan rules {_ids(named_by_rules)}: revise them first"
+            )
         self._member_removed(member_id)
+
+    def record_consent(self, member_id: int, scope: str, on: date) -> None:
+        """Who recorded it is the kit's attribution on the stored event."""
+        self._require(member_id)
+        self._consent_recorded(member_id, scope, on)
+
+    def withdraw_consent(self, member_id: int, scope: str, on: date) -> None:
+        self._require(member_id)
+        if scope in self.consents_of(member_id):
+            self._consent_withdrawn(member_id, scope, on)
+
+    def consents_of(self, member_id: int) -> dict[str, date]:
+        return self.members[member_id].setdefault("consents", {})  # type: ignore[return-value]
+
+    def require_consent(self, member_ids: Collection[int], scope: str) -> None:
+        """Refuse naming the members (by id, never by name) who have not consented to ``scope``."""
+        missing = [m for m in member_ids if scope not in self.consents_of(m)]
+        if missing:
+            raise ConsentMissing(f"members {_ids(missing)} have no consent for {scope}")
 
     def candidates_for_network_home(self) -> list[int]:
         return [m for m, info in self.members.items() if "possible_network_home" in info["roles"]]
@@ -116,6 +165,7 @@ class NetworkMap(Aggregate):
             "relation": relation,
             "roles": tuple(roles),
             "contact_consent": contact_consent,
+            "consents": {},
         }
         self._next_id = member_id + 1
 
@@ -128,3 +178,11 @@ class NetworkMap(Aggregate):
     @event(MemberRemoved)
     def _member_removed(self, member_id: int) -> None:
         del self.members[member_id]
+
+    @event(ConsentRecorded)
+    def _consent_recorded(self, member_id: int, scope: str, on: date) -> None:
+        self.consents_of(member_id)[scope] = on
+
+    @event(ConsentWithdrawn)
+    def _consent_withdrawn(self, member_id: int, scope: str, on: date) -> None:
+        self.consents_of(member_id).pop(scope, None)

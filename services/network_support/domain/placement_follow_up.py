@@ -54,6 +54,17 @@ class PlacementFollowUp(Aggregate):
     class DeadlinePassed(Aggregate.Event):
         clock: str
 
+    class SchoolChanged(Aggregate.Event):
+        """A placement change moved the child to another school: a new 7-day school clock."""
+
+        on: date
+
+    class Ended(Aggregate.Event):
+        """The placement ended: its open clocks close as ``placement_ended``, never as missed."""
+
+        on: date
+        closed: tuple[str, ...]
+
     @staticmethod
     def id_for(municipality: str, placement_id: str) -> UUID:
         return stable_id("network_support", "placement-follow-up", municipality, placement_id)
@@ -79,14 +90,19 @@ class PlacementFollowUp(Aggregate):
         self.school_started_on: date | None = None
         self.examinations: dict[str, date] = {}
         self.passed: set[str] = set()
+        self.school_clock_from = started_on
+        self.ended_on: date | None = None
+        self.closed_at_end: tuple[str, ...] = ()
 
     def due_dates(self) -> dict[str, date]:
         """Open clocks and when each falls due."""
-        due = {}
+        due: dict[str, date] = {}
+        if self.ended_on is not None:
+            return due
         if self.parent_support_offered_on is None:
             due["parent_support"] = self.started_on + PARENT_SUPPORT_WITHIN
         if self.school_change and self.school_started_on is None:
-            due["school_start"] = self.started_on + SCHOOL_START_WITHIN
+            due["school_start"] = self.school_clock_from + SCHOOL_START_WITHIN
         for kind in ("health", "dental"):
             if kind not in self.examinations:
                 due[f"{kind}_examination"] = self.started_on + EXAMINATIONS_WITHIN
@@ -115,6 +131,15 @@ class PlacementFollowUp(Aggregate):
         self._require_after_start(on)
         self._examination_done(kind, on)
 
+    def change_school(self, on: date) -> None:
+        """Open the school clock from ``on``, unless one is open already (a repeated change)."""
+        if self.ended_on is None and "school_start" not in self.due_dates():
+            self._school_changed(max(on, self.started_on))
+
+    def end(self, on: date) -> None:
+        if self.ended_on is None:
+            self._ended(on, tuple(sorted(self.due_dates())))
+
     def note_passed_deadlines(self, today: date) -> list[str]:
         """Mark each clock whose due date has passed (once); returns the newly passed ones."""
         newly = [clock for clock, due in self.due_dates().items() if today > due and clock not in self.passed]
@@ -133,6 +158,15 @@ class PlacementFollowUp(Aggregate):
     @event(SchoolStarted)
     def _school_started(self, on: date) -> None:
         self.school_started_on = on
+
+    @event(SchoolChanged)
+    def _school_changed(self, on: date) -> None:
+        self.school_change, self.school_clock_from, self.school_started_on = True, on, None
+        self.passed.discard("school_start")
+
+    @event(Ended)
+    def _ended(self, on: date, closed: tuple[str, ...]) -> None:
+        self.ended_on, self.closed_at_end = on, tuple(closed)
 
     @event(ExaminationDone)
     def _examination_done(self, kind: str, on: date) -> None:

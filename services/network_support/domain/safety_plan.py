@@ -30,9 +30,18 @@ class ResponsibleNotOnMap(SafetyPlanError):
     """A rule names a responsible person who is not on the case's network map."""
 
 
+class UnknownRule(SafetyPlanError):
+    """No such rule in the plan."""
+
+
 def _check_scale(value: int) -> None:
     if not 0 <= value <= 10:
         raise ScaleOutOfRange("a safety scale is a whole number from 0 to 10")
+
+
+def _check_on_map(responsible_member_ids: Collection[int], on_map: Collection[int]) -> None:
+    if not set(responsible_member_ids) <= set(on_map):
+        raise ResponsibleNotOnMap("responsible_member_ids: a member named is not on this case's network map")
 
 
 class SafetyPlan(Aggregate):
@@ -59,12 +68,22 @@ class SafetyPlan(Aggregate):
         text: str
         responsible_member_ids: tuple[int, ...]
 
+    class RuleRevised(Aggregate.Event):
+        rule_id: int
+        text: str
+        responsible_member_ids: tuple[int, ...]
+
     class Revised(Aggregate.Event):
         version: int
         on: date
 
     class FollowedUp(Aggregate.Event):
         on: date
+
+    class FollowUpOverdue(Aggregate.Event):
+        """The follow-up due on ``due`` has not been held: noted once per due date."""
+
+        due: date
 
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
@@ -82,6 +101,7 @@ class SafetyPlan(Aggregate):
         self.plan_version = 1
         self.last_follow_up = started_on
         self.follow_up_due = started_on + FOLLOW_UP_INTERVAL
+        self.overdue_noted_for: date | None = None
 
     def add_danger_statement(self, statement: str, safety_goal: str, scale: int, on: date) -> int:
         _check_scale(scale)
@@ -97,13 +117,21 @@ class SafetyPlan(Aggregate):
 
     def add_rule(self, text: str, responsible_member_ids: tuple[int, ...], on_map: Collection[int]) -> int:
         """A rule names who in the network is responsible: members of the case's network map."""
-        if not set(responsible_member_ids) <= set(on_map):
-            raise ResponsibleNotOnMap(
-                "responsible_member_ids: a member named is not on this case's network map"
-            )
+        _check_on_map(responsible_member_ids, on_map)
         rule_id = len(self.rules) + 1
         self._rule_added(rule_id, text, tuple(responsible_member_ids))
         return rule_id
+
+    def revise_rule(
+        self, rule_id: int, text: str, responsible_member_ids: tuple[int, ...], on_map: Collection[int]
+    ) -> None:
+        if rule_id not in self.rules:
+            raise UnknownRule("no such rule in this plan")
+        _check_on_map(responsible_member_ids, on_map)
+        self._rule_revised(rule_id, text, tuple(responsible_member_ids))
+
+    def rules_naming(self, member_id: int) -> list[int]:
+        return [r for r, rule in self.rules.items() if member_id in rule["responsible_member_ids"]]  # type: ignore[operator]
 
     def revise(self, on: date) -> int:
         self._revised(self.plan_version + 1, on)
@@ -114,6 +142,13 @@ class SafetyPlan(Aggregate):
 
     def is_follow_up_overdue(self, today: date) -> bool:
         return today > self.follow_up_due
+
+    def note_overdue_follow_up(self, today: date) -> bool:
+        """Note an overdue follow-up once per due date; whether it was newly noted."""
+        newly = self.is_follow_up_overdue(today) and self.overdue_noted_for != self.follow_up_due
+        if newly:
+            self._follow_up_overdue(self.follow_up_due)
+        return newly
 
     @event(DangerStatementAdded)
     def _statement_added(
@@ -133,6 +168,10 @@ class SafetyPlan(Aggregate):
     def _rule_added(self, rule_id: int, text: str, responsible_member_ids: tuple[int, ...]) -> None:
         self.rules[rule_id] = {"text": text, "responsible_member_ids": tuple(responsible_member_ids)}
 
+    @event(RuleRevised)
+    def _rule_revised(self, rule_id: int, text: str, responsible_member_ids: tuple[int, ...]) -> None:
+        self.rules[rule_id] = {"text": text, "responsible_member_ids": tuple(responsible_member_ids)}
+
     @event(Revised)
     def _revised(self, version: int, on: date) -> None:
         self.plan_version = version
@@ -141,3 +180,7 @@ class SafetyPlan(Aggregate):
     def _followed_up(self, on: date) -> None:
         self.last_follow_up = max(self.last_follow_up, on)
         self.follow_up_due = self.last_follow_up + FOLLOW_UP_INTERVAL
+
+    @event(FollowUpOverdue)
+    def _follow_up_overdue(self, due: date) -> None:
+        self.overdue_noted_for = due

@@ -36,6 +36,11 @@ class SupportPlan(Aggregate):
     class ActionCompleted(Aggregate.Event):
         action_id: int
 
+    class Closed(Aggregate.Event):
+        """The referral that opened the plan was closed or revoked."""
+
+        why: str
+
     @staticmethod
     def id_for(referral_id: str) -> UUID:
         return stable_id("network_support", "support-plan", referral_id)
@@ -49,6 +54,7 @@ class SupportPlan(Aggregate):
         self.municipality, self.case_id, self.referral_id = municipality, case_id, referral_id
         self.goals: list[str] = []
         self.actions: dict[int, dict[str, object]] = {}
+        self.closed_because: str | None = None
 
     def add_goal(self, goal: str) -> None:
         self._goal_added(goal)
@@ -63,6 +69,14 @@ class SupportPlan(Aggregate):
             raise UnknownAction("no such action in this plan")
         if self.actions[action_id]["status"] != "done":
             self._action_completed(action_id)
+
+    def close(self, why: str) -> None:
+        if self.closed_because is None:
+            self._closed(why)
+
+    @event(Closed)
+    def _closed(self, why: str) -> None:
+        self.closed_because = why
 
     @event(GoalAdded)
     def _goal_added(self, goal: str) -> None:

@@ -16,6 +16,7 @@ from eventsourcing.application import AggregateNotFoundError
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
 from services.kit.store import ServiceApplication
+from services.network_support.domain.happened import require_happened
 from services.network_support.domain.network_meetings import NetworkMeetings
 
 
@@ -24,12 +25,17 @@ class FollowUpObserver(Protocol):
 
     def deadline_passed(self, municipality: str, clock: str) -> None: ...
 
+    def safety_follow_up_overdue(self, municipality: str) -> None: ...
+
 
 class _Silent:
     def follow_up_recorded(self, municipality: str, what: str, days: int) -> None:
         pass
 
     def deadline_passed(self, municipality: str, clock: str) -> None:
+        pass
+
+    def safety_follow_up_overdue(self, municipality: str) -> None:
         pass
 
 
@@ -46,6 +52,10 @@ class NetworkSupportBase(ServiceApplication):
         super().__init__(env)
         self.today: Callable[[], date] = date.today
         self.observer: FollowUpObserver = _Silent()
+
+    def _happened(self, on: date, field: str = "on") -> None:
+        """Refuse a fact dated after today (the application's clock, so tests can fix it)."""
+        require_happened(on, self.today(), field)
 
     def _find(self, aggregate_id: UUID) -> Any | None:
         try:

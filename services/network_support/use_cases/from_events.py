@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
-from services.network_support.domain.home_return import HomeReturnProcess
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.domain.safety_plan import SafetyPlan
 from services.network_support.domain.support_plan import SupportPlan
-from services.network_support.use_cases.base import NetworkSupportBase
+from services.network_support.use_cases.home_return import HomeReturnUseCases
 
 KINSHIP_HOME = "natverkshem"
 
 
-class FromEventsUseCases(NetworkSupportBase):
+class PlacementFacts(NamedTuple):
+    """What every placement event says of the placement itself."""
+
+    municipality: str
+    case_id: str
+    placement_id: str
+    placement_type: str
+    started_on: date
+
+
+class FromEventsUseCases(HomeReturnUseCases):
     def referral_accepted(self, referral_id: str, case_id: str, municipality: str, target: str) -> None:
         """Every accepted referral gets a support plan; one to the safety team also a safety plan."""
         plan: SupportPlan | None = None
@@ -37,6 +47,40 @@ class FromEventsUseCases(NetworkSupportBase):
         """Open the follow-up clocks and, unless the child is already in a network home, the inquiry."""
         if self.exists(PlacementFollowUp.id_for(municipality, placement_id)):
             return  # a repeated delivery
+        placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
+        self.save(*self._opened(placement, school_change))
+
+    def placement_changed(self, placement: PlacementFacts, school_change: bool, changed_on: date) -> None:
+        """A change that moves the child's school opens the school clock (one open at a time)."""
+        if not school_change:
+            return
+        follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
+        inquiry = None
+        if follow_up is None:  # the placement started before this service listened
+            follow_up, inquiry = self._opened(placement, school_change=False)
+        follow_up.change_school(changed_on)
+        self.save(follow_up, inquiry)
+
+    def placement_ended(self, placement: PlacementFacts, end_reason: str, ended_on: date) -> None:
+        """An ended placement stops its clocks; a child who went home completes a home-return process."""
+        follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
+        if follow_up is not None:
+            follow_up.end(ended_on)
+        process = None
+        if end_reason == "home_return":
+            process = self._home_return_ended(
+                placement.municipality,
+                placement.case_id,
+                placement.placement_id,
+                placement.started_on,
+                ended_on,
+            )
+        self.save(follow_up, process)
+
+    def _opened(
+        self, placement: PlacementFacts, school_change: bool
+    ) -> tuple[PlacementFollowUp, NetworkPlacementInquiry | None]:
+        municipality, case_id, placement_id, placement_type, started_on = placement
         follow_up = PlacementFollowUp(
             municipality=municipality,
             case_id=case_id,
@@ -50,19 +94,7 @@ class FromEventsUseCases(NetworkSupportBase):
             inquiry = NetworkPlacementInquiry(
                 municipality=municipality, case_id=case_id, placement_id=placement_id
             )
-        self.save(follow_up, inquiry)
-
-    def placement_ended(self, municipality: str, case_id: str, end_reason: str, ended_on: date) -> None:
-        """A child who went home completes the home-return process, opened retroactively if need be."""
-        if end_reason != "home_return":
-            return
-        process = self._find(HomeReturnProcess.id_for(municipality, case_id))
-        if process is None:
-            process = HomeReturnProcess(
-                municipality=municipality, case_id=case_id, on=ended_on, retroactive=True
-            )
-        process.complete(ended_on)
-        self.save(process)
+        return follow_up, inquiry
 
     def network_meeting_booked(self, municipality: str, case_id: str, meeting_id: str, on: date) -> None:
         meetings = self._meetings_of(municipality, case_id)

@@ -1,23 +1,81 @@
-"""Home-return use cases: the phases of a child's way home."""
+"""Home-return use cases: the phases of a child's way home, any number of times, one at a time."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from services.kit.auth import Caller
+from services.kit.cases import CaseDataNotFound, CaseRef
 from services.network_support.commands import PhaseMove
-from services.network_support.domain.home_return import HomeReturnProcess
+from services.network_support.domain.home_return import HomeReturnProcess, PhaseNotAllowed
 from services.network_support.use_cases.base import NetworkSupportBase
 
 
 class HomeReturnUseCases(NetworkSupportBase):
+    def home_returns(self, caller: Caller, case_id: str) -> list[HomeReturnProcess]:
+        """Every process of the case, oldest first; none is the one 404."""
+        processes = self._processes_of(caller.municipality, case_id)
+        if not processes:
+            raise CaseDataNotFound(CaseRef(caller.municipality, case_id))
+        return processes
+
     def home_return(self, caller: Caller, case_id: str) -> HomeReturnProcess:
-        return self._of_case(HomeReturnProcess, caller, case_id)
+        """The open process, else the latest: there is at most one open, and it is the latest."""
+        return self.home_returns(caller, case_id)[-1]
 
     def move_home_return(self, caller: Caller, case_id: str, move: PhaseMove) -> HomeReturnProcess:
-        """The first move begins the process."""
-        process = self._find(HomeReturnProcess.id_for(caller.municipality, case_id))
-        if process is None:
-            process = HomeReturnProcess.begin(caller.municipality, case_id, move.phase, move.on)
+        """Moves the open process; the case's very first move begins its first process."""
+        processes = self._processes_of(caller.municipality, case_id)
+        if not processes:
+            process = HomeReturnProcess.begin(
+                caller.municipality, case_id, move.phase, move.on, 1, move.reason
+            )
         else:
-            process.move_to(move.phase, move.on)
+            process = processes[-1]
+            process.move_to(move.phase, move.on, move.reason)
         self.save(process)
         return process
+
+    def open_home_return(self, caller: Caller, case_id: str, move: PhaseMove) -> HomeReturnProcess:
+        """A new process, once the latest has finished (409 naming it while it is open)."""
+        processes = self._processes_of(caller.municipality, case_id)
+        if processes:
+            processes[-1].require_finished()
+        if move.phase in ("completed", "broken_off"):
+            raise PhaseNotAllowed("a new process begins in preparation, trial or follow_up")
+        number = len(processes) + 1
+        process = HomeReturnProcess.begin(caller.municipality, case_id, move.phase, move.on, number)
+        self.save(process)
+        return process
+
+    def _processes_of(self, municipality: str, case_id: str) -> list[HomeReturnProcess]:
+        """Processes are numbered from 1 without gaps: read them until the next is absent."""
+        processes: list[HomeReturnProcess] = []
+        while found := self._find(HomeReturnProcess.id_for(municipality, case_id, len(processes) + 1)):
+            processes.append(found)
+        return processes
+
+    def _home_return_ended(
+        self, municipality: str, case_id: str, placement_id: str, started_on: date, ended_on: date
+    ) -> HomeReturnProcess | None:
+        """The process this placement's end completes: the open one, else a new retroactive one.
+
+        None when that has been recorded already: a process it completed (a redelivery), or one
+        a case worker completed during this placement (the same return, told twice).
+        """
+        processes = self._processes_of(municipality, case_id)
+        latest = processes[-1] if processes else None
+        if any(p.completed_by == placement_id for p in processes):
+            return None
+        if latest is not None and latest.completed_by_hand_since(started_on):
+            return None
+        if latest is None or latest.is_finished:
+            latest = HomeReturnProcess(
+                municipality=municipality,
+                case_id=case_id,
+                on=ended_on,
+                retroactive=True,
+                number=len(processes) + 1,
+            )
+        latest.complete(ended_on, placement_id)
+        return latest

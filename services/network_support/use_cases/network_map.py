@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.kit.auth import Caller
-from services.network_support.commands import MemberChange, NewMember
+from services.network_support.commands import Consent, MemberChange, NewMember, OnDate
 from services.network_support.domain.network_map import NetworkMap
+from services.network_support.domain.safety_plan import SafetyPlan
 from services.network_support.use_cases.base import NetworkSupportBase
 
 
@@ -38,7 +39,25 @@ class NetworkMapUseCases(NetworkSupportBase):
         return MemberRef(caller.municipality, case_id, member_id)
 
     def remove_member(self, caller: Caller, case_id: str, member_id: int) -> MemberRef:
+        """Refused while a safety-plan rule names the member as responsible."""
         network = self.network_map(caller, case_id)
-        network.remove_member(member_id)
+        plan = self._find(SafetyPlan.id_for(caller.municipality, case_id))
+        network.remove_member(member_id, named_by_rules=plan.rules_naming(member_id) if plan else ())
         self.save(network)
         return MemberRef(caller.municipality, case_id, member_id)
+
+    def record_consent(self, caller: Caller, case_id: str, member_id: int, consent: Consent) -> NetworkMap:
+        network = self.network_map(caller, case_id)
+        self._happened(consent.on)
+        network.record_consent(member_id, consent.scope, consent.on)
+        self.save(network)
+        return network
+
+    def withdraw_consent(
+        self, caller: Caller, case_id: str, member_id: int, scope: str, dated: OnDate
+    ) -> NetworkMap:
+        network = self.network_map(caller, case_id)
+        self._happened(dated.on)
+        network.withdraw_consent(member_id, scope, dated.on)
+        self.save(network)
+        return network

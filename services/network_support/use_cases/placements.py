@@ -44,8 +44,11 @@ class _Firsts:
 
 
 def _fold_open_follow_ups(rows: dict[Any, bool], e: Any) -> None:
+    """Follow-ups of running placements: an ended one has no clock left to check."""
     if isinstance(e, PlacementFollowUp.Opened):
         rows[e.originator_id] = True
+    elif isinstance(e, PlacementFollowUp.Ended):
+        rows[e.originator_id] = False  # an index's rows stay; an ended one is skipped
 
 
 class PlacementUseCases(NetworkSupportBase):
@@ -64,7 +67,10 @@ class PlacementUseCases(NetworkSupportBase):
         """The candidates are the members of the case's network map who could be a network home."""
         inquiry = self._of_placement(NetworkPlacementInquiry, caller, placement_id)
         network = self._find(NetworkMap.id_for(caller.municipality, inquiry.case_id))
-        inquiry.name_candidates(tuple(network.candidates_for_network_home()) if network else ())
+        candidates = tuple(network.candidates_for_network_home()) if network else ()
+        if network is not None:
+            network.require_consent(candidates, "network_placement")
+        inquiry.name_candidates(candidates)
         self.save(inquiry)
         return inquiry
 
@@ -79,6 +85,7 @@ class PlacementUseCases(NetworkSupportBase):
     # -- the follow-up clocks -----------------------------------------------------------------
     def offer_parent_support(self, caller: Caller, placement_id: str, dated: OnDate) -> Placement:
         follow_up, firsts = self._follow_up(caller, placement_id)
+        self._happened(dated.on)
         follow_up.offer_parent_support(dated.on)
         return self._recorded(follow_up, firsts)
 
@@ -86,23 +93,28 @@ class PlacementUseCases(NetworkSupportBase):
         self, caller: Caller, placement_id: str, session: ParentSupportSession
     ) -> Placement:
         follow_up, firsts = self._follow_up(caller, placement_id)
+        self._happened(session.on)
         follow_up.record_session(session.on, session.mode, session.parent)
         return self._recorded(follow_up, firsts)
 
     def record_school_start(self, caller: Caller, placement_id: str, dated: OnDate) -> Placement:
         follow_up, firsts = self._follow_up(caller, placement_id)
+        self._happened(dated.on)
         follow_up.record_school_start(dated.on)
         return self._recorded(follow_up, firsts)
 
     def record_examination(self, caller: Caller, placement_id: str, examination: Examination) -> Placement:
         follow_up, firsts = self._follow_up(caller, placement_id)
+        self._happened(examination.on)
         follow_up.record_examination(examination.kind, examination.on)
         return self._recorded(follow_up, firsts)
 
     def check_deadlines(self) -> int:
         """Mark every follow-up clock that has passed its due date (periodic job); returns how many."""
         today, passed = self.today(), 0
-        for follow_up_id, _ in self._follow_ups.items():  # noqa: PERF102 - an index, not a dict
+        for follow_up_id, running in self._follow_ups.items():
+            if not running:
+                continue
             follow_up: PlacementFollowUp = self.repository.get(follow_up_id)
             newly = follow_up.note_passed_deadlines(today)
             if newly:
@@ -123,7 +135,7 @@ class PlacementUseCases(NetworkSupportBase):
             days = (follow_up.parent_support_offered_on - follow_up.started_on).days
             self.observer.follow_up_recorded(follow_up.municipality, "parent_support_offered", days)
         if before.school_started_on is None and follow_up.school_started_on is not None:
-            days = (follow_up.school_started_on - follow_up.started_on).days
+            days = (follow_up.school_started_on - follow_up.school_clock_from).days
             self.observer.follow_up_recorded(follow_up.municipality, "school_started", days)
         inquiry = self._find(NetworkPlacementInquiry.id_for(follow_up.municipality, follow_up.placement_id))
         return Placement(follow_up, inquiry)

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from services.kit.auth import Caller
+from services.kit.index import CatchUpIndex
 from services.network_support.commands import NewDangerStatement, NewRule, OnDate, ScaleReading
 from services.network_support.domain.network_map import NetworkMap
 from services.network_support.domain.safety_plan import SafetyPlan
 from services.network_support.use_cases.base import NetworkSupportBase
 
 
+def _fold_safety_plans(rows: dict[Any, bool], e: Any) -> None:
+    if isinstance(e, SafetyPlan.Drafted):
+        rows[e.originator_id] = True
+
+
 class SafetyPlanUseCases(NetworkSupportBase):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._safety_plans = CatchUpIndex(self, _fold_safety_plans)
+
+    def check_safety_follow_ups(self) -> int:
+        """Note each plan whose follow-up is overdue, once per due date (periodic job); how many."""
+        today, noted = self.today(), 0
+        for plan_id, _ in self._safety_plans.items():  # noqa: PERF102 - an index, not a dict
+            plan: SafetyPlan = self.repository.get(plan_id)
+            if plan.note_overdue_follow_up(today):
+                self.save(plan)
+                self.observer.safety_follow_up_overdue(plan.municipality)
+                noted += 1
+        return noted
+
     def safety_plan(self, caller: Caller, case_id: str) -> SafetyPlan:
         return self._of_case(SafetyPlan, caller, case_id)
 
@@ -23,6 +46,7 @@ class SafetyPlanUseCases(NetworkSupportBase):
 
     def add_danger_statement(self, caller: Caller, case_id: str, new: NewDangerStatement) -> SafetyPlan:
         plan = self.safety_plan(caller, case_id)
+        self._happened(new.on)
         plan.add_danger_statement(new.statement, new.safety_goal, new.scale, new.on)
         self.save(plan)
         return plan
@@ -30,6 +54,7 @@ class SafetyPlanUseCases(NetworkSupportBase):
     def record_scale(self, caller: Caller, case_id: str, reading: ScaleReading) -> SafetyPlan:
         """A reading that names a meeting must come from one of the case's network meetings."""
         plan = self.safety_plan(caller, case_id)
+        self._happened(reading.on)
         if reading.meeting_id is not None:
             self._meetings_of(caller.municipality, case_id).check_reading(reading.meeting_id, reading.on)
         plan.record_scale(reading.statement_id, reading.value, reading.on, reading.meeting_id)
@@ -44,6 +69,14 @@ class SafetyPlanUseCases(NetworkSupportBase):
         self.save(plan)
         return plan
 
+    def revise_safety_rule(self, caller: Caller, case_id: str, rule_id: int, revision: NewRule) -> SafetyPlan:
+        plan = self.safety_plan(caller, case_id)
+        network = self._find(NetworkMap.id_for(caller.municipality, case_id))
+        on_map = network.members if network is not None else ()
+        plan.revise_rule(rule_id, revision.text, tuple(revision.responsible_member_ids), on_map=on_map)
+        self.save(plan)
+        return plan
+
     def revise_safety_plan(self, caller: Caller, case_id: str, dated: OnDate) -> SafetyPlan:
         plan = self.safety_plan(caller, case_id)
         plan.revise(dated.on)
@@ -52,6 +85,7 @@ class SafetyPlanUseCases(NetworkSupportBase):
 
     def follow_up_safety_plan(self, caller: Caller, case_id: str, dated: OnDate) -> SafetyPlan:
         plan = self.safety_plan(caller, case_id)
+        self._happened(dated.on)
         plan.follow_up(dated.on)
         self.save(plan)
         return plan
