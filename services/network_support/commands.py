@@ -6,26 +6,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from contracts.network_support import (
+    HomeReturnPhase,
+    InquiryOutcome,
+    MemberRole,
+    Parent,
+    Relation,
+    SessionMode,
+)
 from services.kit.bodies import JsonBool, JsonDate, JsonInt, StrictBody
+from services.network_support.domain.network_map import ConsentScope
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
-MemberRole = Literal["support_person", "safety_person", "possible_network_home"]
-Relation = Literal[
-    "mother",
-    "father",
-    "step_parent",
-    "sibling",
-    "grandparent",
-    "aunt",
-    "uncle",
-    "cousin",
-    "other_relative",
-    "family_friend",
-    "neighbour",
-    "teacher",
-    "coach",
-    "other",
-]
 
 
 class OnDate(StrictBody):
@@ -33,7 +25,7 @@ class OnDate(StrictBody):
 
 
 class Consent(StrictBody):
-    scope: Literal["contact", "sharing_information", "network_placement"]
+    scope: ConsentScope
     on: JsonDate = Field(description="the day consent was given: not after today")
 
 
@@ -84,14 +76,14 @@ class NewRule(StrictBody):
 
 
 class InquiryConclusion(StrictBody):
-    outcome: Literal["network_home_found", "not_suitable", "declined"]
+    outcome: InquiryOutcome
     reason: Text
 
 
 class ParentSupportSession(StrictBody):
     on: JsonDate
-    mode: Literal["phone", "in_person"]
-    parent: Literal["mother", "father", "other"]
+    mode: SessionMode
+    parent: Parent
 
 
 class Examination(StrictBody):
@@ -100,6 +92,6 @@ class Examination(StrictBody):
 
 
 class PhaseMove(StrictBody):
-    phase: Literal["preparation", "trial", "follow_up", "completed", "broken_off"]
+    phase: HomeReturnPhase
     on: JsonDate
     reason: Text | None = Field(None, description="why the process was broken off: required for broken_off")

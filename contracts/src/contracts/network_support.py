@@ -26,6 +26,11 @@ Relation = Literal[
     "coach",
     "other",
 ]
+MemberRole = Literal["support_person", "safety_person", "possible_network_home"]
+InquiryOutcome = Literal["network_home_found", "not_suitable", "declined"]
+HomeReturnPhase = Literal["preparation", "trial", "follow_up", "completed", "broken_off"]
+SessionMode = Literal["phone", "in_person"]
+Parent = Literal["mother", "father", "other"]
 
 
 class CaseFacts(ContractModel):
@@ -45,7 +50,7 @@ class NetworkMapChangedV1(CaseFacts):
     member_id: int
     change: Literal["added", "changed", "removed"]
     relation: Relation | None = None
-    roles: list[Literal["support_person", "safety_person", "possible_network_home"]] = []
+    roles: list[MemberRole] = []
     contact_consent: bool | None = None
 
     def summary(self) -> str:
@@ -73,7 +78,7 @@ class SafetyScaleRecordedV1(CaseFacts):
 class NetworkPlacementInquiryV1(CaseFacts):
     placement_id: Identifier
     change: Literal["opened", "candidates_named", "concluded"]
-    outcome: Literal["network_home_found", "not_suitable", "declined"] | None = None
+    outcome: InquiryOutcome | None = None
     candidates: int = 0
 
     def summary(self) -> str:
@@ -82,7 +87,7 @@ class NetworkPlacementInquiryV1(CaseFacts):
 
 
 class HomeReturnPhaseChangedV1(CaseFacts):
-    phase: Literal["preparation", "trial", "follow_up", "completed", "broken_off"]
+    phase: HomeReturnPhase
     on: date
     retroactive: bool = False
 
@@ -102,8 +107,8 @@ class PlacementFollowUpRecordedV1(CaseFacts):
     ]
     on: date
     days_from_placement: int
-    mode: Literal["phone", "in_person"] | None = None
-    parent: Literal["mother", "father", "other"] | None = None
+    mode: SessionMode | None = None
+    parent: Parent | None = None
 
     def summary(self) -> str:
         return f"Placement follow-up: {self.what.replace('_', ' ')} ({self.days_from_placement} days after placement)"

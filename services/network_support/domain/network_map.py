@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from typing import Literal, get_args
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
 
-CONSENT_SCOPES = ("contact", "sharing_information", "network_placement")
-MEMBER_ROLES = ("support_person", "safety_person", "possible_network_home")
-# A closed list: a free-text relation could carry a name into published events.
+# The scopes a member can consent to (not published): the one list, commands use ConsentScope.
+ConsentScope = Literal["contact", "sharing_information", "network_placement"]
+CONSENT_SCOPES: tuple[ConsentScope, ...] = get_args(ConsentScope)
+# A closed list: a free-text relation could carry a name into published events.  The same words as
+# the contract's Relation (which commands use); the domain does not import contracts.
 RELATIONS = (
     "mother",
     "father",
