@@ -5,11 +5,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from contracts.common import CaseId, Identifier
+from services.scheduling.domain.local_time import UnclearLocalTime, instant_of, wall_clock_of
 
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+MeetingTime = Annotated[
+    datetime,
+    AfterValidator(instant_of),  # its message names neither the value nor the field (loc does)
+    Field(
+        description="local Swedish wall-clock time without an offset, or a time with an explicit offset;"
+        " a local time skipped or repeated at a clock change needs the offset"
+    ),
+]
+"""A time accepted over HTTP, converted once to its instant (aware, UTC)."""
 
 
 class NewStaffMember(BaseModel):
@@ -34,22 +45,22 @@ class NewMeeting(BaseModel):
 
     case_id: CaseId
     kind: Literal["network_meeting", "visitation", "home_return_council", "staff_meeting"]
-    start: datetime = Field(description="local Swedish time, no offset")
-    end: datetime
+    start: MeetingTime
+    end: MeetingTime
     staff_ids: list[Identifier] = Field(min_length=1, max_length=20)
     other_participants: list[Literal["parent", "child", "network", "case_worker", "resource_team"]] = []
     visitation_form: Literal["guided", "therapeutic"] | None = None
     repeat_weeks: int = Field(0, ge=0, le=26, description="a series: every N weeks")
     occurrences: int = Field(1, ge=1, le=52)
+    _times: list[tuple[datetime, datetime]] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> NewMeeting:
-        if self.start.tzinfo is not None or self.end.tzinfo is not None:
-            raise ValueError("start and end are local Swedish times without an offset")
         if self.end <= self.start:
             raise ValueError("end must be after start")
         if self.occurrences > 1 and self.repeat_weeks == 0:
             raise ValueError("a series needs repeat_weeks")
+        self._times = _series(self.start, self.end, self.repeat_weeks, self.occurrences)
         return self
 
     def participants_besides_staff(self) -> tuple[str, ...]:
@@ -58,16 +69,37 @@ class NewMeeting(BaseModel):
         return (*self.other_participants, *form)
 
     def times(self) -> list[tuple[datetime, datetime]]:
-        """(start, end) of every occurrence: one, or a series every ``repeat_weeks`` weeks."""
-        step = timedelta(weeks=self.repeat_weeks or 1)
-        return [(self.start + n * step, self.end + n * step) for n in range(self.occurrences)]
+        """(start, end) instants of every occurrence: one, or a series every ``repeat_weeks``
+        weeks at the same local wall-clock time (09:00 stays 09:00 across a clock change)."""
+        return list(self._times)
+
+
+def _series(
+    start: datetime, end: datetime, repeat_weeks: int, occurrences: int
+) -> list[tuple[datetime, datetime]]:
+    step = timedelta(weeks=repeat_weeks or 1)
+    local_start, local_end = wall_clock_of(start), wall_clock_of(end)
+    times = [(start, end)]
+    for n in range(1, occurrences):
+        try:
+            times.append((instant_of(local_start + n * step), instant_of(local_end + n * step)))
+        except UnclearLocalTime:
+            message = "start: an occurrence of the series falls at a local time skipped or repeated at a clock change"
+            raise ValueError(message) from None
+    return times
 
 
 class Reschedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start: datetime
-    end: datetime
+    start: MeetingTime
+    end: MeetingTime
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Reschedule:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
 
 
 class Cancel(BaseModel):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from services.scheduling.base import LOCAL, SchedulingBase
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.slot_finder import Slot, find_slot
+from services.scheduling.domain.working_days import next_working_day
 from services.scheduling.read_models import StaffRow
 
 STAFF_MEETING_DEADLINE = timedelta(days=7)
@@ -64,10 +65,16 @@ class StaffMeetingUseCases(SchedulingBase):
             groups,
             {row.staff_id: row.hours for row in roster},
             self._busy(municipality),
-            max(referred, self.clock()),
+            earliest_staff_meeting(referred, self.clock()),
             referred + STAFF_MEETING_DEADLINE,
             STAFF_MEETING_LENGTH,
         )
+
+
+def earliest_staff_meeting(referred: datetime, now: datetime) -> datetime:
+    """The start of the first working day after the referral arrived, or after now when it is
+    handled later: never in the past, never at a few hours' notice."""
+    return datetime.combine(next_working_day(max(referred, now).date()), time())
 
 
 def _on_roster(roster: list[StaffRow], staff_id: str) -> bool:

@@ -2,6 +2,11 @@
 
 Booked → (rescheduled)* → held or cancelled.  A staff meeting convened for a
 referral carries its deadline (7 calendar days) and whether it was missed.
+
+``start`` and ``end`` are local Swedish wall-clock times (naive); ``starts_at`` and
+``ends_at`` the instants (UTC) they name, stored beside them since times became
+unambiguous (``local_time``); a meeting stored before reads its wall-clock times as
+Europe/Stockholm.  ``sequence`` counts the changes of the meeting (RFC 5545 SEQUENCE).
 """
 
 from __future__ import annotations
@@ -12,6 +17,12 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+from services.scheduling.domain.local_time import (
+    UnclearLocalTime,
+    instant_of,
+    stored_instant,
+    wall_clock_of,
+)
 
 KINDS = ("staff_meeting", "network_meeting", "visitation", "home_return_council")
 
@@ -28,6 +39,10 @@ class InvalidTimes(MeetingError):
     """A meeting must end after it starts."""
 
 
+class MeetingInThePast(InvalidTimes):
+    """A meeting cannot be booked, or moved, to a time that has passed."""
+
+
 class Meeting(Aggregate):
     class Booked(Aggregate.Created):
         municipality: str
@@ -40,12 +55,16 @@ class Meeting(Aggregate):
         referral_id: str | None
         deadline: datetime | None
         series_id: str | None
+        starts_at: datetime | None = None  # absent in events stored before: read from start
+        ends_at: datetime | None = None
 
     # Who did it is the kit's stamp on every stored event (events stored before it
     # carry an ``actor`` field instead, which replay ignores).
     class Rescheduled(Aggregate.Event):
         start: datetime
         end: datetime
+        starts_at: datetime | None = None
+        ends_at: datetime | None = None
 
     class Cancelled(Aggregate.Event):
         reason: str
@@ -76,12 +95,13 @@ class Meeting(Aggregate):
         referral_id: str | None,
         deadline: datetime | None,
         series_id: str | None,
+        starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
     ) -> None:
-        _check_times(start, end)
+        self._set_times(start, end, starts_at, ends_at)
         self.municipality = municipality
         self.case_id = case_id
         self.kind = kind
-        self.start, self.end = start, end
         self.staff_ids = tuple(staff_ids)
         self.other_participants = tuple(other_participants)
         self.referral_id = referral_id
@@ -90,6 +110,29 @@ class Meeting(Aggregate):
         self.status = "booked"
         self.attended: tuple[str, ...] = ()
         self.outcome: str | None = None
+
+    @staticmethod
+    def times(start: datetime, end: datetime) -> dict[str, datetime]:
+        """The stored fields of a meeting's times given as instants (aware) or local wall-clock
+        times (naive, each naming exactly one instant)."""
+        try:
+            starts_at, ends_at = instant_of(start), instant_of(end)
+        except UnclearLocalTime as unclear:
+            raise InvalidTimes(str(unclear)) from None
+        return {
+            "start": wall_clock_of(starts_at),
+            "end": wall_clock_of(ends_at),
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+        }
+
+    @property
+    def sequence(self) -> int:
+        """0 when booked, raised by one on every change (the aggregate's version less one)."""
+        return self.version - 1
+
+    def starts_before(self, now: datetime) -> bool:
+        return self.starts_at < stored_instant(now)
 
     @property
     def deadline_missed(self) -> bool:
@@ -100,9 +143,11 @@ class Meeting(Aggregate):
         return self.status in ("booked", "rescheduled")
 
     def reschedule(self, start: datetime, end: datetime) -> None:
+        """To new times: instants, or local wall-clock times that each name one instant."""
         self._require_open("reschedule")
-        _check_times(start, end)
-        self._rescheduled(start, end)
+        times = Meeting.times(start, end)
+        _check_times(times["starts_at"], times["ends_at"])
+        self._rescheduled(**times)
 
     def cancel(self, reason: str) -> None:
         self._require_open("cancel")
@@ -117,9 +162,22 @@ class Meeting(Aggregate):
             raise MeetingClosed(f"cannot {command} a meeting that is {self.status}")
 
     @event(Rescheduled)
-    def _rescheduled(self, start: datetime, end: datetime) -> None:
-        self.start, self.end = start, end
+    def _rescheduled(
+        self,
+        start: datetime,
+        end: datetime,
+        starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
+    ) -> None:
+        self._set_times(start, end, starts_at, ends_at)
         self.status = "rescheduled"
+
+    def _set_times(
+        self, start: datetime, end: datetime, starts_at: datetime | None, ends_at: datetime | None
+    ) -> None:
+        self.start, self.end = start, end
+        self.starts_at, self.ends_at = stored_instant(start, starts_at), stored_instant(end, ends_at)
+        _check_times(self.starts_at, self.ends_at)
 
     @event(Cancelled)
     def _cancelled(self, reason: str) -> None:

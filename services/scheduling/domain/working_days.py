@@ -57,3 +57,11 @@ def swedish_holidays(year: int) -> frozenset[date]:
 
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in swedish_holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    """The first working day after ``day``."""
+    following = day + timedelta(days=1)
+    while not is_working_day(following):
+        following += timedelta(days=1)
+    return following
