@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import sys
@@ -35,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # A local stack in development mode (the development token secret), as `make bench` runs it.
 os.environ.setdefault("NATVERK_DEV", "1")
 
+from bench.common import new_stack, percentile, publish, wait_until, write_results
 from contracts.topics import PLACEMENTS
 from services.kit.auth import mint_token
 from services.kit.domain.case_access import CaseAccess
@@ -42,10 +42,7 @@ from services.kit.settings import ServiceSettings
 from services.kit.store import ServiceApplication, open_store
 from services.ops import rebuild_case_store
 from services.stack import Stack
-from tests.support.broker import free_port
 from tests.support.events import encode, placement_started, valid_pin
-
-RESULTS = Path(__file__).parent / "results"
 
 
 async def raw_produce_rate(bootstrap: str, count: int) -> float:
@@ -91,26 +88,6 @@ def raw_append_rates(folder: Path, count: int) -> dict[str, float]:
     return {"per_transaction_1": single, "per_transaction_100": batched, "notification_log_read": read_rate}
 
 
-async def publish(bootstrap: str, events: list[dict], rate: float | None) -> dict[str, float]:
-    """Publish; return each case id's publish time (epoch seconds)."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, linger_ms=1)
-    await producer.start()
-    sent: dict[str, float] = {}
-    try:
-        started = time.perf_counter()
-        for index, event in enumerate(events):
-            if rate:
-                delay = started + index / rate - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            sent[event["subject"]] = time.time()
-            await producer.send(PLACEMENTS, encode(event), key=event["subject"].encode())
-        await producer.flush()
-    finally:
-        await producer.stop()
-    return sent
-
-
 def processed(client: httpx.Client, stack: Stack) -> float:
     text = client.get(f"{stack.url('case_store')}/metrics").text
     total = 0.0
@@ -121,11 +98,8 @@ def processed(client: httpx.Client, stack: Stack) -> float:
 
 
 def wait_processed(client: httpx.Client, stack: Stack, target: float, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while processed(client, stack) < target:
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"only {processed(client, stack)} of {target} processed")
-        time.sleep(0.05)
+    if not wait_until(lambda: processed(client, stack) >= target, timeout):
+        raise RuntimeError(f"only {processed(client, stack)} of {target} processed")
 
 
 def latencies(
@@ -136,15 +110,10 @@ def latencies(
         timeline = client.get(
             f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline", headers=headers
         ).json()
-        entry = next(e for e in timeline["entries"] if e["event_type"] == "se.placement.started.v1")
+        entry = next(e for e in timeline["items"] if e["event_type"] == "se.placement.started.v1")
         recorded = datetime.fromisoformat(entry["recorded_at"]).timestamp()
         result.append(recorded - published_at)
     return result
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -157,21 +126,8 @@ def main() -> int:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="natverk-bench-"))
-    bootstrap = f"127.0.0.1:{free_port()}"
-    settings = ServiceSettings(
-        data_dir=folder / "stack",
-        kafka_bootstrap=bootstrap,
-        case_store_port=free_port(),
-        referrals_port=free_port(),
-    )
-    env = {
-        "NATVERK_DATA_DIR": str(settings.data_dir),
-        "NATVERK_KAFKA_BOOTSTRAP": bootstrap,
-        "NATVERK_CASE_STORE_PORT": str(settings.case_store_port),
-        "NATVERK_REFERRALS_PORT": str(settings.referrals_port),
-        "NATVERK_LOG_LEVEL": "WARNING",
-    }
-    stack = Stack(settings, ["case_store"], extra_env=env)
+    stack = new_stack(folder / "stack", ["case_store"], ("case_store_port", "referrals_port"))
+    settings, bootstrap = stack.settings, stack.settings.kafka_bootstrap
     stack.start()
     try:
         produce_rate = asyncio.run(raw_produce_rate(bootstrap, args.events))
@@ -227,11 +183,7 @@ def main() -> int:
             "ingest_vs_raw_append_100_per_tx": round(throughput / append["per_transaction_100"], 3),
         },
     }
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"ingest-{datetime.now().strftime('%Y%m%dT%H%M%S')}.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
-    print(json.dumps(figures, indent=2))
-    print(f"written to {out}")
+    write_results("ingest", figures)
     return 0
 
 

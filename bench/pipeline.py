@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
+import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
@@ -36,23 +36,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # A local stack in development mode (the development token secret), as `make bench` runs it.
 os.environ.setdefault("NATVERK_DEV", "1")
 
+from bench.common import new_stack, publish, wait_until, write_results
 from bench.pipeline_support import (
     StoreTail,
     completion,
     distinct_pins,
     event_type_among,
     latencies,
-    new_stack,
     percentiles_ms,
     placements,
-    publish,
-    wait_until,
 )
+from bench.stack import PORTS
 from services.case_store.domain.timeline import CaseTimeline
 from services.referrals.domain.referral import Referral
-from services.stack import Stack
+from services.stack import Stack, available_services
 
-RESULTS = Path(__file__).parent / "results"
 PLACED = "se.placement.started.v1"
 BOOKED = "se.natverk.meeting.booked.v1"
 LATE = "se.natverk.meeting.staff_meeting_deadline_missed.v1"
@@ -91,7 +89,9 @@ def store_tails(stack: Stack, events: list[dict]) -> tuple[StoreTail, StoreTail]
 
 
 def paced_phase(stack: Stack, timeline: StoreTail, events: list[dict], args: argparse.Namespace) -> dict:
-    sent = asyncio.run(publish(stack.settings.kafka_bootstrap, events, rate=args.rate))
+    sent = asyncio.run(
+        publish(stack.settings.kafka_bootstrap, events, rate=args.rate, clock=time.perf_counter)
+    )
     cases = list(sent)
     wait_until(lambda: timeline.count(cases, BOOKED) == len(cases), args.timeout)
     return {
@@ -110,7 +110,7 @@ def paced_phase(stack: Stack, timeline: StoreTail, events: list[dict], args: arg
 
 def burst_phase(stack: Stack, tails: tuple[StoreTail, StoreTail], events: list[dict], timeout: float) -> dict:
     timeline, referrals = tails
-    sent = asyncio.run(publish(stack.settings.kafka_bootstrap, events, rate=None))
+    sent = asyncio.run(publish(stack.settings.kafka_bootstrap, events, rate=None, clock=time.perf_counter))
     cases, first = list(sent), min(sent.values())
     wait_until(
         lambda: (
@@ -142,7 +142,8 @@ def run(args: argparse.Namespace) -> dict:
     paced_count = max(1, int(args.rate * args.seconds))
     pins = distinct_pins(paced_count + args.burst)
     paced, burst = placements("P", tag, pins[:paced_count]), placements("B", tag, pins[paced_count:])
-    stack = new_stack()
+    folder = Path(tempfile.mkdtemp(prefix="natverk-bench-pipeline-"))
+    stack = new_stack(folder, available_services(), PORTS)
     tails = store_tails(stack, paced + burst)
     try:
         started = time.perf_counter()
@@ -182,11 +183,7 @@ def main() -> int:
             "verdict": verdict(measured["paced"], args.rate),
         },
     }
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"pipeline-{datetime.now().strftime('%Y%m%dT%H%M%S')}.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
-    print(json.dumps(figures, indent=2))
-    print(f"written to {out}")
+    write_results("pipeline", figures)
     return 0
 
 

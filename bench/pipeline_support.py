@@ -1,4 +1,4 @@
-"""Helpers of bench/pipeline.py: the stack, placements, paced publishing, and tailing a store.
+"""Helpers of bench/pipeline.py: placements and tailing a store (the rest is in bench/common.py).
 
 A ``StoreTail`` reads one service's SQLite event store read-only from the bench process and
 notes, for each wanted stored event, when it first saw it (``time.perf_counter``).
@@ -6,44 +6,22 @@ notes, for each wanted stored event, when it first saw it (``time.perf_counter``
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from uuid import UUID
 
-from aiokafka import AIOKafkaProducer
-
-from bench.stack import PORTS
-from contracts.topics import PLACEMENTS
-from services.kit.settings import ServiceSettings
-from services.stack import Stack, available_services
-from tests.support.broker import free_port
-from tests.support.events import encode, placement_started, valid_pin
+from bench.common import percentile
+from tests.support.events import placement_started, valid_pin
 
 # The eventsourcing library's SQLite table: the notification id is the table's rowid.
 TAIL_QUERY = (
     "SELECT rowid, originator_id, state FROM stored_events WHERE rowid > ? AND topic = ? ORDER BY rowid"
 )
-
-
-def new_stack() -> Stack:
-    """The broker and every service on free ports and a fresh data folder (as bench/stack.py)."""
-    folder = Path(tempfile.mkdtemp(prefix="natverk-bench-pipeline-"))
-    ports = {field: free_port() for field in PORTS}
-    bootstrap = f"127.0.0.1:{free_port()}"
-    settings = ServiceSettings(data_dir=folder, kafka_bootstrap=bootstrap, **ports)
-    env = {
-        "NATVERK_DATA_DIR": str(folder),
-        "NATVERK_KAFKA_BOOTSTRAP": bootstrap,
-        "NATVERK_LOG_LEVEL": "WARNING",
-        **{f"NATVERK_{k.upper()}": str(v) for k, v in ports.items()},
-    }
-    return Stack(settings, available_services(), extra_env=env)
+PERCENTILES = {"p50": 0.5, "p90": 0.9, "p99": 0.99, "max": 1.0}
 
 
 def distinct_pins(count: int) -> list[str]:
@@ -62,26 +40,6 @@ def placements(prefix: str, run: str, pins: list[str]) -> list[dict]:
         placement_started(f"0380-{prefix}{i}-{run}", f"P-{prefix}{i}-{run}", pin=pin, school_change=True)
         for i, pin in enumerate(pins)
     ]
-
-
-async def publish(bootstrap: str, events: list[dict], rate: float | None) -> dict[str, float]:
-    """Publish (paced at ``rate`` per second, or as fast as possible); each case's perf_counter."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, linger_ms=1)
-    await producer.start()
-    sent: dict[str, float] = {}
-    try:
-        started = time.perf_counter()
-        for index, event in enumerate(events):
-            if rate:
-                delay = started + index / rate - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            sent[event["subject"]] = time.perf_counter()
-            await producer.send(PLACEMENTS, encode(event), key=event["subject"].encode())
-        await producer.flush()
-    finally:
-        await producer.stop()
-    return sent
 
 
 class StoreTail(threading.Thread):
@@ -159,21 +117,7 @@ def completion(tail: StoreTail, cases: list[str], label: str, first: float) -> d
     }
 
 
-def wait_until(done: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
 def percentiles_ms(values: list[float]) -> dict[str, float] | None:
     if not values:
         return None
-    ordered = sorted(values)
-
-    def at(fraction: float) -> float:
-        return round(ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] * 1000, 1)
-
-    return {"p50": at(0.5), "p90": at(0.9), "p99": at(0.99), "max": at(1.0)}
+    return {name: round(percentile(values, at) * 1000, 1) for name, at in PERCENTILES.items()}

@@ -89,17 +89,13 @@ def _outbox(args: argparse.Namespace) -> int:
         print(f"natverk outbox {args.action}: name --notification", file=sys.stderr)
         return 2
     if args.action == "show":
-        chosen = [
-            r
-            for r in outbox.parked(settings, args.service, args.url)
-            if r["notification_id"] == args.notification
-        ]
+        chosen = outbox.parked_one(settings, args.service, args.notification, args.url)
         print(
-            json.dumps(chosen[0], indent=2)
-            if chosen
+            json.dumps(chosen, indent=2)
+            if chosen is not None
             else f"{args.service}: no parked record {args.notification}"
         )
-        return 0 if chosen else 2
+        return 0 if chosen is not None else 2
     released = outbox.release(settings, args.service, args.notification, args.url)
     print(f"{args.service}: released notification {released['notification_id']} (published again)")
     return 0

@@ -119,10 +119,11 @@ def _wait_for_timeline(client: httpx.Client, stack: Stack, settings: ServiceSett
     deadline = time.monotonic() + 20
     timeline: Any = None
     while time.monotonic() < deadline:
-        response = client.get(url, headers=_headers(settings, "auditor"))
+        # One page of the most a page holds: the demo's case is new and has a dozen entries.
+        response = client.get(url, params={"limit": 200}, headers=_headers(settings, "auditor"))
         if response.status_code == 200:
             timeline = response.json()
-            types = {entry["event_type"] for entry in timeline["entries"]}
+            types = {entry["event_type"] for entry in timeline["items"]}
             expected = set().union(*(EXPECTED_TYPES.get(service, set()) for service in stack.services))
             if expected <= types:
                 return timeline

@@ -1,5 +1,8 @@
 """HTTP API of the case store: a case's timeline (as of a time), its chain check and its access log.
 
+The timeline and the access log are paged (``services.kit.pages``): each page is read from
+the store on its own, never the whole of a long log.
+
 Each route names its read, view and roles; the kit's command path logs the read in
 the case's access log before any data leaves and answers absent and another
 municipality's case alike.
@@ -11,14 +14,15 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, RootModel
+from pydantic import AwareDatetime, BaseModel
 
 from services.case_store.application import CaseStoreApplication as CaseStore
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.reads import AccessLogRead, ChainCheck, TimelineRead
 from services.kit.commands import Kit
-from services.kit.params import CaseIdPath
+from services.kit.pages import Page
+from services.kit.params import CaseIdPath, Paging
 
 READ_ROLES = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
 VERIFY_ROLES = ("auditor", "coordinator")
@@ -52,16 +56,17 @@ class TimelineEntry(BaseModel):
         )
 
 
-class TimelineView(BaseModel):
+class TimelineView(Page[TimelineEntry]):
+    """A page of a case's timeline: its entries in order of position."""
+
     case_id: str
     municipality: str
     as_of: datetime | None
-    entries: list[TimelineEntry]
 
     @classmethod
     def of(cls, read: TimelineRead) -> TimelineView:
-        entries = [TimelineEntry.of(entry) for entry in read.entries]
-        return cls(case_id=read.case_id, municipality=read.municipality, as_of=read.as_of, entries=entries)
+        page = cls.fields_of(read.entries)
+        return cls(case_id=read.case_id, municipality=read.municipality, as_of=read.as_of, **page)
 
 
 class VerificationView(BaseModel):
@@ -92,15 +97,19 @@ class AccessRecord(BaseModel):
         return cls(recorded_at=record.timestamp, **fields)
 
 
-class AccessLogView(RootModel[list[AccessRecord]]):
+class AccessLogView(Page[AccessRecord]):
+    """A page of a case's access log, oldest first.  A page of a log from before ADR 0016 may
+    hold fewer records than ``limit`` (even none) while ``next_cursor`` is not null."""
+
     @classmethod
     def of(cls, read: AccessLogRead) -> AccessLogView:
-        return cls([AccessRecord.of(record) for record in read.records])
+        return cls(**cls.fields_of(read.records))
 
 
 @router.get("/{case_id}/timeline", response_model=TimelineView)
-def get_timeline(case_id: CaseIdPath, kit: Kit, as_of: AsOf = None) -> TimelineView:
-    return kit.query(CaseStore.read_timeline, case_id, as_of, view=TimelineView, roles=READ_ROLES)
+def get_timeline(case_id: CaseIdPath, kit: Kit, page: Paging, as_of: AsOf = None) -> TimelineView:
+    """The case's timeline (as it stood at ``as_of``), a page of entries at a time."""
+    return kit.query(CaseStore.read_timeline, case_id, as_of, page, view=TimelineView, roles=READ_ROLES)
 
 
 @router.get("/{case_id}/verify", response_model=VerificationView)
@@ -109,5 +118,6 @@ def verify_timeline(case_id: CaseIdPath, kit: Kit) -> VerificationView:
 
 
 @router.get("/{case_id}/access-log", response_model=AccessLogView)
-def get_access_log(case_id: CaseIdPath, kit: Kit) -> AccessLogView:
-    return kit.query(CaseStore.read_access_log, case_id, view=AccessLogView, roles=AUDIT_ROLES)
+def get_access_log(case_id: CaseIdPath, kit: Kit, page: Paging) -> AccessLogView:
+    """Who read the case's data, oldest first, a page at a time."""
+    return kit.query(CaseStore.read_access_log, case_id, page, view=AccessLogView, roles=AUDIT_ROLES)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import takewhile
+from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -19,9 +22,11 @@ from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.statistics import MunicipalityFigures, placement_report
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.domain.verification import Verification
+from services.case_store.identity import CaseLocation
 from services.case_store.store import CaseStore
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
+from services.kit.pages import Paged, PageRequest
 
 SEES_EVERY_MUNICIPALITY = "ops"
 
@@ -41,12 +46,12 @@ class StatisticsPeriod(BaseModel):
 
 @dataclass(frozen=True)
 class TimelineRead:
-    """A case's timeline as it stood at ``as_of`` (all of it when None)."""
+    """A page of a case's timeline as it stood at ``as_of`` (all of it when None)."""
 
     case_id: str
     municipality: str
     as_of: datetime | None
-    entries: list[CaseTimeline.EntryAppended]
+    entries: Paged[CaseTimeline.EntryAppended]
 
 
 @dataclass(frozen=True)
@@ -58,9 +63,11 @@ class ChainCheck:
 
 @dataclass(frozen=True)
 class AccessLogRead:
+    """A page of a case's access log, oldest first."""
+
     case_id: str
     municipality: str
-    records: list[CaseAccessLog.AccessRecorded]
+    records: Paged[CaseAccessLog.AccessRecorded]
 
 
 @dataclass(frozen=True)
@@ -82,28 +89,45 @@ class BrokenChain:
 
 @dataclass(frozen=True)
 class ChainsReport:
+    """A page of the chain check: how many timelines it checked, the broken ones among them,
+    and the sort key of the last one checked when more follow."""
+
     timelines_checked: int
     broken: list[BrokenChain]
+    next_key: Any = None
 
 
 class CaseReads(CaseStore):
-    def read_timeline(self, caller: Caller, case_id: str, as_of: datetime | None) -> TimelineRead:
-        timeline = self._readable_timeline(caller, case_id)
-        entries = [e for e in timeline.entries if as_of is None or e.timestamp <= as_of]
-        return TimelineRead(timeline.case_id, timeline.municipality, as_of, entries)
+    def read_timeline(
+        self, caller: Caller, case_id: str, as_of: datetime | None, page: PageRequest
+    ) -> TimelineRead:
+        """A page of entries after the cursor's position; ``as_of`` ends the timeline at its first
+        entry recorded later (entries are recorded in order).  Only the page is read."""
+        where = self._readable_case(caller, case_id)
+        after = page.position_after()
+        stored = self.events_after(where.timeline_id, after + 1, page.limit + 1)  # entry n: version n + 1
+        shown = takewhile(lambda entry: as_of is None or entry.timestamp <= as_of, stored)
+        entries = page.select(shown, key=lambda entry: entry.position)
+        return TimelineRead(where.case.case_id, where.case.municipality, as_of, entries)
 
     def verify_timeline(self, caller: Caller, case_id: str) -> ChainCheck:
-        timeline = self._readable_timeline(caller, case_id)
-        verification = self.verify(CaseRef(timeline.municipality, timeline.case_id))
+        where = self._readable_case(caller, case_id)
+        verification = self.verify(where.case)
         if verification is None:
             raise CaseDataNotFound()
-        return ChainCheck(timeline.case_id, timeline.municipality, verification)
+        return ChainCheck(where.case.case_id, where.case.municipality, verification)
 
-    def read_access_log(self, caller: Caller, case_id: str) -> AccessLogRead:
-        timeline = self._readable_timeline(caller, case_id)
-        log = self.access_log(CaseRef(timeline.municipality, timeline.case_id))
-        records = log.records_of(timeline.municipality) if log else []
-        return AccessLogRead(timeline.case_id, timeline.municipality, records)
+    def read_access_log(self, caller: Caller, case_id: str, page: PageRequest) -> AccessLogRead:
+        """A page of the records after the cursor's (the stored version of the last one examined)."""
+        where = self._readable_case(caller, case_id)
+        case = where.case
+        started = self.events_after(where.access_log_id, 0, 1)
+        if not started:
+            return AccessLogRead(case.case_id, case.municipality, Paged([]))
+        stored = self.events_after(where.access_log_id, page.position_after(1), page.limit + 1)
+        examined = page.select(stored, key=lambda record: record.originator_version)
+        about = [r for r in examined.items if started[0].concerns(r, case.municipality)]
+        return AccessLogRead(case.case_id, case.municipality, Paged(about, examined.next_key))
 
     def placement_statistics(self, caller: Caller, period: StatisticsPeriod) -> PlacementFigures:
         """`ops` sees every municipality; everyone else their own."""
@@ -112,24 +136,38 @@ class CaseReads(CaseStore):
         figures = placement_report(rows, period.period_from, period.period_to)
         return PlacementFigures(period.period_from, period.period_to, figures)
 
-    def chain_report(self, caller: Caller) -> ChainsReport:
-        """Every timeline re-checked; the broken ones named, to others than `ops` only their own."""
-        results = self.verify_all()
+    def chain_report(self, caller: Caller, page: PageRequest) -> ChainsReport:
+        """A page of timelines, by (municipality, case id), re-checked from the stored records.
+
+        `ops` walks every municipality's timelines; anyone else only their own municipality's
+        (a cursor names the last case checked, so it must be one the caller may know of).
+        """
         sees_all = caller.has_any_role(SEES_EVERY_MUNICIPALITY)
+        timelines = sorted(
+            (_chain_key(case, timeline_id), timeline_id, case)
+            for timeline_id, case in self._timelines.cases()
+            if sees_all or case.municipality == caller.municipality
+        )
+        chosen = page.select(timelines, key=lambda timeline: timeline[0])
+        results = [(case, self._verify_stored(timeline_id)) for _, timeline_id, case in chosen.items]
         broken = [
             BrokenChain(case.municipality, case.case_id, result.first_broken_position, result.reason)
-            for case, result in sorted(results.items())
-            if not result.ok and (sees_all or case.municipality == caller.municipality)
+            for case, result in results
+            if result is not None and not result.ok
         ]
-        return ChainsReport(len(results), broken)
+        checked = sum(result is not None for _, result in results)
+        return ChainsReport(checked, broken, chosen.next_key)
 
-    def _readable_timeline(self, caller: Caller, case_id: str) -> CaseTimeline:
-        """The timeline of the case (caller's municipality, case id); else not found.
+    def _readable_case(self, caller: Caller, case_id: str) -> CaseLocation:
+        """Where the case (caller's municipality, case id) is stored, if it has a timeline; else not found.
 
         The attempt names that case, so that the kit logs it in that case's access log.
         """
-        case = CaseRef(caller.municipality, case_id)
-        timeline = self.timeline(case)
-        if timeline is None or timeline.municipality != case.municipality:
-            raise CaseDataNotFound(case)
-        return timeline
+        where = self.locate(CaseRef(caller.municipality, case_id))
+        if not where.known:
+            raise CaseDataNotFound(where.case)
+        return where
+
+
+def _chain_key(case: CaseRef, timeline_id: UUID) -> tuple[str, str, str]:
+    return case.municipality, case.case_id, str(timeline_id)

@@ -67,6 +67,11 @@ class CaseStore(ServiceApplication):
     def access_log(self, case: CaseRef) -> CaseAccessLog | None:
         return self._get(self.locate(case).access_log_id)
 
+    def events_after(self, aggregate_id: Any, version: int, limit: int) -> list[Any]:
+        """Up to ``limit`` of an aggregate's stored events after ``version``, without loading it."""
+        stored = self.recorder.select_events(aggregate_id, gt=version, limit=limit)
+        return [self.mapper.to_domain_event(record) for record in stored]
+
     def _get(self, aggregate_id: Any) -> Any:
         try:
             return self.repository.get(aggregate_id)

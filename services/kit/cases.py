@@ -40,6 +40,8 @@ def case_refs(result: Any) -> list[CaseRef]:
 
     An object with ``municipality`` and ``case_id`` is one case; an object with a
     ``case_refs()`` method names its own; a list or tuple is the union of its items.
+    Each case is named once, however many items carry it: a page of 50 items of one
+    case is one access record (``services.kit.pages.Paged``).
     """
     if result is None:
         return []

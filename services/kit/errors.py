@@ -22,6 +22,7 @@ from services.kit.domain.idempotency import IdempotencyKeyReused
 from services.kit.domain.parked_notification import NotParked, StillUnpublishable
 from services.kit.logs import get_logger
 from services.kit.openapi_paths import allowed_methods
+from services.kit.pages import InvalidCursor
 
 log = get_logger(__name__)
 
@@ -129,6 +130,10 @@ def install_error_handlers(app: FastAPI, error_statuses: dict[type[Exception], i
     @app.exception_handler(StillUnpublishable)
     async def still_unpublishable(_: Request, error: StillUnpublishable) -> JSONResponse:
         return JSONResponse(error_body("still_unpublishable", str(error)), 409)
+
+    @app.exception_handler(InvalidCursor)
+    async def invalid_cursor(_: Request, error: InvalidCursor) -> JSONResponse:
+        return JSONResponse(error_body("invalid_cursor", str(error)), 422)
 
     @app.exception_handler(IdempotencyKeyReused)
     async def key_reused(_: Request, error: IdempotencyKeyReused) -> JSONResponse:

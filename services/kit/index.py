@@ -3,14 +3,20 @@
 The event store answers "get by id"; listing needs an index.  The index
 catches up from the notification log before every query, so it is correct
 across replicas and after restarts, and costs one short read when idle.
+
+Each row remembers where it was made: the notification id of the event that first
+gave it a row.  That is the same in every replica and after a restart, and only grows:
+the sort key of lists in order of creation (``page``), whose pages a new row never shifts.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from itertools import islice
 from typing import Any, Generic, TypeVar
 
+from services.kit.pages import Paged, PageRequest
 from services.kit.store import ServiceApplication
 
 Row = TypeVar("Row")
@@ -23,6 +29,7 @@ class CatchUpIndex(Generic[Row]):
         self._app = app
         self._apply = apply
         self._rows: dict[Any, Row] = {}
+        self._made_at: dict[Any, int] = {}  # aggregate id -> notification id that made its row
         self._position = 0
         self._caught_up_for: object | None = None
         self._lock = threading.Lock()
@@ -36,6 +43,20 @@ class CatchUpIndex(Generic[Row]):
         with self._lock:
             self._catch_up()
             return list(self._rows.items())
+
+    def in_creation_order(self) -> list[tuple[int, Any, Row]]:
+        """(position made at, aggregate id, row) triples, oldest first, caught up with the log."""
+        with self._lock:
+            self._catch_up()
+            return [(self._made_at[key], key, row) for key, row in self._rows.items()]
+
+    def page(self, request: PageRequest, where: Callable[[Row], bool]) -> Paged[tuple[Any, Row]]:
+        """A page of the (aggregate id, row) pairs ``where`` picks, oldest first.
+
+        Only rows are walked: load the page's aggregates afterwards (``Paged.map``).
+        """
+        picked = ((made_at, key, row) for made_at, key, row in self.in_creation_order() if where(row))
+        return request.select(picked, key=_made_at).map(_without_position)
 
     def holds(self, aggregate_id: Any, work: object) -> bool:
         """Whether ``aggregate_id`` has a row, catching up only once per unit of ``work``.
@@ -62,14 +83,29 @@ class CatchUpIndex(Generic[Row]):
             if not ids or ids[0] != self._position + 1 or ids != list(range(ids[0], ids[0] + len(ids))):
                 return
             for recording in recordings:
-                self._apply(self._rows, recording.domain_event)
+                self._fold(recording.domain_event, recording.notification.id)
             self._position = ids[-1]
+
+    def _fold(self, domain_event: Any, position: int) -> None:
+        rows_before = len(self._rows)
+        self._apply(self._rows, domain_event)
+        # Rows are only ever added (at the end of the dict), never removed.
+        for key in islice(reversed(self._rows), len(self._rows) - rows_before):
+            self._made_at.setdefault(key, position)
 
     def _catch_up(self) -> None:
         while True:
             batch = self._app.recorder.select_notifications(self._position + 1, 1000)
             for notification in batch:
-                self._apply(self._rows, self._app.mapper.to_domain_event(notification))
+                self._fold(self._app.mapper.to_domain_event(notification), notification.id)
                 self._position = notification.id
             if len(batch) < 1000:
                 return
+
+
+def _made_at(triple: tuple[int, Any, Any]) -> int:
+    return triple[0]
+
+
+def _without_position(triple: tuple[int, Any, Row]) -> tuple[Any, Row]:
+    return triple[1], triple[2]

@@ -1,6 +1,6 @@
 """Ops endpoints every service with a relay serves: its parked outbox records.
 
-``GET /api/v1/ops/outbox`` lists records the relay could not publish, ``GET
+``GET /api/v1/ops/outbox`` lists records the relay could not publish (a page at a time), ``GET
 /api/v1/ops/outbox/{notification_id}`` shows one (the kind of failure, never the
 event's content), ``POST .../release`` publishes it again after a repair.  Role
 ``ops``; the release goes through the kit's command path like any command.
@@ -13,11 +13,13 @@ from typing import Annotated, Any
 
 import anyio.from_thread
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel
 
 from services.kit.auth import Caller
 from services.kit.commands import Kit
 from services.kit.domain.parked_notification import ParkedNotification
+from services.kit.pages import Page, Paged, PageRequest
+from services.kit.params import Paging
 from services.kit.relay import Relay
 from services.kit.store import ServiceApplication
 
@@ -41,14 +43,10 @@ class ParkedView(BaseModel):
         return cls(parked_at=parked.created_on, **{name: getattr(parked, name) for name in fields})
 
 
-class ParkedList(RootModel[list[ParkedView]]):
-    @classmethod
-    def of(cls, parked: list[ParkedNotification]) -> ParkedList:
-        return cls([ParkedView.of(one) for one in parked])
-
-
-def parked_records(_: ServiceApplication, __: Caller, relay: Relay) -> list[ParkedNotification]:
-    return relay.parking.waiting()
+def parked_records(
+    _: ServiceApplication, __: Caller, relay: Relay, page: PageRequest
+) -> Paged[ParkedNotification]:
+    return relay.parking.waiting(page)
 
 
 def parked_record(
@@ -66,9 +64,10 @@ def release_parked(app: ServiceApplication, _: Caller, relay: Relay, notificatio
     return parked
 
 
-@router.get("", response_model=ParkedList)
-def list_parked(kit: Kit) -> ParkedList:
-    return kit.query(parked_records, kit.runtime.relay, view=ParkedList, roles=OPS)
+@router.get("", response_model=Page[ParkedView])
+def list_parked(kit: Kit, page: Paging) -> Page[ParkedView]:
+    """Parked records not yet released, oldest first, a page at a time."""
+    return kit.query(parked_records, kit.runtime.relay, page, view=Page[ParkedView], roles=OPS)
 
 
 @router.get("/{notification_id}", response_model=ParkedView)

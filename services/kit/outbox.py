@@ -18,6 +18,7 @@ from aiokafka import errors as kafka
 
 from services.kit.domain.parked_notification import NotParked, ParkedNotification
 from services.kit.index import CatchUpIndex
+from services.kit.pages import Paged, PageRequest
 from services.kit.publication import PublicationTable
 from services.kit.store import ServiceApplication
 
@@ -90,10 +91,15 @@ class ParkingLot:
             changed.append(parked)
         self._app.save(*changed)
 
-    def waiting(self) -> list[ParkedNotification]:
-        """Parked and not released, oldest first."""
+    def waiting(self, page: PageRequest) -> Paged[ParkedNotification]:
+        """Parked and not released, oldest first, a page at a time (by notification id)."""
         ids = sorted(n for n, released in self._index.rows() if not released)
-        return [self._app.repository.get(ParkedNotification.id_for(n)) for n in ids]
+        chosen = page.select(ids, key=lambda notification_id: notification_id)
+        return chosen.map(lambda n: self._app.repository.get(ParkedNotification.id_for(n)))
+
+    def waiting_count(self) -> int:
+        """How many are parked and not released (from the index: nothing is loaded)."""
+        return sum(not released for _, released in self._index.rows())
 
     def get(self, notification_id: int) -> ParkedNotification:
         parked = self._get_or_none(notification_id)

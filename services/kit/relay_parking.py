@@ -43,7 +43,7 @@ class RelayParking:
         self._metrics.relay_parked.inc(len(failures))
 
     async def count_parked(self) -> int:
-        waiting = len(await self._app.run_blocking(self.parking.waiting))
+        waiting = await self._app.run_blocking(self.parking.waiting_count)
         self._metrics.relay_parked_waiting.set(waiting)
         self.parked = waiting
         return waiting

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from services.kit.settings import ServiceSettings
-from services.ops.client import ops_headers, service_url
+from services.ops.client import every_page, ops_headers, service_url
 
 
 def _outbox_url(settings: ServiceSettings, service: str, url: str | None) -> str:
@@ -15,7 +15,20 @@ def _outbox_url(settings: ServiceSettings, service: str, url: str | None) -> str
 
 
 def parked(settings: ServiceSettings, service: str, url: str | None = None) -> list[dict[str, Any]]:
-    response = httpx.get(_outbox_url(settings, service, url), headers=ops_headers(settings), timeout=60)
+    """Every parked record not yet released, oldest first (each page of the list in turn)."""
+    pages = every_page(_outbox_url(settings, service, url), ops_headers(settings))
+    return [record for page in pages for record in page["items"]]
+
+
+def parked_one(
+    settings: ServiceSettings, service: str, notification_id: int, url: str | None = None
+) -> dict[str, Any] | None:
+    """One parked record not yet released, or None."""
+    response = httpx.get(
+        f"{_outbox_url(settings, service, url)}/{notification_id}", headers=ops_headers(settings), timeout=60
+    )
+    if response.status_code in (404, 422):  # not parked (or released), or no such notification id
+        return None
     response.raise_for_status()
     return response.json()
 

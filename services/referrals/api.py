@@ -10,10 +10,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel
 
 from contracts.common import CaseId
 from services.kit.commands import Kit
+from services.kit.pages import Page
+from services.kit.params import Paging
 from services.referrals.application import ReferralsApplication as Referrals
 from services.referrals.commands import DeclineReferral, NewReferral
 from services.referrals.domain.referral import Referral
@@ -50,20 +52,17 @@ class ReferralView(BaseModel):
         )
 
 
-class ReferralList(RootModel[list[ReferralView]]):
-    @classmethod
-    def of(cls, referrals: list[Referral]) -> ReferralList:
-        return cls([ReferralView.of(referral) for referral in referrals])
-
-
 @router.post("", status_code=201, response_model=ReferralView)
 def create_referral(body: NewReferral, kit: Kit) -> ReferralView:
     return kit.command(Referrals.create_referral, body, view=ReferralView, roles=SENDERS, status=201)
 
 
-@router.get("", response_model=ReferralList)
-def list_referrals(kit: Kit, case_id: Annotated[CaseId | None, Query()] = None) -> ReferralList:
-    return kit.query(Referrals.referrals, case_id, view=ReferralList, roles=READERS)
+@router.get("", response_model=Page[ReferralView])
+def list_referrals(
+    kit: Kit, page: Paging, case_id: Annotated[CaseId | None, Query()] = None
+) -> Page[ReferralView]:
+    """The caller's municipality's referrals, oldest first, a page at a time."""
+    return kit.query(Referrals.referrals, page, case_id, view=Page[ReferralView], roles=READERS)
 
 
 @router.get("/{referral_id}", response_model=ReferralView)

@@ -14,6 +14,7 @@ from contracts.placements import PlacementStartedV1
 from services.kit.auth import Caller
 from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
+from services.kit.pages import Paged, PageRequest
 from services.kit.store import ServiceApplication
 from services.referrals.commands import DeclineReferral, NewReferral
 from services.referrals.domain.referral import Referral
@@ -81,12 +82,12 @@ class ReferralsApplication(ServiceApplication):
     def referral(self, caller: Caller, referral_id: UUID) -> Referral:
         return self.owned(referral_id, caller.municipality)
 
-    def referrals(self, caller: Caller, case_id: str | None = None) -> list[Referral]:
-        return [
-            self.repository.get(referral_id)
-            for referral_id, owner, case in self._index.rows()
-            if owner == caller.municipality and (case_id is None or case == case_id)
-        ]
+    def referrals(self, caller: Caller, page: PageRequest, case_id: str | None = None) -> Paged[Referral]:
+        """The caller's municipality's referrals (of one case, if named), oldest first, a page at a time."""
+        chosen = self._index.page(
+            page, lambda row: row[1] == caller.municipality and case_id in (None, row[2])
+        )
+        return chosen.map(lambda found: self.repository.get(found[0]))
 
     # -- inbound use cases ------------------------------------------------------------------
     def refer_placed_child(self, event: InboundEvent[PlacementStartedV1]) -> None:

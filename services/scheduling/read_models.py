@@ -40,13 +40,16 @@ class StaffRow:
 
 @dataclass(frozen=True)
 class Schedule:
-    """A calendar: its title and its meetings in order of start (each carries its case)."""
+    """A calendar, or a page of one: its title and meetings in order of start (each carries its
+    case); ``next_key`` is the sort key of the last meeting when a next page follows."""
 
     title: str
     meetings: tuple[MeetingRow, ...]
+    next_key: Any = None
 
     def case_refs(self) -> list[CaseRef]:
-        return [CaseRef(row.municipality, row.case_id) for row in self.meetings]
+        """Each case once, however many of its meetings the page holds."""
+        return sorted({CaseRef(row.municipality, row.case_id) for row in self.meetings})
 
 
 def fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from eventsourcing.persistence import IntegrityError
 
 from services.kit.auth import Caller
+from services.kit.pages import Paged, PageRequest
 from services.scheduling.base import SchedulingBase
 from services.scheduling.commands import NewStaffMember
 from services.scheduling.domain.staff_member import StaffMember
@@ -33,8 +34,10 @@ class RosterUseCases(SchedulingBase):
         self.save(member)
         return member
 
-    def roster(self, caller: Caller) -> list[StaffRow]:
-        return self._active_staff(caller.municipality)
+    def roster(self, caller: Caller, page: PageRequest) -> Paged[StaffRow]:
+        """The caller's municipality's active staff in order of registration, a page at a time."""
+        chosen = self._staff.page(page, lambda row: row.municipality == caller.municipality and row.active)
+        return chosen.map(lambda found: found[1])
 
     def seed_default_roster(self) -> int:
         """Register the default Network Centre roster where it is missing; returns how many were added."""

@@ -2,7 +2,8 @@
 
 Every ``ok`` command has exactly one effect in its service's store and, where it reaches a case
 timeline, exactly one entry there; an ``unknown`` one at most one of each; a ``rejected`` one
-none.  Then every case timeline's hash chain must verify (``GET /api/v1/audit/verify``).
+none.  Then every case timeline's hash chain must verify (``GET /api/v1/audit/verify``).  Lists
+and the chain check are paged: every page is read.
 """
 
 from __future__ import annotations
@@ -46,21 +47,38 @@ class Observer:
             await asyncio.sleep(0.5 * (attempt + 1))
         raise RuntimeError(f"{service} {path}: no answer to check with")
 
+    async def pages(self, service: str, path: str, headers: dict[str, str] = AUDITOR) -> list[Any] | None:
+        """Every page of a paged list or report (the most a page holds), or None for 404."""
+        answers: list[Any] = []
+        cursor = None
+        while True:
+            query = ("&" if "?" in path else "?") + "limit=200" + (f"&cursor={cursor}" if cursor else "")
+            page = await self.get(service, path + query, headers)
+            if page is None:
+                return None
+            answers.append(page)
+            if not (cursor := page.get("next_cursor")):
+                return answers
+
+    async def items(self, service: str, path: str) -> list[Any]:
+        """The items of every page of a paged list ([] for 404)."""
+        return [item for page in await self.pages(service, path) or [] for item in page["items"]]
+
     async def effects(self, commands: list[Command]) -> list[Counts]:
         timelines = await _each({c.case_id for c in commands if c.case_id}, self._timeline)
         homes: list[Any] = []
         if any(c.kind == "home" for c in commands):
-            homes = await self.get("collaboration", "/api/v1/family-homes") or []
+            homes = await self.items("collaboration", "/api/v1/family-homes")
 
         async def count(c: Command) -> Counts:
             entries = timelines.get(c.case_id, [])
             types = [e["event_type"] for e in entries]
             if c.kind in ("referral", "placement"):
-                found = await self.get("referrals", f"/api/v1/referrals?case_id={c.case_id}") or []
+                found = await self.items("referrals", f"/api/v1/referrals?case_id={c.case_id}")
                 own = {"referrals": len(found), "received entries": types.count(RECEIVED)}
                 return own | ({"placement entries": types.count(STARTED)} if c.kind == "placement" else {})
             if c.kind == "meeting":
-                found = await self.get("scheduling", f"/api/v1/cases/{c.case_id}/calendar") or []
+                found = await self.items("scheduling", f"/api/v1/cases/{c.case_id}/calendar")
                 booked = sum(m["kind"] == "network_meeting" for m in found)
                 return {"meetings": booked, "booked entries": types.count(BOOKED)}
             if c.kind == "parent_support":
@@ -72,8 +90,7 @@ class Observer:
         return list(await asyncio.gather(*(count(c) for c in commands)))
 
     async def _timeline(self, case_id: str) -> list[Any]:
-        timeline = await self.get("case_store", f"/api/v1/cases/{case_id}/timeline")
-        return timeline["entries"] if timeline else []
+        return await self.items("case_store", f"/api/v1/cases/{case_id}/timeline")
 
 
 async def _each(keys: set[str], fetch: Callable[[str], Awaitable[Any]]) -> dict[str, Any]:
@@ -114,6 +131,7 @@ async def check(stack: Stack, ledger: list[Command], quiesce_timeout: float = 90
         await asyncio.sleep(2.0)  # late duplicates, if any, arrive before the count
         counts = await observer.effects(ledger)
         violations = [v for c, n in zip(ledger, counts, strict=True) if (v := _wrong(c, n))]
-        chains = await observer.get("case_store", "/api/v1/audit/verify", headers=OPS)
-        violations += [f"broken chain {broken}" for broken in chains["broken"]]
-    return violations, f"quiesced in {quiesced:.0f}s; {chains['timelines_checked']} timelines verified"
+        chains = await observer.pages("case_store", "/api/v1/audit/verify", headers=OPS) or []
+        violations += [f"broken chain {broken}" for page in chains for broken in page["broken"]]
+    checked = sum(page["timelines_checked"] for page in chains)
+    return violations, f"quiesced in {quiesced:.0f}s; {checked} timelines verified"

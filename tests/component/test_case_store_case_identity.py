@@ -55,7 +55,7 @@ async def test_a_reader_asks_about_its_own_municipalitys_case_and_is_logged_ther
         "/api/v1/cases/0380-D1/access-log", headers=bearer("0380", ("auditor",), subject="auditor-1")
     )
     assert log.status_code == 200
-    assert log.json() == []
+    assert log.json() == {"items": [], "next_cursor": None}
     [attempt] = store_of(case_store).access_log(CaseRef("1980", "0380-D1")).records
     assert (attempt.actor, attempt.actor_municipality, attempt.outcome) == ("v-7", "1980", "not_found")
 
@@ -73,7 +73,7 @@ async def test_the_same_case_id_in_two_municipalities_is_two_timelines_and_two_l
     }
     report = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("ops",)))
     for municipality, timeline in timelines.items():
-        assert timeline["municipality"] == municipality and len(timeline["entries"]) == 1
-        assert [r["actor"] for r in logs[municipality]] == [f"auditor-{municipality}"]
-    assert timelines["0380"]["entries"][0]["hash"] != timelines["1980"]["entries"][0]["hash"]
-    assert report.json() == {"timelines_checked": 2, "broken": []}
+        assert timeline["municipality"] == municipality and len(timeline["items"]) == 1
+        assert [r["actor"] for r in logs[municipality]["items"]] == [f"auditor-{municipality}"]
+    assert timelines["0380"]["items"][0]["hash"] != timelines["1980"]["items"][0]["hash"]
+    assert report.json() == {"timelines_checked": 2, "broken": [], "next_cursor": None}

@@ -80,7 +80,7 @@ async def test_a_reader_gets_503_and_no_case_data_when_the_access_record_cannot_
     response = await case_store.get(timeline_url("0380-B1"), headers=READER)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable"
-    assert SUMMARY not in response.text and "entries" not in response.text
+    assert SUMMARY not in response.text and "items" not in response.text
 
 
 async def test_another_municipalitys_timeline_answers_exactly_like_an_absent_one(case_store) -> None:
@@ -100,7 +100,7 @@ async def test_a_timeline_entry_names_who_caused_the_upstream_event_not_who_read
     event = parse_record(encode(cloud_event(STARTED, placement_data("0380-E1", "P-E1"), actor="cw-77")))
     timeline_handler(store_of(case_store))(event)
     response = await case_store.get(timeline_url("0380-E1"), headers=READER)
-    assert [entry["actor"] for entry in response.json()["entries"]] == ["cw-77"]
+    assert [entry["actor"] for entry in response.json()["items"]] == ["cw-77"]
 
 
 async def test_as_of_shows_the_timeline_as_it_stood_then(case_store) -> None:
@@ -111,7 +111,7 @@ async def test_as_of_shows_the_timeline_as_it_stood_then(case_store) -> None:
         timeline_url("0380-F1"), params={"as_of": cut.isoformat()}, headers=READER
     )
     body = response.json()
-    assert [entry["position"] for entry in body["entries"]] == [1]
+    assert [entry["position"] for entry in body["items"]] == [1]
     assert datetime.fromisoformat(body["as_of"]) == cut
 
 
@@ -168,9 +168,11 @@ async def test_a_statistics_period_that_ends_before_it_starts_is_refused(case_st
     assert response.json()["error"]["code"] == "invalid_request"
 
 
-async def test_the_chain_report_checks_every_timeline_and_reads_no_case(case_store) -> None:
+async def test_the_chain_report_checks_every_timeline_ops_may_see_and_reads_no_case(case_store) -> None:
     ingest(case_store, "0380-J1")
     ingest(case_store, "1980-J2", municipality="1980")
-    response = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("auditor",)))
-    assert response.json() == {"timelines_checked": 2, "broken": []}
+    ops = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("ops",)))
+    auditor = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("auditor",)))
+    assert ops.json() == {"timelines_checked": 2, "broken": [], "next_cursor": None}
+    assert auditor.json() == {"timelines_checked": 1, "broken": [], "next_cursor": None}  # its own only
     assert store_of(case_store).access_log(CaseRef("0380", "0380-J1")) is None

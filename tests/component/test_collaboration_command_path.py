@@ -154,9 +154,9 @@ async def _fixtures(client: httpx.AsyncClient) -> dict[str, str]:
         "home": await shared_home(client, UPPSALA, VASTERAS),
         "request": await matching_request(client, [VASTERAS]),
         "activity": activity_id,
-        "booking": (await client.get("/api/v1/activities", headers=staff(VASTERAS))).json()[0]["bookings"][0][
-            "booking_id"
-        ],
+        "booking": (await client.get("/api/v1/activities", headers=staff(VASTERAS))).json()["items"][0][
+            "bookings"
+        ][0]["booking_id"],
     }
 
 

@@ -15,8 +15,10 @@ from services.cli import main as natverk
 from services.kit.auth import mint_token
 from tests.support.identity_provider import (
     AUDIENCE,
+    EC,
     ISSUER,
     LIST,
+    RSA,
     SECRET,
     IdentityProviderKey,
     JwksServer,
@@ -26,8 +28,6 @@ from tests.support.identity_provider import (
     status_of,
     write_jwks,
 )
-
-RSA, EC = IdentityProviderKey.rsa("rsa-2026-1"), IdentityProviderKey.ec("ec-2026-1")
 
 
 @pytest.mark.parametrize("key", [RSA, EC], ids=["RS256", "ES256"])
@@ -40,7 +40,7 @@ async def test_rs256_and_es256_tokens_of_the_identity_provider_are_accepted(
         async with referrals_with(tmp_path, **production(location)) as client:
             response = await client.get(LIST, headers={"Authorization": f"Bearer {key.sign(claims())}"})
     assert response.status_code == 200, response.text
-    assert response.json() == []
+    assert response.json() == {"items": [], "next_cursor": None}
 
 
 async def test_a_new_kid_is_accepted_once_the_jwks_gains_it(tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ import pytest
 from services.kit.auth import mint_token
 from services.kit.settings import DEV_JWT_SECRET
 from tests.support.identity_provider import (
+    EC,
     LIST,
+    RSA,
     SECRET,
     IdentityProviderKey,
     JwksServer,
@@ -33,7 +35,6 @@ from tests.support.identity_provider import (
     write_jwks,
 )
 
-RSA, EC = IdentityProviderKey.rsa("rsa-2026-1"), IdentityProviderKey.ec("ec-2026-1")
 ATTACKER = IdentityProviderKey.rsa("attacker-key-1")
 YEAR = 365 * 24 * 3600
 

@@ -6,6 +6,7 @@ two municipalities, one of them tampered with; the CLI reads it over HTTP.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -26,16 +28,22 @@ NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
 
 
 @contextmanager
-def answering(body: bytes) -> Iterator[str]:
-    """An HTTP server that answers every GET with ``body`` (the case store's chain report)."""
+def answering(
+    body: bytes, pages: dict[str, bytes] | None = None, asked: list[dict] | None = None
+) -> Iterator[str]:
+    """An HTTP server that answers a GET with ``body`` (the case store's chain report), or with the
+    page of ``pages`` its ``cursor`` names; each request's query goes into ``asked``."""
 
     class Answer(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            (asked if asked is not None else []).append(query)
+            answer = (pages or {}).get(query.get("cursor", ""), body)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(answer)
 
         def log_message(self, *_: object) -> None:
             pass
@@ -48,7 +56,7 @@ def answering(body: bytes) -> Iterator[str]:
         server.shutdown()
 
 
-async def _chain_report_of_a_store_with_one_broken_twin(data_dir: Path) -> bytes:
+async def _chain_report_of_a_store_with_one_broken_twin(data_dir: Path, limit: int = 50) -> list[bytes]:
     app = create_app(make_settings(data_dir), start_runtime=False)
     store = app.state.runtime.app
     try:
@@ -61,17 +69,40 @@ async def _chain_report_of_a_store_with_one_broken_twin(data_dir: Path) -> bytes
                 (CaseTimeline.id_for("1980", "C-1").hex,),
             )
         transport = httpx.ASGITransport(app=app)
+        pages, cursor = [], None
         async with httpx.AsyncClient(transport=transport, base_url="http://case-store") as client:
-            response = await client.get("/api/v1/audit/verify", headers=bearer("0380", ("ops",)))
+            while not pages or cursor is not None:
+                params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+                response = await client.get(
+                    "/api/v1/audit/verify", params=params, headers=bearer("0380", ("ops",))
+                )
+                pages.append(response.content)
+                cursor = response.json()["next_cursor"]
     finally:
         store.close()
-    return response.content
+    return pages
 
 
 async def test_verify_prints_the_broken_case_as_municipality_slash_case_id(tmp_path: Path, capsys) -> None:
-    report = await _chain_report_of_a_store_with_one_broken_twin(tmp_path)
+    [report] = await _chain_report_of_a_store_with_one_broken_twin(tmp_path)
     with answering(report) as url:
         assert main(["verify", "--url", url]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert [line for line in printed if "BROKEN" in line or "checked" in line] == [
+        "BROKEN 1980/C-1: first broken link at position 2: entry missing or out of order",
+        "2 timeline(s) checked, 1 broken",
+    ]
+
+
+async def test_verify_walks_every_page_of_the_chain_report_and_prints_it_as_one(
+    tmp_path: Path, capsys
+) -> None:
+    first, second = await _chain_report_of_a_store_with_one_broken_twin(tmp_path, limit=1)
+    cursor = json.loads(first)["next_cursor"]
+    asked: list[dict] = []
+    with answering(b"{}", pages={"": first, cursor: second}, asked=asked) as url:
+        assert main(["verify", "--url", url]) == 1
+    assert asked == [{"limit": "200"}, {"limit": "200", "cursor": cursor}]
     printed = capsys.readouterr().out.splitlines()
     assert [line for line in printed if "BROKEN" in line or "checked" in line] == [
         "BROKEN 1980/C-1: first broken link at position 2: entry missing or out of order",

@@ -91,7 +91,10 @@ async def test_another_municipality_gets_404_and_does_not_see_the_referral_in_li
     other = bearer("1980", ("coordinator",))
     assert (await referrals.get(f"/api/v1/referrals/{referral_id}", headers=other)).status_code == 404
     assert (await referrals.post(f"/api/v1/referrals/{referral_id}/accept", headers=other)).status_code == 404
-    assert (await referrals.get("/api/v1/referrals", headers=other)).json() == []
+    assert (await referrals.get("/api/v1/referrals", headers=other)).json() == {
+        "items": [],
+        "next_cursor": None,
+    }
 
 
 async def test_the_same_idempotency_key_creates_one_referral(referrals) -> None:
@@ -104,7 +107,7 @@ async def test_the_same_idempotency_key_creates_one_referral(referrals) -> None:
     listed = await referrals.get(
         "/api/v1/referrals", params={"case_id": body["case_id"]}, headers=COORDINATOR
     )
-    assert len(listed.json()) == 1
+    assert len(listed.json()["items"]) == 1
 
 
 async def test_an_idempotency_key_reused_for_another_request_is_refused(referrals) -> None:

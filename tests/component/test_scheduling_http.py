@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,7 @@ async def scheduling(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://scheduling"
     ) as client:
+        client.app = app  # type: ignore[attr-defined]
         yield client
     app.state.runtime.app.close()
 
@@ -41,7 +43,8 @@ def meeting(**overrides: object) -> dict:
 
 async def test_the_uppsala_network_centre_roster_is_there_from_the_start(scheduling) -> None:
     roster = (await scheduling.get("/api/v1/staff", headers=COORDINATOR)).json()
-    roles = sorted(r["role"] for r in roster)
+    assert roster["next_cursor"] is None
+    roles = sorted(r["role"] for r in roster["items"])
     assert (
         roles
         == ["coordinator"] + ["family_pedagogue"] * 2 + ["family_therapist"] * 2 + ["parent_supporter"] * 2
@@ -95,6 +98,7 @@ async def test_attendance_and_outcome_close_the_meeting(scheduling) -> None:
 
 
 async def test_the_icalendar_feed_parses_and_carries_no_personal_data(scheduling) -> None:
+    scheduling.app.state.runtime.app.clock = lambda: datetime(2026, 11, 20, 8, 0)
     await scheduling.post("/api/v1/meetings", json=meeting(), headers=COORDINATOR)
     feed = await scheduling.get("/api/v1/staff/0380-family-therapist-1/calendar.ics", headers=COORDINATOR)
     assert feed.headers["content-type"].startswith("text/calendar")
@@ -103,6 +107,22 @@ async def test_the_icalendar_feed_parses_and_carries_no_personal_data(scheduling
     assert len(events) == 1
     assert str(events[0]["summary"]) == "Network meeting – case 0380-77"
     assert events[0].decoded("dtstart").isoformat() == "2026-11-24T09:00:00+01:00"
+
+
+async def test_the_icalendar_feed_covers_thirty_days_back_to_four_hundred_days_ahead(scheduling) -> None:
+    scheduling.app.state.runtime.app.clock = lambda: datetime(2026, 11, 20, 8, 0)
+    starts = ["2026-10-20T09:00:00", "2026-10-22T09:00:00", "2027-12-23T09:00:00", "2027-12-27T09:00:00"]
+    for start in starts:
+        end = start.replace("T09", "T10")
+        booked = await scheduling.post(
+            "/api/v1/meetings", json=meeting(start=start, end=end), headers=COORDINATOR
+        )
+        assert booked.status_code == 201, booked.text
+    feed = await scheduling.get("/api/v1/cases/0380-77/calendar.ics", headers=COORDINATOR)
+    shown = [e.decoded("dtstart").date().isoformat() for e in Calendar.from_ical(feed.content).walk("VEVENT")]
+    assert shown == ["2026-10-22", "2027-12-23"]
+    calendar = await scheduling.get("/api/v1/cases/0380-77/calendar", headers=COORDINATOR)
+    assert len(calendar.json()["items"]) == 4  # as JSON, paged instead: every meeting
 
 
 async def test_another_municipality_cannot_see_a_case_calendar(scheduling) -> None:
@@ -130,9 +150,9 @@ async def test_the_same_case_id_in_two_municipalities_has_two_case_calendars(sch
         m: (await scheduling.get("/api/v1/cases/C-9/calendar", headers=h)).json()
         for m, h in (("0380", COORDINATOR), ("1980", vasteras))
     }
-    assert [m["meeting_id"] for m in calendars["0380"]] == [ours.json()[0]["meeting_id"]]
-    assert [m["meeting_id"] for m in calendars["1980"]] == [theirs.json()[0]["meeting_id"]]
-    assert [m["kind"] for m in calendars["1980"]] == ["visitation"]
+    assert [m["meeting_id"] for m in calendars["0380"]["items"]] == [ours.json()[0]["meeting_id"]]
+    assert [m["meeting_id"] for m in calendars["1980"]["items"]] == [theirs.json()[0]["meeting_id"]]
+    assert [m["kind"] for m in calendars["1980"]["items"]] == ["visitation"]
 
 
 async def test_a_meeting_with_an_offset_or_backwards_times_is_refused(scheduling) -> None:

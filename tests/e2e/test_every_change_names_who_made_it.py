@@ -257,7 +257,8 @@ async def settled(
     complete: Callable[[list[dict[str, Any]]], bool],
     unanswered: list[str],
 ) -> list[dict[str, Any]]:
-    """What the auditor reads at ``url`` once it is ``complete``; else, after the wait, as it last was.
+    """What the auditor reads at ``url`` (every page of it) once it is ``complete``; else, after the
+    wait, as it last was.
 
     The tests then say precisely what is missing or wrong, rather than that a wait timed out;
     if the last answer was not a 200, it goes into ``unanswered``.
@@ -267,11 +268,18 @@ async def settled(
 
     async def read() -> bool:
         nonlocal last, problem
-        response = await client.get(url, headers=headers_of(AUDITOR))
-        if response.status_code == 200:
-            last, problem = pick(response.json()), None
-        else:
-            problem = f"GET {url} answered {response.status_code}: {response.text[:300]}"
+        items: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+            response = await client.get(url, params=params, headers=headers_of(AUDITOR))
+            if response.status_code != 200:
+                problem = f"GET {url} answered {response.status_code}: {response.text[:300]}"
+                return False
+            items += pick(response.json())
+            if (cursor := response.json()["next_cursor"]) is None:
+                break
+        last, problem = items, None
         return bool(last) and complete(last)
 
     with contextlib.suppress(AssertionError):
@@ -416,7 +424,7 @@ async def run_scenario(stack: Stack) -> Scenario:
         timeline = await settled(
             client,
             timeline_url,
-            lambda body: body["entries"],
+            lambda body: body["items"],
             lambda entries: causes_seen(entries) >= REQUIRED,
             unanswered,
         )
@@ -424,7 +432,7 @@ async def run_scenario(stack: Stack) -> Scenario:
         access_log = await settled(
             client,
             access_url,
-            lambda body: body,
+            lambda body: body["items"],
             lambda records: access_pairs(records) >= EXPECTED_ACCESS,
             unanswered,
         )

@@ -22,12 +22,12 @@ async def test_the_demo_prints_a_timeline_every_service_contributed_to_and_feeds
     result = natverk(stack, "demo")
     assert result.returncode == 0, result.stderr
     timeline = json.loads(result.stdout)
-    types = {entry["event_type"] for entry in timeline["entries"]}
+    types = {entry["event_type"] for entry in timeline["items"]}
     for service in stack.services:
         assert EXPECTED_TYPES[service] <= types, (
             f"{service} is missing from the demo timeline: {sorted(types)}"
         )
-    assert all(entry["hash"] for entry in timeline["entries"])
+    assert all(entry["hash"] for entry in timeline["items"])
 
     def autumn_counted() -> dict[str, dict[str, str]] | None:
         report = natverk(stack, "stats", "--from", "2026-09-01", "--to", "2026-12-31", "--format", "csv")

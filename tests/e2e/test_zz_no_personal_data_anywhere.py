@@ -63,7 +63,7 @@ async def test_logs_metrics_and_partner_topics_carry_no_personal_identity_number
                 f"{stack.url('case_store')}/api/v1/cases/{case_id}/timeline",
                 headers=bearer("0380", ("auditor",)),
             )
-            return response.status_code == 200 and len(response.json()["entries"]) >= 2
+            return response.status_code == 200 and len(response.json()["items"]) >= 2
 
         await eventually(in_timeline, timeout=20)
         metrics = [(await client.get(f"{stack.url(s)}/metrics")).text for s in stack.services]

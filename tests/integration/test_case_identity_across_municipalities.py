@@ -62,17 +62,17 @@ async def test_the_same_case_id_placed_in_two_municipalities_is_two_timelines_an
     for municipality, kind in KINDS.items():
         timeline = timelines[municipality]
         assert timeline["municipality"] == municipality
-        assert [e["summary"] for e in timeline["entries"]] == [f"Placement started: {kind} under SoL"]
-        assert [e["source"] for e in timeline["entries"]] == [f"urn:se:kommun:{municipality}:case-system"]
+        assert [e["summary"] for e in timeline["items"]] == [f"Placement started: {kind} under SoL"]
+        assert [e["source"] for e in timeline["items"]] == [f"urn:se:kommun:{municipality}:case-system"]
         assert verified[municipality]["ok"] is True and verified[municipality]["entries_checked"] == 1
-        readers = {(r["actor"], r["actor_municipality"]) for r in logs[municipality]}
+        readers = {(r["actor"], r["actor_municipality"]) for r in logs[municipality]["items"]}
         assert readers == {(f"cw-{municipality}", municipality), (f"auditor-{municipality}", municipality)}
     by_municipality = {m["municipality"]: m for m in statistics["municipalities"]}
     assert {m: (f["children"], f["by_type"]) for m, f in by_municipality.items()} == {
         "0380": (1, {"natverkshem": 1}),
         "1980": (1, {"familjehem": 1}),
     }
-    assert chains == {"timelines_checked": 2, "broken": []}
+    assert chains == {"timelines_checked": 2, "broken": [], "next_cursor": None}
 
 
 async def test_a_case_id_only_another_municipality_has_is_absent_for_the_reader_and_unlogged_there(
@@ -87,4 +87,4 @@ async def test_a_case_id_only_another_municipality_has_is_absent_for_the_reader_
         mine = await case_store.get(f"/api/v1/cases/{case_id}/timeline", headers=CASE_WORKER["0380"])
         theirs_log = await case_store.get(f"/api/v1/cases/{case_id}/access-log", headers=AUDITOR["1980"])
     assert mine.status_code == 404
-    assert {r["actor_municipality"] for r in theirs_log.json()} == {"1980"}
+    assert {r["actor_municipality"] for r in theirs_log.json()["items"]} == {"1980"}

@@ -81,11 +81,11 @@ async def test_every_stored_timeline_reads_and_verifies_for_its_own_municipality
         timeline = await _get(case_store, f"{case_id}/timeline", municipality)
         verified = (await _get(case_store, f"{case_id}/verify", municipality)).json()
         assert timeline.status_code == 200
-        assert (timeline.json()["municipality"], len(timeline.json()["entries"])) == (municipality, entries)
+        assert (timeline.json()["municipality"], len(timeline.json()["items"])) == (municipality, entries)
         assert (verified["ok"], verified["entries_checked"]) == (True, entries)
         assert (await _get(case_store, f"{case_id}/timeline", OTHER[municipality])).status_code == 404
     chains = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("ops",)))
-    assert chains.json() == {"timelines_checked": 3, "broken": []}
+    assert chains.json() == {"timelines_checked": 3, "broken": [], "next_cursor": None}
 
 
 async def test_a_stored_timeline_accepts_new_entries_and_the_same_id_elsewhere_is_a_new_case(
@@ -99,9 +99,9 @@ async def test_a_stored_timeline_accepts_new_entries_and_the_same_id_elsewhere_i
     ours = (await _get(case_store, "0380-2026-0001/timeline", "0380")).json()
     other = (await _get(case_store, "0380-2026-0001/timeline", "1980")).json()
     verified = {m: (await _get(case_store, "0380-2026-0001/verify", m)).json() for m in ("0380", "1980")}
-    assert [e["position"] for e in ours["entries"]] == [1, 2, 3]
-    assert ours["entries"][-1]["summary"] == "Placement changed: familjehem under SoL"
-    assert (other["municipality"], [e["summary"] for e in other["entries"]]) == (
+    assert [e["position"] for e in ours["items"]] == [1, 2, 3]
+    assert ours["items"][-1]["summary"] == "Placement changed: familjehem under SoL"
+    assert (other["municipality"], [e["summary"] for e in other["items"]]) == (
         "1980",
         ["Placement started: hvb under SoL"],
     )
@@ -131,10 +131,10 @@ async def test_stored_access_logs_show_their_own_municipalitys_reads_and_grow(ca
     _ingest(case_store, event, access_handler)
     uppsala = (await _get(case_store, "0380-2026-0001/access-log", "0380")).json()
     vasteras = (await _get(case_store, "1980-2026-0001/access-log", "1980")).json()
-    assert [(r["actor"], r["outcome"]) for r in uppsala] == [
+    assert [(r["actor"], r["outcome"]) for r in uppsala["items"]] == [
         ("uppsala-auditor", "granted"),
         ("vasteras-cw", "denied"),  # refused another municipality's reader: about Uppsala's case
     ]
     # Uppsala's scheduling read of its own case "1980-2026-0001", stored in Västerås's log
     # before ADR 0016, is not shown to Västerås; the new record is.
-    assert [r["actor"] for r in vasteras] == ["vasteras-cw", "vasteras-coordinator"]
+    assert [r["actor"] for r in vasteras["items"]] == ["vasteras-cw", "vasteras-coordinator"]

@@ -26,7 +26,7 @@ AUDITOR = bearer("0380", ("auditor",))
 
 async def timeline_types(case_store, case_id: str) -> list[str]:
     response = await case_store.get(f"/api/v1/cases/{case_id}/timeline", headers=AUDITOR)
-    return [e["event_type"] for e in response.json()["entries"]] if response.status_code == 200 else []
+    return [e["event_type"] for e in response.json()["items"]] if response.status_code == 200 else []
 
 
 async def test_a_started_placement_opens_the_inquiry_and_the_seven_day_clocks_once(

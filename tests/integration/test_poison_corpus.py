@@ -91,7 +91,7 @@ async def test_every_bad_record_is_dead_lettered_unchanged_and_every_valid_one_p
                 listed = await client.get(
                     "/api/v1/referrals", params={"case_id": f"{case}-ok{n}"}, headers=reader
                 )
-                if len(listed.json()) != 1:
+                if len(listed.json()["items"]) != 1:
                     return False
             return True
 

@@ -21,7 +21,7 @@ READER = bearer("0380", ("coordinator",))
 async def _referrals_for(client, case_id: str) -> list[dict]:
     response = await client.get("/api/v1/referrals", params={"case_id": case_id}, headers=READER)
     assert response.status_code == 200, response.text
-    return response.json()
+    return response.json()["items"]
 
 
 @pytest.mark.parametrize("deliveries", [1, 2, 50])

@@ -119,7 +119,7 @@ async def test_relayed_duplicates_reach_the_timeline_once(settings: ServiceSetti
         await reborn.stop()
         timeline = (await case_store.get(f"/api/v1/cases/{case_id}/timeline", headers=headers)).json()
         verified = (await case_store.get(f"/api/v1/cases/{case_id}/verify", headers=headers)).json()
-    assert [e["event_type"] for e in timeline["entries"]] == ["se.natverk.referral.received.v1"]
+    assert [e["event_type"] for e in timeline["items"]] == ["se.natverk.referral.received.v1"]
     assert verified["ok"] is True
 
 
@@ -139,7 +139,7 @@ async def test_after_the_broker_forgets_everything_the_relay_republishes_and_the
         async def every_case_has_its_timeline() -> bool:
             for case in [f"{prefix}-{n}" for n in range(3)] + [f"{prefix}-late-{n}" for n in range(2)]:
                 response = await case_store.get(f"/api/v1/cases/{case}/timeline", headers=headers)
-                if response.status_code != 200 or len(response.json()["entries"]) != 1:
+                if response.status_code != 200 or len(response.json()["items"]) != 1:
                     return False
             return True
 
@@ -194,7 +194,7 @@ async def test_a_consumer_behind_when_the_broker_lost_everything_skips_nothing_r
                 absent = []
                 for case in cases:
                     response = await case_store.get(f"/api/v1/cases/{case}/timeline", headers=headers)
-                    if response.status_code != 200 or len(response.json()["entries"]) != 1:
+                    if response.status_code != 200 or len(response.json()["items"]) != 1:
                         absent.append(case)
                 return absent
 

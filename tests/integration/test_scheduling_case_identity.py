@@ -54,7 +54,7 @@ async def test_the_same_case_id_in_two_municipalities_gets_two_case_calendars_an
             response = await scheduling.get(
                 f"/api/v1/cases/{case_id}/calendar", headers=coordinators[municipality]
             )
-            return response.json() if response.status_code == 200 else None
+            return response.json()["items"] if response.status_code == 200 else None
 
         calendars = {m: await eventually(lambda m=m: calendar_of(m)) for m in coordinators}
 
@@ -62,7 +62,7 @@ async def test_the_same_case_id_in_two_municipalities_gets_two_case_calendars_an
             response = await case_store.get(
                 f"/api/v1/cases/{case_id}/timeline", headers=coordinators[municipality]
             )
-            entries = response.json()["entries"] if response.status_code == 200 else []
+            entries = response.json()["items"] if response.status_code == 200 else []
             return [e for e in entries if e["event_type"] == "se.natverk.meeting.booked.v1"]
 
         booked = {m: await eventually(lambda m=m: booked_in_timeline(m)) for m in coordinators}

@@ -77,7 +77,7 @@ async def test_a_referral_yields_one_staff_meeting_within_seven_days_and_a_timel
 
         async def booked():
             response = await scheduling.get(f"/api/v1/cases/{case_id}/calendar", headers=COORDINATOR)
-            return response.json() if response.status_code == 200 else None
+            return response.json()["items"] if response.status_code == 200 else None
 
         meetings = await eventually(booked)
 
@@ -97,7 +97,7 @@ async def test_a_referral_yields_one_staff_meeting_within_seven_days_and_a_timel
 
 async def _timeline_types(case_store, case_id: str) -> set[str]:
     response = await case_store.get(f"/api/v1/cases/{case_id}/timeline", headers=bearer("0380", ("auditor",)))
-    return {e["event_type"] for e in response.json()["entries"]} if response.status_code == 200 else set()
+    return {e["event_type"] for e in response.json()["items"]} if response.status_code == 200 else set()
 
 
 async def test_an_overbooked_roster_books_late_and_reports_the_missed_deadline(
@@ -178,6 +178,6 @@ async def test_a_declined_referral_cancels_its_staff_meeting(settings: ServiceSe
 
         async def cancelled():
             response = await scheduling.get(f"/api/v1/cases/{case_id}/calendar", headers=COORDINATOR)
-            return response.status_code == 200 and response.json()[0]["status"] == "cancelled"
+            return response.status_code == 200 and response.json()["items"][0]["status"] == "cancelled"
 
         await eventually(cancelled)

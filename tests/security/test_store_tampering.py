@@ -17,6 +17,7 @@ from services.case_store.application import CaseStoreApplication
 from services.case_store.domain.timeline import CaseTimeline
 from services.kit.auth import Caller
 from services.kit.cases import CaseRef
+from services.kit.pages import PageRequest
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from tests.conftest import make_settings
@@ -128,13 +129,13 @@ def test_a_tampered_timeline_is_named_with_its_municipality_and_the_same_id_else
     )
     app = open_store(CaseStoreApplication, store_settings, "case_store")
     try:
-        report = app.chain_report(Caller("ops-1", "0380", frozenset({"ops"})))
-        own = app.chain_report(Caller("auditor-1", "0380", frozenset({"auditor"})))
+        report = app.chain_report(Caller("ops-1", "0380", frozenset({"ops"})), PageRequest())
+        own = app.chain_report(Caller("auditor-1", "0380", frozenset({"auditor"})), PageRequest())
     finally:
         app.close()
     assert report.timelines_checked == 2
     assert [(b.municipality, b.case_id, b.first_broken_position) for b in report.broken] == [
         ("1980", "0380-T5", 2)
     ]
-    assert own.broken == []  # Uppsala's auditor: its own case of that id is intact
+    assert (own.timelines_checked, own.broken) == (1, [])  # Uppsala's auditor: its own case, intact
     assert _verify_fresh(store_settings, "0380-T5").ok

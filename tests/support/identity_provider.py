@@ -1,7 +1,8 @@
 """A municipality's identity provider for tests: keys, JWKS files, a JWKS server, and a service using them.
 
-``IdentityProviderKey`` signs RS256 or ES256 tokens as the provider does; ``JwksServer``
-publishes keys on 127.0.0.1 (they may change while it runs) and counts the fetches;
+``IdentityProviderKey`` signs RS256 or ES256 tokens as the provider does (``RSA`` and ``EC`` are
+its keys); ``JwksServer`` publishes keys on 127.0.0.1 (they may change while it runs) and counts
+the fetches;
 ``production`` is the configuration of a service outside development mode that trusts them.
 """
 
@@ -57,6 +58,10 @@ class IdentityProviderKey:
 
     def sign(self, claims: dict[str, Any], **header: Any) -> str:
         return jwt.encode(claims, self.private, algorithm=self.algorithm, headers={"kid": self.kid, **header})
+
+
+# The provider's signing keys: one RSA and one EC key, as the tests' municipal provider publishes them.
+RSA, EC = IdentityProviderKey.rsa("rsa-2026-1"), IdentityProviderKey.ec("ec-2026-1")
 
 
 def jwks(*keys: IdentityProviderKey) -> dict[str, Any]:

@@ -19,6 +19,11 @@ class CaseAccessLog(Aggregate):
         case_id: str
         municipality: str = ""  # "" in logs started before ADR 0016
 
+        def concerns(self, record: CaseAccessLog.AccessRecorded, municipality: str) -> bool:
+            """Whether ``record``, of the log this event started, is about ``municipality``'s case
+            (``records_of`` says why): a page of the log is read without loading the log."""
+            return _concerns(self.municipality, record, municipality)
+
     class AccessRecorded(Aggregate.Event):
         source_key: str
         actor: str
@@ -67,9 +72,7 @@ class CaseAccessLog(Aggregate):
         another's), so of those only its own municipality's readers' are its case's; a
         refused read was about a case of another municipality than the reader's, and is kept.
         """
-        if self.municipality:
-            return list(self.records)
-        return [r for r in self.records if r.actor_municipality == municipality or r.outcome == "denied"]
+        return [r for r in self.records if _concerns(self.municipality, r, municipality)]
 
     def record(
         self,
@@ -95,3 +98,7 @@ class CaseAccessLog(Aggregate):
             outcome=outcome,
         )
         return True
+
+
+def _concerns(log_municipality: str, record: CaseAccessLog.AccessRecorded, municipality: str) -> bool:
+    return bool(log_municipality) or record.actor_municipality == municipality or record.outcome == "denied"

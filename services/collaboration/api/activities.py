@@ -20,6 +20,8 @@ from services.collaboration.disclosure import disclose
 from services.collaboration.records import ACTIVITY, activity_record
 from services.collaboration.results import ActivitySeen, Booked
 from services.kit.commands import Kit
+from services.kit.pages import Page
+from services.kit.params import Paging
 
 router = APIRouter(prefix="/activities", tags=["shared activities"])
 
@@ -76,12 +78,6 @@ class ActivityView(RootModel[HostedActivity | PartnerActivity]):
         return cls((HostedActivity if seen.hosting else PartnerActivity)(**_fields(seen)))
 
 
-class ActivityList(RootModel[list[HostedActivity | PartnerActivity]]):
-    @classmethod
-    def of(cls, seen: list[ActivitySeen]) -> ActivityList:
-        return cls([ActivityView.of(one).root for one in seen])
-
-
 class HostBooked(HostedActivity):
     booking_id: str
 
@@ -106,9 +102,10 @@ def announce(body: NewActivity, kit: Kit) -> ActivityView:
     return kit.command(Collaboration.announce_activity, body, view=ActivityView, roles=ORGANISERS, status=201)
 
 
-@router.get("", response_model=ActivityList)
-def list_activities(kit: Kit) -> ActivityList:
-    return kit.query(Collaboration.activities, view=ActivityList, roles=READERS)
+@router.get("", response_model=Page[ActivityView])
+def list_activities(kit: Kit, page: Paging) -> Page[ActivityView]:
+    """The activities the caller hosts or that are open to it, oldest first, a page at a time."""
+    return kit.query(Collaboration.activities, page, view=Page[ActivityView], roles=READERS)
 
 
 @router.get("/{activity_id}", response_model=ActivityView)

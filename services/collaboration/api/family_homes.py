@@ -15,6 +15,8 @@ from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.records import HOME, home_record
 from services.collaboration.results import HomeSeen
 from services.kit.commands import Kit
+from services.kit.pages import Page
+from services.kit.params import Paging
 
 router = APIRouter(prefix="/family-homes", tags=["family homes"])
 
@@ -67,20 +69,15 @@ class HomeView(RootModel[OwnHome | PartnerHome]):
         return cls(OwnHome.of(seen.home) if seen.own else PartnerHome.of(seen.home))
 
 
-class HomeList(RootModel[list[OwnHome | PartnerHome]]):
-    @classmethod
-    def of(cls, seen: list[HomeSeen]) -> HomeList:
-        return cls([HomeView.of(one).root for one in seen])
-
-
 @router.post("", status_code=201, response_model=HomeView)
 def register_home(body: NewHome, kit: Kit) -> HomeView:
     return kit.command(Collaboration.register_home, body, view=HomeView, roles=CONSULTANT, status=201)
 
 
-@router.get("", response_model=HomeList)
-def list_homes(kit: Kit) -> HomeList:
-    return kit.query(Collaboration.homes, view=HomeList, roles=READERS)
+@router.get("", response_model=Page[HomeView])
+def list_homes(kit: Kit, page: Paging) -> Page[HomeView]:
+    """The caller's own homes and the homes shared with it, oldest first, a page at a time."""
+    return kit.query(Collaboration.homes, page, view=Page[HomeView], roles=READERS)
 
 
 @router.get("/{home_id}", response_model=HomeView)

@@ -21,6 +21,8 @@ from services.collaboration.domain.matching_request import MatchingRequest
 from services.collaboration.records import REQUEST, request_record
 from services.collaboration.results import Offered, RequestSeen
 from services.kit.commands import Kit
+from services.kit.pages import Page
+from services.kit.params import Paging
 
 router = APIRouter(prefix="/matching-requests", tags=["matching"])
 
@@ -86,12 +88,6 @@ class RequestView(RootModel[OwnRequest | PartnerRequest]):
         return cls(PartnerRequest(**RequestFacts.partner_fields(seen.request, seen.viewer)))
 
 
-class RequestList(RootModel[list[OwnRequest | PartnerRequest]]):
-    @classmethod
-    def of(cls, seen: list[RequestSeen]) -> RequestList:
-        return cls([RequestView.of(one).root for one in seen])
-
-
 class OfferView(RequestFacts):
     """The new offer's id and the request as the offering partner sees it."""
 
@@ -107,9 +103,10 @@ def open_request(body: NewRequest, kit: Kit) -> RequestView:
     return kit.command(Collaboration.open_request, body, view=RequestView, roles=REQUESTERS, status=201)
 
 
-@router.get("", response_model=RequestList)
-def list_requests(kit: Kit) -> RequestList:
-    return kit.query(Collaboration.requests, view=RequestList, roles=READERS)
+@router.get("", response_model=Page[RequestView])
+def list_requests(kit: Kit, page: Paging) -> Page[RequestView]:
+    """The caller's own requests and those addressed to it, oldest first, a page at a time."""
+    return kit.query(Collaboration.requests, page, view=Page[RequestView], roles=READERS)
 
 
 @router.get("/{request_id}", response_model=RequestView)

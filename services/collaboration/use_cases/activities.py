@@ -13,6 +13,7 @@ from services.collaboration.use_cases.base import PoolApplication
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound
 from services.kit.index import CatchUpIndex
+from services.kit.pages import Paged, PageRequest
 
 ACTIVITY = "activity"
 
@@ -43,13 +44,10 @@ class Activities(PoolApplication):
             raise hidden(activity.host, ACTIVITY, activity_id)
         return ActivitySeen(caller.municipality, activity)
 
-    def activities(self, caller: Caller) -> list[ActivitySeen]:
-        ids = [
-            activity_id
-            for activity_id, (host, open_to) in self._activities.items()
-            if caller.municipality == host or caller.municipality in open_to
-        ]
-        return [ActivitySeen(caller.municipality, self.repository.get(activity_id)) for activity_id in ids]
+    def activities(self, caller: Caller, page: PageRequest) -> Paged[ActivitySeen]:
+        """The activities the caller hosts or that are open to it, oldest first, a page at a time."""
+        chosen = self._activities.page(page, lambda row: caller.municipality in (row[0], *row[1]))
+        return chosen.map(lambda found: ActivitySeen(caller.municipality, self.repository.get(found[0])))
 
     def book_seats(self, caller: Caller, activity_id: UUID, booking: SeatBooking) -> Booked:
         activity = self.activity(caller, activity_id).activity

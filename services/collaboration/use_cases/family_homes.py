@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound
 from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
+from services.kit.pages import Paged, PageRequest
 
 HOME = "family-home"
 
@@ -23,12 +25,31 @@ class AlreadyRegistered(Exception):
     """The municipality already registered a home under that register id."""
 
 
-def _fold_homes(rows: dict[Any, tuple[str, tuple[str, ...]]], e: Any) -> None:
+@dataclass(frozen=True)
+class HomeRow:
+    """Who may see a home: its owner, whom it is shared with, which protected children live there."""
+
+    owner: str
+    shared_with: tuple[str, ...] = ()
+    protected_placements: frozenset[str] = frozenset()
+
+    def seen_by(self, municipality: str) -> bool:
+        """Its owner; a partner it is shared with, unless a protected-identity child lives there."""
+        shared = municipality in self.shared_with and not self.protected_placements
+        return municipality == self.owner or shared
+
+
+def _fold_homes(rows: dict[Any, HomeRow], e: Any) -> None:
     if isinstance(e, FamilyHome.Registered):
-        rows[e.originator_id] = (e.municipality, ())
+        rows[e.originator_id] = HomeRow(e.municipality)
     elif isinstance(e, FamilyHome.SharingChanged):
-        owner, _ = rows[e.originator_id]
-        rows[e.originator_id] = (owner, tuple(e.shared_with))
+        rows[e.originator_id] = replace(rows[e.originator_id], shared_with=tuple(e.shared_with))
+    elif isinstance(e, FamilyHome.Occupied) and e.protected:
+        row = rows[e.originator_id]
+        rows[e.originator_id] = replace(row, protected_placements=row.protected_placements | {e.placement_id})
+    elif isinstance(e, FamilyHome.Freed):
+        row = rows[e.originator_id]
+        rows[e.originator_id] = replace(row, protected_placements=row.protected_placements - {e.placement_id})
 
 
 def _profile(profile: HomeProfile) -> tuple[int, int, int, tuple[str, ...], tuple[str, ...]]:
@@ -82,14 +103,16 @@ class FamilyHomes(PoolApplication):
             raise hidden(home.municipality, HOME, home_id)
         return seen
 
-    def homes(self, caller: Caller) -> list[HomeSeen]:
-        ids = [
-            home_id
-            for home_id, (owner, shared) in self._homes.items()
-            if owner == caller.municipality or caller.municipality in shared
-        ]
-        seen = [HomeSeen(caller.municipality, self.repository.get(home_id)) for home_id in ids]
-        return [s for s in seen if s.own or self._shown_to_partner(s.home, caller.municipality)]
+    def homes(self, caller: Caller, page: PageRequest) -> Paged[HomeSeen]:
+        """The caller's own homes and those shared with it, oldest first, a page at a time.
+
+        The page is picked from the index; only its homes are loaded.  One that changed in
+        between so that the caller may no longer see it is left out (the page is one short).
+        """
+        chosen = self._homes.page(page, lambda row: row.seen_by(caller.municipality))
+        seen = chosen.map(lambda found: HomeSeen(caller.municipality, self.repository.get(found[0])))
+        shown = [s for s in seen.items if s.own or self._shown_to_partner(s.home, caller.municipality)]
+        return Paged(shown, seen.next_key)
 
     def _own_home(self, caller: Caller, home_id: UUID) -> FamilyHome:
         home = self.find(home_id)

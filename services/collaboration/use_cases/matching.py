@@ -15,6 +15,7 @@ from services.collaboration.use_cases.base import PoolApplication
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound
 from services.kit.index import CatchUpIndex
+from services.kit.pages import Paged, PageRequest
 
 CLOSING = (MatchingRequest.OfferAccepted, MatchingRequest.Expired, MatchingRequest.Withdrawn)
 
@@ -82,13 +83,10 @@ class Matching(PoolApplication):
             raise CaseDataNotFound.denied(request.requester, request.case_id)
         return RequestSeen(caller.municipality, request)
 
-    def requests(self, caller: Caller) -> list[RequestSeen]:
-        ids = [
-            request_id
-            for request_id, (requester, _, partners, _) in self._requests.items()
-            if caller.municipality == requester or caller.municipality in partners
-        ]
-        return [RequestSeen(caller.municipality, self.repository.get(request_id)) for request_id in ids]
+    def requests(self, caller: Caller, page: PageRequest) -> Paged[RequestSeen]:
+        """The caller's own requests and those addressed to it, oldest first, a page at a time."""
+        chosen = self._requests.page(page, lambda row: caller.municipality in (row[0], *row[2]))
+        return chosen.map(lambda found: RequestSeen(caller.municipality, self.repository.get(found[0])))
 
     def offer_home(self, caller: Caller, request_id: UUID, offer: NewOffer) -> Offered:
         request = self.request(caller, request_id).request

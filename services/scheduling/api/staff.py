@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from services.kit.commands import Kit
+from services.kit.params import Paging
 from services.scheduling.api.roles import ROSTER_KEEPERS, SCHEDULERS
 from services.scheduling.api.views import (
     ICAL_RESPONSE,
@@ -21,8 +22,9 @@ router = APIRouter(prefix="/staff", tags=["staff"])
 
 
 @router.get("", response_model=RosterView)
-def get_roster(kit: Kit) -> RosterView:
-    return kit.query(Scheduling.roster, view=RosterView, roles=SCHEDULERS)
+def get_roster(kit: Kit, page: Paging) -> RosterView:
+    """The active staff, in order of registration, a page at a time."""
+    return kit.query(Scheduling.roster, page, view=RosterView, roles=SCHEDULERS)
 
 
 @router.post("", status_code=201, response_model=StaffView)
@@ -38,10 +40,13 @@ def remove_staff(staff_id: str, kit: Kit) -> Response:
 
 
 @router.get("/{staff_id}/calendar", response_model=CalendarView)
-def staff_calendar(staff_id: str, kit: Kit) -> CalendarView:
-    return kit.query(Scheduling.staff_calendar, staff_id, view=CalendarView, roles=SCHEDULERS)
+def staff_calendar(staff_id: str, kit: Kit, page: Paging) -> CalendarView:
+    """The staff member's meetings in order of start, a page at a time."""
+    return kit.query(Scheduling.staff_calendar, staff_id, page, view=CalendarView, roles=SCHEDULERS)
 
 
 @router.get("/{staff_id}/calendar.ics", response_class=Response, responses=ICAL_RESPONSE)
 def staff_calendar_feed(staff_id: str, kit: Kit) -> Response:
-    return kit.query(Scheduling.staff_calendar, staff_id, view=ICalendarFeed, roles=SCHEDULERS).response()
+    """The staff member's meetings from 30 days ago to 400 days ahead, as one iCalendar feed."""
+    feed = kit.query(Scheduling.staff_calendar_feed, staff_id, view=ICalendarFeed, roles=SCHEDULERS)
+    return feed.response()

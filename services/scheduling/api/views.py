@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import Response
 from pydantic import BaseModel, RootModel
 
+from services.kit.pages import Page, Paged
 from services.scheduling.calendar_feed import to_ical
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.staff_member import StaffMember
@@ -45,10 +46,12 @@ class StaffView(BaseModel):
         )
 
 
-class RosterView(RootModel[list[StaffView]]):
+class RosterView(Page[StaffView]):
+    """A page of the roster."""
+
     @classmethod
-    def of(cls, rows: list[StaffRow]) -> RosterView:
-        return cls([StaffView.of_row(row) for row in rows])
+    def of(cls, rows: Paged[StaffRow]) -> RosterView:
+        return cls(**cls.fields_of(rows, StaffView.of_row))
 
 
 class NoContent(BaseModel):
@@ -103,14 +106,20 @@ class BookedMeetings(RootModel[list[MeetingView]]):
         return cls([MeetingView.of(meeting) for meeting in meetings])
 
 
-class CalendarView(RootModel[list[MeetingView]]):
+class CalendarView(Page[MeetingView]):
+    """A page of a calendar, in order of start."""
+
     @classmethod
     def of(cls, schedule: Schedule) -> CalendarView:
-        return cls([MeetingView.of_row(row) for row in schedule.meetings])
+        return cls(**cls.fields_of(Paged(schedule.meetings, schedule.next_key), MeetingView.of_row))
 
 
 class ICalendarFeed(BaseModel):
-    """A calendar as iCalendar text: no personal identity numbers, no names."""
+    """A calendar as iCalendar text: no personal identity numbers, no names.
+
+    Not paged: the meetings from 30 days before now to 400 days ahead (``calendars.FEED_PAST``
+    and ``FEED_AHEAD``).
+    """
 
     text: str
 
