@@ -8,19 +8,23 @@ run must never produce a 5xx, an undocumented status or a response that breaks i
 from __future__ import annotations
 
 import importlib
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
+from prometheus_client import generate_latest
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from services.kit.http import HTTP_METHODS
 from services.kit.outbox import records_of
 from services.stack import available_services
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
 
+STATUS_CLASSES = 5  # 1xx-5xx: with route templates and methods from closed sets, series are bounded
 TOKEN = bearer("0380", ("case_worker", "coordinator", "auditor", "network_centre", "safety_team", "ops"))
 
 
@@ -60,8 +64,20 @@ def _tests_for(service: str) -> None:
         assert response.status_code == 401, response.text  # authentication comes before anything else
         assert "entries" not in response.text and "referral_id" not in response.text
 
+    def test_metric_series_stay_bounded_after_the_fuzz_run() -> None:
+        """Labels come from closed sets: whatever the fuzzer sent, the series stay few (ARCHITECTURE §2.9)."""
+        exposition = generate_latest(app.state.runtime.metrics.registry).decode()
+        requests = re.findall(r"natverk_http_request_duration_seconds_count\{([^}]*)\}", exposition)
+        templates = len(app.openapi()["paths"]) + 4  # and /healthz, /readyz, /metrics, unmatched
+        assert set(re.findall(r'method="([^"]*)"', exposition)) <= HTTP_METHODS | {"other"}
+        assert len(requests) <= templates * (len(HTTP_METHODS) + 1) * STATUS_CLASSES, len(requests)
+
     globals()[f"test_{service}_api_with_a_token"] = test_with_a_token
     globals()[f"test_{service}_api_without_a_token_is_refused"] = test_without_a_token
+    # Defined after the fuzz tests, so pytest runs it after them, on the same app.
+    globals()[f"test_{service}_metric_series_stay_bounded_after_the_fuzz_run"] = (
+        test_metric_series_stay_bounded_after_the_fuzz_run
+    )
 
 
 for _service in available_services():
