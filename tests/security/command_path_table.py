@@ -4,25 +4,33 @@
 caller (whose first call must succeed), a different request under the same key (another body,
 or other path parameters where there is no body), and a municipality for which the same key is
 another request.  ``call_for`` gives the same for reads (path parameters from the world).
+``Call`` is in ``command_path_call``; network_support's entries in ``command_path_table_network_support``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlencode
 
+from tests.security.command_path_call import (
+    ACTIVITIES,
+    HOMES,
+    MEETINGS,
+    PARKED,
+    REFERRALS,
+    RELEASE,
+    REQUESTS,
+    Call,
+    Table,
+    ids_of,
+)
+from tests.security.command_path_table_network_support import network_support
 from tests.security.command_path_world import (
-    ACTION,
     COMMAND_METHODS,
-    MEMBER,
     OUTSIDER,
     OWNER,
     PARTNER,
     PEDAGOGUE,
     World,
-    absent,
     new_activity,
     new_home,
     new_meeting,
@@ -31,47 +39,8 @@ from tests.security.command_path_world import (
 )
 
 
-@dataclass
-class Call:
-    params: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    alt_body: Any = None  # the same key with this body is another request; None: other path parameters
-    caller: str = OWNER
-    other: str = PARTNER  # the same key from this municipality is another request
-    visible_to: tuple[str, ...] = ()  # municipalities besides the caller's that may see the world's object
-    no_object: bool = False  # the world has nothing this route names: it answers 404
-    query: dict[str, str] = field(default_factory=dict)
-
-    def url(
-        self, path: str, params: dict[str, str] | None = None, query: dict[str, str] | None = None
-    ) -> str:
-        url = path.format(**(self.params if params is None else params))
-        query = self.query if query is None else query
-        return f"{url}?{urlencode(query)}" if query else url
-
-    def alt_params(self) -> dict[str, str]:
-        return {name: absent(name) for name in self.params}
-
-
-Table = dict[tuple[str, str, str], Callable[[World], Call]]
-ON = {"on": "2026-11-05"}
-REFERRALS = "/api/v1/referrals/{referral_id}"
-MEETINGS = "/api/v1/meetings/{meeting_id}"
-CASE = "/api/v1/cases/{case_id}"
-PLACEMENT = "/api/v1/placements/{placement_id}"
-HOMES = "/api/v1/family-homes/{home_id}"
-REQUESTS = "/api/v1/matching-requests/{request_id}"
-ACTIVITIES = "/api/v1/activities/{activity_id}"
-PARKED = "/api/v1/ops/outbox/{notification_id}"  # no record is parked in any world
-RELEASE = f"{PARKED}/release"
-
-
-def _ids(w: World, *names: str) -> dict[str, str]:
-    return {name: w.ids[name] for name in names}
-
-
 def _referrals() -> Table:
-    received = lambda w: _ids(w, "referral_id")  # noqa: E731
+    received = lambda w: ids_of(w, "referral_id")  # noqa: E731
     return {
         ("referrals", "POST", "/api/v1/referrals"): lambda w: Call(
             body=new_referral("0380-N1"), alt_body=new_referral("0380-N1", reason="another reason")
@@ -88,7 +57,7 @@ def _referrals() -> Table:
 
 
 def _scheduling() -> Table:
-    meeting = lambda w: _ids(w, "meeting_id")  # noqa: E731
+    meeting = lambda w: ids_of(w, "meeting_id")  # noqa: E731
     moved = {"start": "2026-11-25T09:00:00", "end": "2026-11-25T10:00:00"}
     return {
         ("scheduling", "POST", "/api/v1/staff"): lambda w: Call(
@@ -113,71 +82,10 @@ def _scheduling() -> Table:
     }
 
 
-def _network_support() -> Table:
-    case = lambda w: _ids(w, "case_id")  # noqa: E731
-    member = lambda w: _ids(w, "case_id", "member_id")  # noqa: E731
-    placement = lambda w: _ids(w, "placement_id")  # noqa: E731
-    statement = {"statement": "Another danger", "safety_goal": "Safer", "scale": 4, "on": "2026-11-05"}
-    session = {"on": "2026-11-05", "mode": "phone", "parent": "mother"}
-    change = {"relation": "aunt", "roles": ["support_person"], "contact_consent": True}
-    ns = "network_support"
-    return {
-        (ns, "POST", f"{CASE}/support-plan/goals"): lambda w: Call(
-            case(w), {"goal": "Home"}, {"goal": "School"}
-        ),
-        (ns, "POST", f"{CASE}/support-plan/actions"): lambda w: Call(
-            case(w), ACTION, {**ACTION, "owner_role": "case_worker"}
-        ),
-        (ns, "POST", f"{CASE}/support-plan/actions/{{action_id}}/complete"): lambda w: Call(
-            _ids(w, "case_id", "action_id")
-        ),
-        (ns, "POST", f"{CASE}/network-map/members"): lambda w: Call(
-            case(w), MEMBER, {**MEMBER, "relation": "uncle"}
-        ),
-        (ns, "PUT", f"{CASE}/network-map/members/{{member_id}}"): lambda w: Call(
-            member(w), change, {**change, "contact_consent": False}
-        ),
-        (ns, "DELETE", f"{CASE}/network-map/members/{{member_id}}"): lambda w: Call(member(w)),
-        (ns, "POST", f"{CASE}/safety-plan"): lambda w: Call(case(w)),
-        (ns, "POST", f"{CASE}/safety-plan/danger-statements"): lambda w: Call(
-            case(w), statement, {**statement, "scale": 5}
-        ),
-        (ns, "POST", f"{CASE}/safety-plan/scales"): lambda w: Call(
-            case(w), {"statement_id": 1, "value": 5, **ON}, {"statement_id": 1, "value": 6, **ON}
-        ),
-        (ns, "POST", f"{CASE}/safety-plan/rules"): lambda w: Call(
-            case(w),
-            {"text": "Aunt picks up", "responsible_member_ids": [1]},
-            {"text": "Aunt calls", "responsible_member_ids": [1]},
-        ),
-        (ns, "POST", f"{CASE}/safety-plan/revisions"): lambda w: Call(case(w), ON, {"on": "2026-11-06"}),
-        (ns, "POST", f"{CASE}/safety-plan/follow-ups"): lambda w: Call(case(w), ON, {"on": "2026-11-06"}),
-        (ns, "POST", f"{PLACEMENT}/inquiry/candidates"): lambda w: Call(placement(w)),
-        (ns, "POST", f"{PLACEMENT}/inquiry/outcome"): lambda w: Call(
-            placement(w),
-            {"outcome": "declined", "reason": "the family said no"},
-            {"outcome": "not_suitable", "reason": "too far"},
-        ),
-        (ns, "POST", f"{PLACEMENT}/parent-support/offers"): lambda w: Call(
-            placement(w), ON, {"on": "2026-11-06"}
-        ),
-        (ns, "POST", f"{PLACEMENT}/parent-support/sessions"): lambda w: Call(
-            placement(w), session, {**session, "mode": "in_person"}
-        ),
-        (ns, "POST", f"{PLACEMENT}/school-start"): lambda w: Call(placement(w), ON, {"on": "2026-11-06"}),
-        (ns, "POST", f"{PLACEMENT}/examinations"): lambda w: Call(
-            placement(w), {"kind": "health", **ON}, {"kind": "dental", **ON}
-        ),
-        (ns, "POST", f"{CASE}/home-return"): lambda w: Call(
-            case(w), {"phase": "trial", **ON}, {"phase": "broken_off", **ON}
-        ),
-    }
-
-
 def _collaboration() -> Table:
-    home = lambda w: _ids(w, "home_id")  # noqa: E731
-    request = lambda w: _ids(w, "request_id")  # noqa: E731
-    activity = lambda w: _ids(w, "activity_id")  # noqa: E731
+    home = lambda w: ids_of(w, "home_id")  # noqa: E731
+    request = lambda w: ids_of(w, "request_id")  # noqa: E731
+    activity = lambda w: ids_of(w, "activity_id")  # noqa: E731
     profile = {"capacity": 3, "age_min": 0, "age_max": 17, "languages": ["sv"]}
     co = "collaboration"
 
@@ -213,16 +121,16 @@ def _collaboration() -> Table:
             Call(activity(w), {"seats": 1}, {"seats": 2})
         ),
         (co, "DELETE", f"{ACTIVITIES}/bookings/{{booking_id}}"): lambda w: partner(
-            Call(_ids(w, "activity_id", "booking_id"))
+            Call(ids_of(w, "activity_id", "booking_id"))
         ),
         (co, "POST", f"{ACTIVITIES}/cancel"): lambda w: Call(activity(w)),
     }
 
 
-COMMANDS: Table = {**_referrals(), **_scheduling(), **_network_support(), **_collaboration()}
+COMMANDS: Table = {**_referrals(), **_scheduling(), **network_support(), **_collaboration()}
 # The kit's own command routes, which every service with a relay serves.
 KIT_COMMANDS: dict[tuple[str, str], Callable[[World], Call]] = {
-    ("POST", RELEASE): lambda w: Call(_ids(w, "notification_id"), no_object=True),
+    ("POST", RELEASE): lambda w: Call(ids_of(w, "notification_id"), no_object=True),
 }
 
 

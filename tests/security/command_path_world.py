@@ -39,6 +39,8 @@ ABSENT = {
     "booking_id": "absent-booking-404",
     "member_id": "99",
     "action_id": "99",
+    "rule_id": "99",
+    "scope": "network_placement",  # a scope names no object: the same one
     "notification_id": str(2**40),
 }
 
@@ -158,21 +160,31 @@ MEMBER = {
     "roles": ["possible_network_home"],
     "contact_consent": True,
 }
+NAMED = {"name": "Named Here", "relation": "uncle", "roles": ["support_person"], "contact_consent": True}
+RULE = {"text": "Uncle picks up", "responsible_member_ids": [2]}
 ACTION = {"description": "Map the network", "owner_role": "coordinator", "due": "2026-12-01"}
+TODAY = date(2026, 12, 1)  # network_support's clock: no fact is dated after it
 
 
 async def _network_support(w: World) -> None:
+    w.store.today = lambda: TODAY
     # What other services' events bring (the inbound use cases): a safety-team referral, a placement.
     w.store.referral_accepted("R-W1", "C-W1", OWNER, "safety_team")
     w.store.placement_started(OWNER, "C-W1", "P-W1", "familjehem", date(2026, 11, 2), True)
     case = "/api/v1/cases/C-W1"
-    await w.made("POST", f"{case}/network-map/members", MEMBER)
+    await w.made("POST", f"{case}/network-map/members", MEMBER)  # 1: a candidate, named by no rule
+    await w.made("POST", f"{case}/network-map/members", NAMED)  # 2: responsible in rule 1
+    consent = {"scope": "network_placement", "on": "2026-11-03"}
+    await w.made("POST", f"{case}/network-map/members/1/consents", consent)
     await w.made("POST", f"{case}/support-plan/actions", ACTION)
     statement = {"statement": "Danger", "safety_goal": "Safe", "scale": 3, "on": "2026-11-03"}
     await w.made("POST", f"{case}/safety-plan/danger-statements", statement)
+    await w.made("POST", f"{case}/safety-plan/rules", RULE)
     await w.made("POST", f"{case}/home-return", {"phase": "preparation", "on": "2026-11-20"})
-    w.ids.update(case_id="C-W1", placement_id="P-W1", member_id="1", action_id="1")
-    w.case_data |= {"C-W1", "P-W1", "R-W1"}
+    await w.made("POST", "/api/v1/cases/C-W2/home-return", {"phase": "completed", "on": "2026-11-10"})
+    w.ids.update(case_id="C-W1", placement_id="P-W1", member_id="1", action_id="1", rule_id="1")
+    w.ids.update(referral_id="R-W1", scope="network_placement", returned_case="C-W2")
+    w.case_data |= {"C-W1", "P-W1", "R-W1", "C-W2"}
 
 
 def new_home(register_id: str) -> dict[str, Any]:
