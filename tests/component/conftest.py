@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from services.referrals.app import create_app as create_referrals
+from services.scheduling.app import create_app as create_scheduling
 from tests.conftest import make_settings
+
+
+@asynccontextmanager
+async def in_process(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for ``app`` in this process (``client.app`` reaches its store); closes the store."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client:
+        client.app = app  # type: ignore[attr-defined]
+        yield client
+    app.state.runtime.app.close()
 
 
 @pytest.fixture
 async def referrals(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_referrals(make_settings(tmp_path, max_body_bytes=4096), start_runtime=False)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://referrals") as client:
-        client.app = app  # type: ignore[attr-defined]
+    async with in_process(app, "http://referrals") as client:
         yield client
-    app.state.runtime.app.close()
+
+
+@pytest.fixture
+async def scheduling(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    async with in_process(
+        create_scheduling(make_settings(tmp_path), start_runtime=False), "http://scheduling"
+    ) as client:
+        yield client

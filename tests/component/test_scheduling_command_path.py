@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,27 +11,14 @@ import pytest
 from services.kit.attribution import Attribution
 from services.kit.domain.case_access import CaseAccess
 from services.kit.http import NOT_FOUND_MESSAGE
-from services.scheduling.app import create_app
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.publication import build_publication_table
-from tests.conftest import make_settings
 from tests.support.tokens import bearer
 
 COORDINATOR = bearer("0380", ("coordinator",), subject="coord-7")
 OTHER_MUNICIPALITY = bearer("1980", ("coordinator",), subject="enk-3")
 THERAPIST = "0380-family-therapist-1"
-
-
-@pytest.fixture
-async def scheduling(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(make_settings(tmp_path), start_runtime=False)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://scheduling"
-    ) as client:
-        client.app = app  # type: ignore[attr-defined]
-        yield client
-    app.state.runtime.app.close()
 
 
 def meeting(**overrides: object) -> dict:

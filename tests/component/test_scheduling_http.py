@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 
-import httpx
-import pytest
 from icalendar import Calendar
 
-from services.scheduling.app import create_app
-from tests.conftest import make_settings
 from tests.support.tokens import bearer
 
 COORDINATOR = bearer("0380", ("coordinator",))
-
-
-@pytest.fixture
-async def scheduling(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(make_settings(tmp_path), start_runtime=False)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://scheduling"
-    ) as client:
-        client.app = app  # type: ignore[attr-defined]
-        yield client
-    app.state.runtime.app.close()
 
 
 def meeting(**overrides: object) -> dict:

@@ -14,6 +14,7 @@ from icalendar import Calendar
 
 from services.scheduling.app import create_app
 from services.scheduling.domain.meeting import Meeting
+from tests.component.conftest import in_process
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
 from tests.unit.test_ics_feed import strictly_parsed
@@ -30,12 +31,8 @@ async def scheduling(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     store = app.state.runtime.app
     store.clock = lambda: datetime(2027, 1, 4, 8, 0)
     store.refuses_the_past = True
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://scheduling"
-    ) as client:
-        client.app = app  # type: ignore[attr-defined]
+    async with in_process(app, "http://scheduling") as client:
         yield client
-    store.close()
 
 
 def meeting(start: str, end: str, **overrides: object) -> dict:
