@@ -1,8 +1,11 @@
-"""End offsets as the broker sees them: for the relay's loss probe and the consumer-lag gauge."""
+"""End offsets as the broker sees them (for the relay's loss probe), and the consumer-lag gauges."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
+from collections.abc import Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -43,25 +46,62 @@ class EndOffsetsReader:
         ends = await reader.end_offsets(known) if known else {}
         return {(tp.topic, tp.partition): offset for tp, offset in ends.items()}
 
-    async def update_consumer_lag(self, consumer: Any, metrics: ServiceMetrics) -> None:
-        """Set the lag gauge of every partition this replica has consumed from: end minus position."""
-        if not consumer.positions:
-            return
-        positions = dict(consumer.positions)
-        ends = await self.end_offsets(list(positions))
-        for (topic, partition), position in positions.items():
-            if (topic, partition) in ends:
-                lag = max(ends[(topic, partition)] - position, 0)
-                metrics.consumer_lag.labels(topic=topic, partition=str(partition)).set(lag)
-
-    async def follow_lag(self, consumer: Any, metrics: ServiceMetrics, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.update_consumer_lag(consumer, metrics)
-            except Exception as error:  # noqa: BLE001 - the broker may be away; the next round retries
-                log.info("consumer lag not updated", error_type=type(error).__name__)
-
     async def stop(self) -> None:
         if self._reader is not None:
             await self._reader.stop()
+
+
+class ConsumerLag:
+    """This replica's lag on each partition it has consumed from, and how old that figure is.
+
+    While the broker's end offsets cannot be read the lag is unknown: its series is withdrawn
+    (a frozen figure, a 0 above all, would pass for health) and its age, computed at each
+    scrape, keeps growing, so the ``ConsumerLagUnknown`` alert can fire.
+    """
+
+    def __init__(self, offsets: EndOffsetsReader, consumer: Any, metrics: ServiceMetrics) -> None:
+        self._offsets = offsets
+        self._consumer = consumer
+        self._metrics = metrics
+        self._measured_at: dict[tuple[str, int], float] = {}  # monotonic clock
+
+    async def update(self) -> None:
+        """Measure every partition this replica has consumed from: its end minus the position."""
+        positions = dict(self._consumer.positions)
+        for key in positions.keys() - self._measured_at.keys():
+            self._start_clock(key)
+        try:
+            ends = await self._offsets.end_offsets(list(positions)) if positions else {}
+        except Exception:
+            self._unknown(positions)
+            raise
+        for key, position in positions.items():
+            if key in ends:
+                self._measured_at[key] = time.monotonic()
+                self._metrics.consumer_lag.labels(*_labels(key)).set(max(ends[key] - position, 0))
+            else:
+                self._unknown([key])
+
+    async def follow(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.update()
+            except Exception as error:  # noqa: BLE001 - the broker may be away; the next round retries
+                log.info("consumer lag not measured", error_type=type(error).__name__)
+
+    def _start_clock(self, key: tuple[str, int]) -> None:
+        """The age of a partition's lag counts from the first round that sees the replica on it."""
+        self._measured_at[key] = time.monotonic()
+        age = self._metrics.consumer_lag_age.labels(*_labels(key))
+        age.set_function(lambda: time.monotonic() - self._measured_at[key])
+
+    def _unknown(self, keys: Iterable[tuple[str, int]]) -> None:
+        for key in keys:
+            with contextlib.suppress(KeyError):  # never measured, or withdrawn already
+                self._metrics.consumer_lag.remove(*_labels(key))
+
+
+def _labels(key: tuple[str, int]) -> tuple[str, str]:
+    topic, partition = key
+    return topic, str(partition)

@@ -59,7 +59,15 @@ class ServiceMetrics:
         )
         self.consumer_lag = Gauge(
             "natverk_consumer_lag_records",
-            "Records in a partition not yet consumed by this service's group",
+            "Records in a partition not yet consumed by this replica, as last measured "
+            "(no sample while the broker's end offsets cannot be read: the lag is unknown)",
+            ["topic", "partition"],
+            registry=self.registry,
+        )
+        self.consumer_lag_age = Gauge(
+            "natverk_consumer_lag_age_seconds",
+            "Seconds since this replica last measured its lag on a partition it consumes from "
+            "(keeps growing while the broker's end offsets cannot be read)",
             ["topic", "partition"],
             registry=self.registry,
         )

@@ -18,7 +18,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from services.kit.auth import verifier_for
 from services.kit.consumer import ConsumerSpec, TrackingConsumer
 from services.kit.kafka_clients import broker_security
-from services.kit.lag import EndOffsetsReader
+from services.kit.lag import ConsumerLag, EndOffsetsReader
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.publication import PublicationTable
@@ -30,7 +30,6 @@ from services.kit.topics import ensure_topics, patiently
 from services.kit.trust import SourceBinding
 
 log = get_logger(__name__)
-LAG_INTERVAL_SECONDS = 5.0
 METADATA_MAX_AGE_MS = 10_000
 STARTUP_BROKER_WAIT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 5.0
@@ -91,6 +90,9 @@ class ServiceRuntime:
             if consumers
             else None
         )
+        self.consumer_lag = (
+            ConsumerLag(self.offsets, self.consumer, self.metrics) if self.consumer is not None else None
+        )
         self.relay = (
             Relay(
                 app,
@@ -131,19 +133,16 @@ class ServiceRuntime:
     async def start(self) -> None:
         await patiently(self.ensure_topics, STARTUP_BROKER_WAIT_SECONDS)
         await self.broker.start()
+        lag_interval = self.settings.lag_interval_ms / 1000
         if self.relay is not None:
             partitions = [(t, p) for t in sorted(self.topics) for p in range(self.settings.topic_partitions)]
             self._relay_task = asyncio.create_task(self.relay.run(partitions), name=f"{self.name}-relay")
             # From the store alone, so the gauge (and its alert) moves while the broker is away.
-            self._periodic.append((LAG_INTERVAL_SECONDS, self.relay.measure_lag))
+            self._periodic.append((lag_interval, self.relay.measure_lag))
         for interval, job in self._periodic:
             self._periodic_tasks.append(asyncio.create_task(self._every(interval, job)))
-        if self.consumer is not None:
-            self._periodic_tasks.append(
-                asyncio.create_task(
-                    self.offsets.follow_lag(self.consumer, self.metrics, LAG_INTERVAL_SECONDS)
-                )
-            )
+        if self.consumer_lag is not None:
+            self._periodic_tasks.append(asyncio.create_task(self.consumer_lag.follow(lag_interval)))
 
     async def _every(self, interval: float, job: Callable[[], object]) -> None:
         while True:

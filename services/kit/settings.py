@@ -65,6 +65,7 @@ class ServiceSettings(KafkaConnectionSettings, BaseSettings):
     # re-creates a topic first, its shape is the same (docs/adr/0011).
     topic_partitions: int = Field(4, ge=1, le=64)
     relay_poll_interval_ms: int = Field(50, ge=5, le=60_000)
+    lag_interval_ms: int = Field(5_000, ge=100, le=60_000, description="how often lag is measured")
     relay_batch_size: int = Field(500, ge=1, le=10_000)
     consumer_fetch_max_wait_ms: int = Field(
         20,
@@ -80,6 +81,9 @@ class ServiceSettings(KafkaConnectionSettings, BaseSettings):
     matching_request_lifetime_hours: int = Field(
         72, ge=1, le=24 * 90, description="collaboration: an unanswered matching request expires after this"
     )
+    audit_signing_key_file: Path | None = None  # case store: Ed25519 PEM key checkpoints are signed with
+    audit_checkpoint_file: Path | None = None  # case store: where checkpoints go, outside the event store
+    audit_checkpoint_interval_seconds: int = Field(3600, ge=10, le=7 * 24 * 3600)
     inbound_sources: dict[
         Annotated[str, Field(min_length=1, max_length=200)], list[Literal["0380", "1980", "2180"]]
     ] = Field(

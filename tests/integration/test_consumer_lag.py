@@ -1,25 +1,70 @@
-"""The consumer-lag gauge: partition end (as the broker reports it) minus the replica's position."""
+"""The consumer-lag gauges: partition end (as the broker reports it) minus the replica's position,
+and how long ago that was measured, which keeps growing while the broker cannot be reached."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from contracts.topics import PLACEMENTS
+from services.broker_process import start_broker, stop_broker
 from services.kit.settings import ServiceSettings
 from services.referrals.app import create_app
+from tests.chaos.proxy import Proxy
 from tests.support.apps import eventually, serving
-from tests.support.broker import produce
+from tests.support.broker import free_port, produce
 from tests.support.events import encode, placement_started
 
 pytestmark = pytest.mark.integration
+LAG, AGE = "natverk_consumer_lag_records", "natverk_consumer_lag_age_seconds"
+ON_PLACEMENTS = {"topic": PLACEMENTS, "partition": "0"}
 
 
 def lag(app, partition: int) -> float | None:
     return app.state.runtime.metrics.registry.get_sample_value(
-        "natverk_consumer_lag_records", {"topic": PLACEMENTS, "partition": str(partition)}
+        LAG, {"topic": PLACEMENTS, "partition": str(partition)}
     )
+
+
+async def scraped(client, name: str) -> float | None:
+    """The service's own /metrics, as Prometheus would read it: the sample on placements' partition 0."""
+    families = text_string_to_metric_families((await client.get("/metrics")).text)
+    samples = (s for family in families for s in family.samples if s.name == name)
+    return next((s.value for s in samples if s.labels == ON_PLACEMENTS), None)
+
+
+async def lag_measured(client) -> bool:
+    return await scraped(client, LAG) is not None  # a lag of 0 is a measurement too
+
+
+async def age_at_least(client, seconds: float) -> float | None:
+    age = await scraped(client, AGE)
+    return age if age is not None and age >= seconds else None
+
+
+async def age_below(client, seconds: float) -> float | None:
+    age = await scraped(client, AGE)
+    return age if age is not None and age < seconds else None
+
+
+@contextmanager
+def broker_behind_proxy(log_path: Path) -> Iterator[tuple[str, Proxy]]:
+    """A broker every client reaches through a proxy that can make it unreachable (nothing is lost)."""
+    broker_port, proxy_port = free_port(), free_port()
+    process = start_broker(f"127.0.0.1:{broker_port}", log_path, advertised=f"127.0.0.1:{proxy_port}")
+    proxy = Proxy(proxy_port, broker_port)
+    proxy.start()
+    try:
+        yield f"127.0.0.1:{proxy_port}", proxy
+    finally:
+        proxy.stop()
+        stop_broker(process)
 
 
 async def test_lag_is_zero_when_caught_up_and_counts_the_records_behind(settings: ServiceSettings) -> None:
@@ -33,10 +78,35 @@ async def test_lag_is_zero_when_caught_up_and_counts_the_records_behind(settings
                 settings.kafka_bootstrap, PLACEMENTS, [encode(placement_started(f"{case_id}-{n}", f"P-{n}"))]
             )
         await eventually(lambda: runtime.consumer.positions.get((PLACEMENTS, 0)) == 5)
-        await runtime.offsets.update_consumer_lag(runtime.consumer, runtime.metrics)
+        await runtime.consumer_lag.update()
         caught_up = lag(app, 0)
         runtime.consumer.positions[(PLACEMENTS, 0)] = 2  # as if three records were still to be handled
-        await runtime.offsets.update_consumer_lag(runtime.consumer, runtime.metrics)
+        await runtime.consumer_lag.update()
         behind = lag(app, 0)
     assert caught_up == 0
     assert behind == 3
+
+
+@pytest.mark.parametrize("store_backend", ["sqlite"])  # the gauges read the broker; one backend says it
+async def test_the_lag_age_grows_while_the_broker_is_unreachable_and_falls_when_it_is_back(
+    settings: ServiceSettings, tmp_path: Path
+) -> None:
+    with broker_behind_proxy(tmp_path / "proxied-broker.log") as (bootstrap, proxy):
+        proxied = {"kafka_bootstrap": bootstrap, "topic_partitions": 1, "lag_interval_ms": 200}
+        async with serving(create_app(settings.model_copy(update=proxied))) as client:
+            await produce(
+                bootstrap, PLACEMENTS, [encode(placement_started(f"L-{uuid.uuid4().hex[:6]}", "P-1"))]
+            )
+            await eventually(lambda: lag_measured(client), timeout=20)
+            proxy.cut(3600)  # every connection to the broker refused until healed
+            first = await eventually(lambda: age_at_least(client, 2.0))  # ten rounds missed
+            await asyncio.sleep(1.0)
+            second = await scraped(client, AGE)
+            lag_while_away = await scraped(client, LAG)
+            proxy.heal()
+            back = await eventually(lambda: age_below(client, 1.0), timeout=20)
+            lag_when_back = await scraped(client, LAG)
+    assert second is not None and second >= first + 0.9
+    assert lag_while_away is None  # unknown, not a stale figure that passes for health
+    assert back < 1.0
+    assert lag_when_back == 0

@@ -67,6 +67,7 @@ def test_the_dashboard_covers_kpis_and_technical_health_without_overlapping_pane
         "natverk_placements_total",
         "natverk_placements_ended_total",
         "natverk_consumer_lag_records",
+        "natverk_consumer_lag_age_seconds",
         "natverk_relay_lag_events",
         "natverk_dlq_records_total",
         "natverk_http_request_duration_seconds",
