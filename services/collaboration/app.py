@@ -19,6 +19,8 @@ from services.collaboration.application import (
 )
 from services.collaboration.domain.activity import (
     ActivityCancelled,
+    ActivityStarted,
+    BookingIdTaken,
     InvalidActivity,
     NotEnoughSeats,
     NotOpenToYou,
@@ -46,6 +48,8 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     DuplicateRequest: 409,
     RequestClosed: 409,
     ActivityCancelled: 409,
+    ActivityStarted: 409,
+    BookingIdTaken: 409,
     NotEnoughSeats: 409,
     NotOfferable: 409,
     KinshipHomeNotShareable: 422,

@@ -17,6 +17,7 @@ from services.collaboration.publication import build_publication_table
 from services.kit.attribution import Attribution
 from services.kit.domain.case_access import CaseAccess
 from tests.conftest import make_settings
+from tests.support.clock import days_ahead
 from tests.support.tokens import bearer
 
 UPPSALA, VASTERAS, GAVLE = "0380", "1980", "2180"
@@ -90,7 +91,7 @@ async def activity(client: httpx.AsyncClient, subject: str = "staff-1") -> str:
     body = {
         "kind": "training",
         "title": "Foster-parent training",
-        "starts_at": "2027-01-15T17:00:00+01:00",
+        "starts_at": days_ahead(),
         "seats": 5,
         "open_to": [VASTERAS, GAVLE],
     }

@@ -17,6 +17,7 @@ from services.kit.auth import KNOWN_ROLES, Caller
 from services.kit.domain.case_access import CaseAccess
 from services.kit.inbound import InboundEvent, parse_record
 from tests.conftest import make_settings
+from tests.support.clock import days_ahead
 from tests.support.events import encode, placement_ended, placement_started
 from tests.support.tokens import bearer
 
@@ -116,7 +117,7 @@ async def announce(client: httpx.AsyncClient, seats: int = 4, open_to: list[str]
         json={
             "kind": "training",
             "title": "Foster-parent training, part one",
-            "starts_at": "2027-01-15T17:00:00+01:00",
+            "starts_at": days_ahead(),
             "seats": seats,
             "open_to": open_to or [VASTERAS],
         },
@@ -279,7 +280,7 @@ async def test_an_activity_title_with_a_long_number_is_refused(collaboration) ->
         json={
             "kind": "theme_evening",
             "title": "For 201505152384",
-            "starts_at": "2027-01-15T17:00:00+01:00",
+            "starts_at": days_ahead(),
             "seats": 3,
             "open_to": [VASTERAS],
         },
@@ -358,7 +359,7 @@ ENDPOINTS: list[tuple[str, str, Any, set[str], set[str]]] = [
         {
             "kind": "training",
             "title": "T",
-            "starts_at": "2027-01-15T17:00:00+01:00",
+            "starts_at": days_ahead(),
             "seats": 3,
             "open_to": [VASTERAS],
         },

@@ -169,3 +169,17 @@ async def test_an_unsupported_method_names_every_allowed_one(referrals) -> None:
     response = await referrals.request("PUT", "/api/v1/referrals", headers=COORDINATOR)
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, POST"
+
+
+async def test_a_declined_referral_can_be_closed_and_then_nothing_more(referrals) -> None:
+    referral_id = (await create(referrals)).json()["id"]
+    declined = await referrals.post(
+        f"/api/v1/referrals/{referral_id}/decline",
+        json={"reason": "not our target group"},
+        headers=COORDINATOR,
+    )
+    assert declined.status_code == 200
+    closed = await referrals.post(f"/api/v1/referrals/{referral_id}/close", headers=COORDINATOR)
+    assert (closed.status_code, closed.json()["status"]) == (200, "closed")
+    again = await referrals.post(f"/api/v1/referrals/{referral_id}/accept", headers=COORDINATOR)
+    assert again.status_code == 409

@@ -62,7 +62,8 @@ class HostedActivity(ActivityFacts):
 
 def _fields(seen: ActivitySeen) -> dict[str, Any]:
     activity = seen.activity
-    facts = {**disclose(ACTIVITY, activity_record(activity, "announced")), "cancelled": activity.cancelled}
+    change = "cancelled" if activity.cancelled else "announced"
+    facts = {**disclose(ACTIVITY, activity_record(activity, change)), "cancelled": activity.cancelled}
     if seen.hosting:
         bookings = [
             HostsBooking(booking_id=b, municipality=m, seats=s) for b, (m, s) in activity.bookings.items()

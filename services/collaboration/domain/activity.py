@@ -33,6 +33,14 @@ class InvalidActivity(ActivityError):
     """The activity cannot be announced as given."""
 
 
+class ActivityStarted(ActivityError):
+    """An activity that has started (or is over) takes no bookings."""
+
+
+class BookingIdTaken(ActivityError):
+    """Another municipality's booking of this activity has that id."""
+
+
 class SharedActivity(Aggregate):
     class Announced(Aggregate.Created):
         host: str
@@ -64,8 +72,18 @@ class SharedActivity(Aggregate):
 
     @classmethod
     def announce(
-        cls, host: str, kind: str, title: str, starts_at: datetime, seats: int, open_to: tuple[str, ...]
+        cls,
+        host: str,
+        kind: str,
+        title: str,
+        starts_at: datetime,
+        seats: int,
+        open_to: tuple[str, ...],
+        now: datetime | None = None,
     ) -> SharedActivity:
+        """A new activity; ``now`` (when given) must be before it starts."""
+        if now is not None and starts_at <= now:
+            raise InvalidActivity("an activity must start in the future")
         if kind not in KINDS:
             raise InvalidActivity(f"kind must be one of {', '.join(KINDS)}")
         if seats < 1:
@@ -80,14 +98,20 @@ class SharedActivity(Aggregate):
     def is_visible_to(self, municipality: str) -> bool:
         return municipality == self.host or municipality in self.open_to
 
-    def book(self, booking_id: str, municipality: str, seats: int) -> None:
+    def book(self, booking_id: str, municipality: str, seats: int, now: datetime | None = None) -> None:
+        """Book seats; the same booking again is a retry (nothing changes).  ``now`` (when given)
+        must be before the activity starts."""
         if self.cancelled:
             raise ActivityCancelled("the activity is cancelled")
+        if now is not None and self.starts_at <= now:
+            raise ActivityStarted("the activity has already started: it takes no more bookings")
         if not self.is_visible_to(municipality):
             raise NotOpenToYou("the activity is not open to your municipality")
         if seats < 1:
             raise NotEnoughSeats("book at least one seat")
         if booking_id in self.bookings:
+            if self.bookings[booking_id][0] != municipality:
+                raise BookingIdTaken("that booking id is in use: send another, or none to get one")
             return  # the same booking again (a retried request)
         if seats > self.seats_free:
             raise NotEnoughSeats(f"only {self.seats_free} seat(s) left")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -30,7 +31,13 @@ class Activities(PoolApplication):
 
     def announce_activity(self, caller: Caller, new: NewActivity) -> ActivitySeen:
         activity = SharedActivity.announce(
-            caller.municipality, new.kind, new.title, new.starts_at, new.seats, tuple(new.open_to)
+            caller.municipality,
+            new.kind,
+            new.title,
+            new.starts_at,
+            new.seats,
+            tuple(new.open_to),
+            now=datetime.now(UTC),
         )
         self.save(activity)
         return ActivitySeen(caller.municipality, activity)
@@ -52,7 +59,7 @@ class Activities(PoolApplication):
     def book_seats(self, caller: Caller, activity_id: UUID, booking: SeatBooking) -> Booked:
         activity = self.activity(caller, activity_id).activity
         booking_id = booking.booking_id or str(uuid.uuid4())
-        activity.book(booking_id, caller.municipality, booking.seats)
+        activity.book(booking_id, caller.municipality, booking.seats, now=datetime.now(UTC))
         self.save(activity)
         return Booked(caller.municipality, activity, booking_id)
 

@@ -103,7 +103,8 @@ class Referral(Aggregate):
         self._declined(reason.strip())
 
     def close(self) -> None:
-        self._require_status("close", "accepted")
+        """An accepted referral whose work is done, or a declined one filed away."""
+        self._require_status("close", "accepted", "declined")
         self._closed()
 
     def revoke(self) -> None:
