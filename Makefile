@@ -55,6 +55,7 @@ bench: setup  ## benchmarks; results in bench/results/
 	$(VENV)/bin/python bench/ingest.py
 	$(VENV)/bin/python bench/stack.py
 	$(VENV)/bin/python bench/pipeline.py
+	$(VENV)/bin/python bench/rebuild.py
 
 soak: setup  ## the crash harness for ten minutes with a fresh seed (printed; rerun with SEED=...)
 	$(VENV)/bin/python -m tests.chaos.harness --seconds $${SOAK_SECONDS:-600} $${SEED:+--seed $$SEED}

@@ -11,13 +11,14 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
 from contracts.topics import PLACEMENTS
 from services.kit.settings import ServiceSettings
 from services.stack import Stack
-from tests.support.broker import free_port
+from tests.support.broker import free_port, produce_records
 from tests.support.events import encode
 
 RESULTS = Path(__file__).parent / "results"
@@ -60,6 +61,26 @@ async def publish(
     finally:
         await producer.stop()
     return sent
+
+
+async def publish_records(bootstrap: str, records: list[tuple[str, bytes, bytes]]) -> float:
+    """Publish (topic, key, value) records as fast as the broker takes them; returns records/s."""
+    started = time.perf_counter()
+    await produce_records(bootstrap, records)
+    return len(records) / (time.perf_counter() - started)
+
+
+def notification_log_read_rate(app: Any) -> tuple[int, float]:
+    """Read the store's whole notification log in pages of 1,000, decoding every event (as a
+    rebuild or a catch-up must): (notifications read, per second)."""
+    started = time.perf_counter()
+    position, read = 0, 0
+    while page := app.recorder.select_notifications(position + 1, 1000):
+        for notification in page:
+            app.mapper.to_domain_event(notification)
+        read += len(page)
+        position = page[-1].id
+    return read, read / (time.perf_counter() - started)
 
 
 def wait_until(done: Callable[[], bool], timeout: float) -> bool:

@@ -34,7 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # A local stack in development mode (the development token secret), as `make bench` runs it.
 os.environ.setdefault("NATVERK_DEV", "1")
 
-from bench.common import new_stack, percentile, publish, wait_until, write_results
+from bench.common import (
+    new_stack,
+    notification_log_read_rate,
+    percentile,
+    publish,
+    wait_until,
+    write_results,
+)
 from contracts.topics import PLACEMENTS
 from services.kit.auth import mint_token
 from services.kit.domain.case_access import CaseAccess
@@ -73,17 +80,7 @@ def raw_append_rates(folder: Path, count: int) -> dict[str, float]:
     for batch in range(count // 100):
         app.save(*[CaseAccess(f"C-{batch}-{i}", "bench", "0380", "t", "b", "granted") for i in range(100)])
     batched = (count // 100 * 100) / (time.perf_counter() - started)
-    started = time.perf_counter()
-    position, read = 0, 0
-    while True:
-        page = app.recorder.select_notifications(position + 1, 1000)
-        if not page:
-            break
-        for notification in page:
-            app.mapper.to_domain_event(notification)  # read and decode, as a rebuild must
-        read += len(page)
-        position = page[-1].id
-    read_rate = read / (time.perf_counter() - started)
+    _, read_rate = notification_log_read_rate(app)
     app.close()
     return {"per_transaction_1": single, "per_transaction_100": batched, "notification_log_read": read_rate}
 

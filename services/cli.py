@@ -12,7 +12,8 @@ from datetime import date
 import httpx
 from aiokafka.errors import KafkaConnectionError
 
-from services.cli_ops import _rebuild, _stats, _verify, add_operations
+from services.cli_audit import add_audit_commands
+from services.cli_ops import _rebuild, _stats, add_operations
 from services.kit.auth import KNOWN_ROLES, mint_token
 from services.kit.settings import ServiceSettings, load_settings
 from services.ops.client import NoOpsToken
@@ -108,14 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_operations(commands)
 
-    verify = commands.add_parser(
-        "verify", help="re-check every case timeline's hash chain (exit 1 if any is broken)"
-    )
-    verify.add_argument("--url", help="the case store (default: from NATVERK_ settings)")
-    verify.set_defaults(run=_verify)
+    add_audit_commands(commands)
 
     rebuild = commands.add_parser("rebuild", help="replay the topics into a fresh case store and verify it")
     rebuild.add_argument("--into", required=True, help="an empty directory for the rebuilt SQLite store")
+    rebuild.add_argument(
+        "--hand-over",
+        action="store_true",
+        help="then make the case store's consumer group carry on from where the rebuild stopped "
+        "(the case store must be stopped; start it on the rebuilt store next)",
+    )
     rebuild.set_defaults(run=_rebuild)
 
     stats = commands.add_parser("stats", help="children in 24-hour care by municipality and placement type")

@@ -1,4 +1,5 @@
-"""The ``natverk`` sub-commands that operate a running stack: dlq, verify, rebuild, stats, outbox."""
+"""The ``natverk`` sub-commands that operate a running stack: dlq, verify, rebuild, stats, outbox,
+subject-access."""
 
 from __future__ import annotations
 
@@ -43,15 +44,6 @@ def _dlq(args: argparse.Namespace) -> int:
     return 0
 
 
-def _verify(args: argparse.Namespace) -> int:
-    from services import ops
-
-    settings = load_settings(ServiceSettings)
-    report = ops.fetch_chain_report(settings, args.url)
-    print("\n".join(ops.describe_chain_report(report)))
-    return 1 if report["broken"] else 0
-
-
 def _rebuild(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -63,9 +55,26 @@ def _rebuild(args: argparse.Namespace) -> int:
         print(f"natverk rebuild: {target} is not empty; rebuild into a fresh directory", file=sys.stderr)
         return 2
     fresh = settings.model_copy(update={"data_dir": target, "database_url": None})
-    result = asyncio.run(ops.rebuild_case_store(fresh))
+    checkpoints = _live_checkpoints(settings)
+    try:
+        result = asyncio.run(
+            ops.rebuild_case_store(fresh, hand_over_positions=args.hand_over, checkpoints=checkpoints)
+        )
+    except ops.GroupStillActive as active:
+        print(f"natverk rebuild: rebuilt in {target}, but not handed over: {active}", file=sys.stderr)
+        return 2
     print(json.dumps(result))
     return 1 if result["broken"] else 0
+
+
+def _live_checkpoints(settings: ServiceSettings) -> object:
+    """The live case store's checkpoint file, checked with its key (ADR 0019)."""
+    from services.case_store.checkpoints import CheckpointFile
+    from services.case_store.signing import CheckpointSigner
+
+    return CheckpointFile.from_settings(settings).standing(
+        CheckpointSigner.from_settings(settings).public_key
+    )
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -101,6 +110,28 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _subject_access(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from services.ops import subject_access as access
+
+    settings = load_settings(ServiceSettings)
+    out = Path(args.out)
+    try:
+        pin = access.read_pin(Path(args.pin_file))
+        access.check_out(out, pin)
+        bundle = access.gather(settings, pin, access.registrar_headers(settings, args.municipality))
+        written = access.write_bundle(bundle, out, pin)
+    except access.SubjectAccessRefused as refused:
+        print(f"natverk subject-access: {refused}", file=sys.stderr)
+        return 2
+    if bundle["marking"]:
+        print(f"{bundle['marking']}: handle every page accordingly")
+    print(f"{len(bundle['case_ids'])} case(s), parts from {', '.join(bundle['parts'])}")
+    print("\n".join(str(path) for path in written))
+    return 0
+
+
 def add_operations(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """The sub-commands for operating a running stack."""
     dlq = commands.add_parser("dlq", help="inspect and re-drive a dead-letter topic")
@@ -120,3 +151,18 @@ def add_operations(commands: argparse._SubParsersAction) -> None:  # type: ignor
     outbox.add_argument("--notification", type=int, help="show/release: the parked notification id")
     outbox.add_argument("--url", help="the service (default: from NATVERK_ settings)")
     outbox.set_defaults(run=_outbox)
+
+    access = commands.add_parser(
+        "subject-access", help="a child's registerutdrag (GDPR art. 15) from every service, as JSON and HTML"
+    )
+    access.add_argument(
+        "--pin-file", required=True, help="a file holding the child's personal identity number"
+    )
+    access.add_argument("--out", required=True, help="the directory for bundle.json and index.html")
+    access.add_argument(
+        "--municipality",
+        choices=["0380", "1980", "2180"],
+        default="0380",
+        help="the registrar's municipality (development tokens; NATVERK_REGISTRAR_TOKEN names its own)",
+    )
+    access.set_defaults(run=_subject_access)

@@ -10,9 +10,18 @@ from contracts.pin import luhn_check_digit
 MUNICIPALITY = "0380"
 
 
-def demo_pin() -> str:
-    body = "20150515238"  # a made-up child born 2015-05-15
+def demo_pin(body: str = "20150515238") -> str:
+    """A made-up child's number: the demo child's (born 2015-05-15), or another child's ``body``."""
     return body + str(luhn_check_digit(body[2:]))
+
+
+# The autumn's other children: each its own child, never the demo child (a registerutdrag of the
+# demo child must hold none of theirs).
+OTHER_CHILDREN = {
+    "0380": demo_pin("20120302417"),
+    "1980": demo_pin("20100811624"),
+    "2180": demo_pin("20170120935"),
+}
 
 
 def placement_event(
@@ -25,13 +34,15 @@ def placement_event(
     family_home_id: str | None = None,
     ended: tuple[str, str] | None = None,
     placement_id: str | None = None,
+    pin: str | None = None,
 ) -> dict[str, Any]:
-    """A placement event as a case-management system reports it; ``ended`` is (end date, reason)."""
+    """A placement event as a case-management system reports it; ``ended`` is (end date, reason);
+    the child is the demo child unless ``pin`` names another."""
     data: dict[str, Any] = {
         "placement_id": placement_id or f"PL-{case_id}",
         "case_id": case_id,
         "municipality": municipality,
-        "child": {"pin": demo_pin(), "protected_identity": False},
+        "child": {"pin": pin or demo_pin(), "protected_identity": False},
         "placement_type": placement_type,
         "legal_basis": "SoL",
         "start_date": start_date,
@@ -53,13 +64,16 @@ def placement_event(
 
 
 def background_placements(tag: str) -> list[tuple[str, dict[str, Any]]]:
-    """Other placements of the autumn in the three municipalities, as (case id, event)."""
+    """Other placements of the autumn in the three municipalities, as (case id, event): three
+    other children, one in each municipality."""
     returned, broke_down, kinship = f"0380-HR-{tag}", f"1980-BD-{tag}", f"2180-NH-{tag}"
-    autumn = {"school_change": False}
+    uppsala, vasteras, gavle = (
+        {"school_change": False, "pin": OTHER_CHILDREN[municipality]} for municipality in OTHER_CHILDREN
+    )
     return [
         (
             returned,
-            placement_event(returned, placement_type="familjehem", start_date="2026-09-01", **autumn),
+            placement_event(returned, placement_type="familjehem", start_date="2026-09-01", **uppsala),
         ),
         (
             returned,
@@ -68,13 +82,13 @@ def background_placements(tag: str) -> list[tuple[str, dict[str, Any]]]:
                 placement_type="familjehem",
                 start_date="2026-09-01",
                 ended=("2026-11-10", "home_return"),
-                **autumn,
+                **uppsala,
             ),
         ),
         (
             broke_down,
             placement_event(
-                broke_down, municipality="1980", placement_type="hvb", start_date="2026-10-15", **autumn
+                broke_down, municipality="1980", placement_type="hvb", start_date="2026-10-15", **vasteras
             ),
         ),
         (
@@ -85,7 +99,7 @@ def background_placements(tag: str) -> list[tuple[str, dict[str, Any]]]:
                 placement_type="hvb",
                 start_date="2026-10-15",
                 ended=("2026-11-05", "breakdown"),
-                **autumn,
+                **vasteras,
             ),
         ),
         (
@@ -96,13 +110,13 @@ def background_placements(tag: str) -> list[tuple[str, dict[str, Any]]]:
                 placement_type="familjehem",
                 start_date="2026-11-06",
                 placement_id=f"PL2-{broke_down}",
-                **autumn,
+                **vasteras,
             ),
         ),
         (
             kinship,
             placement_event(
-                kinship, municipality="2180", placement_type="natverkshem", start_date="2026-10-01", **autumn
+                kinship, municipality="2180", placement_type="natverkshem", start_date="2026-10-01", **gavle
             ),
         ),
     ]

@@ -45,6 +45,23 @@ def store_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``@pytest.mark.one_backend``: a test of Kafka plumbing or a workflow, whose store is only
+    where it keeps its state, runs on SQLite alone; the store's own behaviour on PostgreSQL is
+    proved by the tests that keep both (tracking, leases, replicas, tampering, old layouts)."""
+    chosen = any(
+        "store_backend" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize")
+    )
+    if (
+        "store_backend" in metafunc.fixturenames
+        and metafunc.definition.get_closest_marker("one_backend")
+        and not chosen
+    ):
+        # As a mark, before pytest's own hooks read the marks: it then takes the fixture's place.
+        metafunc.definition.add_marker(pytest.mark.parametrize("store_backend", ["sqlite"]))
+
+
 @pytest.fixture
 def database_url(store_backend: str, request: pytest.FixtureRequest) -> str | None:
     if store_backend == "sqlite":

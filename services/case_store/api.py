@@ -14,15 +14,17 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
 from services.case_store.application import CaseStoreApplication as CaseStore
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.reads import AccessLogRead, ChainCheck, TimelineRead
+from services.case_store.subject_access import CaseRecord
 from services.kit.commands import Kit
 from services.kit.pages import Page
 from services.kit.params import CaseIdPath, Paging
+from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildsCases, Part
 
 READ_ROLES = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
 VERIFY_ROLES = ("auditor", "coordinator")
@@ -30,6 +32,7 @@ AUDIT_ROLES = ("auditor",)
 AsOf = Annotated[AwareDatetime | None, Query(description="RFC 3339 time with zone")]
 
 router = APIRouter(prefix="/cases", tags=["cases"])
+subject_access = APIRouter(prefix="/subject-access", tags=["subject access"])
 
 
 class TimelineEntry(BaseModel):
@@ -40,7 +43,10 @@ class TimelineEntry(BaseModel):
     event_type: str
     actor: str  # who caused the upstream event (its CloudEvent's `actor`), not who reads it
     summary: str
+    source_key: str = Field(description="the upstream event's source and id: a repeat is known by it")
+    previous_hash: str
     hash: str
+    chain: int = Field(description="1: hashed without the recording time (before ADR 0019); 2: with it")
 
     @classmethod
     def of(cls, entry: CaseTimeline.EntryAppended) -> TimelineEntry:
@@ -52,7 +58,10 @@ class TimelineEntry(BaseModel):
             event_type=entry.event_type,
             actor=entry.actor,
             summary=entry.summary,
+            source_key=entry.source_key,
+            previous_hash=entry.previous_hash,
             hash=entry.entry_hash,
+            chain=entry.chain,
         )
 
 
@@ -121,3 +130,25 @@ def verify_timeline(case_id: CaseIdPath, kit: Kit) -> VerificationView:
 def get_access_log(case_id: CaseIdPath, kit: Kit, page: Paging) -> AccessLogView:
     """Who read the case's data, oldest first, a page at a time."""
     return kit.query(CaseStore.read_access_log, case_id, page, view=AccessLogView, roles=AUDIT_ROLES)
+
+
+class CaseRecordView(BaseModel):
+    """A case's whole timeline and access log, as the two paged reads show them."""
+
+    case_id: str
+    timeline: list[TimelineEntry]
+    access_log: list[AccessRecord]
+
+    @classmethod
+    def of(cls, case: CaseRecord) -> CaseRecordView:
+        timeline = [TimelineEntry.of(entry) for entry in case.timeline]
+        return cls(
+            case_id=case.case_id, timeline=timeline, access_log=[AccessRecord.of(r) for r in case.access_log]
+        )
+
+
+@subject_access.post("", response_model=Part[CaseRecordView])
+def subject_access_request(body: ChildsCases, kit: Kit) -> Part[CaseRecordView]:
+    """The timelines and access logs of the child's cases (named by referrals' part) (GDPR art. 15)."""
+    view = Part[CaseRecordView]
+    return kit.query(CaseStore.subject_access, body, view=view, roles=REGISTRARS, purpose=REGISTERUTDRAG)

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import takewhile
-from typing import Any
-from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -79,24 +77,6 @@ class PlacementFigures:
     municipalities: list[MunicipalityFigures]
 
 
-@dataclass(frozen=True)
-class BrokenChain:
-    municipality: str
-    case_id: str
-    first_broken_position: int | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class ChainsReport:
-    """A page of the chain check: how many timelines it checked, the broken ones among them,
-    and the sort key of the last one checked when more follow."""
-
-    timelines_checked: int
-    broken: list[BrokenChain]
-    next_key: Any = None
-
-
 class CaseReads(CaseStore):
     def read_timeline(
         self, caller: Caller, case_id: str, as_of: datetime | None, page: PageRequest
@@ -136,28 +116,6 @@ class CaseReads(CaseStore):
         figures = placement_report(rows, period.period_from, period.period_to)
         return PlacementFigures(period.period_from, period.period_to, figures)
 
-    def chain_report(self, caller: Caller, page: PageRequest) -> ChainsReport:
-        """A page of timelines, by (municipality, case id), re-checked from the stored records.
-
-        `ops` walks every municipality's timelines; anyone else only their own municipality's
-        (a cursor names the last case checked, so it must be one the caller may know of).
-        """
-        sees_all = caller.has_any_role(SEES_EVERY_MUNICIPALITY)
-        timelines = sorted(
-            (_chain_key(case, timeline_id), timeline_id, case)
-            for timeline_id, case in self._timelines.cases()
-            if sees_all or case.municipality == caller.municipality
-        )
-        chosen = page.select(timelines, key=lambda timeline: timeline[0])
-        results = [(case, self._verify_stored(timeline_id)) for _, timeline_id, case in chosen.items]
-        broken = [
-            BrokenChain(case.municipality, case.case_id, result.first_broken_position, result.reason)
-            for case, result in results
-            if result is not None and not result.ok
-        ]
-        checked = sum(result is not None for _, result in results)
-        return ChainsReport(checked, broken, chosen.next_key)
-
     def _readable_case(self, caller: Caller, case_id: str) -> CaseLocation:
         """Where the case (caller's municipality, case id) is stored, if it has a timeline; else not found.
 
@@ -167,7 +125,3 @@ class CaseReads(CaseStore):
         if not where.known:
             raise CaseDataNotFound(where.case)
         return where
-
-
-def _chain_key(case: CaseRef, timeline_id: UUID) -> tuple[str, str, str]:
-    return case.municipality, case.case_id, str(timeline_id)

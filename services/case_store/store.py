@@ -6,7 +6,7 @@ the HTTP reads (``reads.py``) build on this; ``application.py`` puts them togeth
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 from uuid import uuid4
@@ -15,11 +15,12 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.case_store import SERVICE
-from services.case_store.domain.access_log import CaseAccessLog
+from services.case_store.chains import ChainDirectory
+from services.case_store.domain.access_log import AccessRecordSeen, CaseAccessLog
 from services.case_store.domain.placement_record import PlacementRecord
 from services.case_store.domain.statistics import PlacementRow
 from services.case_store.domain.timeline import CaseTimeline
-from services.case_store.domain.verification import Verification, verify_chain
+from services.case_store.domain.verification import Verification
 from services.case_store.identity import CaseLocation, TimelineDirectory
 from services.kit.cases import CaseRef
 from services.kit.index import CatchUpIndex
@@ -47,6 +48,7 @@ class CaseStore(ServiceApplication):
         super().__init__(env)
         self._placements = CatchUpIndex(self, _fold_placements)
         self._timelines = TimelineDirectory(self)
+        self.chains = ChainDirectory(self)
 
     # -- indexes ---------------------------------------------------------------------------
     def placement_rows(self) -> list[PlacementRow]:
@@ -64,8 +66,18 @@ class CaseStore(ServiceApplication):
     def timeline(self, case: CaseRef) -> CaseTimeline | None:
         return self._get(self.locate(case).timeline_id)
 
-    def access_log(self, case: CaseRef) -> CaseAccessLog | None:
-        return self._get(self.locate(case).access_log_id)
+    def access_log_started(self, case: CaseRef) -> CaseAccessLog.Started | None:
+        """The opening of ``case``'s access log, if it has one."""
+        started = self.events_after(self.locate(case).access_log_id, 0, 1)
+        return started[0] if started else None
+
+    def access_records(self, case: CaseRef) -> list[CaseAccessLog.AccessRecorded]:
+        """Every record of ``case``'s access log about that case, oldest first (a whole log: for
+        a registerutdrag or a test, never a page)."""
+        stored = self.events_after(self.locate(case).access_log_id, 0, 10**9)
+        if not stored:
+            return []
+        return [record for record in stored[1:] if stored[0].concerns(record, case.municipality)]
 
     def events_after(self, aggregate_id: Any, version: int, limit: int) -> list[Any]:
         """Up to ``limit`` of an aggregate's stored events after ``version``, without loading it."""
@@ -80,30 +92,17 @@ class CaseStore(ServiceApplication):
 
     # -- the audit chain -------------------------------------------------------------------
     def verify(self, case: CaseRef) -> Verification | None:
-        """Re-check the chain from the stored records themselves, not from the cache."""
-        return self._verify_stored(self.locate(case).timeline_id)
+        """Re-check the timeline's chain from the stored records themselves, not from the cache."""
+        return self.chains.check(self.locate(case).timeline_id)[1]
 
     def verify_all(self) -> dict[CaseRef, Verification]:
         """Every timeline's chain, re-checked from the stored records."""
         results = {}
         for timeline_id, case in self._timelines.cases():
-            verification = self._verify_stored(timeline_id)
+            verification = self.chains.check(timeline_id)[1]
             if verification is not None:
                 results[case] = verification
         return results
-
-    def _verify_stored(self, timeline_id: Any) -> Verification | None:
-        stored = self.recorder.select_events(timeline_id)
-        if not stored:
-            return None
-        return verify_chain(self._entries_from(stored[1:]))
-
-    def _entries_from(self, stored: list[Any]) -> Iterator[Any]:
-        for record in stored:
-            try:
-                yield self.mapper.to_domain_event(record)
-            except Exception as error:  # noqa: BLE001 - altered bytes may fail to decode in many ways
-                yield error
 
     # -- the access log --------------------------------------------------------------------
     def record_access(
@@ -130,12 +129,26 @@ class CaseStore(ServiceApplication):
         case = CaseRef(municipality or actor_municipality, case_id)
 
         def write() -> None:
-            where = self.locate(case)
-            log = self._get(where.access_log_id) or where.new_access_log()
+            marker = AccessRecordSeen(key) if source_key else None
+            if marker is not None and self.exists(marker.id):
+                return  # recorded already: a repeat, however it came
+            log = self._access_log_tail(self.locate(case))
             log.record(key, actor, actor_municipality, service, resource, purpose, outcome)
-            self.save(log)
+            self.save(log, *([marker] if marker else []))
 
         _retry_on_conflict(write)
+
+    def _access_log_tail(self, where: CaseLocation) -> CaseAccessLog:
+        """The log as far as appending needs it: its opening and its last record, not the whole log."""
+        pending = self._pending_aggregates() or {}
+        if where.access_log_id in pending:
+            return pending[where.access_log_id]
+        first = self.recorder.select_events(where.access_log_id, limit=1)
+        if not first:
+            return where.new_access_log()
+        last = self.recorder.select_events(where.access_log_id, desc=True, limit=1)
+        started, newest = (self.mapper.to_domain_event(stored) for stored in (first[0], last[0]))
+        return CaseAccessLog.at_tail(started, newest)
 
 
 def _retry_on_conflict(write: Callable[[], T]) -> T:

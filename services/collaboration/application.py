@@ -17,6 +17,7 @@ from services.collaboration.use_cases.matching import (
     NotOfferable,
     ProtectedChild,
 )
+from services.collaboration.use_cases.subject_access import SubjectAccessUseCases
 
 __all__ = [
     "AlreadyRegistered",
@@ -27,5 +28,5 @@ __all__ = [
 ]
 
 
-class CollaborationApplication(FamilyHomes, Matching, Activities):
+class CollaborationApplication(SubjectAccessUseCases, FamilyHomes, Matching, Activities):
     name = "collaboration"

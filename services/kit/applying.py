@@ -10,6 +10,7 @@ second effect.  A partition's records in a fetched batch share one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 from uuid import UUID
 
@@ -78,3 +79,13 @@ class RecordApplier:
         if item.tracking is not None:
             return self._app.is_tracked(item.tracking)
         return item.marker is not None and self._app.exists(item.marker)
+
+
+def same_source_runs(work: list[RecordWork]) -> list[tuple[str | None, list[RecordWork]]]:
+    """Consecutive runs of one partition's work that one transaction may take (``apply_batch``):
+    all tracked under one name, or none tracked; in order, so a repeat is still found."""
+    return [(name, list(run)) for name, run in groupby(work, key=_tracking_name)]
+
+
+def _tracking_name(item: RecordWork) -> str | None:
+    return item.tracking.application_name if item.tracking else None

@@ -33,6 +33,7 @@ KNOWN_ROLES = frozenset(
         "safety_team",
         "family_home_consultant",
         "auditor",
+        "registrar",  # answers a data subject's right of access (registerutdrag, ADR 0018)
         "ops",
     }
 )

@@ -6,7 +6,7 @@ of case data in the access log (the kit's command path calls it, never a use cas
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import AggregateNotFoundError, Repository
 
@@ -14,11 +14,15 @@ from services.kit.cases import CaseDataNotFound
 from services.kit.domain.case_access import CaseAccess
 from services.kit.domain.idempotency import IdempotencyRecord
 
+if TYPE_CHECKING:
+    from services.kit.access_chains import AccessChains
+
 
 class CaseDataLookups:
     """Mixed into ``ServiceApplication``; uses its ``repository`` and ``save``."""
 
     repository: Repository[Any]
+    access_chains: AccessChains
 
     def save(self, *objs: Any, **kwargs: Any) -> Any: ...  # provided by the application
 
@@ -31,12 +35,22 @@ class CaseDataLookups:
         purpose: str,
         outcome: str,
         municipality: str = "",
-    ) -> None:
+    ) -> CaseAccess | None:
         """Log one read of case data before any of it is returned (ARCHITECTURE §2.8).
 
-        ``municipality`` is the case's own (the reader's when empty).
+        ``municipality`` is the case's own (the reader's when empty).  The record is the next
+        link of the case's chain of this service's access records (ADR 0020).
         """
-        self.save(CaseAccess(case_id, actor, actor_municipality, resource, purpose, outcome, municipality))
+        content = {
+            "case_id": case_id,
+            "municipality": municipality or actor_municipality,
+            "actor": actor,
+            "actor_municipality": actor_municipality,
+            "resource": resource,
+            "purpose": purpose,
+            "outcome": outcome,
+        }
+        return self.access_chains.append(content)
 
     def exists(self, aggregate_id: Any) -> bool:
         try:

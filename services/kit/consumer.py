@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from dataclasses import replace
 from itertools import groupby
 from typing import Any
 
@@ -25,16 +24,14 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from contracts.topics import SERVICE_TOPICS
 from services.kit.applying import RecordApplier, RecordWork
 from services.kit.dead_letters import dead_letter
-from services.kit.domain.received_event import ReceivedEvent
-from services.kit.inbound import InvalidRecord, parse_record
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
+from services.kit.routing import RecordRouter, Refused
 from services.kit.store import ServiceApplication
-from services.kit.subscriptions import ConsumerSpec, Handler, Subscription, on, tracking_for
-from services.kit.trust import SourceBinding, SourceNotAllowed
+from services.kit.subscriptions import ConsumerSpec, Handler, Subscription, on
+from services.kit.trust import SourceBinding
 
 __all__ = ["ConsumerSpec", "Handler", "Subscription", "TrackingConsumer", "on"]
 
@@ -72,8 +69,7 @@ class TrackingConsumer:
         self._broker = broker
         self._specs = {spec.topic: spec for spec in specs}
         self._applier = RecordApplier(app)
-        self._sources = sources or SourceBinding()
-        self._handlers = {spec.topic: spec.handlers for spec in specs}
+        self._router = RecordRouter(specs, sources)
         self._metrics = metrics
         self._max_attempts = max_attempts
         self._retry_pause = retry_pause
@@ -110,28 +106,13 @@ class TrackingConsumer:
 
     async def _prepare(self, record: Any) -> RecordWork | None:
         """Parse and route one record; a bad one is dead-lettered here and yields None."""
-        spec = self._specs[record.topic]
-        try:
-            event = parse_record(record.value)
-        except InvalidRecord as invalid:
-            await self._reject(spec, record, str(invalid))
+        routed = self._router.route(record)
+        if isinstance(routed, Refused):
+            await self._reject(self._specs[record.topic], record, routed.reason)
             return None
-        handler = self._handlers[record.topic].get(event.envelope.type)
-        if handler is None:
+        if routed is None:
             self._count(record.topic, "ignored")
-            return None
-        if record.topic not in SERVICE_TOPICS:
-            try:
-                self._sources.check(event.envelope, event.data)
-            except SourceNotAllowed as refused:
-                await self._reject(spec, record, str(refused))
-                return None
-        event = replace(event, topic=record.topic)
-        tracking = tracking_for(event, record.partition, record.topic)
-        marker = None
-        if tracking is None and spec.dedupe_by_event_id:
-            marker = ReceivedEvent.id_for(event.envelope.source, event.envelope.id)
-        return RecordWork(record, event, handler, tracking, marker)
+        return routed
 
     async def _process_together(self, work: list[RecordWork]) -> None:
         names = {w.tracking.application_name for w in work if w.tracking}

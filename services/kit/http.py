@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from services.kit.access_chains_api import router as access_chains_router
 from services.kit.body_limit import BodySizeLimit
 from services.kit.callers import CallerDep, authenticate, current_caller
 from services.kit.errors import (
@@ -75,7 +76,8 @@ def build_http_app(
     app.state.runtime = runtime
     install_error_handlers(app, error_statuses or {})
     app.include_router(health_router())
-    for router in [*routers, ops_router] if runtime.relay is not None else routers:
+    ops_routers = [ops_router, access_chains_router] if runtime.relay is not None else []
+    for router in [*routers, *ops_routers]:
         app.include_router(
             router,
             prefix="/api/v1",

@@ -14,10 +14,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from itertools import islice
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from services.kit.pages import Paged, PageRequest
-from services.kit.store import ServiceApplication
+
+if TYPE_CHECKING:  # the store makes indexes of its own (services.kit.access_chains)
+    from services.kit.store import ServiceApplication
 
 Row = TypeVar("Row")
 
@@ -66,10 +68,19 @@ class CatchUpIndex(Generic[Row]):
         store refusing a second creation (a version conflict) rather than on this alone.
         """
         with self._lock:
-            if self._caught_up_for is not work:
-                self._catch_up()
-                self._caught_up_for = work
+            self._catch_up_once_for(work)
             return aggregate_id in self._rows
+
+    def get(self, key: Any, work: object) -> Row | None:
+        """``key``'s row, if any, catching up only once per unit of ``work`` (stale as ``holds``)."""
+        with self._lock:
+            self._catch_up_once_for(work)
+            return self._rows.get(key)
+
+    def _catch_up_once_for(self, work: object) -> None:
+        if self._caught_up_for is not work:
+            self._catch_up()
+            self._caught_up_for = work
 
     def _absorb(self, recordings: list[Any]) -> None:
         """Fold what this process just stored without reading it back, if nothing came between.

@@ -16,6 +16,9 @@ from services.kit.pages import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, Page
 CaseIdPath = Annotated[
     CaseId, Path(description="the municipality's case id (never a personal identity number)")
 ]
+CaseIdQuery = Annotated[
+    CaseId | None, Query(description="the municipality's case id (never a personal identity number)")
+]
 IdentifierPath = Annotated[
     Identifier, Path(description="an opaque id: 1-100 letters, digits, '.', '_', ':' or '-'")
 ]

@@ -23,6 +23,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 
+from services.kit.access_chains import AccessChains
 from services.kit.attribution import Attribution
 from services.kit.case_data import CaseDataLookups
 from services.kit.store_setup import open_store, store_environment
@@ -45,11 +46,8 @@ class DateAsISO(Transcoding):
 
 
 class ServiceApplication(CaseDataLookups, Application[Any]):
-    """An eventsourcing Application whose recorder also records tracking.
-
-    The tracking table holds, per name, the highest position processed: the
-    relay's own progress and each upstream source's notification ids.
-    """
+    """An eventsourcing Application whose recorder also records tracking (per name, the highest
+    position processed: the relay's own progress and each upstream source's notification ids)."""
 
     recorder: ProcessRecorder
 
@@ -60,6 +58,7 @@ class ServiceApplication(CaseDataLookups, Application[Any]):
         super().__init__(env)
         self._after_save: list[Callable[[], None]] = []
         self._after_record: list[Callable[[list[Recording[Any]]], None]] = []
+        self.access_chains = AccessChains(self)
 
     async def run_blocking(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking store call in a worker thread that ``close`` waits for.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -35,18 +36,20 @@ async def ensure_topics(
 
 
 def reader_from_the_beginning(
-    bootstrap: str, connection: KafkaConnectionSettings | None = None
+    bootstrap: str, connection: KafkaConnectionSettings | None = None, **fetching: Any
 ) -> AIOKafkaConsumer:
     """A consumer outside any group, for reading topics from their first record (assign and seek).
 
     "earliest" also as the reset strategy: assign() starts a reset with the default ("latest"),
     and its answer can land after seek_to_beginning() and win, skipping the oldest records.
+    ``fetching``: aiokafka's fetch options (sizes, waits) for readers that read a lot.
     """
     return AIOKafkaConsumer(
         **client_kwargs(bootstrap, connection),
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
+        **fetching,
     )
 
 

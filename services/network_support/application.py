@@ -11,10 +11,12 @@ from services.network_support.use_cases.from_events import FromEventsUseCases
 from services.network_support.use_cases.network_map import NetworkMapUseCases
 from services.network_support.use_cases.placements import PlacementUseCases
 from services.network_support.use_cases.safety_plan import SafetyPlanUseCases
+from services.network_support.use_cases.subject_access import SubjectAccessUseCases
 from services.network_support.use_cases.support_plan import SupportPlanUseCases
 
 
 class NetworkSupportApplication(
+    SubjectAccessUseCases,  # built on three of the others, so it comes before them
     SupportPlanUseCases,
     NetworkMapUseCases,
     SafetyPlanUseCases,

@@ -1,21 +1,43 @@
-"""The chain report as ``natverk verify`` prints it: each broken case as municipality/case id."""
+"""The audit report as ``natverk verify`` prints it: each problem by municipality/case id (ADR 0019)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 
-def case_label(broken: dict[str, Any]) -> str:
-    """``municipality/case id`` (ADR 0016); a case store from before it names the case id alone."""
-    municipality = broken.get("municipality")
-    return f"{municipality}/{broken['case_id']}" if municipality else str(broken["case_id"])
+def case_label(problem: dict[str, Any]) -> str:
+    """``municipality/case id`` (ADR 0016); a chain stored before it may name no municipality."""
+    municipality = problem.get("municipality")
+    return f"{municipality}/{problem['case_id']}" if municipality else str(problem["case_id"])
+
+
+def _where(problem: dict[str, Any]) -> str:
+    position = problem.get("first_broken_position")
+    return "" if position is None else (" at its opening" if position == 0 else f" at position {position}")
 
 
 def describe_chain_report(report: dict[str, Any]) -> list[str]:
     lines = [
-        f"BROKEN {case_label(broken)}: first broken link at position "
-        f"{broken['first_broken_position']}: {broken['reason']}"
-        for broken in report["broken"]
+        f"{problem['problem'].upper()} {case_label(problem)} {problem['chain']}{_where(problem)}: {problem['reason']}"
+        for problem in report["problems"]
     ]
-    lines.append(f"{report['timelines_checked']} timeline(s) checked, {len(report['broken'])} broken")
+    lines += [
+        f"FORGED checkpoint (line {forged['line']}, issued {forged.get('issued_at') or '?'}): {forged['reason']}"
+        for forged in report["forged_checkpoints"]
+    ]
+    checkpoint = report.get("checkpoint")
+    lines.append(
+        f"held against the checkpoint issued {checkpoint['issued_at']} ({checkpoint['chain_count']} chains, "
+        f"root {checkpoint['merkle_root'][:16]}…)"
+        if checkpoint
+        else "no valid checkpoint yet: each chain checked only against itself"
+    )
+    lines.append(
+        f"{report['chains_checked']} chain(s) checked, {len(report['problems'])} with a problem, "
+        f"{len(report['forged_checkpoints'])} forged checkpoint(s)"
+    )
     return lines
+
+
+def anything_wrong(report: dict[str, Any]) -> bool:
+    return bool(report["problems"] or report["forged_checkpoints"])

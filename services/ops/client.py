@@ -18,17 +18,30 @@ class NoOpsToken(Exception):
     """Neither an ops token from the identity provider nor a secret to sign one with."""
 
 
-def ops_headers(settings: ServiceSettings) -> dict[str, str]:
-    """An ops token: ``NATVERK_OPS_TOKEN`` (issued by the identity provider), else one signed with
-    the configured HS256 secret for the configured audience and issuer (development, small sites)."""
-    token = os.environ.get("NATVERK_OPS_TOKEN", "").strip()
+def role_headers(
+    settings: ServiceSettings, role: str, municipality: str, token_variable: str, purpose: str
+) -> dict[str, str]:
+    """A token for ``role``: ``token_variable`` (issued by the identity provider, its municipality
+    is the scope), else a five-minute one of ``municipality`` signed with the configured HS256
+    secret for the configured audience and issuer (development, small sites)."""
+    token = os.environ.get(token_variable, "").strip()
     if not token:
         if settings.jwt_secret is None:
-            raise NoOpsToken("set NATVERK_OPS_TOKEN to an ops token from your identity provider")
+            raise NoOpsToken(f"set {token_variable} to a {role} token from your identity provider")
         secret = settings.jwt_secret.get_secret_value()
         audience, issuer = settings.jwt_audience, settings.jwt_issuer
-        token = mint_token(secret, "natverk-cli", "0380", ["ops"], 300, audience=audience, issuer=issuer)
-    return {"Authorization": f"Bearer {token}", "X-Access-Purpose": "operations"}
+        token = mint_token(secret, "natverk-cli", municipality, [role], 300, audience=audience, issuer=issuer)
+    return {"Authorization": f"Bearer {token}", "X-Access-Purpose": purpose}
+
+
+def ops_headers(settings: ServiceSettings) -> dict[str, str]:
+    """An ops token: ``NATVERK_OPS_TOKEN``, else one signed with the configured secret."""
+    return role_headers(settings, "ops", "0380", "NATVERK_OPS_TOKEN", "operations")
+
+
+def auditor_headers(settings: ServiceSettings, municipality: str) -> dict[str, str]:
+    """An auditor token: ``NATVERK_AUDITOR_TOKEN``, else one of ``municipality`` signed with the secret."""
+    return role_headers(settings, "auditor", municipality, "NATVERK_AUDITOR_TOKEN", "audit")
 
 
 def case_store_url(settings: ServiceSettings) -> str:
@@ -71,12 +84,19 @@ def every_page(
 
 
 def fetch_chain_report(settings: ServiceSettings, url: str | None = None) -> dict[str, Any]:
-    """Every timeline's chain checked, a page at a time: how many, and the broken ones."""
-    report: dict[str, Any] = {"timelines_checked": 0, "broken": []}
+    """Every chain checked against the latest checkpoint, a page at a time, as one report."""
+    report: dict[str, Any] = {
+        "chains_checked": 0,
+        "problems": [],
+        "checkpoint": None,
+        "forged_checkpoints": [],
+    }
     verify = f"{url or case_store_url(settings)}/api/v1/audit/verify"
     for page in every_page(verify, ops_headers(settings), timeout=300):
-        report["timelines_checked"] += page["timelines_checked"]
-        report["broken"] += page["broken"]
+        report["chains_checked"] += page["chains_checked"]
+        report["problems"] += page["problems"]
+        report["checkpoint"] = page["checkpoint"]
+        report["forged_checkpoints"] = page["forged_checkpoints"]
     return report
 
 

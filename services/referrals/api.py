@@ -16,6 +16,8 @@ from contracts.common import CaseId
 from services.kit.commands import Kit
 from services.kit.pages import Page
 from services.kit.params import Paging
+from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildByPin, Part
+from services.referrals.application import CaseReferrals, ChildsReferrals
 from services.referrals.application import ReferralsApplication as Referrals
 from services.referrals.commands import DeclineReferral, NewReferral
 from services.referrals.domain.referral import Referral
@@ -25,6 +27,7 @@ SENDERS = ("case_worker",)
 HANDLERS = ("coordinator", "network_centre", "safety_team")
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
+subject_access = APIRouter(prefix="/subject-access", tags=["subject access"])
 
 
 class ReferralView(BaseModel):
@@ -88,3 +91,36 @@ def close_referral(referral_id: UUID, kit: Kit) -> ReferralView:
 @router.post("/{referral_id}/revoke", response_model=ReferralView)
 def revoke_referral(referral_id: UUID, kit: Kit) -> ReferralView:
     return kit.command(Referrals.revoke_referral, referral_id, view=ReferralView, roles=SENDERS)
+
+
+class ReferralRecord(ReferralView):
+    """A referral in a registerutdrag: as staff see it, with the reason given for it."""
+
+    reason: str
+
+
+class CaseReferralsView(BaseModel):
+    case_id: str
+    referrals: list[ReferralRecord]
+
+    @classmethod
+    def of(cls, case: CaseReferrals) -> CaseReferralsView:
+        return cls(case_id=case.case_id, referrals=[ReferralRecord.of(r) for r in case.referrals])
+
+
+class ReferralsPart(Part[CaseReferralsView]):
+    """Referrals' part: the child's cases of the caller's municipality; never the number asked with."""
+
+    protected_identity: bool
+
+    @classmethod
+    def of(cls, child: ChildsReferrals) -> ReferralsPart:
+        return cls(**cls.fields_of(child), protected_identity=child.protected_identity)
+
+
+@subject_access.post("", response_model=ReferralsPart)
+def subject_access_request(body: ChildByPin, kit: Kit) -> ReferralsPart:
+    """Everything referrals holds about the child (GDPR art. 15), and the case ids to ask the others about."""
+    return kit.query(
+        Referrals.subject_access, body, view=ReferralsPart, roles=REGISTRARS, purpose=REGISTERUTDRAG
+    )

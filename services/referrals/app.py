@@ -10,7 +10,7 @@ from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from services.referrals import SERVICE
-from services.referrals.api import router
+from services.referrals.api import router, subject_access
 from services.referrals.application import ReferralsApplication
 from services.referrals.domain.referral import ReasonRequired, TransitionNotAllowed
 from services.referrals.inbound import placement_consumer
@@ -40,4 +40,4 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
 
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
-    return build_http_app(build_runtime(settings), [router], ERROR_STATUSES, start_runtime)
+    return build_http_app(build_runtime(settings), [router, subject_access], ERROR_STATUSES, start_runtime)

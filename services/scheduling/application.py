@@ -13,6 +13,7 @@ from services.scheduling.meetings import DoubleBooking, MeetingUseCases, Unknown
 from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
 from services.scheduling.roster import AlreadyRegistered, RosterUseCases
 from services.scheduling.staff_meeting import StaffMeetingUseCases
+from services.scheduling.subject_access import SubjectAccessUseCases
 
 __all__ = [
     "LOCAL",
@@ -27,5 +28,7 @@ __all__ = [
 ]
 
 
-class SchedulingApplication(RosterUseCases, StaffMeetingUseCases, MeetingUseCases, CalendarUseCases):
+class SchedulingApplication(
+    RosterUseCases, StaffMeetingUseCases, MeetingUseCases, CalendarUseCases, SubjectAccessUseCases
+):
     name = "scheduling"

@@ -132,6 +132,6 @@ async def check(stack: Stack, ledger: list[Command], quiesce_timeout: float = 90
         counts = await observer.effects(ledger)
         violations = [v for c, n in zip(ledger, counts, strict=True) if (v := _wrong(c, n))]
         chains = await observer.pages("case_store", "/api/v1/audit/verify", headers=OPS) or []
-        violations += [f"broken chain {broken}" for page in chains for broken in page["broken"]]
-    checked = sum(page["timelines_checked"] for page in chains)
-    return violations, f"quiesced in {quiesced:.0f}s; {checked} timelines verified"
+        violations += [f"broken chain {problem}" for page in chains for problem in page["problems"]]
+    checked = sum(page["chains_checked"] for page in chains)
+    return violations, f"quiesced in {quiesced:.0f}s; {checked} chains (timelines, access logs) verified"

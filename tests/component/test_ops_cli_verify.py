@@ -1,4 +1,4 @@
-"""``natverk verify`` names each broken timeline as municipality/case id (ADR 0016).
+"""``natverk verify`` names each broken chain as municipality/case id (ADR 0016, 0019).
 
 The report comes from a real case store (SQLite, no broker) holding the same case id in
 two municipalities, one of them tampered with; the CLI reads it over HTTP.
@@ -89,8 +89,9 @@ async def test_verify_prints_the_broken_case_as_municipality_slash_case_id(tmp_p
         assert main(["verify", "--url", url]) == 1
     printed = capsys.readouterr().out.splitlines()
     assert [line for line in printed if "BROKEN" in line or "checked" in line] == [
-        "BROKEN 1980/C-1: first broken link at position 2: entry missing or out of order",
-        "2 timeline(s) checked, 1 broken",
+        "BROKEN 1980/C-1 timeline at position 2: entry missing or out of order",
+        "no valid checkpoint yet: each chain checked only against itself",
+        "2 chain(s) checked, 1 with a problem, 0 forged checkpoint(s)",
     ]
 
 
@@ -105,6 +106,7 @@ async def test_verify_walks_every_page_of_the_chain_report_and_prints_it_as_one(
     assert asked == [{"limit": "200"}, {"limit": "200", "cursor": cursor}]
     printed = capsys.readouterr().out.splitlines()
     assert [line for line in printed if "BROKEN" in line or "checked" in line] == [
-        "BROKEN 1980/C-1: first broken link at position 2: entry missing or out of order",
-        "2 timeline(s) checked, 1 broken",
+        "BROKEN 1980/C-1 timeline at position 2: entry missing or out of order",
+        "no valid checkpoint yet: each chain checked only against itself",
+        "2 chain(s) checked, 1 with a problem, 0 forged checkpoint(s)",
     ]

@@ -85,7 +85,7 @@ async def test_every_stored_timeline_reads_and_verifies_for_its_own_municipality
         assert (verified["ok"], verified["entries_checked"]) == (True, entries)
         assert (await _get(case_store, f"{case_id}/timeline", OTHER[municipality])).status_code == 404
     chains = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("ops",)))
-    assert chains.json() == {"timelines_checked": 3, "broken": [], "next_cursor": None}
+    assert chains.json()["problems"] == [] and chains.json()["chains_checked"] >= 3
 
 
 async def test_a_stored_timeline_accepts_new_entries_and_the_same_id_elsewhere_is_a_new_case(

@@ -17,7 +17,7 @@ from tests.support.broker import produce, read_topic
 from tests.support.events import encode, placement_ended, placement_started, valid_pin
 from tests.support.tokens import bearer
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
 UPPSALA, VASTERAS, GAVLE = "0380", "1980", "2180"
 TWELVE_DIGITS = re.compile(r"(?<!\d)\d{12}(?!\d)")
 

@@ -19,7 +19,7 @@ from tests.support.broker import produce, read_topic
 from tests.support.events import cloud_event, encode, placement_ended, placement_started
 from tests.support.tokens import bearer
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
 READER = bearer("0380", ("coordinator",))
 
 

@@ -19,7 +19,7 @@ from tests.support.broker import produce
 from tests.support.events import encode, placement_ended, placement_started
 from tests.support.tokens import bearer
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
 WORKER = bearer("0380", ("case_worker",))
 AUDITOR = bearer("0380", ("auditor",))
 

@@ -14,7 +14,7 @@ from tests.support.broker import produce
 from tests.support.events import cloud_event, encode, placement_data, placement_ended, placement_started
 from tests.support.tokens import bearer
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
 WORKER = bearer("0380", ("case_worker",))
 
 

@@ -1,42 +1,126 @@
-"""Rebuilding the case store from its topics into a fresh store gives the same timelines."""
+"""`natverk rebuild`: every topic the case store reads, replayed into an empty store by a reader
+outside any consumer group (what the service does with it next: ``test_rebuild_hand_over.py``).
+
+On a real broker, SQLite and PostgreSQL.  Each case is told as ``tests/support/case_story.py``
+tells it: placement events and what three services relay about it, reads included.
+"""
 
 from __future__ import annotations
 
-import uuid
+import json
 from pathlib import Path
 
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
 
-from contracts.topics import PLACEMENTS
-from services.case_store.app import create_app
+from contracts.topics import PLACEMENTS, REFERRALS, SCHEDULING
+from services.case_store.application import CaseStoreApplication
+from services.case_store.checkpoints import CheckpointFile
+from services.case_store.signing import CheckpointSigner
 from services.kit.settings import ServiceSettings
+from services.kit.store import open_store
 from services.ops import rebuild_case_store
-from tests.support.apps import eventually, serving
-from tests.support.broker import produce
-from tests.support.events import encode, placement_started
+from tests.support.broker import produce_records
+from tests.support.case_store_runs import (
+    ENTRIES_PER_CASE,
+    cases_in_two_municipalities,
+    empty_store_like,
+    live_store_consumes,
+    stored_timelines,
+)
+from tests.support.case_story import stories
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
 
 
-async def test_a_rebuilt_case_store_has_every_timeline_and_verifies(
-    settings: ServiceSettings, tmp_path: Path
+@pytest.fixture
+def empty_store(
+    settings: ServiceSettings, tmp_path: Path, store_backend: str, request: pytest.FixtureRequest
+) -> ServiceSettings:
+    return empty_store_like(settings, tmp_path, store_backend, request)
+
+
+async def _groups_and_topics(bootstrap: str) -> tuple[set[str], set[str]]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        groups = {group for group, _ in await admin.list_consumer_groups()}
+        return groups, set(await admin.list_topics())
+    finally:
+        await admin.close()
+
+
+async def test_a_rebuilt_case_store_holds_the_same_timelines_as_the_live_one(
+    settings: ServiceSettings, empty_store: ServiceSettings
 ) -> None:
-    tag = uuid.uuid4().hex[:6]
-    # Every case id twice, in Uppsala and in Västerås: two cases each (ADR 0016).
-    cases = [(municipality, f"R{n}-{tag}") for n in range(10) for municipality in ("0380", "1980")]
-    app = create_app(settings)
-    async with serving(app):
-        for municipality, case_id in cases:
-            await produce(
-                settings.kafka_bootstrap,
-                PLACEMENTS,
-                [encode(placement_started(case_id, f"P-{case_id}", municipality=municipality))],
-                key=case_id.encode(),
-            )
-        await eventually(lambda: len(app.state.runtime.app.cases()) == len(cases))
-        live = sorted(app.state.runtime.app.cases())
-    rebuilt = await rebuild_case_store(
-        settings.model_copy(update={"data_dir": tmp_path / "rebuilt", "database_url": None})
+    records = stories(cases_in_two_municipalities(6))
+    live = await live_store_consumes(settings, records)
+
+    rebuilt = await rebuild_case_store(empty_store)
+
+    assert rebuilt["records"] == rebuilt["processed"] == len(records)
+    assert rebuilt["timelines"] == 12 and rebuilt["broken"] == 0
+    assert stored_timelines(empty_store) == live
+    assert all(len(entries) == ENTRIES_PER_CASE for entries in live.values())
+
+
+async def test_a_rebuild_joins_no_consumer_group(
+    settings: ServiceSettings, empty_store: ServiceSettings
+) -> None:
+    records = stories(cases_in_two_municipalities(1))
+    await live_store_consumes(settings, records)
+    groups_before, _ = await _groups_and_topics(settings.kafka_bootstrap)
+
+    rebuilt = await rebuild_case_store(empty_store)
+
+    assert rebuilt["processed"] == len(records)
+    groups_after, _ = await _groups_and_topics(settings.kafka_bootstrap)
+    assert groups_after == groups_before == {settings.consumer_group_prefix + "case_store"}
+
+
+async def test_a_rebuild_counts_bad_records_and_dead_letters_none(
+    settings: ServiceSettings, empty_store: ServiceSettings
+) -> None:
+    records = stories(cases_in_two_municipalities(1))
+    booked_elsewhere = next(value for topic, _, value in records if topic == SCHEDULING)
+    wrong_type = json.loads(next(value for topic, _, value in records if topic == REFERRALS))
+    wrong_type["type"] = "se.natverk.referral.reconsidered.v1"
+    bad = [
+        (PLACEMENTS, b"R0", b"{not json"),
+        (REFERRALS, b"R0", json.dumps(wrong_type).encode()),
+        (REFERRALS, b"R0", booked_elsewhere),  # a known type, but not one this topic carries
+    ]
+    await produce_records(settings.kafka_bootstrap, records + bad)
+
+    rebuilt = await rebuild_case_store(empty_store)
+
+    assert (rebuilt["processed"], rebuilt["invalid"], rebuilt["ignored"]) == (len(records), 2, 1)
+    _, topics = await _groups_and_topics(settings.kafka_bootstrap)
+    assert not [topic for topic in topics if topic.endswith(".dlq")]
+
+
+async def test_a_rebuild_holds_every_rebuilt_chain_against_the_live_checkpoint_and_names_what_differs(
+    settings: ServiceSettings, empty_store: ServiceSettings
+) -> None:
+    """Same entries, other recording times: every rebuilt chain is named as differing, none as
+    missing or broken, and the records the live store never published are said plainly."""
+    records = stories(cases_in_two_municipalities(2))
+    await live_store_consumes(settings, records)
+    live = open_store(CaseStoreApplication, settings, "case_store")
+    live.signer, live.checkpoint_file = (
+        CheckpointSigner.from_settings(settings),
+        CheckpointFile.from_settings(settings),
     )
-    assert rebuilt["timelines"] == len(live) == len(cases)
-    assert rebuilt["broken"] == 0 and rebuilt["records"] >= len(cases)
+    try:
+        issued = live.issue_checkpoint()
+        standing = live.checkpoint_standing()
+    finally:
+        live.close()
+
+    compared = (await rebuild_case_store(empty_store, checkpoints=standing))["checkpoint"]
+
+    assert compared["checkpoint"] == issued.summary.issued_at
+    assert (compared["broken"], compared["missing"], compared["not_in_checkpoint"]) == ([], 0, 0)
+    assert compared["identical"] + compared["differing"] == compared["chains"] == issued.summary.chain_count
+    assert "0380/" in " ".join(compared["differing_chains"])
+    assert "travel on no topic" in compared["not_restored"]

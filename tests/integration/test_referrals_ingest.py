@@ -14,7 +14,7 @@ from tests.support.broker import produce, read_topic
 from tests.support.events import encode, placement_started
 from tests.support.tokens import bearer
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
 READER = bearer("0380", ("coordinator",))
 
 

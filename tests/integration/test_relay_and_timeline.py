@@ -91,6 +91,7 @@ async def test_a_crash_between_publishing_and_recording_the_position_republishes
     assert len(published) == 2 * len(created)  # duplicates, which consumers drop; no loss
 
 
+@pytest.mark.one_backend
 async def test_relayed_duplicates_reach_the_timeline_once(settings: ServiceSettings) -> None:
     case_id = f"T-{uuid.uuid4().hex[:8]}"
     referrals = build_referrals(settings)
@@ -123,6 +124,7 @@ async def test_relayed_duplicates_reach_the_timeline_once(settings: ServiceSetti
     assert verified["ok"] is True
 
 
+@pytest.mark.one_backend
 async def test_after_the_broker_forgets_everything_the_relay_republishes_and_the_timeline_is_complete(
     settings: ServiceSettings, broker
 ) -> None:
@@ -156,6 +158,7 @@ async def test_after_the_broker_forgets_everything_the_relay_republishes_and_the
             await referrals.stop()
 
 
+@pytest.mark.one_backend
 async def test_a_consumer_behind_when_the_broker_lost_everything_skips_nothing_republished(
     settings: ServiceSettings, broker
 ) -> None:

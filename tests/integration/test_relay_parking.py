@@ -15,7 +15,7 @@ from tests.support.broker import read_topic
 from tests.support.events import valid_pin
 from tests.support.tokens import bearer
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
 OPS = bearer("0380", ("ops",), subject="ops-1")
 CASE_WORKER = bearer("0380", ("case_worker",))
 

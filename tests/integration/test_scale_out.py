@@ -123,4 +123,4 @@ async def test_a_replica_killed_mid_stream_loses_and_doubles_nothing(
                 process.wait(timeout=15)
     assert first.returncode == -signal.SIGKILL
     assert set(counts.values()) == {1}, {c: n for c, n in counts.items() if n != 1}
-    assert verified.json()["broken"] == [] and verified.json()["timelines_checked"] >= CASES  # one page
+    assert verified.json()["problems"] == [] and verified.json()["chains_checked"] >= CASES  # one page

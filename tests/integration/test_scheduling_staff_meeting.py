@@ -20,7 +20,7 @@ from tests.support.apps import eventually, serving
 from tests.support.broker import produce, read_topic
 from tests.support.tokens import bearer
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
 COORDINATOR = bearer("0380", ("coordinator",))
 REFERRED_AT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # a Monday morning
 

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from contracts.common import MUNICIPALITIES
 from contracts.topics import (
     ALL_TOPICS,
+    AUDIT_CHECKPOINTS,
     DLQ_SUFFIX,
     PARTNER_TOPICS,
     PLACEMENTS,
@@ -19,7 +20,6 @@ from contracts.topics import (
 from services.stack import available_services
 from tests.ops.kafka_tools import KAFKA, fake_tool, run_script
 
-AUDIT_CHECKPOINTS = "natverk.audit.checkpoints.v1"
 SERVICES_GROUP_PREFIX = "natverk-"  # docker-compose.yml's NATVERK_CONSUMER_GROUP_PREFIX
 
 

@@ -5,6 +5,7 @@ caller (whose first call must succeed), a different request under the same key (
 or other path parameters where there is no body), and a municipality for which the same key is
 another request.  ``call_for`` gives the same for reads (path parameters from the world).
 ``Call`` is in ``command_path_call``; network_support's entries in ``command_path_table_network_support``.
+``POST_READS`` says the same for the reads made by POST.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tests.security.command_path_call import (
 )
 from tests.security.command_path_table_network_support import network_support
 from tests.security.command_path_world import (
+    CHILD,
     COMMAND_METHODS,
     OUTSIDER,
     OWNER,
@@ -127,16 +129,34 @@ def _collaboration() -> Table:
     }
 
 
-COMMANDS: Table = {**_referrals(), **_scheduling(), **network_support(), **_collaboration()}
+def _case_store() -> Table:
+    # No body: another request under the same key is one with a body.
+    return {("case_store", "POST", "/api/v1/audit/checkpoints"): lambda w: Call(alt_body={})}
+
+
+COMMANDS: Table = {**_referrals(), **_scheduling(), **network_support(), **_collaboration(), **_case_store()}
 # The kit's own command routes, which every service with a relay serves.
 KIT_COMMANDS: dict[tuple[str, str], Callable[[World], Call]] = {
     ("POST", RELEASE): lambda w: Call(ids_of(w, "notification_id"), no_object=True),
 }
 
 
+# Reads made by POST, so that what they are asked about stays out of URLs (a registerutdrag,
+# ADR 0018): walked as reads, with the body each needs in its world.
+SUBJECT_ACCESS = "/api/v1/subject-access"
+POST_READS: Table = {
+    ("referrals", "POST", SUBJECT_ACCESS): lambda w: Call(body={"pin": CHILD}),
+    **{
+        (service, "POST", SUBJECT_ACCESS): lambda w: Call(body={"case_ids": [w.ids["case_id"]]})
+        for service in ("scheduling", "network_support", "collaboration", "case_store")
+    },
+}
+
+
 def entry(service: str, method: str, path: str) -> Callable[[World], Call] | None:
-    """How to call a command route in its world; None if the table does not say."""
-    return COMMANDS.get((service, method, path)) or KIT_COMMANDS.get((method, path))
+    """How to call a command route (or a read made by POST) in its world; None if the table does not say."""
+    key = (service, method, path)
+    return COMMANDS.get(key) or POST_READS.get(key) or KIT_COMMANDS.get((method, path))
 
 
 # The query a read needs in its world (the others need none).

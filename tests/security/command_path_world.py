@@ -22,11 +22,12 @@ from fastapi import FastAPI
 from services.case_store.domain.access_log import CaseAccessLog
 from services.kit.domain.case_access import CaseAccess
 from tests.conftest import make_settings
+from tests.support.clock import days_ahead
 from tests.support.events import valid_pin
 from tests.support.tokens import bearer
 
 STAFF_ROLES = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
-ALL_ROLES = (*STAFF_ROLES, "ops", "family_home_consultant")
+ALL_ROLES = (*STAFF_ROLES, "ops", "family_home_consultant", "registrar")
 MUNICIPALITIES = OWNER, PARTNER, OUTSIDER = "0380", "1980", "2180"
 COMMAND_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 ACCESS_RECORDS = (CaseAccess.Recorded, CaseAccessLog.Started, CaseAccessLog.AccessRecorded)
@@ -114,11 +115,14 @@ async def open_world(service: str, data_dir: Path) -> AsyncIterator[World]:
 
 
 # -- the worlds -----------------------------------------------------------------------------
+CHILD = valid_pin(7)  # the child of the referrals world's cases
+
+
 def new_referral(case_id: str, **overrides: Any) -> dict[str, Any]:
     return {
         "case_id": case_id,
         "target": "network_centre",
-        "child": {"pin": valid_pin(7), "protected_identity": False},
+        "child": {"pin": CHILD, "protected_identity": False},
         "child_status": "placement_near",
         "case_worker_id": "cw-12",
         "reason": "network strengthening",
@@ -195,7 +199,7 @@ def new_activity(title: str = "Foster-parent training") -> dict[str, Any]:
     return {
         "kind": "training",
         "title": title,
-        "starts_at": "2027-01-15T17:00:00+01:00",
+        "starts_at": days_ahead(),
         "seats": 5,
         "open_to": [PARTNER],
     }
@@ -229,6 +233,7 @@ async def _collaboration(w: World) -> None:
     booked = await w.made("POST", f"/api/v1/activities/{activity}/bookings", {"seats": 1}, PARTNER)
     w.ids.update(home_id=home, request_id=request, activity_id=activity, booking_id=booked["booking_id"])
     w.ids.update(partner_home=await _shared_home(w, "FH-P2", PARTNER, OWNER), offer_id=offer["offer_id"])
+    w.ids.update(case_id="0380-W9")  # the request's case (no route names a case by path here)
     w.case_data |= {"0380-W9"}
 
 
@@ -241,6 +246,7 @@ async def _case_store(w: World) -> None:
         w.store.record_event("0380-W5", OWNER, key, OCCURRED, *received)
     w.ids.update(case_id="0380-W5")
     w.case_data |= {"0380-W5"}
+    w.store.issue_checkpoint()  # so that the latest checkpoint can be read
 
 
 BUILDERS: dict[str, Callable[[World], Awaitable[None]]] = {

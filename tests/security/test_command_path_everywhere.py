@@ -11,6 +11,9 @@ HTTP API (``command_path_world``) and calls the route as ``command_path_table`` 
 3. no answer echoes a submitted value;
 4. a read or a command whose answer carries case data answers 503 with nothing of it, and
    stores nothing, when its access record cannot be stored.
+
+A read made by POST (``command_path_table.POST_READS``: the registerutdrag, whose number must
+stay out of URLs) is walked as a read, with its body.
 """
 
 from __future__ import annotations
@@ -38,7 +41,15 @@ from tests.security.command_path_checks import (
     marked,
     strings,
 )
-from tests.security.command_path_table import COMMANDS, KIT_COMMANDS, Call, call_for, entry, path_parameters
+from tests.security.command_path_table import (
+    COMMANDS,
+    KIT_COMMANDS,
+    POST_READS,
+    Call,
+    call_for,
+    entry,
+    path_parameters,
+)
 from tests.security.command_path_world import (
     COMMAND_METHODS,
     MUNICIPALITIES,
@@ -51,8 +62,8 @@ from tests.security.command_path_world import (
 AT_ONCE = 3  # the same keyed request sent this many times at once (a client retrying a slow answer)
 OPERATIONS = api_operations()
 ROUTES = [(service, method, path) for service, method, path, _ in OPERATIONS]
-COMMAND_ROUTES = [route for route in ROUTES if route[1] in COMMAND_METHODS]
-READ_ROUTES = [route for route in ROUTES if route[1] == "GET"]
+COMMAND_ROUTES = [route for route in ROUTES if route[1] in COMMAND_METHODS and route not in POST_READS]
+READ_ROUTES = [route for route in ROUTES if route[1] == "GET" or route in POST_READS]
 OBJECT_ROUTES = [route for route in ROUTES if path_parameters(route[2])]
 QUERY_PARAMETERS = {
     (service, method, path): [p["name"] for p in op.get("parameters", []) if p["in"] == "query"]
@@ -67,6 +78,7 @@ def each(routes: list[tuple[str, str, str]]) -> Any:
 def test_every_service_is_walked_and_every_table_entry_names_one_of_its_command_routes() -> None:
     assert {service for service, _, _ in ROUTES} == SERVICES
     assert set(COMMANDS) - set(COMMAND_ROUTES) == set()
+    assert set(POST_READS) - set(READ_ROUTES) == set()
     assert set(KIT_COMMANDS) - {(method, path) for _, method, path in COMMAND_ROUTES} == set()
 
 
@@ -190,7 +202,7 @@ async def test_a_read_of_case_data_answers_503_with_none_of_it_when_its_access_r
     async with open_world(service, tmp_path) as world:
         call = call_for(world, method, path)
         before = world.position()
-        read = await world.send(method, call.url(path), call.caller)
+        read = await world.send(method, call.url(path), call.caller, call.body)
         assert read.status_code == (404 if call.no_object else 200), read.text
         assert world.effects_since(before) == [], "a read stores nothing but access records"
         if not world.access_records_since(before):
@@ -199,7 +211,7 @@ async def test_a_read_of_case_data_answers_503_with_none_of_it_when_its_access_r
         refused = Refused()
         monkeypatch.setattr(world.store, "record_access", refused)
         before = world.position()
-        failed = await world.send(method, call.url(path), call.caller)
+        failed = await world.send(method, call.url(path), call.caller, call.body)
         assert refused.attempts and (failed.status_code, failed.json()) == (503, UNAVAILABLE), failed.text
         assert not case_data_in(world, failed) and world.position() == before
 

@@ -50,7 +50,7 @@ def _tests_for(service: str) -> None:
     schema, app = _schema_for(service)
 
     @schema.parametrize()
-    @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
     def test_with_a_token(case: schemathesis.Case) -> None:
         # Every check but positive-data acceptance: a personal identity number's Luhn digit and
         # real date cannot be said in JSON Schema, so schema-valid numbers are rightly refused.

@@ -129,13 +129,13 @@ def test_a_tampered_timeline_is_named_with_its_municipality_and_the_same_id_else
     )
     app = open_store(CaseStoreApplication, store_settings, "case_store")
     try:
-        report = app.chain_report(Caller("ops-1", "0380", frozenset({"ops"})), PageRequest())
-        own = app.chain_report(Caller("auditor-1", "0380", frozenset({"auditor"})), PageRequest())
+        report = app.audit_report(Caller("ops-1", "0380", frozenset({"ops"})), PageRequest())
+        own = app.audit_report(Caller("auditor-1", "0380", frozenset({"auditor"})), PageRequest())
     finally:
         app.close()
-    assert report.timelines_checked == 2
-    assert [(b.municipality, b.case_id, b.first_broken_position) for b in report.broken] == [
-        ("1980", "0380-T5", 2)
+    assert report.chains_checked == 2
+    assert [(p.municipality, p.case_id, p.problem, p.first_broken_position) for p in report.problems] == [
+        ("1980", "0380-T5", "broken", 2)
     ]
-    assert (own.timelines_checked, own.broken) == (1, [])  # Uppsala's auditor: its own case, intact
+    assert (own.chains_checked, own.problems) == (1, [])  # Uppsala's auditor: its own case, intact
     assert _verify_fresh(store_settings, "0380-T5").ok

@@ -66,6 +66,19 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
         await producer.stop()
 
 
+async def produce_records(bootstrap: str, records: list[tuple[str, bytes, bytes]]) -> None:
+    """(topic, key, value) records, in order, batched as a relay publishes them."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, enable_idempotence=False, linger_ms=5, max_batch_size=256 * 1024
+    )
+    await producer.start()
+    try:
+        sent = [await producer.send(topic, value, key=key) for topic, key, value in records]
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+
+
 async def read_topic(
     bootstrap: str, topic: str, expect: int | None = None, timeout: float = 10.0
 ) -> list[Any]:

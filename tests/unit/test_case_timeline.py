@@ -4,10 +4,16 @@ from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
 
 from services.case_store.domain.access_log import CaseAccessLog
-from services.case_store.domain.timeline import GENESIS_HASH, CaseTimeline
+from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.domain.verification import verify_chain
+from services.kit.domain.chain import chain_genesis
 
 NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
+GENESIS = chain_genesis("timeline", "0380", "0380-1")
+
+
+def verify(entries: list) -> object:
+    return verify_chain(entries, GENESIS)
 
 
 def timeline_with(*keys: str) -> CaseTimeline:
@@ -17,10 +23,10 @@ def timeline_with(*keys: str) -> CaseTimeline:
     return timeline
 
 
-def test_entries_are_chained_from_the_genesis_hash() -> None:
+def test_entries_are_chained_from_a_start_that_names_the_case() -> None:
     timeline = timeline_with("a", "b")
     first, second = timeline.entries
-    assert first.previous_hash == GENESIS_HASH
+    assert first.previous_hash == GENESIS != chain_genesis("timeline", "1980", "0380-1")
     assert second.previous_hash == first.entry_hash
     assert timeline.head_hash == second.entry_hash
 
@@ -32,37 +38,37 @@ def test_an_event_seen_before_is_not_appended_again() -> None:
 
 
 def test_an_intact_chain_verifies() -> None:
-    result = verify_chain(timeline_with("a", "b", "c").entries)
+    result = verify(timeline_with("a", "b", "c").entries)
     assert result.ok and result.entries_checked == 3
 
 
 def test_a_changed_summary_is_named_as_the_first_broken_link() -> None:
     entries = timeline_with("a", "b", "c").entries
     object.__setattr__(entries[1], "summary", "something else")
-    result = verify_chain(entries)
+    result = verify(entries)
     assert (result.ok, result.first_broken_position, result.reason) == (
         False,
         2,
-        "entry content does not match its hash",
+        "entry content or recording time does not match its hash",
     )
 
 
 def test_a_removed_entry_breaks_the_chain_where_it_was() -> None:
     entries = timeline_with("a", "b", "c").entries
-    result = verify_chain([entries[0], entries[2]])
+    result = verify([entries[0], entries[2]])
     assert (result.ok, result.first_broken_position) == (False, 2)
 
 
 def test_reordered_entries_break_the_chain_at_the_first_swap() -> None:
     entries = timeline_with("a", "b", "c").entries
-    result = verify_chain([entries[0], entries[2], entries[1]])
+    result = verify([entries[0], entries[2], entries[1]])
     assert (result.ok, result.first_broken_position) == (False, 2)
 
 
 def test_an_unreadable_entry_is_named() -> None:
     entries: list = list(timeline_with("a", "b").entries)
     entries[1] = ValueError("bad bytes")
-    result = verify_chain(entries)
+    result = verify(entries)
     assert (result.ok, result.first_broken_position) == (False, 2)
     assert "unreadable" in (result.reason or "")
 
@@ -90,7 +96,9 @@ def test_an_access_log_stored_before_it_named_its_municipality_hides_other_munic
         ("c", "0380", "denied"),
     ):
         log.record(key, f"staff-{key}", actor_municipality, "scheduling", "GET x", "p", outcome)
-    assert [r.source_key for r in log.records_of("1980")] == ["a", "c"]
+    [started, *records] = log.collect_events()
+    assert [r.source_key for r in records if started.concerns(r, "1980")] == ["a", "c"]
     named = CaseAccessLog(case_id="C-1", municipality="1980")
     named.record("d", "staff-d", "0380", "scheduling", "GET x", "p", "not_found")
-    assert [r.source_key for r in named.records_of("1980")] == ["d"]  # only ever given its own case's
+    [started, *records] = named.collect_events()
+    assert [r.source_key for r in records if started.concerns(r, "1980")] == ["d"]  # only its own case's

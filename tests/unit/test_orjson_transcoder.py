@@ -161,7 +161,7 @@ def test_the_services_stored_events_are_written_byte_for_byte_as_the_library_wri
     assert ORJSON.encode(state) == LIBRARY.encode(state)
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(states)
 def test_any_state_is_written_as_the_library_writes_it_or_refused_as_the_library_refuses_it(
     state: dict[str, Any],
@@ -327,7 +327,7 @@ def test_the_services_stored_events_written_by_the_library_are_read_as_the_libra
     assert [type(v) for v in ours.values()] == [type(v) for v in theirs.values()]
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(states)
 def test_anything_the_library_wrote_is_read_as_the_library_reads_it(state: dict[str, Any]) -> None:
     written = outcome(LIBRARY.encode, state)
@@ -335,7 +335,7 @@ def test_anything_the_library_wrote_is_read_as_the_library_reads_it(state: dict[
         assert outcome(ORJSON.decode, written[1]) == outcome(LIBRARY.decode, written[1])
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(states)
 def test_anything_written_by_this_transcoder_is_read_back_by_the_library_and_by_itself_alike(
     state: dict[str, Any],

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from contracts.envelope import CloudEvent
 from contracts.topics import PLACEMENTS, REFERRALS, SCHEDULING
-from services.kit.consumer import tracking_for
 from services.kit.inbound import InboundEvent
+from services.kit.subscriptions import tracking_for
 
 
 def relayed(sequence: str | None, epoch: str | None = None) -> InboundEvent:

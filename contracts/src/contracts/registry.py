@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import access, collaboration, network_support, placements, referrals, scheduling, topics
+from contracts import access, audit, collaboration, network_support, placements, referrals, scheduling, topics
 from contracts.common import MUNICIPALITIES, ContractModel
 
 EVENT_TYPES: dict[str, type[ContractModel]] = {
@@ -20,6 +20,7 @@ EVENT_TYPES: dict[str, type[ContractModel]] = {
     "se.natverk.referral.closed.v1": referrals.ReferralClosedV1,
     "se.natverk.referral.revoked.v1": referrals.ReferralRevokedV1,
     "se.natverk.case.accessed.v1": access.CaseAccessedV1,
+    "se.natverk.audit.checkpoint_issued.v1": audit.AuditCheckpointIssuedV1,
     "se.natverk.meeting.booked.v1": scheduling.MeetingBookedV1,
     "se.natverk.meeting.rescheduled.v1": scheduling.MeetingRescheduledV1,
     "se.natverk.meeting.cancelled.v1": scheduling.MeetingCancelledV1,
@@ -107,6 +108,13 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
             "se.natverk.matching_request.changed.v1",
             "se.natverk.case.accessed.v1",
         ),
+    ),
+    TopicSpec(
+        topics.AUDIT_CHECKPOINTS,
+        "The case store's signed checkpoints of every audit chain head (Merkle root and Ed25519 signature): "
+        "an outside copy an insider with access to the store cannot rewrite.",
+        "case_store",
+        ("se.natverk.audit.checkpoint_issued.v1",),
     ),
     *(
         TopicSpec(

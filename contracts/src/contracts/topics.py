@@ -13,6 +13,7 @@ SCHEDULING = "natverk.scheduling.v1"
 NETWORK_SUPPORT = "natverk.network_support.v1"
 COLLABORATION = "natverk.collaboration.v1"
 CASE_STORE = "natverk.case_store.v1"
+AUDIT_CHECKPOINTS = "natverk.audit.checkpoints.v1"
 
 
 def partner_topic(municipality: str) -> str:
@@ -33,5 +34,6 @@ ALL_TOPICS: tuple[str, ...] = (
     PLACEMENTS_DLQ,
     *SERVICE_TOPICS,
     *tuple(dead_letter_topic(t) for t in SERVICE_TOPICS),
+    AUDIT_CHECKPOINTS,
     *PARTNER_TOPICS,
 )

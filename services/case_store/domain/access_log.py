@@ -1,17 +1,27 @@
-"""Who looked at a case: every read of its data, allowed or refused, in one log per case.
+"""Who looked at a case: every read of its data, allowed or refused, in one chained log per case.
 
 A case is (municipality, case id) (ADR 0016).  A log stored before that is keyed by case
 id alone, its ``Started`` names no municipality, and it may hold reads of another
-municipality's case of the same id: ``records_of`` leaves those out.
+municipality's case of the same id: ``concerns`` leaves those out.
+
+Records are hash-chained like a timeline (ADR 0019).  Records stored before that carry
+no chain (``chain`` 1): they still load, are shown, and are reported as unchained; the
+chain of a log starts with its first newer record.  A log only ever grows at its tail,
+and appending needs only its opening and its last record (``at_tail``), never the whole
+log: a long-read case costs no more per read than a new one.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from services.kit.domain.chain import CHAIN_VERSION, chain_genesis, link_hash
 from services.kit.domain.ids import stable_id
+
+CHAIN_KIND = "access-log"
 
 
 class CaseAccessLog(Aggregate):
@@ -20,9 +30,22 @@ class CaseAccessLog(Aggregate):
         municipality: str = ""  # "" in logs started before ADR 0016
 
         def concerns(self, record: CaseAccessLog.AccessRecorded, municipality: str) -> bool:
-            """Whether ``record``, of the log this event started, is about ``municipality``'s case
-            (``records_of`` says why): a page of the log is read without loading the log."""
-            return _concerns(self.municipality, record, municipality)
+            """Whether ``record``, of the log this event started, is about ``municipality``'s case.
+
+            A log that names its municipality was only ever given its own case's records.  One
+            started before ADR 0016 was given every read of its case id: a granted read, or one
+            that found nothing, concerned the reader's own municipality's case (nobody is granted
+            another's), so of those only its own municipality's readers' are its case's; a
+            refused read was about a case of another municipality than the reader's, and is kept.
+            """
+            return (
+                bool(self.municipality)
+                or record.actor_municipality == municipality
+                or (record.outcome == "denied")
+            )
+
+        def genesis(self) -> str:
+            return chain_genesis(CHAIN_KIND, self.municipality, self.case_id)
 
     class AccessRecorded(Aggregate.Event):
         source_key: str
@@ -32,10 +55,21 @@ class CaseAccessLog(Aggregate):
         resource: str
         purpose: str
         outcome: str
+        position: int = 0  # 0, "" and chain 1: records stored before ADR 0019
+        previous_hash: str = ""
+        entry_hash: str = ""
+        chain: int = 1
 
         def apply(self, aggregate: CaseAccessLog) -> None:
-            aggregate.records.append(self)
-            aggregate.source_keys.add(self.source_key)
+            if self.chain > 1:
+                aggregate.length, aggregate.head_hash = self.position, self.entry_hash
+
+        def content(self) -> dict[str, str]:
+            names = ("source_key", "actor", "actor_municipality", "service", "resource", "purpose", "outcome")
+            return {name: getattr(self, name) for name in names}
+
+        def expected_hash(self, previous_hash: str) -> str:
+            return link_hash(previous_hash, self.position, self.timestamp, self.content())
 
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
@@ -56,23 +90,27 @@ class CaseAccessLog(Aggregate):
         """A new log under ``log_id``: the legacy id, for a case whose timeline has it too."""
         return cls._create(cls.Started, id=log_id, case_id=case_id, municipality=municipality)
 
+    @classmethod
+    def at_tail(cls, started: CaseAccessLog.Started, last: Aggregate.Event) -> CaseAccessLog:
+        """The log as far as appending needs it, from its opening and its last stored event.
+
+        Nothing but the chain's head is state here (records are read a page at a time), so
+        the opening and the last event say all of it; the store's version check still
+        refuses a second record at the same place.
+        """
+        log = started.mutate(None)
+        assert log is not None
+        log.version = last.originator_version  # the next record follows the stored ones
+        if isinstance(last, cls.AccessRecorded):
+            last.apply(log)
+        return log
+
     @event(Started)
     def __init__(self, case_id: str, municipality: str = "") -> None:
         self.case_id = case_id
         self.municipality = municipality
-        self.records: list[CaseAccessLog.AccessRecorded] = []
-        self.source_keys: set[str] = set()
-
-    def records_of(self, municipality: str) -> list[CaseAccessLog.AccessRecorded]:
-        """The records about ``municipality``'s case.
-
-        A log that names its municipality was only ever given its own case's records.  One
-        started before ADR 0016 was given every read of its case id: a granted read, or one
-        that found nothing, concerned the reader's own municipality's case (nobody is granted
-        another's), so of those only its own municipality's readers' are its case's; a
-        refused read was about a case of another municipality than the reader's, and is kept.
-        """
-        return [r for r in self.records if _concerns(self.municipality, r, municipality)]
+        self.length = 0
+        self.head_hash = chain_genesis(CHAIN_KIND, municipality, case_id)
 
     def record(
         self,
@@ -83,22 +121,45 @@ class CaseAccessLog(Aggregate):
         resource: str,
         purpose: str,
         outcome: str,
-    ) -> bool:
-        """Record one access; False if this source key was recorded already."""
-        if source_key in self.source_keys:
-            return False
+    ) -> None:
+        """Record one access at the tail of the chain."""
+        content = {
+            "source_key": source_key,
+            "actor": actor,
+            "actor_municipality": actor_municipality,
+            "service": service,
+            "resource": resource,
+            "purpose": purpose,
+            "outcome": outcome,
+        }
+        position = self.length + 1
+        recorded_at: datetime = self.AccessRecorded.create_timestamp()
         self.trigger_event(
             self.AccessRecorded,
-            source_key=source_key,
-            actor=actor,
-            actor_municipality=actor_municipality,
-            service=service,
-            resource=resource,
-            purpose=purpose,
-            outcome=outcome,
+            timestamp=recorded_at,
+            position=position,
+            previous_hash=self.head_hash,
+            entry_hash=link_hash(self.head_hash, position, recorded_at, content),
+            chain=CHAIN_VERSION,
+            **content,
         )
-        return True
 
 
-def _concerns(log_municipality: str, record: CaseAccessLog.AccessRecorded, municipality: str) -> bool:
-    return bool(log_municipality) or record.actor_municipality == municipality or record.outcome == "denied"
+class AccessRecordSeen(Aggregate):
+    """That a record from another service, known by its (source, id), is in its case's log.
+
+    Created with the record, in the same transaction: a repeat of the record, by any
+    route (a republish after broker loss carries new relay positions), finds it.
+    """
+
+    @staticmethod
+    def id_for(source_key: str) -> UUID:
+        return stable_id("access-record", source_key)
+
+    @classmethod
+    def create_id(cls, source_key: str, **_: object) -> UUID:
+        return cls.id_for(source_key)
+
+    @event("Seen")
+    def __init__(self, source_key: str) -> None:
+        pass

@@ -4,9 +4,13 @@ A case is (municipality, case id): the same case id in two municipalities is two
 timelines (ADR 0016).  Timelines stored before that are keyed by case id alone and
 stay where they are (``legacy_id_for``); their ``Opened`` event names their municipality.
 
-Each entry's hash covers its content and the previous entry's hash, so a
-changed, removed or reordered entry breaks the chain from that point on.
-An event seen before (same source key) is not appended again.
+Each entry's hash covers its content, position and recording time and the previous
+entry's hash, from a start that names the case (``services.kit.domain.chain``, ADR 0019):
+a changed, removed, reordered or re-dated entry, or an opening edited to name another
+case, breaks the chain from that point on.  Entries stored before ADR 0019 (``chain`` 1)
+were hashed without the recording time from a constant start; they still verify as such,
+and a timeline's new entries link on from them.  An event seen before (same source key)
+is not appended again.
 """
 
 from __future__ import annotations
@@ -18,12 +22,15 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from services.kit.domain.chain import CHAIN_VERSION, chain_genesis, link_hash
 from services.kit.domain.ids import stable_id
 
-GENESIS_HASH = "0" * 64
+GENESIS_HASH = "0" * 64  # where chains stored before ADR 0019 start
+CHAIN_KIND = "timeline"
 
 
 def entry_hash(previous_hash: str, position: int, content: dict[str, str]) -> str:
+    """An entry's hash as chained before ADR 0019 (``chain`` 1): no recording time."""
     canonical = json.dumps({"position": position, **content}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256((previous_hash + canonical).encode("utf-8")).hexdigest()
 
@@ -43,6 +50,13 @@ class CaseTimeline(Aggregate):
         summary: str
         previous_hash: str
         entry_hash: str
+        chain: int = 1  # entries stored before ADR 0019 carry no chain version
+
+        def expected_hash(self, previous_hash: str) -> str:
+            """What this entry's hash must be, linked to ``previous_hash``."""
+            if self.chain == 1:
+                return entry_hash(previous_hash, self.position, self.content())
+            return link_hash(previous_hash, self.position, self.timestamp, self.content())
 
         def apply(self, aggregate: CaseTimeline) -> None:
             aggregate.entries.append(self)
@@ -79,7 +93,7 @@ class CaseTimeline(Aggregate):
         self.municipality = municipality
         self.entries: list[CaseTimeline.EntryAppended] = []
         self.source_keys: set[str] = set()
-        self.head_hash = GENESIS_HASH
+        self.head_hash = chain_genesis(CHAIN_KIND, municipality, case_id)
 
     def append(
         self, source_key: str, occurred_at: datetime, source: str, event_type: str, actor: str, summary: str
@@ -96,11 +110,16 @@ class CaseTimeline(Aggregate):
             "summary": summary,
         }
         position = len(self.entries) + 1
+        if position == 1:  # a timeline opened before ADR 0019 but with no entries yet
+            self.head_hash = chain_genesis(CHAIN_KIND, self.municipality, self.case_id)
+        recorded_at = self.EntryAppended.create_timestamp()
         self.trigger_event(
             self.EntryAppended,
+            timestamp=recorded_at,
             position=position,
             previous_hash=self.head_hash,
-            entry_hash=entry_hash(self.head_hash, position, content),
+            entry_hash=link_hash(self.head_hash, position, recorded_at, content),
+            chain=CHAIN_VERSION,
             **content,
         )
         return True

@@ -5,6 +5,6 @@ Each route names its use case, view and roles; the kit's command path does the r
 
 from __future__ import annotations
 
-from services.collaboration.api import activities, family_homes, matching
+from services.collaboration.api import activities, family_homes, matching, subject_access
 
-routers = [family_homes.router, matching.router, activities.router]
+routers = [family_homes.router, matching.router, activities.router, subject_access.router]

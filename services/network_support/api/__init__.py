@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from services.network_support.api import home_return, network_map, placements, safety_plan, support_plan
+from services.network_support.api import (
+    home_return,
+    network_map,
+    placements,
+    safety_plan,
+    subject_access,
+    support_plan,
+)
 
 routers = [
     support_plan.router,
@@ -11,4 +18,5 @@ routers = [
     safety_plan.router,
     placements.router,
     home_return.router,
+    subject_access.router,
 ]

@@ -1,0 +1,146 @@
+"""The audit's checkpoint use cases: issue a signed checkpoint (on demand, or when one is due),
+read the latest, and the public key that checks it (ADR 0019).  Verification against the
+latest checkpoint is ``audit_report.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from services.case_store.checkpoints import CheckpointFile, CheckpointStanding, IssuedCheckpoint
+from services.case_store.domain.audit_checkpoint import AuditCheckpoint
+from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary, inclusion_proofs, merkle_root
+from services.case_store.signing import CheckpointSigner, public_key_pem
+from services.case_store.store import CaseStore
+from services.kit.auth import Caller
+from services.kit.cases import CaseDataNotFound, CaseRef
+
+
+class StoreDiffersFromCheckpoint(Exception):
+    def __init__(self, differing: int) -> None:
+        super().__init__(f"{differing} chain(s) no longer match the latest checkpoint: run `natverk verify`")
+        self.differing = differing
+
+
+@dataclass(frozen=True)
+class CheckpointExport:
+    """A checkpoint as an auditor takes it away: the signed summary and, when asked about a case,
+    that case's chain heads, each with its Merkle inclusion proof (a read of that case)."""
+
+    summary: CheckpointSummary
+    signature: str
+    heads: list[ChainHead]
+    proofs: dict[tuple[str, str, str], list[list[str]]]
+    case: CaseRef | None = None
+
+    def case_refs(self) -> list[CaseRef]:
+        return [self.case] if self.case is not None else []
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    key_id: str
+    public_key_pem: str
+
+
+class NoCheckpointYet(LookupError):
+    def __init__(self) -> None:
+        super().__init__("no valid checkpoint has been issued yet")
+
+
+class CaseAudit(CaseStore):
+    signer: CheckpointSigner | None = None  # set by the wiring (``app.py``)
+    checkpoint_file: CheckpointFile | None = None
+
+    def issue_checkpoint(self, caller: Caller | None = None) -> IssuedCheckpoint:
+        """Sign every chain's head now; store it (the relay publishes it) and append it to the file.
+
+        Only if every chain the latest checkpoint signed is still stored and still carries the
+        head it signed: otherwise signing would make an edit made since (say, while the service
+        was stopped) look like the truth.  ``StoreDiffersFromCheckpoint`` says so instead.
+        """
+        assert self.signer is not None and self.checkpoint_file is not None
+        stored = self.chains.heads()
+        heads = [head for _, head in stored]
+        previous = self.checkpoint_standing().latest
+        if previous is not None and (differing := self._differing_from(previous, stored)):
+            raise StoreDiffersFromCheckpoint(differing)
+        summary = CheckpointSummary.of(datetime.now(UTC).isoformat(), self.signer.key_id, heads)
+        checkpoint = IssuedCheckpoint(summary, self.signer.sign(summary.signed_text()), heads)
+        if self.current_work() is None:
+            with self.unit_of_work():
+                self.save(AuditCheckpoint.issue(summary, checkpoint.signature))
+        else:
+            self.save(AuditCheckpoint.issue(summary, checkpoint.signature))
+        self.checkpoint_file.append(checkpoint)
+        return checkpoint
+
+    def checkpoint_if_due(self, leading: bool, interval_seconds: float) -> IssuedCheckpoint | None:
+        """The periodic job: a checkpoint when the latest one is older than the interval and the
+        heads have moved since (or there is none), on the replica whose relay leads only, so that
+        replicas do not each sign their own."""
+        if not leading:
+            return None
+        latest = self.checkpoint_standing().latest
+        if latest is not None:
+            age = datetime.now(UTC) - datetime.fromisoformat(latest.summary.issued_at)
+            unchanged = merkle_root([head for _, head in self.chains.heads()]) == latest.summary.merkle_root
+            if age.total_seconds() < interval_seconds or unchanged:
+                return None
+        return self.issue_checkpoint()
+
+    def _differing_from(self, previous: IssuedCheckpoint, stored: list[tuple[UUID, ChainHead]]) -> int:
+        """How many chains the ``previous`` checkpoint signed no longer extend what it signed.
+
+        Chains unchanged since are compared by head; a longer one by its stored entry at the
+        signed length (the newest records read back to it: only what was added since).
+        """
+        now = {head.chain: (chain_id, head) for chain_id, head in stored}
+        differing = 0
+        for signed in previous.heads:
+            chain_id, head = now.get(signed.chain, (None, None))
+            if head is None or head.length < signed.length:
+                differing += 1
+            elif head.length == signed.length:
+                differing += head.head != signed.head
+            elif signed.length > 0:
+                newest = self.recorder.select_events(
+                    chain_id, desc=True, limit=head.length - signed.length + 1
+                )
+                try:
+                    entry = self.mapper.to_domain_event(newest[-1])
+                except Exception:  # noqa: BLE001 - altered bytes may fail to decode in many ways
+                    differing += 1
+                    continue
+                differing += (
+                    getattr(entry, "position", None) != signed.length or entry.entry_hash != signed.head
+                )
+        return differing
+
+    def checkpoint_standing(self) -> CheckpointStanding:
+        """The checkpoint file's standing; none at all for a store opened without its key (a
+        rebuild, a test), whose chains are then checked against themselves only."""
+        if self.signer is None or self.checkpoint_file is None:
+            return CheckpointStanding(None, [])
+        return self.checkpoint_file.standing(self.signer.public_key)
+
+    def signing_key(self, caller: Caller) -> PublicKey:
+        assert self.signer is not None
+        return PublicKey(self.signer.key_id, public_key_pem(self.signer.public_key))
+
+    def latest_checkpoint(self, caller: Caller, case_id: str | None) -> CheckpointExport:
+        """The latest valid checkpoint; with ``case_id``, the heads of the caller's municipality's
+        case of that id and their proofs (absent from the checkpoint: not found, logged as such)."""
+        latest = self.checkpoint_standing().latest
+        if latest is None:
+            raise NoCheckpointYet()
+        if case_id is None:
+            return CheckpointExport(latest.summary, latest.signature, [], {})
+        case = CaseRef(caller.municipality, case_id)
+        heads = [head for head in latest.heads if head.chain[1:] == (case.municipality, case.case_id)]
+        if not heads:
+            raise CaseDataNotFound(case)
+        proofs = inclusion_proofs(latest.heads, {head.chain for head in heads})
+        return CheckpointExport(latest.summary, latest.signature, heads, proofs, case)

@@ -1,0 +1,85 @@
+"""Every chain the case store holds, and re-checking one from its stored records (ADR 0019).
+
+A chain is a case's timeline or its access log.  The directory follows the notification
+log and knows, for each stored chain, the case its opening names and its head (length and
+last hash): what a checkpoint signs.  Checking a chain reads its records from the store,
+never from the directory or a cache: an edit made under a running service is seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+from uuid import UUID
+
+from services.case_store.domain.access_log import CaseAccessLog
+from services.case_store.domain.checkpoint import ChainHead
+from services.case_store.domain.timeline import CaseTimeline
+from services.case_store.domain.verification import Verification, stored_under_another_case, verify_chain
+from services.kit.domain.chain import chain_genesis
+from services.kit.index import CatchUpIndex
+from services.kit.store import ServiceApplication
+
+TIMELINE, ACCESS_LOG = "timeline", "access-log"
+OPENINGS = (CaseTimeline.Opened, CaseAccessLog.Started)
+
+
+def _fold(rows: dict[Any, ChainHead], e: Any) -> None:
+    if isinstance(e, OPENINGS):
+        kind = TIMELINE if isinstance(e, CaseTimeline.Opened) else ACCESS_LOG
+        rows[e.originator_id] = ChainHead(kind, e.municipality, e.case_id, 0, "")
+    elif isinstance(e, CaseTimeline.EntryAppended) or (
+        isinstance(e, CaseAccessLog.AccessRecorded) and e.chain > 1
+    ):
+        row = rows.get(e.originator_id)
+        if row is not None:
+            rows[e.originator_id] = replace(row, length=e.position, head=e.entry_hash)
+
+
+def expected_ids(kind: str, municipality: str, case_id: str) -> tuple[UUID, ...]:
+    """Where a chain of ``kind`` about (municipality, case id) may be stored (ADR 0016)."""
+    aggregate = CaseTimeline if kind == TIMELINE else CaseAccessLog
+    return aggregate.id_for(municipality, case_id), aggregate.legacy_id_for(case_id)
+
+
+class ChainDirectory:
+    def __init__(self, app: ServiceApplication) -> None:
+        self._app = app
+        self.index: CatchUpIndex[ChainHead] = CatchUpIndex(app, _fold)
+
+    def heads(self) -> list[tuple[UUID, ChainHead]]:
+        """(stored id, head) of every chain, caught up with the store."""
+        return self.index.items()
+
+    def check(self, chain_id: UUID) -> tuple[ChainHead | None, Verification | None]:
+        """The chain stored under ``chain_id`` re-checked from its records; (None, None) if none is."""
+        stored = self._app.recorder.select_events(chain_id)
+        if not stored:
+            return None, None
+        try:
+            opening = self._app.mapper.to_domain_event(stored[0])
+        except Exception:  # noqa: BLE001 - altered bytes may fail to decode in many ways
+            return None, Verification(False, 0, 0, "opening unreadable: stored bytes were altered")
+        kind = TIMELINE if isinstance(opening, CaseTimeline.Opened) else ACCESS_LOG
+        if not isinstance(opening, OPENINGS):
+            return None, Verification(False, 0, 0, "opening unreadable: stored bytes were altered")
+        head = ChainHead(kind, opening.municipality, opening.case_id, 0, "")
+        if chain_id not in expected_ids(kind, opening.municipality, opening.case_id):
+            return head, stored_under_another_case()
+        links = self._links(stored[1:], kind)
+        result = verify_chain(links, chain_genesis(kind, opening.municipality, opening.case_id))
+        return replace(
+            head, length=result.entries_checked, head=result.hash_at(result.entries_checked) or ""
+        ), result
+
+    def _links(self, stored: list[Any], kind: str) -> Iterator[Any]:
+        for record in stored:
+            try:
+                link = self._app.mapper.to_domain_event(record)
+            except Exception as error:  # noqa: BLE001 - altered bytes may fail to decode in many ways
+                yield error
+                continue
+            if kind == ACCESS_LOG and link.chain == 1:
+                continue  # stored before ADR 0019: shown, but outside the chain
+            yield link

@@ -1,0 +1,75 @@
+"""collaboration's part of a registerutdrag (GDPR art. 15, ADR 0018): the pool's records of a case.
+
+The requests for a home the caller's municipality sent for the case, and the homes of the
+pool its placements lived in (whoever owns the home): of the caller's municipality's cases only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from services.collaboration.domain.family_home import FamilyHome
+from services.collaboration.domain.matching_request import MatchingRequest
+from services.collaboration.use_cases.family_homes import FamilyHomes
+from services.collaboration.use_cases.matching import Matching
+from services.kit.auth import Caller
+from services.kit.index import CatchUpIndex
+from services.kit.subject_access import ChildsCases, Holdings
+
+
+@dataclass(frozen=True)
+class Residence:
+    """A placement of the case in a home of the pool: when it moved in and, once it has, out."""
+
+    placing_municipality: str
+    case_id: str
+    home_id: UUID
+    placement_id: str
+    moved_in: datetime
+    moved_out: datetime | None = None
+
+
+def _fold_residences(rows: dict[Any, Residence], e: Any) -> None:
+    if isinstance(e, FamilyHome.Occupied):
+        rows[(e.originator_id, e.placement_id)] = Residence(
+            e.placing_municipality, e.case_id, e.originator_id, e.placement_id, e.timestamp
+        )
+    elif isinstance(e, FamilyHome.Freed) and (key := (e.originator_id, e.placement_id)) in rows:
+        rows[key] = replace(rows[key], moved_out=e.timestamp)
+
+
+@dataclass(frozen=True)
+class PoolRecords:
+    """What the pool holds about one case: its matching requests and its placements' homes."""
+
+    case_id: str
+    matching_requests: list[MatchingRequest]
+    residences: list[tuple[Residence, FamilyHome]]
+
+
+class SubjectAccessUseCases(FamilyHomes, Matching):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._residences = CatchUpIndex(self, _fold_residences)
+
+    def subject_access(self, caller: Caller, asked: ChildsCases) -> Holdings[PoolRecords]:
+        """The pool's records of each case asked about, of the caller's municipality only."""
+        return Holdings.of(
+            self.name, caller.municipality, asked, lambda case_id: self._records(caller, case_id)
+        )
+
+    def _records(self, caller: Caller, case_id: str) -> PoolRecords | None:
+        requests = [
+            self.repository.get(request_id)
+            for request_id, (requester, case, _, _) in self._requests.items()
+            if (requester, case) == (caller.municipality, case_id)
+        ]
+        residences = [
+            (residence, self.repository.get(residence.home_id))
+            for residence in self._residences.rows()
+            if (residence.placing_municipality, residence.case_id) == (caller.municipality, case_id)
+        ]
+        return PoolRecords(case_id, requests, residences) if requests or residences else None

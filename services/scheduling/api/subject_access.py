@@ -1,0 +1,50 @@
+"""/api/v1/subject-access: scheduling's part of a registerutdrag (GDPR art. 15, ADR 0018)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from services.kit.commands import Kit
+from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildsCases, Part
+from services.scheduling.api.views import MeetingView
+from services.scheduling.application import SchedulingApplication as Scheduling
+from services.scheduling.domain.meeting import Meeting
+from services.scheduling.subject_access import CaseMeetings
+
+router = APIRouter(prefix="/subject-access", tags=["subject access"])
+
+
+class MeetingRecord(MeetingView):
+    """A meeting as its municipality's staff see it, with who else took part and how it went."""
+
+    other_participants: list[str]
+    referral_id: str | None
+    attended: list[str]
+    outcome: str | None
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> MeetingRecord:
+        return cls(
+            **MeetingView.of(meeting).model_dump(),
+            other_participants=list(meeting.other_participants),
+            referral_id=meeting.referral_id,
+            attended=list(meeting.attended),
+            outcome=meeting.outcome,
+        )
+
+
+class CaseMeetingsView(BaseModel):
+    case_id: str
+    meetings: list[MeetingRecord]
+
+    @classmethod
+    def of(cls, case: CaseMeetings) -> CaseMeetingsView:
+        return cls(case_id=case.case_id, meetings=[MeetingRecord.of(m) for m in case.meetings])
+
+
+@router.post("", response_model=Part[CaseMeetingsView])
+def subject_access(body: ChildsCases, kit: Kit) -> Part[CaseMeetingsView]:
+    """The meetings of the child's cases (named by referrals' part), of the caller's municipality."""
+    view = Part[CaseMeetingsView]
+    return kit.query(Scheduling.subject_access, body, view=view, roles=REGISTRARS, purpose=REGISTERUTDRAG)

@@ -1,0 +1,219 @@
+"""The tamper matrix: an insider edits the case store's database after a signed checkpoint, and
+`GET /api/v1/audit/verify` names exactly what was done, per case (ADR 0019).
+
+Real SQLite and real PostgreSQL; the store is edited behind the service's back and then read
+by a freshly started service, as after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.case_store.app import create_app
+from services.case_store.checkpoints import CHECKPOINT_FILE_NAME
+from services.case_store.domain.access_log import CaseAccessLog
+from services.case_store.domain.timeline import CaseTimeline
+from services.kit.domain.chain import link_hash
+from services.kit.settings import ServiceSettings
+from tests.conftest import make_settings
+from tests.support.store_sql import delete_versions, events_table, execute, put_state, states, stored_id
+from tests.support.tokens import bearer
+
+CASE = "0380-M1"
+OPS = bearer("0380", ("ops",), subject="ops-1")
+OCCURRED = datetime(2026, 11, 20, 10, tzinfo=UTC)
+TIMELINE = CaseTimeline.id_for("0380", CASE)
+ACCESS_LOG = CaseAccessLog.id_for("0380", CASE)
+CONTENT_OR_TIME = "entry content or recording time does not match its hash"
+
+
+@pytest.fixture
+def store_settings(tmp_path: Path, database_url: str | None) -> ServiceSettings:
+    return make_settings(tmp_path, database_url=database_url)
+
+
+@contextmanager
+def case_store(settings: ServiceSettings) -> Iterator[TestClient]:
+    app = create_app(settings, start_runtime=False)
+    try:
+        with TestClient(app, base_url="http://case-store") as client:
+            yield client
+    finally:
+        app.state.runtime.app.close()
+
+
+@pytest.fixture
+def signed(store_settings: ServiceSettings) -> ServiceSettings:
+    """A case with four timeline entries and three reads from another service, then a checkpoint."""
+    with case_store(store_settings) as client:
+        store = client.app.state.runtime.app
+        for n in range(4):
+            store.record_event(
+                CASE, "0380", f"k{n}", OCCURRED, "referrals", "se.x.v1", "cw-1", f"summary {n}"
+            )
+        for n in range(3):
+            store.record_access(
+                CASE, "reader-1", "0380", "GET /x", "case work", "granted", "0380",
+                service="scheduling", source_key=f"/natverk/scheduling|{n}",
+            )  # fmt: skip
+        assert client.post("/api/v1/audit/checkpoints", headers=OPS).status_code == 201
+    return store_settings
+
+
+def problems(settings: ServiceSettings) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
+    with case_store(settings) as client:
+        response = client.get("/api/v1/audit/verify", headers=OPS)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    found = [
+        (p["municipality"], p["case_id"], p["chain"], p["problem"], p["first_broken_position"], p["reason"])
+        for p in report["problems"]
+    ]
+    return found, report
+
+
+def test_an_untouched_store_verifies_against_its_checkpoint(signed: ServiceSettings) -> None:
+    found, report = problems(signed)
+    assert found == []
+    assert report["chains_checked"] == 2 and report["checkpoint"]["chain_count"] == 2
+    assert report["forged_checkpoints"] == []
+
+
+def test_a_flipped_byte_in_an_entry_is_named_at_its_position(signed: ServiceSettings) -> None:
+    state = states(signed, TIMELINE)[3]  # version 3: the second entry
+    put_state(signed, TIMELINE, 3, {**state, "summary": "summary X"})
+    assert problems(signed)[0] == [("0380", CASE, "timeline", "broken", 2, CONTENT_OR_TIME)]
+
+
+def test_a_deleted_middle_entry_is_named(signed: ServiceSettings) -> None:
+    delete_versions(signed, TIMELINE, 3)
+    assert problems(signed)[0] == [("0380", CASE, "timeline", "broken", 2, "entry missing or out of order")]
+
+
+def test_a_cut_tail_is_named_against_the_checkpoint(signed: ServiceSettings) -> None:
+    delete_versions(signed, TIMELINE, 5)  # the fourth and last entry
+    reason = "the checkpoint signed 4 entries, 3 are stored: tail cut"
+    assert problems(signed)[0] == [("0380", CASE, "timeline", "cut", 4, reason)]
+
+
+def test_an_opening_edited_to_name_another_municipality_is_named_moved_and_the_case_missing(
+    signed: ServiceSettings,
+) -> None:
+    opening = states(signed, TIMELINE)[1]
+    put_state(signed, TIMELINE, 1, {**opening, "municipality": "1980"})
+    moved = "stored under another case's id (chain moved or opening edited)"
+    missing = "no longer stored: deleted or moved since it was recorded"
+    assert problems(signed)[0] == [
+        ("0380", CASE, "timeline", "missing", None, missing),
+        ("1980", CASE, "timeline", "moved", 0, moved),
+    ]
+
+
+def test_a_deleted_timeline_is_named_missing(signed: ServiceSettings) -> None:
+    execute(
+        signed, f"DELETE FROM {events_table(signed)} WHERE originator_id = ?", (stored_id(signed, TIMELINE),)
+    )
+    missing = "no longer stored: deleted or moved since it was recorded"
+    assert problems(signed)[0] == [("0380", CASE, "timeline", "missing", None, missing)]
+
+
+def test_a_timeline_moved_to_another_cases_id_is_named(signed: ServiceSettings) -> None:
+    elsewhere = CaseTimeline.id_for("1980", CASE)
+    execute(
+        signed,
+        f"UPDATE {events_table(signed)} SET originator_id = ? WHERE originator_id = ?",
+        (stored_id(signed, elsewhere), stored_id(signed, TIMELINE)),
+    )
+    moved = "stored under another case's id (chain moved or opening edited)"
+    assert problems(signed)[0] == [("0380", CASE, "timeline", "moved", 0, moved)]
+
+
+def test_a_chain_re_hashed_after_an_edit_holds_together_but_not_against_the_checkpoint(
+    signed: ServiceSettings,
+) -> None:
+    stored = states(signed, TIMELINE)
+    stored[3]["summary"] = "summary X"
+    previous = stored[2]["entry_hash"]
+    for version in (3, 4, 5):
+        entry = stored[version]
+        content = {
+            k: entry[k] for k in ("source_key", "occurred_at", "source", "event_type", "actor", "summary")
+        }
+        recorded_at = datetime.fromisoformat(entry["timestamp"]["_data_"])
+        entry["previous_hash"] = previous
+        entry["entry_hash"] = previous = link_hash(previous, entry["position"], recorded_at, content)
+        put_state(signed, TIMELINE, version, entry)
+    reason = "entry differs from the signed checkpoint: the chain was re-hashed after an edit"
+    assert problems(signed)[0] == [("0380", CASE, "timeline", "rewritten", 4, reason)]
+
+
+def test_an_edited_recording_time_is_named(signed: ServiceSettings) -> None:
+    """``as_of`` filters on the recording time: moving it would hide an entry from an earlier view."""
+    state = states(signed, TIMELINE)[4]
+    later = datetime.fromisoformat(state["timestamp"]["_data_"]) + timedelta(days=30)
+    put_state(
+        signed, TIMELINE, 4, {**state, "timestamp": {**state["timestamp"], "_data_": later.isoformat()}}
+    )
+    assert problems(signed)[0] == [("0380", CASE, "timeline", "broken", 3, CONTENT_OR_TIME)]
+
+
+def test_deleted_access_log_rows_are_named_in_the_middle_and_at_the_tail(signed: ServiceSettings) -> None:
+    delete_versions(signed, ACCESS_LOG, 4)  # the last of three records
+    reason = "the checkpoint signed 3 entries, 2 are stored: tail cut"
+    assert problems(signed)[0] == [("0380", CASE, "access-log", "cut", 3, reason)]
+    delete_versions(signed, ACCESS_LOG, 2)  # and the first
+    assert problems(signed)[0] == [("0380", CASE, "access-log", "broken", 1, "entry missing or out of order")]
+
+
+def test_a_forged_checkpoint_is_named_and_the_latest_valid_one_used(signed: ServiceSettings) -> None:
+    file = signed.data_dir / CHECKPOINT_FILE_NAME
+    [line] = file.read_text().splitlines()
+    forged = line.replace('"chain_count":2', '"chain_count":1')
+    file.write_text(f"{line}\n{forged}\n")
+    found, report = problems(signed)
+    assert found == []
+    assert report["forged_checkpoints"] == [
+        {"line": 2, "issued_at": report["checkpoint"]["issued_at"], "reason": _bad_signature()}
+    ]
+
+
+def test_a_store_edited_since_the_checkpoint_is_not_signed_again(signed: ServiceSettings) -> None:
+    delete_versions(signed, TIMELINE, 5)
+    with case_store(signed) as client:
+        response = client.post("/api/v1/audit/checkpoints", headers=OPS)
+    assert response.status_code == 409
+    assert "natverk verify" in response.json()["error"]["message"]
+
+
+def _bad_signature() -> str:
+    return "signature does not verify with the case store's public key"
+
+
+def test_an_auditor_sees_only_its_own_municipalitys_problems(signed: ServiceSettings) -> None:
+    delete_versions(signed, TIMELINE, 5)
+    with case_store(signed) as client:
+        other = client.get("/api/v1/audit/verify", headers=bearer("1980", ("auditor",)))
+        own = client.get("/api/v1/audit/verify", headers=bearer("0380", ("auditor",)))
+    assert other.json()["problems"] == [] and other.json()["chains_checked"] == 0
+    assert [p["problem"] for p in own.json()["problems"]] == ["cut"]
+
+
+def test_a_checkpoints_edited_heads_are_named_and_no_checkpoint_is_trusted_instead(
+    signed: ServiceSettings,
+) -> None:
+    [heads_file] = (signed.data_dir / f"{CHECKPOINT_FILE_NAME}.heads").iterdir()
+    heads = json.loads(heads_file.read_text())
+    heads[0]["length"] = 99
+    heads_file.write_text(json.dumps(heads))
+    found, report = problems(signed)
+    assert (found, report["checkpoint"]) == ([], None)
+    [forged] = report["forged_checkpoints"]
+    assert (forged["line"], forged["reason"]) == (1, "its chain heads do not match its signed Merkle root")
