@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from services.case_store.application import CaseStoreApplication as CaseStore
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.timeline import CaseTimeline
-from services.case_store.reads import AccessLogRead, ChainCheck, TimelineRead
+from services.case_store.reads import AccessLogRead, ChainCheck, TimelineRead, TimeView
 from services.case_store.subject_access import CaseRecord
 from services.kit.commands import Kit
 from services.kit.pages import Page
@@ -29,7 +29,14 @@ from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildsCases,
 READ_ROLES = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
 VERIFY_ROLES = ("auditor", "coordinator")
 AUDIT_ROLES = ("auditor",)
-AsOf = Annotated[AwareDatetime | None, Query(description="RFC 3339 time with zone")]
+AsOf = Annotated[
+    AwareDatetime | None,
+    Query(description="what had happened by then (entries' occurred_at); RFC 3339 with zone"),
+]
+KnownAsOf = Annotated[
+    AwareDatetime | None,
+    Query(description="what the case store knew by then (entries' recorded_at); RFC 3339 with zone"),
+]
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 subject_access = APIRouter(prefix="/subject-access", tags=["subject access"])
@@ -71,11 +78,13 @@ class TimelineView(Page[TimelineEntry]):
     case_id: str
     municipality: str
     as_of: datetime | None
+    known_as_of: datetime | None
 
     @classmethod
     def of(cls, read: TimelineRead) -> TimelineView:
         page = cls.fields_of(read.entries)
-        return cls(case_id=read.case_id, municipality=read.municipality, as_of=read.as_of, **page)
+        when = {"as_of": read.when.as_of, "known_as_of": read.when.known_as_of}
+        return cls(case_id=read.case_id, municipality=read.municipality, **when, **page)
 
 
 class VerificationView(BaseModel):
@@ -116,9 +125,13 @@ class AccessLogView(Page[AccessRecord]):
 
 
 @router.get("/{case_id}/timeline", response_model=TimelineView)
-def get_timeline(case_id: CaseIdPath, kit: Kit, page: Paging, as_of: AsOf = None) -> TimelineView:
-    """The case's timeline (as it stood at ``as_of``), a page of entries at a time."""
-    return kit.query(CaseStore.read_timeline, case_id, as_of, page, view=TimelineView, roles=READ_ROLES)
+def get_timeline(
+    case_id: CaseIdPath, kit: Kit, page: Paging, as_of: AsOf = None, known_as_of: KnownAsOf = None
+) -> TimelineView:
+    """The case's timeline, a page of entries at a time: what had happened by ``as_of`` and what the
+    case store knew by ``known_as_of`` (both: the history as it was known then)."""
+    when = TimeView(as_of, known_as_of)
+    return kit.query(CaseStore.read_timeline, case_id, when, page, view=TimelineView, roles=READ_ROLES)
 
 
 @router.get("/{case_id}/verify", response_model=VerificationView)

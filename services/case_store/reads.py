@@ -9,9 +9,11 @@ the same id is another case, which the caller can neither see nor learn exists.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import takewhile
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -43,12 +45,27 @@ class StatisticsPeriod(BaseModel):
 
 
 @dataclass(frozen=True)
+class TimeView:
+    """Which of a timeline's entries to show: what had happened by ``as_of`` (its ``occurred_at``)
+    and what the case store knew by ``known_as_of`` (when it recorded it); None: no limit."""
+
+    as_of: datetime | None = None
+    known_as_of: datetime | None = None
+
+    def shows(self, entry: CaseTimeline.EntryAppended) -> bool:
+        return self.as_of is None or datetime.fromisoformat(entry.occurred_at) <= self.as_of
+
+    def knew(self, entry: CaseTimeline.EntryAppended) -> bool:
+        return self.known_as_of is None or entry.timestamp <= self.known_as_of
+
+
+@dataclass(frozen=True)
 class TimelineRead:
-    """A page of a case's timeline as it stood at ``as_of`` (all of it when None)."""
+    """A page of a case's timeline as seen from ``when``."""
 
     case_id: str
     municipality: str
-    as_of: datetime | None
+    when: TimeView
     entries: Paged[CaseTimeline.EntryAppended]
 
 
@@ -78,17 +95,27 @@ class PlacementFigures:
 
 
 class CaseReads(CaseStore):
-    def read_timeline(
-        self, caller: Caller, case_id: str, as_of: datetime | None, page: PageRequest
-    ) -> TimelineRead:
-        """A page of entries after the cursor's position; ``as_of`` ends the timeline at its first
-        entry recorded later (entries are recorded in order).  Only the page is read."""
+    def read_timeline(self, caller: Caller, case_id: str, when: TimeView, page: PageRequest) -> TimelineRead:
+        """A page of the entries after the cursor's position that ``when`` shows.
+
+        Entries are recorded in order, so ``known_as_of`` ends the timeline at the first one
+        recorded later; ``as_of`` skips those that happened later (an event can arrive late).
+        The store is read a chunk at a time, only as far as the page needs.
+        """
         where = self._readable_case(caller, case_id)
-        after = page.position_after()
-        stored = self.events_after(where.timeline_id, after + 1, page.limit + 1)  # entry n: version n + 1
-        shown = takewhile(lambda entry: as_of is None or entry.timestamp <= as_of, stored)
-        entries = page.select(shown, key=lambda entry: entry.position)
-        return TimelineRead(where.case.case_id, where.case.municipality, as_of, entries)
+        chunks = self._entries_after(where.timeline_id, page.position_after(), page.limit + 1)
+        stored = takewhile(when.knew, chunks)
+        entries = page.select(filter(when.shows, stored), key=lambda entry: entry.position)
+        return TimelineRead(where.case.case_id, where.case.municipality, when, entries)
+
+    def _entries_after(
+        self, timeline_id: Any, position: int, chunk_size: int
+    ) -> Iterator[CaseTimeline.EntryAppended]:
+        """The entries after ``position``, read ``chunk_size`` at a time (a page and one more)."""
+        version = position + 1  # entry n is the timeline's version n + 1
+        while chunk := self.events_after(timeline_id, version, chunk_size):
+            yield from chunk
+            version = chunk[-1].originator_version
 
     def verify_timeline(self, caller: Caller, case_id: str) -> ChainCheck:
         where = self._readable_case(caller, case_id)

@@ -12,12 +12,14 @@ from services.kit.store import open_store
 from services.referrals import SERVICE
 from services.referrals.api import router, subject_access
 from services.referrals.application import ReferralsApplication
+from services.referrals.domain.open_referral import ReferralAlreadyOpen
 from services.referrals.domain.referral import ReasonRequired, TransitionNotAllowed
 from services.referrals.inbound import placement_consumer
 from services.referrals.publication import build_publication_table
 
 ERROR_STATUSES: dict[type[Exception], int] = {
     TransitionNotAllowed: 409,
+    ReferralAlreadyOpen: 409,
     ReasonRequired: 422,
 }
 

@@ -19,6 +19,7 @@ from services.kit.pages import Paged, PageRequest
 from services.kit.store import ServiceApplication
 from services.kit.subject_access import ChildByPin, Holdings
 from services.referrals.commands import DeclineReferral, NewReferral
+from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import Referral
 
 AUTOMATIC_REASON = "automatic: placement started"
@@ -77,7 +78,9 @@ class ReferralsApplication(ServiceApplication):
             origin="manual",
             placement_id=None,
         )
-        self.save(referral)
+        slot = self._open_referral(referral)
+        slot.hold(referral.id)
+        self.save(referral, slot)
         return referral
 
     def accept_referral(self, caller: Caller, referral_id: UUID) -> Referral:
@@ -89,20 +92,36 @@ class ReferralsApplication(ServiceApplication):
     def decline_referral(self, caller: Caller, referral_id: UUID, decline: DeclineReferral) -> Referral:
         referral: Referral = self.owned(referral_id, caller.municipality)
         referral.decline(decline.reason)
-        self.save(referral)
+        self._save_ended(referral)
         return referral
 
     def close_referral(self, caller: Caller, referral_id: UUID) -> Referral:
         referral: Referral = self.owned(referral_id, caller.municipality)
         referral.close()
-        self.save(referral)
+        self._save_ended(referral)
         return referral
 
     def revoke_referral(self, caller: Caller, referral_id: UUID) -> Referral:
         referral: Referral = self.owned(referral_id, caller.municipality)
         referral.revoke()
-        self.save(referral)
+        self._save_ended(referral)
         return referral
+
+    def _open_referral(self, referral: Referral) -> OpenReferral:
+        """The case's slot for ``referral``'s target (new if the case never had one)."""
+        slot_id = OpenReferral.id_for(referral.municipality, referral.case_id, referral.target)
+        return self._find(slot_id) or OpenReferral(referral.municipality, referral.case_id, referral.target)
+
+    def _save_ended(self, referral: Referral) -> None:
+        """A referral no longer open frees its case's slot (if it held it)."""
+        slot_id = OpenReferral.id_for(referral.municipality, referral.case_id, referral.target)
+        slot = self._find(slot_id)
+        if slot is not None:
+            slot.release(referral.id)
+        self.save(referral, *([slot] if slot is not None else []))
+
+    def _find(self, aggregate_id: UUID) -> Any:
+        return self.repository.get(aggregate_id) if self.exists(aggregate_id) else None
 
     def referral(self, caller: Caller, referral_id: UUID) -> Referral:
         return self.owned(referral_id, caller.municipality)

@@ -103,16 +103,34 @@ async def test_a_timeline_entry_names_who_caused_the_upstream_event_not_who_read
     assert [entry["actor"] for entry in response.json()["items"]] == ["cw-77"]
 
 
-async def test_as_of_shows_the_timeline_as_it_stood_then(case_store) -> None:
+async def test_known_as_of_shows_what_the_case_store_knew_then(case_store) -> None:
     ingest(case_store, "0380-F1", "first")
     cut = datetime.now(UTC)
     ingest(case_store, "0380-F1", "second")
     response = await case_store.get(
-        timeline_url("0380-F1"), params={"as_of": cut.isoformat()}, headers=READER
+        timeline_url("0380-F1"), params={"known_as_of": cut.isoformat()}, headers=READER
     )
     body = response.json()
     assert [entry["position"] for entry in body["items"]] == [1]
-    assert datetime.fromisoformat(body["as_of"]) == cut
+    assert (datetime.fromisoformat(body["known_as_of"]), body["as_of"]) == (cut, None)
+
+
+async def test_as_of_shows_what_had_happened_by_then_including_what_arrived_late(case_store) -> None:
+    store = store_of(case_store)
+    for key, day in (("on-the-20th", 20), ("on-the-10th-told-late", 10), ("on-the-25th", 25)):
+        happened = datetime(2026, 11, day, 10, tzinfo=UTC)
+        store.record_event("0380-F3", "0380", key, happened, "referrals", "se.x.v1", "cw-1", SUMMARY)
+    as_of = datetime(2026, 11, 21, tzinfo=UTC).isoformat()
+    response = await case_store.get(
+        timeline_url("0380-F3"), params={"as_of": as_of, "limit": 1}, headers=READER
+    )
+    first = response.json()
+    assert [entry["position"] for entry in first["items"]] == [1]
+    following = await case_store.get(
+        timeline_url("0380-F3"), params={"as_of": as_of, "cursor": first["next_cursor"]}, headers=READER
+    )
+    assert [entry["position"] for entry in following.json()["items"]] == [2]  # not the 25th's
+    assert following.json()["next_cursor"] is None
 
 
 async def test_as_of_without_a_zone_is_refused_without_echoing_it(case_store) -> None:

@@ -6,12 +6,7 @@ its back; the CLI's check reads them over HTTP from a stand-in for the running s
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -20,31 +15,7 @@ from services.ops import access_chains
 from tests.conftest import make_settings
 from tests.support.access_reads import OPS, case_read, record_id, replica
 from tests.support.stored_rows import delete_record
-
-
-@contextmanager
-def answering(pages: dict[str, bytes], asked: list[str]) -> Iterator[str]:
-    """A stand-in service answering each GET with the page its ``cursor`` names."""
-
-    class Answer(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            asked.append(urlsplit(self.path).path)
-            cursor = parse_qs(urlsplit(self.path).query).get("cursor", [""])[0]
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(pages[cursor])))
-            self.end_headers()
-            self.wfile.write(pages[cursor])
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+from tests.support.stub_server import answering
 
 
 async def _pages_of_a_store_with_one_broken_chain(data_dir: Path) -> dict[str, bytes]:
@@ -66,13 +37,13 @@ async def test_verify_names_each_broken_access_chain_by_service_and_case_and_say
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pages = await _pages_of_a_store_with_one_broken_chain(tmp_path / "store")
-    asked: list[str] = []
+    asked: list[tuple[str, dict[str, str]]] = []
     capsys.readouterr()  # what building the store printed
     with answering(pages, asked) as url:
         monkeypatch.setattr(access_chains, "service_url", lambda _, service: url)
         monkeypatch.setattr(access_chains, "services_with_access_chains", lambda: ["referrals"])
         assert access_chains.verify_access_chains(make_settings(tmp_path)) is True
-    assert asked == ["/api/v1/ops/access-chains"] * 2
+    assert [path for path, _ in asked] == ["/api/v1/ops/access-chains"] * 2
     assert capsys.readouterr().out.splitlines() == [
         f"BROKEN ACCESS referrals 0380/0380-B: first broken record at position 2: {MISSING}",
         "2 access chain(s) checked in 1 service(s), 1 broken (0 record(s) stored before chaining, not chained)",

@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -22,38 +17,10 @@ from services.case_store.app import create_app
 from services.case_store.domain.timeline import CaseTimeline
 from services.cli import main
 from tests.conftest import make_settings
+from tests.support.stub_server import answering
 from tests.support.tokens import bearer
 
 NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
-
-
-@contextmanager
-def answering(
-    body: bytes, pages: dict[str, bytes] | None = None, asked: list[dict] | None = None
-) -> Iterator[str]:
-    """An HTTP server that answers a GET with ``body`` (the case store's chain report), or with the
-    page of ``pages`` its ``cursor`` names; each request's query goes into ``asked``."""
-
-    class Answer(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
-            (asked if asked is not None else []).append(query)
-            answer = (pages or {}).get(query.get("cursor", ""), body)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
 
 
 async def _chain_report_of_a_store_with_one_broken_twin(data_dir: Path, limit: int = 50) -> list[bytes]:
@@ -85,7 +52,7 @@ async def _chain_report_of_a_store_with_one_broken_twin(data_dir: Path, limit: i
 
 async def test_verify_prints_the_broken_case_as_municipality_slash_case_id(tmp_path: Path, capsys) -> None:
     [report] = await _chain_report_of_a_store_with_one_broken_twin(tmp_path)
-    with answering(report) as url:
+    with answering({"": report}) as url:
         assert main(["verify", "--url", url]) == 1
     printed = capsys.readouterr().out.splitlines()
     assert [line for line in printed if "BROKEN" in line or "checked" in line] == [
@@ -100,10 +67,10 @@ async def test_verify_walks_every_page_of_the_chain_report_and_prints_it_as_one(
 ) -> None:
     first, second = await _chain_report_of_a_store_with_one_broken_twin(tmp_path, limit=1)
     cursor = json.loads(first)["next_cursor"]
-    asked: list[dict] = []
-    with answering(b"{}", pages={"": first, cursor: second}, asked=asked) as url:
+    asked: list[tuple[str, dict[str, str]]] = []
+    with answering({"": first, cursor: second}, asked) as url:
         assert main(["verify", "--url", url]) == 1
-    assert asked == [{"limit": "200"}, {"limit": "200", "cursor": cursor}]
+    assert [query for _, query in asked] == [{"limit": "200"}, {"limit": "200", "cursor": cursor}]
     printed = capsys.readouterr().out.splitlines()
     assert [line for line in printed if "BROKEN" in line or "checked" in line] == [
         "BROKEN 1980/C-1 timeline at position 2: entry missing or out of order",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
@@ -183,3 +184,27 @@ async def test_a_declined_referral_can_be_closed_and_then_nothing_more(referrals
     assert (closed.status_code, closed.json()["status"]) == (200, "closed")
     again = await referrals.post(f"/api/v1/referrals/{referral_id}/accept", headers=COORDINATOR)
     assert again.status_code == 409
+
+
+async def test_referrals_of_one_case_to_one_target_sent_together_make_one_open_referral(referrals) -> None:
+    """Ten identical referrals under ten idempotency keys, at once: one is received, the others
+    are refused with 409; once it is closed, a new one may be made."""
+    body = new_referral(case_id="0380-DUP-1")
+    answers = await asyncio.gather(
+        *(
+            referrals.post(
+                "/api/v1/referrals", json=body, headers={**CASE_WORKER, "Idempotency-Key": f"k-{n}"}
+            )
+            for n in range(10)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 9
+    listed = await referrals.get("/api/v1/referrals", params={"case_id": "0380-DUP-1"}, headers=COORDINATOR)
+    [open_one] = listed.json()["items"]
+    elsewhere = await create(referrals, case_id="0380-DUP-1", target="safety_team")
+    assert elsewhere.status_code == 201  # another target is another referral
+    declined = await referrals.post(
+        f"/api/v1/referrals/{open_one['id']}/decline", json={"reason": "not now"}, headers=COORDINATOR
+    )
+    assert declined.status_code == 200
+    assert (await create(referrals, case_id="0380-DUP-1")).status_code == 201

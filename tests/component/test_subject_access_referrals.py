@@ -21,11 +21,17 @@ REGISTRAR = bearer("0380", ("registrar",), subject="registrar-4")
 
 
 async def refer(
-    client: httpx.AsyncClient, case_id: str, pin: str, *, municipality: str = "0380", protected: bool = False
+    client: httpx.AsyncClient,
+    case_id: str,
+    pin: str,
+    *,
+    municipality: str = "0380",
+    protected: bool = False,
+    target: str = "safety_team",
 ) -> None:
     body = {
         "case_id": case_id,
-        "target": "safety_team",
+        "target": target,
         "child": {"pin": pin, "protected_identity": protected},
         "child_status": "placed",
         "case_worker_id": "cw-12",
@@ -110,7 +116,7 @@ async def test_each_case_read_is_access_logged_with_purpose_registerutdrag_whate
 ) -> None:
     await refer(referrals, "0380-SA-6", CHILD)
     await refer(referrals, "0380-SA-7", CHILD)
-    await refer(referrals, "0380-SA-7", CHILD)
+    await refer(referrals, "0380-SA-7", CHILD, target="network_centre")  # two referrals of one case
     before = position(referrals)
     headers = {**REGISTRAR, "X-Access-Purpose": "case work"}
     assert (await referrals.post(URL, json={"pin": CHILD}, headers=headers)).status_code == 200

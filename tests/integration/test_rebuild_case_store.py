@@ -8,6 +8,7 @@ tells it: placement events and what three services relay about it, reads include
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 from contracts.topics import PLACEMENTS, REFERRALS, SCHEDULING
 from services.case_store.application import CaseStoreApplication
 from services.case_store.checkpoints import CheckpointFile
+from services.case_store.reads import TimeView
 from services.case_store.signing import CheckpointSigner
+from services.kit.auth import Caller
+from services.kit.pages import PageRequest
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from services.ops import rebuild_case_store
@@ -124,3 +128,27 @@ async def test_a_rebuild_holds_every_rebuilt_chain_against_the_live_checkpoint_a
     assert compared["identical"] + compared["differing"] == compared["chains"] == issued.summary.chain_count
     assert "0380/" in " ".join(compared["differing_chains"])
     assert "travel on no topic" in compared["not_restored"]
+
+
+async def test_as_of_shows_the_same_history_after_a_rebuild_and_known_as_of_the_rebuilds_own_time(
+    settings: ServiceSettings, empty_store: ServiceSettings
+) -> None:
+    """``as_of`` filters on when things happened, which a rebuild keeps; before, it filtered on the
+    recording time, and every earlier view of a rebuilt store was empty (issue 16)."""
+    [(municipality, case_id), *_] = cases = cases_in_two_municipalities(1)
+    await live_store_consumes(settings, stories(cases))
+    before_the_rebuild = datetime.now(UTC)
+
+    await rebuild_case_store(empty_store)
+
+    rebuilt = open_store(CaseStoreApplication, empty_store, "case_store")
+    try:
+        reader = Caller("auditor-1", municipality, frozenset({"auditor"}))
+        then = rebuilt.read_timeline(reader, case_id, TimeView(as_of=before_the_rebuild), PageRequest())
+        known = rebuilt.read_timeline(
+            reader, case_id, TimeView(known_as_of=before_the_rebuild), PageRequest()
+        )
+    finally:
+        rebuilt.close()
+    assert len(then.entries.items) == ENTRIES_PER_CASE
+    assert known.entries.items == []

@@ -156,7 +156,7 @@ def test_a_chain_re_hashed_after_an_edit_holds_together_but_not_against_the_chec
 
 
 def test_an_edited_recording_time_is_named(signed: ServiceSettings) -> None:
-    """``as_of`` filters on the recording time: moving it would hide an entry from an earlier view."""
+    """``known_as_of`` filters on the recording time: moving it would hide an entry from an earlier view."""
     state = states(signed, TIMELINE)[4]
     later = datetime.fromisoformat(state["timestamp"]["_data_"]) + timedelta(days=30)
     put_state(
