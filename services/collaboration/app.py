@@ -20,6 +20,7 @@ from services.collaboration.application import (
 from services.collaboration.domain.activity import (
     ActivityCancelled,
     ActivityStarted,
+    BookingChanged,
     BookingIdTaken,
     InvalidActivity,
     NotEnoughSeats,
@@ -27,12 +28,14 @@ from services.collaboration.domain.activity import (
     UnknownBooking,
 )
 from services.collaboration.domain.family_home import InvalidHome, KinshipHomeNotShareable
+from services.collaboration.domain.home_profile import OfferDoesNotFit
 from services.collaboration.domain.matching_request import (
     InvalidRequest,
     NotAddressed,
     RequestClosed,
     UnknownOffer,
 )
+from services.collaboration.domain.place_holds import NoPlaceToHold
 from services.collaboration.inbound import consumers
 from services.collaboration.metrics import CollaborationMetrics
 from services.collaboration.publication import build_publication_table
@@ -49,7 +52,10 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     RequestClosed: 409,
     ActivityCancelled: 409,
     ActivityStarted: 409,
+    BookingChanged: 409,
     BookingIdTaken: 409,
+    NoPlaceToHold: 409,
+    OfferDoesNotFit: 422,
     NotEnoughSeats: 409,
     NotOfferable: 409,
     KinshipHomeNotShareable: 422,
@@ -66,6 +72,7 @@ ABSENT = (NotAddressed, NotOpenToYou, UnknownBooking, UnknownOffer)
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     app = open_store(CollaborationApplication, settings, SERVICE)
     app.request_lifetime = timedelta(hours=settings.matching_request_lifetime_hours)
+    app.hold_lifetime = timedelta(hours=settings.offer_hold_hours)
     kpis: list[CollaborationMetrics] = []  # made once the runtime has its registry
 
     def load(aggregate_id: Any, version: int) -> Any:
@@ -82,7 +89,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         build_publication_table(load, count_withheld),
         consumers=consumers(app),
         topics=[COLLABORATION, dead_letter_topic(COLLABORATION), *PARTNER_TOPICS],
-        periodic=[(EXPIRY_CHECK_SECONDS, app.expire_requests)],
+        periodic=[(EXPIRY_CHECK_SECONDS, app.expire_requests), (EXPIRY_CHECK_SECONDS, app.lapse_holds)],
     )
     kpis.append(CollaborationMetrics(runtime.metrics.registry))
     kpis[0].follow(app)

@@ -22,6 +22,7 @@ from services.collaboration.disclosure import Withheld, disclose
 from services.collaboration.domain.activity import SharedActivity
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.matching_request import MatchingRequest
+from services.collaboration.domain.place_holds import PlaceHolds
 from services.kit.logs import get_logger
 from services.kit.publication import Outgoing, PublicationTable, case_access_rule
 
@@ -182,6 +183,9 @@ def build_publication_table(load: Loader, withheld: Callable[[str], None]) -> Pu
             FamilyHome.SharingChanged: rules.homes,
             FamilyHome.ProfileChanged: rules.homes,
             FamilyHome.AvailabilityChanged: rules.homes,
+            PlaceHolds.Held: rules.homes,  # a held place is no longer free: partners see it taken
+            # A hold released for its placement is told by the occupancy that follows it, in one save.
+            PlaceHolds.HoldReleased: lambda e: [] if e.why == "placed" else rules.homes(e),
             FamilyHome.Occupied: rules.occupancy,
             FamilyHome.Freed: rules.occupancy,
             **dict.fromkeys(REQUEST_CHANGES, rules.request_changed),

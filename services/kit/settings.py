@@ -81,6 +81,7 @@ class ServiceSettings(KafkaConnectionSettings, BaseSettings):
     matching_request_lifetime_hours: int = Field(
         72, ge=1, le=24 * 90, description="collaboration: an unanswered matching request expires after this"
     )
+    offer_hold_hours: int = Field(336, ge=1, le=2160)  # collaboration: an accepted offer holds a place
     audit_signing_key_file: Path | None = None  # case store: Ed25519 PEM key checkpoints are signed with
     audit_checkpoint_file: Path | None = None  # case store: where checkpoints go, outside the event store
     audit_checkpoint_interval_seconds: int = Field(3600, ge=10, le=7 * 24 * 3600)

@@ -41,6 +41,10 @@ class BookingIdTaken(ActivityError):
     """Another municipality's booking of this activity has that id."""
 
 
+class BookingChanged(ActivityError):
+    """The booking id was used before for another number of seats."""
+
+
 class SharedActivity(Aggregate):
     class Announced(Aggregate.Created):
         host: str
@@ -112,6 +116,8 @@ class SharedActivity(Aggregate):
         if booking_id in self.bookings:
             if self.bookings[booking_id][0] != municipality:
                 raise BookingIdTaken("that booking id is in use: send another, or none to get one")
+            if self.bookings[booking_id][1] != seats:
+                raise BookingChanged("that booking id was used for another number of seats: send another")
             return  # the same booking again (a retried request)
         if seats > self.seats_free:
             raise NotEnoughSeats(f"only {self.seats_free} seat(s) left")

@@ -1,17 +1,24 @@
 """A recruited family home in the pool: what it can take, whom it is shared with, who lives there.
 
-``register_id`` is the owning municipality's own id for the home (the one
-placement events carry as ``family_home_id``); partners only ever see the
-aggregate's random id.
+``register_id`` is the owner's own id (placement events carry it as ``family_home_id``); partners only
+ever see the aggregate's random pool id.  An accepted offer holds a place until its placement arrives
+or the hold lapses (ADR 0022).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.collaboration.domain.home_profile import FamilyHomeError, InvalidHome, check_profile
+from services.collaboration.domain.home_profile import (
+    FamilyHomeError,
+    InvalidHome,
+    check_fit,
+    check_profile,
+)
+from services.collaboration.domain.place_holds import PlaceHolds
 from services.kit.domain.ids import stable_id
 
 
@@ -19,7 +26,7 @@ class KinshipHomeNotShareable(FamilyHomeError):
     """A kinship (network) home is there for one child's network, never for partners."""
 
 
-class FamilyHome(Aggregate):
+class FamilyHome(PlaceHolds):
     class Registered(Aggregate.Created):
         municipality: str
         register_id: str
@@ -71,6 +78,7 @@ class FamilyHome(Aggregate):
         self.shared_with: tuple[str, ...] = ()
         # placement id -> (case id, placing municipality, protected)
         self.residents: dict[str, tuple[str, str, bool]] = {}
+        self.holds: dict[str, tuple[str, str, datetime]] = {}
 
     @classmethod
     def register(
@@ -92,7 +100,7 @@ class FamilyHome(Aggregate):
     # -- questions ----------------------------------------------------------------------
     @property
     def free_places(self) -> int:
-        return max(self.capacity - len(self.residents), 0)
+        return max(self.capacity - len(self.residents) - len(self.holds), 0)
 
     @property
     def hosts_protected_child(self) -> bool:
@@ -103,6 +111,9 @@ class FamilyHome(Aggregate):
 
     def can_be_offered(self) -> bool:
         return self.available and self.free_places > 0 and not self.hosts_protected_child
+
+    def check_fits(self, age_band: str, placement_type: str, needs: tuple[str, ...]) -> None:
+        check_fit(self.age_min, self.age_max, self.specialisations, age_band, placement_type, needs)
 
     # -- commands -----------------------------------------------------------------------
     def change_profile(

@@ -10,6 +10,7 @@ from contracts.common import MUNICIPALITIES
 from contracts.placements import PlacementEndedV1, PlacementStartedV1
 from services.collaboration.commands import Availability, HomeProfile, NewHome, Sharing
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
+from services.collaboration.domain.place_holds import PlaceHolds
 from services.collaboration.results import HomeSeen, hidden
 from services.collaboration.use_cases.base import PoolApplication
 from services.kit.auth import Caller
@@ -32,6 +33,7 @@ class HomeRow:
     owner: str
     shared_with: tuple[str, ...] = ()
     protected_placements: frozenset[str] = frozenset()
+    holds: int = 0
 
     def seen_by(self, municipality: str) -> bool:
         """Its owner; a partner it is shared with, unless a protected-identity child lives there."""
@@ -47,6 +49,9 @@ def _fold_homes(rows: dict[Any, HomeRow], e: Any) -> None:
     elif isinstance(e, FamilyHome.Occupied) and e.protected:
         row = rows[e.originator_id]
         rows[e.originator_id] = replace(row, protected_placements=row.protected_placements | {e.placement_id})
+    elif isinstance(e, (PlaceHolds.Held, PlaceHolds.HoldReleased)):
+        row = rows[e.originator_id]
+        rows[e.originator_id] = replace(row, holds=row.holds + (1 if isinstance(e, PlaceHolds.Held) else -1))
     elif isinstance(e, FamilyHome.Freed):
         row = rows[e.originator_id]
         rows[e.originator_id] = replace(row, protected_placements=row.protected_placements - {e.placement_id})
@@ -130,37 +135,61 @@ class FamilyHomes(PoolApplication):
     # -- inbound use cases: placements make homes occupied and free --------------------------
     def placement_started(self, event: InboundEvent[PlacementStartedV1]) -> None:
         placement = event.data
-        home = self._home_by_register_id(placement.municipality, placement.family_home_id)
-        if home is not None and home.occupy(
+        home = self._home_of(placement.municipality, placement.family_home_id, placement.placement_id)
+        if home is None or placement.placement_id in home.residents:
+            return  # not a pool home, or a repeated delivery
+        home.release_hold_of(placement.municipality, placement.case_id)  # the held place becomes its home
+        home.occupy(
             placement.placement_id,
             placement.case_id,
             placement.municipality,
             placement.child.protected_identity,
-        ):
-            self.save(home)
+        )
+        self.save(home)
 
     def placement_ended(self, event: InboundEvent[PlacementEndedV1]) -> None:
         placement = event.data
-        home = self._home_by_register_id(placement.municipality, placement.family_home_id)
+        home = self._home_of(placement.municipality, placement.family_home_id, placement.placement_id)
         if home is not None and home.free(placement.placement_id):
             self.save(home)
 
-    def _home_by_register_id(self, municipality: str, register_id: str | None) -> FamilyHome | None:
-        """The placing municipality's own home, else the one partner home shared with it under that id."""
-        if register_id is None:
+    def lapse_holds(self) -> None:
+        """Release the places accepted offers held whose placement never came (periodic job)."""
+        now = self.clock()
+        for home_id, row in self._homes.items():
+            if row.holds and (home := self.repository.get(home_id)).lapse_holds(now):
+                self.save(home)
+
+    def _home_of(self, municipality: str, reference: str | None, placement_id: str) -> FamilyHome | None:
+        """The home a placement names: the placer's own register id, or a partner home's pool id
+        (or, as before, its register id) that the placer may place in: shared with it, held for it,
+        or already housing this placement (whatever happened to the sharing since)."""
+        if reference is None:
             return None
-        entry = self.find(RegisterEntry.id_for(municipality, register_id))
+        entry = self.find(RegisterEntry.id_for(municipality, reference))
         if entry is not None:
             return self.repository.get(entry.home_id)
-        partner_entries = [
-            entry
+        candidates = [self._pooled(reference)] + [
+            self.repository.get(entry.home_id)
             for owner in MUNICIPALITIES
-            if owner != municipality
-            and (entry := self.find(RegisterEntry.id_for(owner, register_id))) is not None
+            if owner != municipality and (entry := self.find(RegisterEntry.id_for(owner, reference)))
         ]
-        shared = [
+        placeable = [
             home
-            for entry in partner_entries
-            if (home := self.repository.get(entry.home_id)).is_visible_to(municipality)
+            for home in candidates
+            if home is not None
+            and (
+                home.municipality == municipality
+                or home.is_visible_to(municipality)
+                or home.is_held_for(municipality)
+                or placement_id in home.residents
+            )
         ]
-        return shared[0] if len(shared) == 1 else None
+        return placeable[0] if len(placeable) == 1 else None
+
+    def _pooled(self, reference: str) -> FamilyHome | None:
+        try:
+            home = self.find(UUID(reference))
+        except ValueError:
+            return None
+        return home if isinstance(home, FamilyHome) else None

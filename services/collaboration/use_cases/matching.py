@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -40,15 +39,10 @@ def _fold_requests(rows: dict[Any, tuple[str, str, tuple[str, ...], bool]], e: A
         rows[e.originator_id] = (requester, case_id, partners, False)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Matching(PoolApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._requests = CatchUpIndex(self, _fold_requests)
-        self.clock: Callable[[], datetime] = _now
         self.request_lifetime = timedelta(hours=72)
 
     def open_request(self, caller: Caller, new: NewRequest) -> RequestSeen:
@@ -97,6 +91,7 @@ class Matching(PoolApplication):
             raise NotOfferable("share the home with the requesting municipality first")
         if not home.can_be_offered():
             raise NotOfferable("the home has no free place or is not available")
+        home.check_fits(request.age_band, request.placement_type, request.needs)
         offer_id = request.offer(caller.municipality, str(home.id))
         self.save(request)
         return Offered(caller.municipality, request, offer_id)
@@ -104,7 +99,10 @@ class Matching(PoolApplication):
     def accept_offer(self, caller: Caller, request_id: UUID, acceptance: Acceptance) -> RequestSeen:
         request = self._own_request(caller, request_id)
         request.accept(acceptance.offer_id)
-        self.save(request)
+        home: FamilyHome = self.repository.get(UUID(request.offers[acceptance.offer_id]["home_id"]))
+        until = self.clock() + self.hold_lifetime
+        home.hold(str(request.id), request.requester, request.case_id, until)
+        self.save(request, home)
         return RequestSeen(caller.municipality, request)
 
     def withdraw_request(self, caller: Caller, request_id: UUID) -> RequestSeen:

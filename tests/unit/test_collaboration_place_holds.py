@@ -1,0 +1,63 @@
+"""Places held for accepted offers, and whether a home fits a request (ADR 0022), in memory."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.collaboration.domain.family_home import FamilyHome
+from services.collaboration.domain.home_profile import OfferDoesNotFit
+from services.collaboration.domain.place_holds import NoPlaceToHold
+
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+
+
+def home(capacity: int = 1, age_min: int = 0, age_max: int = 12) -> FamilyHome:
+    return FamilyHome.register("1980", "FH-1", "recruited", capacity, age_min, age_max, ("reinforced",))
+
+
+def test_a_held_place_is_not_free_and_cannot_be_held_twice() -> None:
+    pooled = home()
+    pooled.hold("R-1", "0380", "0380-C-1", NOW + timedelta(days=14))
+    assert pooled.free_places == 0 and not pooled.can_be_offered()
+    with pytest.raises(NoPlaceToHold):
+        pooled.hold("R-2", "0380", "0380-C-2", NOW + timedelta(days=14))
+
+
+def test_another_case_s_placement_leaves_the_hold_in_place() -> None:
+    pooled = home(capacity=2)
+    pooled.hold("R-1", "0380", "0380-C-1", NOW + timedelta(days=14))
+    assert not pooled.release_hold_of("0380", "0380-C-9")
+    assert pooled.release_hold_of("0380", "0380-C-1") and pooled.holds == {}
+
+
+def test_a_hold_lapses_when_its_time_is_up_and_not_before() -> None:
+    pooled = home()
+    pooled.hold("R-1", "0380", "0380-C-1", NOW)
+    assert not pooled.lapse_holds(NOW - timedelta(seconds=1))
+    assert pooled.lapse_holds(NOW) and pooled.free_places == 1
+
+
+@pytest.mark.parametrize(("band", "fits"), [("0-5", True), ("6-12", True), ("13-17", False)])
+def test_a_home_fits_an_age_band_its_ages_meet(band: str, fits: bool) -> None:
+    if fits:
+        home().check_fits(band, "familjehem", ())
+    else:
+        with pytest.raises(OfferDoesNotFit):
+            home().check_fits(band, "familjehem", ())
+
+
+@pytest.mark.parametrize(
+    ("placement_type", "needs"),
+    [("jourhem", ()), ("behandlingsfamilj", ()), ("familjehem", ("tfco",))],
+)
+def test_a_home_without_the_specialisation_asked_for_does_not_fit(
+    placement_type: str, needs: tuple[str, ...]
+) -> None:
+    with pytest.raises(OfferDoesNotFit):
+        home().check_fits("6-12", placement_type, needs)
+
+
+def test_a_reinforced_home_fits_a_reinforced_placement_with_words_for_needs() -> None:
+    home().check_fits("6-12", "forstarkt_familjehem", ("reinforced", "animals_ok"))
