@@ -21,6 +21,8 @@ from services.kit.inbound import InboundEvent
 from services.kit.store import ServiceApplication
 from services.kit.subscriptions import Handler, attribution_for
 
+CONFLICT_RETRIES = 10
+
 
 @dataclass(frozen=True)
 class RecordWork:
@@ -57,17 +59,21 @@ class RecordApplier:
         return counts
 
     def apply_one(self, item: RecordWork) -> str:
-        if self._already_handled(item):
-            return "duplicate"
-        try:
-            with self._app.unit_of_work(item.tracking):
-                self._handle(item)
-        except IntegrityError:
-            # A concurrent or repeated delivery got there first: fine if it was this record.
+        """One record in its own unit of work.  A conflict (another writer stored a version of an
+        aggregate this one changed: a repeat of the record, or a replica booking the same person's
+        day) is tried again at once, reading what the other stored, a few times before it counts."""
+        for attempt in range(1, CONFLICT_RETRIES + 1):
             if self._already_handled(item):
                 return "duplicate"
-            raise
-        return "processed"
+            try:
+                with self._app.unit_of_work(item.tracking):
+                    self._handle(item)
+            except IntegrityError:
+                if attempt == CONFLICT_RETRIES and not self._already_handled(item):
+                    raise
+                continue
+            return "processed"
+        return "duplicate"  # the last conflict was this record's own repeat
 
     def _handle(self, item: RecordWork) -> None:
         with self._app.acting_as(attribution_for(item.event, self._app.name)):

@@ -6,6 +6,7 @@ the command path (``services.kit.commands``) live in modules of their own.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -33,6 +34,7 @@ from services.kit.health import health_router
 from services.kit.logs import bind_correlation_id, get_logger
 from services.kit.openapi_paths import reject_unknown_query_parameters
 from services.kit.ops_api import router as ops_router
+from services.kit.path_tokens import path_token_pattern
 from services.kit.runtime import ServiceRuntime
 
 __all__ = [
@@ -61,7 +63,11 @@ def build_http_app(
     routers: Iterable[APIRouter],
     error_statuses: dict[type[Exception], int] | None = None,
     start_runtime: bool = True,
+    token_paths: Iterable[str] = (),
 ) -> FastAPI:
+    """``token_paths``: the route templates whose credential is a token in the path, not a
+    bearer header (``services.kit.path_tokens``); every other /api route needs a bearer token."""
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if start_runtime:
@@ -84,18 +90,21 @@ def build_http_app(
             responses=ERROR_RESPONSES,
             dependencies=[Depends(reject_unknown_query_parameters)],
         )
-    _install_request_middleware(app, runtime)
+    _install_request_middleware(app, runtime, path_token_pattern(token_paths))
     app.add_middleware(BodySizeLimit, limit=runtime.settings.max_body_bytes)
     return app
 
 
-def _install_request_middleware(app: FastAPI, runtime: ServiceRuntime) -> None:
+def _install_request_middleware(
+    app: FastAPI, runtime: ServiceRuntime, token_paths: re.Pattern[str] | None
+) -> None:
     @app.middleware("http")
     async def correlate_and_measure(request: Request, call_next: Callable[..., Any]) -> Response:
         correlation_id = request.headers.get("x-correlation-id") or uuid.uuid4().hex
         bind_correlation_id(correlation_id[:64])
         started = time.perf_counter()
-        if request.url.path.startswith("/api/"):
+        path = request.url.path
+        if path.startswith("/api/") and not (token_paths and token_paths.fullmatch(path)):
             try:
                 # Before anything reads the body; in a worker thread, since a JWKS refresh may wait.
                 request.state.caller = await run_in_threadpool(authenticate, request)

@@ -16,10 +16,12 @@ import structlog
 # 12 digits (optionally YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN): a personnummer's shapes.
 _PIN_SHAPES = re.compile(r"(?<![0-9A-Za-z])(\d{8}[-+]?\d{4}|\d{6}[-+]\d{4}|\d{10})(?![0-9A-Za-z])")
 REDACTED = "[redacted]"
+# A calendar feed's URL holds its secret token (services.kit.path_tokens): any line naming one.
+_FEED_TOKENS = re.compile(r"(?<=/feeds/)[^/\s\"'?#]+(?=\.ics)")
 
 
 def scrub(text: str) -> str:
-    return _PIN_SHAPES.sub(REDACTED, text)
+    return _FEED_TOKENS.sub(REDACTED, _PIN_SHAPES.sub(REDACTED, text))
 
 
 def _scrub_values(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:

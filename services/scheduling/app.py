@@ -18,8 +18,10 @@ from services.scheduling.application import (
     SchedulingApplication,
     UnknownStaff,
 )
+from services.scheduling.domain.feed_token import FeedTokenRevoked
 from services.scheduling.domain.meeting import InvalidTimes, MeetingClosed
 from services.scheduling.domain.staff_member import InvalidWorkingHours
+from services.scheduling.feed_tokens import FEED_PATH
 from services.scheduling.inbound import referral_consumer
 from services.scheduling.metrics import SchedulingMetrics
 from services.scheduling.publication import build_publication_table
@@ -28,6 +30,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     DoubleBooking: 409,
     AlreadyRegistered: 409,
     MeetingClosed: 409,
+    FeedTokenRevoked: 409,
     InvalidTimes: 422,
     InvalidWorkingHours: 422,
     UnknownStaff: 422,
@@ -50,4 +53,5 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
 
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
-    return build_http_app(build_runtime(settings), routers, ERROR_STATUSES, start_runtime)
+    runtime = build_runtime(settings)
+    return build_http_app(runtime, routers, ERROR_STATUSES, start_runtime, token_paths=[FEED_PATH])

@@ -8,7 +8,7 @@ log), inbound ones are called by the kit's consumer inside its unit of work.
 from __future__ import annotations
 
 from services.scheduling.base import LOCAL, SchedulingObserver
-from services.scheduling.calendars import CalendarUseCases
+from services.scheduling.feed_tokens import FeedTokenUseCases
 from services.scheduling.meetings import DoubleBooking, MeetingUseCases, UnknownStaff
 from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
 from services.scheduling.roster import AlreadyRegistered, RosterUseCases
@@ -29,6 +29,6 @@ __all__ = [
 
 
 class SchedulingApplication(
-    RosterUseCases, StaffMeetingUseCases, MeetingUseCases, CalendarUseCases, SubjectAccessUseCases
+    RosterUseCases, StaffMeetingUseCases, MeetingUseCases, FeedTokenUseCases, SubjectAccessUseCases
 ):
     name = "scheduling"

@@ -54,17 +54,15 @@ class FeedEntry:
 
     @classmethod
     def of_row(cls, row: MeetingRow) -> FeedEntry:
-        """From a calendar row, which holds neither instants nor the number of changes: its
-        wall-clock times read as Europe/Stockholm, and 0 or 1 changes by its status (a stand-in
-        until the feed is made of ``of_meeting`` entries)."""
+        """From a calendar row: the same instants and sequence as ``of_meeting`` gives."""
         return cls(
             row.meeting_id,
             row.case_id,
             row.kind,
-            stored_instant(row.start),
-            stored_instant(row.end),
+            stored_instant(row.start, row.starts_at),
+            stored_instant(row.end, row.ends_at),
             row.status,
-            0 if row.status == "booked" else 1,
+            row.sequence,
         )
 
 

@@ -44,7 +44,8 @@ class NewMeeting(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     case_id: CaseId
-    kind: Literal["network_meeting", "visitation", "home_return_council", "staff_meeting"]
+    # No "staff_meeting": one exists only through a referral, which gives it its deadline.
+    kind: Literal["network_meeting", "visitation", "home_return_council"]
     start: MeetingTime
     end: MeetingTime
     staff_ids: list[Identifier] = Field(min_length=1, max_length=20)

@@ -6,53 +6,60 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from services.kit.auth import Caller
-from services.scheduling.base import SchedulingBase
 from services.scheduling.commands import Attendance, Cancel, NewMeeting, Reschedule
 from services.scheduling.domain.local_time import is_repeated, stored_instant
 from services.scheduling.domain.meeting import Meeting, MeetingError, MeetingInThePast
 from services.scheduling.domain.slot_finder import overlaps
+from services.scheduling.person_days import Days, DoubleBooking, PersonDayUseCases, changed
 from services.scheduling.read_models import MeetingRow
 
-
-class DoubleBooking(MeetingError):
-    """A participant already has a meeting at that time."""
+__all__ = ["DoubleBooking", "MeetingUseCases", "UnknownStaff"]
 
 
 class UnknownStaff(MeetingError):
     """A participant is not on the municipality's roster."""
 
 
-class MeetingUseCases(SchedulingBase):
+class MeetingUseCases(PersonDayUseCases):
     # Meetings that start before ``clock()`` are refused when this is on.  Off by default only
     # until the test fixtures that book fixed dates (now past) pin the clock: then on, for good.
     refuses_the_past = False
 
     def book_meetings(self, caller: Caller, new: NewMeeting) -> list[Meeting]:
-        """Book one meeting, or a series every ``repeat_weeks`` weeks; all or nothing."""
+        """Book one meeting, or a series every ``repeat_weeks`` weeks; all or nothing.  Each is
+        booked on its participants' days too (the store's guard against double booking)."""
         for staff_id in new.staff_ids:
             self._staff_member(caller.municipality, staff_id)
         series_id = str(uuid4()) if new.occurrences > 1 else None
         meetings = [
             self._booked(caller.municipality, new, start, end, series_id) for start, end in new.times()
         ]
-        self.save(*meetings)
+        days: Days = {}
+        for meeting in meetings:
+            self._claim(meeting, days)
+        self.save(*meetings, *changed(days))
         self.observer.meeting_changed(caller.municipality, new.kind, "booked")
         return meetings
 
     def reschedule_meeting(self, caller: Caller, meeting_id: UUID, change: Reschedule) -> Meeting:
         """To new times (instants): never into the past, never onto another meeting of its staff."""
         meeting = self._owned_meeting(caller, meeting_id)
+        days: Days = {}
+        self._release(meeting, days)
         meeting.reschedule(change.start, change.end)
         self._refuse_the_past(meeting)
         self._refuse_double_booking(
             meeting.municipality, meeting.staff_ids, meeting.starts_at, meeting.ends_at, meeting.id
         )
-        return self._saved(meeting, "rescheduled")
+        self._claim(meeting, days)
+        return self._saved(meeting, "rescheduled", days)
 
     def cancel_meeting(self, caller: Caller, meeting_id: UUID, cancel: Cancel) -> Meeting:
         meeting = self._owned_meeting(caller, meeting_id)
         meeting.cancel(cancel.reason)
-        return self._saved(meeting, "cancelled")
+        days: Days = {}
+        self._release(meeting, days)
+        return self._saved(meeting, "cancelled", days)
 
     def record_attendance(self, caller: Caller, meeting_id: UUID, attendance: Attendance) -> Meeting:
         meeting = self._owned_meeting(caller, meeting_id)
@@ -93,8 +100,8 @@ class MeetingUseCases(SchedulingBase):
             return meeting.starts_at, meeting.ends_at
         return stored_instant(row.start), stored_instant(row.end)
 
-    def _saved(self, meeting: Meeting, change: str) -> Meeting:
-        self.save(meeting)
+    def _saved(self, meeting: Meeting, change: str, days: Days | None = None) -> Meeting:
+        self.save(meeting, *changed(days or {}))
         self.observer.meeting_changed(meeting.municipality, meeting.kind, change)
         return meeting
 
@@ -107,7 +114,7 @@ class MeetingUseCases(SchedulingBase):
         ignore: UUID | None,
     ) -> None:
         """Compares instants; names the clashing participants by their place in ``staff_ids``,
-        never by their ids."""
+        never by their ids.  Meetings booked before ``PersonDay``s existed are found only here."""
         for row in self._open_meetings(municipality):
             if row.meeting_id == ignore or not overlaps(starts_at, ends_at, *self._instants(row)):
                 continue

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from services.kit.cases import CaseRef
+from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.slot_finder import WorkingHours
 from services.scheduling.domain.staff_member import StaffMember
@@ -23,10 +24,19 @@ class MeetingRow:
     end: datetime
     staff_ids: tuple[str, ...]
     status: str
+    deadline: datetime | None = None  # a staff meeting's: 7 days after its referral
+    sequence: int = 0  # as ``Meeting.sequence``: the number of changes since it was booked
+    starts_at: datetime | None = None  # the instants ``start`` and ``end`` name (aware)
+    ends_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status in ("booked", "rescheduled")
+
+    @property
+    def deadline_missed(self) -> bool:
+        """As ``Meeting.deadline_missed``: the list and the single meeting say the same."""
+        return self.deadline is not None and self.end > self.deadline
 
 
 @dataclass(frozen=True)
@@ -55,14 +65,33 @@ class Schedule:
 def fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:
     if isinstance(e, Meeting.Booked):
         rows[e.originator_id] = MeetingRow(
-            e.originator_id, e.municipality, e.case_id, e.kind, e.start, e.end, tuple(e.staff_ids), "booked"
+            e.originator_id,
+            e.municipality,
+            e.case_id,
+            e.kind,
+            e.start,
+            e.end,
+            tuple(e.staff_ids),
+            "booked",
+            getattr(e, "deadline", None),
+            starts_at=stored_instant(e.start, e.starts_at),
+            ends_at=stored_instant(e.end, e.ends_at),
         )
     elif isinstance(e, Meeting.Rescheduled):
-        rows[e.originator_id] = replace(rows[e.originator_id], start=e.start, end=e.end, status="rescheduled")
+        instants = {
+            "starts_at": stored_instant(e.start, e.starts_at),
+            "ends_at": stored_instant(e.end, e.ends_at),
+        }
+        rows[e.originator_id] = replace(
+            rows[e.originator_id], start=e.start, end=e.end, status="rescheduled", **instants
+        )
     elif isinstance(e, Meeting.Cancelled):
         rows[e.originator_id] = replace(rows[e.originator_id], status="cancelled")
     elif isinstance(e, Meeting.Held):
         rows[e.originator_id] = replace(rows[e.originator_id], status="held")
+    if isinstance(e, Meeting.Event) and e.originator_id in rows:
+        # Every change a meeting's feed entry must show raises it, whatever kind of event it is.
+        rows[e.originator_id] = replace(rows[e.originator_id], sequence=e.originator_version - 1)
 
 
 def fold_staff(rows: dict[Any, StaffRow], e: Any) -> None:

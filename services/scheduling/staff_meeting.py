@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from services.scheduling.base import LOCAL, SchedulingBase
+from services.scheduling.base import LOCAL, Interval
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.slot_finder import Slot, find_slot
 from services.scheduling.domain.working_days import next_working_day
+from services.scheduling.person_days import Days, PersonDayUseCases, changed, wall_clock_intervals
 from services.scheduling.read_models import StaffRow
 
 STAFF_MEETING_DEADLINE = timedelta(days=7)
 STAFF_MEETING_LENGTH = timedelta(hours=1)
 
 
-class StaffMeetingUseCases(SchedulingBase):
+class StaffMeetingUseCases(PersonDayUseCases):
     def convene_staff_meeting(
         self,
         referral_id: str,
@@ -33,8 +34,35 @@ class StaffMeetingUseCases(SchedulingBase):
             return  # no Network Centre roster in this municipality: nothing to convene
         referred = referred_at.astimezone(LOCAL).replace(tzinfo=None)
         groups = _staff_meeting_groups(roster, child_status, case_worker_id)
-        slot = self._first_free_slot(municipality, roster, groups, referred)
-        meeting = Meeting(
+        busy = self._busy(municipality)
+        days: Days = {}
+        while True:  # each turn learns of a clash it did not know of, so it ends
+            slot = self._first_free_slot(roster, groups, referred, busy)
+            meeting = self._staff_meeting(
+                municipality, case_id, roster, case_worker_id, referral_id, referred, slot
+            )
+            clashing = self._clashing_days(meeting, days)
+            if not clashing:
+                break
+            for day in clashing:
+                busy.setdefault(day.staff_id, []).extend(wall_clock_intervals(day))
+        self._claim(meeting, days)
+        self.save(meeting, *changed(days))
+        days_after = (slot.start - referred).total_seconds() / 86400
+        self.observer.staff_meeting_convened(municipality, days_after, slot.within_deadline)
+        self.observer.meeting_changed(municipality, "staff_meeting", "booked")
+
+    def _staff_meeting(
+        self,
+        municipality: str,
+        case_id: str,
+        roster: list[StaffRow],
+        case_worker_id: str,
+        referral_id: str,
+        referred: datetime,
+        slot: Slot,
+    ) -> Meeting:
+        return Meeting(
             municipality=municipality,
             case_id=case_id,
             kind="staff_meeting",
@@ -46,25 +74,29 @@ class StaffMeetingUseCases(SchedulingBase):
             deadline=referred + STAFF_MEETING_DEADLINE,
             series_id=None,
         )
-        self.save(meeting)
-        days = (slot.start - referred).total_seconds() / 86400
-        self.observer.staff_meeting_convened(municipality, days, slot.within_deadline)
-        self.observer.meeting_changed(municipality, "staff_meeting", "booked")
 
     def cancel_staff_meeting(self, referral_id: str, reason: str) -> None:
         meeting = self._get(Meeting.id_for_referral(referral_id))
         if isinstance(meeting, Meeting) and meeting.is_open:
             meeting.cancel(reason)
-            self.save(meeting)
+            days: Days = {}
+            self._release(meeting, days)
+            self.save(meeting, *changed(days))
             self.observer.meeting_changed(meeting.municipality, meeting.kind, "cancelled")
 
     def _first_free_slot(
-        self, municipality: str, roster: list[StaffRow], groups: list[list[str]], referred: datetime
+        self,
+        roster: list[StaffRow],
+        groups: list[list[str]],
+        referred: datetime,
+        busy: dict[str, list[Interval]],
     ) -> Slot:
+        """From the index of meetings (those booked before ``PersonDay``s existed are only there)
+        and what the participants' days have shown to be taken since."""
         return find_slot(
             groups,
             {row.staff_id: row.hours for row in roster},
-            self._busy(municipality),
+            busy,
             earliest_staff_meeting(referred, self.clock()),
             referred + STAFF_MEETING_DEADLINE,
             STAFF_MEETING_LENGTH,

@@ -145,3 +145,11 @@ async def test_a_meeting_with_an_offset_or_backwards_times_is_refused(scheduling
         headers=COORDINATOR,
     )
     assert response.status_code == 422
+
+
+async def test_a_staff_meeting_cannot_be_booked_by_hand_only_through_a_referral(scheduling) -> None:
+    response = await scheduling.post(
+        "/api/v1/meetings", json=meeting(kind="staff_meeting"), headers=COORDINATOR
+    )
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["body.kind"]

@@ -134,11 +134,28 @@ async def test_an_overbooked_roster_books_late_and_reports_the_missed_deadline(
 
         types = await eventually(missed)
         metrics = (await scheduling_client_metrics(app)).splitlines()
+        listed, single = await calendar_and_meeting(app, case_id)
+    assert single["deadline_missed"] is True
+    assert (listed["deadline"], listed["deadline_missed"]) == (
+        single["deadline"],
+        True,
+    )  # the list says so too
     assert "se.natverk.meeting.booked.v1" in types
     assert any(
         line.startswith('natverk_staff_meetings_total{municipality="0380",sla="breached"} 1.0')
         for line in metrics
     )
+
+
+async def calendar_and_meeting(app, case_id: str) -> tuple[dict, dict]:
+    """The staff meeting as the case's calendar lists it, and as the meeting itself reads."""
+    import httpx
+
+    headers = bearer("0380", ("coordinator",))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://s") as client:
+        [listed] = (await client.get(f"/api/v1/cases/{case_id}/calendar", headers=headers)).json()["items"]
+        single = (await client.get(f"/api/v1/meetings/{listed['meeting_id']}", headers=headers)).json()
+    return listed, single
 
 
 async def scheduling_client_metrics(app) -> str:

@@ -10,10 +10,12 @@ another request.  ``call_for`` gives the same for reads (path parameters from th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tests.security.command_path_call import (
     ACTIVITIES,
+    CASE,
     HOMES,
     MEETINGS,
     PARKED,
@@ -28,6 +30,7 @@ from tests.security.command_path_table_network_support import network_support
 from tests.security.command_path_world import (
     CHILD,
     COMMAND_METHODS,
+    MUNICIPALITIES,
     OUTSIDER,
     OWNER,
     PARTNER,
@@ -80,6 +83,15 @@ def _scheduling() -> Table:
             meeting(w),
             {"attended": ["0380-family-therapist-1"], "outcome": "held"},
             {"attended": [], "outcome": "nobody came"},
+        ),
+        # No body: another request under the same key is one for another staff member or case.
+        ("scheduling", "POST", "/api/v1/staff/{staff_id}/feed-tokens"): lambda w: Call(ids_of(w, "staff_id")),
+        ("scheduling", "POST", f"{CASE}/feed-tokens"): lambda w: Call(ids_of(w, "case_id")),
+        ("scheduling", "DELETE", "/api/v1/staff/{staff_id}/feed-tokens/{token_id}"): lambda w: Call(
+            {"staff_id": w.ids["staff_id"], "token_id": w.ids["staff_token_id"]}
+        ),
+        ("scheduling", "DELETE", f"{CASE}/feed-tokens/{{token_id}}"): lambda w: Call(
+            {"case_id": w.ids["case_id"], "token_id": w.ids["case_token_id"]}
         ),
     }
 
@@ -159,12 +171,15 @@ def entry(service: str, method: str, path: str) -> Callable[[World], Call] | Non
     return COMMANDS.get(key) or POST_READS.get(key) or KIT_COMMANDS.get((method, path))
 
 
+# Reads whose credential is a secret token in the path, not the bearer token (ADR 0023).
+TOKEN_READS = ("/api/v1/feeds/{token}.ics",)
+
 # The query a read needs in its world (the others need none).
 QUERIES = {("case_store", "GET", "/api/v1/statistics/placements"): {"from": "2026-01-01", "to": "2026-12-31"}}
 
 
 def path_parameters(path: str) -> list[str]:
-    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    return re.findall(r"\{([^}]+)\}", path)  # also one inside a segment: /feeds/{token}.ics
 
 
 def call_for(world: World, method: str, path: str) -> Call:
@@ -175,6 +190,8 @@ def call_for(world: World, method: str, path: str) -> Call:
     else:
         call = Call({name: world.ids[name] for name in path_parameters(path)}, query=QUERIES.get(key, {}))
         call.no_object = path.startswith(PARKED)
+    if path in TOKEN_READS:  # the token in the path is the credential: a bearer token changes nothing
+        call.visible_to = MUNICIPALITIES
     if world.service == "collaboration":  # 0380's objects are shared with 1980; 1980's booking is on 0380's
         call.visible_to = (PARTNER,) if call.caller == OWNER else (OWNER,)
     return call

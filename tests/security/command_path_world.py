@@ -156,6 +156,11 @@ async def _scheduling(w: World) -> None:
     [meeting] = await w.made("POST", "/api/v1/meetings", new_meeting())
     w.ids.update(meeting_id=meeting["meeting_id"], staff_id=THERAPIST, case_id="0380-W7")
     w.case_data |= {"0380-W7", meeting["meeting_id"]}
+    # Personal calendar feeds: the feed's URL holds its token, the world's read of it (ADR 0023).
+    staff_token = await w.made("POST", f"/api/v1/staff/{THERAPIST}/feed-tokens")
+    case_token = await w.made("POST", "/api/v1/cases/0380-W7/feed-tokens")
+    token = staff_token["url"].removeprefix("/api/v1/feeds/").removesuffix(".ics")
+    w.ids.update(token=token, staff_token_id=staff_token["token_id"], case_token_id=case_token["token_id"])
 
 
 MEMBER = {

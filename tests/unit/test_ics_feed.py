@@ -101,6 +101,7 @@ def test_a_feed_of_calendar_rows_is_valid_too_and_names_no_one() -> None:
         datetime(2027, 1, 12, 10),
         ("0380-coordinator-1",),
         "cancelled",
+        sequence=1,
     )
     [event] = strictly_parsed(to_ical("natverk 0380-coordinator-1", [row], now=NOW)).walk("VEVENT")
     assert (str(event["status"]), int(event["sequence"])) == ("CANCELLED", 1)

@@ -97,6 +97,8 @@ class MeetingView(BaseModel):
             end=row.end,
             staff_ids=list(row.staff_ids),
             status=row.status,
+            deadline=row.deadline,
+            deadline_missed=row.deadline_missed,
         )
 
 
