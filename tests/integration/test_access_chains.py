@@ -76,7 +76,7 @@ async def test_reads_after_tampering_link_on_and_the_break_stays_named(
     async with replica(store_settings) as client:
         referral_id = await case_read(client, "0380-A", reads=2)
         delete_record(store_settings, client.store, record_id("0380-A", 2))  # type: ignore[attr-defined]
-        await case_read(client, "0380-A", reads=0)
+        await case_read(client, "0380-A", reads=0, target="safety_team")
         assert (await client.get(f"/api/v1/referrals/{referral_id}", headers=CASE_WORKER)).status_code == 200
         report = await chain_report(client)
     assert report["broken"] == [_broken("0380-A", 2, MISSING)]

@@ -32,11 +32,12 @@ async def replica(settings: ServiceSettings) -> AsyncIterator[httpx.AsyncClient]
         app.state.runtime.app.close()
 
 
-async def refer(client: httpx.AsyncClient, case_id: str) -> str:
-    """A referral of ``case_id`` (one access record: the answer carries the case); its id."""
+async def refer(client: httpx.AsyncClient, case_id: str, target: str = "network_centre") -> str:
+    """A referral of ``case_id`` (one access record: the answer carries the case); its id.  A case
+    has one open referral to each target: a second one needs the other target."""
     body = {
         "case_id": case_id,
-        "target": "network_centre",
+        "target": target,
         "child": {"pin": valid_pin(7), "protected_identity": False},
         "child_status": "placed",
         "case_worker_id": "cw-1",
@@ -51,9 +52,11 @@ async def read(client: httpx.AsyncClient, referral_id: str) -> httpx.Response:
     return await client.get(f"/api/v1/referrals/{referral_id}", headers=CASE_WORKER)
 
 
-async def case_read(client: httpx.AsyncClient, case_id: str, reads: int) -> str:
+async def case_read(
+    client: httpx.AsyncClient, case_id: str, reads: int, target: str = "network_centre"
+) -> str:
     """A referral of ``case_id`` read ``reads`` times: ``reads + 1`` access records."""
-    referral_id = await refer(client, case_id)
+    referral_id = await refer(client, case_id, target)
     for _ in range(reads):
         assert (await read(client, referral_id)).status_code == 200
     return referral_id
