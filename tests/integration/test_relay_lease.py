@@ -91,7 +91,9 @@ async def test_one_relay_leads_and_a_killed_leader_is_replaced_within_seconds_lo
         leader = next(name for name, value in gauges.items() if value == 1.0)
         survivor = "b" if leader == "a" else "a"
         created = [
-            await create(replicas[name][1], f"0380-L{n}-{tag}") for n in range(20) for name in ("a", "b")
+            await create(replicas[name][1], f"0380-L{n}{name}-{tag}")
+            for n in range(20)
+            for name in ("a", "b")
         ]
         replicas[leader][0].send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
