@@ -4,9 +4,8 @@ arrives together, nobody on the roster is booked into two meetings at once (ADR 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from datetime import datetime
-from itertools import combinations, count
+from itertools import count
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,10 +15,10 @@ from contracts.topics import REFERRALS
 from services.kit.consumer import TrackingConsumer
 from services.kit.metrics import ServiceMetrics
 from services.scheduling.application import SchedulingApplication
-from services.scheduling.domain.slot_finder import overlaps
 from services.scheduling.inbound import referral_consumer
 from tests.fuzz.test_generated_cloud_events import CapturingBroker, FakeMessage, FakeRecord
 from tests.integration.test_scheduling_staff_meeting import referral_received
+from tests.support.bookings import double_bookings
 
 SEQUENCE = count(1)  # the referrals relay's positions only grow, across examples too
 
@@ -46,19 +45,6 @@ def batch(statuses: list[str]) -> FakeMessage:
         value = referral_received(f"B-{referral_id[:8]}", referral_id, sequence, child_status=status)
         records.append(FakeRecord(value, offset=sequence, topic=REFERRALS))
     return FakeMessage(tuple(records))
-
-
-def double_bookings(app: SchedulingApplication) -> list[tuple[str, tuple, tuple]]:
-    by_person = defaultdict(list)
-    for row in app._open_meetings("0380"):
-        for staff_id in row.staff_ids:
-            by_person[staff_id].append((row.start, row.end))
-    return [
-        (person, a, b)
-        for person, times in by_person.items()
-        for a, b in combinations(times, 2)
-        if overlaps(*a, *b)
-    ]
 
 
 @settings(

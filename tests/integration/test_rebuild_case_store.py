@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
@@ -28,20 +27,14 @@ from tests.support.broker import produce_records
 from tests.support.case_store_runs import (
     ENTRIES_PER_CASE,
     cases_in_two_municipalities,
-    empty_store_like,
+    empty_store,
     live_store_consumes,
     stored_timelines,
 )
 from tests.support.case_story import stories
 
 pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
-
-
-@pytest.fixture
-def empty_store(
-    settings: ServiceSettings, tmp_path: Path, store_backend: str, request: pytest.FixtureRequest
-) -> ServiceSettings:
-    return empty_store_like(settings, tmp_path, store_backend, request)
+__all__ = ["empty_store"]  # the fixture, shared with the other rebuild tests
 
 
 async def _groups_and_topics(bootstrap: str) -> tuple[set[str], set[str]]:

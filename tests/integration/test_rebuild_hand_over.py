@@ -6,7 +6,6 @@ committed as its group's offsets) it reads nothing again.  On a real broker, SQL
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -19,20 +18,14 @@ from tests.support.case_store_runs import (
     ENTRIES_PER_CASE,
     cases_in_two_municipalities,
     consumed,
-    empty_store_like,
+    empty_store,
     live_store_consumes,
     serve_and_consume,
 )
 from tests.support.case_story import Relays, stories
 
 pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
-
-
-@pytest.fixture
-def empty_store(
-    settings: ServiceSettings, tmp_path: Path, store_backend: str, request: pytest.FixtureRequest
-) -> ServiceSettings:
-    return empty_store_like(settings, tmp_path, store_backend, request)
+__all__ = ["empty_store"]  # the fixture, shared with the other rebuild tests
 
 
 async def test_the_case_store_started_on_a_rebuilt_store_in_its_usual_group_reapplies_nothing(

@@ -21,6 +21,14 @@ from tests.support.postgres import fresh_database
 ENTRIES_PER_CASE = 7  # of a case story's ten records, three are reads: they go to the access log
 
 
+@pytest.fixture
+def empty_store(
+    settings: ServiceSettings, tmp_path: Path, store_backend: str, request: pytest.FixtureRequest
+) -> ServiceSettings:
+    """An empty case store beside the live one, for a rebuild to fill (import it into a test module)."""
+    return empty_store_like(settings, tmp_path, store_backend, request)
+
+
 def empty_store_like(
     settings: ServiceSettings, tmp_path: Path, store_backend: str, request: pytest.FixtureRequest
 ) -> ServiceSettings:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
-from itertools import combinations
 
 import pytest
 
 from services.scheduling.application import SchedulingApplication
 from services.scheduling.domain.person_day import PersonBusy, PersonDay
-from services.scheduling.domain.slot_finder import overlaps
+from tests.support.bookings import double_bookings
 
 MONDAY_MORNING = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 NINE = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
@@ -41,19 +39,6 @@ def convene_in_one_unit_of_work(app: SchedulingApplication, statuses: list[str])
             )
 
 
-def overlapping_pairs(app: SchedulingApplication) -> list[tuple[str, object, object]]:
-    by_person = defaultdict(list)
-    for row in app._open_meetings("0380"):
-        for staff_id in row.staff_ids:
-            by_person[staff_id].append((row.start, row.end))
-    return [
-        (person, a, b)
-        for person, times in by_person.items()
-        for a, b in combinations(times, 2)
-        if overlaps(*a, *b)
-    ]
-
-
 def test_a_person_day_refuses_a_second_booking_of_an_overlapping_time() -> None:
     day = PersonDay(municipality="0380", staff_id="a", day=date(2026, 11, 24))
     day.book("m1", NINE, NINE + HOUR)
@@ -73,4 +58,4 @@ def test_staff_meetings_convened_in_one_batch_book_nobody_twice() -> None:
     app = scheduling()
     convene_in_one_unit_of_work(app, ["placed"] * 20)
     assert len(app._open_meetings("0380")) == 20
-    assert overlapping_pairs(app) == []
+    assert double_bookings(app) == []
