@@ -6,7 +6,8 @@
 #   User:case-system-<code>  writes (and describes) ext.placements.v1 only; reads nothing
 #   User:natverk-services    reads and writes natverk.*, reads ext.placements.v1, writes
 #                            ext.placements.v1.dlq and partner.*, creates those topics, consumes in
-#                            groups $SERVICES_GROUP_PREFIX* (and rebuild-*, natverk rebuild's)
+#                            groups $SERVICES_GROUP_PREFIX* only (natverk rebuild assigns
+#                            partitions itself and joins no group)
 #   User:natverk-ops         the ops CLI's `natverk dlq`: reads the dead-letter topics and
 #                            re-drives to the topics they came from; no groups, creates nothing
 # Usage: acls.sh BOOTSTRAP [ADMIN_CLIENT_PROPERTIES]
@@ -23,7 +24,7 @@ service_topics=(natverk.referrals.v1 natverk.scheduling.v1 natverk.network_suppo
 connection=(--bootstrap-server "$bootstrap")
 if [[ $# -ge 2 ]]; then connection+=(--command-config "$2"); fi
 case "$group_prefix" in
-  partner-* | rebuild-*) echo "acls.sh: SERVICES_GROUP_PREFIX must not overlap partner-* or rebuild-*" >&2; exit 2 ;;
+  partner-*) echo "acls.sh: SERVICES_GROUP_PREFIX must not overlap partner-*" >&2; exit 2 ;;
 esac
 [[ $group_prefix =~ ^[A-Za-z0-9._-]+$ ]] || { echo "acls.sh: SERVICES_GROUP_PREFIX must be set (e.g. natverk-)" >&2; exit 2; }
 
@@ -46,7 +47,6 @@ allow natverk-services "Read Describe Create" --topic ext.placements.v1
 allow natverk-services "Write Describe Create" --topic ext.placements.v1.dlq
 allow natverk-services "Write Describe Create" --topic partner. prefixed
 allow natverk-services "Read" --group "$group_prefix" prefixed
-allow natverk-services "Read" --group rebuild- prefixed
 
 for topic in ext.placements.v1 "${service_topics[@]}"; do
   allow natverk-ops "Read Describe" --topic "${topic}.dlq"

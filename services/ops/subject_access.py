@@ -18,10 +18,9 @@ from typing import Any
 import httpx
 
 from contracts.pin import is_valid_personal_identity_number
-from services.kit.auth import mint_token
 from services.kit.settings import ServiceSettings
 from services.kit.subject_access import MAX_CASES, REGISTERUTDRAG
-from services.ops.client import service_url
+from services.ops.client import role_headers, service_url
 from services.ops.subject_access_page import PROTECTED_MARK, render_page
 
 ASKED_BY_CASE = ("scheduling", "network_support", "collaboration", "case_store")
@@ -50,16 +49,7 @@ def read_pin(pin_file: Path) -> str:
 def registrar_headers(settings: ServiceSettings, municipality: str) -> dict[str, str]:
     """``NATVERK_REGISTRAR_TOKEN`` (issued by the identity provider: its municipality is the scope),
     else a five-minute registrar token of ``municipality`` signed with the configured secret."""
-    token = os.environ.get("NATVERK_REGISTRAR_TOKEN", "").strip()
-    if not token:
-        if settings.jwt_secret is None:
-            raise SubjectAccessRefused(
-                "set NATVERK_REGISTRAR_TOKEN to a registrar token from your identity provider"
-            )
-        secret = settings.jwt_secret.get_secret_value()
-        intended = {"audience": settings.jwt_audience, "issuer": settings.jwt_issuer}
-        token = mint_token(secret, "natverk-cli", municipality, ["registrar"], 300, **intended)
-    return {"Authorization": f"Bearer {token}", "X-Access-Purpose": REGISTERUTDRAG}
+    return role_headers(settings, "registrar", municipality, "NATVERK_REGISTRAR_TOKEN", REGISTERUTDRAG)
 
 
 def gather(settings: ServiceSettings, pin: str, headers: dict[str, str]) -> dict[str, Any]:

@@ -111,8 +111,8 @@ def test_the_services_get_what_they_need_and_no_more(tmp_path: Path) -> None:
     assert not any(_may(services, op, "topic", "ext.other.v1") for op in ("Read", "Write", "Create"))
     for service in available_services():
         assert _may(services, "Read", "group", SERVICES_GROUP_PREFIX + service)
-        assert _may(services, "Read", "group", f"rebuild-0123abcd-{service}")  # natverk rebuild
     assert not _may(services, "Read", "group", "partner-0380-reader")
+    assert not _may(services, "Read", "group", "rebuild-0123abcd-case_store")  # rebuild joins no group
     assert {g.operation for g in services} <= {"Read", "Write", "Describe", "Create"}
 
 
@@ -129,7 +129,7 @@ def test_ops_may_read_dead_letters_and_redrive_them_only(tmp_path: Path) -> None
 
 def test_the_acl_script_refuses_a_group_prefix_that_would_cover_others(tmp_path: Path) -> None:
     fake, calls = fake_tool(tmp_path, "kafka-acls")
-    for prefix in ("partner-", "rebuild-x", "natverk *"):
+    for prefix in ("partner-", "partner-x", "natverk *"):
         env = {**os.environ, "KAFKA_ACLS": str(fake), "SERVICES_GROUP_PREFIX": prefix}
         run = run_script("acls.sh", env, "kafka:9092")
         assert run.returncode == 2 and "SERVICES_GROUP_PREFIX" in run.stderr
