@@ -162,8 +162,10 @@ class _Rules:
     def booking(self, event: Any) -> list[Outgoing]:
         shared: SharedActivity = self.at(event)
         booked = isinstance(event, SharedActivity.SeatsBooked)
-        booking = (shared if booked else self.before(event)).bookings[event.booking_id]
-        booker, change = booking[0], "booked" if booked else "cancelled"
+        holding = shared if booked else self.before(event)  # the activity while it holds the booking
+        booker = holding.booker_of(event.booking_id, event.municipality)
+        booking = (booker, holding.bookings[(booker, event.booking_id)])
+        change = "booked" if booked else "cancelled"
         out = self._to_open_to(shared, "seats_changed")
         if booker != shared.host:  # the host hears of partners' bookings of its activity
             record = records.booking_record(shared, event.booking_id, booking, change)

@@ -1,5 +1,6 @@
 """Shared activities as their users meet them: nothing in the past, a cancelled one says so, and a
-booking id never silently answers for another municipality's booking (issue 16)."""
+booking id is the booking municipality's own: it never answers for another municipality's booking
+(issue 16)."""
 
 from __future__ import annotations
 
@@ -24,13 +25,19 @@ def activity(starts_at: str) -> dict[str, object]:
 
 
 async def book(
-    client: httpx.AsyncClient, activity_id: str, municipality: str, booking_id: str
+    client: httpx.AsyncClient, activity_id: str, municipality: str, booking_id: str, seats: int = 1
 ) -> httpx.Response:
     return await client.post(
         f"/api/v1/activities/{activity_id}/bookings",
         headers=as_(municipality),
-        json={"seats": 1, "booking_id": booking_id},
+        json={"seats": seats, "booking_id": booking_id},
     )
+
+
+async def seen_by(client: httpx.AsyncClient, activity_id: str, municipality: str) -> dict[str, object]:
+    response = await client.get(f"/api/v1/activities/{activity_id}", headers=as_(municipality))
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 async def test_an_activity_in_the_past_cannot_be_announced(collaboration) -> None:
@@ -64,13 +71,72 @@ async def test_a_cancelled_activity_reads_cancelled(collaboration) -> None:
     assert (seen.json()["change"], seen.json()["cancelled"]) == ("cancelled", True)
 
 
-async def test_a_booking_id_another_municipality_used_is_refused_not_answered_with_its_booking(
+async def test_two_municipalities_booking_with_the_same_id_both_get_seats_and_see_only_their_own(
+    collaboration,
+) -> None:
+    activity_id = await announce(collaboration, seats=5, open_to=[VASTERAS, GAVLE])
+    assert (await book(collaboration, activity_id, VASTERAS, "b-1")).status_code == 201
+    theirs = await book(collaboration, activity_id, GAVLE, "b-1", seats=2)
+    assert theirs.status_code == 201
+    assert (theirs.json()["seats_free"], theirs.json()["booking_id"]) == (2, "b-1")
+    assert theirs.json()["bookings"] == [{"booking_id": "b-1", "seats": 2}]
+    assert (await seen_by(collaboration, activity_id, VASTERAS))["bookings"] == [
+        {"booking_id": "b-1", "seats": 1}
+    ]
+    hosts = (await seen_by(collaboration, activity_id, UPPSALA))["bookings"]
+    assert sorted((b["municipality"], b["booking_id"], b["seats"]) for b in hosts) == [
+        (VASTERAS, "b-1", 1),
+        (GAVLE, "b-1", 2),
+    ]
+
+
+async def test_cancelling_a_booking_leaves_another_municipalitys_booking_of_the_same_id(
     collaboration,
 ) -> None:
     activity_id = await announce(collaboration, seats=4, open_to=[VASTERAS, GAVLE])
-    assert (await book(collaboration, activity_id, VASTERAS, "b-1")).status_code == 201
-    reused = await book(collaboration, activity_id, GAVLE, "b-1")
-    assert reused.status_code == 409
-    assert reused.json()["error"]["message"] == "that booking id is in use: send another, or none to get one"
-    again = await book(collaboration, activity_id, VASTERAS, "b-1")  # a retry by the booker
-    assert again.status_code == 201 and again.json()["seats_free"] == 3
+    await book(collaboration, activity_id, VASTERAS, "b-1")
+    await book(collaboration, activity_id, GAVLE, "b-1")
+    path = f"/api/v1/activities/{activity_id}/bookings/b-1"
+    cancelled = await collaboration.delete(path, headers=as_(GAVLE))
+    assert cancelled.status_code == 200 and cancelled.json()["bookings"] == []
+    assert (await seen_by(collaboration, activity_id, VASTERAS))["bookings"] == [
+        {"booking_id": "b-1", "seats": 1}
+    ]
+    assert (await seen_by(collaboration, activity_id, UPPSALA))["seats_free"] == 3
+
+
+async def test_another_municipalitys_booking_id_answers_a_cancellation_like_an_unknown_one(
+    collaboration,
+) -> None:
+    activity_id = await announce(collaboration, seats=4, open_to=[VASTERAS, GAVLE])
+    await book(collaboration, activity_id, VASTERAS, "b-1")
+    theirs = await collaboration.delete(f"/api/v1/activities/{activity_id}/bookings/b-1", headers=as_(GAVLE))
+    unknown = await collaboration.delete(f"/api/v1/activities/{activity_id}/bookings/b-9", headers=as_(GAVLE))
+    assert theirs.status_code == unknown.status_code == 404
+    assert theirs.json() == unknown.json()
+    assert (await seen_by(collaboration, activity_id, VASTERAS))["bookings"] == [
+        {"booking_id": "b-1", "seats": 1}
+    ]
+
+
+async def test_a_retried_booking_answers_the_same_and_a_changed_one_is_refused_beside_anothers_same_id(
+    collaboration,
+) -> None:
+    activity_id = await announce(collaboration, seats=5, open_to=[VASTERAS, GAVLE])
+    first = await book(collaboration, activity_id, VASTERAS, "b-1", seats=2)
+    await book(collaboration, activity_id, GAVLE, "b-1", seats=1)
+    again = await book(collaboration, activity_id, VASTERAS, "b-1", seats=2)  # a retry by the booker
+    assert again.status_code == 201
+    assert (again.json()["booking_id"], again.json()["bookings"]) == (
+        first.json()["booking_id"],
+        first.json()["bookings"],
+    )
+    assert again.json()["seats_free"] == 2  # nothing more booked: 2 + 1 of 5
+    changed = await book(collaboration, activity_id, GAVLE, "b-1", seats=3)
+    assert changed.status_code == 409
+    assert changed.json()["error"]["message"] == (
+        "that booking id was used for another number of seats: send another"
+    )
+    assert (await seen_by(collaboration, activity_id, GAVLE))["bookings"] == [
+        {"booking_id": "b-1", "seats": 1}
+    ]

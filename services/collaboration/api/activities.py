@@ -66,10 +66,10 @@ def _fields(seen: ActivitySeen) -> dict[str, Any]:
     facts = {**disclose(ACTIVITY, activity_record(activity, change)), "cancelled": activity.cancelled}
     if seen.hosting:
         bookings = [
-            HostsBooking(booking_id=b, municipality=m, seats=s) for b, (m, s) in activity.bookings.items()
+            HostsBooking(booking_id=b, municipality=m, seats=s) for (m, b), s in activity.bookings.items()
         ]
         return {**facts, "open_to": list(activity.open_to), "bookings": bookings}
-    own = [Booking(booking_id=b, seats=s) for b, (m, s) in activity.bookings.items() if m == seen.viewer]
+    own = [Booking(booking_id=b, seats=s) for (m, b), s in activity.bookings.items() if m == seen.viewer]
     return {**facts, "bookings": own}
 
 

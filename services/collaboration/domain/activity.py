@@ -1,4 +1,9 @@
-"""A shared activity: training, theme evening, mentor family or open-care programme, with seats."""
+"""A shared activity: training, theme evening, mentor family or open-care programme, with seats.
+
+A booking id is the booking municipality's own: a booking is (municipality, booking id), so two
+municipalities may use the same id for two bookings.  Events stored before that held ids unique
+across municipalities, and a ``BookingCancelled`` of theirs names the id alone.
+"""
 
 from __future__ import annotations
 
@@ -37,10 +42,6 @@ class ActivityStarted(ActivityError):
     """An activity that has started (or is over) takes no bookings."""
 
 
-class BookingIdTaken(ActivityError):
-    """Another municipality's booking of this activity has that id."""
-
-
 class BookingChanged(ActivityError):
     """The booking id was used before for another number of seats."""
 
@@ -61,6 +62,7 @@ class SharedActivity(Aggregate):
 
     class BookingCancelled(Aggregate.Event):
         booking_id: str
+        municipality: str = ""  # absent in events stored before: the one booking with that id
 
     class Cancelled(Aggregate.Event):
         pass
@@ -71,7 +73,7 @@ class SharedActivity(Aggregate):
     ) -> None:
         self.host, self.kind, self.title, self.starts_at = host, kind, title, starts_at
         self.seats, self.open_to = seats, tuple(open_to)
-        self.bookings: dict[str, tuple[str, int]] = {}  # booking id -> (municipality, seats)
+        self.bookings: dict[tuple[str, str], int] = {}  # (municipality, booking id) -> seats
         self.cancelled = False
 
     @classmethod
@@ -97,7 +99,7 @@ class SharedActivity(Aggregate):
 
     @property
     def seats_free(self) -> int:
-        return self.seats - sum(seats for _, seats in self.bookings.values())
+        return self.seats - sum(self.bookings.values())
 
     def is_visible_to(self, municipality: str) -> bool:
         return municipality == self.host or municipality in self.open_to
@@ -113,10 +115,9 @@ class SharedActivity(Aggregate):
             raise NotOpenToYou("the activity is not open to your municipality")
         if seats < 1:
             raise NotEnoughSeats("book at least one seat")
-        if booking_id in self.bookings:
-            if self.bookings[booking_id][0] != municipality:
-                raise BookingIdTaken("that booking id is in use: send another, or none to get one")
-            if self.bookings[booking_id][1] != seats:
+        booked = self.bookings.get((municipality, booking_id))
+        if booked is not None:
+            if booked != seats:
                 raise BookingChanged("that booking id was used for another number of seats: send another")
             return  # the same booking again (a retried request)
         if seats > self.seats_free:
@@ -124,22 +125,27 @@ class SharedActivity(Aggregate):
         self._seats_booked(booking_id, municipality, seats)
 
     def cancel_booking(self, booking_id: str, municipality: str) -> None:
-        booked = self.bookings.get(booking_id)
-        if booked is None or booked[0] != municipality:
+        """Cancel the municipality's booking of that id; another municipality's is not its to name."""
+        if (municipality, booking_id) not in self.bookings:
             raise UnknownBooking("no such booking of your municipality")
-        self._booking_cancelled(booking_id)
+        self._booking_cancelled(booking_id, municipality)
 
     def cancel(self) -> None:
         if not self.cancelled:
             self._cancelled()
 
+    def booker_of(self, booking_id: str, municipality: str = "") -> str:
+        """Whose booking a cancellation names: ``municipality``, or in events stored before ids were
+        scoped (no municipality), the one booking's with that id, as ids were unique then."""
+        return municipality or next(m for m, b in self.bookings if b == booking_id)
+
     @event(SeatsBooked)
     def _seats_booked(self, booking_id: str, municipality: str, seats: int) -> None:
-        self.bookings[booking_id] = (municipality, seats)
+        self.bookings[(municipality, booking_id)] = seats
 
     @event(BookingCancelled)
-    def _booking_cancelled(self, booking_id: str) -> None:
-        del self.bookings[booking_id]
+    def _booking_cancelled(self, booking_id: str, municipality: str = "") -> None:
+        del self.bookings[(self.booker_of(booking_id, municipality), booking_id)]
 
     @event(Cancelled)
     def _cancelled(self) -> None:
