@@ -12,6 +12,7 @@ from datetime import date
 import httpx
 from aiokafka.errors import KafkaConnectionError
 
+from contracts.common import MUNICIPALITIES
 from services.cli_audit import add_audit_commands
 from services.cli_ops import _rebuild, _stats, add_operations
 from services.kit.auth import KNOWN_ROLES, mint_token
@@ -80,8 +81,8 @@ def _demo(args: argparse.Namespace) -> int:
     from services.demo import run_demo
 
     settings = load_settings(ServiceSettings)
-    timeline = run_demo(settings, start_stack=args.start)
-    print(json.dumps(timeline, indent=2, ensure_ascii=False))
+    told = run_demo(settings, start_stack=args.start)
+    print(json.dumps(told.timeline, indent=2, ensure_ascii=False) if args.json else told.story)
     return 0
 
 
@@ -103,8 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--lifetime", type=int, default=3600, help="seconds")
     token.set_defaults(run=_token)
 
-    demo = commands.add_parser("demo", help="publish a realistic scenario and print the case timeline")
+    demo = commands.add_parser(
+        "demo", help="play a realistic scenario against the stack and tell it as a story"
+    )
     demo.add_argument("--start", action="store_true", help="start the stack if it is not running")
+    demo.add_argument(
+        "--json", action="store_true", help="print the case timeline as JSON instead of the story"
+    )
     demo.set_defaults(run=_demo)
 
     add_operations(commands)
@@ -121,11 +127,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rebuild.set_defaults(run=_rebuild)
 
-    stats = commands.add_parser("stats", help="children in 24-hour care by municipality and placement type")
-    stats.add_argument("--from", dest="period_from", required=True, type=_iso_date, help="YYYY-MM-DD")
-    stats.add_argument("--to", dest="period_to", required=True, type=_iso_date, help="YYYY-MM-DD")
+    stats = commands.add_parser("stats", help="placement statistics and the monthly follow-up reports")
+    stats.add_argument(
+        "--report",
+        choices=["placements", "districts", "school-start", "parent-support"],
+        default="placements",
+        help="by municipality and type; by district (Stockholm table); SAMS; Stella",
+    )
+    stats.add_argument(
+        "--from", dest="period_from", type=_iso_date, help="YYYY-MM-DD (placements, districts)"
+    )
+    stats.add_argument("--to", dest="period_to", type=_iso_date, help="YYYY-MM-DD (placements, districts)")
+    stats.add_argument("--month", help="YYYY-MM (school-start, parent-support)")
+    stats.add_argument(
+        "--municipality",
+        choices=MUNICIPALITIES,
+        default="0380",
+        help="whose monthly report (they name cases, so one municipality's at a time; a token from "
+        "NATVERK_OPS_TOKEN is its own municipality's)",
+    )
     stats.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    stats.add_argument("--url", help="the case store (default: from NATVERK_ settings)")
+    stats.add_argument("--url", help="the service (default: from NATVERK_ settings)")
     stats.set_defaults(run=_stats)
     return parser
 

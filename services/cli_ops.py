@@ -79,10 +79,21 @@ def _live_checkpoints(settings: ServiceSettings) -> object:
 
 def _stats(args: argparse.Namespace) -> int:
     from services import ops
+    from services.ops.reports import MONTHLY, fetch_report, render_report
 
+    monthly = args.report in MONTHLY
+    if (monthly and not args.month) or (not monthly and not (args.period_from and args.period_to)):
+        wanted = "--month" if monthly else "--from and --to"
+        print(f"natverk stats --report {args.report}: say {wanted}", file=sys.stderr)
+        return 2
     settings = load_settings(ServiceSettings)
-    report = ops.fetch_statistics(settings, args.period_from, args.period_to, args.url)
-    print(ops.render_statistics(report, args.format))
+    if args.report == "placements":
+        report = ops.fetch_statistics(settings, args.period_from, args.period_to, args.url)
+        print(ops.render_statistics(report, args.format))
+        return 0
+    period = {"month": args.month} if monthly else {"from": args.period_from, "to": args.period_to}
+    text = fetch_report(settings, args.report, period, args.format, args.url, args.municipality)
+    print(render_report(args.report, text, args.format, period))
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from contracts.pin import luhn_check_digit
 
 MUNICIPALITY = "0380"
+CASE_WORKER = "cw-0380-demo"  # the responsible case worker, by staff id (never a name)
 
 
 def demo_pin(body: str = "20150515238") -> str:
@@ -35,9 +36,14 @@ def placement_event(
     ended: tuple[str, str] | None = None,
     placement_id: str | None = None,
     pin: str | None = None,
+    kind: str = "started",
+    district: str | None = "Centrum",
+    case_worker_id: str | None = CASE_WORKER,
+    occurred: str | None = None,
 ) -> dict[str, Any]:
-    """A placement event as a case-management system reports it; ``ended`` is (end date, reason);
-    the child is the demo child unless ``pin`` names another."""
+    """A placement event as a case-management system reports it (``kind`` started or changed,
+    on the day ``occurred``, else its start); ``ended`` is (end date, reason); the child is the
+    demo child unless ``pin`` names another."""
     data: dict[str, Any] = {
         "placement_id": placement_id or f"PL-{case_id}",
         "case_id": case_id,
@@ -48,6 +54,8 @@ def placement_event(
         "start_date": start_date,
         "school_change": school_change,
         "family_home_id": family_home_id,
+        "district": district,
+        "case_worker_id": case_worker_id,
     }
     if ended:
         data["end_date"], data["end_reason"] = ended
@@ -55,8 +63,8 @@ def placement_event(
         "specversion": "1.0",
         "id": str(uuid.uuid4()),
         "source": f"urn:se:kommun:{municipality}:case-management",
-        "type": "se.placement.ended.v1" if ended else "se.placement.started.v1",
-        "time": f"{ended[0] if ended else start_date}T08:30:00Z",
+        "type": "se.placement.ended.v1" if ended else f"se.placement.{kind}.v1",
+        "time": f"{occurred or (ended[0] if ended else start_date)}T08:30:00Z",
         "subject": case_id,
         "datacontenttype": "application/json",
         "data": data,
@@ -68,7 +76,13 @@ def background_placements(tag: str) -> list[tuple[str, dict[str, Any]]]:
     other children, one in each municipality."""
     returned, broke_down, kinship = f"0380-HR-{tag}", f"1980-BD-{tag}", f"2180-NH-{tag}"
     uppsala, vasteras, gavle = (
-        {"school_change": False, "pin": OTHER_CHILDREN[municipality]} for municipality in OTHER_CHILDREN
+        {
+            "school_change": False,
+            "pin": OTHER_CHILDREN[municipality],
+            "district": district,
+            "case_worker_id": None,
+        }
+        for municipality, district in zip(OTHER_CHILDREN, ("Gottsunda", "Bäckby", "Sätra"), strict=True)
     )
     return [
         (

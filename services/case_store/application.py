@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from services.case_store import SERVICE
 from services.case_store.audit_report import CaseVerification
+from services.case_store.district_report import DistrictReads
 from services.case_store.ingest import CaseIngest, PlacementFact
 from services.case_store.reads import CaseReads
 from services.case_store.subject_access import CaseSubjectAccess
@@ -12,7 +13,7 @@ from services.case_store.subject_access import CaseSubjectAccess
 __all__ = ["CaseStoreApplication", "PlacementFact"]
 
 
-class CaseStoreApplication(CaseIngest, CaseReads, CaseVerification, CaseSubjectAccess):
+class CaseStoreApplication(CaseIngest, CaseReads, DistrictReads, CaseVerification, CaseSubjectAccess):
     # Named here again: the library names every subclass after itself, and the name picks the
     # store's tables and environment.
     name = SERVICE

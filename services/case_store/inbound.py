@@ -6,7 +6,9 @@ its ``municipality`` (older records lack it: then the reader's own).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from contracts.access import CaseAccessedV1
 from contracts.registry import EVENT_TYPES, TOPIC_SPECS
@@ -16,12 +18,17 @@ from services.kit.consumer import ConsumerSpec, Handler, Subscription
 from services.kit.inbound import InboundEvent
 from services.kit.trust import shown_actor
 
+LOCAL = ZoneInfo("Europe/Stockholm")  # a change holds from the Swedish day it happened
 ACCESS_TYPE = "se.natverk.case.accessed.v1"
 PLACEMENT_KINDS = {
     "se.placement.started.v1": "started",
     "se.placement.changed.v1": "changed",
     "se.placement.ended.v1": "ended",
 }
+
+
+def _local_day(moment: datetime) -> date:
+    return (moment.astimezone(LOCAL) if moment.tzinfo else moment).date()
 
 
 def _actor_of(event: InboundEvent[Any]) -> str:
@@ -51,6 +58,8 @@ def timeline_handler(app: CaseStoreApplication) -> Handler:
                     data.start_date,
                     getattr(data, "end_date", None),
                     getattr(data, "end_reason", None),
+                    data.district,
+                    _local_day(envelope.time),
                 ),
                 source_key=_source_key(event),
                 occurred_at=envelope.time,

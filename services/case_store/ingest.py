@@ -32,6 +32,8 @@ class PlacementFact:
     start_date: date
     end_date: date | None = None
     end_reason: str | None = None
+    district: str | None = None
+    occurred_on: date | None = None  # the local day it happened: a change holds from then
 
 
 class PlacementObserver(Protocol):
@@ -102,10 +104,14 @@ class CaseIngest(CaseStore):
                 placement_id=placement.placement_id,
                 placement_type=placement.placement_type,
                 start_date=placement.start_date,
+                district=placement.district,
             )
             changed.append(("started", placement.placement_type))
-        elif placement.kind == "changed" and record.change_type(placement.placement_type):
+        elif placement.kind == "changed" and record.change_type(
+            placement.placement_type, placement.occurred_on or placement.start_date
+        ):
             changed.append(("changed", placement.placement_type))
+        record.note_district(placement.district)
         if (
             placement.kind == "ended"
             and placement.end_date

@@ -13,11 +13,13 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from services.case_store.application import CaseStoreApplication as CaseStore
+from services.case_store.district_report import ReportPeriod
 from services.case_store.domain.statistics import MunicipalityFigures
-from services.case_store.reads import PlacementFigures, StatisticsPeriod
+from services.case_store.reads import STATISTICS_ROLES, PlacementFigures
 from services.kit.commands import Kit
+from services.kit.report_formats import CSV_RESPONSE, as_requested, cell
 
-STATISTICS_ROLES = ("ops", "auditor", "coordinator")
+__all__ = ["STATISTICS_ROLES", "router"]
 
 router = APIRouter(tags=["operations"])
 
@@ -46,9 +48,34 @@ class PlacementStatistics(BaseModel):
         rows = [MunicipalityRow.of(figures) for figures in report.municipalities]
         return cls(period_from=report.period_from, period_to=report.period_to, municipalities=rows)
 
+    def csv_rows(self) -> list[list[str]]:
+        types = sorted({kind for m in self.municipalities for kind in m.by_type})
+        header = ["municipality", "children", *types, "breakdowns", "re_placements", "home_returns"]
+        return [[*header, "kinship_share"]] + [
+            [*_cells(m, types), _share(m.kinship_share)] for m in self.municipalities
+        ]
 
-@router.get("/statistics/placements", response_model=PlacementStatistics)
-def placement_statistics(period: Annotated[StatisticsPeriod, Query()], kit: Kit) -> PlacementStatistics:
-    """Children in 24-hour care by municipality and placement type, with breakdowns, re-placements,
-    home returns and the kinship share.  `ops` sees every municipality; others their own."""
-    return kit.query(CaseStore.placement_statistics, period, view=PlacementStatistics, roles=STATISTICS_ROLES)
+
+def _cells(m: MunicipalityRow, types: list[str]) -> list[str]:
+    by_type = [cell(m.by_type.get(kind, 0)) for kind in types]
+    return [
+        m.municipality,
+        cell(m.children),
+        *by_type,
+        *map(cell, (m.breakdowns, m.re_placements, m.home_returns)),
+    ]
+
+
+def _share(share: float | None) -> str:
+    return "" if share is None else cell(share)
+
+
+@router.get("/statistics/placements", response_model=PlacementStatistics, responses=CSV_RESPONSE)
+def placement_statistics(period: Annotated[ReportPeriod, Query()], kit: Kit) -> object:
+    """Children in 24-hour care by municipality and placement type (each type for the time it held),
+    with breakdowns, re-placements, home returns and the kinship share; `?format=csv` for CSV.
+    `ops` sees every municipality; others their own."""
+    report = kit.query(
+        CaseStore.placement_statistics, period, view=PlacementStatistics, roles=STATISTICS_ROLES
+    )
+    return as_requested(report, period.format)

@@ -18,7 +18,7 @@ from services.case_store import SERVICE
 from services.case_store.chains import ChainDirectory
 from services.case_store.domain.access_log import AccessRecordSeen, CaseAccessLog
 from services.case_store.domain.placement_record import PlacementRecord
-from services.case_store.domain.statistics import PlacementRow
+from services.case_store.domain.statistics import PlacementRow, with_type_from
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.domain.verification import Verification
 from services.case_store.identity import CaseLocation, TimelineDirectory
@@ -32,11 +32,16 @@ LOCAL_WRITE_ATTEMPTS = 5
 
 def _fold_placements(rows: dict[Any, PlacementRow], e: Any) -> None:
     if isinstance(e, PlacementRecord.Started):
+        history = ((e.start_date, e.placement_type),)
         rows[e.originator_id] = PlacementRow(
-            e.municipality, e.case_id, e.placement_type, e.start_date, None, None
+            e.municipality, e.case_id, e.placement_type, e.start_date, None, None, history, e.district
         )
     elif isinstance(e, PlacementRecord.TypeChanged):
-        rows[e.originator_id] = replace(rows[e.originator_id], placement_type=e.placement_type)
+        row = rows[e.originator_id]
+        history = with_type_from(row.history, row.start_date, e.on, e.placement_type)
+        rows[e.originator_id] = replace(row, placement_type=history[-1][1], history=history)
+    elif isinstance(e, PlacementRecord.DistrictChanged):
+        rows[e.originator_id] = replace(rows[e.originator_id], district=e.district)
     elif isinstance(e, PlacementRecord.Ended):
         rows[e.originator_id] = replace(rows[e.originator_id], end_date=e.end_date, end_reason=e.end_reason)
 

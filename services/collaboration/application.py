@@ -10,13 +10,14 @@ the access log around them.
 from __future__ import annotations
 
 from services.collaboration.use_cases.activities import Activities
-from services.collaboration.use_cases.family_homes import AlreadyRegistered, FamilyHomes
+from services.collaboration.use_cases.family_homes import AlreadyRegistered
 from services.collaboration.use_cases.matching import (
     DuplicateRequest,
     Matching,
     NotOfferable,
     ProtectedChild,
 )
+from services.collaboration.use_cases.placements import HomePlacements
 from services.collaboration.use_cases.subject_access import SubjectAccessUseCases
 
 __all__ = [
@@ -28,5 +29,5 @@ __all__ = [
 ]
 
 
-class CollaborationApplication(SubjectAccessUseCases, FamilyHomes, Matching, Activities):
+class CollaborationApplication(SubjectAccessUseCases, HomePlacements, Matching, Activities):
     name = "collaboration"

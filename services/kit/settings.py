@@ -1,10 +1,9 @@
 """Configuration from environment variables with the one prefix ``NATVERK_``.
 
-A wrong value stops the service at start-up with a message that names the
-variable and what is wrong with it (never its value: it may be a secret).
-Outside development mode (``NATVERK_DEV=1``) a service needs a key to verify tokens with
-(``NATVERK_JWKS`` or a secret of its own) and the audience and issuer tokens must carry.
-The Kafka connection's security settings live in ``services.kit.kafka_settings``.
+A wrong value stops start-up, naming the variable and what is wrong, never its value (it may be secret).
+Outside development mode (``NATVERK_DEV=1``) a service needs a key to verify tokens with (``NATVERK_JWKS``
+or a secret of its own) and the audience and issuer tokens must carry. Kafka's security settings and the
+worklists' deadlines live in ``services.kit.kafka_settings`` and ``services.kit.deadline_settings``.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_valid
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.kit.deadline_settings import DeadlineSettings
 from services.kit.jwks import is_url, read_key_file
 from services.kit.kafka_settings import KafkaConnectionSettings
 
@@ -29,7 +29,7 @@ _DEV_DEFAULTS = {"jwt_secret": DEV_JWT_SECRET, "jwt_audience": DEV_JWT_AUDIENCE,
 _BLANK_IS_UNSET = frozenset({*_DEV_DEFAULTS, "jwks"})
 
 
-class ServiceSettings(KafkaConnectionSettings, BaseSettings):
+class ServiceSettings(DeadlineSettings, KafkaConnectionSettings, BaseSettings):
     """Settings every service shares; a service subclass sets ``service_name``."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)

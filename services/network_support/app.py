@@ -53,6 +53,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     app = open_store(NetworkSupportApplication, settings, SERVICE)
+    app.inquiry_outcome_days = settings.inquiry_outcome_days
     runtime = ServiceRuntime(
         SERVICE,
         settings,
@@ -65,6 +66,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         periodic=[
             (DEADLINE_CHECK_SECONDS, app.check_deadlines),
             (DEADLINE_CHECK_SECONDS, app.check_safety_follow_ups),
+            (DEADLINE_CHECK_SECONDS, app.check_inquiry_deadlines),
         ],
     )
     app.observer = WhenCommitted(app, FollowUpMetrics(runtime.metrics.registry))

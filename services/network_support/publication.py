@@ -122,6 +122,12 @@ def build_publication_table(load: Loader) -> PublicationTable:
         "se.natverk.safety_plan.follow_up_overdue.v1",
         lambda a, e: public.SafetyPlanFollowUpOverdueV1(**case(a), due=e.due),
     )
+    inquiry_overdue = out(
+        "se.natverk.network_placement_inquiry.outcome_overdue.v1",
+        lambda a, e: public.NetworkPlacementInquiryOverdueV1(
+            **case(a), placement_id=a.placement_id, due=e.due
+        ),
+    )
     return PublicationTable(
         SOURCE,
         {
@@ -142,6 +148,7 @@ def build_publication_table(load: Loader) -> PublicationTable:
             NetworkPlacementInquiry.Opened: inquiry("opened"),
             NetworkPlacementInquiry.CandidatesNamed: inquiry("candidates_named"),
             NetworkPlacementInquiry.Concluded: inquiry("concluded"),
+            NetworkPlacementInquiry.OutcomeOverdue: inquiry_overdue,
             HomeReturnProcess.Started: home,
             HomeReturnProcess.PhaseChanged: home,
             PlacementFollowUp.Opened: recorded,

@@ -19,12 +19,13 @@ from services.kit.params import Paging
 from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildByPin, Part
 from services.referrals.application import CaseReferrals, ChildsReferrals
 from services.referrals.application import ReferralsApplication as Referrals
-from services.referrals.commands import DeclineReferral, NewReferral
+from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral
 from services.referrals.domain.referral import Referral
 
 READERS = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
 SENDERS = ("case_worker",)
 HANDLERS = ("coordinator", "network_centre", "safety_team")
+ASSIGNERS = ("case_worker", "coordinator")
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 subject_access = APIRouter(prefix="/subject-access", tags=["subject access"])
@@ -91,6 +92,11 @@ def close_referral(referral_id: UUID, kit: Kit) -> ReferralView:
 @router.post("/{referral_id}/revoke", response_model=ReferralView)
 def revoke_referral(referral_id: UUID, kit: Kit) -> ReferralView:
     return kit.command(Referrals.revoke_referral, referral_id, view=ReferralView, roles=SENDERS)
+
+
+@router.put("/{referral_id}/case-worker", response_model=ReferralView)
+def assign_case_worker(referral_id: UUID, body: AssignCaseWorker, kit: Kit) -> ReferralView:
+    return kit.command(Referrals.assign_case_worker, referral_id, body, view=ReferralView, roles=ASSIGNERS)
 
 
 class ReferralRecord(ReferralView):

@@ -16,7 +16,9 @@ from services.referrals.domain.open_referral import ReferralAlreadyOpen
 from services.referrals.domain.referral import ReasonRequired, TransitionNotAllowed
 from services.referrals.inbound import placement_consumer
 from services.referrals.publication import build_publication_table
+from services.referrals.worklist_api import router as worklist
 
+DEADLINE_CHECK_SECONDS = 300.0
 ERROR_STATUSES: dict[type[Exception], int] = {
     TransitionNotAllowed: 409,
     ReferralAlreadyOpen: 409,
@@ -26,6 +28,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     app = open_store(ReferralsApplication, settings, SERVICE)
+    app.response_working_days = settings.referral_response_working_days
 
     def facts_of(referral_id: object) -> tuple[str, str, str]:
         referral = app.repository.get(referral_id)
@@ -38,8 +41,11 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         build_publication_table(facts_of),
         consumers=[placement_consumer(app)],
         topics=[REFERRALS, dead_letter_topic(REFERRALS), PLACEMENTS_DLQ],
+        periodic=[(DEADLINE_CHECK_SECONDS, app.check_response_deadlines)],
     )
 
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
-    return build_http_app(build_runtime(settings), [router, subject_access], ERROR_STATUSES, start_runtime)
+    return build_http_app(
+        build_runtime(settings), [router, subject_access, worklist], ERROR_STATUSES, start_runtime
+    )

@@ -16,13 +16,14 @@ from services.kit.auth import Caller
 from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 from services.kit.pages import Paged, PageRequest
-from services.kit.store import ServiceApplication
 from services.kit.subject_access import ChildByPin, Holdings
-from services.referrals.commands import DeclineReferral, NewReferral
+from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import Referral
+from services.referrals.worklist import ReferralWorklist
 
 AUTOMATIC_REASON = "automatic: placement started"
+UNASSIGNED = "unassigned"  # an auto-referral's case worker when the placement names none
 
 
 def _index_referral(rows: dict[Any, tuple[UUID, str, str]], domain_event: Any) -> None:
@@ -56,7 +57,7 @@ class ChildsReferrals(Holdings[CaseReferrals]):
     protected_identity: bool = False
 
 
-class ReferralsApplication(ServiceApplication):
+class ReferralsApplication(ReferralWorklist):
     name = "referrals"
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
@@ -105,6 +106,12 @@ class ReferralsApplication(ServiceApplication):
         referral: Referral = self.owned(referral_id, caller.municipality)
         referral.revoke()
         self._save_ended(referral)
+        return referral
+
+    def assign_case_worker(self, caller: Caller, referral_id: UUID, assign: AssignCaseWorker) -> Referral:
+        referral: Referral = self.owned(referral_id, caller.municipality)
+        referral.assign_case_worker(assign.case_worker_id)
+        self.save(referral)
         return referral
 
     def _open_referral(self, referral: Referral) -> OpenReferral:
@@ -160,7 +167,7 @@ class ReferralsApplication(ServiceApplication):
             child_pin=placement.child.pin,
             protected_identity=placement.child.protected_identity,
             child_status="placed",
-            case_worker_id="unassigned",
+            case_worker_id=placement.case_worker_id or UNASSIGNED,
             reason=AUTOMATIC_REASON,
             origin="placement",
             placement_id=placement.placement_id,

@@ -21,6 +21,12 @@ class NewReferral(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class AssignCaseWorker(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    case_worker_id: Identifier
+
+
 class DeclineReferral(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -51,12 +51,37 @@ def build_publication_table(facts_of: Any) -> PublicationTable:
 
         return rule
 
+    def overdue(event: Referral.ResponseOverdue) -> Outgoing:
+        case_id, municipality, target = facts_of(event.originator_id)
+        data = public.ReferralResponseOverdueV1(
+            referral_id=str(event.originator_id),
+            case_id=case_id,
+            municipality=municipality,
+            target=target,
+            due=event.due,
+            responsible_role=target,
+        )
+        return Outgoing(REFERRALS, "se.natverk.referral.response_overdue.v1", case_id, data)
+
+    def assigned(event: Referral.CaseWorkerAssigned) -> Outgoing:
+        case_id, municipality, target = facts_of(event.originator_id)
+        data = public.ReferralCaseWorkerAssignedV1(
+            referral_id=str(event.originator_id),
+            case_id=case_id,
+            municipality=municipality,
+            target=target,
+            case_worker_id=event.case_worker_id,
+        )
+        return Outgoing(REFERRALS, "se.natverk.referral.case_worker_assigned.v1", case_id, data)
+
     rules: dict[type, Any] = {
         Referral.Received: _received,
         Referral.Accepted: lifecycle("se.natverk.referral.accepted.v1", public.ReferralAcceptedV1),
         Referral.Declined: lifecycle("se.natverk.referral.declined.v1", public.ReferralDeclinedV1),
         Referral.Closed: lifecycle("se.natverk.referral.closed.v1", public.ReferralClosedV1),
         Referral.Revoked: lifecycle("se.natverk.referral.revoked.v1", public.ReferralRevokedV1),
+        Referral.CaseWorkerAssigned: assigned,
+        Referral.ResponseOverdue: overdue,
         **case_access_rule(REFERRALS, SERVICE),
     }
     return PublicationTable(SOURCE, rules)

@@ -26,6 +26,7 @@ from services.scheduling.inbound import referral_consumer
 from services.scheduling.metrics import SchedulingMetrics
 from services.scheduling.publication import build_publication_table
 
+DEADLINE_CHECK_SECONDS = 300.0
 ERROR_STATUSES: dict[type[Exception], int] = {
     DoubleBooking: 409,
     AlreadyRegistered: 409,
@@ -47,6 +48,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         build_publication_table(lambda meeting_id, version: app.repository.get(meeting_id, version=version)),
         consumers=[referral_consumer(app)],
         topics=[SCHEDULING, dead_letter_topic(SCHEDULING)],
+        periodic=[(DEADLINE_CHECK_SECONDS, app.check_staff_meetings_held)],
     )
     app.observer = WhenCommitted(app, SchedulingMetrics(runtime.metrics.registry))
     return runtime

@@ -14,6 +14,7 @@ from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
 from services.scheduling.roster import AlreadyRegistered, RosterUseCases
 from services.scheduling.staff_meeting import StaffMeetingUseCases
 from services.scheduling.subject_access import SubjectAccessUseCases
+from services.scheduling.worklist import WorklistUseCases
 
 __all__ = [
     "LOCAL",
@@ -29,6 +30,11 @@ __all__ = [
 
 
 class SchedulingApplication(
-    RosterUseCases, StaffMeetingUseCases, MeetingUseCases, FeedTokenUseCases, SubjectAccessUseCases
+    RosterUseCases,
+    StaffMeetingUseCases,
+    MeetingUseCases,
+    FeedTokenUseCases,
+    SubjectAccessUseCases,
+    WorklistUseCases,
 ):
     name = "scheduling"

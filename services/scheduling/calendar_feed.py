@@ -26,6 +26,7 @@ KIND_TITLES = {
     "home_return_council": "Home-return council",
 }
 TZID = "Europe/Stockholm"
+PROTECTED = "Skyddad identitet"  # all a feed says of a meeting about a child with a protected identity
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class FeedEntry:
     ends_at: datetime
     status: str
     sequence: int
+    protected_identity: bool = False
 
     @classmethod
     def of_meeting(cls, meeting: Meeting) -> FeedEntry:
@@ -50,6 +52,7 @@ class FeedEntry:
             meeting.ends_at,
             meeting.status,
             meeting.sequence,
+            meeting.protected_identity,
         )
 
     @classmethod
@@ -63,6 +66,7 @@ class FeedEntry:
             stored_instant(row.end, row.ends_at),
             row.status,
             row.sequence,
+            row.protected_identity,
         )
 
 
@@ -88,7 +92,8 @@ def _event(entry: FeedEntry, stamp: datetime) -> Event:
     event.add("sequence", entry.sequence)
     event.add("dtstart", _written(entry.starts_at))
     event.add("dtend", _written(entry.ends_at))
-    event.add("summary", f"{KIND_TITLES[entry.kind]} – case {entry.case_id}")
+    summary = PROTECTED if entry.protected_identity else f"{KIND_TITLES[entry.kind]} – case {entry.case_id}"
+    event.add("summary", summary)
     event.add("status", "CANCELLED" if entry.status == "cancelled" else "CONFIRMED")
     return event
 

@@ -9,12 +9,14 @@ gets no cursor to follow).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
 from services.kit.pages import PageRequest
 from services.scheduling.base import SchedulingBase
+from services.scheduling.calendar_feed import PROTECTED
 from services.scheduling.read_models import MeetingRow, Schedule
 
 FEED_PAST = timedelta(days=30)
@@ -48,6 +50,8 @@ class CalendarUseCases(SchedulingBase):
         schedule = self._schedule(f"natverk case {case_id}", caller, lambda row: row.case_id == case_id)
         if not schedule.meetings:
             raise CaseDataNotFound(CaseRef(caller.municipality, case_id))
+        if any(row.protected_identity for row in schedule.meetings):  # its feed's name says no more
+            return replace(schedule, title=f"natverk {PROTECTED.lower()}")
         return schedule
 
     def _schedule(self, title: str, caller: Caller, shows: Callable[[MeetingRow], bool]) -> Schedule:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from contracts.referrals import ReferralDeclinedV1, ReferralFacts, ReferralReceivedV1, ReferralRevokedV1
+from contracts.referrals import (
+    ReferralCaseWorkerAssignedV1,
+    ReferralDeclinedV1,
+    ReferralFacts,
+    ReferralReceivedV1,
+    ReferralRevokedV1,
+)
 from contracts.topics import REFERRALS
 from services.kit.consumer import ConsumerSpec, on
 from services.kit.inbound import InboundEvent
@@ -20,7 +26,12 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
             data.child_status,
             data.case_worker_id,
             event.envelope.time,
+            data.protected_identity,
         )
+
+    def case_worker_assigned(event: InboundEvent[ReferralCaseWorkerAssignedV1]) -> None:
+        data = event.data
+        app.move_case_worker_invitation(data.referral_id, data.municipality, data.case_worker_id)
 
     def withdrawn(event: InboundEvent[ReferralFacts]) -> None:
         app.cancel_staff_meeting(event.data.referral_id, f"referral {event.envelope.type.split('.')[-2]}")
@@ -31,5 +42,6 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
             on(ReferralReceivedV1, received),
             on(ReferralDeclinedV1, withdrawn),
             on(ReferralRevokedV1, withdrawn),
+            on(ReferralCaseWorkerAssignedV1, case_worker_assigned),
         ],
     )

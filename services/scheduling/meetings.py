@@ -21,10 +21,6 @@ class UnknownStaff(MeetingError):
 
 
 class MeetingUseCases(PersonDayUseCases):
-    # Meetings that start before ``clock()`` are refused when this is on.  Off by default only
-    # until the test fixtures that book fixed dates (now past) pin the clock: then on, for good.
-    refuses_the_past = False
-
     def book_meetings(self, caller: Caller, new: NewMeeting) -> list[Meeting]:
         """Book one meeting, or a series every ``repeat_weeks`` weeks; all or nothing.  Each is
         booked on its participants' days too (the store's guard against double booking)."""
@@ -89,7 +85,7 @@ class MeetingUseCases(PersonDayUseCases):
         return meeting
 
     def _refuse_the_past(self, meeting: Meeting) -> None:
-        if self.refuses_the_past and meeting.starts_before(self.clock()):
+        if meeting.starts_before(self.clock()):
             raise MeetingInThePast("start is in the past")
 
     def _instants(self, row: MeetingRow) -> tuple[datetime, datetime]:

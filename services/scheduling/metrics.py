@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from contracts.common import MUNICIPALITIES
+
 
 class SchedulingMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
@@ -20,6 +22,9 @@ class SchedulingMetrics:
             ["municipality", "sla"],
             registry=registry,
         )
+        for municipality in MUNICIPALITIES:  # every series from 0, or the first breach would be
+            for sla in ("met", "breached"):  # its first sample: increase() and the alert miss it
+                self.staff_meetings.labels(municipality, sla)
         self.meetings = Counter(
             "natverk_meetings_total",
             "Meeting changes by kind and change (booked, rescheduled, cancelled, held)",

@@ -13,6 +13,7 @@ from contracts.topics import SCHEDULING
 from services.kit.publication import Outgoing, PublicationTable, case_access_rule
 from services.scheduling import SERVICE
 from services.scheduling.domain.meeting import Meeting
+from services.scheduling.domain.overdue_staff_meeting import OverdueStaffMeeting
 
 SOURCE = f"/natverk/{SERVICE}"
 
@@ -52,6 +53,12 @@ def _booked(event: Meeting.Booked) -> list[Outgoing]:
     return outgoing
 
 
+def _overdue(event: OverdueStaffMeeting.Noted) -> Outgoing:
+    facts = {"meeting_id": event.meeting_id, "case_id": event.case_id, "municipality": event.municipality}
+    data = public.StaffMeetingOverdueV1(**facts, kind="staff_meeting", due=event.due)
+    return Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_overdue.v1", event.case_id, data)
+
+
 def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> PublicationTable:
     """``meeting_at(id, version)`` gives the meeting as it was after that event."""
 
@@ -77,6 +84,11 @@ def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> Publicatio
                 "se.natverk.meeting.held.v1",
                 lambda m, e: public.MeetingHeldV1(**_facts(m), attended_staff=len(e.attended)),
             ),
+            Meeting.CaseWorkerChanged: change(
+                "se.natverk.meeting.invitees_changed.v1",
+                lambda m, e: public.MeetingInviteesChangedV1(**_facts(m), staff_ids=list(e.staff_ids)),
+            ),
+            OverdueStaffMeeting.Noted: _overdue,
             **case_access_rule(SCHEDULING, SERVICE),
         },
     )

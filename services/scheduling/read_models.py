@@ -28,6 +28,7 @@ class MeetingRow:
     sequence: int = 0  # as ``Meeting.sequence``: the number of changes since it was booked
     starts_at: datetime | None = None  # the instants ``start`` and ``end`` name (aware)
     ends_at: datetime | None = None
+    protected_identity: bool = False  # the child's: a feed shows no more than that there is a meeting
 
     @property
     def is_open(self) -> bool:
@@ -46,6 +47,7 @@ class StaffRow:
     role: str
     hours: WorkingHours
     active: bool
+    weekly_capacity_hours: int = 40
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,10 @@ def fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:
             getattr(e, "deadline", None),
             starts_at=stored_instant(e.start, e.starts_at),
             ends_at=stored_instant(e.end, e.ends_at),
+            protected_identity=getattr(e, "protected_identity", False),
         )
+    elif isinstance(e, Meeting.CaseWorkerChanged):
+        rows[e.originator_id] = replace(rows[e.originator_id], staff_ids=tuple(e.staff_ids))
     elif isinstance(e, Meeting.Rescheduled):
         instants = {
             "starts_at": stored_instant(e.start, e.starts_at),
@@ -96,9 +101,13 @@ def fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:
 
 def fold_staff(rows: dict[Any, StaffRow], e: Any) -> None:
     if isinstance(e, StaffMember.Registered):
-        rows[e.originator_id] = StaffRow(e.municipality, e.staff_id, e.role, _hours(e), True)
+        rows[e.originator_id] = StaffRow(
+            e.municipality, e.staff_id, e.role, _hours(e), True, e.weekly_capacity_hours
+        )
     elif isinstance(e, StaffMember.HoursChanged):
-        rows[e.originator_id] = replace(rows[e.originator_id], hours=_hours(e))
+        rows[e.originator_id] = replace(
+            rows[e.originator_id], hours=_hours(e), weekly_capacity_hours=e.weekly_capacity_hours
+        )
     elif isinstance(e, StaffMember.Removed):
         rows[e.originator_id] = replace(rows[e.originator_id], active=False)
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from services.scheduling.base import LOCAL, Interval
 from services.scheduling.domain.meeting import Meeting
+from services.scheduling.domain.person_day import PersonDay
 from services.scheduling.domain.slot_finder import Slot, find_slot
-from services.scheduling.domain.working_days import next_working_day
-from services.scheduling.person_days import Days, PersonDayUseCases, changed, wall_clock_intervals
+from services.scheduling.invitees import InviteeUseCases
+from services.scheduling.person_days import Days, changed, wall_clock_intervals
 from services.scheduling.read_models import StaffRow
+from services.scheduling.staff_meeting_rules import (
+    STAFF_MEETING_DEADLINE,
+    STAFF_MEETING_LENGTH,
+    earliest_staff_meeting,
+    staff_meeting_groups,
+)
 
-STAFF_MEETING_DEADLINE = timedelta(days=7)
-STAFF_MEETING_LENGTH = timedelta(hours=1)
+__all__ = ["StaffMeetingUseCases", "earliest_staff_meeting"]
 
 
-class StaffMeetingUseCases(PersonDayUseCases):
+class StaffMeetingUseCases(InviteeUseCases):
     def convene_staff_meeting(
         self,
         referral_id: str,
@@ -25,29 +31,29 @@ class StaffMeetingUseCases(PersonDayUseCases):
         child_status: str,
         case_worker_id: str,
         referred_at: datetime,
+        protected_identity: bool = False,
     ) -> None:
-        """Within 7 calendar days of a referral to the Network Centre, when everyone needed is free."""
+        """Within 7 calendar days of a referral to the Network Centre, when everyone needed is
+        free and has hours left that week; after the deadline when nobody has (it is reported)."""
         if target != "network_centre" or self.exists(Meeting.id_for_referral(referral_id)):
             return
         roster = self._active_staff(municipality)
         if not any(row.role == "coordinator" for row in roster):
             return  # no Network Centre roster in this municipality: nothing to convene
+        roster, added = self._with_invitees(municipality, roster, case_worker_id)
         referred = referred_at.astimezone(LOCAL).replace(tzinfo=None)
-        groups = _staff_meeting_groups(roster, child_status, case_worker_id)
+        groups = staff_meeting_groups(roster, child_status, case_worker_id)
         busy = self._busy(municipality)
         days: Days = {}
-        while True:  # each turn learns of a clash it did not know of, so it ends
+        while True:  # each turn learns of a booking it did not know of, so it ends
             slot = self._first_free_slot(roster, groups, referred, busy)
             meeting = self._staff_meeting(
-                municipality, case_id, roster, case_worker_id, referral_id, referred, slot
+                municipality, case_id, case_worker_id, referral_id, referred, slot, protected_identity
             )
-            clashing = self._clashing_days(meeting, days)
-            if not clashing:
+            if not _learned(busy, self._clashing_days(meeting, days) + self._week_of(meeting, days)):
                 break
-            for day in clashing:
-                busy.setdefault(day.staff_id, []).extend(wall_clock_intervals(day))
         self._claim(meeting, days)
-        self.save(meeting, *changed(days))
+        self.save(*added, meeting, *changed(days))
         days_after = (slot.start - referred).total_seconds() / 86400
         self.observer.staff_meeting_convened(municipality, days_after, slot.within_deadline)
         self.observer.meeting_changed(municipality, "staff_meeting", "booked")
@@ -56,11 +62,11 @@ class StaffMeetingUseCases(PersonDayUseCases):
         self,
         municipality: str,
         case_id: str,
-        roster: list[StaffRow],
         case_worker_id: str,
         referral_id: str,
         referred: datetime,
         slot: Slot,
+        protected_identity: bool,
     ) -> Meeting:
         return Meeting(
             municipality=municipality,
@@ -69,10 +75,13 @@ class StaffMeetingUseCases(PersonDayUseCases):
             start=slot.start,
             end=slot.end,
             staff_ids=slot.attendees,
-            other_participants=() if _on_roster(roster, case_worker_id) else ("case_worker",),
+            # Whoever is to be invited and could not be booked (not yet assigned, or no longer on
+            # the roster) is named by role, as before.
+            other_participants=() if case_worker_id in slot.attendees else ("case_worker",),
             referral_id=referral_id,
             deadline=referred + STAFF_MEETING_DEADLINE,
             series_id=None,
+            protected_identity=protected_identity,
         )
 
     def cancel_staff_meeting(self, referral_id: str, reason: str) -> None:
@@ -83,6 +92,27 @@ class StaffMeetingUseCases(PersonDayUseCases):
             self._release(meeting, days)
             self.save(meeting, *changed(days))
             self.observer.meeting_changed(meeting.municipality, meeting.kind, "cancelled")
+
+    def _week_of(self, meeting: Meeting, days: Days) -> list[PersonDay]:
+        """The participants' stored days of the meeting's ISO week: their load that week, with
+        the bookings made earlier in the same batch (the index shows those only once committed)."""
+        monday = meeting.start.date() - timedelta(days=meeting.start.weekday())
+        week = [monday + timedelta(days=n) for n in range(7)]
+        return [
+            day
+            for staff_id in meeting.staff_ids
+            for on in week
+            if (day := self._stored_day(meeting.municipality, staff_id, on, days)) is not None
+        ]
+
+    def _stored_day(self, municipality: str, staff_id: str, on: date, days: Days) -> PersonDay | None:
+        day_id = PersonDay.id_for(municipality, staff_id, on)
+        if day_id not in days:
+            stored = self._get(day_id)
+            if not isinstance(stored, PersonDay):
+                return None
+            days[day_id] = stored
+        return days[day_id]
 
     def _first_free_slot(
         self,
@@ -100,33 +130,17 @@ class StaffMeetingUseCases(PersonDayUseCases):
             earliest_staff_meeting(referred, self.clock()),
             referred + STAFF_MEETING_DEADLINE,
             STAFF_MEETING_LENGTH,
+            {row.staff_id: row.weekly_capacity_hours for row in roster},
         )
 
 
-def earliest_staff_meeting(referred: datetime, now: datetime) -> datetime:
-    """The start of the first working day after the referral arrived, or after now when it is
-    handled later: never in the past, never at a few hours' notice."""
-    return datetime.combine(next_working_day(max(referred, now).date()), time())
-
-
-def _on_roster(roster: list[StaffRow], staff_id: str) -> bool:
-    return any(row.staff_id == staff_id for row in roster)
-
-
-def _staff_meeting_groups(roster: list[StaffRow], child_status: str, case_worker_id: str) -> list[list[str]]:
-    """Who must attend: the coordinator, a family therapist or pedagogue, a parent supporter when
-    the child is placed, the responsible case worker and the resource team (those on the roster)."""
-    by_role: dict[str, list[str]] = {}
-    for row in roster:
-        by_role.setdefault(row.role, []).append(row.staff_id)
-    groups = [
-        by_role.get("coordinator", []),
-        by_role.get("family_therapist", []) + by_role.get("family_pedagogue", []),
-    ]
-    if child_status == "placed":
-        groups.append(by_role.get("parent_supporter", []))
-    if _on_roster(roster, case_worker_id):
-        groups.append([case_worker_id])
-    if by_role.get("resource_team"):
-        groups.append(by_role["resource_team"])
-    return groups
+def _learned(busy: dict[str, list[Interval]], days: list[PersonDay]) -> bool:
+    """Add the days' bookings to ``busy``; whether any was new."""
+    new = False
+    for day in days:
+        known = busy.setdefault(day.staff_id, [])
+        for interval in wall_clock_intervals(day):
+            if interval not in known:
+                known.append(interval)
+                new = True
+    return new

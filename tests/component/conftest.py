@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from services.referrals.app import create_app as create_referrals
 from services.scheduling.app import create_app as create_scheduling
 from tests.conftest import make_settings
+from tests.support.clock import before_the_fixtures
 
 
 @asynccontextmanager
@@ -34,6 +35,7 @@ async def referrals(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def scheduling(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     async with in_process(
-        create_scheduling(make_settings(tmp_path), start_runtime=False), "http://scheduling"
+        before_the_fixtures(create_scheduling(make_settings(tmp_path), start_runtime=False)),
+        "http://scheduling",
     ) as client:
         yield client

@@ -45,6 +45,7 @@ NAMED_LISTS = {
     ("case_store", "/api/v1/cases/{case_id}/timeline"),
     ("case_store", "/api/v1/cases/{case_id}/access-log"),
     ("case_store", "/api/v1/audit/verify"),
+    *((s, "/api/v1/worklist") for s in ("referrals", "scheduling", "network_support")),
     *((s, "/api/v1/ops/outbox") for s in ("referrals", "scheduling", "network_support", "collaboration")),
 }
 

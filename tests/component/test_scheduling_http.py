@@ -93,7 +93,8 @@ async def test_the_icalendar_feed_parses_and_carries_no_personal_data(scheduling
 
 
 async def test_the_icalendar_feed_covers_thirty_days_back_to_four_hundred_days_ahead(scheduling) -> None:
-    scheduling.app.state.runtime.app.clock = lambda: datetime(2026, 11, 20, 8, 0)
+    store = scheduling.app.state.runtime.app
+    store.clock = lambda: datetime(2026, 10, 1, 8, 0)  # booked when all four were ahead
     starts = ["2026-10-20T09:00:00", "2026-10-22T09:00:00", "2027-12-23T09:00:00", "2027-12-27T09:00:00"]
     for start in starts:
         end = start.replace("T09", "T10")
@@ -101,6 +102,7 @@ async def test_the_icalendar_feed_covers_thirty_days_back_to_four_hundred_days_a
             "/api/v1/meetings", json=meeting(start=start, end=end), headers=COORDINATOR
         )
         assert booked.status_code == 201, booked.text
+    store.clock = lambda: datetime(2026, 11, 20, 8, 0)
     feed = await scheduling.get("/api/v1/cases/0380-77/calendar.ics", headers=COORDINATOR)
     shown = [e.decoded("dtstart").date().isoformat() for e in Calendar.from_ical(feed.content).walk("VEVENT")]
     assert shown == ["2026-10-22", "2027-12-23"]

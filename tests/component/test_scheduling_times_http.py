@@ -30,7 +30,6 @@ async def scheduling(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(make_settings(tmp_path), start_runtime=False)
     store = app.state.runtime.app
     store.clock = lambda: datetime(2027, 1, 4, 8, 0)
-    store.refuses_the_past = True
     async with in_process(app, "http://scheduling") as client:
         yield client
 

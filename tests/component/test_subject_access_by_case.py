@@ -21,6 +21,7 @@ from services.kit.inbound import parse_record
 from services.kit.subject_access import MAX_CASES
 from tests.component.conftest import in_process
 from tests.conftest import make_settings
+from tests.support.clock import before_the_fixtures
 from tests.support.events import encode, placement_started, valid_pin
 from tests.support.tokens import bearer
 
@@ -101,7 +102,7 @@ SERVICES: dict[str, tuple[Holding, Callable[[dict[str, Any]], bool]]] = {
 async def service(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     create_app = importlib.import_module(f"services.{request.param}.app").create_app
     async with in_process(
-        create_app(make_settings(tmp_path), start_runtime=False), "http://service"
+        before_the_fixtures(create_app(make_settings(tmp_path), start_runtime=False)), "http://service"
     ) as client:
         client.service = request.param  # type: ignore[attr-defined]
         hold, _ = SERVICES[request.param]

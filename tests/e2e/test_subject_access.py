@@ -33,7 +33,7 @@ HOLDS = {  # what each service's part must hold about the demo case
 @pytest.fixture(scope="module")
 def demo_case(stack: Stack) -> str:
     """The case of the demo child that ``natverk demo`` placed (once for this module)."""
-    demo = natverk(stack, "demo")
+    demo = natverk(stack, "demo", "--json")
     assert demo.returncode == 0, demo.stderr
     return str(json.loads(demo.stdout)["case_id"])
 

@@ -90,8 +90,14 @@ async def test_a_referral_yields_one_staff_meeting_within_seven_days_and_a_timel
     start = datetime.fromisoformat(meetings[0]["start"])
     assert meetings[0]["kind"] == "staff_meeting"
     assert start <= datetime(2026, 11, 30, 8, 0)
-    roles = {staff.split("-")[1] for staff in meetings[0]["staff_ids"]}
-    assert roles == {"coordinator", "family", "parent"}
+    roles = {staff.rsplit("-", 1)[0] for staff in meetings[0]["staff_ids"]}
+    assert roles == {
+        "0380-coordinator",
+        "0380-family-therapist",
+        "0380-family-pedagogue",
+        "0380-parent-supporter",
+        "0380-resource-team",  # added on first use; the referral's case worker is unassigned
+    }
     assert "se.natverk.meeting.booked.v1" in timeline
 
 
@@ -106,7 +112,7 @@ async def test_an_overbooked_roster_books_late_and_reports_the_missed_deadline(
     case_id, referral_id = f"O-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
     app = scheduling_app(settings)
     scheduling = app.state.runtime.app
-    busy_from = datetime(2026, 11, 23, 7)
+    busy_from = datetime(2026, 11, 23, 8)  # from now (the app's clock): nothing is booked in the past
     scheduling.book_meetings(
         Caller("test", "0380", frozenset({"coordinator"})),
         NewMeeting(
@@ -198,3 +204,43 @@ async def test_a_declined_referral_cancels_its_staff_meeting(settings: ServiceSe
             return response.status_code == 200 and response.json()["items"][0]["status"] == "cancelled"
 
         await eventually(cancelled)
+
+
+async def test_a_case_worker_assigned_on_the_topic_is_invited_to_the_staff_meeting(
+    settings: ServiceSettings,
+) -> None:
+    case_id, referral_id = f"A-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
+    assigned = json.dumps(
+        {
+            "specversion": "1.0",
+            "id": f"{referral_id}.2",
+            "source": "/natverk/referrals",
+            "type": "se.natverk.referral.case_worker_assigned.v1",
+            "time": REFERRED_AT.isoformat(),
+            "subject": case_id,
+            "datacontenttype": "application/json",
+            "sequence": "2",
+            "data": {
+                "referral_id": referral_id,
+                "case_id": case_id,
+                "municipality": "0380",
+                "target": "network_centre",
+                "case_worker_id": "handlaggare-7",
+            },
+        }
+    ).encode()
+    async with serving(scheduling_app(settings)) as scheduling:
+        await produce(
+            settings.kafka_bootstrap,
+            REFERRALS,
+            [referral_received(case_id, referral_id, 1), assigned],
+            key=case_id.encode(),
+        )
+
+        async def invited():
+            response = await scheduling.get("/api/v1/staff/handlaggare-7/calendar", headers=COORDINATOR)
+            items = response.json()["items"] if response.status_code == 200 else []
+            return [item for item in items if item["case_id"] == case_id] or None
+
+        [meeting] = await eventually(invited)
+    assert meeting["kind"] == "staff_meeting"

@@ -58,6 +58,9 @@ def _referrals() -> Table:
             {"referral_id": w.ids["accepted_referral"]}
         ),
         ("referrals", "POST", f"{REFERRALS}/revoke"): lambda w: Call(received(w)),
+        ("referrals", "PUT", f"{REFERRALS}/case-worker"): lambda w: Call(
+            received(w), {"case_worker_id": "handlaggare-1"}, {"case_worker_id": "handlaggare-2"}
+        ),
     }
 
 
@@ -175,7 +178,12 @@ def entry(service: str, method: str, path: str) -> Callable[[World], Call] | Non
 TOKEN_READS = ("/api/v1/feeds/{token}.ics",)
 
 # The query a read needs in its world (the others need none).
-QUERIES = {("case_store", "GET", "/api/v1/statistics/placements"): {"from": "2026-01-01", "to": "2026-12-31"}}
+QUERIES = {
+    ("case_store", "GET", "/api/v1/statistics/placements"): {"from": "2026-01-01", "to": "2026-12-31"},
+    ("case_store", "GET", "/api/v1/statistics/districts"): {"from": "2026-01-01", "to": "2026-12-31"},
+    ("network_support", "GET", "/api/v1/reports/school-start"): {"month": "2026-11"},
+    ("network_support", "GET", "/api/v1/reports/parent-support"): {"month": "2026-11"},
+}
 
 
 def path_parameters(path: str) -> list[str]:

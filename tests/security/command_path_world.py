@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from services.case_store.domain.access_log import CaseAccessLog
 from services.kit.domain.case_access import CaseAccess
 from tests.conftest import make_settings
-from tests.support.clock import days_ahead
+from tests.support.clock import before_the_fixtures, days_ahead
 from tests.support.events import valid_pin
 from tests.support.tokens import bearer
 
@@ -57,7 +57,7 @@ def absent(name: str) -> str:
 
 def build_app(service: str, data_dir: Path) -> FastAPI:
     factory = importlib.import_module(f"services.{service}.app").create_app
-    return factory(make_settings(data_dir), start_runtime=False)
+    return before_the_fixtures(factory(make_settings(data_dir), start_runtime=False))
 
 
 @dataclass

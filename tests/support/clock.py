@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.scheduling.application import SchedulingApplication
 
 
 def days_ahead(days: int = 60, hour: int = 17) -> str:
     """RFC 3339 text, ``days`` from today at ``hour`` o'clock UTC."""
     day = datetime.now(UTC) + timedelta(days=days)
     return day.replace(hour=hour, minute=0, second=0, microsecond=0).isoformat()
+
+
+# The scheduling fixtures book fixed dates (November 2026 onwards) and a meeting in the past is
+# refused: their apps read this as now, a Monday before every one of those dates.
+BEFORE_THE_FIXTURES = datetime(2026, 11, 2, 8, 0)
+
+
+def before_the_fixtures(app: Any) -> Any:
+    """``app`` (any service's FastAPI app), its clock pinned to ``BEFORE_THE_FIXTURES`` if it
+    is scheduling's: the one service that refuses times in the past."""
+    store = app.state.runtime.app
+    if isinstance(store, SchedulingApplication):
+        store.clock = lambda: BEFORE_THE_FIXTURES
+    return app

@@ -12,6 +12,7 @@ import pytest
 
 from services.kit.domain.case_access import CaseAccess
 from tests.conftest import make_settings
+from tests.support.clock import before_the_fixtures
 
 Serve = Callable[[Callable[..., Any]], Awaitable[httpx.AsyncClient]]
 
@@ -23,7 +24,9 @@ async def services(data_dir: Path) -> AsyncIterator[Serve]:
     clients: list[httpx.AsyncClient] = []
 
     async def serve(factory: Callable[..., Any]) -> httpx.AsyncClient:
-        app = factory(make_settings(data_dir / f"store-{len(apps)}"), start_runtime=False)
+        app = before_the_fixtures(
+            factory(make_settings(data_dir / f"store-{len(apps)}"), start_runtime=False)
+        )
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service")
         client.store = app.state.runtime.app  # type: ignore[attr-defined]
         apps.append(app)

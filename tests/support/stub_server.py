@@ -11,16 +11,20 @@ from urllib.parse import parse_qs, urlsplit
 
 @contextmanager
 def answering(
-    pages: dict[str, bytes], asked: list[tuple[str, dict[str, str]]] | None = None
+    pages: dict[str, bytes],
+    asked: list[tuple[str, dict[str, str]]] | None = None,
+    authorizations: list[str] | None = None,
 ) -> Iterator[str]:
     """Serve each GET with the page its ``cursor`` names (``""``: none given); each request's path
-    and query go into ``asked``.  Yields the base URL."""
+    and query go into ``asked``, its Authorization header into ``authorizations``.  Yields the
+    base URL."""
 
     class Answer(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             query = {name: values[0] for name, values in parse_qs(url.query).items()}
             (asked if asked is not None else []).append((url.path, query))
+            (authorizations if authorizations is not None else []).append(self.headers["Authorization"])
             answer = pages[query.get("cursor", "")]
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

@@ -35,6 +35,10 @@ CaseId = Annotated[
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
 """An opaque id (placement, family home, staff member): 1-100 safe characters."""
 
+District = Annotated[str, StringConstraints(pattern=r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ .'-]{0,59}$")]
+"""A city district's name (stadsdelsområde): 1-60 (Latin) letters, spaces, '.', "'" or '-'; no
+digits, so it can never carry a personal identity number into a report."""
+
 
 class ContractModel(BaseModel):
     """Base of every event payload: strict about unknown fields, immutable."""

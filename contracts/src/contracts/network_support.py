@@ -122,6 +122,17 @@ class PlacementDeadlinePassedV1(CaseFacts):
         return f"Deadline passed: {self.clock.replace('_', ' ')}"
 
 
+class NetworkPlacementInquiryOverdueV1(CaseFacts):
+    """A network-placement inquiry has no outcome by its due date (once per inquiry)."""
+
+    placement_id: Identifier
+    due: date
+    responsible_role: Literal["network_centre"] = "network_centre"
+
+    def summary(self) -> str:
+        return f"Network-placement inquiry without outcome (due {self.due}); responsible: network centre"
+
+
 class SafetyPlanFollowUpOverdueV1(CaseFacts):
     """A Signs of Safety plan's six-monthly follow-up was not held by its due date (once per due date)."""
 

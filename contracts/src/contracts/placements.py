@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from contracts.common import CaseId, ContractModel, Identifier, Municipality
+from contracts.common import CaseId, ContractModel, District, Identifier, Municipality
 from contracts.pin import PersonalIdentityNumber
 
 PlacementType = Literal[
@@ -43,6 +43,8 @@ class PlacementData(ContractModel):
     start_date: date
     school_change: bool
     family_home_id: Identifier | None
+    district: District | None = None  # the placing municipality's city district, for reports
+    case_worker_id: Identifier | None = None  # the responsible case worker, when the case system says
 
 
 class PlacementStartedV1(PlacementData):

@@ -6,6 +6,7 @@ child has a protected identity, so that downstream services can withhold.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from contracts.common import CaseId, ContractModel, Identifier, Municipality
@@ -53,3 +54,23 @@ class ReferralClosedV1(ReferralFacts):
 
 class ReferralRevokedV1(ReferralFacts):
     _verb = "revoked"
+
+
+class ReferralCaseWorkerAssignedV1(ReferralFacts):
+    """The referral's responsible case worker was assigned, or changed to another."""
+
+    case_worker_id: Identifier
+
+    def summary(self) -> str:
+        return f"Referral to {self.target.replace('_', ' ')}: responsible case worker assigned"
+
+
+class ReferralResponseOverdueV1(ReferralFacts):
+    """A referral was neither accepted nor declined by its due date (once per referral); the
+    responsible role is the team it was sent to."""
+
+    due: date
+    responsible_role: ReferralTarget
+
+    def summary(self) -> str:
+        return f"Referral response overdue (due {self.due}); responsible: {self.responsible_role.replace('_', ' ')}"

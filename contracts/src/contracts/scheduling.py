@@ -5,7 +5,7 @@ Times are local Swedish wall-clock times (Europe/Stockholm) without an offset.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from contracts.common import CaseId, ContractModel, Identifier, Municipality
@@ -59,6 +59,15 @@ class MeetingHeldV1(MeetingFacts):
         return f"{_KIND_NAMES[self.kind]} held ({self.attended_staff} staff attended)"
 
 
+class MeetingInviteesChangedV1(MeetingFacts):
+    """Who is invited changed at the same time (the referral's case worker was reassigned)."""
+
+    staff_ids: list[Identifier]
+
+    def summary(self) -> str:
+        return f"{_KIND_NAMES[self.kind]}: invitation moved to the newly assigned case worker"
+
+
 class StaffMeetingDeadlineMissedV1(MeetingFacts):
     """No slot with everyone free within 7 days of the referral: booked later anyway."""
 
@@ -67,3 +76,13 @@ class StaffMeetingDeadlineMissedV1(MeetingFacts):
 
     def summary(self) -> str:
         return f"Staff meeting could not be held within 7 days (deadline {self.deadline:%Y-%m-%d})"
+
+
+class StaffMeetingOverdueV1(MeetingFacts):
+    """A staff meeting not held by its day (or its deadline, if earlier): noted once per meeting."""
+
+    due: date
+    responsible_role: Literal["coordinator"] = "coordinator"
+
+    def summary(self) -> str:
+        return f"Staff meeting not held by {self.due}; responsible: coordinator"

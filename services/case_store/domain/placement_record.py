@@ -1,6 +1,9 @@
-"""What the case store keeps of one placement for statistics: municipality, type, dates, how it ended.
+"""What the case store keeps of one placement for statistics: municipality, district, its types over
+time, dates, how it ended.
 
-No personal data: the child is counted by case id, never named.
+A type change keeps history: the placement held each type from the day of the change, so a period's
+statistics count each type for the time it held (issue 16, item 1).  No personal data: the child is
+counted by case id, never named.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from services.case_store.domain.statistics import TypeHistory, type_on, with_type_from
 from services.kit.domain.ids import stable_id
 
 
@@ -20,9 +24,14 @@ class PlacementRecord(Aggregate):
         placement_id: str
         placement_type: str
         start_date: date
+        district: str | None = None
 
     class TypeChanged(Aggregate.Event):
         placement_type: str
+        on: date | None = None  # from when; None in records stored before history was kept
+
+    class DistrictChanged(Aggregate.Event):
+        district: str
 
     class Ended(Aggregate.Event):
         end_date: date
@@ -38,17 +47,42 @@ class PlacementRecord(Aggregate):
 
     @event(Started)
     def __init__(
-        self, municipality: str, case_id: str, placement_id: str, placement_type: str, start_date: date
+        self,
+        municipality: str,
+        case_id: str,
+        placement_id: str,
+        placement_type: str,
+        start_date: date,
+        district: str | None = None,
     ) -> None:
         self.municipality, self.case_id, self.placement_id = municipality, case_id, placement_id
-        self.placement_type, self.start_date = placement_type, start_date
+        self.start_date, self.district = start_date, district
+        self.history: TypeHistory = ((start_date, placement_type),)
         self.end_date: date | None = None
         self.end_reason: str | None = None
 
-    def change_type(self, placement_type: str) -> bool:
-        if self.end_date is not None or placement_type == self.placement_type:
+    @property
+    def placement_type(self) -> str:
+        """The latest type."""
+        return self.history[-1][1]
+
+    def change_type(self, placement_type: str, on: date | None = None) -> bool:
+        """The placement is of ``placement_type`` from ``on`` (None: from its start); False when that
+        changes nothing (a repeat, in any order) or the change is dated after the placement ended."""
+        on = on or self.start_date
+        if self.end_date is not None and on > self.end_date:
             return False
-        self._type_changed(placement_type)
+        if (max(on, self.start_date), placement_type) in self.history or type_on(
+            self.history, on
+        ) == placement_type:
+            return False
+        self._type_changed(placement_type, on)
+        return True
+
+    def note_district(self, district: str | None) -> bool:
+        if district is None or district == self.district:
+            return False
+        self._district_changed(district)
         return True
 
     def end(self, end_date: date, end_reason: str) -> bool:
@@ -58,8 +92,12 @@ class PlacementRecord(Aggregate):
         return True
 
     @event(TypeChanged)
-    def _type_changed(self, placement_type: str) -> None:
-        self.placement_type = placement_type
+    def _type_changed(self, placement_type: str, on: date | None = None) -> None:
+        self.history = with_type_from(self.history, self.start_date, on, placement_type)
+
+    @event(DistrictChanged)
+    def _district_changed(self, district: str) -> None:
+        self.district = district
 
     @event(Ended)
     def _ended(self, end_date: date, end_reason: str) -> None:

@@ -13,17 +13,13 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.collaboration.domain.home_profile import (
-    FamilyHomeError,
     InvalidHome,
+    KinshipHomeNotShareable,
     check_fit,
     check_profile,
 )
 from services.collaboration.domain.place_holds import PlaceHolds
 from services.kit.domain.ids import stable_id
-
-
-class KinshipHomeNotShareable(FamilyHomeError):
-    """A kinship (network) home is there for one child's network, never for partners."""
 
 
 class FamilyHome(PlaceHolds):
@@ -58,6 +54,7 @@ class FamilyHome(PlaceHolds):
 
     class Freed(Aggregate.Event):
         placement_id: str
+        why: str = "ended"  # or "moved": a placement change took the child to another home
 
     @event(Registered)
     def __init__(
@@ -79,6 +76,7 @@ class FamilyHome(PlaceHolds):
         # placement id -> (case id, placing municipality, protected)
         self.residents: dict[str, tuple[str, str, bool]] = {}
         self.holds: dict[str, tuple[str, str, datetime]] = {}
+        self.left: dict[str, tuple[str, str]] = {}  # placement id -> (placing municipality, why)
 
     @classmethod
     def register(
@@ -147,10 +145,10 @@ class FamilyHome(PlaceHolds):
         self._occupied(placement_id, case_id, placing_municipality, protected)
         return True
 
-    def free(self, placement_id: str) -> bool:
+    def free(self, placement_id: str, why: str = "ended") -> bool:
         if placement_id not in self.residents:
             return False
-        self._freed(placement_id)
+        self._freed(placement_id, why)
         return True
 
     # -- state changes ------------------------------------------------------------------
@@ -179,8 +177,8 @@ class FamilyHome(PlaceHolds):
         self.residents[placement_id] = (case_id, placing_municipality, protected)
 
     @event(Freed)
-    def _freed(self, placement_id: str) -> None:
-        del self.residents[placement_id]
+    def _freed(self, placement_id: str, why: str = "ended") -> None:
+        self.left[placement_id] = (self.residents.pop(placement_id)[1], why)
 
 
 class RegisterEntry(Aggregate):

@@ -15,6 +15,10 @@ class InvalidHome(FamilyHomeError):
     """Capacity, age range or sharing is not possible as given."""
 
 
+class KinshipHomeNotShareable(FamilyHomeError):
+    """A kinship (network) home is there for one child's network, never for partners."""
+
+
 def check_profile(
     kind: str, capacity: int, age_min: int, age_max: int, specialisations: tuple[str, ...]
 ) -> None:

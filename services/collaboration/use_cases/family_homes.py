@@ -1,4 +1,4 @@
-"""The pool: register, describe and share family homes; placements make them occupied and free."""
+"""The pool: register, describe and share family homes (placements: ``placements.py``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
-from contracts.common import MUNICIPALITIES
-from contracts.placements import PlacementEndedV1, PlacementStartedV1
 from services.collaboration.commands import Availability, HomeProfile, NewHome, Sharing
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
 from services.collaboration.domain.place_holds import PlaceHolds
@@ -15,7 +13,6 @@ from services.collaboration.results import HomeSeen, hidden
 from services.collaboration.use_cases.base import PoolApplication
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound
-from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 from services.kit.pages import Paged, PageRequest
 
@@ -132,64 +129,9 @@ class FamilyHomes(PoolApplication):
         # While a protected-identity child lives there, partners do not see the home at all.
         return home.is_visible_to(partner) and not home.hosts_protected_child
 
-    # -- inbound use cases: placements make homes occupied and free --------------------------
-    def placement_started(self, event: InboundEvent[PlacementStartedV1]) -> None:
-        placement = event.data
-        home = self._home_of(placement.municipality, placement.family_home_id, placement.placement_id)
-        if home is None or placement.placement_id in home.residents:
-            return  # not a pool home, or a repeated delivery
-        home.release_hold_of(placement.municipality, placement.case_id)  # the held place becomes its home
-        home.occupy(
-            placement.placement_id,
-            placement.case_id,
-            placement.municipality,
-            placement.child.protected_identity,
-        )
-        self.save(home)
-
-    def placement_ended(self, event: InboundEvent[PlacementEndedV1]) -> None:
-        placement = event.data
-        home = self._home_of(placement.municipality, placement.family_home_id, placement.placement_id)
-        if home is not None and home.free(placement.placement_id):
-            self.save(home)
-
     def lapse_holds(self) -> None:
         """Release the places accepted offers held whose placement never came (periodic job)."""
         now = self.clock()
         for home_id, row in self._homes.items():
             if row.holds and (home := self.repository.get(home_id)).lapse_holds(now):
                 self.save(home)
-
-    def _home_of(self, municipality: str, reference: str | None, placement_id: str) -> FamilyHome | None:
-        """The home a placement names: the placer's own register id, or a partner home's pool id
-        (or, as before, its register id) that the placer may place in: shared with it, held for it,
-        or already housing this placement (whatever happened to the sharing since)."""
-        if reference is None:
-            return None
-        entry = self.find(RegisterEntry.id_for(municipality, reference))
-        if entry is not None:
-            return self.repository.get(entry.home_id)
-        candidates = [self._pooled(reference)] + [
-            self.repository.get(entry.home_id)
-            for owner in MUNICIPALITIES
-            if owner != municipality and (entry := self.find(RegisterEntry.id_for(owner, reference)))
-        ]
-        placeable = [
-            home
-            for home in candidates
-            if home is not None
-            and (
-                home.municipality == municipality
-                or home.is_visible_to(municipality)
-                or home.is_held_for(municipality)
-                or placement_id in home.residents
-            )
-        ]
-        return placeable[0] if len(placeable) == 1 else None
-
-    def _pooled(self, reference: str) -> FamilyHome | None:
-        try:
-            home = self.find(UUID(reference))
-        except ValueError:
-            return None
-        return home if isinstance(home, FamilyHome) else None

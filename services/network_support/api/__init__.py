@@ -6,9 +6,11 @@ from services.network_support.api import (
     home_return,
     network_map,
     placements,
+    reports,
     safety_plan,
     subject_access,
     support_plan,
+    worklist,
 )
 
 routers = [
@@ -17,6 +19,8 @@ routers = [
     network_map.router,
     safety_plan.router,
     placements.router,
+    reports.router,
     home_return.router,
     subject_access.router,
+    worklist.router,
 ]

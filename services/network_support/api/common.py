@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+from fastapi import Query
 from pydantic import WithJsonSchema
 
 from services.kit.params import CaseIdPath as CaseIdPath  # re-exported for the routers
@@ -16,6 +17,7 @@ TAGS = ["network support"]
 
 PlacementPath = IdentifierPath
 ReferralPath = IdentifierPath
+AsOf = Annotated[date | None, Query(description="read as it was at the end of this day (Europe/Stockholm)")]
 
 
 def _pair(first: dict[str, object], second: dict[str, object], description: str) -> WithJsonSchema:

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from services.kit.commands import Kit
-from services.network_support.api.common import READERS, STAFF, TAGS, CaseIdPath, DatedScale
+from services.network_support.api.common import READERS, STAFF, TAGS, AsOf, CaseIdPath, DatedScale
 from services.network_support.application import NetworkSupportApplication as NetworkSupport
 from services.network_support.commands import NewDangerStatement, NewRule, OnDate, ScaleReading
 from services.network_support.domain.safety_plan import SafetyPlan
@@ -55,8 +55,9 @@ def draft_safety_plan(case_id: CaseIdPath, kit: Kit) -> SafetyPlanView:
 
 
 @router.get("", response_model=SafetyPlanView)
-def get_safety_plan(case_id: CaseIdPath, kit: Kit) -> SafetyPlanView:
-    return kit.query(NetworkSupport.safety_plan, case_id, view=SafetyPlanView, roles=READERS)
+def get_safety_plan(case_id: CaseIdPath, kit: Kit, as_of: AsOf = None) -> SafetyPlanView:
+    """The plan now, or as it was at the end of the day ``as_of`` (Europe/Stockholm)."""
+    return kit.query(NetworkSupport.safety_plan_as_of, case_id, as_of, view=SafetyPlanView, roles=READERS)
 
 
 @router.post("/danger-statements", response_model=SafetyPlanView)

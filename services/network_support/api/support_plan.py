@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from services.kit.commands import Kit
-from services.network_support.api.common import READERS, STAFF, TAGS, CaseIdPath, ReferralPath
+from services.network_support.api.common import READERS, STAFF, TAGS, AsOf, CaseIdPath, ReferralPath
 from services.network_support.application import NetworkSupportApplication as NetworkSupport
 from services.network_support.commands import NewAction, NewGoal
 from services.network_support.domain.support_plan import SupportPlan
@@ -48,8 +48,9 @@ class SupportPlanView(BaseModel):
 
 
 @router.get("", response_model=SupportPlanView)
-def get_support_plan(case_id: CaseIdPath, kit: Kit) -> SupportPlanView:
-    return kit.query(NetworkSupport.support_plan, case_id, view=SupportPlanView, roles=READERS)
+def get_support_plan(case_id: CaseIdPath, kit: Kit, as_of: AsOf = None) -> SupportPlanView:
+    """The case's latest open plan, or as things stood at the end of the day ``as_of``."""
+    return kit.query(NetworkSupport.support_plan_as_of, case_id, as_of, view=SupportPlanView, roles=READERS)
 
 
 @router.post("/goals", response_model=SupportPlanView)
@@ -68,8 +69,10 @@ def complete_action(case_id: CaseIdPath, action_id: int, kit: Kit) -> SupportPla
 
 
 @by_referral.get("", response_model=SupportPlanView)
-def get_referral_support_plan(referral_id: ReferralPath, kit: Kit) -> SupportPlanView:
-    return kit.query(NetworkSupport.referral_support_plan, referral_id, view=SupportPlanView, roles=READERS)
+def get_referral_support_plan(referral_id: ReferralPath, kit: Kit, as_of: AsOf = None) -> SupportPlanView:
+    return kit.query(
+        NetworkSupport.referral_support_plan_as_of, referral_id, as_of, view=SupportPlanView, roles=READERS
+    )
 
 
 @by_referral.post("/goals", response_model=SupportPlanView)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -32,6 +33,11 @@ class NetworkPlacementInquiry(Aggregate):
         outcome: str
         reason: str
 
+    class OutcomeOverdue(Aggregate.Event):
+        """No outcome by ``due``: noted once (a periodic sweep)."""
+
+        due: date
+
     @staticmethod
     def id_for(municipality: str, placement_id: str) -> UUID:
         return stable_id("network_support", "inquiry", municipality, placement_id)
@@ -46,6 +52,7 @@ class NetworkPlacementInquiry(Aggregate):
         self.candidates: tuple[int, ...] = ()
         self.outcome: str | None = None
         self.reason: str | None = None
+        self.overdue_noted_for: date | None = None
 
     def name_candidates(self, member_ids: tuple[int, ...]) -> None:
         self._require_open()
@@ -54,6 +61,13 @@ class NetworkPlacementInquiry(Aggregate):
     def conclude(self, outcome: str, reason: str) -> None:
         self._require_open()
         self._concluded(outcome, reason)
+
+    def note_outcome_overdue(self, due: date, today: date) -> bool:
+        """Note, once, that the inquiry has no outcome by ``due``; whether it was newly noted."""
+        newly = self.outcome is None and today > due and self.overdue_noted_for is None
+        if newly:
+            self._outcome_overdue(due)
+        return newly
 
     def _require_open(self) -> None:
         if self.outcome is not None:
@@ -66,3 +80,7 @@ class NetworkPlacementInquiry(Aggregate):
     @event(Concluded)
     def _concluded(self, outcome: str, reason: str) -> None:
         self.outcome, self.reason = outcome, reason
+
+    @event(OutcomeOverdue)
+    def _outcome_overdue(self, due: date) -> None:
+        self.overdue_noted_for = due

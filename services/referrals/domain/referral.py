@@ -7,6 +7,7 @@ revoked are final.
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
@@ -56,6 +57,14 @@ class Referral(Aggregate):
     class Revoked(Aggregate.Event):
         pass
 
+    class CaseWorkerAssigned(Aggregate.Event):
+        case_worker_id: str
+
+    class ResponseOverdue(Aggregate.Event):
+        """Not accepted or declined by ``due``: noted once (a periodic sweep)."""
+
+        due: date
+
     @staticmethod
     def id_for_placement(municipality: str, placement_id: str) -> UUID:
         """One referral per placement, however often its start is delivered."""
@@ -91,6 +100,7 @@ class Referral(Aggregate):
         self.placement_id = placement_id
         self.status = "received"
         self.decline_reason: str | None = None
+        self.response_overdue: date | None = None  # the due date a missed response was noted for
 
     def accept(self) -> None:
         self._require_status("accept", "received")
@@ -110,6 +120,20 @@ class Referral(Aggregate):
     def revoke(self) -> None:
         self._require_status("revoke", "received", "accepted")
         self._revoked()
+
+    def note_response_overdue(self, due: date, today: date) -> bool:
+        """Note, once, that a received referral was not answered by ``due``; whether it was newly noted."""
+        newly = self.status == "received" and today > due and self.response_overdue is None
+        if newly:
+            self._response_overdue(due)
+        return newly
+
+    def assign_case_worker(self, case_worker_id: str) -> None:
+        """Make ``case_worker_id`` responsible while the referral is open; the one already
+        responsible again changes nothing."""
+        self._require_status("assign a case worker to", "received", "accepted")
+        if case_worker_id != self.case_worker_id:
+            self._case_worker_assigned(case_worker_id)
 
     def _require_status(self, command: str, *allowed: str) -> None:
         if self.status not in allowed:
@@ -131,3 +155,11 @@ class Referral(Aggregate):
     @event(Revoked)
     def _revoked(self) -> None:
         self.status = "revoked"
+
+    @event(CaseWorkerAssigned)
+    def _case_worker_assigned(self, case_worker_id: str) -> None:
+        self.case_worker_id = case_worker_id
+
+    @event(ResponseOverdue)
+    def _response_overdue(self, due: date) -> None:
+        self.response_overdue = due

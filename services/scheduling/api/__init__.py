@@ -5,6 +5,6 @@ Each route names its use case, view and roles; the kit's command path does the r
 
 from __future__ import annotations
 
-from services.scheduling.api import cases, feeds, meetings, staff, subject_access
+from services.scheduling.api import cases, feeds, meetings, staff, subject_access, worklist
 
-routers = [staff.router, meetings.router, cases.router, feeds.router, subject_access.router]
+routers = [staff.router, meetings.router, cases.router, feeds.router, subject_access.router, worklist.router]

@@ -17,30 +17,17 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
-from services.scheduling.domain.local_time import (
-    UnclearLocalTime,
-    instant_of,
-    stored_instant,
-    wall_clock_of,
+from services.scheduling.domain.local_time import UnclearLocalTime, instant_of, stored_instant, wall_clock_of
+from services.scheduling.domain.meeting_errors import (
+    InvalidTimes,
+    MeetingClosed,
+    MeetingError,
+    MeetingInThePast,
 )
 
+__all__ = ["InvalidTimes", "Meeting", "MeetingClosed", "MeetingError", "MeetingInThePast"]
+
 KINDS = ("staff_meeting", "network_meeting", "visitation", "home_return_council")
-
-
-class MeetingError(Exception):
-    """A rule about meetings was broken."""
-
-
-class MeetingClosed(MeetingError):
-    """A held or cancelled meeting cannot change."""
-
-
-class InvalidTimes(MeetingError):
-    """A meeting must end after it starts."""
-
-
-class MeetingInThePast(InvalidTimes):
-    """A meeting cannot be booked, or moved, to a time that has passed."""
 
 
 class Meeting(Aggregate):
@@ -57,6 +44,7 @@ class Meeting(Aggregate):
         series_id: str | None
         starts_at: datetime | None = None  # absent in events stored before: read from start
         ends_at: datetime | None = None
+        protected_identity: bool = False  # the child's: feeds then say nothing about the case
 
     # Who did it is the kit's stamp on every stored event (events stored before it
     # carry an ``actor`` field instead, which replay ignores).
@@ -68,6 +56,10 @@ class Meeting(Aggregate):
 
     class Cancelled(Aggregate.Event):
         reason: str
+
+    class CaseWorkerChanged(Aggregate.Event):
+        staff_ids: tuple[str, ...]
+        other_participants: tuple[str, ...]
 
     class Held(Aggregate.Event):
         attended: tuple[str, ...]
@@ -97,8 +89,10 @@ class Meeting(Aggregate):
         series_id: str | None,
         starts_at: datetime | None = None,
         ends_at: datetime | None = None,
+        protected_identity: bool = False,
     ) -> None:
         self._set_times(start, end, starts_at, ends_at)
+        self.protected_identity = protected_identity
         self.municipality = municipality
         self.case_id = case_id
         self.kind = kind
@@ -149,6 +143,13 @@ class Meeting(Aggregate):
         _check_times(times["starts_at"], times["ends_at"])
         self._rescheduled(**times)
 
+    def change_case_worker(self, old: str | None, new: str | None) -> None:
+        """Invite ``new`` (a staff id, or ``None``: named by role) in place of ``old``."""
+        self._require_open("change the case worker of")
+        staff = tuple(s for s in self.staff_ids if s != old) + ((new,) if new else ())
+        others = tuple(p for p in self.other_participants if p != "case_worker")
+        self._case_worker_changed(staff, others if new else (*others, "case_worker"))
+
     def cancel(self, reason: str) -> None:
         self._require_open("cancel")
         self._cancelled(reason)
@@ -178,6 +179,10 @@ class Meeting(Aggregate):
         self.start, self.end = start, end
         self.starts_at, self.ends_at = stored_instant(start, starts_at), stored_instant(end, ends_at)
         _check_times(self.starts_at, self.ends_at)
+
+    @event(CaseWorkerChanged)
+    def _case_worker_changed(self, staff_ids: tuple[str, ...], other_participants: tuple[str, ...]) -> None:
+        self.staff_ids, self.other_participants = tuple(staff_ids), tuple(other_participants)
 
     @event(Cancelled)
     def _cancelled(self, reason: str) -> None:

@@ -1,8 +1,14 @@
 """Finding the earliest time at which one member of every required group is free.
 
 Pure logic over plain data: groups of candidate staff, each member's working
-hours, and the intervals each is already booked.  Times are naive local
-(Europe/Stockholm) wall-clock datetimes.
+hours and weekly capacity, and the intervals each is already booked.  Times are
+naive local (Europe/Stockholm) wall-clock datetimes.
+
+The bookings are also each member's load: among the free members of a group the
+one with the fewest booked hours in the slot's ISO week is chosen, then the one
+with the fewest overall, so meetings are shared out instead of always falling to
+the first; a member whose booked hours that week would go over their capacity is
+not free (ADR 0026).
 """
 
 from __future__ import annotations
@@ -46,15 +52,49 @@ def is_free(busy: Iterable[tuple[datetime, datetime]], start: datetime, end: dat
     return not any(overlaps(start, end, b_start, b_end) for b_start, b_end in busy)
 
 
+Week = tuple[int, int]  # (ISO year, ISO week)
+
+
+def week_of(moment: datetime) -> Week:
+    year, week, _ = moment.isocalendar()
+    return year, week
+
+
+@dataclass(frozen=True)
+class Loads:
+    """Booked hours per member: per ISO week and overall (each distinct interval once)."""
+
+    weekly: Mapping[str, Mapping[Week, float]]
+    overall: Mapping[str, float]
+
+    @classmethod
+    def of(cls, busy: Mapping[str, Iterable[tuple[datetime, datetime]]]) -> Loads:
+        weekly: dict[str, dict[Week, float]] = {}
+        overall: dict[str, float] = {}
+        for member, intervals in busy.items():
+            for start, end in set(intervals):
+                hours = (end - start).total_seconds() / 3600
+                per_week = weekly.setdefault(member, {})
+                per_week[week_of(start)] = per_week.get(week_of(start), 0.0) + hours
+                overall[member] = overall.get(member, 0.0) + hours
+        return cls(weekly, overall)
+
+    def in_week(self, member: str, week: Week) -> float:
+        return self.weekly.get(member, {}).get(week, 0.0)
+
+    def preference(self, member: str, week: Week) -> tuple[float, float]:
+        return self.in_week(member, week), self.overall.get(member, 0.0)
+
+
 def _assign(
-    groups: Sequence[Sequence[str]], free: set[str], taken: tuple[str, ...] = ()
+    groups: Sequence[Sequence[str]], free: Sequence[str], taken: tuple[str, ...] = ()
 ) -> tuple[str, ...] | None:
-    """One distinct free member per group, trying alternatives (a group's first choice may be
-    the only one another group can use)."""
+    """One distinct free member per group, in the order of ``free`` (least loaded first), trying
+    alternatives (a group's first choice may be the only one another group can use)."""
     if len(taken) == len(groups):
         return taken
-    for member in groups[len(taken)]:
-        if member in free and member not in taken:
+    for member in free:
+        if member in groups[len(taken)] and member not in taken:
             found = _assign(groups, free, (*taken, member))
             if found is not None:
                 return found
@@ -68,25 +108,42 @@ def find_slot(
     earliest: datetime,
     deadline: datetime,
     duration: timedelta,
+    capacity: Mapping[str, float] | None = None,
 ) -> Slot:
-    """The earliest slot on a working day, on the half hour, with one free member per group."""
+    """The earliest slot on a working day, on the half hour, with one free member per group:
+    within their working hours, not booked then, and with ``capacity`` (hours a week) left."""
+    loads = Loads.of(busy)
+    members = sorted({m for group in groups for m in group})
     start = _round_up(earliest)
     horizon = earliest + SEARCH_HORIZON
     while start < horizon:
         end = start + duration
         if is_working_day(start.date()):
-            free = {
-                member
-                for member in {m for group in groups for m in group}
-                if member in hours
-                and hours[member].contains(start, end)
-                and is_free(busy.get(member, ()), start, end)
-            }
+            week = week_of(start)
+            free = sorted(
+                (
+                    member
+                    for member in members
+                    if member in hours
+                    and hours[member].contains(start, end)
+                    and _has_capacity(loads, capacity, member, week, duration)
+                    and is_free(busy.get(member, ()), start, end)
+                ),
+                key=lambda member: loads.preference(member, week),
+            )
             chosen = _assign(groups, free)
             if chosen is not None:
                 return Slot(start, end, chosen, within_deadline=end <= deadline)
         start += STEP
     raise NoSlotFound("no slot within the search horizon")
+
+
+def _has_capacity(
+    loads: Loads, capacity: Mapping[str, float] | None, member: str, week: Week, duration: timedelta
+) -> bool:
+    if capacity is None or member not in capacity:
+        return True
+    return loads.in_week(member, week) + duration.total_seconds() / 3600 <= capacity[member]
 
 
 def _round_up(moment: datetime) -> datetime:

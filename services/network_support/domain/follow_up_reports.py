@@ -1,0 +1,108 @@
+"""The monthly follow-up reports (seed 002), pure functions over what the follow-up clocks recorded.
+
+- SAMS (school continuity): every school clock that opened in the month (a placement with a
+  school change, or a change that moved the child's school), the days from placement to school
+  start (or, while still open, to today or the placement's end), and the month's share that
+  started school within 7 days.  Rows name the case and placement, never the child.
+- Stella (parent support): per municipality, the placements that began in the month and how many
+  of them had parent support offered within 7 days, later, or not yet, and the month's sessions
+  by mode and by parent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from services.network_support.domain.placement_follow_up import PARENT_SUPPORT_WITHIN, SCHOOL_START_WITHIN
+
+
+@dataclass(frozen=True)
+class FollowUpFacts:
+    """What the reports need of one placement's follow-up (no personal data)."""
+
+    municipality: str
+    case_id: str
+    placement_id: str
+    started_on: date
+    parent_support_offered_on: date | None = None
+    sessions: tuple[tuple[date, str, str], ...] = ()  # (day, mode, parent)
+    school_clocks: tuple[tuple[date, date | None], ...] = ()  # (clock from, school started on)
+    ended_on: date | None = None
+
+
+@dataclass(frozen=True)
+class SchoolStartRow:
+    case_id: str
+    placement_id: str
+    placed_on: date  # the day the school clock started: the placement, or the change of school
+    school_started_on: date | None
+    days: int  # to school start; while open, to today (or the placement's end)
+    still_open: bool  # no school start yet and the placement goes on
+    within_week: bool
+
+
+@dataclass(frozen=True)
+class SchoolStartMonth:
+    rows: list[SchoolStartRow]
+    share_within_week: float | None  # None: no school change that month
+
+
+def school_start_report(facts: list[FollowUpFacts], first: date, last: date, today: date) -> SchoolStartMonth:
+    rows = sorted(
+        (
+            _school_row(f, since, started, today)
+            for f in facts
+            for since, started in f.school_clocks
+            if first <= since <= last
+        ),
+        key=lambda row: (row.placed_on, row.case_id, row.placement_id),
+    )
+    share = round(sum(row.within_week for row in rows) / len(rows), 3) if rows else None
+    return SchoolStartMonth(rows, share)
+
+
+def _school_row(facts: FollowUpFacts, since: date, started: date | None, today: date) -> SchoolStartRow:
+    until = started or min(today, facts.ended_on or today)
+    days = max((until - since).days, 0)
+    within = started is not None and started - since <= SCHOOL_START_WITHIN
+    still_open = started is None and facts.ended_on is None  # an end closes the clock, never as missed
+    return SchoolStartRow(facts.case_id, facts.placement_id, since, started, days, still_open, within)
+
+
+@dataclass(frozen=True)
+class ParentSupportMonth:
+    municipality: str
+    placements_started: int
+    offered_within_week: int
+    offered_later: int
+    not_offered: int
+    sessions: int
+    sessions_by_mode: dict[str, int]
+    sessions_by_parent: dict[str, int]
+
+
+def parent_support_report(facts: list[FollowUpFacts], first: date, last: date) -> list[ParentSupportMonth]:
+    """One row per municipality with a placement or a session in the month, in code order."""
+    months = []
+    for municipality in sorted({f.municipality for f in facts}):
+        own = [f for f in facts if f.municipality == municipality]
+        started = [f for f in own if first <= f.started_on <= last]
+        sessions = [s for f in own for s in f.sessions if first <= s[0] <= last]
+        if not started and not sessions:
+            continue
+        offered = [f.parent_support_offered_on - f.started_on for f in started if f.parent_support_offered_on]
+        months.append(
+            ParentSupportMonth(
+                municipality=municipality,
+                placements_started=len(started),
+                offered_within_week=sum(delay <= PARENT_SUPPORT_WITHIN for delay in offered),
+                offered_later=sum(delay > PARENT_SUPPORT_WITHIN for delay in offered),
+                not_offered=len(started) - len(offered),
+                sessions=len(sessions),
+                sessions_by_mode=dict(sorted(Counter(mode for _, mode, _ in sessions).items())),
+                sessions_by_parent=dict(sorted(Counter(parent for _, _, parent in sessions).items())),
+            )
+        )
+    return months

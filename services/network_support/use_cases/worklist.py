@@ -1,0 +1,94 @@
+"""network_support's worklist (issue 16 item 3): the placement clocks, the safety plans'
+six-monthly follow-ups and the network-placement inquiries without an outcome.
+
+The index keeps each of these aggregates replayed in memory from the notification log, so the
+due dates are the domain's own (``PlacementFollowUp.due_dates``, ``SafetyPlan.follow_up_due``) and
+a worklist page loads nothing from the store.  An inquiry is due ``NATVERK_INQUIRY_OUTCOME_DAYS``
+after it was opened; the sweep notes each one without an outcome by then, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from services.kit.auth import Caller
+from services.kit.index import CatchUpIndex
+from services.kit.pages import PageRequest
+from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, worklist
+from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
+from services.network_support.domain.placement_follow_up import PlacementFollowUp
+from services.network_support.domain.safety_plan import SafetyPlan
+from services.network_support.use_cases.base import NetworkSupportBase
+
+DEFAULT_INQUIRY_OUTCOME_DAYS = 30
+CLOCK_ROLES = {
+    "parent_support": "network_centre",
+    "school_start": "case_worker",
+    "health_examination": "case_worker",
+    "dental_examination": "case_worker",
+}
+CLOCK_ACTIONS = {
+    "parent_support": "parent-support/offers",
+    "school_start": "school-start",
+    "health_examination": "examinations",
+    "dental_examination": "examinations",
+}
+_FOLLOWED = (PlacementFollowUp.Event, SafetyPlan.Event, NetworkPlacementInquiry.Event)
+
+
+def _replay(rows: dict[Any, Any], e: Any) -> None:
+    """Each followed aggregate as its events so far make it; the inquiry with the day it opened."""
+    if isinstance(e, _FOLLOWED):
+        rows[e.originator_id] = e.mutate(rows.get(e.originator_id))
+        if isinstance(e, NetworkPlacementInquiry.Opened):
+            rows[e.originator_id].opened_on = e.timestamp.astimezone(LOCAL).date()
+
+
+class WorklistUseCases(NetworkSupportBase):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._obligations = CatchUpIndex(self, _replay)
+        self.inquiry_outcome_days = DEFAULT_INQUIRY_OUTCOME_DAYS
+
+    def worklist(self, caller: Caller, wanted: WorklistFilter, page: PageRequest) -> Worklist:
+        """The caller's municipality's open clocks, follow-ups and inquiries, earliest due first."""
+        duties = (duty for key, followed in self._obligations.items() for duty in self._duties(key, followed))
+        return worklist(duties, caller.municipality, wanted, page, self.today())
+
+    def check_inquiry_deadlines(self) -> int:
+        """Note each inquiry without an outcome by its due date, once (periodic job); how many."""
+        today, noted = self.today(), 0
+        for inquiry_id, followed in self._obligations.items():
+            if isinstance(followed, NetworkPlacementInquiry) and followed.outcome is None:
+                due = self._inquiry_due(followed)
+                if today > due and followed.overdue_noted_for is None:
+                    inquiry: NetworkPlacementInquiry = self.repository.get(inquiry_id)
+                    if inquiry.note_outcome_overdue(due, today):
+                        self.save(inquiry)
+                        noted += 1
+        return noted
+
+    def _inquiry_due(self, inquiry: NetworkPlacementInquiry) -> date:
+        return inquiry.opened_on + timedelta(days=self.inquiry_outcome_days)  # type: ignore[attr-defined]
+
+    def _duties(self, key: UUID, followed: Any) -> Iterator[Duty]:
+        if isinstance(followed, PlacementFollowUp):
+            for clock, due in followed.due_dates().items():
+                action = f"/api/v1/placements/{followed.placement_id}/{CLOCK_ACTIONS[clock]}"
+                yield _duty(followed, clock, due, CLOCK_ROLES[clock], action, f"{key}/{clock}")
+        elif isinstance(followed, SafetyPlan):
+            action = f"/api/v1/cases/{followed.case_id}/safety-plan/follow-ups"
+            yield _duty(
+                followed, "safety_plan_follow_up", followed.follow_up_due, "safety_team", action, str(key)
+            )
+        elif isinstance(followed, NetworkPlacementInquiry) and followed.outcome is None:
+            action = f"/api/v1/placements/{followed.placement_id}/inquiry/outcome"
+            due = self._inquiry_due(followed)
+            yield _duty(followed, "network_placement_inquiry", due, "network_centre", action, str(key))
+
+
+def _duty(of: Any, obligation: str, due: date, role: str, action: str, key: str) -> Duty:
+    return Duty(of.municipality, of.case_id, obligation, due, role, None, action, key)

@@ -1,0 +1,20 @@
+"""GET /api/v1/worklist: the referrals awaiting a response in the caller's municipality."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.kit.commands import Kit
+from services.kit.params import Paging
+from services.kit.worklist import WorklistFilters, WorklistView
+from services.referrals.application import ReferralsApplication as Referrals
+
+READERS = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
+
+router = APIRouter(prefix="/worklist", tags=["worklist"])
+
+
+@router.get("", response_model=WorklistView)
+def referrals_worklist(kit: Kit, page: Paging, wanted: WorklistFilters) -> WorklistView:
+    """Referrals to accept or decline, earliest due first (filter by role, due date, overdue)."""
+    return kit.query(Referrals.worklist, wanted, page, view=WorklistView, roles=READERS)

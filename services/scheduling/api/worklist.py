@@ -1,0 +1,19 @@
+"""GET /api/v1/worklist: the staff meetings not yet held in the caller's municipality."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.kit.commands import Kit
+from services.kit.params import Paging
+from services.kit.worklist import WorklistFilters, WorklistView
+from services.scheduling.api.roles import READERS
+from services.scheduling.application import SchedulingApplication as Scheduling
+
+router = APIRouter(prefix="/worklist", tags=["worklist"])
+
+
+@router.get("", response_model=WorklistView)
+def scheduling_worklist(kit: Kit, page: Paging, wanted: WorklistFilters) -> WorklistView:
+    """Staff meetings to hold (and record), earliest due first; ``assignee`` is the coordinator."""
+    return kit.query(Scheduling.worklist, wanted, page, view=WorklistView, roles=READERS)

@@ -1,0 +1,63 @@
+"""Scheduling's worklist (issue 16 item 3): the staff meetings not yet held.
+
+A staff meeting is due by the earlier of its own day and its deadline (7 days after the referral):
+overdue from the day after, until its attendance is recorded or it is cancelled.  The coordinator
+convenes it: the one on the meeting is the person responsible.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.kit.auth import Caller
+from services.kit.pages import PageRequest
+from services.kit.worklist import Duty, Worklist, WorklistFilter, worklist
+from services.scheduling.base import SchedulingBase
+from services.scheduling.domain.overdue_staff_meeting import RESPONSIBLE_ROLE, OverdueStaffMeeting
+from services.scheduling.read_models import MeetingRow
+
+
+class WorklistUseCases(SchedulingBase):
+    def worklist(self, caller: Caller, wanted: WorklistFilter, page: PageRequest) -> Worklist:
+        """The caller's municipality's staff meetings not yet held, earliest due first."""
+        coordinators = {
+            row.staff_id
+            for row in self._staff.rows()
+            if row.municipality == caller.municipality and row.role == RESPONSIBLE_ROLE
+        }
+        duties = [
+            _duty(row, coordinators)
+            for row in self._open_meetings(caller.municipality)
+            if row.kind == "staff_meeting"
+        ]
+        return worklist(duties, caller.municipality, wanted, page, self.clock().date())
+
+    def check_staff_meetings_held(self) -> int:
+        """Note each staff meeting not held by its due date, once (periodic job); how many."""
+        today, noted = self.clock().date(), 0
+        for row in self._meetings.rows():
+            if row.kind != "staff_meeting" or not row.is_open:
+                continue
+            due = _due(row)
+            if today > due and not self.exists(OverdueStaffMeeting.id_for(str(row.meeting_id))):
+                self.save(OverdueStaffMeeting(row.municipality, row.case_id, str(row.meeting_id), due))
+                noted += 1
+        return noted
+
+
+def _due(row: MeetingRow) -> date:
+    """The meeting's day, or its deadline's if that comes first."""
+    return min(row.start, row.deadline).date() if row.deadline is not None else row.start.date()
+
+
+def _duty(row: MeetingRow, coordinators: set[str]) -> Duty:
+    return Duty(
+        municipality=row.municipality,
+        case_id=row.case_id,
+        obligation="staff_meeting",
+        due=_due(row),
+        role=RESPONSIBLE_ROLE,
+        assignee=next((staff for staff in row.staff_ids if staff in coordinators), None),
+        action=f"/api/v1/meetings/{row.meeting_id}/attendance",
+        key=str(row.meeting_id),
+    )

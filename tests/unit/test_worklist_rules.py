@@ -1,0 +1,82 @@
+"""The due and overdue rules of the worklists (issue 16 item 3), in memory."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.kit.domain.working_days import add_working_days
+from services.kit.pages import PageRequest
+from services.kit.worklist import Duty, WorklistFilter, worklist
+from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
+from services.referrals.domain.referral import Referral
+
+FRIDAY = date(2026, 12, 4)
+
+
+def duty(due: date, role: str = "network_centre", municipality: str = "0380", key: str = "a") -> Duty:
+    return Duty(municipality, "C-1", "referral_response", due, role, None, "/api/v1/referrals/a", key)
+
+
+def referral() -> Referral:
+    return Referral(
+        case_id="C-1",
+        municipality="0380",
+        target="safety_team",
+        child_pin="200001011234",
+        protected_identity=False,
+        child_status="placed",
+        case_worker_id="cw-1",
+        reason="worry",
+        origin="manual",
+        placement_id=None,
+    )
+
+
+def test_three_working_days_after_a_friday_skip_the_weekend() -> None:
+    assert add_working_days(FRIDAY, 3) == date(2026, 12, 9)
+
+
+def test_working_days_skip_the_christmas_holidays() -> None:
+    assert add_working_days(date(2026, 12, 23), 3) == date(2026, 12, 30)
+
+
+def test_a_duty_is_overdue_only_from_the_day_after_it_was_due() -> None:
+    assert not duty(FRIDAY).is_overdue(FRIDAY)
+    assert duty(FRIDAY).is_overdue(date(2026, 12, 5))
+
+
+def test_a_filter_picks_by_role_due_before_and_overdue() -> None:
+    today = date(2026, 12, 10)
+    assert WorklistFilter(role="safety_team").picks(duty(FRIDAY, role="safety_team"), today)
+    assert not WorklistFilter(role="safety_team").picks(duty(FRIDAY), today)
+    assert not WorklistFilter(due_before=FRIDAY).picks(duty(FRIDAY), today)
+    assert WorklistFilter(overdue=True).picks(duty(FRIDAY), today)
+    assert not WorklistFilter(overdue=False).picks(duty(FRIDAY), today)
+
+
+def test_a_worklist_keeps_only_the_callers_municipality_earliest_due_first() -> None:
+    duties = [duty(date(2026, 12, 9), key="b"), duty(FRIDAY, key="c"), duty(FRIDAY, municipality="2180")]
+    listed = worklist(duties, "0380", WorklistFilter(), PageRequest(), FRIDAY)
+    assert [d.key for d in listed.page.items] == ["c", "b"]
+
+
+def test_an_unanswered_referral_is_noted_overdue_once() -> None:
+    unanswered = referral()
+    assert not unanswered.note_response_overdue(FRIDAY, FRIDAY)
+    assert unanswered.note_response_overdue(FRIDAY, date(2026, 12, 7))
+    assert not unanswered.note_response_overdue(FRIDAY, date(2026, 12, 8))
+
+
+def test_an_answered_referral_is_never_overdue() -> None:
+    answered = referral()
+    answered.accept()
+    assert not answered.note_response_overdue(FRIDAY, date(2026, 12, 31))
+
+
+def test_an_inquiry_without_an_outcome_is_noted_overdue_once_and_a_concluded_one_never() -> None:
+    inquiry = NetworkPlacementInquiry(municipality="0380", case_id="C-1", placement_id="P-1")
+    assert inquiry.note_outcome_overdue(FRIDAY, date(2026, 12, 5))
+    assert not inquiry.note_outcome_overdue(FRIDAY, date(2026, 12, 6))
+    concluded = NetworkPlacementInquiry(municipality="0380", case_id="C-1", placement_id="P-2")
+    concluded.conclude("not_suitable", "no one")
+    assert not concluded.note_outcome_overdue(FRIDAY, date(2026, 12, 31))
