@@ -8,6 +8,12 @@ A URL's set is fetched with PyJWT's ``PyJWKClient`` and cached; a ``kid`` it doe
 refreshes the set once, and at most once per cooldown (key rotation without a flood of fetches).
 A file is read with ``PyJWKSet``, and read again, at most once per cooldown, when an unknown
 ``kid`` arrives and the file has changed since.
+
+While the provider cannot be reached, the keys last fetched keep serving for up to
+``STALE_KEYS_SECONDS`` (with a warning each time): an outage of the provider when the cache
+expires must not lock every member of staff out.  The price, written down in ADR 0015: a key
+the provider withdrew during such an outage is honoured until it is reachable again or the
+limit passes.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from services.kit.logs import get_logger
 log = get_logger(__name__)
 ALLOWED_ALGORITHMS = frozenset({"RS256", "ES256"})
 CACHE_SECONDS = 300
+STALE_KEYS_SECONDS = 24 * 3600
 FETCH_TIMEOUT_SECONDS = 5
 # What a malformed key set can make PyJWT raise besides its own errors.
 _BAD_KEY_SET = (PyJWTError, ValueError, TypeError, AttributeError, KeyError, NotImplementedError)
@@ -101,19 +108,40 @@ class UrlKeys:
             timeout=FETCH_TIMEOUT_SECONDS,
             cooldown_duration=refresh_cooldown_seconds,
         )
+        self._lock = threading.Lock()
+        self._known: dict[str, PyJWK] = {}  # the usable keys fetched, by kid
+        self._known_at: float | None = None  # a key last came from a set at most CACHE_SECONDS old
 
     def key(self, kid: str) -> PyJWK | None:
         try:
             key = self._client.get_signing_key(kid)
         except PyJWKClientConnectionError:
-            log.warning("JWKS could not be fetched", url=self._client.uri)
-            raise KeySetUnavailable("the identity provider's key set could not be fetched") from None
+            return self._last_known(kid)
         except PyJWKClientError:  # no such kid, even after the one refresh the cooldown allows
             return None
         except _BAD_KEY_SET:
             log.warning("JWKS is not a usable key set", url=self._client.uri)
             raise KeySetUnavailable("the identity provider's key set is not usable") from None
-        return key if usable(key) else None
+        if not usable(key):
+            return None
+        with self._lock:
+            self._known[kid], self._known_at = key, time.monotonic()
+        return key
+
+    def _last_known(self, kid: str) -> PyJWK | None:
+        """The key last fetched for ``kid`` while the provider cannot be reached, if recent enough."""
+        with self._lock:
+            age = None if self._known_at is None else time.monotonic() - self._known_at
+            key = self._known.get(kid)
+        if age is None or age > STALE_KEYS_SECONDS or key is None:
+            log.warning("JWKS could not be fetched", url=self._client.uri)
+            raise KeySetUnavailable("the identity provider's key set could not be fetched") from None
+        log.warning(
+            "JWKS could not be fetched: the keys last fetched serve",
+            url=self._client.uri,
+            age_seconds=int(age),
+        )
+        return key
 
 
 def key_set(location: str, refresh_cooldown_seconds: float) -> KeySet:

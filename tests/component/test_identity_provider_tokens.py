@@ -8,11 +8,15 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
+import jwt.jwk_set_cache
 import pytest
 
+import services.kit.jwks
 from services.cli import main as natverk
 from services.kit.auth import mint_token
+from services.kit.jwks import CACHE_SECONDS, STALE_KEYS_SECONDS
 from tests.support.identity_provider import (
     AUDIENCE,
     EC,
@@ -108,3 +112,24 @@ def test_natverk_token_refuses_a_lifetime_longer_than_tokens_may_have(
 ) -> None:
     assert natverk(["token", "--lifetime", str(100 * 365 * 24 * 3600)]) == 2
     assert "NATVERK_JWT_MAX_LIFETIME_SECONDS" in capsys.readouterr().err
+
+
+def later(seconds: float) -> SimpleNamespace:
+    """A ``time`` module whose monotonic clock runs ``seconds`` ahead (for one module only)."""
+    return SimpleNamespace(monotonic=lambda: time.monotonic() + seconds)
+
+
+async def test_while_the_identity_provider_is_unreachable_the_keys_last_fetched_serve_for_a_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = JwksServer(RSA)
+    async with referrals_with(tmp_path, **production(server.url)) as client:
+        with server.running():
+            assert await status_of(client, RSA.sign(claims())) == 200
+        # the provider is gone and the cached set has expired: the next token makes a fetch, which fails
+        monkeypatch.setattr(jwt.jwk_set_cache, "time", later(CACHE_SECONDS + 1))
+        assert await status_of(client, RSA.sign(claims())) == 200
+        assert await status_of(client, EC.sign(claims())) == 401  # a key never fetched is never trusted
+        monkeypatch.setattr(services.kit.jwks, "time", later(STALE_KEYS_SECONDS + 1))
+        assert await status_of(client, RSA.sign(claims())) == 401
+    assert server.fetches == 1
