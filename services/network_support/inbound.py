@@ -49,11 +49,13 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
             data.placement_type,
             data.start_date,
             data.school_change,
+            data.case_worker_id,
         )
 
     def placement_changed(event: InboundEvent[PlacementChangedV1]) -> None:
         data = event.data
-        app.placement_changed(_facts(data), data.school_change, _local_day(event.envelope.time))
+        changed_on = _local_day(event.envelope.time)
+        app.placement_changed(_facts(data), data.school_change, changed_on, data.case_worker_id)
 
     def placement_ended(event: InboundEvent[PlacementEndedV1]) -> None:
         data = event.data

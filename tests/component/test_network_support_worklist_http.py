@@ -11,12 +11,15 @@ from typing import Any
 import httpx
 import pytest
 
+from contracts.topics import PLACEMENTS
+from services.kit.inbound import parse_record
 from services.kit.worklist import local_today
 from services.network_support.app import create_app
+from services.network_support.inbound import consumers
 from services.network_support.use_cases.from_events import PlacementFacts
 from tests.component.conftest import in_process
 from tests.conftest import make_settings
-from tests.support.events import valid_pin
+from tests.support.events import cloud_event, encode, placement_data, placement_started, valid_pin
 from tests.support.tokens import bearer
 from tests.support.worklists import published
 
@@ -138,3 +141,50 @@ async def test_a_concluded_inquiry_leaves_the_worklist_and_is_never_overdue(netw
     assert "network_placement_inquiry" not in [i["obligation"] for i in await items(network_support)]
     service_app(network_support).today = lambda: local_today() + timedelta(days=60)
     assert service_app(network_support).check_inquiry_deadlines() == 0
+
+
+CASE_WORKER_CLOCKS = {"school_start", "health_examination", "dental_examination"}
+
+
+def hear(client: httpx.AsyncClient, event: dict[str, Any]) -> None:
+    """A placement event as the case system sends it, through network_support's inbound handler."""
+    handlers = {spec.topic: spec.handlers for spec in consumers(service_app(client))}[PLACEMENTS]
+    handlers[event["type"]](parse_record(encode(event)))
+
+
+def placement_changed(case_worker_id: str | None, school_change: bool = True) -> dict[str, Any]:
+    data = placement_data("C-1", "P-1", school_change=school_change, case_worker_id=case_worker_id)
+    return cloud_event("se.placement.changed.v1", data)
+
+
+async def assignees(client: httpx.AsyncClient, **params: object) -> dict[str, str | None]:
+    return {i["obligation"]: i["assignee"] for i in await items(client, **params)}
+
+
+async def test_a_placement_naming_its_case_worker_assigns_them_its_school_and_examination_clocks(
+    network_support,
+) -> None:
+    hear(network_support, placement_started("C-1", "P-1", school_change=True, case_worker_id="hl-7"))
+    listed = await assignees(network_support)
+    assert {o: a for o, a in listed.items() if a is not None} == dict.fromkeys(CASE_WORKER_CLOCKS, "hl-7")
+    assert listed["parent_support"] is None and listed["network_placement_inquiry"] is None
+    assert set(await assignees(network_support, assignee="hl-7")) == CASE_WORKER_CLOCKS
+
+
+async def test_a_change_naming_another_case_worker_moves_the_clocks_to_them(network_support) -> None:
+    hear(network_support, placement_started("C-1", "P-1", school_change=True, case_worker_id="hl-7"))
+    hear(network_support, placement_changed("hl-9", school_change=False))
+    assert set(await assignees(network_support, assignee="hl-9")) == CASE_WORKER_CLOCKS
+    assert await items(network_support, assignee="hl-7") == []
+
+
+async def test_a_change_naming_no_case_worker_keeps_the_one_named_before(network_support) -> None:
+    hear(network_support, placement_started("C-1", "P-1", school_change=True, case_worker_id="hl-7"))
+    hear(network_support, placement_changed(None, school_change=False))
+    assert set(await assignees(network_support, assignee="hl-7")) == CASE_WORKER_CLOCKS
+
+
+async def test_a_placement_without_a_case_worker_leaves_its_clocks_unassigned(network_support) -> None:
+    hear(network_support, placement_started("C-1", "P-1", school_change=True))
+    listed = await assignees(network_support, role="case_worker")
+    assert listed == dict.fromkeys(CASE_WORKER_CLOCKS, None)

@@ -1,5 +1,5 @@
 """Follow-up clocks of one placement: parent crisis support and school start within 7 days
-(SAMS), health and dental examinations."""
+(SAMS), health and dental examinations; the case worker responsible for the last three."""
 
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ class PlacementFollowUp(Aggregate):
         placement_type: str
         started_on: date
         school_change: bool
+        case_worker_id: str | None = None  # a staff id; None in follow-ups stored before it was sent
+
+    class CaseWorkerAssigned(Aggregate.Event):
+        """A placement change named another responsible case worker (a staff id, no name)."""
+
+        case_worker_id: str
 
     class ParentSupportOffered(Aggregate.Event):
         on: date
@@ -82,9 +88,11 @@ class PlacementFollowUp(Aggregate):
         placement_type: str,
         started_on: date,
         school_change: bool,
+        case_worker_id: str | None = None,
     ) -> None:
         self.municipality, self.case_id, self.placement_id = municipality, case_id, placement_id
         self.placement_type, self.started_on, self.school_change = placement_type, started_on, school_change
+        self.case_worker_id = case_worker_id
         self.parent_support_offered_on: date | None = None
         self.sessions: list[tuple[date, str, str]] = []
         self.school_started_on: date | None = None
@@ -136,6 +144,12 @@ class PlacementFollowUp(Aggregate):
         if self.ended_on is None and "school_start" not in self.due_dates():
             self._school_changed(max(on, self.started_on))
 
+    def assign_case_worker(self, case_worker_id: str | None) -> None:
+        """The case worker a change names becomes responsible; None, the same one or an ended
+        placement changes nothing."""
+        if case_worker_id is not None and case_worker_id != self.case_worker_id and self.ended_on is None:
+            self._case_worker_assigned(case_worker_id)
+
     def end(self, on: date) -> None:
         if self.ended_on is None:
             self._ended(on, tuple(sorted(self.due_dates())))
@@ -163,6 +177,10 @@ class PlacementFollowUp(Aggregate):
     def _school_changed(self, on: date) -> None:
         self.school_change, self.school_clock_from, self.school_started_on = True, on, None
         self.passed.discard("school_start")
+
+    @event(CaseWorkerAssigned)
+    def _case_worker_assigned(self, case_worker_id: str) -> None:
+        self.case_worker_id = case_worker_id
 
     @event(Ended)
     def _ended(self, on: date, closed: tuple[str, ...]) -> None:

@@ -43,22 +43,34 @@ class FromEventsUseCases(HomeReturnUseCases):
         placement_type: str,
         started_on: date,
         school_change: bool,
+        case_worker_id: str | None = None,
     ) -> None:
         """Open the follow-up clocks and, unless the child is already in a network home, the inquiry."""
         if self.exists(PlacementFollowUp.id_for(municipality, placement_id)):
             return  # a repeated delivery
         placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
-        self.save(*self._opened(placement, school_change))
+        self.save(*self._opened(placement, school_change, case_worker_id))
 
-    def placement_changed(self, placement: PlacementFacts, school_change: bool, changed_on: date) -> None:
-        """A change that moves the child's school opens the school clock (one open at a time)."""
-        if not school_change:
+    def placement_changed(
+        self,
+        placement: PlacementFacts,
+        school_change: bool,
+        changed_on: date,
+        case_worker_id: str | None = None,
+    ) -> None:
+        """A change that moves the child's school opens the school clock (one open at a time); one
+        naming another case worker makes them responsible for the clocks."""
+        if not school_change and case_worker_id is None:
             return
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         inquiry = None
-        if follow_up is None:  # the placement started before this service listened
-            follow_up, inquiry = self._opened(placement, school_change=False)
-        follow_up.change_school(changed_on)
+        if follow_up is None and not school_change:
+            return  # a placement started before this service listened: only a school change opens it
+        if follow_up is None:
+            follow_up, inquiry = self._opened(placement, False, case_worker_id)
+        follow_up.assign_case_worker(case_worker_id)
+        if school_change:
+            follow_up.change_school(changed_on)
         self.save(follow_up, inquiry)
 
     def placement_ended(self, placement: PlacementFacts, end_reason: str, ended_on: date) -> None:
@@ -78,7 +90,7 @@ class FromEventsUseCases(HomeReturnUseCases):
         self.save(follow_up, process)
 
     def _opened(
-        self, placement: PlacementFacts, school_change: bool
+        self, placement: PlacementFacts, school_change: bool, case_worker_id: str | None
     ) -> tuple[PlacementFollowUp, NetworkPlacementInquiry | None]:
         municipality, case_id, placement_id, placement_type, started_on = placement
         follow_up = PlacementFollowUp(
@@ -88,6 +100,7 @@ class FromEventsUseCases(HomeReturnUseCases):
             placement_type=placement_type,
             started_on=started_on,
             school_change=school_change,
+            case_worker_id=case_worker_id,
         )
         inquiry = None
         if placement_type != KINSHIP_HOME:

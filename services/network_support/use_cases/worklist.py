@@ -3,8 +3,10 @@ six-monthly follow-ups and the network-placement inquiries without an outcome.
 
 The index keeps each of these aggregates replayed in memory from the notification log, so the
 due dates are the domain's own (``PlacementFollowUp.due_dates``, ``SafetyPlan.follow_up_due``) and
-a worklist page loads nothing from the store.  An inquiry is due ``NATVERK_INQUIRY_OUTCOME_DAYS``
-after it was opened; the sweep notes each one without an outcome by then, once.
+a worklist page loads nothing from the store.  A placement's case_worker clocks are assigned to
+the case worker its placement events last named (None until one is named).  An inquiry is due
+``NATVERK_INQUIRY_OUTCOME_DAYS`` after it was opened; the sweep notes each one without an outcome by
+then, once.
 """
 
 from __future__ import annotations
@@ -77,8 +79,10 @@ class WorklistUseCases(NetworkSupportBase):
     def _duties(self, key: UUID, followed: Any) -> Iterator[Duty]:
         if isinstance(followed, PlacementFollowUp):
             for clock, due in followed.due_dates().items():
+                role = CLOCK_ROLES[clock]
                 action = f"/api/v1/placements/{followed.placement_id}/{CLOCK_ACTIONS[clock]}"
-                yield _duty(followed, clock, due, CLOCK_ROLES[clock], action, f"{key}/{clock}")
+                assignee = followed.case_worker_id if role == "case_worker" else None
+                yield _duty(followed, clock, due, role, action, f"{key}/{clock}", assignee)
         elif isinstance(followed, SafetyPlan):
             action = f"/api/v1/cases/{followed.case_id}/safety-plan/follow-ups"
             yield _duty(
@@ -90,5 +94,7 @@ class WorklistUseCases(NetworkSupportBase):
             yield _duty(followed, "network_placement_inquiry", due, "network_centre", action, str(key))
 
 
-def _duty(of: Any, obligation: str, due: date, role: str, action: str, key: str) -> Duty:
-    return Duty(of.municipality, of.case_id, obligation, due, role, None, action, key)
+def _duty(
+    of: Any, obligation: str, due: date, role: str, action: str, key: str, assignee: str | None = None
+) -> Duty:
+    return Duty(of.municipality, of.case_id, obligation, due, role, assignee, action, key)
