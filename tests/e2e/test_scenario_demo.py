@@ -47,6 +47,9 @@ def test_the_demo_shows_what_is_due_and_what_is_overdue_on_the_case(story: str) 
     due = story.split("What is due on the case", 1)[1].split("\n\n", 1)[0]
     # placed on 2026-11-20: the 7-day parent-support clock ran out on 2026-11-27
     assert "2026-11-27  parent support: network centre  OVERDUE" in due, story
+    assert f"2026-11-27  school start: case worker {CASE_WORKER}  OVERDUE" in due, (
+        story
+    )  # the placement named them
     assert "staff meeting: coordinator" in due and "safety plan follow up: safety team" in due, story
 
 

@@ -171,14 +171,14 @@ async def scheduling_client_metrics(app) -> str:
         return (await client.get("/metrics")).text
 
 
-async def test_a_declined_referral_cancels_its_staff_meeting(settings: ServiceSettings) -> None:
-    case_id, referral_id = f"D-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
-    declined = json.dumps(
+def second_referral_event(kind: str, case_id: str, referral_id: str, **data: str) -> bytes:
+    """The referrals relay's second event of a referral to the Network Centre (``sequence`` 2)."""
+    return json.dumps(
         {
             "specversion": "1.0",
             "id": f"{referral_id}.2",
             "source": "/natverk/referrals",
-            "type": "se.natverk.referral.declined.v1",
+            "type": f"se.natverk.referral.{kind}.v1",
             "time": REFERRED_AT.isoformat(),
             "subject": case_id,
             "datacontenttype": "application/json",
@@ -188,9 +188,15 @@ async def test_a_declined_referral_cancels_its_staff_meeting(settings: ServiceSe
                 "case_id": case_id,
                 "municipality": "0380",
                 "target": "network_centre",
+                **data,
             },
         }
     ).encode()
+
+
+async def test_a_declined_referral_cancels_its_staff_meeting(settings: ServiceSettings) -> None:
+    case_id, referral_id = f"D-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
+    declined = second_referral_event("declined", case_id, referral_id)
     async with serving(scheduling_app(settings)) as scheduling:
         await produce(
             settings.kafka_bootstrap,
@@ -210,25 +216,9 @@ async def test_a_case_worker_assigned_on_the_topic_is_invited_to_the_staff_meeti
     settings: ServiceSettings,
 ) -> None:
     case_id, referral_id = f"A-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
-    assigned = json.dumps(
-        {
-            "specversion": "1.0",
-            "id": f"{referral_id}.2",
-            "source": "/natverk/referrals",
-            "type": "se.natverk.referral.case_worker_assigned.v1",
-            "time": REFERRED_AT.isoformat(),
-            "subject": case_id,
-            "datacontenttype": "application/json",
-            "sequence": "2",
-            "data": {
-                "referral_id": referral_id,
-                "case_id": case_id,
-                "municipality": "0380",
-                "target": "network_centre",
-                "case_worker_id": "handlaggare-7",
-            },
-        }
-    ).encode()
+    assigned = second_referral_event(
+        "case_worker_assigned", case_id, referral_id, case_worker_id="handlaggare-7"
+    )
     async with serving(scheduling_app(settings)) as scheduling:
         await produce(
             settings.kafka_bootstrap,
