@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
@@ -22,9 +22,7 @@ from services.case_store.reads import SEES_EVERY_MUNICIPALITY, STATISTICS_ROLES,
 from services.case_store.store import CaseStore
 from services.kit.auth import Caller
 from services.kit.commands import Kit
-from services.kit.report_formats import CSV_RESPONSE, ReportFormat, as_requested, cell
-
-SUPPRESSED = "*"
+from services.kit.report_formats import CSV_RESPONSE, Count, ReportFormat, as_requested, cell, shown
 
 router = APIRouter(tags=["operations"])
 
@@ -53,9 +51,6 @@ class DistrictReads(CaseStore):
         return DistrictFigures(start, end, not sees_all, table)
 
 
-Count = int | Literal["*"]
-
-
 class DistrictRowView(BaseModel):
     municipality: str
     district: str
@@ -64,9 +59,10 @@ class DistrictRowView(BaseModel):
 
     @classmethod
     def of(cls, row: DistrictRow) -> DistrictRowView:
-        by_type = {kind: SUPPRESSED if n is None else n for kind, n in row.by_type.items()}
-        total = SUPPRESSED if row.total is None else row.total
-        return cls(municipality=row.municipality, district=row.district, by_type=by_type, total=total)
+        by_type = {kind: shown(n) for kind, n in row.by_type.items()}
+        return cls(
+            municipality=row.municipality, district=row.district, by_type=by_type, total=shown(row.total)
+        )
 
 
 class DistrictTable(BaseModel):

@@ -18,7 +18,9 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from contracts.common import MUNICIPALITIES
+from contracts.placements import PLACEMENT_TYPES
 from services.case_store.domain.access_log import CaseAccessLog
+from services.case_store.domain.district_table import as_the_table_shows, district_table
 from services.case_store.domain.statistics import MunicipalityFigures, placement_report
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.domain.verification import Verification
@@ -138,11 +140,15 @@ class CaseReads(CaseStore):
         return AccessLogRead(case.case_id, case.municipality, Paged(about, examined.next_key))
 
     def placement_statistics(self, caller: Caller, period: StatisticsPeriod) -> PlacementFigures:
-        """`ops` sees every municipality; everyone else their own."""
+        """`ops` sees every municipality; everyone else their own, with small counts suppressed."""
         visible = MUNICIPALITIES if caller.has_any_role(SEES_EVERY_MUNICIPALITY) else (caller.municipality,)
         rows = [row for row in self.placement_rows() if row.municipality in visible]
-        figures = placement_report(rows, period.period_from, period.period_to)
-        return PlacementFigures(period.period_from, period.period_to, figures)
+        start, end = period.period_from, period.period_to
+        figures = placement_report(rows, start, end)
+        if not caller.has_any_role(SEES_EVERY_MUNICIPALITY):  # small counts hidden, as in the district table
+            table = district_table(rows, start, end, PLACEMENT_TYPES, suppress=True)
+            figures = [as_the_table_shows(municipality, table) for municipality in figures]
+        return PlacementFigures(start, end, figures)
 
     def _readable_case(self, caller: Caller, case_id: str) -> CaseLocation:
         """Where the case (caller's municipality, case id) is stored, if it has a timeline; else not found.

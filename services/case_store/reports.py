@@ -7,7 +7,7 @@ paged: one row per municipality, a closed set.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
@@ -17,7 +17,7 @@ from services.case_store.district_report import ReportPeriod
 from services.case_store.domain.statistics import MunicipalityFigures
 from services.case_store.reads import STATISTICS_ROLES, PlacementFigures
 from services.kit.commands import Kit
-from services.kit.report_formats import CSV_RESPONSE, as_requested, cell
+from services.kit.report_formats import CSV_RESPONSE, Count, as_requested, cell, shown
 
 __all__ = ["STATISTICS_ROLES", "router"]
 
@@ -25,17 +25,26 @@ router = APIRouter(tags=["operations"])
 
 
 class MunicipalityRow(BaseModel):
+    """Counts from 1 to 4 are ``*`` to anyone without ``ops`` (ADR 0024)."""
+
     municipality: str
-    children: int
-    by_type: dict[str, int]
-    breakdowns: int
-    re_placements: int
-    home_returns: int
-    kinship_share: float | None
+    children: Count
+    by_type: dict[str, Count]
+    breakdowns: Count
+    re_placements: Count
+    home_returns: Count
+    kinship_share: float | Literal["*"] | None
 
     @classmethod
     def of(cls, figures: MunicipalityFigures) -> MunicipalityRow:
-        return cls(**vars(figures))
+        counts = {
+            name: shown(getattr(figures, name))
+            for name in ("children", "breakdowns", "re_placements", "home_returns")
+        }
+        by_type = {kind: shown(n) for kind, n in figures.by_type.items()}
+        return cls(
+            municipality=figures.municipality, by_type=by_type, kinship_share=figures.kinship_share, **counts
+        )
 
 
 class PlacementStatistics(BaseModel):
@@ -66,8 +75,8 @@ def _cells(m: MunicipalityRow, types: list[str]) -> list[str]:
     ]
 
 
-def _share(share: float | None) -> str:
-    return "" if share is None else cell(share)
+def _share(share: float | str | None) -> str:
+    return "" if share is None else str(share)
 
 
 @router.get("/statistics/placements", response_model=PlacementStatistics, responses=CSV_RESPONSE)

@@ -15,6 +15,9 @@ from fastapi import Response
 from pydantic import BaseModel
 
 ReportFormat = Literal["json", "csv"]
+SUPPRESSED = "*"
+Count = int | Literal["*"]
+"""A count as a report shows it: ``*`` when suppressed (a small count, ADR 0024)."""
 CSV = "text/csv; charset=utf-8"
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {}, "text/csv": {}}, "description": "JSON, or CSV with ?format=csv"}
@@ -45,3 +48,8 @@ def as_requested(view: Any, fmt: ReportFormat) -> Any:
 def cell(value: int | float | str | None) -> str:
     """A count as text; a suppressed one (None) as ``*``."""
     return "*" if value is None else str(value)
+
+
+def shown(count: int | None) -> Count:
+    """A count, or ``*`` for a suppressed one (None)."""
+    return SUPPRESSED if count is None else count

@@ -22,7 +22,8 @@ def statistics_table(report: dict[str, Any]) -> list[list[str]]:
     ]
     rows = [header]
     for m in report["municipalities"]:
-        share = "" if m["kinship_share"] is None else f"{m['kinship_share']:.1%}"
+        share = m["kinship_share"]  # None: no children; "*": suppressed (a token without ops)
+        share = "" if share is None else share if isinstance(share, str) else f"{share:.1%}"
         rows.append(
             [
                 m["municipality"],

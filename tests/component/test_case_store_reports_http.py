@@ -53,7 +53,7 @@ def changed(client, case_id: str, kind: str, on: str) -> None:
 
 
 async def by_type(client, period: dict[str, str]) -> dict[str, int]:
-    response = await client.get("/api/v1/statistics/placements", params=period, headers=COORDINATOR)
+    response = await client.get("/api/v1/statistics/placements", params=period, headers=OPS)
     return response.json()["municipalities"][0]["by_type"]
 
 
@@ -62,7 +62,7 @@ async def test_a_type_change_counts_each_type_for_the_months_it_held(case_store)
     changed(case_store, "0380-T1", "familjehem", on="2026-02-01")
     assert await by_type(case_store, {"from": "2026-01-01", "to": "2026-01-31"}) == {"jourhem": 1}
     assert await by_type(case_store, {"from": "2026-03-01", "to": "2026-03-31"}) == {"familjehem": 1}
-    quarter = await case_store.get("/api/v1/statistics/placements", params=QUARTER, headers=COORDINATOR)
+    quarter = await case_store.get("/api/v1/statistics/placements", params=QUARTER, headers=OPS)
     [uppsala] = quarter.json()["municipalities"]
     assert uppsala["by_type"] == {"familjehem": 1, "jourhem": 1} and uppsala["children"] == 1
 
@@ -101,16 +101,37 @@ async def test_the_district_table_comes_as_csv_with_a_column_per_type_and_a_tota
     assert rows == ["0380,Södermalm,5,0,0,0,0,0,0,0,5", "0380,totalt,5,0,0,0,0,0,0,0,5"]
 
 
-async def test_the_placement_statistics_come_as_csv_too(case_store) -> None:
+async def test_the_placement_statistics_come_as_csv_too_with_small_counts_hidden_but_from_ops(
+    case_store,
+) -> None:
     placed(case_store, "0380-C1", kind="natverkshem")
-    response = await case_store.get(
-        "/api/v1/statistics/placements", params={**QUARTER, "format": "csv"}, headers=COORDINATOR
-    )
-    assert response.headers["content-type"].startswith("text/csv")
-    assert response.text.splitlines() == [
-        "municipality,children,natverkshem,breakdowns,re_placements,home_returns,kinship_share",
-        "0380,1,1,0,0,0,1.0",
-    ]
+    as_csv = {**QUARTER, "format": "csv"}
+    ops = await case_store.get("/api/v1/statistics/placements", params=as_csv, headers=OPS)
+    coordinator = await case_store.get("/api/v1/statistics/placements", params=as_csv, headers=COORDINATOR)
+    assert ops.headers["content-type"].startswith("text/csv")
+    header = "municipality,children,natverkshem,breakdowns,re_placements,home_returns,kinship_share"
+    assert ops.text.splitlines() == [header, "0380,1,1,0,0,0,1.0"]
+    assert coordinator.text.splitlines() == [header, "0380,*,*,0,0,0,*"]
+
+
+async def test_the_placement_statistics_hide_from_a_coordinator_what_the_district_table_hides(
+    case_store,
+) -> None:
+    """Otherwise the totals of one give the other's hidden cells away: Norr's 2 children in sis
+    are hidden in the table with the sis total; the statistics must not show that total."""
+    for n in range(2):
+        placed(case_store, f"0380-NS{n}", kind="sis", district="Norr")
+    for n in range(10):
+        placed(case_store, f"0380-NF{n}", kind="familjehem", district="Norr")
+    for n in range(12):
+        placed(case_store, f"0380-SF{n}", kind="familjehem", district="Syd")
+    table = await case_store.get("/api/v1/statistics/districts", params=QUARTER, headers=COORDINATOR)
+    statistics = await case_store.get("/api/v1/statistics/placements", params=QUARTER, headers=COORDINATOR)
+    totals = next(row for row in table.json()["rows"] if row["district"] == "totalt")
+    [uppsala] = statistics.json()["municipalities"]
+    assert totals["by_type"]["sis"] == "*" and uppsala["by_type"]["sis"] == "*"
+    assert uppsala["by_type"] == {kind: totals["by_type"][kind] for kind in uppsala["by_type"]}
+    assert uppsala["children"] == totals["total"]
 
 
 async def test_a_case_worker_may_not_read_the_district_table(case_store) -> None:

@@ -4,6 +4,7 @@ over HTTP with an ops token."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -103,3 +104,25 @@ def test_stats_asks_for_the_monthly_report_of_the_municipality_named(capsys) -> 
 def test_stats_of_a_monthly_report_without_a_month_says_what_is_missing(capsys) -> None:
     assert main(["stats", "--report", "school-start"]) == 2
     assert "--month" in capsys.readouterr().err
+
+
+def test_stats_prints_suppressed_placement_figures_as_stars(capsys) -> None:
+    """With a token without ``ops`` (NATVERK_OPS_TOKEN may be any role's), small counts come as "*"."""
+    report = {
+        "period_from": "2026-01-01",
+        "period_to": "2026-03-31",
+        "municipalities": [
+            {
+                "municipality": "0380",
+                "children": "*",
+                "by_type": {"jourhem": "*"},
+                "breakdowns": 0,
+                "re_placements": 0,
+                "home_returns": 0,
+                "kinship_share": "*",
+            }
+        ],
+    }
+    with answering({"": json.dumps(report).encode()}) as url:
+        assert main(["stats", *QUARTER, "--format", "csv", "--url", url]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "0380,*,*,0,0,0,*"

@@ -109,3 +109,10 @@ def test_a_child_who_changed_type_counts_under_each_type_it_held_and_once_in_the
     )
     [kista, _] = district_table([moved], JAN, MAR_END, TYPES, suppress=False)
     assert (kista.by_type["jourhem"], kista.by_type["familjehem"], kista.total) == (1, 1, 1)
+
+
+def test_a_district_named_like_the_totals_row_is_told_apart_from_it() -> None:
+    rows = [placement("T1", "jourhem", "totalt"), placement("K1", "jourhem", "Kista")]
+    table = district_table(rows, JAN, MAR_END, TYPES, suppress=False)
+    assert [r.district for r in table] == ["Kista", "totalt (district)", "totalt"]
+    assert [r.total for r in table] == [1, 1, 2]

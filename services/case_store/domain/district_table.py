@@ -9,11 +9,11 @@ anyone but operations, small counts are suppressed (``suppression.py``, ADR 0024
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from services.case_store.domain.statistics import PlacementRow
-from services.case_store.domain.suppression import suppressed
+from services.case_store.domain.statistics import KINSHIP, SUPPRESSED_SHARE, MunicipalityFigures, PlacementRow
+from services.case_store.domain.suppression import small_hidden, suppressed
 
 UNKNOWN_DISTRICT = "okänt"
 ALL_DISTRICTS = "totalt"
@@ -66,4 +66,28 @@ def _municipality_rows(
 
 
 def _district(row: PlacementRow) -> str:
-    return row.district or UNKNOWN_DISTRICT
+    """A real district named like the totals row is told apart from it (a placement naming the
+    district ``okänt`` is, rightly, counted as unknown)."""
+    name = row.district or UNKNOWN_DISTRICT
+    return f"{name} (district)" if name == ALL_DISTRICTS else name
+
+
+def as_the_table_shows(figures: MunicipalityFigures, table: list[DistrictRow]) -> MunicipalityFigures:
+    """The municipality's figures as someone without ``ops`` may see them beside the district
+    table (ADR 0024): its children and types exactly as the table's ``totalt`` row shows them (so
+    the two reports together give away no more than the table), and its other counts from 1 to 4
+    suppressed (None).  The kinship share is suppressed when either of its counts is."""
+    [totals] = [
+        row for row in table if row.municipality == figures.municipality and row.district == ALL_DISTRICTS
+    ]
+    by_type = {kind: totals.by_type.get(kind) for kind in figures.by_type}
+    hidden_share = totals.total is None or by_type.get(KINSHIP, 0) is None
+    return replace(
+        figures,
+        children=totals.total,
+        by_type=by_type,
+        breakdowns=small_hidden(figures.breakdowns),
+        re_placements=small_hidden(figures.re_placements),
+        home_returns=small_hidden(figures.home_returns),
+        kinship_share=SUPPRESSED_SHARE if hidden_share else figures.kinship_share,
+    )

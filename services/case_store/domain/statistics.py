@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 KINSHIP = "natverkshem"
+SUPPRESSED_SHARE = "*"
 TypeHistory = tuple[tuple[date, str], ...]  # (from, placement type), oldest first
 
 
@@ -62,13 +63,17 @@ class PlacementRow:
 
 @dataclass(frozen=True)
 class MunicipalityFigures:
+    """A municipality's figures; a count of None is suppressed (``district_table.as_the_table_shows``)."""
+
     municipality: str
-    children: int
-    by_type: dict[str, int]
-    breakdowns: int
-    re_placements: int
-    home_returns: int
-    kinship_share: float | None  # children in a network home / children in care; None with no children
+    children: int | None
+    by_type: dict[str, int | None]
+    breakdowns: int | None
+    re_placements: int | None
+    home_returns: int | None
+    # children in a network home / children in care; None with no children; SUPPRESSED_SHARE when
+    # it would give a suppressed count away
+    kinship_share: float | str | None
 
 
 def placement_report(rows: list[PlacementRow], start: date, end: date) -> list[MunicipalityFigures]:

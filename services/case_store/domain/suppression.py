@@ -21,6 +21,11 @@ SMALLEST_SHOWN = 5
 Position = tuple[int, int]
 
 
+def small_hidden(count: int | None) -> int | None:
+    """A count on its own (no line of a table): None when it is from 1 to ``SMALLEST_SHOWN - 1``."""
+    return None if count is not None and 0 < count < SMALLEST_SHOWN else count
+
+
 def suppressed(grid: list[list[int]]) -> set[Position]:
     """The positions of ``grid`` (totals in its last row and column) to show as suppressed."""
     hidden = {
