@@ -77,6 +77,11 @@ class SchedulingBase(ServiceApplication):
             (row for row in self._meetings.rows() if row.municipality == municipality), key=_by_start
         )
 
+    def _protected_cases(self, municipality: str) -> set[str]:
+        """Cases with a child of protected identity: one meeting that says so speaks for the case."""
+        rows = self._meetings.rows()
+        return {row.case_id for row in rows if row.municipality == municipality and row.protected_identity}
+
     def _open_meetings(self, municipality: str) -> list[MeetingRow]:
         return [row for row in self._meeting_rows(municipality) if row.is_open]
 

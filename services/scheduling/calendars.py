@@ -55,9 +55,13 @@ class CalendarUseCases(SchedulingBase):
         return schedule
 
     def _schedule(self, title: str, caller: Caller, shows: Callable[[MeetingRow], bool]) -> Schedule:
-        """The caller's municipality's meetings that ``shows`` picks, by (start, meeting id): rows only."""
+        """The caller's municipality's meetings that ``shows`` picks, by (start, meeting id): rows only.
+        Every meeting of a case with a protected child is marked so, whichever meeting said it."""
+        protected = self._protected_cases(caller.municipality)
         rows = [
-            row for row in self._meetings.rows() if row.municipality == caller.municipality and shows(row)
+            replace(row, protected_identity=row.case_id in protected)
+            for row in self._meetings.rows()
+            if row.municipality == caller.municipality and shows(row)
         ]
         return Schedule(title, tuple(sorted(rows, key=calendar_key)))
 

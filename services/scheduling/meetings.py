@@ -80,6 +80,7 @@ class MeetingUseCases(PersonDayUseCases):
             referral_id=None,
             deadline=None,
             series_id=series_id,
+            protected_identity=new.case_id in self._protected_cases(municipality),
         )
         self._refuse_the_past(meeting)
         return meeting

@@ -91,3 +91,13 @@ def test_a_held_or_cancelled_staff_meeting_keeps_its_invitees() -> None:
     app.cancel_staff_meeting(referral_id, "referral declined")
     app.move_case_worker_invitation(referral_id, "0380", "handlaggare-9")
     assert "handlaggare-7" in meeting_of(app, referral_id).staff_ids
+
+
+def test_an_assignment_naming_another_municipality_changes_nothing() -> None:
+    app = scheduling()
+    referral_id = convene(app, "handlaggare-7")
+    before = meeting_of(app, referral_id)
+    app.move_case_worker_invitation(referral_id, "1980", "handlaggare-9")
+    meeting = meeting_of(app, referral_id)
+    assert meeting.version == before.version and meeting.staff_ids == before.staff_ids
+    assert booked_on_their_day(app, "handlaggare-7", meeting)
