@@ -27,8 +27,10 @@ class MeetingUseCases(PersonDayUseCases):
         for staff_id in new.staff_ids:
             self._staff_member(caller.municipality, staff_id)
         series_id = str(uuid4()) if new.occurrences > 1 else None
+        protected = new.case_id in self._protected_cases(caller.municipality)  # once for the series
         meetings = [
-            self._booked(caller.municipality, new, start, end, series_id) for start, end in new.times()
+            self._booked(caller.municipality, new, (start, end), series_id, protected)
+            for start, end in new.times()
         ]
         days: Days = {}
         for meeting in meetings:
@@ -66,8 +68,14 @@ class MeetingUseCases(PersonDayUseCases):
         return self._owned_meeting(caller, meeting_id)
 
     def _booked(
-        self, municipality: str, new: NewMeeting, start: datetime, end: datetime, series_id: str | None
+        self,
+        municipality: str,
+        new: NewMeeting,
+        times: tuple[datetime, datetime],
+        series_id: str | None,
+        protected: bool,
     ) -> Meeting:
+        start, end = times
         staff_ids = tuple(new.staff_ids)
         self._refuse_double_booking(municipality, staff_ids, start, end, None)
         meeting = Meeting(
@@ -80,7 +88,7 @@ class MeetingUseCases(PersonDayUseCases):
             referral_id=None,
             deadline=None,
             series_id=series_id,
-            protected_identity=new.case_id in self._protected_cases(municipality),
+            protected_identity=protected,
         )
         self._refuse_the_past(meeting)
         return meeting
