@@ -18,11 +18,19 @@ from pydantic import BaseModel
 from contracts.common import MUNICIPALITIES
 from contracts.placements import PLACEMENT_TYPES
 from services.case_store.domain.district_table import DistrictRow, district_table
-from services.case_store.reads import SEES_EVERY_MUNICIPALITY, STATISTICS_ROLES, StatisticsPeriod
+from services.case_store.reads import SEES_EVERY_MUNICIPALITY, StatisticsPeriod
 from services.case_store.store import CaseStore
 from services.kit.auth import Caller
 from services.kit.commands import Kit
-from services.kit.report_formats import CSV_RESPONSE, Count, ReportFormat, as_requested, cell, shown
+from services.kit.report_formats import (
+    CSV_RESPONSE,
+    STATISTICS_ROLES,
+    Count,
+    ReportFormat,
+    as_requested,
+    cell,
+    shown,
+)
 
 router = APIRouter(tags=["operations"])
 

@@ -31,7 +31,6 @@ from services.kit.cases import CaseDataNotFound, CaseRef
 from services.kit.pages import Paged, PageRequest
 
 SEES_EVERY_MUNICIPALITY = "ops"
-STATISTICS_ROLES = ("ops", "auditor", "coordinator")  # who may read the statistics
 
 
 class StatisticsPeriod(BaseModel):

@@ -15,9 +15,9 @@ from pydantic import BaseModel
 from services.case_store.application import CaseStoreApplication as CaseStore
 from services.case_store.district_report import ReportPeriod
 from services.case_store.domain.statistics import MunicipalityFigures
-from services.case_store.reads import STATISTICS_ROLES, PlacementFigures
+from services.case_store.reads import PlacementFigures
 from services.kit.commands import Kit
-from services.kit.report_formats import CSV_RESPONSE, Count, as_requested, cell, shown
+from services.kit.report_formats import CSV_RESPONSE, STATISTICS_ROLES, Count, as_requested, cell, shown
 
 __all__ = ["STATISTICS_ROLES", "router"]
 

@@ -15,6 +15,8 @@ from fastapi import Response
 from pydantic import BaseModel
 
 ReportFormat = Literal["json", "csv"]
+STATISTICS_ROLES = ("ops", "auditor", "coordinator")
+"""Who may read a report, in every service (``ops`` every municipality's, unsuppressed)."""
 SUPPRESSED = "*"
 Count = int | Literal["*"]
 """A count as a report shows it: ``*`` when suppressed (a small count, ADR 0024)."""

@@ -12,13 +12,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from services.kit.commands import Kit
-from services.kit.report_formats import CSV_RESPONSE, ReportQuery, as_requested, cell
+from services.kit.report_formats import CSV_RESPONSE, STATISTICS_ROLES, ReportQuery, as_requested, cell
 from services.network_support.api.common import TAGS
 from services.network_support.application import NetworkSupportApplication as NetworkSupport
 from services.network_support.domain.follow_up_reports import ParentSupportMonth, SchoolStartRow
 from services.network_support.use_cases.reports import ParentSupportRead, SchoolStartRead
 
-STATISTICS_ROLES = ("ops", "auditor", "coordinator")
 MODES, PARENTS = ("phone", "in_person"), ("mother", "father", "other")
 
 router = APIRouter(prefix="/reports", tags=TAGS)
