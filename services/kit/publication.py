@@ -56,15 +56,29 @@ class PublicationTable:
 
         ``sequence`` None: published out of order (a released parked record), no position to track.
         """
-        base_id = f"{domain_event.originator_id}.{domain_event.originator_version}"
         attributed = Attribution.of(domain_event, self._system_actor)
         pairs = []
         for index, outgoing in enumerate(self.translate(domain_event)):
-            event_id = base_id if index == 0 else f"{base_id}.{index}"
+            event_id = record_id(domain_event, index)
             actor = outgoing.actor or attributed.actor
             envelope = _envelope(self.source, event_id, domain_event, outgoing, actor, sequence, epoch)
             pairs.append((outgoing.topic, envelope))
         return pairs
+
+
+def record_id(domain_event: Any, index: int) -> str:
+    """The CloudEvent id of a stored event's ``index``-th record: ``<originator>.<version>[.<index>]``."""
+    base_id = f"{domain_event.originator_id}.{domain_event.originator_version}"
+    return base_id if index == 0 else f"{base_id}.{index}"
+
+
+def is_later_record(event_id: str) -> bool:
+    """Whether a relayed record is the second or later one its stored event published.
+
+    All records of one stored event carry its notification id as their ``sequence``; only
+    the first may stand for that position (``subscriptions.tracking_for``).
+    """
+    return event_id.count(".") >= 2
 
 
 def _envelope(

@@ -17,6 +17,7 @@ from contracts.common import ContractModel
 from contracts.registry import EVENT_TYPES
 from services.kit.attribution import Attribution
 from services.kit.inbound import InboundEvent
+from services.kit.publication import is_later_record
 from services.kit.trust import INTERNAL_SOURCE_PREFIX, is_relayed
 
 # A handler translates one validated event into one application call (STYLE §4); the kit
@@ -60,6 +61,11 @@ def tracking_for(event: InboundEvent[Any], partition: int, topic: str) -> Tracki
     """
     if not is_relayed(topic, event.envelope):
         return None  # positions count only where that relay writes (services.kit.trust)
+    if is_later_record(event.envelope.id):
+        # One stored event may publish several records on its topic (a booking and its missed
+        # deadline), all at its position.  Tracked, a later one fetched in another batch than the
+        # first would look already applied and be dropped; it is deduplicated by its id instead.
+        return None
     sequence = event.envelope.extension("sequence")
     if sequence is None or not str(sequence).isdigit() or int(sequence) >= 1 << EPOCH_SHIFT:
         return None

@@ -10,11 +10,11 @@ from services.kit.inbound import InboundEvent
 from services.kit.subscriptions import tracking_for
 
 
-def relayed(sequence: str | None, epoch: str | None = None) -> InboundEvent:
+def relayed(sequence: str | None, epoch: str | None = None, event_id: str = "x.1") -> InboundEvent:
     extensions = {k: v for k, v in (("sequence", sequence), ("epoch", epoch)) if v is not None}
     envelope = CloudEvent(
         specversion="1.0",
-        id="x.1",
+        id=event_id,
         source="/natverk/referrals",
         type="t",
         time=datetime.now(UTC),
@@ -53,3 +53,9 @@ def test_relay_positions_count_only_on_the_topic_that_relay_writes() -> None:
     assert tracking_for(relayed("42"), 0, PLACEMENTS) is None  # posing as a relay on the inbound topic
     assert tracking_for(relayed("42"), 0, SCHEDULING) is None  # another service's topic
     assert tracking_for(relayed("42"), 0, REFERRALS) is not None
+
+
+def test_only_the_first_record_of_a_stored_event_stands_for_its_position() -> None:
+    # Its later records share the sequence; tracked, one fetched in a later batch would be dropped.
+    assert tracking_for(relayed("42", event_id="x.1"), 0, REFERRALS) is not None
+    assert tracking_for(relayed("42", event_id="x.1.1"), 0, REFERRALS) is None
