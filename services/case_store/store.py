@@ -148,6 +148,12 @@ class CaseStore(ServiceApplication):
         pending = self._pending_aggregates() or {}
         if where.access_log_id in pending:
             return pending[where.access_log_id]
+        if self.is_only_writer:  # a rebuild: what it saved is what is stored
+            kept = self.kept_aggregate(where.access_log_id)
+            if kept is not None:
+                return kept
+            if not self.exists(where.access_log_id):
+                return where.new_access_log()
         first = self.recorder.select_events(where.access_log_id, limit=1)
         if not first:
             return where.new_access_log()

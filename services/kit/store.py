@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from eventsourcing.application import Application, ProcessingEvent, Repository
+from eventsourcing.application import Application, LRUCache, ProcessingEvent, Repository
 from eventsourcing.persistence import (
     IntegrityError,
     ProcessRecorder,
@@ -59,6 +59,8 @@ class ServiceApplication(CaseDataLookups, Application[Any]):
         self._after_save: list[Callable[[], None]] = []
         self._after_record: list[Callable[[list[Recording[Any]]], None]] = []
         self.access_chains = AccessChains(self)
+        self._stored_ids: set[Any] | None = None  # what this process stored, when it is the only writer
+        self._aggregates_kept = 0
 
     async def run_blocking(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking store call in a worker thread that ``close`` waits for.
@@ -154,6 +156,47 @@ class ServiceApplication(CaseDataLookups, Application[Any]):
     def on_saved(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` after every save (the relay uses it to wake up at once)."""
         self._after_save.append(callback)
+
+    # -- the only writer (a rebuild into an empty store) ---------------------------------------
+    def become_only_writer(self, aggregates_kept: int) -> None:
+        """From now on this process alone writes to its store, which is empty: what it saved is
+        what is stored.  The aggregates it saves are kept (up to ``aggregates_kept``) and handed
+        back as they are, and whether an aggregate exists is answered without a store read."""
+        if self.max_notification_id():
+            raise RuntimeError("only an empty store can have this process as its only writer")
+        self.repository.fastforward = False
+        self.repository.deepcopy_from_cache = False
+        self._aggregates_kept = aggregates_kept
+        self.forget_kept_aggregates()
+        self._stored_ids = set()
+        self.on_recorded(self._remember_stored)
+
+    @property
+    def is_only_writer(self) -> bool:
+        return self._stored_ids is not None
+
+    def forget_kept_aggregates(self) -> None:
+        """After a failed unit of work, kept aggregates may hold changes that were never stored."""
+        self.repository.cache = LRUCache(maxsize=self._aggregates_kept)
+
+    def kept_aggregate(self, aggregate_id: Any) -> Any | None:
+        """The aggregate as this process, its store's only writer, last saved it; None if not kept."""
+        if self._stored_ids is None or self.repository.cache is None:
+            return None
+        try:
+            return self.repository.cache.get(aggregate_id)
+        except KeyError:
+            return None
+
+    def _remember_stored(self, recordings: list[Recording[Any]]) -> None:
+        if self._stored_ids is not None:
+            self._stored_ids.update(r.domain_event.originator_id for r in recordings)
+
+    def exists(self, aggregate_id: Any) -> bool:
+        if self._stored_ids is None:
+            return super().exists(aggregate_id)
+        pending = self._pending_aggregates() or {}
+        return aggregate_id in self._stored_ids or aggregate_id in pending
 
     def save(self, *objs: Any, tracking: Tracking | None = None, **kwargs: Any) -> Any:
         """Store the objects' new events and, atomically with them, ``tracking`` (if any).

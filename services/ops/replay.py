@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.application import LRUCache
-
 from services.kit.applying import RecordApplier, RecordWork, same_source_runs
 from services.kit.consumer import STORE_UNAVAILABLE
 from services.kit.logs import get_logger
@@ -47,12 +45,10 @@ class Replay:
         self._applier = RecordApplier(app)
         self._router = router
         self.counts: Counter[str] = Counter()
-        self._forget_saved_aggregates()
-        app.repository.fastforward = False  # nothing but this rebuild writes to the store
-        app.repository.deepcopy_from_cache = False
+        app.become_only_writer(AGGREGATES_KEPT)
 
     def _forget_saved_aggregates(self) -> None:
-        self._app.repository.cache = LRUCache(maxsize=AGGREGATES_KEPT)
+        self._app.forget_kept_aggregates()
 
     def apply(self, partitions: list[list[Any]]) -> None:
         for records in partitions:
