@@ -5,17 +5,33 @@ latest checkpoint is ``audit_report.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
-from services.case_store.checkpoints import CheckpointFile, CheckpointStanding, IssuedCheckpoint
+from services.case_store.checkpoints import (
+    CheckpointFile,
+    CheckpointStanding,
+    IssuedCheckpoint,
+    UnfiledCheckpoint,
+)
 from services.case_store.domain.audit_checkpoint import AuditCheckpoint
 from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary, inclusion_proofs, merkle_root
-from services.case_store.signing import CheckpointSigner, public_key_pem
+from services.case_store.signing import CheckpointSigner, public_key_pem, verify_signature
 from services.case_store.store import CaseStore
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
+from services.kit.index import CatchUpIndex
+
+
+class CheckpointFileIncomplete(Exception):
+    def __init__(self, missing: int) -> None:
+        super().__init__(
+            f"{missing} checkpoint(s) the store issued are missing from the checkpoint file: restore it "
+            "(from a backup or the natverk.audit.checkpoints.v1 topic) before signing again"
+        )
+        self.missing = missing
 
 
 class StoreDiffersFromCheckpoint(Exception):
@@ -50,9 +66,26 @@ class NoCheckpointYet(LookupError):
         super().__init__("no valid checkpoint has been issued yet")
 
 
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    summary: CheckpointSummary
+    signature: str
+
+
+def _fold_issued(rows: dict[Any, StoredCheckpoint], e: Any) -> None:
+    if isinstance(e, AuditCheckpoint.Issued):
+        summary = CheckpointSummary(e.issued_at, e.key_id, e.chain_count, e.merkle_root)
+        rows[e.originator_id] = StoredCheckpoint(summary, e.signature)
+
+
 class CaseAudit(CaseStore):
     signer: CheckpointSigner | None = None  # set by the wiring (``app.py``)
     checkpoint_file: CheckpointFile | None = None
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        # Every checkpoint the store recorded issuing: the file must still hold each one it signed.
+        self._issued: CatchUpIndex[StoredCheckpoint] = CatchUpIndex(self, _fold_issued)
 
     def issue_checkpoint(self, caller: Caller | None = None) -> IssuedCheckpoint:
         """Sign every chain's head now; store it (the relay publishes it) and append it to the file.
@@ -64,17 +97,22 @@ class CaseAudit(CaseStore):
         assert self.signer is not None and self.checkpoint_file is not None
         stored = self.chains.heads()
         heads = [head for _, head in stored]
-        previous = self.checkpoint_standing().latest
+        standing = self.checkpoint_standing()
+        if standing.unfiled:  # signing now would sign over whatever changed since the lost ones
+            raise CheckpointFileIncomplete(len(standing.unfiled))
+        previous = standing.latest
         if previous is not None and (differing := self._differing_from(previous, stored)):
             raise StoreDiffersFromCheckpoint(differing)
         summary = CheckpointSummary.of(datetime.now(UTC).isoformat(), self.signer.key_id, heads)
         checkpoint = IssuedCheckpoint(summary, self.signer.sign(summary.signed_text()), heads)
+        # The file first: a crash in between leaves a filed checkpoint the store does not record
+        # (harmless), never a recorded one the file lacks (which reads as a removed line).
+        self.checkpoint_file.append(checkpoint)
         if self.current_work() is None:
             with self.unit_of_work():
                 self.save(AuditCheckpoint.issue(summary, checkpoint.signature))
         else:
             self.save(AuditCheckpoint.issue(summary, checkpoint.signature))
-        self.checkpoint_file.append(checkpoint)
         return checkpoint
 
     def checkpoint_if_due(self, leading: bool, interval_seconds: float) -> IssuedCheckpoint | None:
@@ -124,7 +162,14 @@ class CaseAudit(CaseStore):
         rebuild, a test), whose chains are then checked against themselves only."""
         if self.signer is None or self.checkpoint_file is None:
             return CheckpointStanding(None, [])
-        return self.checkpoint_file.standing(self.signer.public_key)
+        standing = self.checkpoint_file.standing(self.signer.public_key)
+        unfiled = [
+            UnfiledCheckpoint(issued.summary.issued_at, issued.summary.merkle_root)
+            for issued in self._issued.rows()
+            if (issued.summary.issued_at, issued.summary.merkle_root) not in standing.filed
+            and verify_signature(self.signer.public_key, issued.summary.signed_text(), issued.signature)
+        ]
+        return replace(standing, unfiled=sorted(unfiled, key=lambda u: u.issued_at))
 
     def signing_key(self, caller: Caller) -> PublicKey:
         assert self.signer is not None

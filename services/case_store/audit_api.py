@@ -59,6 +59,12 @@ class ForgeryView(BaseModel):
         return cls(**vars(forgery))
 
 
+class UnfiledCheckpointView(BaseModel):
+    issued_at: str
+    merkle_root: str
+    reason: str
+
+
 class AuditReportView(BaseModel):
     """A page of the check: ``limit`` bounds the chains checked, not the problems shown."""
 
@@ -66,6 +72,9 @@ class AuditReportView(BaseModel):
     problems: list[ChainProblemView]
     checkpoint: CheckpointSummaryView | None = Field(description="the latest checkpoint that holds")
     forged_checkpoints: list[ForgeryView]
+    unfiled_checkpoints: list[UnfiledCheckpointView] = Field(
+        description="checkpoints the store records issuing that the checkpoint file no longer holds"
+    )
     next_cursor: str | None = Field(
         description="pass it as `cursor` to check the next chains; null when done"
     )
@@ -77,6 +86,7 @@ class AuditReportView(BaseModel):
             problems=[ChainProblemView.of(problem) for problem in report.problems],
             checkpoint=CheckpointSummaryView.of(report.checkpoint) if report.checkpoint else None,
             forged_checkpoints=[ForgeryView.of(forgery) for forgery in report.forged_checkpoints],
+            unfiled_checkpoints=[UnfiledCheckpointView(**vars(u)) for u in report.unfiled_checkpoints],
             next_cursor=encode_cursor(report.next_key),
         )
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.case_store.audit import CaseAudit
-from services.case_store.checkpoints import Forgery
+from services.case_store.checkpoints import Forgery, UnfiledCheckpoint
 from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary
 from services.case_store.domain.verification import OPENING, Verification
 from services.kit.auth import Caller
@@ -44,6 +44,7 @@ class AuditReport:
     problems: list[ChainProblem]
     checkpoint: CheckpointSummary | None
     forged_checkpoints: list[Forgery]
+    unfiled_checkpoints: list[UnfiledCheckpoint]
     next_key: Any = None
 
 
@@ -70,7 +71,9 @@ class CaseVerification(CaseAudit):
             named = ChainHead(kind, municipality, case_id, 0, "")
             problems += _problems(named, result, signed.get(named.chain))
         summary = standing.latest.summary if standing.latest else None
-        return AuditReport(len(chosen.items), problems, summary, standing.forged, chosen.next_key)
+        return AuditReport(
+            len(chosen.items), problems, summary, standing.forged, standing.unfiled, chosen.next_key
+        )
 
 
 def _problems(chain: ChainHead, result: Verification | None, signed: ChainHead | None) -> list[ChainProblem]:

@@ -16,7 +16,12 @@ from uuid import UUID
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.checkpoint import ChainHead
 from services.case_store.domain.timeline import CaseTimeline
-from services.case_store.domain.verification import Verification, stored_under_another_case, verify_chain
+from services.case_store.domain.verification import (
+    Misplaced,
+    Verification,
+    stored_under_another_case,
+    verify_chain,
+)
 from services.kit.domain.chain import chain_genesis
 from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
@@ -74,6 +79,7 @@ class ChainDirectory:
         ), result
 
     def _links(self, stored: list[Any], kind: str) -> Iterator[Any]:
+        chained_before = False
         for record in stored:
             try:
                 link = self._app.mapper.to_domain_event(record)
@@ -81,5 +87,8 @@ class ChainDirectory:
                 yield error
                 continue
             if kind == ACCESS_LOG and link.chain == 1:
+                if chained_before:  # nothing is stored the old way once the chain began
+                    yield Misplaced("an unchained access record after chained ones: inserted since")
                 continue  # stored before ADR 0019: shown, but outside the chain
+            chained_before = True
             yield link

@@ -49,11 +49,23 @@ class Forgery:
 
 
 @dataclass(frozen=True)
+class UnfiledCheckpoint:
+    """A checkpoint the store recorded issuing that the file no longer holds."""
+
+    issued_at: str
+    merkle_root: str
+    reason: str = "issued (the store records it) but not in the checkpoint file: the file was cut or removed"
+
+
+@dataclass(frozen=True)
 class CheckpointStanding:
-    """The latest checkpoint that holds, and every line that does not."""
+    """The latest checkpoint that holds, every line that does not, and (held against the store's
+    record of what it issued) every checkpoint missing from the file."""
 
     latest: IssuedCheckpoint | None
     forged: list[Forgery]
+    filed: frozenset[tuple[str, str]] = frozenset()  # (issued at, Merkle root) of every signed line
+    unfiled: list[UnfiledCheckpoint] = field(default_factory=list)
 
 
 class CheckpointFile:
@@ -112,12 +124,13 @@ class CheckpointFile:
                     )
                 else:
                     signed.append((number, summary, signature))
+        filed = frozenset((summary.issued_at, summary.merkle_root) for _, summary, _ in signed)
         for number, summary, signature in reversed(signed):
             checkpoint, problem = self._with_heads(summary, signature)
             if checkpoint is not None:
-                return CheckpointStanding(checkpoint, sorted(forged, key=lambda f: f.line))
+                return CheckpointStanding(checkpoint, sorted(forged, key=lambda f: f.line), filed)
             forged.append(Forgery(number, summary.issued_at, problem))
-        return CheckpointStanding(None, sorted(forged, key=lambda f: f.line))
+        return CheckpointStanding(None, sorted(forged, key=lambda f: f.line), filed)
 
     def _with_heads(self, summary: CheckpointSummary, signature: str) -> tuple[IssuedCheckpoint | None, str]:
         try:

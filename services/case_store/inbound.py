@@ -14,6 +14,7 @@ from contracts.access import CaseAccessedV1
 from contracts.registry import EVENT_TYPES, TOPIC_SPECS
 from contracts.topics import PLACEMENTS
 from services.case_store.application import CaseStoreApplication, PlacementFact
+from services.case_store.domain.access_log import record_digest
 from services.kit.consumer import ConsumerSpec, Handler, Subscription
 from services.kit.inbound import InboundEvent
 from services.kit.trust import shown_actor
@@ -96,6 +97,7 @@ def access_handler(app: CaseStoreApplication) -> Handler:
             municipality=data.municipality or data.actor_municipality,  # the case's (ADR 0016)
             service=data.service,
             source_key=_source_key(event),
+            source_digest=record_digest(data.model_dump(mode="json"), event.envelope.time.isoformat()),
         )
 
     return record

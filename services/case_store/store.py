@@ -24,8 +24,10 @@ from services.case_store.domain.verification import Verification
 from services.case_store.identity import CaseLocation, TimelineDirectory
 from services.kit.cases import CaseRef
 from services.kit.index import CatchUpIndex
+from services.kit.logs import get_logger
 from services.kit.store import ServiceApplication
 
+logger = get_logger(__name__)
 T = TypeVar("T")
 LOCAL_WRITE_ATTEMPTS = 5
 
@@ -122,6 +124,7 @@ class CaseStore(ServiceApplication):
         *,
         service: str = SERVICE,
         source_key: str | None = None,
+        source_digest: str = "",
     ) -> None:
         """One read of a case, into the case store's own access log (not the kit's ``CaseAccess``).
 
@@ -134,14 +137,35 @@ class CaseStore(ServiceApplication):
         case = CaseRef(municipality or actor_municipality, case_id)
 
         def write() -> None:
-            marker = AccessRecordSeen(key) if source_key else None
-            if marker is not None and self.exists(marker.id):
+            marker = self._marker_unless_repeat(source_key, source_digest, service) if source_key else None
+            if marker is False:
                 return  # recorded already: a repeat, however it came
             log = self._access_log_tail(self.locate(case))
             log.record(key, actor, actor_municipality, service, resource, purpose, outcome)
-            self.save(log, *([marker] if marker else []))
+            self.save(log, *([marker] if isinstance(marker, AccessRecordSeen) else []))
 
         _retry_on_conflict(write)
+
+    def _marker_unless_repeat(self, source_key: str, digest: str, service: str) -> AccessRecordSeen | bool:
+        """The marker to store with another service's access record; False if it is a repeat.
+
+        A marker stored with other content (or none) was not stored with this record: the read
+        is recorded, never taken for a repeat, and the marker now says what it said.
+        """
+        marker_id = AccessRecordSeen.id_for(source_key)
+        seen = None
+        if not self.is_only_writer or self.exists(marker_id):  # a rebuild knows without a read
+            try:
+                seen = self.repository.get(marker_id)
+            except AggregateNotFoundError:
+                seen = None
+        if seen is None:
+            return AccessRecordSeen(source_key, digest)
+        if seen.is_repeat(digest):
+            return False
+        logger.warning("an access record was marked seen with other content; recorded", service=service)
+        seen.seen_again(digest)
+        return seen
 
     def _access_log_tail(self, where: CaseLocation) -> CaseAccessLog:
         """The log as far as appending needs it: its opening and its last record, not the whole log."""

@@ -97,6 +97,16 @@ class AccessChains:
             for case, check in checks
             if check.first_broken_position is not None and check.reason is not None
         ]
+        broken += [
+            BrokenAccessChain(
+                case.municipality,
+                case.case_id,
+                head.unchained_after + 1,
+                f"a record without a chain was stored after link {head.unchained_after}: inserted since",
+            )
+            for case, head in chosen.items
+            if head.unchained_after is not None
+        ]
         unchained = sum(head.unchained for _, head in chosen.items)
         return AccessChainsReport(len(checks), unchained, broken, chosen.next_key)
 

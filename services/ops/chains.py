@@ -25,6 +25,10 @@ def describe_chain_report(report: dict[str, Any]) -> list[str]:
         f"FORGED checkpoint (line {forged['line']}, issued {forged.get('issued_at') or '?'}): {forged['reason']}"
         for forged in report["forged_checkpoints"]
     ]
+    lines += [
+        f"UNFILED checkpoint (issued {unfiled['issued_at']}): {unfiled['reason']}"
+        for unfiled in report["unfiled_checkpoints"]
+    ]
     checkpoint = report.get("checkpoint")
     lines.append(
         f"held against the checkpoint issued {checkpoint['issued_at']} ({checkpoint['chain_count']} chains, "
@@ -34,10 +38,11 @@ def describe_chain_report(report: dict[str, Any]) -> list[str]:
     )
     lines.append(
         f"{report['chains_checked']} chain(s) checked, {len(report['problems'])} with a problem, "
-        f"{len(report['forged_checkpoints'])} forged checkpoint(s)"
+        f"{len(report['forged_checkpoints'])} forged checkpoint(s), "
+        f"{len(report['unfiled_checkpoints'])} missing from the file"
     )
     return lines
 
 
 def anything_wrong(report: dict[str, Any]) -> bool:
-    return bool(report["problems"] or report["forged_checkpoints"])
+    return bool(report["problems"] or report["forged_checkpoints"] or report["unfiled_checkpoints"])

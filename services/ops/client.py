@@ -90,6 +90,7 @@ def fetch_chain_report(settings: ServiceSettings, url: str | None = None) -> dic
         "problems": [],
         "checkpoint": None,
         "forged_checkpoints": [],
+        "unfiled_checkpoints": [],
     }
     verify = f"{url or case_store_url(settings)}/api/v1/audit/verify"
     for page in every_page(verify, ops_headers(settings), timeout=300):
@@ -97,6 +98,7 @@ def fetch_chain_report(settings: ServiceSettings, url: str | None = None) -> dic
         report["problems"] += page["problems"]
         report["checkpoint"] = page["checkpoint"]
         report["forged_checkpoints"] = page["forged_checkpoints"]
+        report["unfiled_checkpoints"] = page["unfiled_checkpoints"]
     return report
 
 

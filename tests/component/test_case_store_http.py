@@ -192,7 +192,13 @@ async def test_the_chain_report_checks_every_timeline_ops_may_see_and_reads_no_c
     ingest(case_store, "1980-J2", municipality="1980")
     ops = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("ops",)))
     auditor = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("auditor",)))
-    no_checkpoint = {"problems": [], "checkpoint": None, "forged_checkpoints": [], "next_cursor": None}
+    no_checkpoint = {
+        "problems": [],
+        "checkpoint": None,
+        "forged_checkpoints": [],
+        "unfiled_checkpoints": [],
+        "next_cursor": None,
+    }
     assert ops.json() == {"chains_checked": 2, **no_checkpoint}
     assert auditor.json() == {"chains_checked": 1, **no_checkpoint}  # its own only
     assert store_of(case_store).access_log_started(CaseRef("0380", "0380-J1")) is None

@@ -120,9 +120,18 @@ def test_a_head_keeps_the_newest_link_and_counts_records_stored_before_chaining(
     chained = _chain(2)
     unchained = CaseAccess("0380-1", "staff-1", "0380", "GET x", "case work", "granted").collect_events()[0]
     head = ChainHead()
-    for recorded in (unchained, chained[1], chained[0], unchained):
+    for recorded in (unchained, unchained, chained[1], chained[0]):
         head = head.after(recorded)
     assert head == ChainHead(2, chained[1].entry_hash, unchained=2)
+
+
+def test_a_record_without_a_chain_stored_after_a_chained_one_is_marked_as_inserted_after_that_link() -> None:
+    chained = _chain(2)
+    unchained = CaseAccess("0380-1", "staff-1", "0380", "GET x", "case work", "granted").collect_events()[0]
+    head = ChainHead()
+    for recorded in (unchained, chained[0], unchained, chained[1]):
+        head = head.after(recorded)
+    assert head == ChainHead(2, chained[1].entry_hash, unchained=2, unchained_after=1)
 
 
 def test_each_position_of_each_case_of_each_service_has_its_own_record_id() -> None:

@@ -13,7 +13,10 @@ log: a long-read case costs no more per read than a new one.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -161,5 +164,20 @@ class AccessRecordSeen(Aggregate):
         return cls.id_for(source_key)
 
     @event("Seen")
-    def __init__(self, source_key: str) -> None:
-        pass
+    def __init__(self, source_key: str, digest: str = "") -> None:
+        # What the record said (``record_digest``): a repeat says the same.  A marker without it, or
+        # with another, was not stored with this record (planted ahead of a read to hide it).
+        self.digest = digest
+
+    def is_repeat(self, digest: str) -> bool:
+        return bool(self.digest) and self.digest == digest
+
+    @event("SeenAgain")
+    def seen_again(self, digest: str) -> None:
+        self.digest = digest
+
+
+def record_digest(content: dict[str, Any], occurred_at: str) -> str:
+    """A hash of what an access record from another service says and when it happened there."""
+    canonical = json.dumps({"content": content, "at": occurred_at}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

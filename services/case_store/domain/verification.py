@@ -25,6 +25,10 @@ class Link(Protocol):
     def expected_hash(self, previous_hash: str) -> str: ...
 
 
+class Misplaced(Exception):
+    """A stored record that cannot stand where it stands (its message says why)."""
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool
@@ -51,6 +55,8 @@ def verify_chain(links: Iterable[Link | Exception], genesis: str = GENESIS_HASH)
     hashes: list[str] = []
     previous, newest_chain = None, 1
     for expected_position, link in enumerate(links, start=1):
+        if isinstance(link, Misplaced):
+            return Verification.broken(hashes, expected_position, str(link))
         if isinstance(link, Exception):
             return Verification.broken(
                 hashes, expected_position, "entry unreadable: stored bytes were altered"

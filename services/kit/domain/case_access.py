@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -42,14 +42,20 @@ class ChainHead:
     position: int = 0
     entry_hash: str = ""
     unchained: int = 0
+    # The link an unchained record was first stored after: records are chained from the first
+    # chained one on, so such a record was inserted behind the service's back (None: none was).
+    unchained_after: int | None = None
 
     def after(self, recorded: CaseAccess.Recorded) -> ChainHead:
         position = getattr(recorded, "position", 0)
         if not position:
-            return ChainHead(self.position, self.entry_hash, self.unchained + 1)
+            misplaced = self.unchained_after
+            if misplaced is None and self.position:
+                misplaced = self.position
+            return replace(self, unchained=self.unchained + 1, unchained_after=misplaced)
         if position <= self.position:
             return self
-        return ChainHead(position, recorded.entry_hash, self.unchained)
+        return replace(self, position=position, entry_hash=recorded.entry_hash)
 
 
 class CaseAccess(Aggregate):
