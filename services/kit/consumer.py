@@ -16,7 +16,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from itertools import groupby
 from typing import Any
 
@@ -38,6 +39,33 @@ __all__ = ["ConsumerSpec", "Handler", "Subscription", "TrackingConsumer", "on"]
 log = get_logger(__name__)
 
 STORE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+async def _headers_as_they_come(records: Any, parse: Callable[[Any], Awaitable[Any]]) -> Any:
+    """FastStream's batch parser decodes every header value as UTF-8 text, and a partner's binary or
+    null value makes it raise before any handler runs, on every redelivery: the partition would
+    stall.  Headers are no part of the contract, so such values are parsed as empty; the records
+    themselves (``raw_message``) keep them, for a dead letter to carry unchanged."""
+    try:
+        return await parse(records)
+    except (UnicodeDecodeError, AttributeError):
+        batch = records if isinstance(records, tuple) else (records,)
+        message = await parse(tuple(replace(r, headers=_text_headers(r.headers)) for r in batch))
+        message.raw_message = records
+        return message
+
+
+def _text_headers(headers: Any) -> list[tuple[str, bytes]]:
+    def text(value: Any) -> bytes:
+        if not isinstance(value, bytes):
+            return b""
+        try:
+            value.decode("utf-8")
+        except UnicodeDecodeError:
+            return b""
+        return value
+
+    return [(name, text(value)) for name, value in headers or ()]
 
 
 async def _raw_body(message: Any) -> Any:
@@ -79,6 +107,7 @@ class TrackingConsumer:
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
             decoder=_raw_body,
+            parser=_headers_as_they_come,
             batch=True,
             max_records=500,
             batch_timeout_ms=100,

@@ -98,7 +98,7 @@ def parse_record(value: bytes | None) -> InboundEvent[ContractModel]:
         raise InvalidRecord("not a CloudEvent: " + summarise(error)) from None
     model = EVENT_TYPES.get(envelope.type)
     if model is None:
-        raise InvalidRecord(f"unknown event type {envelope.type[:100]!r}")
+        raise InvalidRecord("unknown event type: not one of the types this topic carries")
     try:
         data = model.model_validate(envelope.data)
     except ValidationError as error:

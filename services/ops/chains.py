@@ -38,8 +38,8 @@ def describe_chain_report(report: dict[str, Any]) -> list[str]:
     )
     lines.append(
         f"{report['chains_checked']} chain(s) checked, {len(report['problems'])} with a problem, "
-        f"{len(report['forged_checkpoints'])} forged checkpoint(s), "
-        f"{len(report['unfiled_checkpoints'])} missing from the file"
+        f"{len(report['forged_checkpoints'])} forged checkpoint(s)"
+        + (f", {len(unfiled)} missing from the file" if (unfiled := report["unfiled_checkpoints"]) else "")
     )
     return lines
 

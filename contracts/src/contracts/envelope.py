@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# When an event can have happened: no child in care today was born before 1900, and a time past
+# 2999 is a broken clock (at the calendar's end it would not even survive a time-zone shift).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 CLOUDEVENTS_SPECVERSION = "1.0"
 JSON_CONTENT_TYPE = "application/json"
 
@@ -28,6 +31,13 @@ class CloudEvent(BaseModel):
     subject: str = Field(min_length=1, max_length=64)
     datacontenttype: Literal["application/json"]
     data: dict[str, Any]
+
+    @field_validator("time")
+    @classmethod
+    def _a_plausible_time(cls, time: datetime) -> datetime:
+        if not EARLIEST_YEAR <= time.year <= LATEST_YEAR:
+            raise ValueError(f"must lie in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
+        return time
 
     def extension(self, name: str) -> Any:
         return (self.model_extra or {}).get(name)
