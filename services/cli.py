@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import time
@@ -51,7 +52,7 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
-    settings = load_settings(ServiceSettings)
+    settings = load_settings(ServiceSettings, command="token")
     unknown = set(args.roles) - KNOWN_ROLES
     if unknown:
         print(
@@ -80,7 +81,7 @@ def _token(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from services.demo import run_demo
 
-    settings = load_settings(ServiceSettings)
+    settings = load_settings(ServiceSettings, command="demo")
     told = run_demo(settings, start_stack=args.start)
     print(json.dumps(told.timeline, indent=2, ensure_ascii=False) if args.json else told.story)
     return 0
@@ -161,6 +162,8 @@ def _iso_date(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # A command reports a broker it cannot reach in one line of its own; aiokafka's log would add another.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     try:
         return int(args.run(args))
     except (httpx.HTTPError, KafkaConnectionError) as error:

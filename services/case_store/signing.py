@@ -19,12 +19,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from services.kit.settings import ServiceSettings
+from services.kit.key_settings import read_signing_key
+from services.kit.settings import ServiceSettings, StartupRefused
 
 DEV_KEY_NAME = "case_store-audit-signing-key.pem"
 
 
-class SigningKeyMissing(RuntimeError):
+class SigningKeyMissing(StartupRefused):
     pass
 
 
@@ -80,10 +81,10 @@ class CheckpointSigner:
             path = settings.data_dir / DEV_KEY_NAME
             if not path.exists():
                 _write_new_key(path)
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise SigningKeyMissing("NATVERK_AUDIT_SIGNING_KEY_FILE: is not an Ed25519 private key")
-        return cls(key)
+        try:  # a configured file was checked when settings loaded; this reads it (or the dev key) now
+            return cls(read_signing_key(path))
+        except ValueError as problem:
+            raise SigningKeyMissing(f"NATVERK_AUDIT_SIGNING_KEY_FILE: {problem}") from None
 
 
 def _write_new_key(path: Path) -> None:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
 
 from services.kit.logs import configure_logging
-from services.kit.settings import ServiceSettings, load_settings
+from services.kit.settings import ServiceSettings, StartupRefused, load_settings
 
 
 def serve(service: str, create_app: Callable[[ServiceSettings], FastAPI]) -> None:
     settings = load_settings(ServiceSettings)
     configure_logging(service, settings.log_level)
+    try:
+        app = create_app(settings)
+    except StartupRefused as refused:  # a setting only this service needs: one line, as for the others
+        print(f"natverk: invalid configuration, not starting:\n  {refused}", file=sys.stderr)
+        raise SystemExit(2) from None
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port_of(service),
         log_config=None,

@@ -3,7 +3,8 @@
 A wrong value stops start-up, naming the variable and what is wrong, never its value (it may be secret).
 Outside development mode (``NATVERK_DEV=1``) a service needs a key to verify tokens with (``NATVERK_JWKS``
 or a secret of its own) and the audience and issuer tokens must carry. Kafka's security settings and the
-worklists' deadlines live in ``services.kit.kafka_settings`` and ``services.kit.deadline_settings``.
+worklists' deadlines live in ``services.kit.kafka_settings`` and ``services.kit.deadline_settings``, the
+stores' cipher key and the case store's signing key in ``services.kit.key_settings``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.kit.deadline_settings import DeadlineSettings
 from services.kit.jwks import is_url, read_key_file
 from services.kit.kafka_settings import KafkaConnectionSettings
+from services.kit.key_settings import KeySettings
 
 ENV_PREFIX = "NATVERK_"
 DEV_JWT_SECRET = "dev-only-secret-do-not-use-in-production-0123456789"
@@ -29,7 +31,7 @@ _DEV_DEFAULTS = {"jwt_secret": DEV_JWT_SECRET, "jwt_audience": DEV_JWT_AUDIENCE,
 _BLANK_IS_UNSET = frozenset({*_DEV_DEFAULTS, "jwks"})
 
 
-class ServiceSettings(DeadlineSettings, KafkaConnectionSettings, BaseSettings):
+class ServiceSettings(DeadlineSettings, KafkaConnectionSettings, KeySettings, BaseSettings):
     """Settings every service shares; a service subclass sets ``service_name``."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
@@ -38,9 +40,6 @@ class ServiceSettings(DeadlineSettings, KafkaConnectionSettings, BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = Field(
         None, description="postgresql://user:password@host:port/db; unset means SQLite in data_dir"
-    )
-    cipher_key: SecretStr | None = Field(
-        None, description="base64 AES key (eventsourcing's AESCipher) to encrypt stored events"
     )
     dev: bool = Field(False, description="development mode: the development secret, audience and issuer")
     jwt_secret: SecretStr | None = Field(None, description="HS256 key; the development secret in dev mode")
@@ -82,7 +81,6 @@ class ServiceSettings(DeadlineSettings, KafkaConnectionSettings, BaseSettings):
         72, ge=1, le=24 * 90, description="collaboration: an unanswered matching request expires after this"
     )
     offer_hold_hours: int = Field(336, ge=1, le=2160)  # collaboration: an accepted offer holds a place
-    audit_signing_key_file: Path | None = None  # case store: Ed25519 PEM key checkpoints are signed with
     audit_checkpoint_file: Path | None = None  # case store: where checkpoints go, outside the event store
     audit_checkpoint_interval_seconds: int = Field(3600, ge=10, le=7 * 24 * 3600)
     inbound_sources: dict[
@@ -189,12 +187,18 @@ def describe_errors(error: ValidationError, prefix: str = ENV_PREFIX) -> list[st
     return lines
 
 
-def load_settings(cls: type[SettingsT], **overrides: object) -> SettingsT:
-    """Read settings or stop the process with exit status 2 and a clear message."""
+class StartupRefused(RuntimeError):
+    """A service cannot start with its configuration; the message names the setting, never a value."""
+
+
+def load_settings(cls: type[SettingsT], *, command: str | None = None, **overrides: object) -> SettingsT:
+    """Read settings or stop the process with exit status 2 and a clear message (naming ``command``,
+    a CLI command that starts no service, instead of saying "not starting")."""
     try:
         return cls(**overrides)
     except ValidationError as error:
-        print("natverk: invalid configuration, not starting:", file=sys.stderr)
+        who, what = (f"natverk {command}", "") if command else ("natverk", ", not starting")
+        print(f"{who}: invalid configuration{what}:", file=sys.stderr)
         for line in describe_errors(error):
             print(f"  {line}", file=sys.stderr)
         raise SystemExit(2) from None

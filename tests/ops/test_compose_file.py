@@ -36,6 +36,8 @@ def test_each_service_gets_its_module_port_and_valid_settings() -> None:
             for k, v in environment.items()
             if k.startswith("NATVERK_")
         }
+        # A file in the container (a compose secret): checked by the test below, not readable here.
+        values.pop("audit_signing_key_file", None)
         # outside development mode, as in production (the tests' own NATVERK_DEV=1 does not count)
         assert ServiceSettings(**values, dev=False).port_of(name) == port
 
@@ -57,6 +59,30 @@ def _deployed(value: str) -> str:
         lambda m: DEPLOYED[m[1]] if m[2] == "?" else DEPLOYED.get(m[1], m[3]),
         value,
     )
+
+
+def test_the_case_store_signs_with_a_key_from_a_secret_and_keeps_its_checkpoints_on_a_volume() -> None:
+    compose = _compose()
+    case_store = compose["services"]["case_store"]
+    assert case_store["secrets"] == ["audit_signing_key"]
+    assert case_store["environment"]["NATVERK_AUDIT_SIGNING_KEY_FILE"] == "/run/secrets/audit_signing_key"
+    assert compose["secrets"]["audit_signing_key"]["file"].startswith("${NATVERK_AUDIT_SIGNING_KEY_PATH:?")
+    assert "audit-checkpoints:/data" in case_store["volumes"]  # the image's data folder
+    documents = [
+        document
+        for document in yaml.safe_load_all((ROOT / "deploy" / "kubernetes" / "case-store.yaml").read_text())
+    ]
+    [deployment] = [d for d in documents if d["kind"] == "Deployment"]
+    pod = deployment["spec"]["template"]["spec"]
+    env = {e["name"]: e["value"] for e in pod["containers"][0]["env"]}
+    mounts = {m["name"]: m["mountPath"] for m in pod["containers"][0]["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert Path(env["NATVERK_AUDIT_SIGNING_KEY_FILE"]).parent == Path(mounts["audit-signing-key"])
+    assert volumes["audit-signing-key"]["secret"]["secretName"] == "natverk-audit-signing-key"
+    assert Path(env["NATVERK_AUDIT_CHECKPOINT_FILE"]).parent == Path(mounts["audit-checkpoints"])
+    claim = volumes["audit-checkpoints"]["persistentVolumeClaim"]["claimName"]
+    [pvc] = [d for d in documents if d["kind"] == "PersistentVolumeClaim"]
+    assert pvc["metadata"]["name"] == claim and pvc["spec"]["accessModes"] == ["ReadWriteMany"]
 
 
 def test_production_tokens_need_the_identity_provider_and_never_development_mode() -> None:

@@ -4,9 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from eventsourcing.cipher import AESCipher
 from jwt.algorithms import ECAlgorithm
 
+from services.cli import main
 from services.kit.settings import DEV_JWT_SECRET, ServiceSettings, load_settings
 
 
@@ -171,3 +174,78 @@ def test_development_mode_defaults_to_the_development_secret_audience_and_issuer
     assert settings.jwt_secret is not None and settings.jwt_secret.get_secret_value() == DEV_JWT_SECRET
     assert (settings.jwt_audience, settings.jwt_issuer) == ("natverk", "natverk-dev")
     assert settings.jwt_require_audience_and_issuer
+
+
+def _refusal_in_development_mode(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], variable: str, value: str
+) -> str:
+    monkeypatch.setenv("NATVERK_DEV", "1")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SystemExit) as stopped:
+        load_settings(ServiceSettings)
+    assert stopped.value.code == 2
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize("cipher_key", ["abc", "YWJj", "not base64 at all!"])
+def test_a_cipher_key_that_is_not_base64_of_an_aes_key_stops_start_up_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], cipher_key: str
+) -> None:
+    message = _refusal_in_development_mode(monkeypatch, capsys, "NATVERK_CIPHER_KEY", cipher_key)
+    assert "not starting" in message and "NATVERK_CIPHER_KEY" in message
+    assert cipher_key not in message.split("NATVERK_CIPHER_KEY")[1]
+
+
+def test_a_cipher_key_as_aes_cipher_makes_it_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = AESCipher.create_key(32)
+    monkeypatch.setenv("NATVERK_CIPHER_KEY", key)
+    settings = load_settings(ServiceSettings)
+    assert settings.cipher_key is not None and settings.cipher_key.get_secret_value() == key
+
+
+def _pem_file(folder: Path, key: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey) -> Path:
+    path = folder / "key.pem"
+    path.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "cannot be read"),
+        (b"not a key", "PEM private key"),
+        (ec.generate_private_key(ec.SECP256R1()), "not an Ed25519 private key"),
+    ],
+)
+def test_a_signing_key_file_that_is_missing_or_not_an_ed25519_key_stops_start_up_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    content: bytes | ec.EllipticCurvePrivateKey | None,
+    expected: str,
+) -> None:
+    path = tmp_path / "key.pem"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path = _pem_file(tmp_path, content)
+    message = _refusal_in_development_mode(monkeypatch, capsys, "NATVERK_AUDIT_SIGNING_KEY_FILE", str(path))
+    assert "NATVERK_AUDIT_SIGNING_KEY_FILE" in message and expected in message
+    assert str(path) not in message and "Traceback" not in message
+
+
+def test_an_ed25519_signing_key_file_is_accepted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = _pem_file(tmp_path, ed25519.Ed25519PrivateKey.generate())
+    monkeypatch.setenv("NATVERK_AUDIT_SIGNING_KEY_FILE", str(path))
+    assert load_settings(ServiceSettings).audit_signing_key_file == path
+
+
+def test_a_cli_command_that_starts_nothing_refuses_a_bad_setting_without_saying_not_starting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NATVERK_DEV", "0")
+    with pytest.raises(SystemExit) as stopped:
+        main(["token"])
+    assert stopped.value.code == 2
+    message = capsys.readouterr().err
+    assert message.startswith("natverk token: invalid configuration:\n") and "not starting" not in message
