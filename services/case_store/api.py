@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from services.case_store.application import CaseStoreApplication as CaseStore
 from services.case_store.domain.access_log import CaseAccessLog
@@ -22,6 +22,7 @@ from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.reads import AccessLogRead, ChainCheck, TimelineRead, TimeView
 from services.case_store.subject_access import CaseRecord
 from services.kit.commands import Kit
+from services.kit.instants import Instant
 from services.kit.pages import Page
 from services.kit.params import CaseIdPath, Paging
 from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildsCases, Part
@@ -30,11 +31,11 @@ READ_ROLES = ("case_worker", "coordinator", "network_centre", "safety_team", "au
 VERIFY_ROLES = ("auditor", "coordinator")
 AUDIT_ROLES = ("auditor",)
 AsOf = Annotated[
-    AwareDatetime | None,
+    Instant | None,
     Query(description="what had happened by then (entries' occurred_at); RFC 3339 with zone"),
 ]
 KnownAsOf = Annotated[
-    AwareDatetime | None,
+    Instant | None,
     Query(description="what the case store knew by then (entries' recorded_at); RFC 3339 with zone"),
 ]
 

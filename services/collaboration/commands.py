@@ -10,7 +10,8 @@ from pydantic import AfterValidator, Field
 
 from contracts.collaboration import LANGUAGE_PATTERN, AgeBand, Need, RequestedPlacement
 from contracts.common import CaseId, Municipality
-from services.kit.bodies import JsonBool, JsonDate, JsonDateTime, JsonInt, StrictBody
+from services.kit.bodies import JsonBool, JsonDate, JsonInt, StrictBody
+from services.kit.instants import Instant
 
 
 def _no_long_digit_runs(text: str) -> str:
@@ -73,7 +74,7 @@ class Acceptance(StrictBody):
 class NewActivity(StrictBody):
     kind: Literal["training", "theme_evening", "mentor_family", "open_care_programme"]
     title: Title
-    starts_at: JsonDateTime
+    starts_at: Instant = Field(description="RFC 3339 with an offset, e.g. 2027-02-01T18:00:00+01:00")
     seats: JsonInt = Field(ge=1, le=500)
     open_to: list[Municipality] = Field(min_length=1, max_length=2)
 

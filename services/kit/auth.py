@@ -3,11 +3,12 @@
 Production tokens are RS256 or ES256, signed by the municipality's identity provider and
 verified against its JWKS (``services.kit.jwks``); HS256 with a shared secret is for
 development and the ops CLI.  The key decides the algorithm, never the token's header.
-Claims: ``sub``, ``municipality`` (0380, 1980 or 2180), ``roles`` (a list), ``exp`` and
-``iat`` (a lifetime of at most the configured maximum), ``aud`` and ``iss`` (required unless
-development mode switches them off).  Anything else — ``alg: none``, another algorithm, a
-wrong or unknown key, expired, not yet valid, wrong audience or issuer, missing claims — is
-refused with 401 and a reason that never repeats the token or a claim's value.
+Claims: ``sub`` (1-200 printable characters), ``municipality`` (0380, 1980 or 2180),
+``roles`` (a list), ``exp`` and ``iat`` (JSON numbers, as ``nbf`` if present; a lifetime of
+at most the configured maximum), ``aud`` and ``iss`` (required unless development mode
+switches them off).  Anything else — ``alg: none``, another algorithm, a wrong or unknown
+key, expired, not yet valid, wrong audience or issuer, missing claims — is refused with 401
+and a reason that never repeats the token or a claim's value.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from typing import Any
 import jwt
 
 from contracts.common import MUNICIPALITIES
+from services.kit.attribution import ACTOR_MAX
 from services.kit.jwks import KeySet, KeySetUnavailable, key_set
 from services.kit.logs import get_logger
 from services.kit.settings import DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET, ServiceSettings
 
 log = get_logger(__name__)
 ALGORITHM = "HS256"  # with the shared secret
+SUBJECT_MAX = ACTOR_MAX
+TIME_CLAIMS = ("exp", "iat", "nbf")
 KNOWN_ROLES = frozenset(
     {
         "case_worker",
@@ -126,6 +130,9 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             reason = next((r for kind, r in _REASONS.items() if isinstance(error, kind)), None)
             raise AuthenticationError(reason or "token signature or claims invalid") from None
+        # PyJWT takes "1700000000" or true for a time: RFC 7519 says a JSON number (NumericDate).
+        if any(_not_a_number(claims[name]) for name in TIME_CLAIMS if name in claims):
+            raise AuthenticationError("token 'exp', 'iat' and 'nbf' must be numbers")
         claims["exp"], claims["iat"] = int(claims["exp"]), int(claims["iat"])  # both checked by decode
         return claims
 
@@ -155,13 +162,28 @@ def _caller_from(claims: dict[str, Any]) -> Caller:
     subject = claims.get("sub")
     municipality = claims.get("municipality")
     roles = claims.get("roles")
-    if not isinstance(subject, str) or not subject.strip():
-        raise AuthenticationError("token 'sub' must be a non-empty string")
+    if not _is_subject(subject):
+        raise AuthenticationError(f"token 'sub' must be 1-{SUBJECT_MAX} printable characters")
     if municipality not in MUNICIPALITIES:
         raise AuthenticationError("token 'municipality' must be 0380, 1980 or 2180")
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
         raise AuthenticationError("token 'roles' must be a list of strings")
     return Caller(subject, municipality, frozenset(roles) & KNOWN_ROLES)
+
+
+def _is_subject(subject: Any) -> bool:
+    """Printable (no control or format characters: it is written to logs and attributions), and no
+    longer than an attribution keeps, so that two subjects never become one ``actor``."""
+    return (
+        isinstance(subject, str)
+        and bool(subject.strip())
+        and len(subject) <= SUBJECT_MAX
+        and subject.isprintable()
+    )
+
+
+def _not_a_number(value: Any) -> bool:
+    return isinstance(value, bool) or not isinstance(value, (int, float))
 
 
 def mint_token(

@@ -20,6 +20,9 @@ _bearer = HTTPBearer(auto_error=False)
 
 def authenticate(request: Request) -> Caller:
     """The caller of an /api request, or ApiError(401); the token itself is never logged."""
+    if len(request.headers.getlist("authorization")) > 1:
+        # Which one a proxy, the app or a log reads is not certain: refuse rather than choose.
+        raise ApiError(401, "unauthenticated", "ambiguous credentials: more than one Authorization header")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "unauthenticated", "a bearer token is required")

@@ -8,7 +8,7 @@ that may call it; everything else happens here, once:
   a different request under the same key is refused (422), keys are scoped per
   municipality;
 * the use case runs in one unit of work: its events, who caused them and why
-  (the JWT ``sub`` and ``X-Access-Purpose``), the access record of the case data
+  (the JWT ``sub`` and ``X-Access-Purpose``, printable UTF-8), the access record of the case data
   the response carries and the idempotency record are stored in one transaction;
 * a read logs its access record before any data leaves; if that write fails
   the caller gets 503 and no data (fail-closed);
@@ -43,7 +43,7 @@ from services.kit.store import ServiceApplication
 
 DEFAULT_PURPOSE = "case work"
 _KEY_SHAPE = re.compile(r"^[\x21-\x7e]{1,200}$")
-_PURPOSE_SHAPE = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
+PURPOSE_MAX = 200
 
 UseCase = Callable[..., Any]
 
@@ -180,10 +180,24 @@ async def command_path(
         raise ApiError(
             400, "invalid_idempotency_key", "Idempotency-Key must be 1-200 visible ASCII characters"
         )
-    if purpose is not None and not _PURPOSE_SHAPE.fullmatch(purpose):
-        raise ApiError(400, "invalid_access_purpose", "X-Access-Purpose must be 1-200 characters of text")
+    why = _access_purpose(purpose) if purpose is not None else DEFAULT_PURPOSE
     body = await request.body() if idempotency_key is not None else b""
-    return CommandPath(request, response, caller, purpose or DEFAULT_PURPOSE, idempotency_key, body)
+    return CommandPath(request, response, caller, why, idempotency_key, body)
+
+
+def _access_purpose(header: str) -> str:
+    """The header's own text: Starlette reads header bytes as latin-1, clients send UTF-8.  Control
+    characters (C0, DEL, C1) and other unprintable ones could forge lines or escapes in the log."""
+    refused = ApiError(
+        400, "invalid_access_purpose", f"X-Access-Purpose must be 1-{PURPOSE_MAX} printable UTF-8 characters"
+    )
+    try:
+        purpose = header.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        raise refused from None
+    if not 1 <= len(purpose) <= PURPOSE_MAX or not purpose.isprintable():
+        raise refused
+    return purpose
 
 
 Kit = Annotated[CommandPath, Depends(command_path)]

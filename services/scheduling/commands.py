@@ -8,7 +8,12 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from contracts.common import CaseId, Identifier
-from services.scheduling.domain.local_time import UnclearLocalTime, instant_of, wall_clock_of
+from services.scheduling.domain.local_time import (
+    OutsideTheCalendar,
+    UnclearLocalTime,
+    instant_of,
+    wall_clock_of,
+)
 
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
@@ -84,6 +89,8 @@ def _series(
     for n in range(1, occurrences):
         try:
             times.append((instant_of(local_start + n * step), instant_of(local_end + n * step)))
+        except (OverflowError, OutsideTheCalendar):
+            raise ValueError("start: an occurrence of the series falls after the year 9999") from None
         except UnclearLocalTime:
             message = "start: an occurrence of the series falls at a local time skipped or repeated at a clock change"
             raise ValueError(message) from None

@@ -68,10 +68,7 @@ def test_the_case_store_signs_with_a_key_from_a_secret_and_keeps_its_checkpoints
     assert case_store["environment"]["NATVERK_AUDIT_SIGNING_KEY_FILE"] == "/run/secrets/audit_signing_key"
     assert compose["secrets"]["audit_signing_key"]["file"].startswith("${NATVERK_AUDIT_SIGNING_KEY_PATH:?")
     assert "audit-checkpoints:/data" in case_store["volumes"]  # the image's data folder
-    documents = [
-        document
-        for document in yaml.safe_load_all((ROOT / "deploy" / "kubernetes" / "case-store.yaml").read_text())
-    ]
+    documents = list(yaml.safe_load_all((ROOT / "deploy" / "kubernetes" / "case-store.yaml").read_text()))
     [deployment] = [d for d in documents if d["kind"] == "Deployment"]
     pod = deployment["spec"]["template"]["spec"]
     env = {e["name"]: e["value"] for e in pod["containers"][0]["env"]}

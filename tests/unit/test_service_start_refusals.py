@@ -20,7 +20,12 @@ def test_the_case_store_outside_development_mode_without_a_signing_key_refuses_i
         "NATVERK_DATA_DIR": str(tmp_path),
     }
     started = subprocess.run(
-        [sys.executable, "-m", "services.case_store"], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "services.case_store"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert started.returncode == 2
     assert started.stderr.splitlines() == [

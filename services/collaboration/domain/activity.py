@@ -88,6 +88,8 @@ class SharedActivity(Aggregate):
         now: datetime | None = None,
     ) -> SharedActivity:
         """A new activity; ``now`` (when given) must be before it starts."""
+        if starts_at.utcoffset() is None:
+            raise InvalidActivity("an activity's start needs an offset: it is seen in other municipalities")
         if now is not None and starts_at <= now:
             raise InvalidActivity("an activity must start in the future")
         if kind not in KINDS:

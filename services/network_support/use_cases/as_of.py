@@ -8,7 +8,7 @@ the same 404 as any other plan the caller cannot see.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -24,7 +24,10 @@ LOCAL = ZoneInfo("Europe/Stockholm")
 
 
 def end_of_day(day: date) -> datetime:
-    """The first instant after ``day`` in Swedish local time."""
+    """The first instant after ``day`` in Swedish local time; after the calendar's last day there
+    is none, so as of that day is as of now: every event recorded so far."""
+    if day == date.max:
+        return datetime.max.replace(tzinfo=UTC)
     return datetime.combine(day + timedelta(days=1), time(), LOCAL)
 
 

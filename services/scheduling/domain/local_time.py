@@ -19,9 +19,23 @@ class UnclearLocalTime(ValueError):
     """A wall-clock time without an offset that names no instant, or two."""
 
 
+class OutsideTheCalendar(UnclearLocalTime):
+    """A time whose instant (UTC) or Swedish wall-clock time falls before year 1 or after 9999."""
+
+
 def instant_of(moment: datetime) -> datetime:
     """The instant (aware, UTC) of an aware time, or of a local wall-clock time that names
-    exactly one instant; a time skipped or repeated at a clock change raises."""
+    exactly one instant; a time skipped or repeated at a clock change raises, and so does a
+    time that cannot be read both in UTC and in Swedish time (at the ends of the calendar)."""
+    try:
+        instant = _instant_of(moment)
+        wall_clock_of(instant)
+    except OverflowError:
+        raise OutsideTheCalendar("a time within the years 1-9999, in UTC and in Swedish time") from None
+    return instant
+
+
+def _instant_of(moment: datetime) -> datetime:
     if moment.tzinfo is not None:
         return moment.astimezone(UTC)
     if _is_skipped(moment):
