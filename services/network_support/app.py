@@ -18,9 +18,14 @@ from services.network_support.domain.home_return import PhaseNotAllowed, Process
 from services.network_support.domain.network_map import ConsentMissing, MemberNamedByRule, UnknownMember
 from services.network_support.domain.network_meetings import MeetingReferenceError
 from services.network_support.domain.network_placement_inquiry import InquiryConcluded
-from services.network_support.domain.placement_follow_up import BeforePlacement, NoSchoolChange
+from services.network_support.domain.placement_follow_up import (
+    BeforePlacement,
+    NoSchoolChange,
+    SchoolStartBeforeSchoolChange,
+)
 from services.network_support.domain.safety_plan import (
     ResponsibleNotOnMap,
+    SafetyPlanConcluded,
     ScaleOutOfRange,
     UnknownRule,
     UnknownStatement,
@@ -45,6 +50,8 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     NoSchoolChange: 409,
     ScaleOutOfRange: 422,
     BeforePlacement: 422,
+    SchoolStartBeforeSchoolChange: 422,
+    SafetyPlanConcluded: 409,
     ResponsibleNotOnMap: 422,
     MeetingReferenceError: 422,
     DatedAfterToday: 422,

@@ -12,6 +12,7 @@ from contracts.network_support import (
     MemberRole,
     Parent,
     Relation,
+    SafetyPlanConclusion,
     SessionMode,
 )
 from services.kit.bodies import JsonBool, JsonDate, JsonInt, StrictBody
@@ -73,6 +74,11 @@ class ScaleReading(StrictBody):
 class NewRule(StrictBody):
     text: Text
     responsible_member_ids: list[JsonInt] = Field(min_length=1, max_length=20)
+
+
+class SafetyPlanEnd(StrictBody):
+    reason: SafetyPlanConclusion
+    on: JsonDate = Field(description="the day the plan was concluded: not after today")
 
 
 class InquiryConclusion(StrictBody):

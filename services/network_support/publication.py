@@ -63,12 +63,13 @@ def build_publication_table(load: Loader) -> PublicationTable:
         return out("se.natverk.network_map.changed.v1", make)
 
     def safety(change: str) -> Callable[[Any], Outgoing]:
-        return out(
-            "se.natverk.safety_plan.changed.v1",
-            lambda a, e: public.SafetyPlanChangedV1(
-                **case(a), version=a.plan_version, change=change, follow_up_due=a.follow_up_due
-            ),
-        )
+        def make(a: Any, e: Any) -> Any:
+            ended = {"reason": e.reason, "concluded_on": e.on} if change == "concluded" else {}
+            return public.SafetyPlanChangedV1(
+                **case(a), version=a.plan_version, change=change, follow_up_due=a.follow_up_due, **ended
+            )
+
+        return out("se.natverk.safety_plan.changed.v1", make)
 
     def inquiry(change: str) -> Callable[[Any], Outgoing]:
         return out(
@@ -145,6 +146,7 @@ def build_publication_table(load: Loader) -> PublicationTable:
             SafetyPlan.Revised: safety("revised"),
             SafetyPlan.FollowedUp: safety("followed_up"),
             SafetyPlan.FollowUpOverdue: overdue,
+            SafetyPlan.Concluded: safety("concluded"),
             NetworkPlacementInquiry.Opened: inquiry("opened"),
             NetworkPlacementInquiry.CandidatesNamed: inquiry("candidates_named"),
             NetworkPlacementInquiry.Concluded: inquiry("concluded"),

@@ -24,8 +24,9 @@ from services.referrals.domain.referral import Referral
 
 READERS = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
 SENDERS = ("case_worker",)
-HANDLERS = ("coordinator", "network_centre", "safety_team")
+HANDLERS = ("coordinator", "network_centre", "safety_team")  # of the receiving team (the use case)
 ASSIGNERS = ("case_worker", "coordinator")
+REVOKERS = ("case_worker", "coordinator")  # the responsible case worker or a coordinator (the use case)
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 subject_access = APIRouter(prefix="/subject-access", tags=["subject access"])
@@ -91,7 +92,7 @@ def close_referral(referral_id: UUID, kit: Kit) -> ReferralView:
 
 @router.post("/{referral_id}/revoke", response_model=ReferralView)
 def revoke_referral(referral_id: UUID, kit: Kit) -> ReferralView:
-    return kit.command(Referrals.revoke_referral, referral_id, view=ReferralView, roles=SENDERS)
+    return kit.command(Referrals.revoke_referral, referral_id, view=ReferralView, roles=REVOKERS)
 
 
 @router.put("/{referral_id}/case-worker", response_model=ReferralView)

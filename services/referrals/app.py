@@ -14,8 +14,15 @@ from services.referrals.api import router, subject_access
 from services.referrals.application import ReferralsApplication
 from services.referrals.domain.open_referral import ReferralAlreadyOpen
 from services.referrals.domain.referral import ReasonRequired, TransitionNotAllowed
+from services.referrals.domain.who_decides import (
+    NotTheReceivingTeam,
+    NotTheReferringCaseWorker,
+    OfferedTargets,
+    TargetNotOffered,
+)
 from services.referrals.inbound import placement_consumer
 from services.referrals.publication import build_publication_table
+from services.referrals.settings import referrals_settings
 from services.referrals.worklist_api import router as worklist
 
 DEADLINE_CHECK_SECONDS = 300.0
@@ -23,12 +30,17 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     TransitionNotAllowed: 409,
     ReferralAlreadyOpen: 409,
     ReasonRequired: 422,
+    TargetNotOffered: 422,
+    NotTheReceivingTeam: 403,
+    NotTheReferringCaseWorker: 403,
 }
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+    settings = referrals_settings(settings)
     app = open_store(ReferralsApplication, settings, SERVICE)
     app.response_working_days = settings.referral_response_working_days
+    app.offered = OfferedTargets(settings.referral_targets)
 
     def facts_of(referral_id: object) -> tuple[str, str, str]:
         referral = app.repository.get(referral_id)

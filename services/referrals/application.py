@@ -1,8 +1,8 @@
 """The referrals use cases: each is get → call → save (STYLE §3).
 
 HTTP use cases take ``(caller, ...)``; the kit's command path runs them in one
-unit of work with who/why, idempotency and the access log.  Inbound ones take
-the typed contract event.
+unit of work with who/why, idempotency and the access log.  The inbound one (a placement
+started) is in ``auto_referral``.
 """
 
 from __future__ import annotations
@@ -11,19 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from contracts.placements import PlacementStartedV1
 from services.kit.auth import Caller
-from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 from services.kit.pages import Paged, PageRequest
 from services.kit.subject_access import ChildByPin, Holdings
+from services.referrals.auto_referral import AutoReferrals
 from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import Referral
-from services.referrals.worklist import ReferralWorklist
-
-AUTOMATIC_REASON = "automatic: placement started"
-UNASSIGNED = "unassigned"  # an auto-referral's case worker when the placement names none
+from services.referrals.domain.who_decides import require_receiving_team, require_referrer
 
 
 def _index_referral(rows: dict[Any, tuple[UUID, str, str]], domain_event: Any) -> None:
@@ -57,7 +53,7 @@ class ChildsReferrals(Holdings[CaseReferrals]):
     protected_identity: bool = False
 
 
-class ReferralsApplication(ReferralWorklist):
+class ReferralsApplication(AutoReferrals):
     name = "referrals"
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
@@ -67,6 +63,7 @@ class ReferralsApplication(ReferralWorklist):
 
     # -- HTTP use cases ---------------------------------------------------------------------
     def create_referral(self, caller: Caller, new: NewReferral) -> Referral:
+        self.offered.require(caller.municipality, new.target)
         referral = Referral(
             case_id=new.case_id,
             municipality=caller.municipality,
@@ -86,24 +83,28 @@ class ReferralsApplication(ReferralWorklist):
 
     def accept_referral(self, caller: Caller, referral_id: UUID) -> Referral:
         referral: Referral = self.owned(referral_id, caller.municipality)
+        require_receiving_team(referral.target, caller.roles)
         referral.accept()
         self.save(referral)
         return referral
 
     def decline_referral(self, caller: Caller, referral_id: UUID, decline: DeclineReferral) -> Referral:
         referral: Referral = self.owned(referral_id, caller.municipality)
+        require_receiving_team(referral.target, caller.roles)
         referral.decline(decline.reason)
         self._save_ended(referral)
         return referral
 
     def close_referral(self, caller: Caller, referral_id: UUID) -> Referral:
         referral: Referral = self.owned(referral_id, caller.municipality)
+        require_receiving_team(referral.target, caller.roles)
         referral.close()
         self._save_ended(referral)
         return referral
 
     def revoke_referral(self, caller: Caller, referral_id: UUID) -> Referral:
         referral: Referral = self.owned(referral_id, caller.municipality)
+        require_referrer(referral.case_worker_id, caller.subject, caller.roles)
         referral.revoke()
         self._save_ended(referral)
         return referral
@@ -153,23 +154,3 @@ class ReferralsApplication(ReferralWorklist):
         cases = [CaseReferrals(case_id, of_case) for case_id, of_case in by_case.items()]
         protected = any(referral.protected_identity for referral in referrals)
         return ChildsReferrals(self.name, caller.municipality, cases, protected)
-
-    # -- inbound use cases ------------------------------------------------------------------
-    def refer_placed_child(self, event: InboundEvent[PlacementStartedV1]) -> None:
-        """Auto-referral to the Network Centre: exactly one per placement."""
-        placement = event.data
-        if self.exists(Referral.id_for_placement(placement.municipality, placement.placement_id)):
-            return
-        referral = Referral(
-            case_id=placement.case_id,
-            municipality=placement.municipality,
-            target="network_centre",
-            child_pin=placement.child.pin,
-            protected_identity=placement.child.protected_identity,
-            child_status="placed",
-            case_worker_id=placement.case_worker_id or UNASSIGNED,
-            reason=AUTOMATIC_REASON,
-            origin="placement",
-            placement_id=placement.placement_id,
-        )
-        self.save(referral)

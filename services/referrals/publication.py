@@ -74,6 +74,17 @@ def build_publication_table(facts_of: Any) -> PublicationTable:
         )
         return Outgoing(REFERRALS, "se.natverk.referral.case_worker_assigned.v1", case_id, data)
 
+    def child_placed(event: Referral.ChildPlaced) -> Outgoing:
+        case_id, municipality, target = facts_of(event.originator_id)
+        data = public.ReferralChildPlacedV1(
+            referral_id=str(event.originator_id),
+            case_id=case_id,
+            municipality=municipality,
+            target=target,
+            placement_id=event.placement_id,
+        )
+        return Outgoing(REFERRALS, "se.natverk.referral.child_placed.v1", case_id, data)
+
     rules: dict[type, Any] = {
         Referral.Received: _received,
         Referral.Accepted: lifecycle("se.natverk.referral.accepted.v1", public.ReferralAcceptedV1),
@@ -82,6 +93,7 @@ def build_publication_table(facts_of: Any) -> PublicationTable:
         Referral.Revoked: lifecycle("se.natverk.referral.revoked.v1", public.ReferralRevokedV1),
         Referral.CaseWorkerAssigned: assigned,
         Referral.ResponseOverdue: overdue,
+        Referral.ChildPlaced: child_placed,
         **case_access_rule(REFERRALS, SERVICE),
     }
     return PublicationTable(SOURCE, rules)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +24,16 @@ async def in_process(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncCl
         client.app = app  # type: ignore[attr-defined]
         yield client
     app.state.runtime.app.close()
+
+
+@pytest.fixture
+def every_municipality_offers_every_target(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Referrals to both teams in every municipality (by default only 0380 has them): for tests of
+    another municipality's referrals.  Use it before ``referrals`` (``usefixtures``)."""
+    everywhere = ["network_centre", "safety_team"]
+    monkeypatch.setenv(
+        "NATVERK_REFERRAL_TARGETS", json.dumps(dict.fromkeys(("0380", "1980", "2180"), everywhere))
+    )
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ async def test_a_page_leaves_one_access_record_per_case_it_carries_however_many_
     serve,
 ) -> None:
     client = await serve(create_referrals)
-    store, caller = client.store, Caller("cw-1", "0380", frozenset({"case_worker"}))
+    store, caller = client.store, Caller("cw-12", "0380", frozenset({"case_worker"}))  # the referrer
     with store.unit_of_work():
         for case_id in ["0380-A"] * 60 + ["0380-B"] * 3:
             made = store.create_referral(caller, referral(case_id))

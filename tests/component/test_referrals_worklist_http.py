@@ -60,6 +60,7 @@ async def test_an_answered_referral_leaves_the_worklist(referrals) -> None:
     assert await items(referrals) == []
 
 
+@pytest.mark.usefixtures("every_municipality_offers_every_target")
 async def test_another_municipalitys_referrals_are_not_on_the_worklist(referrals) -> None:
     await create(referrals, headers=bearer("2180", ("case_worker",)), case_id="2180-1")
     assert await items(referrals) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from services.kit.domain.case_access import CaseAccess
 from services.kit.inbound import parse_record
@@ -83,6 +84,7 @@ async def test_a_caller_without_the_registrar_role_is_refused_with_403_and_nothi
     assert access_records(referrals, before) == []
 
 
+@pytest.mark.usefixtures("every_municipality_offers_every_target")
 async def test_another_municipalitys_registrar_gets_nothing_of_the_childs_cases_there(referrals) -> None:
     await refer(referrals, "0380-SA-5", CHILD)
     await refer(referrals, "1980-SA-5", CHILD, municipality="1980")

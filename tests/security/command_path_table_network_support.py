@@ -71,6 +71,9 @@ def _safety_plan() -> Table:
         ),
         (NS, "POST", f"{CASE}/safety-plan/revisions"): lambda w: Call(case(w), ON, {"on": "2026-11-06"}),
         (NS, "POST", f"{CASE}/safety-plan/follow-ups"): lambda w: Call(case(w), ON, {"on": "2026-11-06"}),
+        (NS, "POST", f"{CASE}/safety-plan/conclude"): lambda w: Call(
+            case(w), {"reason": "safety_goals_met", **ON}, {"reason": "case_closed", **ON}
+        ),
     }
 
 

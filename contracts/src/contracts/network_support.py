@@ -27,7 +27,12 @@ Relation = Literal[
     "other",
 ]
 MemberRole = Literal["support_person", "safety_person", "possible_network_home"]
-InquiryOutcome = Literal["network_home_found", "not_suitable", "declined"]
+InquiryOutcome = Literal["network_home_found", "not_suitable", "declined"]  # what staff conclude
+# what the placement's own events conclude an open inquiry with: it ended, or became a natverkshem
+InquiryEnding = Literal["placement_ended", "network_placement_made"]
+SafetyPlanConclusion = Literal[
+    "safety_goals_met", "child_placed", "family_moved", "family_withdrew", "case_closed"
+]
 HomeReturnPhase = Literal["preparation", "trial", "follow_up", "completed", "broken_off"]
 SessionMode = Literal["phone", "in_person"]
 Parent = Literal["mother", "father", "other"]
@@ -58,11 +63,19 @@ class NetworkMapChangedV1(CaseFacts):
 
 
 class SafetyPlanChangedV1(CaseFacts):
+    """For ``concluded``: ``follow_up_due`` is the due date the stopped clock had, and ``reason``
+    and ``concluded_on`` say why and when the plan ended (absent for every other change)."""
+
     version: int
-    change: Literal["drafted", "danger_statement_added", "rule_added", "revised", "followed_up"]
+    change: Literal["drafted", "danger_statement_added", "rule_added", "revised", "followed_up", "concluded"]
     follow_up_due: date
+    reason: SafetyPlanConclusion | None = None
+    concluded_on: date | None = None
 
     def summary(self) -> str:
+        if self.change == "concluded":
+            why = f" ({self.reason.replace('_', ' ')})" if self.reason else ""
+            return f"Safety plan v{self.version}: concluded{why}; no further follow-up"
         return f"Safety plan v{self.version}: {self.change.replace('_', ' ')} (follow-up due {self.follow_up_due})"
 
 
@@ -78,7 +91,7 @@ class SafetyScaleRecordedV1(CaseFacts):
 class NetworkPlacementInquiryV1(CaseFacts):
     placement_id: Identifier
     change: Literal["opened", "candidates_named", "concluded"]
-    outcome: InquiryOutcome | None = None
+    outcome: InquiryOutcome | InquiryEnding | None = None
     candidates: int = 0
 
     def summary(self) -> str:

@@ -74,3 +74,12 @@ class ReferralResponseOverdueV1(ReferralFacts):
 
     def summary(self) -> str:
         return f"Referral response overdue (due {self.due}); responsible: {self.responsible_role.replace('_', ' ')}"
+
+
+class ReferralChildPlacedV1(ReferralFacts):
+    """The child of an open referral was placed: the referral, not a new one, follows the placement."""
+
+    placement_id: Identifier
+
+    def summary(self) -> str:
+        return f"Referral to {self.target.replace('_', ' ')}: child placed"

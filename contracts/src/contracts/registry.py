@@ -21,6 +21,7 @@ EVENT_TYPES: dict[str, type[ContractModel]] = {
     "se.natverk.referral.revoked.v1": referrals.ReferralRevokedV1,
     "se.natverk.referral.case_worker_assigned.v1": referrals.ReferralCaseWorkerAssignedV1,
     "se.natverk.referral.response_overdue.v1": referrals.ReferralResponseOverdueV1,
+    "se.natverk.referral.child_placed.v1": referrals.ReferralChildPlacedV1,
     "se.natverk.case.accessed.v1": access.CaseAccessedV1,
     "se.natverk.audit.checkpoint_issued.v1": audit.AuditCheckpointIssuedV1,
     "se.natverk.meeting.booked.v1": scheduling.MeetingBookedV1,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.kit.commands import Kit
 from services.network_support.api.common import READERS, STAFF, TAGS, AsOf, CaseIdPath, DatedScale
 from services.network_support.application import NetworkSupportApplication as NetworkSupport
-from services.network_support.commands import NewDangerStatement, NewRule, OnDate, ScaleReading
+from services.network_support.commands import NewDangerStatement, NewRule, OnDate, SafetyPlanEnd, ScaleReading
 from services.network_support.domain.safety_plan import SafetyPlan
 
 router = APIRouter(prefix="/cases/{case_id}/safety-plan", tags=TAGS)
@@ -29,19 +29,27 @@ class RuleView(BaseModel):
     responsible_member_ids: list[int]
 
 
+class ConclusionView(BaseModel):
+    reason: str
+    on: date
+
+
 class SafetyPlanView(BaseModel):
     case_id: str
     version: int
-    follow_up_due: date
+    follow_up_due: date | None = Field(description="null once the plan is concluded: its clock stopped")
+    concluded: ConclusionView | None = Field(None, description="why and when the plan ended; null while open")
     danger_statements: list[DangerStatementView]
     rules: list[RuleView]
 
     @classmethod
     def of(cls, plan: SafetyPlan) -> SafetyPlanView:
+        ended = plan.concluded_on is not None and plan.conclusion_reason is not None
         return cls(
             case_id=plan.case_id,
             version=plan.plan_version,
-            follow_up_due=plan.follow_up_due,
+            follow_up_due=None if ended else plan.follow_up_due,
+            concluded=ConclusionView(reason=plan.conclusion_reason, on=plan.concluded_on) if ended else None,
             danger_statements=[DangerStatementView(statement_id=k, **v) for k, v in plan.statements.items()],
             rules=[RuleView(rule_id=k, **v) for k, v in plan.rules.items()],
         )
@@ -90,3 +98,9 @@ def revise(case_id: CaseIdPath, body: OnDate, kit: Kit) -> SafetyPlanView:
 @router.post("/follow-ups", response_model=SafetyPlanView)
 def follow_up_plan(case_id: CaseIdPath, body: OnDate, kit: Kit) -> SafetyPlanView:
     return kit.command(NetworkSupport.follow_up_safety_plan, case_id, body, view=SafetyPlanView, roles=STAFF)
+
+
+@router.post("/conclude", response_model=SafetyPlanView)
+def conclude_plan(case_id: CaseIdPath, body: SafetyPlanEnd, kit: Kit) -> SafetyPlanView:
+    """Conclude the plan (a reason from a closed set): its follow-up clock stops; later changes get 409."""
+    return kit.command(NetworkSupport.conclude_safety_plan, case_id, body, view=SafetyPlanView, roles=STAFF)

@@ -66,7 +66,8 @@ def school_start_report(facts: list[FollowUpFacts], first: date, last: date, tod
 def _school_row(facts: FollowUpFacts, since: date, started: date | None, today: date) -> SchoolStartRow:
     until = started or min(today, facts.ended_on or today)
     days = max((until - since).days, 0)
-    within = started is not None and started - since <= SCHOOL_START_WITHIN
+    # a start dated before its clock (stored before such dates were refused) is not counted on time
+    within = started is not None and since <= started and started - since <= SCHOOL_START_WITHIN
     still_open = started is None and facts.ended_on is None  # an end closes the clock, never as missed
     return SchoolStartRow(facts.case_id, facts.placement_id, since, started, days, still_open, within)
 

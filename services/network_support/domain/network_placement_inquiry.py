@@ -10,6 +10,8 @@ from eventsourcing.domain import Aggregate, event
 from services.kit.domain.ids import stable_id
 
 OUTCOMES = ("network_home_found", "not_suitable", "declined")
+# The placement's own events conclude an inquiry still open: it ended, or it became a network home.
+PLACEMENT_ENDED, NETWORK_PLACEMENT_MADE = "placement_ended", "network_placement_made"
 
 
 class InquiryError(Exception):
@@ -61,6 +63,11 @@ class NetworkPlacementInquiry(Aggregate):
     def conclude(self, outcome: str, reason: str) -> None:
         self._require_open()
         self._concluded(outcome, reason)
+
+    def end_with_placement(self, outcome: str, reason: str) -> None:
+        """The placement's own events conclude the inquiry while it is open; a concluded one stays."""
+        if self.outcome is None:
+            self._concluded(outcome, reason)
 
     def note_outcome_overdue(self, due: date, today: date) -> bool:
         """Note, once, that the inquiry has no outcome by ``due``; whether it was newly noted."""

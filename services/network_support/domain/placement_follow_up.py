@@ -27,6 +27,10 @@ class BeforePlacement(FollowUpError):
     """Follow-up of a placement cannot be dated before the placement started."""
 
 
+class SchoolStartBeforeSchoolChange(FollowUpError):
+    """A school start closes the school clock: it cannot be dated before the change that opened it."""
+
+
 class PlacementFollowUp(Aggregate):
     class Opened(Aggregate.Created):
         municipality: str
@@ -133,6 +137,10 @@ class PlacementFollowUp(Aggregate):
         if not self.school_change:
             raise NoSchoolChange("this placement did not change school")
         self._require_after_start(on)
+        if on < self.school_clock_from:
+            raise SchoolStartBeforeSchoolChange(
+                "on: a school start cannot be dated before the school change that opened its clock"
+            )
         self._school_started(on)
 
     def record_examination(self, kind: str, on: date) -> None:

@@ -1,5 +1,6 @@
 """A Signs of Safety safety plan: danger statements, each with a safety goal and a 0-10 scale
-recorded over time, rules with responsible network members, versions and follow-up."""
+recorded over time, rules with responsible network members, versions and follow-up, until it is
+concluded (with a reason): then its follow-up clock stops and it changes no more."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ class ResponsibleNotOnMap(SafetyPlanError):
 
 class UnknownRule(SafetyPlanError):
     """No such rule in the plan."""
+
+
+class SafetyPlanConcluded(SafetyPlanError):
+    """A concluded safety plan does not change."""
 
 
 def _check_scale(value: int) -> None:
@@ -85,6 +90,12 @@ class SafetyPlan(Aggregate):
 
         due: date
 
+    class Concluded(Aggregate.Event):
+        """The plan ended (``reason``: a closed set, checked at the edge): no follow-up is due after it."""
+
+        reason: str
+        on: date
+
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
         return stable_id("network_support", "safety-plan", municipality, case_id)
@@ -102,14 +113,22 @@ class SafetyPlan(Aggregate):
         self.last_follow_up = started_on
         self.follow_up_due = started_on + FOLLOW_UP_INTERVAL
         self.overdue_noted_for: date | None = None
+        self.concluded_on: date | None = None
+        self.conclusion_reason: str | None = None
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.concluded_on is not None
 
     def add_danger_statement(self, statement: str, safety_goal: str, scale: int, on: date) -> int:
+        self._require_open()
         _check_scale(scale)
         statement_id = len(self.statements) + 1
         self._statement_added(statement_id, statement, safety_goal, scale, on)
         return statement_id
 
     def record_scale(self, statement_id: int, value: int, on: date, meeting_id: str | None = None) -> None:
+        self._require_open()
         _check_scale(value)
         if statement_id not in self.statements:
             raise UnknownStatement("no such danger statement in this plan")
@@ -117,6 +136,7 @@ class SafetyPlan(Aggregate):
 
     def add_rule(self, text: str, responsible_member_ids: tuple[int, ...], on_map: Collection[int]) -> int:
         """A rule names who in the network is responsible: members of the case's network map."""
+        self._require_open()
         _check_on_map(responsible_member_ids, on_map)
         rule_id = len(self.rules) + 1
         self._rule_added(rule_id, text, tuple(responsible_member_ids))
@@ -125,23 +145,38 @@ class SafetyPlan(Aggregate):
     def revise_rule(
         self, rule_id: int, text: str, responsible_member_ids: tuple[int, ...], on_map: Collection[int]
     ) -> None:
+        self._require_open()
         if rule_id not in self.rules:
             raise UnknownRule("no such rule in this plan")
         _check_on_map(responsible_member_ids, on_map)
         self._rule_revised(rule_id, text, tuple(responsible_member_ids))
 
     def rules_naming(self, member_id: int) -> list[int]:
+        """The rules that keep ``member_id`` on the map: none once the plan is concluded."""
+        if self.is_concluded:
+            return []
         return [r for r, rule in self.rules.items() if member_id in rule["responsible_member_ids"]]  # type: ignore[operator]
 
     def revise(self, on: date) -> int:
+        self._require_open()
         self._revised(self.plan_version + 1, on)
         return self.plan_version
 
     def follow_up(self, on: date) -> None:
+        self._require_open()
         self._followed_up(on)
 
+    def conclude(self, reason: str, on: date) -> None:
+        """Conclude the plan, once: its follow-up clock stops and later changes are refused."""
+        self._require_open()
+        self._concluded(reason, on)
+
     def is_follow_up_overdue(self, today: date) -> bool:
-        return today > self.follow_up_due
+        return not self.is_concluded and today > self.follow_up_due
+
+    def _require_open(self) -> None:
+        if self.is_concluded:
+            raise SafetyPlanConcluded("the safety plan is concluded: it does not change")
 
     def note_overdue_follow_up(self, today: date) -> bool:
         """Note an overdue follow-up once per due date; whether it was newly noted."""
@@ -184,3 +219,7 @@ class SafetyPlan(Aggregate):
     @event(FollowUpOverdue)
     def _follow_up_overdue(self, due: date) -> None:
         self.overdue_noted_for = due
+
+    @event(Concluded)
+    def _concluded(self, reason: str, on: date) -> None:
+        self.concluded_on, self.conclusion_reason = on, reason

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
+from services.network_support.domain.network_placement_inquiry import (
+    NETWORK_PLACEMENT_MADE,
+    PLACEMENT_ENDED,
+    NetworkPlacementInquiry,
+)
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.domain.safety_plan import SafetyPlan
 from services.network_support.domain.support_plan import SupportPlan
@@ -59,25 +63,40 @@ class FromEventsUseCases(HomeReturnUseCases):
         case_worker_id: str | None = None,
     ) -> None:
         """A change that moves the child's school opens the school clock (one open at a time); one
-        naming another case worker makes them responsible for the clocks."""
-        if not school_change and case_worker_id is None:
-            return
+        naming another case worker makes them responsible for the clocks; one to a natverkshem
+        concludes the open inquiry as ``network_placement_made``."""
+        made = None
+        if placement.placement_type == KINSHIP_HOME:
+            made = self._inquiry_ended(
+                placement, NETWORK_PLACEMENT_MADE, f"placement changed to {KINSHIP_HOME}"
+            )
+        follow_up, inquiry = None, None
+        if school_change or case_worker_id is not None:
+            follow_up, inquiry = self._changed_follow_up(placement, school_change, changed_on, case_worker_id)
+        self.save(follow_up, inquiry, made)
+
+    def _changed_follow_up(
+        self, placement: PlacementFacts, school_change: bool, changed_on: date, case_worker_id: str | None
+    ) -> tuple[PlacementFollowUp | None, NetworkPlacementInquiry | None]:
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         inquiry = None
         if follow_up is None and not school_change:
-            return  # a placement started before this service listened: only a school change opens it
+            # a placement started before this service listened: only a school change opens it
+            return None, None
         if follow_up is None:
             follow_up, inquiry = self._opened(placement, False, case_worker_id)
         follow_up.assign_case_worker(case_worker_id)
         if school_change:
             follow_up.change_school(changed_on)
-        self.save(follow_up, inquiry)
+        return follow_up, inquiry
 
     def placement_ended(self, placement: PlacementFacts, end_reason: str, ended_on: date) -> None:
-        """An ended placement stops its clocks; a child who went home completes a home-return process."""
+        """An ended placement stops its clocks and concludes its open inquiry as ``placement_ended``;
+        a child who went home completes a home-return process."""
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         if follow_up is not None:
             follow_up.end(ended_on)
+        inquiry = self._inquiry_ended(placement, PLACEMENT_ENDED, f"placement ended: {end_reason}")
         process = None
         if end_reason == "home_return":
             process = self._home_return_ended(
@@ -87,7 +106,16 @@ class FromEventsUseCases(HomeReturnUseCases):
                 placement.started_on,
                 ended_on,
             )
-        self.save(follow_up, process)
+        self.save(follow_up, inquiry, process)
+
+    def _inquiry_ended(
+        self, placement: PlacementFacts, outcome: str, reason: str
+    ) -> NetworkPlacementInquiry | None:
+        """The placement's inquiry concluded by the placement's own event, if it was still open."""
+        inquiry = self._find(NetworkPlacementInquiry.id_for(placement.municipality, placement.placement_id))
+        if inquiry is not None:
+            inquiry.end_with_placement(outcome, reason)
+        return inquiry
 
     def _opened(
         self, placement: PlacementFacts, school_change: bool, case_worker_id: str | None

@@ -6,15 +6,18 @@ from typing import Any
 
 from services.kit.auth import Caller
 from services.kit.index import CatchUpIndex
-from services.network_support.commands import NewDangerStatement, NewRule, OnDate, ScaleReading
+from services.network_support.commands import NewDangerStatement, NewRule, OnDate, SafetyPlanEnd, ScaleReading
 from services.network_support.domain.network_map import NetworkMap
 from services.network_support.domain.safety_plan import SafetyPlan
 from services.network_support.use_cases.base import NetworkSupportBase
 
 
 def _fold_safety_plans(rows: dict[Any, bool], e: Any) -> None:
+    """Whether each plan's follow-up clock still runs: a concluded plan has none to check."""
     if isinstance(e, SafetyPlan.Drafted):
         rows[e.originator_id] = True
+    elif isinstance(e, SafetyPlan.Concluded):
+        rows[e.originator_id] = False
 
 
 class SafetyPlanUseCases(NetworkSupportBase):
@@ -25,7 +28,9 @@ class SafetyPlanUseCases(NetworkSupportBase):
     def check_safety_follow_ups(self) -> int:
         """Note each plan whose follow-up is overdue, once per due date (periodic job); how many."""
         today, noted = self.today(), 0
-        for plan_id, _ in self._safety_plans.items():  # noqa: PERF102 - an index, not a dict
+        for plan_id, running in self._safety_plans.items():
+            if not running:
+                continue
             plan: SafetyPlan = self.repository.get(plan_id)
             if plan.note_overdue_follow_up(today):
                 self.save(plan)
@@ -87,5 +92,12 @@ class SafetyPlanUseCases(NetworkSupportBase):
         plan = self.safety_plan(caller, case_id)
         self._happened(dated.on)
         plan.follow_up(dated.on)
+        self.save(plan)
+        return plan
+
+    def conclude_safety_plan(self, caller: Caller, case_id: str, end: SafetyPlanEnd) -> SafetyPlan:
+        plan = self.safety_plan(caller, case_id)
+        self._happened(end.on)
+        plan.conclude(end.reason, end.on)
         self.save(plan)
         return plan

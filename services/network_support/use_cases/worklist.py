@@ -1,5 +1,6 @@
-"""network_support's worklist (issue 16 item 3): the placement clocks, the safety plans'
-six-monthly follow-ups and the network-placement inquiries without an outcome.
+"""network_support's worklist (issue 16 item 3): the placement clocks, the open safety plans'
+six-monthly follow-ups, the network-placement inquiries without an outcome and the open actions of
+open support plans (due on their due date, for their owner role).
 
 The index keeps each of these aggregates replayed in memory from the notification log, so the
 due dates are the domain's own (``PlacementFollowUp.due_dates``, ``SafetyPlan.follow_up_due``) and
@@ -23,6 +24,7 @@ from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, worklis
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.domain.safety_plan import SafetyPlan
+from services.network_support.domain.support_plan import SupportPlan
 from services.network_support.use_cases.base import NetworkSupportBase
 
 DEFAULT_INQUIRY_OUTCOME_DAYS = 30
@@ -38,7 +40,7 @@ CLOCK_ACTIONS = {
     "health_examination": "examinations",
     "dental_examination": "examinations",
 }
-_FOLLOWED = (PlacementFollowUp.Event, SafetyPlan.Event, NetworkPlacementInquiry.Event)
+_FOLLOWED = (PlacementFollowUp.Event, SafetyPlan.Event, NetworkPlacementInquiry.Event, SupportPlan.Event)
 
 
 def _replay(rows: dict[Any, Any], e: Any) -> None:
@@ -83,7 +85,7 @@ class WorklistUseCases(NetworkSupportBase):
                 action = f"/api/v1/placements/{followed.placement_id}/{CLOCK_ACTIONS[clock]}"
                 assignee = followed.case_worker_id if role == "case_worker" else None
                 yield _duty(followed, clock, due, role, action, f"{key}/{clock}", assignee)
-        elif isinstance(followed, SafetyPlan):
+        elif isinstance(followed, SafetyPlan) and not followed.is_concluded:
             action = f"/api/v1/cases/{followed.case_id}/safety-plan/follow-ups"
             yield _duty(
                 followed, "safety_plan_follow_up", followed.follow_up_due, "safety_team", action, str(key)
@@ -92,6 +94,17 @@ class WorklistUseCases(NetworkSupportBase):
             action = f"/api/v1/placements/{followed.placement_id}/inquiry/outcome"
             due = self._inquiry_due(followed)
             yield _duty(followed, "network_placement_inquiry", due, "network_centre", action, str(key))
+        elif isinstance(followed, SupportPlan) and followed.closed_because is None:
+            yield from _open_actions(key, followed)
+
+
+def _open_actions(key: UUID, plan: SupportPlan) -> Iterator[Duty]:
+    """Each open action of the plan, for its owner role, by the referral's address of the plan."""
+    for action_id, action in plan.actions.items():
+        if action["status"] == "open":
+            path = f"/api/v1/referrals/{plan.referral_id}/support-plan/actions/{action_id}/complete"
+            role, due = str(action["owner_role"]), action["due"]
+            yield _duty(plan, "support_plan_action", due, role, path, f"{key}/action/{action_id}")  # type: ignore[arg-type]
 
 
 def _duty(

@@ -65,6 +65,11 @@ class Referral(Aggregate):
 
         due: date
 
+    class ChildPlaced(Aggregate.Event):
+        """The child of this open referral was placed (another placement than the one it came from)."""
+
+        placement_id: str
+
     @staticmethod
     def id_for_placement(municipality: str, placement_id: str) -> UUID:
         """One referral per placement, however often its start is delivered."""
@@ -101,6 +106,7 @@ class Referral(Aggregate):
         self.status = "received"
         self.decline_reason: str | None = None
         self.response_overdue: date | None = None  # the due date a missed response was noted for
+        self.placements_recorded: list[str] = []  # placements started while it was open
 
     def accept(self) -> None:
         self._require_status("accept", "received")
@@ -127,6 +133,13 @@ class Referral(Aggregate):
         if newly:
             self._response_overdue(due)
         return newly
+
+    def record_placement(self, placement_id: str) -> None:
+        """The child was placed while this referral is open: it is about a placed child now.
+        The placement it came from, or one already recorded, changes nothing."""
+        self._require_status("record a placement on", "received", "accepted")
+        if placement_id != self.placement_id and placement_id not in self.placements_recorded:
+            self._child_placed(placement_id)
 
     def assign_case_worker(self, case_worker_id: str) -> None:
         """Make ``case_worker_id`` responsible while the referral is open; the one already
@@ -159,6 +172,11 @@ class Referral(Aggregate):
     @event(CaseWorkerAssigned)
     def _case_worker_assigned(self, case_worker_id: str) -> None:
         self.case_worker_id = case_worker_id
+
+    @event(ChildPlaced)
+    def _child_placed(self, placement_id: str) -> None:
+        self.child_status = "placed"
+        self.placements_recorded.append(placement_id)
 
     @event(ResponseOverdue)
     def _response_overdue(self, due: date) -> None:

@@ -1,0 +1,85 @@
+"""Auto-referral to the Network Centre when a child is placed (the inbound use case).
+
+One referral per placement, and only where the municipality has a Network Centre.  A child
+whose case already has an open Network Centre referral (received or accepted: one sent when
+placement was near, or one of an earlier placement) gets no second one: the open referral
+records the placement instead, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from contracts.placements import PlacementStartedV1
+from services.kit.inbound import InboundEvent
+from services.kit.index import CatchUpIndex
+from services.kit.logs import get_logger
+from services.referrals.domain.referral import Referral
+from services.referrals.domain.who_decides import OfferedTargets
+from services.referrals.settings import DEFAULT_TARGETS
+from services.referrals.worklist import ReferralWorklist
+
+AUTOMATIC_REASON = "automatic: placement started"
+UNASSIGNED = "unassigned"  # an auto-referral's case worker when the placement names none
+NETWORK_CENTRE = "network_centre"
+_ENDED = (Referral.Declined, Referral.Closed, Referral.Revoked)
+
+log = get_logger(__name__)
+
+
+def _open_network_centre_referrals() -> Callable[[dict[Any, tuple[UUID, ...]], Any], None]:
+    """A fold: (municipality, case id) -> the case's open Network Centre referrals, oldest first."""
+    case_of: dict[UUID, tuple[str, str]] = {}
+
+    def fold(rows: dict[Any, tuple[UUID, ...]], domain_event: Any) -> None:
+        if isinstance(domain_event, Referral.Received) and domain_event.target == NETWORK_CENTRE:
+            case = case_of[domain_event.originator_id] = (domain_event.municipality, domain_event.case_id)
+            rows[case] = (*rows.get(case, ()), domain_event.originator_id)
+        elif isinstance(domain_event, _ENDED) and domain_event.originator_id in case_of:
+            case = case_of.pop(domain_event.originator_id)
+            rows[case] = tuple(r for r in rows[case] if r != domain_event.originator_id)
+
+    return fold
+
+
+class AutoReferrals(ReferralWorklist):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.offered = OfferedTargets(DEFAULT_TARGETS)
+        self._open_by_case = CatchUpIndex(self, _open_network_centre_referrals())
+
+    def refer_placed_child(self, event: InboundEvent[PlacementStartedV1]) -> None:
+        """Auto-referral to the Network Centre: at most one per placement, none where a
+        referral of the case is open (it records the placement) or there is no Network Centre."""
+        placement = event.data
+        if not self.offered.offers(placement.municipality, NETWORK_CENTRE):
+            log.info("placement started where no Network Centre is offered: no referral")
+            return
+        if self.exists(Referral.id_for_placement(placement.municipality, placement.placement_id)):
+            return
+        open_one = self._open_network_centre_referral(placement.municipality, placement.case_id)
+        if open_one is not None:
+            open_one.record_placement(placement.placement_id)
+            self.save(open_one)
+            return
+        self.save(
+            Referral(
+                case_id=placement.case_id,
+                municipality=placement.municipality,
+                target=NETWORK_CENTRE,
+                child_pin=placement.child.pin,
+                protected_identity=placement.child.protected_identity,
+                child_status="placed",
+                case_worker_id=placement.case_worker_id or UNASSIGNED,
+                reason=AUTOMATIC_REASON,
+                origin="placement",
+                placement_id=placement.placement_id,
+            )
+        )
+
+    def _open_network_centre_referral(self, municipality: str, case_id: str) -> Referral | None:
+        """The case's oldest open Network Centre referral, if it has one."""
+        open_ids = self._open_by_case.get((municipality, case_id), object()) or ()
+        return self.repository.get(open_ids[0]) if open_ids else None

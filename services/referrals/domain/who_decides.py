@@ -1,0 +1,56 @@
+"""Who may decide on a referral, and which targets a municipality offers (issue: referral targets).
+
+Only the team a referral was sent to decides on it (the coordinator leads both teams); only the
+case worker responsible for it, or a coordinator, takes it back.  The Network Centre and the
+safety team exist only where a municipality has them: a referral to a team it lacks is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+RECEIVING_ROLES = {
+    "network_centre": frozenset({"coordinator", "network_centre"}),
+    "safety_team": frozenset({"coordinator", "safety_team"}),
+}
+REVOKING_ROLES = frozenset({"coordinator"})
+
+
+class NotTheReceivingTeam(Exception):
+    """The caller is not of the team the referral was sent to."""
+
+
+class NotTheReferringCaseWorker(Exception):
+    """Only the case worker responsible for the referral, or a coordinator, may revoke it."""
+
+
+class TargetNotOffered(Exception):
+    """The caller's municipality has no such team to refer to."""
+
+
+def require_receiving_team(target: str, roles: Iterable[str]) -> None:
+    if RECEIVING_ROLES.get(target, frozenset()).isdisjoint(roles):
+        raise NotTheReceivingTeam("only the team the referral was sent to decides on it")
+
+
+def require_referrer(case_worker_id: str, subject: str, roles: Iterable[str]) -> None:
+    if subject != case_worker_id and REVOKING_ROLES.isdisjoint(roles):
+        raise NotTheReferringCaseWorker(
+            "only the case worker responsible for the referral, or a coordinator, may revoke it"
+        )
+
+
+class OfferedTargets:
+    """The referral targets (teams) each municipality offers; a municipality not named offers none."""
+
+    def __init__(self, by_municipality: Mapping[str, Iterable[str]]) -> None:
+        self._offered = {
+            municipality: frozenset(targets) for municipality, targets in by_municipality.items()
+        }
+
+    def offers(self, municipality: str, target: str) -> bool:
+        return target in self._offered.get(municipality, frozenset())
+
+    def require(self, municipality: str, target: str) -> None:
+        if not self.offers(municipality, target):
+            raise TargetNotOffered("your municipality does not offer this referral target")

@@ -1,0 +1,81 @@
+"""A child placed while its case has an open Network Centre referral gets no second one: the open
+referral records the placement (read over HTTP with a JWT; placements handed to the inbound use case)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from services.kit.inbound import parse_record
+from tests.component.test_referrals_http import COORDINATOR, create
+from tests.support.events import encode, placement_started
+from tests.support.worklists import published
+
+CHILD_PLACED = "se.natverk.referral.child_placed.v1"
+
+
+def place(client: httpx.AsyncClient, case_id: str, placement_id: str, **data: Any) -> None:
+    store = client.app.state.runtime.app  # type: ignore[attr-defined]
+    store.refer_placed_child(parse_record(encode(placement_started(case_id, placement_id, **data))))
+
+
+async def referrals_of(client: httpx.AsyncClient, case_id: str) -> list[dict]:
+    response = await client.get("/api/v1/referrals", params={"case_id": case_id}, headers=COORDINATOR)
+    return response.json()["items"]
+
+
+async def test_a_child_placed_while_a_placement_near_referral_is_open_gets_no_second_referral(
+    referrals,
+) -> None:
+    near = (await create(referrals, case_id="0380-NEAR-1", child_status="placement_near")).json()
+    place(referrals, "0380-NEAR-1", "P-NEAR-1")
+    [only] = await referrals_of(referrals, "0380-NEAR-1")
+    assert (only["id"], only["child_status"], only["origin"]) == (near["id"], "placed", "manual")
+    [placed] = published(referrals, CHILD_PLACED)
+    assert (placed.referral_id, placed.case_id, placed.placement_id) == (
+        near["id"],
+        "0380-NEAR-1",
+        "P-NEAR-1",
+    )
+
+
+async def test_a_second_placement_is_recorded_on_the_open_auto_referral_once_however_often_it_comes(
+    referrals,
+) -> None:
+    place(referrals, "0380-MOVE-1", "P-JOURHEM", placement_type="jourhem")
+    for _ in range(3):
+        place(referrals, "0380-MOVE-1", "P-FAMILJEHEM", placement_type="familjehem")
+    [only] = await referrals_of(referrals, "0380-MOVE-1")
+    assert only["placement_id"] == "P-JOURHEM"
+    assert [p.placement_id for p in published(referrals, CHILD_PLACED)] == ["P-FAMILJEHEM"]
+
+
+async def test_an_accepted_referral_records_the_placement_too(referrals) -> None:
+    referral_id = (await create(referrals, case_id="0380-ACC-1")).json()["id"]
+    await referrals.post(f"/api/v1/referrals/{referral_id}/accept", headers=COORDINATOR)
+    place(referrals, "0380-ACC-1", "P-ACC-1")
+    [only] = await referrals_of(referrals, "0380-ACC-1")
+    assert (only["status"], only["child_status"]) == ("accepted", "placed")
+
+
+async def test_a_placement_after_the_referral_was_closed_makes_a_new_referral(referrals) -> None:
+    referral_id = (await create(referrals, case_id="0380-DONE-1")).json()["id"]
+    await referrals.post(f"/api/v1/referrals/{referral_id}/revoke", headers=COORDINATOR)
+    place(referrals, "0380-DONE-1", "P-DONE-1")
+    assert [r["origin"] for r in await referrals_of(referrals, "0380-DONE-1")] == ["manual", "placement"]
+    assert published(referrals, CHILD_PLACED) == []
+
+
+async def test_an_open_safety_team_referral_does_not_stop_the_network_centre_auto_referral(referrals) -> None:
+    await create(referrals, case_id="0380-ST-1", target="safety_team")
+    place(referrals, "0380-ST-1", "P-ST-1")
+    targets = [r["target"] for r in await referrals_of(referrals, "0380-ST-1")]
+    assert targets == ["safety_team", "network_centre"]
+
+
+async def test_a_placement_where_there_is_no_network_centre_stores_nothing(referrals) -> None:
+    store = referrals.app.state.runtime.app  # type: ignore[attr-defined]
+    before = store.recorder.max_notification_id() or 0
+    place(referrals, "1980-NONE-1", "P-NONE-1", municipality="1980")
+    assert (store.recorder.max_notification_id() or 0) == before
