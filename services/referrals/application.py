@@ -75,6 +75,7 @@ class ReferralsApplication(AutoReferrals):
             reason=new.reason,
             origin="manual",
             placement_id=None,
+            referred_by=caller.subject,
         )
         slot = self._open_referral(referral)
         slot.hold(referral.id)
@@ -104,7 +105,7 @@ class ReferralsApplication(AutoReferrals):
 
     def revoke_referral(self, caller: Caller, referral_id: UUID) -> Referral:
         referral: Referral = self.owned(referral_id, caller.municipality)
-        require_referrer(referral.case_worker_id, caller.subject, caller.roles)
+        require_referrer(referral, caller.subject, caller.roles)
         referral.revoke()
         self._save_ended(referral)
         return referral

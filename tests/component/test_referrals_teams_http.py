@@ -119,3 +119,12 @@ async def test_a_coordinator_revokes_any_referral(referrals) -> None:
     referral_id = (await create(referrals)).json()["id"]
     response = await decide(referrals, referral_id, "revoke", COORDINATOR)
     assert (response.status_code, response.json()["status"]) == (200, "revoked")
+
+
+async def test_the_case_worker_who_sent_a_referral_naming_another_responsible_may_revoke_it(
+    referrals,
+) -> None:
+    sender = bearer("0380", ("case_worker",), subject="cw-sender")
+    referral_id = (await create(referrals, sender)).json()["id"]  # responsible: cw-12
+    response = await decide(referrals, referral_id, "revoke", sender)
+    assert (response.status_code, response.json()["status"]) == (200, "revoked")

@@ -35,7 +35,7 @@ class OpenReferral(Aggregate):
     def hold(self, referral_id: UUID) -> None:
         if self.holder is not None:
             raise ReferralAlreadyOpen(
-                f"the case has an open referral to this target ({self.holder}): close or revoke it first"
+                f"the case has an open referral to this target ({self.holder}): decline, close or revoke it first"
             )
         self._held(str(referral_id))
 

@@ -42,6 +42,7 @@ class Referral(Aggregate):
         reason: str
         origin: str
         placement_id: str | None
+        referred_by: str  # the sub of who sent it ("" when made at placement, or stored before)
 
     # Who did it is the kit's stamp on every stored event (events stored before it
     # carry an ``actor`` field instead, which replay ignores).
@@ -92,6 +93,7 @@ class Referral(Aggregate):
         reason: str,
         origin: str,
         placement_id: str | None,
+        referred_by: str = "",
     ) -> None:
         self.case_id = case_id
         self.municipality = municipality
@@ -103,6 +105,7 @@ class Referral(Aggregate):
         self.reason = reason
         self.origin = origin
         self.placement_id = placement_id
+        self.referred_by = referred_by
         self.status = "received"
         self.decline_reason: str | None = None
         self.response_overdue: date | None = None  # the due date a missed response was noted for

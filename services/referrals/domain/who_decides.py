@@ -1,13 +1,14 @@
 """Who may decide on a referral, and which targets a municipality offers (issue: referral targets).
 
 Only the team a referral was sent to decides on it (the coordinator leads both teams); only the
-case worker responsible for it, or a coordinator, takes it back.  The Network Centre and the
+case worker who sent it or is responsible for it, or a coordinator, takes it back.  The Network Centre and the
 safety team exist only where a municipality has them: a referral to a team it lacks is refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 RECEIVING_ROLES = {
     "network_centre": frozenset({"coordinator", "network_centre"}),
@@ -21,7 +22,7 @@ class NotTheReceivingTeam(Exception):
 
 
 class NotTheReferringCaseWorker(Exception):
-    """Only the case worker responsible for the referral, or a coordinator, may revoke it."""
+    """Only the case worker who sent the referral or is responsible for it, or a coordinator, may revoke it."""
 
 
 class TargetNotOffered(Exception):
@@ -33,10 +34,13 @@ def require_receiving_team(target: str, roles: Iterable[str]) -> None:
         raise NotTheReceivingTeam("only the team the referral was sent to decides on it")
 
 
-def require_referrer(case_worker_id: str, subject: str, roles: Iterable[str]) -> None:
-    if subject != case_worker_id and REVOKING_ROLES.isdisjoint(roles):
+def require_referrer(referral: Any, subject: str, roles: Iterable[str]) -> None:
+    """``referral`` names its responsible ``case_worker_id`` and who sent it, ``referred_by``."""
+    referrers = {referral.case_worker_id, getattr(referral, "referred_by", "")} - {""}
+    if subject not in referrers and REVOKING_ROLES.isdisjoint(roles):
         raise NotTheReferringCaseWorker(
-            "only the case worker responsible for the referral, or a coordinator, may revoke it"
+            "only the case worker who sent the referral or is responsible for it, or a coordinator, "
+            "may revoke it"
         )
 
 
