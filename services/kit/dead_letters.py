@@ -43,8 +43,9 @@ async def _publish(
 ) -> None:
     # FastStream's publish takes headers as a dict of text and cannot send a null value without a
     # key; the broker's own aiokafka producer (pinned FastStream 0.7) sends the record as it came.
-    producer = getattr(getattr(broker._producer, "_producer", None), "producer", None)
-    if producer is None:  # FastStream's in-memory test broker
+    state = getattr(getattr(broker, "_producer", None), "_producer", None)
+    producer = getattr(state, "producer", None)
+    if producer is None:  # FastStream's in-memory test broker, or a test's stand-in
         text = {k: (v or b"").decode("utf-8", "replace") for k, v in original}
         await broker.publish(value or b"", topic=topic, key=key, headers={**text, **ours})
         return

@@ -22,7 +22,9 @@ PLACEMENTS_SOURCE = case_system_source("0380")
 def valid_pin(seed: int = 0, coordination: bool = False) -> str:
     """A Luhn-valid twelve-digit personal identity (or coordination) number for a child."""
     rng = random.Random(seed)
-    born = date(2008 + rng.randint(0, 15), rng.randint(1, 12), rng.randint(1, 28))
+    # At most 18 today and born by 2023 (tests place children from fixed dates in 2026): care is 0-20.
+    first_year = max(2008, date.today().year - 18)
+    born = date(first_year + rng.randint(0, 2023 - first_year), rng.randint(1, 12), rng.randint(1, 28))
     day = born.day + (60 if coordination else 0)
     body = f"{born.year:04d}{born.month:02d}{day:02d}{rng.randint(0, 999):03d}"
     return body + str(luhn_check_digit(body[2:]))
