@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contracts.common import CaseId, Identifier
-from contracts.placements import Child
+from contracts.placements import Child, check_age_in_care
+
+LOCAL = ZoneInfo("Europe/Stockholm")
+
+
+class ReferredChild(Child):
+    """The child referred: 0-20 years old today (Europe/Stockholm) by the birth date ``pin``
+    gives, a rule JSON Schema cannot express."""
+
+    @field_validator("pin")
+    @classmethod
+    def _in_care_age_today(cls, pin: str) -> str:
+        check_age_in_care(pin, datetime.now(LOCAL).date(), "today")
+        return pin
 
 
 class NewReferral(BaseModel):
@@ -15,7 +30,7 @@ class NewReferral(BaseModel):
 
     case_id: CaseId
     target: Literal["network_centre", "safety_team"]
-    child: Child
+    child: ReferredChild
     child_status: Literal["placed", "placement_near"]
     case_worker_id: Identifier
     reason: str = Field(min_length=1, max_length=2000)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from services.scheduling.base import LOCAL, SchedulingObserver
 from services.scheduling.feed_tokens import FeedTokenUseCases
 from services.scheduling.meetings import DoubleBooking, MeetingUseCases, UnknownStaff
+from services.scheduling.placed_child import ChildPlacedUseCases
 from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
 from services.scheduling.roster import AlreadyRegistered, RosterUseCases
-from services.scheduling.staff_meeting import StaffMeetingUseCases
 from services.scheduling.subject_access import SubjectAccessUseCases
 from services.scheduling.worklist import WorklistUseCases
 
@@ -31,7 +31,7 @@ __all__ = [
 
 class SchedulingApplication(
     RosterUseCases,
-    StaffMeetingUseCases,
+    ChildPlacedUseCases,  # and StaffMeetingUseCases, which it extends
     MeetingUseCases,
     FeedTokenUseCases,
     SubjectAccessUseCases,

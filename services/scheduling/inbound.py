@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contracts.referrals import (
     ReferralCaseWorkerAssignedV1,
+    ReferralChildPlacedV1,
     ReferralDeclinedV1,
     ReferralFacts,
     ReferralReceivedV1,
@@ -33,6 +34,10 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
         data = event.data
         app.move_case_worker_invitation(data.referral_id, data.municipality, data.case_worker_id)
 
+    def child_placed(event: InboundEvent[ReferralChildPlacedV1]) -> None:
+        data = event.data
+        app.invite_parent_supporter(data.referral_id, data.target, data.municipality, data.placement_id)
+
     def withdrawn(event: InboundEvent[ReferralFacts]) -> None:
         app.cancel_staff_meeting(event.data.referral_id, f"referral {event.envelope.type.split('.')[-2]}")
 
@@ -43,5 +48,6 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
             on(ReferralDeclinedV1, withdrawn),
             on(ReferralRevokedV1, withdrawn),
             on(ReferralCaseWorkerAssignedV1, case_worker_assigned),
+            on(ReferralChildPlacedV1, child_placed),
         ],
     )

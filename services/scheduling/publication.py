@@ -69,6 +69,10 @@ def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> Publicatio
 
         return rule
 
+    invitees_changed = change(
+        "se.natverk.meeting.invitees_changed.v1",
+        lambda m, e: public.MeetingInviteesChangedV1(**_facts(m), staff_ids=list(e.staff_ids)),
+    )
     return PublicationTable(
         SOURCE,
         {
@@ -84,10 +88,8 @@ def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> Publicatio
                 "se.natverk.meeting.held.v1",
                 lambda m, e: public.MeetingHeldV1(**_facts(m), attended_staff=len(e.attended)),
             ),
-            Meeting.CaseWorkerChanged: change(
-                "se.natverk.meeting.invitees_changed.v1",
-                lambda m, e: public.MeetingInviteesChangedV1(**_facts(m), staff_ids=list(e.staff_ids)),
-            ),
+            Meeting.CaseWorkerChanged: invitees_changed,
+            Meeting.Invited: invitees_changed,
             OverdueStaffMeeting.Noted: _overdue,
             **case_access_rule(SCHEDULING, SERVICE),
         },

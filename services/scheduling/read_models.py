@@ -80,7 +80,7 @@ def fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:
             ends_at=stored_instant(e.end, e.ends_at),
             protected_identity=getattr(e, "protected_identity", False),
         )
-    elif isinstance(e, Meeting.CaseWorkerChanged):
+    elif isinstance(e, Meeting.CaseWorkerChanged | Meeting.Invited):
         rows[e.originator_id] = replace(rows[e.originator_id], staff_ids=tuple(e.staff_ids))
     elif isinstance(e, Meeting.Rescheduled):
         instants = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from services.scheduling.base import LOCAL, Interval
+from services.scheduling.domain.early_placement import EarlyPlacement
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.person_day import PersonDay
 from services.scheduling.domain.slot_finder import Slot, find_slot
@@ -18,7 +19,7 @@ from services.scheduling.staff_meeting_rules import (
     staff_meeting_groups,
 )
 
-__all__ = ["StaffMeetingUseCases", "earliest_staff_meeting"]
+__all__ = ["StaffMeetingUseCases", "earliest_staff_meeting", "learned"]
 
 
 class StaffMeetingUseCases(InviteeUseCases):
@@ -42,6 +43,8 @@ class StaffMeetingUseCases(InviteeUseCases):
             return  # no Network Centre roster in this municipality: nothing to convene
         roster, added = self._with_invitees(municipality, roster, case_worker_id)
         referred = referred_at.astimezone(LOCAL).replace(tzinfo=None)
+        if self.exists(EarlyPlacement.id_for(municipality, referral_id)):
+            child_status = "placed"  # its child_placed event came first
         groups = staff_meeting_groups(roster, child_status, case_worker_id)
         busy = self._busy(municipality)
         days: Days = {}
@@ -50,7 +53,7 @@ class StaffMeetingUseCases(InviteeUseCases):
             meeting = self._staff_meeting(
                 municipality, case_id, case_worker_id, referral_id, referred, slot, protected_identity
             )
-            if not _learned(busy, self._clashing_days(meeting, days) + self._week_of(meeting, days)):
+            if not learned(busy, self._clashing_days(meeting, days) + self._week_of(meeting, days)):
                 break
         self._claim(meeting, days)
         self.save(*added, meeting, *changed(days))
@@ -93,14 +96,17 @@ class StaffMeetingUseCases(InviteeUseCases):
             self.save(meeting, *changed(days))
             self.observer.meeting_changed(meeting.municipality, meeting.kind, "cancelled")
 
-    def _week_of(self, meeting: Meeting, days: Days) -> list[PersonDay]:
-        """The participants' stored days of the meeting's ISO week: their load that week, with
-        the bookings made earlier in the same batch (the index shows those only once committed)."""
+    def _week_of(
+        self, meeting: Meeting, days: Days, staff_ids: tuple[str, ...] | None = None
+    ) -> list[PersonDay]:
+        """The participants' (or ``staff_ids``') stored days of the meeting's ISO week: their load
+        that week, with the bookings made earlier in the same batch (the index shows those only
+        once committed)."""
         monday = meeting.start.date() - timedelta(days=meeting.start.weekday())
         week = [monday + timedelta(days=n) for n in range(7)]
         return [
             day
-            for staff_id in meeting.staff_ids
+            for staff_id in (meeting.staff_ids if staff_ids is None else staff_ids)
             for on in week
             if (day := self._stored_day(meeting.municipality, staff_id, on, days)) is not None
         ]
@@ -134,7 +140,7 @@ class StaffMeetingUseCases(InviteeUseCases):
         )
 
 
-def _learned(busy: dict[str, list[Interval]], days: list[PersonDay]) -> bool:
+def learned(busy: dict[str, list[Interval]], days: list[PersonDay]) -> bool:
     """Add the days' bookings to ``busy``; whether any was new."""
     new = False
     for day in days:

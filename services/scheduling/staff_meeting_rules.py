@@ -32,8 +32,8 @@ def staff_meeting_groups(roster: list[StaffRow], child_status: str, case_worker_
     therapists, pedagogues = by_role.get("family_therapist", []), by_role.get("family_pedagogue", [])
     groups = [by_role.get("coordinator", [])]
     groups += [group for group in (therapists, pedagogues) if group] or [[]]
-    if child_status == "placed":
-        groups.append(by_role.get("parent_supporter", []))
+    if child_status == "placed" and by_role.get("parent_supporter"):  # a roster without one: none to book
+        groups.append(by_role["parent_supporter"])
     if case_worker_id != UNASSIGNED and on_roster(roster, case_worker_id):
         groups.append([case_worker_id])
     if by_role.get("resource_team"):

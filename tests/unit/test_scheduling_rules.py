@@ -176,3 +176,19 @@ def test_meeting_events_stored_with_an_actor_field_still_load_and_name_their_act
         replayed = loaded_event.mutate(replayed)
     assert (replayed.status, replayed.start, replayed.attended) == ("held", datetime(2026, 11, 25, 9), ("a",))
     assert {Attribution.of(e, "?").actor for e in loaded} == {"cw-1"}
+
+
+def test_a_placed_childs_staff_meeting_is_convened_where_the_roster_has_no_parent_supporter() -> None:
+    from services.scheduling.read_models import StaffRow
+    from services.scheduling.staff_meeting_rules import staff_meeting_groups
+
+    roster = [
+        StaffRow("1980", "1980-coordinator-1", "coordinator", OFFICE, True),
+        StaffRow("1980", "1980-family-therapist-1", "family_therapist", OFFICE, True),
+    ]
+    groups = staff_meeting_groups(roster, "placed", "unassigned")
+    assert groups == [["1980-coordinator-1"], ["1980-family-therapist-1"]]  # no empty group to fill
+    monday = datetime(2026, 11, 23, 8)
+    hours = {row.staff_id: OFFICE for row in roster}
+    slot = find_slot(groups, hours, {}, monday, monday + timedelta(days=7), HOUR)
+    assert slot.start == monday

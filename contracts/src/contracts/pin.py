@@ -2,8 +2,8 @@
 
 A number is twelve digits, YYYYMMDDNNNC: a real date (a coordination number,
 samordningsnummer, adds 60 to the day), three digits and a Luhn check digit
-computed over the last ten digits.  Only the validation lives here: nothing in
-this module ever formats or logs a number.
+computed over the last ten digits.  Only the validation, and the birth date and
+age a number gives, live here: nothing in this module ever formats or logs a number.
 """
 
 from __future__ import annotations
@@ -27,12 +27,25 @@ def luhn_check_digit(digits: str) -> int:
     return (10 - total % 10) % 10
 
 
-def _birth_date_is_real(text: str) -> bool:
+def birth_date(text: str) -> date:
+    """The date a twelve-digit number starts with (a coordination number's day less 60).
+
+    Raises ValueError when it is not a real date."""
     year, month, day = int(text[0:4]), int(text[4:6]), int(text[6:8])
     if day > COORDINATION_DAY_OFFSET:
         day -= COORDINATION_DAY_OFFSET
+    return date(year, month, day)
+
+
+def age_on(text: str, day: date) -> int:
+    """Whole years from the number's birth date to ``day``; negative when born after ``day``."""
+    born = birth_date(text)
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _birth_date_is_real(text: str) -> bool:
     try:
-        date(year, month, day)
+        birth_date(text)
     except ValueError:
         return False
     return True

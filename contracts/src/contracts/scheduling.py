@@ -60,12 +60,13 @@ class MeetingHeldV1(MeetingFacts):
 
 
 class MeetingInviteesChangedV1(MeetingFacts):
-    """Who is invited changed at the same time (the referral's case worker was reassigned)."""
+    """Who is invited changed, the time kept: the referral's case worker was reassigned, or a
+    parent supporter was invited once the child was placed."""
 
     staff_ids: list[Identifier]
 
     def summary(self) -> str:
-        return f"{_KIND_NAMES[self.kind]}: invitation moved to the newly assigned case worker"
+        return f"{_KIND_NAMES[self.kind]}: invitees changed ({len(self.staff_ids)} staff invited)"
 
 
 class StaffMeetingDeadlineMissedV1(MeetingFacts):

@@ -61,6 +61,10 @@ class Meeting(Aggregate):
         staff_ids: tuple[str, ...]
         other_participants: tuple[str, ...]
 
+    class Invited(Aggregate.Event):  # one more invitee: a staff id, or a role named for the coordinator
+        staff_ids: tuple[str, ...]
+        other_participants: tuple[str, ...]
+
     class Held(Aggregate.Event):
         attended: tuple[str, ...]
         outcome: str
@@ -150,6 +154,12 @@ class Meeting(Aggregate):
         others = tuple(p for p in self.other_participants if p != "case_worker")
         self._case_worker_changed(staff, others if new else (*others, "case_worker"))
 
+    def invite(self, role: str, staff_id: str | None) -> None:
+        """Invite ``staff_id`` too, or (``None``: nobody of ``role`` is free) name ``role`` by role."""
+        self._require_open("invite to")
+        staff = (*self.staff_ids, staff_id) if staff_id else self.staff_ids
+        self._invited(staff, self.other_participants if staff_id else (*self.other_participants, role))
+
     def cancel(self, reason: str) -> None:
         self._require_open("cancel")
         self._cancelled(reason)
@@ -182,6 +192,10 @@ class Meeting(Aggregate):
 
     @event(CaseWorkerChanged)
     def _case_worker_changed(self, staff_ids: tuple[str, ...], other_participants: tuple[str, ...]) -> None:
+        self.staff_ids, self.other_participants = tuple(staff_ids), tuple(other_participants)
+
+    @event(Invited)
+    def _invited(self, staff_ids: tuple[str, ...], other_participants: tuple[str, ...]) -> None:
         self.staff_ids, self.other_participants = tuple(staff_ids), tuple(other_participants)
 
     @event(Cancelled)

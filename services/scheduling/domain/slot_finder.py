@@ -119,23 +119,48 @@ def find_slot(
     while start < horizon:
         end = start + duration
         if is_working_day(start.date()):
-            week = week_of(start)
-            free = sorted(
-                (
-                    member
-                    for member in members
-                    if member in hours
-                    and hours[member].contains(start, end)
-                    and _has_capacity(loads, capacity, member, week, duration)
-                    and is_free(busy.get(member, ()), start, end)
-                ),
-                key=lambda member: loads.preference(member, week),
-            )
-            chosen = _assign(groups, free)
+            chosen = _assign(groups, _free_members(members, hours, busy, loads, capacity, start, end))
             if chosen is not None:
                 return Slot(start, end, chosen, within_deadline=end <= deadline)
         start += STEP
     raise NoSlotFound("no slot within the search horizon")
+
+
+def least_loaded_free(
+    group: Sequence[str],
+    hours: Mapping[str, WorkingHours],
+    busy: Mapping[str, Sequence[tuple[datetime, datetime]]],
+    start: datetime,
+    end: datetime,
+    capacity: Mapping[str, float] | None = None,
+) -> str | None:
+    """The member of ``group`` that ``find_slot`` would book at exactly this time, if any is free."""
+    free = _free_members(sorted(set(group)), hours, busy, Loads.of(busy), capacity, start, end)
+    return free[0] if free else None
+
+
+def _free_members(
+    members: Sequence[str],
+    hours: Mapping[str, WorkingHours],
+    busy: Mapping[str, Sequence[tuple[datetime, datetime]]],
+    loads: Loads,
+    capacity: Mapping[str, float] | None,
+    start: datetime,
+    end: datetime,
+) -> list[str]:
+    """Those within their hours, with capacity left that week and not booked then: least loaded first."""
+    week = week_of(start)
+    return sorted(
+        (
+            member
+            for member in members
+            if member in hours
+            and hours[member].contains(start, end)
+            and _has_capacity(loads, capacity, member, week, end - start)
+            and is_free(busy.get(member, ()), start, end)
+        ),
+        key=lambda member: loads.preference(member, week),
+    )
 
 
 def _has_capacity(
