@@ -5,6 +5,7 @@ The child's personal identity number never leaves this service.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from contracts import referrals as public
@@ -35,10 +36,20 @@ def _received(event: Referral.Received) -> Outgoing:
     )
 
 
+def _no_fields(event: Any) -> dict[str, Any]:
+    return {}
+
+
 def build_publication_table(facts_of: Any) -> PublicationTable:
     """``facts_of(referral_id)`` gives (case_id, municipality, target) for lifecycle events."""
 
-    def lifecycle(event_type: str, model: type[public.ReferralFacts]) -> Any:
+    def lifecycle(
+        event_type: str,
+        model: type[public.ReferralFacts],
+        extra: Callable[[Any], dict[str, Any]] = _no_fields,
+    ) -> Any:
+        """The referral's facts and ``extra(event)``, the fields the event itself carries."""
+
         def rule(event: Any) -> Outgoing:
             case_id, municipality, target = facts_of(event.originator_id)
             data = model(
@@ -46,6 +57,7 @@ def build_publication_table(facts_of: Any) -> PublicationTable:
                 case_id=case_id,
                 municipality=municipality,
                 target=target,
+                **extra(event),
             )
             return Outgoing(REFERRALS, event_type, case_id, data)
 
@@ -63,37 +75,23 @@ def build_publication_table(facts_of: Any) -> PublicationTable:
         )
         return Outgoing(REFERRALS, "se.natverk.referral.response_overdue.v1", case_id, data)
 
-    def assigned(event: Referral.CaseWorkerAssigned) -> Outgoing:
-        case_id, municipality, target = facts_of(event.originator_id)
-        data = public.ReferralCaseWorkerAssignedV1(
-            referral_id=str(event.originator_id),
-            case_id=case_id,
-            municipality=municipality,
-            target=target,
-            case_worker_id=event.case_worker_id,
-        )
-        return Outgoing(REFERRALS, "se.natverk.referral.case_worker_assigned.v1", case_id, data)
-
-    def child_placed(event: Referral.ChildPlaced) -> Outgoing:
-        case_id, municipality, target = facts_of(event.originator_id)
-        data = public.ReferralChildPlacedV1(
-            referral_id=str(event.originator_id),
-            case_id=case_id,
-            municipality=municipality,
-            target=target,
-            placement_id=event.placement_id,
-        )
-        return Outgoing(REFERRALS, "se.natverk.referral.child_placed.v1", case_id, data)
-
     rules: dict[type, Any] = {
         Referral.Received: _received,
         Referral.Accepted: lifecycle("se.natverk.referral.accepted.v1", public.ReferralAcceptedV1),
         Referral.Declined: lifecycle("se.natverk.referral.declined.v1", public.ReferralDeclinedV1),
         Referral.Closed: lifecycle("se.natverk.referral.closed.v1", public.ReferralClosedV1),
         Referral.Revoked: lifecycle("se.natverk.referral.revoked.v1", public.ReferralRevokedV1),
-        Referral.CaseWorkerAssigned: assigned,
+        Referral.CaseWorkerAssigned: lifecycle(
+            "se.natverk.referral.case_worker_assigned.v1",
+            public.ReferralCaseWorkerAssignedV1,
+            lambda event: {"case_worker_id": event.case_worker_id},
+        ),
         Referral.ResponseOverdue: overdue,
-        Referral.ChildPlaced: child_placed,
+        Referral.ChildPlaced: lifecycle(
+            "se.natverk.referral.child_placed.v1",
+            public.ReferralChildPlacedV1,
+            lambda event: {"placement_id": event.placement_id},
+        ),
         **case_access_rule(REFERRALS, SERVICE),
     }
     return PublicationTable(SOURCE, rules)

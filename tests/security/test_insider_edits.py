@@ -8,8 +8,6 @@ in what verification compares, not in a backend.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,13 +16,13 @@ from uuid import uuid4
 import pytest
 from fastapi.testclient import TestClient
 
-from services.case_store.app import create_app
 from services.case_store.checkpoints import CHECKPOINT_FILE_NAME
 from services.case_store.domain.access_log import AccessRecordSeen, CaseAccessLog
 from services.case_store.domain.timeline import CaseTimeline
 from services.kit.domain.case_access import CaseAccess
 from services.kit.settings import ServiceSettings
 from tests.conftest import make_settings
+from tests.security.test_audit_tamper_matrix import case_store
 from tests.support.access_reads import case_read, chain_report, record_id, replica
 from tests.support.store_sql import delete_versions, events_table, execute, fetch, states, stored_id
 from tests.support.tokens import bearer
@@ -35,16 +33,6 @@ AUDITOR = bearer("0380", ("auditor",), subject="auditor-1")
 OCCURRED = datetime(2026, 11, 20, 10, tzinfo=UTC)
 TIMELINE = CaseTimeline.id_for("0380", CASE)
 ACCESS_LOG = CaseAccessLog.id_for("0380", CASE)
-
-
-@contextmanager
-def case_store(settings: ServiceSettings) -> Iterator[TestClient]:
-    app = create_app(settings, start_runtime=False)
-    try:
-        with TestClient(app, base_url="http://case-store") as client:
-            yield client
-    finally:
-        app.state.runtime.app.close()
 
 
 def add_entries(client: TestClient, first: int, count: int) -> None:
