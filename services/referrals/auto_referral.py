@@ -25,6 +25,7 @@ AUTOMATIC_REASON = "automatic: placement started"
 UNASSIGNED = "unassigned"  # an auto-referral's case worker when the placement names none
 NETWORK_CENTRE = "network_centre"
 _ENDED = (Referral.Declined, Referral.Closed, Referral.Revoked)
+OPEN = ("received", "accepted")
 
 log = get_logger(__name__)
 
@@ -80,6 +81,20 @@ class AutoReferrals(ReferralWorklist):
         )
 
     def _open_network_centre_referral(self, municipality: str, case_id: str) -> Referral | None:
-        """The case's oldest open Network Centre referral, if it has one."""
-        open_ids = self._open_by_case.get((municipality, case_id), object()) or ()
-        return self.repository.get(open_ids[0]) if open_ids else None
+        """The case's oldest open Network Centre referral, if it has one: stored, or made earlier in
+        this unit of work (a batch of placement records: the index sees only what is stored)."""
+        work = self.current_work()
+        stored = self._open_by_case.get((municipality, case_id), work if work is not None else object()) or ()
+        made_now = [
+            aggregate.id
+            for aggregate in (self._pending_aggregates() or {}).values()
+            if isinstance(aggregate, Referral)
+            and aggregate.target == NETWORK_CENTRE
+            and (aggregate.municipality, aggregate.case_id) == (municipality, case_id)
+            and aggregate.id not in stored
+        ]
+        for referral_id in (*stored, *made_now):
+            referral: Referral = self.repository.get(referral_id)  # as this unit of work left it
+            if referral.status in OPEN:
+                return referral
+        return None

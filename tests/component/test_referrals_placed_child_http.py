@@ -51,6 +51,20 @@ async def test_a_second_placement_is_recorded_on_the_open_auto_referral_once_how
     assert [p.placement_id for p in published(referrals, CHILD_PLACED)] == ["P-FAMILJEHEM"]
 
 
+async def test_two_placements_of_a_child_in_one_consumer_batch_make_one_referral_that_records_the_second(
+    referrals,
+) -> None:
+    """A fetched batch is one unit of work: the second placement must see the referral the first
+    made, which is not stored yet (the consumer's batches are how the broker happens to fetch)."""
+    store = referrals.app.state.runtime.app  # type: ignore[attr-defined]
+    with store.unit_of_work():
+        place(referrals, "0380-BATCH-1", "P-JOURHEM", placement_type="jourhem")
+        place(referrals, "0380-BATCH-1", "P-FAMILJEHEM", placement_type="familjehem")
+    [only] = await referrals_of(referrals, "0380-BATCH-1")
+    assert only["placement_id"] == "P-JOURHEM"
+    assert [p.placement_id for p in published(referrals, CHILD_PLACED)] == ["P-FAMILJEHEM"]
+
+
 async def test_an_accepted_referral_records_the_placement_too(referrals) -> None:
     referral_id = (await create(referrals, case_id="0380-ACC-1")).json()["id"]
     await referrals.post(f"/api/v1/referrals/{referral_id}/accept", headers=COORDINATOR)
