@@ -20,7 +20,9 @@ PORT_FIELDS = (
 )
 
 
-@pytest.fixture(scope="session")
+# Package scope: the stack (a broker and five services, busy even when idle) stops once the last
+# end-to-end test is done, not at the end of the whole suite.
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     data_dir: Path = tmp_path_factory.mktemp("stack")
     ports = {field: free_port() for field in PORT_FIELDS}
