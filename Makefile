@@ -39,8 +39,10 @@ up: setup  ## start the broker and every service; Ctrl-C stops them
 demo: setup  ## publish a realistic scenario against the stack (starting it if needed) and print the timeline
 	$(VENV)/bin/natverk demo --start
 
+# Two workers: the tests that start processes of their own (broker, stack, PostgreSQL) run on
+# one, one after the other, while the other takes the in-process tests (tests/conftest.py).
 test: setup lint  ## the whole suite: unit, component, integration (real broker, SQLite and PostgreSQL), e2e
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup
 
 lint: setup  ## ruff (rules and format), architecture contracts, committed schemas
 	$(VENV)/bin/ruff check .

@@ -21,6 +21,30 @@ from tests.support.postgres import fresh_database, running_postgres
 
 os.environ.setdefault("NATVERK_DEV", "1")
 BACKENDS = ("sqlite", "postgres")
+# What starts processes of its own (a broker, a stack, PostgreSQL) or times them (the chaos
+# harness): under ``make test`` (pytest-xdist, two workers) these run on one worker, one at a
+# time, while the other worker takes the in-process tests.  Two stacks at once on two cores
+# made both slower than one after the other.
+OWN_PROCESSES = pytest.mark.xdist_group("own_processes")
+PROCESS_FOLDERS = {"integration", "e2e", "chaos", "fuzz"}
+PROCESS_FIXTURES = {"broker", "postgres_server", "settings"}
+
+
+def _starts_processes(item: pytest.Item) -> bool:
+    folder = item.path.relative_to(Path(__file__).parent).parts[0]
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return (
+        folder in PROCESS_FOLDERS
+        or bool(PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())))
+        or params.get("store_backend") == "postgres"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups from the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _starts_processes(item):
+            item.add_marker(OWN_PROCESSES)
 
 
 @pytest.fixture
