@@ -25,7 +25,6 @@ AUTOMATIC_REASON = "automatic: placement started"
 UNASSIGNED = "unassigned"  # an auto-referral's case worker when the placement names none
 NETWORK_CENTRE = "network_centre"
 _ENDED = (Referral.Declined, Referral.Closed, Referral.Revoked)
-OPEN = ("received", "accepted")
 
 log = get_logger(__name__)
 
@@ -95,6 +94,6 @@ class AutoReferrals(ReferralWorklist):
         ]
         for referral_id in (*stored, *made_now):
             referral: Referral = self.repository.get(referral_id)  # as this unit of work left it
-            if referral.status in OPEN:
+            if referral.is_open:
                 return referral
         return None

@@ -16,6 +16,7 @@ from services.kit.domain.ids import stable_id
 
 TARGETS = ("network_centre", "safety_team")
 CHILD_STATUSES = ("placed", "placement_near")
+OPEN = ("received", "accepted")  # revocable, and still taking placements and case workers
 
 
 class ReferralError(Exception):
@@ -127,7 +128,7 @@ class Referral(Aggregate):
         self._closed()
 
     def revoke(self) -> None:
-        self._require_status("revoke", "received", "accepted")
+        self._require_status("revoke", *OPEN)
         self._revoked()
 
     def note_response_overdue(self, due: date, today: date) -> bool:
@@ -140,16 +141,20 @@ class Referral(Aggregate):
     def record_placement(self, placement_id: str) -> None:
         """The child was placed while this referral is open: it is about a placed child now.
         The placement it came from, or one already recorded, changes nothing."""
-        self._require_status("record a placement on", "received", "accepted")
+        self._require_status("record a placement on", *OPEN)
         if placement_id != self.placement_id and placement_id not in self.placements_recorded:
             self._child_placed(placement_id)
 
     def assign_case_worker(self, case_worker_id: str) -> None:
         """Make ``case_worker_id`` responsible while the referral is open; the one already
         responsible again changes nothing."""
-        self._require_status("assign a case worker to", "received", "accepted")
+        self._require_status("assign a case worker to", *OPEN)
         if case_worker_id != self.case_worker_id:
             self._case_worker_assigned(case_worker_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
 
     def _require_status(self, command: str, *allowed: str) -> None:
         if self.status not in allowed:
