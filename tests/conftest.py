@@ -27,7 +27,7 @@ BACKENDS = ("sqlite", "postgres")
 # made both slower than one after the other.
 OWN_PROCESSES = pytest.mark.xdist_group("own_processes")
 PROCESS_FOLDERS = {"integration", "e2e", "chaos", "fuzz"}
-PROCESS_FIXTURES = {"broker", "postgres_server", "settings"}
+PROCESS_FIXTURES = {"broker", "postgres_server"}  # a test's fixtures with all they depend on
 
 
 def _starts_processes(item: pytest.Item) -> bool:

@@ -8,22 +8,19 @@ by a freshly started service, as after a restart.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from services.case_store.app import create_app
 from services.case_store.checkpoints import CHECKPOINT_FILE_NAME
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.timeline import CaseTimeline
 from services.kit.domain.chain import link_hash
 from services.kit.settings import ServiceSettings
 from tests.conftest import make_settings
+from tests.support.apps import case_store
 from tests.support.store_sql import delete_versions, events_table, execute, put_state, states, stored_id
 from tests.support.tokens import bearer
 
@@ -38,16 +35,6 @@ CONTENT_OR_TIME = "entry content or recording time does not match its hash"
 @pytest.fixture
 def store_settings(tmp_path: Path, database_url: str | None) -> ServiceSettings:
     return make_settings(tmp_path, database_url=database_url)
-
-
-@contextmanager
-def case_store(settings: ServiceSettings) -> Iterator[TestClient]:
-    app = create_app(settings, start_runtime=False)
-    try:
-        with TestClient(app, base_url="http://case-store") as client:
-            yield client
-    finally:
-        app.state.runtime.app.close()
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from services.case_store.domain.timeline import CaseTimeline
 from services.kit.domain.case_access import CaseAccess
 from services.kit.settings import ServiceSettings
 from tests.conftest import make_settings
-from tests.security.test_audit_tamper_matrix import case_store
 from tests.support.access_reads import case_read, chain_report, record_id, replica
+from tests.support.apps import case_store
 from tests.support.store_sql import delete_versions, events_table, execute, fetch, states, stored_id
 from tests.support.tokens import bearer
 
