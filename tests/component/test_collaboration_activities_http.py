@@ -4,12 +4,19 @@ booking id is the booking municipality's own: it never answers for another munic
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.component.test_collaboration_http import GAVLE, UPPSALA, VASTERAS, announce, as_, collaboration
+from tests.component.test_collaboration_http import (
+    GAVLE,
+    UPPSALA,
+    VASTERAS,
+    announce,
+    as_,
+    collaboration,
+    service_app,
+)
 
 __all__ = ["collaboration"]  # the fixture, shared with the collaboration HTTP tests
 
@@ -50,12 +57,12 @@ async def test_an_activity_in_the_past_cannot_be_announced(collaboration) -> Non
 
 
 async def test_an_activity_that_has_started_takes_no_bookings(collaboration) -> None:
-    soon = (datetime.now(UTC) + timedelta(seconds=1.5)).isoformat()
+    starts_at = datetime.now(UTC) + timedelta(hours=1)
     announced = await collaboration.post(
-        "/api/v1/activities", headers=as_(UPPSALA, "coordinator"), json=activity(soon)
+        "/api/v1/activities", headers=as_(UPPSALA, "coordinator"), json=activity(starts_at.isoformat())
     )
     assert announced.status_code == 201
-    await asyncio.sleep(2.0)
+    service_app(collaboration).clock = lambda: starts_at + timedelta(seconds=1)
     late = await book(collaboration, announced.json()["activity_id"], VASTERAS, "vas-late")
     assert late.status_code == 409
     assert "already started" in late.json()["error"]["message"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -37,7 +36,7 @@ class Activities(PoolApplication):
             new.starts_at,
             new.seats,
             tuple(new.open_to),
-            now=datetime.now(UTC),
+            now=self.clock(),
         )
         self.save(activity)
         return ActivitySeen(caller.municipality, activity)
@@ -59,7 +58,7 @@ class Activities(PoolApplication):
     def book_seats(self, caller: Caller, activity_id: UUID, booking: SeatBooking) -> Booked:
         activity = self.activity(caller, activity_id).activity
         booking_id = booking.booking_id or str(uuid.uuid4())
-        activity.book(booking_id, caller.municipality, booking.seats, now=datetime.now(UTC))
+        activity.book(booking_id, caller.municipality, booking.seats, now=self.clock())
         self.save(activity)
         return Booked(caller.municipality, activity, booking_id)
 
