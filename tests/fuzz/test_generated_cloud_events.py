@@ -10,8 +10,6 @@ from __future__ import annotations
 import copy
 import json
 import zlib
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,34 +24,7 @@ from services.kit.metrics import ServiceMetrics
 from services.referrals.application import ReferralsApplication
 from services.referrals.inbound import placement_consumer
 from tests.support.events import valid_pin
-
-
-@dataclass
-class FakeRecord:
-    value: bytes
-    offset: int
-    topic: str = PLACEMENTS
-    partition: int = 0
-    key: bytes | None = b"k"
-    headers: tuple = ()
-
-
-@dataclass
-class FakeMessage:
-    raw_message: tuple
-
-
-@dataclass
-class CapturingBroker:
-    """Only what the consumer uses of a broker: registering a subscriber, publishing to the DLQ."""
-
-    published: list[tuple[str, bytes]] = field(default_factory=list)
-
-    def subscriber(self, *_: Any, **__: Any) -> Any:
-        return lambda handler: handler
-
-    async def publish(self, value: bytes, topic: str, **_: Any) -> None:
-        self.published.append((topic, value))
+from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord
 
 
 def _schema(event_type: str) -> dict:

@@ -16,9 +16,9 @@ from services.kit.consumer import TrackingConsumer
 from services.kit.metrics import ServiceMetrics
 from services.scheduling.application import SchedulingApplication
 from services.scheduling.inbound import referral_consumer
-from tests.fuzz.test_generated_cloud_events import CapturingBroker, FakeMessage, FakeRecord
-from tests.integration.test_scheduling_staff_meeting import referral_received
 from tests.support.bookings import double_bookings
+from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord
+from tests.support.referral_records import referral_received
 
 SEQUENCE = count(1)  # the referrals relay's positions only grow, across examples too
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -18,40 +18,11 @@ from services.scheduling.app import build_runtime
 from services.scheduling.commands import NewMeeting
 from tests.support.apps import eventually, serving
 from tests.support.broker import produce, read_topic
+from tests.support.referral_records import REFERRED_AT, referral_received
 from tests.support.tokens import bearer
 
 pytestmark = [pytest.mark.integration, pytest.mark.one_backend]
 COORDINATOR = bearer("0380", ("coordinator",))
-REFERRED_AT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # a Monday morning
-
-
-def referral_received(
-    case_id: str, referral_id: str, sequence: int, child_status: str = "placed", municipality: str = "0380"
-) -> bytes:
-    return json.dumps(
-        {
-            "specversion": "1.0",
-            "id": f"{referral_id}.1",
-            "source": "/natverk/referrals",
-            "type": "se.natverk.referral.received.v1",
-            "time": REFERRED_AT.isoformat(),
-            "subject": case_id,
-            "datacontenttype": "application/json",
-            "sequence": str(sequence),
-            "actor": "system:placements",
-            "data": {
-                "referral_id": referral_id,
-                "case_id": case_id,
-                "municipality": municipality,
-                "target": "network_centre",
-                "child_status": child_status,
-                "protected_identity": False,
-                "case_worker_id": "unassigned",
-                "origin": "placement",
-                "placement_id": "P-1",
-            },
-        }
-    ).encode()
 
 
 def scheduling_app(settings: ServiceSettings):

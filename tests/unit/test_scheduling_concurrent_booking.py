@@ -13,9 +13,9 @@ from services.kit.consumer import ConsumerSpec, TrackingConsumer, on
 from services.kit.inbound import InboundEvent
 from services.kit.metrics import ServiceMetrics
 from services.scheduling.application import SchedulingApplication
-from tests.fuzz.test_generated_cloud_events import CapturingBroker
 from tests.fuzz.test_scheduling_bursts import batch
 from tests.support.bookings import double_bookings
+from tests.support.fetched import CapturingBroker
 
 REFERRED_AT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 

@@ -1,0 +1,38 @@
+"""Fetched records without a broker: what the kit's tracking consumer reads of a batch, and a
+broker that only captures what the consumer publishes (dead letters).  For tests and benches
+that drive the real consumer code in process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from contracts.topics import PLACEMENTS
+
+
+@dataclass
+class FakeRecord:
+    value: bytes
+    offset: int
+    topic: str = PLACEMENTS
+    partition: int = 0
+    key: bytes | None = b"k"
+    headers: tuple = ()
+
+
+@dataclass
+class FakeMessage:
+    raw_message: tuple
+
+
+@dataclass
+class CapturingBroker:
+    """Only what the consumer uses of a broker: registering a subscriber, publishing to the DLQ."""
+
+    published: list[tuple[str, bytes]] = field(default_factory=list)
+
+    def subscriber(self, *_: Any, **__: Any) -> Any:
+        return lambda handler: handler
+
+    async def publish(self, value: bytes, topic: str, **_: Any) -> None:
+        self.published.append((topic, value))

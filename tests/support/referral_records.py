@@ -1,0 +1,60 @@
+"""Records on the referrals topic as the referrals service relays them, for tests and benches
+that feed scheduling."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+REFERRED_AT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # a Monday morning
+
+
+def referral_received(
+    case_id: str, referral_id: str, sequence: int, child_status: str = "placed", municipality: str = "0380"
+) -> bytes:
+    return json.dumps(
+        {
+            "specversion": "1.0",
+            "id": f"{referral_id}.1",
+            "source": "/natverk/referrals",
+            "type": "se.natverk.referral.received.v1",
+            "time": REFERRED_AT.isoformat(),
+            "subject": case_id,
+            "datacontenttype": "application/json",
+            "sequence": str(sequence),
+            "actor": "system:placements",
+            "data": {
+                "referral_id": referral_id,
+                "case_id": case_id,
+                "municipality": municipality,
+                "target": "network_centre",
+                "child_status": child_status,
+                "protected_identity": False,
+                "case_worker_id": "unassigned",
+                "origin": "placement",
+                "placement_id": "P-1",
+            },
+        }
+    ).encode()
+
+
+def referral_declined(case_id: str, referral_id: str, sequence: int, municipality: str = "0380") -> bytes:
+    return json.dumps(
+        {
+            "specversion": "1.0",
+            "id": f"{referral_id}.2",
+            "source": "/natverk/referrals",
+            "type": "se.natverk.referral.declined.v1",
+            "time": REFERRED_AT.isoformat(),
+            "subject": case_id,
+            "datacontenttype": "application/json",
+            "sequence": str(sequence),
+            "actor": "coordinator-1",
+            "data": {
+                "referral_id": referral_id,
+                "case_id": case_id,
+                "municipality": municipality,
+                "target": "network_centre",
+            },
+        }
+    ).encode()
