@@ -57,6 +57,7 @@ bench: setup  ## benchmarks; results in bench/results/
 	$(VENV)/bin/python bench/ingest.py
 	$(VENV)/bin/python bench/stack.py
 	$(VENV)/bin/python bench/pipeline.py
+	$(VENV)/bin/python bench/staff_meetings.py
 	$(VENV)/bin/python bench/rebuild.py
 
 soak: setup  ## the crash harness for ten minutes with a fresh seed (printed; rerun with SEED=...)

@@ -7,9 +7,9 @@ from uuid import UUID, uuid4
 
 from services.kit.auth import Caller
 from services.scheduling.commands import Attendance, Cancel, NewMeeting, Reschedule
+from services.scheduling.domain.busy_times import overlaps
 from services.scheduling.domain.local_time import is_repeated, stored_instant
 from services.scheduling.domain.meeting import Meeting, MeetingError, MeetingInThePast
-from services.scheduling.domain.slot_finder import overlaps
 from services.scheduling.person_days import Days, DoubleBooking, PersonDayUseCases, changed
 from services.scheduling.read_models import MeetingRow
 

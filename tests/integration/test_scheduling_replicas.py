@@ -16,12 +16,12 @@ import httpx
 import pytest
 
 from contracts.topics import REFERRALS
-from services.scheduling.domain.slot_finder import overlaps
+from services.scheduling.domain.busy_times import overlaps
 from tests.integration.test_scale_out import processed, ready
-from tests.integration.test_scheduling_staff_meeting import referral_received
 from tests.support.apps import eventually
 from tests.support.broker import LocalBroker, free_port, produce_records
 from tests.support.postgres import fresh_database
+from tests.support.referral_records import referral_received
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,7 @@ from collections import defaultdict
 from itertools import combinations
 
 from services.scheduling.application import SchedulingApplication
-from services.scheduling.domain.slot_finder import overlaps
+from services.scheduling.domain.busy_times import overlaps
 
 
 def double_bookings(app: SchedulingApplication, municipality: str = "0380") -> list[tuple[str, tuple, tuple]]:

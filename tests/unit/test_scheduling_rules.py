@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from services.kit.attribution import Attribution
 from services.scheduling.application import SchedulingApplication
+from services.scheduling.domain.busy_times import overlaps
 from services.scheduling.domain.meeting import InvalidTimes, Meeting, MeetingClosed
-from services.scheduling.domain.slot_finder import NoSlotFound, WorkingHours, find_slot, overlaps
+from services.scheduling.domain.slot_finder import NoSlotFound, WorkingHours, find_slot
 from services.scheduling.domain.working_days import easter_sunday, is_working_day, swedish_holidays
 
 OFFICE = WorkingHours(time(8), time(16, 30))

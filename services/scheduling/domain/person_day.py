@@ -15,8 +15,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+from services.scheduling.domain.busy_times import overlaps
 from services.scheduling.domain.meeting import MeetingError
-from services.scheduling.domain.slot_finder import overlaps
 
 
 class PersonBusy(MeetingError):

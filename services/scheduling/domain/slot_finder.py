@@ -13,10 +13,11 @@ not free (ADR 0026).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from services.scheduling.domain.busy_times import BusyTimes
 from services.scheduling.domain.working_days import is_working_day
 
 STEP = timedelta(minutes=30)
@@ -42,14 +43,6 @@ class Slot:
 
 class NoSlotFound(Exception):
     """Nobody in some required group is free within the search horizon."""
-
-
-def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
-    return a_start < b_end and b_start < a_end
-
-
-def is_free(busy: Iterable[tuple[datetime, datetime]], start: datetime, end: datetime) -> bool:
-    return not any(overlaps(start, end, b_start, b_end) for b_start, b_end in busy)
 
 
 Week = tuple[int, int]  # (ISO year, ISO week)
@@ -112,17 +105,16 @@ def find_slot(
 ) -> Slot:
     """The earliest slot on a working day, on the half hour, with one free member per group:
     within their working hours, not booked then, and with ``capacity`` (hours a week) left."""
+    if not all(groups):
+        raise NoSlotFound("a required group has nobody in it")  # no time would do: none is tried
     loads = Loads.of(busy)
     members = sorted({m for group in groups for m in group})
-    start = _round_up(earliest)
-    horizon = earliest + SEARCH_HORIZON
-    while start < horizon:
+    booked = {member: BusyTimes(busy.get(member, ())) for member in members}
+    for start in _candidate_starts(earliest, duration, [hours[m] for m in members if m in hours]):
         end = start + duration
-        if is_working_day(start.date()):
-            chosen = _assign(groups, _free_members(members, hours, busy, loads, capacity, start, end))
-            if chosen is not None:
-                return Slot(start, end, chosen, within_deadline=end <= deadline)
-        start += STEP
+        chosen = _assign(groups, _free_members(members, hours, booked, loads, capacity, start, end))
+        if chosen is not None:
+            return Slot(start, end, chosen, within_deadline=end <= deadline)
     raise NoSlotFound("no slot within the search horizon")
 
 
@@ -135,14 +127,16 @@ def least_loaded_free(
     capacity: Mapping[str, float] | None = None,
 ) -> str | None:
     """The member of ``group`` that ``find_slot`` would book at exactly this time, if any is free."""
-    free = _free_members(sorted(set(group)), hours, busy, Loads.of(busy), capacity, start, end)
+    members = sorted(set(group))
+    booked = {member: BusyTimes(busy.get(member, ())) for member in members}
+    free = _free_members(members, hours, booked, Loads.of(busy), capacity, start, end)
     return free[0] if free else None
 
 
 def _free_members(
     members: Sequence[str],
     hours: Mapping[str, WorkingHours],
-    busy: Mapping[str, Sequence[tuple[datetime, datetime]]],
+    booked: Mapping[str, BusyTimes],
     loads: Loads,
     capacity: Mapping[str, float] | None,
     start: datetime,
@@ -157,7 +151,7 @@ def _free_members(
             if member in hours
             and hours[member].contains(start, end)
             and _has_capacity(loads, capacity, member, week, end - start)
-            and is_free(busy.get(member, ()), start, end)
+            and booked[member].is_free(start, end)
         ),
         key=lambda member: loads.preference(member, week),
     )
@@ -169,6 +163,25 @@ def _has_capacity(
     if capacity is None or member not in capacity:
         return True
     return loads.in_week(member, week) + duration.total_seconds() / 3600 <= capacity[member]
+
+
+def _candidate_starts(
+    earliest: datetime, duration: timedelta, hours: Sequence[WorkingHours]
+) -> Iterator[datetime]:
+    """Every half hour from ``earliest`` within the search horizon at which a meeting of
+    ``duration`` lies on a working day within somebody's working hours: the nights and
+    weekends, when nobody could be chosen, are not tried one by one."""
+    if not hours:
+        return
+    opening, closing = min(h.starts for h in hours), max(h.ends for h in hours)
+    horizon, day = earliest + SEARCH_HORIZON, earliest.date()
+    while datetime.combine(day, opening) < horizon:
+        if is_working_day(day):
+            start = max(_round_up(earliest), _round_up(datetime.combine(day, opening)))
+            while start + duration <= datetime.combine(day, closing) and start < horizon:
+                yield start
+                start += STEP
+        day += timedelta(days=1)
 
 
 def _round_up(moment: datetime) -> datetime:
