@@ -48,7 +48,10 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         build_publication_table(lambda meeting_id, version: app.repository.get(meeting_id, version=version)),
         consumers=[referral_consumer(app)],
         topics=[SCHEDULING, dead_letter_topic(SCHEDULING)],
-        periodic=[(DEADLINE_CHECK_SECONDS, app.check_staff_meetings_held)],
+        periodic=[
+            (DEADLINE_CHECK_SECONDS, app.check_staff_meetings_held),
+            (DEADLINE_CHECK_SECONDS, app.retry_unbooked_staff_meetings),
+        ],
     )
     app.observer = WhenCommitted(app, SchedulingMetrics(runtime.metrics.registry))
     return runtime

@@ -14,6 +14,7 @@ from services.scheduling.placed_child import ChildPlacedUseCases
 from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
 from services.scheduling.roster import AlreadyRegistered, RosterUseCases
 from services.scheduling.subject_access import SubjectAccessUseCases
+from services.scheduling.unbooked import UnbookedStaffMeetingUseCases
 from services.scheduling.worklist import WorklistUseCases
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
 class SchedulingApplication(
     RosterUseCases,
     ChildPlacedUseCases,  # and StaffMeetingUseCases, which it extends
+    UnbookedStaffMeetingUseCases,  # as does this
     MeetingUseCases,
     FeedTokenUseCases,
     SubjectAccessUseCases,

@@ -16,7 +16,7 @@ from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.staff_member import StaffMember
-from services.scheduling.read_models import MeetingRow, StaffRow, fold_meeting, fold_staff
+from services.scheduling.read_models import MeetingRow, StaffRow, fold_meeting, fold_staff, fold_unbooked
 
 LOCAL = ZoneInfo("Europe/Stockholm")
 
@@ -30,12 +30,17 @@ class SchedulingObserver(Protocol):
 
     def meeting_changed(self, municipality: str, kind: str, change: str) -> None: ...
 
+    def staff_meeting_unbooked(self, municipality: str) -> None: ...
+
 
 class _Silent:
     def staff_meeting_convened(self, municipality: str, days_after_referral: float, in_time: bool) -> None:
         pass
 
     def meeting_changed(self, municipality: str, kind: str, change: str) -> None:
+        pass
+
+    def staff_meeting_unbooked(self, municipality: str) -> None:
         pass
 
 
@@ -50,6 +55,7 @@ class SchedulingBase(ServiceApplication):
         super().__init__(env)
         self._meetings = CatchUpIndex(self, fold_meeting)
         self._staff = CatchUpIndex(self, fold_staff)
+        self._unbooked = CatchUpIndex(self, fold_unbooked)
         self.clock: Callable[[], datetime] = local_now
         self.observer: SchedulingObserver = _Silent()
 

@@ -39,7 +39,10 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
         app.invite_parent_supporter(data.referral_id, data.target, data.municipality, data.placement_id)
 
     def withdrawn(event: InboundEvent[ReferralFacts]) -> None:
-        app.cancel_staff_meeting(event.data.referral_id, f"referral {event.envelope.type.split('.')[-2]}")
+        data = event.data
+        app.cancel_staff_meeting(
+            data.referral_id, data.municipality, f"referral {event.envelope.type.split('.')[-2]}"
+        )
 
     return ConsumerSpec(
         REFERRALS,

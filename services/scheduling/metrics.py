@@ -25,6 +25,15 @@ class SchedulingMetrics:
         for municipality in MUNICIPALITIES:  # every series from 0, or the first breach would be
             for sla in ("met", "breached"):  # its first sample: increase() and the alert miss it
                 self.staff_meetings.labels(municipality, sla)
+        self.unbooked = Counter(
+            "natverk_staff_meetings_unbooked_total",
+            "Referrals to the Network Centre whose staff meeting could not be booked (nobody free"
+            " within the search horizon, or a required role missing from the roster)",
+            ["municipality"],
+            registry=registry,
+        )
+        for municipality in MUNICIPALITIES:
+            self.unbooked.labels(municipality)
         self.meetings = Counter(
             "natverk_meetings_total",
             "Meeting changes by kind and change (booked, rescheduled, cancelled, held)",
@@ -35,6 +44,9 @@ class SchedulingMetrics:
     def staff_meeting_convened(self, municipality: str, days_after_referral: float, in_time: bool) -> None:
         self.days.labels(municipality).observe(days_after_referral)
         self.staff_meetings.labels(municipality, "met" if in_time else "breached").inc()
+
+    def staff_meeting_unbooked(self, municipality: str) -> None:
+        self.unbooked.labels(municipality).inc()
 
     def meeting_changed(self, municipality: str, kind: str, change: str) -> None:
         self.meetings.labels(municipality, kind, change).inc()

@@ -12,6 +12,7 @@ from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.slot_finder import WorkingHours
 from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,14 @@ class StaffRow:
     hours: WorkingHours
     active: bool
     weekly_capacity_hours: int = 40
+
+
+@dataclass(frozen=True)
+class UnbookedRow:
+    """A referral whose staff meeting could not be booked, as noted; open until settled."""
+
+    noted: UnbookedStaffMeeting.Noted
+    is_open: bool = True
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,13 @@ def fold_staff(rows: dict[Any, StaffRow], e: Any) -> None:
         )
     elif isinstance(e, StaffMember.Removed):
         rows[e.originator_id] = replace(rows[e.originator_id], active=False)
+
+
+def fold_unbooked(rows: dict[Any, UnbookedRow], e: Any) -> None:
+    if isinstance(e, UnbookedStaffMeeting.Noted):
+        rows[e.originator_id] = UnbookedRow(e)
+    elif isinstance(e, UnbookedStaffMeeting.Settled):
+        rows[e.originator_id] = replace(rows[e.originator_id], is_open=False)
 
 
 def _hours(e: StaffMember.Registered | StaffMember.HoursChanged) -> WorkingHours:

@@ -8,7 +8,9 @@ from services.scheduling.base import LOCAL, Interval
 from services.scheduling.domain.early_placement import EarlyPlacement
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.person_day import PersonDay
-from services.scheduling.domain.slot_finder import Slot, find_slot
+from services.scheduling.domain.slot_finder import NoSlotFound, Slot, find_slot
+from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
 from services.scheduling.invitees import InviteeUseCases
 from services.scheduling.person_days import Days, changed, wall_clock_intervals
 from services.scheduling.read_models import StaffRow
@@ -48,18 +50,38 @@ class StaffMeetingUseCases(InviteeUseCases):
         groups = staff_meeting_groups(roster, child_status, case_worker_id)
         busy = self._busy(municipality)
         days: Days = {}
-        while True:  # each turn learns of a booking it did not know of, so it ends
-            slot = self._first_free_slot(roster, groups, referred, busy)
-            meeting = self._staff_meeting(
-                municipality, case_id, case_worker_id, referral_id, referred, slot, protected_identity
+        try:
+            while True:  # each turn learns of a booking it did not know of, so it ends
+                slot = self._first_free_slot(roster, groups, referred, busy)
+                meeting = self._staff_meeting(
+                    municipality, case_id, case_worker_id, referral_id, referred, slot, protected_identity
+                )
+                if not learned(busy, self._clashing_days(meeting, days) + self._week_of(meeting, days)):
+                    break
+        except NoSlotFound:
+            unbooked = UnbookedStaffMeeting(
+                municipality,
+                case_id,
+                referral_id,
+                referred_at,
+                child_status,
+                case_worker_id,
+                protected_identity,
             )
-            if not learned(busy, self._clashing_days(meeting, days) + self._week_of(meeting, days)):
-                break
+            self._note_unbooked(unbooked, added)
+            return
         self._claim(meeting, days)
         self.save(*added, meeting, *changed(days))
         days_after = (slot.start - referred).total_seconds() / 86400
         self.observer.staff_meeting_convened(municipality, days_after, slot.within_deadline)
         self.observer.meeting_changed(municipality, "staff_meeting", "booked")
+
+    def _note_unbooked(self, unbooked: UnbookedStaffMeeting, added: list[StaffMember]) -> None:
+        """Once per referral (a retry that finds no time either changes nothing)."""
+        if self.exists(unbooked.id):
+            return
+        self.save(*added, unbooked)
+        self.observer.staff_meeting_unbooked(unbooked.municipality)
 
     def _staff_meeting(
         self,
@@ -87,7 +109,12 @@ class StaffMeetingUseCases(InviteeUseCases):
             protected_identity=protected_identity,
         )
 
-    def cancel_staff_meeting(self, referral_id: str, reason: str) -> None:
+    def cancel_staff_meeting(self, referral_id: str, municipality: str, reason: str) -> None:
+        """The referral's staff meeting is called off; one that could not be booked is no longer due."""
+        unbooked = self._get(UnbookedStaffMeeting.id_for(municipality, referral_id))
+        if isinstance(unbooked, UnbookedStaffMeeting) and unbooked.is_open:
+            unbooked.settle("withdrawn")
+            self.save(unbooked)
         meeting = self._get(Meeting.id_for_referral(referral_id))
         if isinstance(meeting, Meeting) and meeting.is_open:
             meeting.cancel(reason)

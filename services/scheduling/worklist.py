@@ -1,4 +1,5 @@
-"""Scheduling's worklist (issue 16 item 3): the staff meetings not yet held.
+"""Scheduling's worklist (issue 16 item 3): the staff meetings not yet held, and those the slot
+finder could not book (``unbooked.py``), for the coordinator to make room on the roster.
 
 A staff meeting is due by the earlier of its own day and its deadline (7 days after the referral):
 overdue from the day after, until its attendance is recorded or it is cancelled.  The coordinator
@@ -15,11 +16,13 @@ from services.kit.worklist import Duty, Worklist, WorklistFilter, worklist
 from services.scheduling.base import SchedulingBase
 from services.scheduling.domain.overdue_staff_meeting import RESPONSIBLE_ROLE, OverdueStaffMeeting
 from services.scheduling.read_models import MeetingRow
+from services.scheduling.unbooked import unbooked_duty
 
 
 class WorklistUseCases(SchedulingBase):
     def worklist(self, caller: Caller, wanted: WorklistFilter, page: PageRequest) -> Worklist:
-        """The caller's municipality's staff meetings not yet held, earliest due first."""
+        """The caller's municipality's staff meetings not yet held, and those not yet booked, earliest
+        due first."""
         coordinators = {
             row.staff_id
             for row in self._staff.rows()
@@ -29,6 +32,11 @@ class WorklistUseCases(SchedulingBase):
             _duty(row, coordinators)
             for row in self._open_meetings(caller.municipality)
             if row.kind == "staff_meeting"
+        ]
+        duties += [
+            unbooked_duty(row.noted)
+            for row in self._unbooked.rows()
+            if row.is_open and row.noted.municipality == caller.municipality
         ]
         return worklist(duties, caller.municipality, wanted, page, self.clock().date())
 

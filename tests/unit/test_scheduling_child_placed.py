@@ -95,7 +95,7 @@ def test_a_meeting_convened_for_a_placed_child_keeps_its_one_parent_supporter() 
 def test_a_cancelled_staff_meeting_gets_no_parent_supporter() -> None:
     app = scheduling()
     referral_id = convene(app)
-    app.cancel_staff_meeting(referral_id, "referral declined")
+    app.cancel_staff_meeting(referral_id, "0380", "referral declined")
     placed(app, referral_id)
     assert supporters_of(meeting_of(app, referral_id)) == []
 

@@ -88,7 +88,7 @@ def test_the_same_assignment_delivered_again_changes_nothing() -> None:
 def test_a_held_or_cancelled_staff_meeting_keeps_its_invitees() -> None:
     app = scheduling()
     referral_id = convene(app, "handlaggare-7")
-    app.cancel_staff_meeting(referral_id, "referral declined")
+    app.cancel_staff_meeting(referral_id, "0380", "referral declined")
     app.move_case_worker_invitation(referral_id, "0380", "handlaggare-9")
     assert "handlaggare-7" in meeting_of(app, referral_id).staff_ids
 

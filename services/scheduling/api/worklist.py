@@ -1,4 +1,4 @@
-"""GET /api/v1/worklist: the staff meetings not yet held in the caller's municipality."""
+"""GET /api/v1/worklist: the staff meetings not yet held, or not yet booked, in the caller's municipality."""
 
 from __future__ import annotations
 

@@ -1,0 +1,69 @@
+"""Staff meetings that could not be booked when their referral arrived (nobody free within the
+slot finder's horizon, or a required role missing from the roster).
+
+They are tried again by a periodic job as the calendar moves on and the roster changes, and
+stay on the coordinator's worklist until a retry books the meeting or the referral is withdrawn.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import IntegrityError
+
+from services.kit.worklist import Duty
+from services.scheduling.base import LOCAL
+from services.scheduling.domain.meeting import Meeting
+from services.scheduling.domain.overdue_staff_meeting import RESPONSIBLE_ROLE
+from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
+from services.scheduling.staff_meeting import StaffMeetingUseCases
+from services.scheduling.staff_meeting_rules import STAFF_MEETING_DEADLINE
+
+
+class UnbookedStaffMeetingUseCases(StaffMeetingUseCases):
+    def retry_unbooked_staff_meetings(self) -> int:
+        """Try each open one again (periodic job); how many were settled by a booking."""
+        settled = 0
+        for row in [row for row in self._unbooked.rows() if row.is_open]:
+            try:
+                settled += self._retry(row.noted)
+            except IntegrityError:
+                continue  # another replica booked or settled it at the same moment
+        return settled
+
+    def _retry(self, noted: UnbookedStaffMeeting.Noted) -> bool:
+        """The meeting and the note settled by it are stored together, or neither is."""
+        with self.unit_of_work():
+            unbooked = self._get(noted.originator_id)
+            if not isinstance(unbooked, UnbookedStaffMeeting) or not unbooked.is_open:
+                return False
+            self.convene_staff_meeting(
+                noted.referral_id,
+                "network_centre",
+                noted.case_id,
+                noted.municipality,
+                noted.child_status,
+                noted.case_worker_id,
+                noted.referred_at,
+                noted.protected_identity,
+            )
+            if self._get(Meeting.id_for_referral(noted.referral_id)) is None:
+                return False
+            unbooked.settle("booked")
+            self.save(unbooked)
+        return True
+
+
+def unbooked_duty(noted: UnbookedStaffMeeting.Noted) -> Duty:
+    """For the coordinator, by the referral's 7-day deadline: make room on the roster (a member of
+    the missing role, hours or weekly capacity); the next retry then books the meeting.  A staff
+    meeting is never booked by hand: only a referral gives one its deadline."""
+    referred = noted.referred_at.astimezone(LOCAL).replace(tzinfo=None)
+    return Duty(
+        municipality=noted.municipality,
+        case_id=noted.case_id,
+        obligation="staff_meeting_unbooked",
+        due=(referred + STAFF_MEETING_DEADLINE).date(),
+        role=RESPONSIBLE_ROLE,
+        assignee=None,
+        action="/api/v1/staff",
+        key=str(noted.originator_id),
+    )

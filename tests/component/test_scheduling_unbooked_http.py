@@ -1,0 +1,141 @@
+"""A referral nobody can be booked for, seen from outside: its record is not dead-lettered, the
+coordinator finds it on the worklist and in the metrics, and once the roster has room the
+periodic retry books the meeting; a withdrawn referral is never booked."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.topics import REFERRALS
+from services.kit.consumer import TrackingConsumer
+from services.kit.metrics import ServiceMetrics
+from services.scheduling.domain.meeting import Meeting
+from services.scheduling.inbound import referral_consumer
+from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord
+from tests.support.referral_records import referral_declined, referral_received
+from tests.support.tokens import bearer
+
+VASTERAS = bearer("1980", ("coordinator",))
+REGISTRAR = bearer("1980", ("registrar",))
+CASE = "1980-U1"
+
+
+@pytest.fixture
+def consumed(scheduling) -> tuple[Any, CapturingBroker]:
+    """Scheduling's store, its clock on the referral's morning, fed through the real tracking
+    consumer; and the broker that catches anything dead-lettered."""
+    store = scheduling.app.state.runtime.app
+    store.clock = lambda: datetime(2026, 11, 23, 8, 0)
+    broker = CapturingBroker()
+    consumer = TrackingConsumer(
+        store, broker, "unbooked", [referral_consumer(store)], ServiceMetrics("unbooked"), retry_pause=0
+    )  # type: ignore[arg-type]
+    sequence = iter(range(1, 100))
+
+    async def feed(value: bytes) -> None:
+        record = FakeRecord(value, offset=next(sequence), topic=REFERRALS)
+        await consumer.handle([value], FakeMessage((record,)))  # type: ignore[arg-type]
+
+    store.feed = feed
+    return store, broker
+
+
+async def register(scheduling: httpx.AsyncClient, staff_id: str, role: str, hours_a_week: int = 40) -> None:
+    body = {"staff_id": staff_id, "role": role, "weekly_capacity_hours": hours_a_week}
+    response = await scheduling.post("/api/v1/staff", json=body, headers=VASTERAS)
+    assert response.status_code == 201, response.text
+
+
+async def worklist(scheduling: httpx.AsyncClient) -> list[tuple[str, str, str, str]]:
+    response = await scheduling.get("/api/v1/worklist", headers=VASTERAS)
+    assert response.status_code == 200, response.text
+    return [(i["case_id"], i["obligation"], i["due"], i["action_path"]) for i in response.json()["items"]]
+
+
+def unbooked_count(metrics: str) -> float:
+    prefix = 'natverk_staff_meetings_unbooked_total{municipality="1980"} '
+    return float(next(line for line in metrics.splitlines() if line.startswith(prefix)).split()[-1])
+
+
+async def test_a_referral_no_roster_can_take_is_on_the_worklist_and_counted_not_dead_lettered(
+    scheduling, consumed
+) -> None:
+    store, broker = consumed
+    await register(scheduling, "1980-c", "coordinator")  # and no family therapist or pedagogue
+    await store.feed(referral_received(CASE, str(uuid.uuid4()), 1, municipality="1980"))
+    assert broker.published == []
+    assert await worklist(scheduling) == [(CASE, "staff_meeting_unbooked", "2026-11-30", "/api/v1/staff")]
+    assert unbooked_count((await scheduling.get("/metrics")).text) == 1.0
+
+
+async def test_once_the_roster_has_room_the_retry_books_the_meeting_within_its_deadline_once(
+    scheduling, consumed
+) -> None:
+    store, _ = consumed
+    await register(scheduling, "1980-c", "coordinator")
+    referral_id = str(uuid.uuid4())
+    await store.feed(referral_received(CASE, referral_id, 1, municipality="1980"))
+    await store.feed(referral_received(CASE, referral_id, 2, municipality="1980"))  # delivered again
+    await register(scheduling, "1980-t", "family_therapist")
+    assert store.retry_unbooked_staff_meetings() == 1
+    assert store.retry_unbooked_staff_meetings() == 0
+    meeting = store.repository.get(Meeting.id_for_referral(referral_id))
+    assert not meeting.deadline_missed and set(meeting.staff_ids) >= {"1980-c", "1980-t"}
+    [(case_id, obligation, _, action)] = await worklist(scheduling)
+    assert (case_id, obligation, action) == (
+        CASE,
+        "staff_meeting",
+        f"/api/v1/meetings/{meeting.id}/attendance",
+    )
+    assert unbooked_count((await scheduling.get("/metrics")).text) == 1.0
+
+
+async def test_a_withdrawn_referral_leaves_the_worklist_and_is_never_booked(scheduling, consumed) -> None:
+    store, broker = consumed
+    await register(scheduling, "1980-c", "coordinator")
+    referral_id = str(uuid.uuid4())
+    await store.feed(referral_received(CASE, referral_id, 1, municipality="1980"))
+    await store.feed(referral_declined(CASE, referral_id, 2, municipality="1980"))
+    assert await worklist(scheduling) == []
+    await register(scheduling, "1980-t", "family_therapist")
+    assert store.retry_unbooked_staff_meetings() == 0
+    assert not store.exists(Meeting.id_for_referral(referral_id))
+    assert broker.published == []
+
+
+async def test_the_childs_registerutdrag_names_the_referral_whose_meeting_could_not_be_booked(
+    scheduling, consumed
+) -> None:
+    store, _ = consumed
+    await register(scheduling, "1980-c", "coordinator")
+    referral_id = str(uuid.uuid4())
+    await store.feed(referral_received(CASE, referral_id, 1, municipality="1980"))
+    await store.feed(referral_declined(CASE, referral_id, 2, municipality="1980"))
+    response = await scheduling.post("/api/v1/subject-access", json={"case_ids": [CASE]}, headers=REGISTRAR)
+    assert response.status_code == 200, response.text
+    [case] = response.json()["cases"]
+    assert case["meetings"] == []
+    assert [(u["referral_id"], u["settled"]) for u in case["unbooked_staff_meetings"]] == [
+        (referral_id, "withdrawn")
+    ]
+
+
+async def test_a_roster_full_for_the_whole_search_horizon_leaves_the_next_referral_unbooked(
+    scheduling, consumed
+) -> None:
+    store, broker = consumed
+    await register(scheduling, "1980-c", "coordinator", hours_a_week=1)
+    await register(scheduling, "1980-t", "family_therapist", hours_a_week=1)
+    for sequence in range(1, 30):  # one meeting a week fits: the horizon of 90 days fills first
+        await store.feed(
+            referral_received(f"1980-F{sequence}", str(uuid.uuid4()), sequence, municipality="1980")
+        )
+    booked = [row for row in store._open_meetings("1980") if row.kind == "staff_meeting"]
+    unbooked = [item for item in await worklist(scheduling) if item[1] == "staff_meeting_unbooked"]
+    assert 12 <= len(booked) <= 14 and len(booked) + len(unbooked) == 29
+    assert broker.published == []
