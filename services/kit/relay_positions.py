@@ -51,9 +51,13 @@ class RelayPositions:
         return self._app.recorder.max_tracking_id(self._position_name) or 0
 
     def _record_progress(self, last: int, offsets: dict[tuple[str, int], int]) -> None:
-        for (topic, partition), offset in offsets.items():
-            self._app.recorder.insert_tracking(Tracking(self._offset_name(topic, partition), offset + 1))
-        self._app.recorder.insert_tracking(Tracking(self._position_name, last))
+        """Each partition's acknowledged offset and the position, in one transaction: together or
+        not at all, and one commit (an fsync) per batch where there was one per row."""
+        rows = [
+            Tracking(self._offset_name(topic, partition), offset + 1)
+            for (topic, partition), offset in offsets.items()
+        ]
+        insert_trackings(self._app.recorder, [*rows, Tracking(self._position_name, last)])
 
     def _load_acked(self, partitions: list[tuple[str, int]]) -> None:
         for topic, partition in partitions:
@@ -109,6 +113,15 @@ class RelayPositions:
         published = position if position is not None else await self._app.run_blocking(self.position)
         newest = await self._app.run_blocking(self._app.max_notification_id)
         self._metrics.relay_lag.set(max(newest - published, 0))
+
+
+def insert_trackings(recorder: Any, trackings: list[Tracking]) -> None:
+    """Several tracking rows in one transaction.  The library's public ``insert_tracking`` commits
+    each row on its own; its per-cursor insert is the one it uses itself inside
+    ``insert_events``, on SQLite and PostgreSQL alike (the lock file pins the version)."""
+    with recorder.datastore.transaction(commit=True) as cursor:
+        for tracking in trackings:
+            recorder._insert_tracking(cursor, tracking)
 
 
 def highest_offsets(acknowledged: list[Any]) -> dict[tuple[str, int], int]:

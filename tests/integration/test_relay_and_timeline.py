@@ -9,6 +9,7 @@ import pytest
 
 from contracts.topics import REFERRALS
 from services.case_store.app import create_app as create_case_store
+from services.kit import relay_positions
 from services.kit.auth import Caller
 from services.kit.settings import ServiceSettings
 from services.referrals.app import build_runtime as build_referrals
@@ -67,20 +68,20 @@ async def test_the_relay_resumes_after_a_restart_and_loses_nothing(settings: Ser
 
 
 async def test_a_crash_between_publishing_and_recording_the_position_republishes_instead_of_losing(
-    settings: ServiceSettings,
+    settings: ServiceSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     prefix = f"X-{uuid.uuid4().hex[:6]}"
     runtime = build_referrals(settings)
     created = [_refer(runtime, f"{prefix}-{n}") for n in range(3)]
-    original_insert = runtime.app.recorder.insert_tracking
+    original_insert = relay_positions.insert_trackings
     failures = iter([True])
 
-    def crash_once(tracking):
+    def crash_once(recorder, trackings):
         if next(failures, False):
             raise ConnectionError("store went away after the broker acknowledged")
-        return original_insert(tracking)
+        return original_insert(recorder, trackings)
 
-    runtime.app.recorder.insert_tracking = crash_once  # type: ignore[method-assign]
+    monkeypatch.setattr(relay_positions, "insert_trackings", crash_once)
     await runtime.start()
     try:
         await eventually(lambda: runtime.relay.position() == runtime.app.max_notification_id())
