@@ -29,6 +29,14 @@ class UnbookedStaffMeetingUseCases(StaffMeetingUseCases):
                 continue  # another replica booked or settled it at the same moment
         return settled
 
+    def move_case_worker_invitation(self, referral_id: str, municipality: str, case_worker_id: str) -> None:
+        """As for a booked staff meeting; one still unbooked notes the case worker for its retry."""
+        unbooked = self._get(UnbookedStaffMeeting.id_for(municipality, referral_id))
+        if isinstance(unbooked, UnbookedStaffMeeting):
+            unbooked.assign_case_worker(case_worker_id)
+            self.save(unbooked)
+        super().move_case_worker_invitation(referral_id, municipality, case_worker_id)
+
     def _retry(self, noted: UnbookedStaffMeeting.Noted) -> bool:
         """The meeting and the note settled by it are stored together, or neither is."""
         with self.unit_of_work():
@@ -36,14 +44,14 @@ class UnbookedStaffMeetingUseCases(StaffMeetingUseCases):
             if not isinstance(unbooked, UnbookedStaffMeeting) or not unbooked.is_open:
                 return False
             self.convene_staff_meeting(
-                noted.referral_id,
+                unbooked.referral_id,
                 "network_centre",
-                noted.case_id,
-                noted.municipality,
-                noted.child_status,
-                noted.case_worker_id,
-                noted.referred_at,
-                noted.protected_identity,
+                unbooked.case_id,
+                unbooked.municipality,
+                unbooked.child_status,
+                unbooked.case_worker_id,
+                unbooked.referred_at,
+                unbooked.protected_identity,
             )
             if self._get(Meeting.id_for_referral(noted.referral_id)) is None:
                 return False

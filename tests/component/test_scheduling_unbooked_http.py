@@ -17,7 +17,7 @@ from services.kit.metrics import ServiceMetrics
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.inbound import referral_consumer
 from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord
-from tests.support.referral_records import referral_declined, referral_received
+from tests.support.referral_records import case_worker_assigned, referral_declined, referral_received
 from tests.support.tokens import bearer
 
 VASTERAS = bearer("1980", ("coordinator",))
@@ -93,6 +93,20 @@ async def test_once_the_roster_has_room_the_retry_books_the_meeting_within_its_d
         f"/api/v1/meetings/{meeting.id}/attendance",
     )
     assert unbooked_count((await scheduling.get("/metrics")).text) == 1.0
+
+
+async def test_a_case_worker_assigned_while_the_meeting_waits_is_invited_when_it_is_booked(
+    scheduling, consumed
+) -> None:
+    store, _ = consumed
+    await register(scheduling, "1980-c", "coordinator")
+    referral_id = str(uuid.uuid4())
+    await store.feed(referral_received(CASE, referral_id, 1, municipality="1980"))
+    await store.feed(case_worker_assigned(CASE, referral_id, 2, "1980-cw-7", municipality="1980"))
+    await register(scheduling, "1980-t", "family_therapist")
+    assert store.retry_unbooked_staff_meetings() == 1
+    meeting = store.repository.get(Meeting.id_for_referral(referral_id))
+    assert "1980-cw-7" in meeting.staff_ids and "case_worker" not in meeting.other_participants
 
 
 async def test_a_withdrawn_referral_leaves_the_worklist_and_is_never_booked(scheduling, consumed) -> None:

@@ -39,12 +39,25 @@ def referral_received(
 
 
 def referral_declined(case_id: str, referral_id: str, sequence: int, municipality: str = "0380") -> bytes:
+    return _referral_changed("declined", case_id, referral_id, sequence, municipality, {})
+
+
+def case_worker_assigned(
+    case_id: str, referral_id: str, sequence: int, case_worker_id: str, municipality: str = "0380"
+) -> bytes:
+    extra = {"case_worker_id": case_worker_id}
+    return _referral_changed("case_worker_assigned", case_id, referral_id, sequence, municipality, extra)
+
+
+def _referral_changed(
+    change: str, case_id: str, referral_id: str, sequence: int, municipality: str, extra: dict[str, str]
+) -> bytes:
     return json.dumps(
         {
             "specversion": "1.0",
-            "id": f"{referral_id}.2",
+            "id": f"{referral_id}.{sequence}",
             "source": "/natverk/referrals",
-            "type": "se.natverk.referral.declined.v1",
+            "type": f"se.natverk.referral.{change}.v1",
             "time": REFERRED_AT.isoformat(),
             "subject": case_id,
             "datacontenttype": "application/json",
@@ -55,6 +68,7 @@ def referral_declined(case_id: str, referral_id: str, sequence: int, municipalit
                 "case_id": case_id,
                 "municipality": municipality,
                 "target": "network_centre",
+                **extra,
             },
         }
     ).encode()

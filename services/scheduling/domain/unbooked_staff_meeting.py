@@ -28,6 +28,9 @@ class UnbookedStaffMeeting(Aggregate):
         case_worker_id: str
         protected_identity: bool
 
+    class CaseWorkerAssigned(Aggregate.Event):
+        case_worker_id: str
+
     class Settled(Aggregate.Event):
         how: str  # booked (by a retry) or withdrawn (with its referral)
 
@@ -58,6 +61,15 @@ class UnbookedStaffMeeting(Aggregate):
     @property
     def is_open(self) -> bool:
         return self.settled is None
+
+    def assign_case_worker(self, case_worker_id: str) -> None:
+        """The referral got a (new) case worker while its meeting waits: the retry invites them."""
+        if self.is_open and case_worker_id != self.case_worker_id:
+            self._case_worker_assigned(case_worker_id)
+
+    @event(CaseWorkerAssigned)
+    def _case_worker_assigned(self, case_worker_id: str) -> None:
+        self.case_worker_id = case_worker_id
 
     def settle(self, how: str) -> None:
         if self.is_open:
