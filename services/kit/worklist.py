@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from contracts.common import Identifier
 from services.kit.cases import CaseRef
 from services.kit.pages import Page, Paged, PageRequest
+from services.kit.params import CalendarDay
 
 LOCAL = ZoneInfo("Europe/Stockholm")
 
@@ -126,7 +127,7 @@ class WorklistView(Page[WorklistItemView]):
 def worklist_filter(
     assignee: Annotated[Identifier | None, Query(description="only this person's (a staff id)")] = None,
     role: Annotated[Identifier | None, Query(description="only this role's, e.g. network_centre")] = None,
-    due_before: Annotated[date | None, Query(description="only those due before this day")] = None,
+    due_before: Annotated[CalendarDay | None, Query(description="only those due before this day")] = None,
     overdue: Annotated[bool | None, Query(description="true: only overdue ones; false: none of them")] = None,
 ) -> WorklistFilter:
     return WorklistFilter(assignee, role, due_before, overdue)

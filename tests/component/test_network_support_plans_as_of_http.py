@@ -107,3 +107,13 @@ async def test_a_support_plan_read_as_of_a_day_before_the_referral_was_accepted_
     for path in ("/api/v1/cases/C-1/support-plan", "/api/v1/referrals/R-1/support-plan"):
         earlier = await network_support.get(path, headers=WORKER, params={"as_of": "2027-01-09"})
         assert earlier.status_code == 404, path
+
+
+@pytest.mark.parametrize(
+    "day", ["0", "1700000000", "2027-01-20T00:00:00", "2027-01-20T00:00:00Z", "20270120"]
+)
+async def test_a_day_not_written_as_yyyy_mm_dd_is_refused_without_echoing_it(network_support, day) -> None:
+    assert (await network_support.post(SAFETY, headers=WORKER)).status_code == 201
+    response = await network_support.get(SAFETY, headers=WORKER, params={"as_of": day})
+    assert response.status_code == 422
+    assert day not in response.text and "YYYY-MM-DD" in response.text

@@ -139,3 +139,9 @@ async def test_the_response_deadline_is_configurable_in_working_days(five_day_re
 async def test_only_staff_read_the_worklist(referrals) -> None:
     response = await referrals.get(WORKLIST, headers=bearer("0380", ("family_home_consultant",)))
     assert response.status_code == 403
+
+
+async def test_due_before_as_seconds_since_1970_is_refused_not_read_as_1970(referrals) -> None:
+    response = await referrals.get(WORKLIST, headers=COORDINATOR, params={"due_before": "86400"})
+    assert response.status_code == 422
+    assert "86400" not in response.text and "YYYY-MM-DD" in response.text

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import WithJsonSchema
 
+from services.kit.params import CalendarDay, IdentifierPath
 from services.kit.params import CaseIdPath as CaseIdPath  # re-exported for the routers
-from services.kit.params import IdentifierPath
 
 STAFF = ("case_worker", "coordinator", "network_centre", "safety_team")
 READERS = (*STAFF, "auditor")
@@ -17,7 +17,9 @@ TAGS = ["network support"]
 
 PlacementPath = IdentifierPath
 ReferralPath = IdentifierPath
-AsOf = Annotated[date | None, Query(description="read as it was at the end of this day (Europe/Stockholm)")]
+AsOf = Annotated[
+    CalendarDay | None, Query(description="read as it was at the end of this day (Europe/Stockholm)")
+]
 
 
 def _pair(first: dict[str, object], second: dict[str, object], description: str) -> WithJsonSchema:
