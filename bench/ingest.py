@@ -43,10 +43,10 @@ from bench.common import (
     write_results,
 )
 from contracts.topics import PLACEMENTS
-from services.kit.auth import mint_token
 from services.kit.domain.case_access import CaseAccess
 from services.kit.settings import ServiceSettings
 from services.kit.store import ServiceApplication, open_store
+from services.kit.token_minting import mint_token
 from services.ops import rebuild_case_store
 from services.stack import Stack
 from tests.support.events import encode, placement_started, valid_pin

@@ -16,8 +16,10 @@ from aiokafka.errors import KafkaConnectionError
 from contracts.common import MUNICIPALITIES
 from services.cli_audit import add_audit_commands
 from services.cli_ops import _rebuild, _stats, add_operations
-from services.kit.auth import KNOWN_ROLES, mint_token
-from services.kit.settings import ServiceSettings, load_settings
+from services.kit.auth import KNOWN_ROLES
+from services.kit.settings import ServiceSettings
+from services.kit.settings_loader import load_settings
+from services.kit.token_minting import mint_token
 from services.ops.client import NoOpsToken
 from services.stack import Stack, available_services
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 
 from contracts.common import MUNICIPALITIES
-from services.kit.settings import ServiceSettings, load_settings
+from services.kit.settings import ServiceSettings
+from services.kit.settings_loader import load_settings
 
 AUDITOR = "the auditor's municipality (development tokens; NATVERK_AUDITOR_TOKEN names its own)"
 

@@ -8,7 +8,8 @@ import asyncio
 import json
 import sys
 
-from services.kit.settings import ServiceSettings, load_settings
+from services.kit.settings import ServiceSettings
+from services.kit.settings_loader import load_settings
 from services.stack import available_services
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from services.kit.auth import mint_token
 from services.kit.settings import ServiceSettings
+from services.kit.token_minting import mint_token
 from services.stack import Stack
 
 UPPSALA, VASTERAS = "0380", "1980"

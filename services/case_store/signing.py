@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from services.kit.key_settings import read_signing_key
-from services.kit.settings import ServiceSettings, StartupRefused
+from services.kit.settings import ServiceSettings
+from services.kit.settings_loader import StartupRefused
 
 DEV_KEY_NAME = "case_store-audit-signing-key.pem"
 

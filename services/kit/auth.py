@@ -2,13 +2,13 @@
 
 Production tokens are RS256 or ES256, signed by the municipality's identity provider and
 verified against its JWKS (``services.kit.jwks``); HS256 with a shared secret is for
-development and the ops CLI.  The key decides the algorithm, never the token's header.
-Claims: ``sub`` (1-200 printable characters), ``municipality`` (0380, 1980 or 2180),
-``roles`` (a list), ``exp`` and ``iat`` (JSON numbers, as ``nbf`` if present; a lifetime of
-at most the configured maximum), ``aud`` and ``iss`` (required unless development mode
-switches them off).  Anything else — ``alg: none``, another algorithm, a wrong or unknown
-key, expired, not yet valid, wrong audience or issuer, missing claims — is refused with 401
-and a reason that never repeats the token or a claim's value.
+development and the ops CLI (minted by ``services.kit.token_minting``).  The key decides the
+algorithm, never the token's header.  Claims: ``sub`` (1-200 printable characters),
+``municipality`` (0380, 1980 or 2180), ``roles`` (a list), ``exp`` and ``iat`` (JSON numbers,
+as ``nbf`` if present; a lifetime of at most the configured maximum), ``aud`` and ``iss``
+(required unless development mode switches them off).  Anything else — ``alg: none``, another
+algorithm, a wrong or unknown key, expired, not yet valid, wrong audience or issuer, missing
+claims — is refused with 401 and a reason that never repeats the token or a claim's value.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from contracts.common import MUNICIPALITIES
 from services.kit.attribution import ACTOR_MAX
 from services.kit.jwks import KeySet, KeySetUnavailable, key_set
 from services.kit.logs import get_logger
-from services.kit.settings import DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET, ServiceSettings
+from services.kit.settings import DEV_JWT_SECRET, ServiceSettings
 
 log = get_logger(__name__)
 ALGORITHM = "HS256"  # with the shared secret
@@ -184,21 +184,3 @@ def _is_subject(subject: Any) -> bool:
 
 def _not_a_number(value: Any) -> bool:
     return isinstance(value, bool) or not isinstance(value, (int, float))
-
-
-def mint_token(
-    secret: str,
-    subject: str,
-    municipality: str,
-    roles: list[str],
-    lifetime_seconds: int = 3600,
-    *,
-    audience: str | None = DEV_JWT_AUDIENCE,
-    issuer: str | None = DEV_JWT_ISSUER,
-    **extra: Any,
-) -> str:
-    """An HS256 token for development, tests and the ops CLI (``extra`` claims win)."""
-    now = int(time.time())
-    claims = {"sub": subject, "municipality": municipality, "roles": roles, "iat": now}
-    claims |= {"exp": now + lifetime_seconds, "aud": audience, "iss": issuer} | extra
-    return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret, algorithm=ALGORITHM)

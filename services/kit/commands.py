@@ -22,7 +22,6 @@ aggregate (or read object) the view is made of.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 
@@ -35,15 +34,12 @@ from services.kit.attribution import Attribution
 from services.kit.auth import Caller
 from services.kit.callers import current_caller
 from services.kit.cases import CaseDataNotFound, CaseRef, case_refs
+from services.kit.command_headers import DEFAULT_PURPOSE, access_purpose, checked_idempotency_key
 from services.kit.domain.case_access import CaseAccess
 from services.kit.domain.idempotency import IdempotencyRecord
-from services.kit.errors import ApiError, not_found, require_roles
+from services.kit.errors import not_found, require_roles
 from services.kit.runtime import ServiceRuntime
 from services.kit.store import ServiceApplication
-
-DEFAULT_PURPOSE = "case work"
-_KEY_SHAPE = re.compile(r"^[\x21-\x7e]{1,200}$")
-PURPOSE_MAX = 200
 
 UseCase = Callable[..., Any]
 
@@ -176,28 +172,10 @@ async def command_path(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
     purpose: Annotated[str | None, Header(alias="X-Access-Purpose")] = None,
 ) -> CommandPath:
-    if idempotency_key is not None and not _KEY_SHAPE.fullmatch(idempotency_key):
-        raise ApiError(
-            400, "invalid_idempotency_key", "Idempotency-Key must be 1-200 visible ASCII characters"
-        )
-    why = _access_purpose(purpose) if purpose is not None else DEFAULT_PURPOSE
-    body = await request.body() if idempotency_key is not None else b""
-    return CommandPath(request, response, caller, why, idempotency_key, body)
-
-
-def _access_purpose(header: str) -> str:
-    """The header's own text: Starlette reads header bytes as latin-1, clients send UTF-8.  Control
-    characters (C0, DEL, C1) and other unprintable ones could forge lines or escapes in the log."""
-    refused = ApiError(
-        400, "invalid_access_purpose", f"X-Access-Purpose must be 1-{PURPOSE_MAX} printable UTF-8 characters"
-    )
-    try:
-        purpose = header.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        raise refused from None
-    if not 1 <= len(purpose) <= PURPOSE_MAX or not purpose.isprintable():
-        raise refused
-    return purpose
+    key = checked_idempotency_key(idempotency_key)
+    why = access_purpose(purpose) if purpose is not None else DEFAULT_PURPOSE
+    body = await request.body() if key is not None else b""
+    return CommandPath(request, response, caller, why, key, body)
 
 
 Kit = Annotated[CommandPath, Depends(command_path)]

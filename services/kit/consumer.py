@@ -16,8 +16,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import replace
+from collections.abc import Iterable
 from itertools import groupby
 from typing import Any
 
@@ -26,6 +25,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
 from services.kit.applying import RecordApplier, RecordWork
+from services.kit.batch_parsing import headers_as_they_come, raw_body
 from services.kit.dead_letters import dead_letter
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
@@ -39,38 +39,6 @@ __all__ = ["ConsumerSpec", "Handler", "Subscription", "TrackingConsumer", "on"]
 log = get_logger(__name__)
 
 STORE_UNAVAILABLE = (OperationalError, InterfaceError)
-
-
-async def _headers_as_they_come(records: Any, parse: Callable[[Any], Awaitable[Any]]) -> Any:
-    """FastStream's batch parser decodes every header value as UTF-8 text, and a partner's binary or
-    null value makes it raise before any handler runs, on every redelivery: the partition would
-    stall.  Headers are no part of the contract, so such values are parsed as empty; the records
-    themselves (``raw_message``) keep them, for a dead letter to carry unchanged."""
-    try:
-        return await parse(records)
-    except (UnicodeDecodeError, AttributeError):
-        batch = records if isinstance(records, tuple) else (records,)
-        message = await parse(tuple(replace(r, headers=_text_headers(r.headers)) for r in batch))
-        message.raw_message = records
-        return message
-
-
-def _text_headers(headers: Any) -> list[tuple[str, bytes]]:
-    def text(value: Any) -> bytes:
-        if not isinstance(value, bytes):
-            return b""
-        try:
-            value.decode("utf-8")
-        except UnicodeDecodeError:
-            return b""
-        return value
-
-    return [(name, text(value)) for name, value in headers or ()]
-
-
-async def _raw_body(message: Any) -> Any:
-    # Keep the records' bytes as they are: FastStream must not try to decode them.
-    return message.body
 
 
 def _by_partition(records: Iterable[Any]) -> list[list[Any]]:
@@ -106,8 +74,8 @@ class TrackingConsumer:
             group_id=group_id,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
-            decoder=_raw_body,
-            parser=_headers_as_they_come,
+            decoder=raw_body,
+            parser=headers_as_they_come,
             batch=True,
             max_records=500,
             batch_timeout_ms=100,

@@ -15,7 +15,7 @@ from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLS
 from pydantic import ValidationError
 
 from services.kit.kafka_settings import KafkaConnectionSettings, ca_context
-from services.kit.settings import describe_errors
+from services.kit.settings_loader import describe_errors
 
 _SASL = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
 

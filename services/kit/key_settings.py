@@ -1,7 +1,7 @@
 """The keys a service takes from configuration: the stores' cipher key and the case store's signing key.
 
 Both are checked when settings load, so a bad one stops start-up with the usual one-line refusal
-naming the variable (``services.kit.settings.load_settings``), never the key or the file's content.
+naming the variable (``services.kit.settings_loader.load_settings``), never the key or the file's content.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.kit.logs import configure_logging
-from services.kit.settings import ServiceSettings, StartupRefused, load_settings
+from services.kit.settings import ServiceSettings
+from services.kit.settings_loader import StartupRefused, load_settings
 
 
 def serve(service: str, create_app: Callable[[ServiceSettings], FastAPI]) -> None:

@@ -1,17 +1,17 @@
 """Configuration from environment variables with the one prefix ``NATVERK_``.
 
-A wrong value stops start-up, naming the variable and what is wrong, never its value (it may be secret).
-Outside development mode (``NATVERK_DEV=1``) a service needs a key to verify tokens with (``NATVERK_JWKS``
-or a secret of its own) and the audience and issuer tokens must carry. Kafka's security settings and the
-worklists' deadlines live in ``services.kit.kafka_settings`` and ``services.kit.deadline_settings``, the
-stores' cipher key and the case store's signing key in ``services.kit.key_settings``.
+A wrong value stops start-up (``services.kit.settings_loader``), naming the variable and what is wrong,
+never its value (it may be secret). Outside development mode (``NATVERK_DEV=1``) a service needs a key to
+verify tokens with (``NATVERK_JWKS`` or a secret of its own) and the audience and issuer tokens must carry.
+Kafka's security settings and the worklists' deadlines live in ``services.kit.kafka_settings`` and
+``services.kit.deadline_settings``, the stores' cipher key and the case store's signing key in
+``services.kit.key_settings``.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator
@@ -170,35 +170,3 @@ def _production_token_problems(settings: ServiceSettings) -> list[str]:
         f"NATVERK_JWT_{name}: must be set: tokens must carry it" for name, v in required if v is None
     ]
     return problems
-
-
-SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
-
-
-def describe_errors(error: ValidationError, prefix: str = ENV_PREFIX) -> list[str]:
-    """One line per bad setting: the variable's name and the reason, never the value."""
-    lines = []
-    for item in error.errors(include_input=False, include_url=False):
-        if not item["loc"]:  # a check of several settings: its message names them
-            lines += item["msg"].splitlines()
-            continue
-        name = prefix + "_".join(str(part) for part in item["loc"]).upper()
-        lines.append(f"{name}: {item['msg']}")
-    return lines
-
-
-class StartupRefused(RuntimeError):
-    """A service cannot start with its configuration; the message names the setting, never a value."""
-
-
-def load_settings(cls: type[SettingsT], *, command: str | None = None, **overrides: object) -> SettingsT:
-    """Read settings or stop the process with exit status 2 and a clear message (naming ``command``,
-    a CLI command that starts no service, instead of saying "not starting")."""
-    try:
-        return cls(**overrides)
-    except ValidationError as error:
-        who, what = (f"natverk {command}", "") if command else ("natverk", ", not starting")
-        print(f"{who}: invalid configuration{what}:", file=sys.stderr)
-        for line in describe_errors(error):
-            print(f"  {line}", file=sys.stderr)
-        raise SystemExit(2) from None

@@ -10,42 +10,29 @@ import asyncio
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
-from eventsourcing.application import Application, LRUCache, ProcessingEvent, Repository
+from eventsourcing.application import Application, ProcessingEvent, Repository
 from eventsourcing.persistence import (
     IntegrityError,
     ProcessRecorder,
     Recording,
     Tracking,
     Transcoder,
-    Transcoding,
 )
 
 from services.kit.access_chains import AccessChains
 from services.kit.attribution import Attribution
 from services.kit.case_data import CaseDataLookups
+from services.kit.only_writer import OnlyWriter
 from services.kit.store_setup import open_store, store_environment
+from services.kit.transcoding import DateAsISO
 from services.kit.unit_of_work import AttributedProcessingEvent, UnitOfWorkRepository
 
 __all__ = ["IntegrityError", "ServiceApplication", "Tracking", "open_store", "store_environment"]
 
 
-class DateAsISO(Transcoding):
-    """Calendar dates (due dates, start dates) in stored events, as ISO text."""
-
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
-class ServiceApplication(CaseDataLookups, Application[Any]):
+class ServiceApplication(CaseDataLookups, OnlyWriter, Application[Any]):
     """An eventsourcing Application whose recorder also records tracking (per name, the highest
     position processed: the relay's own progress and each upstream source's notification ids)."""
 
@@ -156,41 +143,6 @@ class ServiceApplication(CaseDataLookups, Application[Any]):
     def on_saved(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` after every save (the relay uses it to wake up at once)."""
         self._after_save.append(callback)
-
-    # -- the only writer (a rebuild into an empty store) ---------------------------------------
-    def become_only_writer(self, aggregates_kept: int) -> None:
-        """From now on this process alone writes to its store, which is empty: what it saved is
-        what is stored.  The aggregates it saves are kept (up to ``aggregates_kept``) and handed
-        back as they are, and whether an aggregate exists is answered without a store read."""
-        if self.max_notification_id():
-            raise RuntimeError("only an empty store can have this process as its only writer")
-        self.repository.fastforward = False
-        self.repository.deepcopy_from_cache = False
-        self._aggregates_kept = aggregates_kept
-        self.forget_kept_aggregates()
-        self._stored_ids = set()
-        self.on_recorded(self._remember_stored)
-
-    @property
-    def is_only_writer(self) -> bool:
-        return self._stored_ids is not None
-
-    def forget_kept_aggregates(self) -> None:
-        """After a failed unit of work, kept aggregates may hold changes that were never stored."""
-        self.repository.cache = LRUCache(maxsize=self._aggregates_kept)
-
-    def kept_aggregate(self, aggregate_id: Any) -> Any | None:
-        """The aggregate as this process, its store's only writer, last saved it; None if not kept."""
-        if self._stored_ids is None or self.repository.cache is None:
-            return None
-        try:
-            return self.repository.cache.get(aggregate_id)
-        except KeyError:
-            return None
-
-    def _remember_stored(self, recordings: list[Recording[Any]]) -> None:
-        if self._stored_ids is not None:
-            self._stored_ids.update(r.domain_event.originator_id for r in recordings)
 
     def exists(self, aggregate_id: Any) -> bool:
         if self._stored_ids is None:

@@ -21,13 +21,13 @@ difference in the bytes is the spelling of some floats' exponents (``1e-7`` for
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 
-__all__ = ["OrjsonTranscoder"]
+__all__ = ["DateAsISO", "OrjsonTranscoder"]
 
 # Types whose values orjson writes exactly as ``json`` does; everything else is walked.
 _AS_IS = frozenset({str, int, bool, type(None)})
@@ -183,3 +183,16 @@ class OrjsonTranscoder(JSONTranscoder):
         # orjson reads an integer beyond 64 bits as a float; json reads it exactly.
         if value >= _LARGEST_EXACT or value <= -_LARGEST_EXACT:
             raise _NotExact
+
+
+class DateAsISO(Transcoding):
+    """Calendar dates (due dates, start dates) in stored events, as ISO text."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)

@@ -13,17 +13,17 @@ from services.kit.store import open_store
 from services.network_support import SERVICE
 from services.network_support.api import routers
 from services.network_support.application import NetworkSupportApplication
+from services.network_support.domain.follow_up_errors import (
+    BeforePlacement,
+    NoSchoolChange,
+    SchoolStartBeforeSchoolChange,
+)
 from services.network_support.domain.happened import DatedAfterToday
 from services.network_support.domain.home_return import PhaseNotAllowed, ProcessAlreadyOpen, ReasonRequired
 from services.network_support.domain.network_map import ConsentMissing, MemberNamedByRule, UnknownMember
 from services.network_support.domain.network_meetings import MeetingReferenceError
 from services.network_support.domain.network_placement_inquiry import InquiryConcluded
-from services.network_support.domain.placement_follow_up import (
-    BeforePlacement,
-    NoSchoolChange,
-    SchoolStartBeforeSchoolChange,
-)
-from services.network_support.domain.safety_plan import (
+from services.network_support.domain.safety_plan_rules import (
     ResponsibleNotOnMap,
     SafetyPlanConcluded,
     ScaleOutOfRange,

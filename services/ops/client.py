@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from services.kit.auth import mint_token
 from services.kit.settings import ServiceSettings
+from services.kit.token_minting import mint_token
 
 PAGE_LIMIT = 200  # the most a page may hold: the fewest requests
 

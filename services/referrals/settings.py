@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from services.kit.settings import ServiceSettings, load_settings
+from services.kit.settings import ServiceSettings
+from services.kit.settings_loader import load_settings
 
 Municipality = Literal["0380", "1980", "2180"]
 Target = Literal["network_centre", "safety_team"]

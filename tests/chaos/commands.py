@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.kit.auth import mint_token
 from services.kit.settings import DEV_JWT_SECRET
+from services.kit.token_minting import mint_token
 from tests.support.events import encode, placement_started, valid_pin
 
 KINDS = ("placement", "referral", "meeting", "parent_support", "home")

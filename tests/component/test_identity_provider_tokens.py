@@ -15,8 +15,8 @@ import pytest
 
 import services.kit.jwks
 from services.cli import main as natverk
-from services.kit.auth import mint_token
 from services.kit.jwks import CACHE_SECONDS, STALE_KEYS_SECONDS
+from services.kit.token_minting import mint_token
 from tests.support.identity_provider import (
     AUDIENCE,
     EC,

@@ -19,8 +19,8 @@ from typing import Any
 import jwt
 import pytest
 
-from services.kit.auth import mint_token
 from services.kit.settings import DEV_JWT_SECRET
+from services.kit.token_minting import mint_token
 from tests.support.identity_provider import (
     EC,
     LIST,

@@ -20,9 +20,9 @@ import pytest
 
 from services.case_store.app import create_app as create_case_store
 from services.collaboration.app import create_app as create_collaboration
-from services.kit.auth import mint_token
 from services.kit.domain.case_access import CaseAccess
 from services.kit.settings import DEV_JWT_SECRET
+from services.kit.token_minting import mint_token
 from services.network_support.app import create_app as create_network_support
 from services.referrals.app import create_app as create_referrals
 from services.scheduling.app import create_app as create_scheduling

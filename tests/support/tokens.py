@@ -6,8 +6,8 @@ identity provider (RS256, ES256, a JWKS) come from ``tests.support.identity_prov
 
 from __future__ import annotations
 
-from services.kit.auth import mint_token
 from services.kit.settings import DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET
+from services.kit.token_minting import mint_token
 
 
 def bearer(

@@ -17,7 +17,8 @@ from faststream.security import SASLPlaintext, SASLScram256, SASLScram512
 from services.kit.kafka_clients import InvalidKafkaConnection as Invalid
 from services.kit.kafka_clients import broker_security, client_kwargs, connection_from_environment
 from services.kit.kafka_settings import KafkaConnectionSettings
-from services.kit.settings import ServiceSettings, load_settings
+from services.kit.settings import ServiceSettings
+from services.kit.settings_loader import load_settings
 
 PASSWORD = "kafka-password-never-to-be-printed-42"
 BROKER_HOST = "kafka.natverk.test"

@@ -8,6 +8,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from services.network_support.domain.follow_up_errors import BeforePlacement, NoSchoolChange
 from services.network_support.domain.home_return import HomeReturnProcess, PhaseNotAllowed
 from services.network_support.domain.network_map import NetworkMap, UnknownMember, UnknownRelation
 from services.network_support.domain.network_meetings import (
@@ -20,15 +21,10 @@ from services.network_support.domain.network_placement_inquiry import (
     InquiryConcluded,
     NetworkPlacementInquiry,
 )
-from services.network_support.domain.placement_follow_up import (
-    BeforePlacement,
-    NoSchoolChange,
-    PlacementFollowUp,
-)
-from services.network_support.domain.safety_plan import (
-    FOLLOW_UP_INTERVAL,
+from services.network_support.domain.placement_follow_up import PlacementFollowUp
+from services.network_support.domain.safety_plan import FOLLOW_UP_INTERVAL, SafetyPlan
+from services.network_support.domain.safety_plan_rules import (
     ResponsibleNotOnMap,
-    SafetyPlan,
     ScaleOutOfRange,
     UnknownStatement,
 )

@@ -11,7 +11,7 @@ import pytest
 from eventsourcing.application import Application
 from eventsourcing.persistence import Transcoder
 
-from services.kit.store import DateAsISO
+from services.kit.transcoding import DateAsISO
 from services.network_support.domain.happened import DatedAfterToday, require_happened
 from services.network_support.domain.home_return import (
     HomeReturnProcess,
@@ -21,7 +21,8 @@ from services.network_support.domain.home_return import (
 )
 from services.network_support.domain.network_map import ConsentMissing, MemberNamedByRule, NetworkMap
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
-from services.network_support.domain.safety_plan import FOLLOW_UP_INTERVAL, SafetyPlan, UnknownRule
+from services.network_support.domain.safety_plan import FOLLOW_UP_INTERVAL, SafetyPlan
+from services.network_support.domain.safety_plan_rules import UnknownRule
 
 START = date(2026, 11, 2)
 

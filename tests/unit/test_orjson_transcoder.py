@@ -36,8 +36,8 @@ from services.case_store.domain.placement_record import PlacementRecord
 from services.case_store.domain.timeline import CaseTimeline
 from services.kit.domain.case_access import CaseAccess
 from services.kit.settings import ServiceSettings
-from services.kit.store import DateAsISO, ServiceApplication, open_store
-from services.kit.transcoding import OrjsonTranscoder
+from services.kit.store import ServiceApplication, open_store
+from services.kit.transcoding import DateAsISO, OrjsonTranscoder
 
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"}
 

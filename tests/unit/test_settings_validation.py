@@ -10,7 +10,8 @@ from eventsourcing.cipher import AESCipher
 from jwt.algorithms import ECAlgorithm
 
 from services.cli import main
-from services.kit.settings import DEV_JWT_SECRET, ServiceSettings, load_settings
+from services.kit.settings import DEV_JWT_SECRET, ServiceSettings
+from services.kit.settings_loader import load_settings
 
 
 def test_defaults_describe_a_local_stack() -> None:

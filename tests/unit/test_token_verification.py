@@ -9,8 +9,9 @@ from collections.abc import Callable
 import jwt
 import pytest
 
-from services.kit.auth import AuthenticationError, TokenVerifier, mint_token, verifier_for
+from services.kit.auth import AuthenticationError, TokenVerifier, verifier_for
 from services.kit.settings import DEV_JWT_SECRET, ServiceSettings
+from services.kit.token_minting import mint_token
 
 SECRET = "a-test-secret-that-is-long-enough-0123456789"
 AUDIENCE, ISSUER = "natverk-test", "https://idp.test"

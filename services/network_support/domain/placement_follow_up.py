@@ -9,26 +9,15 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+from services.network_support.domain.follow_up_errors import (
+    BeforePlacement,
+    NoSchoolChange,
+    SchoolStartBeforeSchoolChange,
+)
 
 PARENT_SUPPORT_WITHIN = timedelta(days=7)
 SCHOOL_START_WITHIN = timedelta(days=7)
 EXAMINATIONS_WITHIN = timedelta(days=30)
-
-
-class FollowUpError(Exception):
-    """A rule of placement follow-up was broken."""
-
-
-class NoSchoolChange(FollowUpError):
-    """This placement did not change the child's school."""
-
-
-class BeforePlacement(FollowUpError):
-    """Follow-up of a placement cannot be dated before the placement started."""
-
-
-class SchoolStartBeforeSchoolChange(FollowUpError):
-    """A school start closes the school clock: it cannot be dated before the change that opened it."""
 
 
 class PlacementFollowUp(Aggregate):

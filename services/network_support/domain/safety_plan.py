@@ -11,42 +11,15 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+from services.network_support.domain.safety_plan_rules import (
+    SafetyPlanConcluded,
+    UnknownRule,
+    UnknownStatement,
+    check_on_map,
+    check_scale,
+)
 
 FOLLOW_UP_INTERVAL = timedelta(days=182)  # at least every six months
-
-
-class SafetyPlanError(Exception):
-    """A rule of the safety plan was broken."""
-
-
-class ScaleOutOfRange(SafetyPlanError):
-    """Safety scales run from 0 to 10."""
-
-
-class UnknownStatement(SafetyPlanError):
-    """No such danger statement in the plan."""
-
-
-class ResponsibleNotOnMap(SafetyPlanError):
-    """A rule names a responsible person who is not on the case's network map."""
-
-
-class UnknownRule(SafetyPlanError):
-    """No such rule in the plan."""
-
-
-class SafetyPlanConcluded(SafetyPlanError):
-    """A concluded safety plan does not change."""
-
-
-def _check_scale(value: int) -> None:
-    if not 0 <= value <= 10:
-        raise ScaleOutOfRange("a safety scale is a whole number from 0 to 10")
-
-
-def _check_on_map(responsible_member_ids: Collection[int], on_map: Collection[int]) -> None:
-    if not set(responsible_member_ids) <= set(on_map):
-        raise ResponsibleNotOnMap("responsible_member_ids: a member named is not on this case's network map")
 
 
 class SafetyPlan(Aggregate):
@@ -122,14 +95,14 @@ class SafetyPlan(Aggregate):
 
     def add_danger_statement(self, statement: str, safety_goal: str, scale: int, on: date) -> int:
         self._require_open()
-        _check_scale(scale)
+        check_scale(scale)
         statement_id = len(self.statements) + 1
         self._statement_added(statement_id, statement, safety_goal, scale, on)
         return statement_id
 
     def record_scale(self, statement_id: int, value: int, on: date, meeting_id: str | None = None) -> None:
         self._require_open()
-        _check_scale(value)
+        check_scale(value)
         if statement_id not in self.statements:
             raise UnknownStatement("no such danger statement in this plan")
         self._scale_recorded(statement_id, value, on, meeting_id)
@@ -137,7 +110,7 @@ class SafetyPlan(Aggregate):
     def add_rule(self, text: str, responsible_member_ids: tuple[int, ...], on_map: Collection[int]) -> int:
         """A rule names who in the network is responsible: members of the case's network map."""
         self._require_open()
-        _check_on_map(responsible_member_ids, on_map)
+        check_on_map(responsible_member_ids, on_map)
         rule_id = len(self.rules) + 1
         self._rule_added(rule_id, text, tuple(responsible_member_ids))
         return rule_id
@@ -148,7 +121,7 @@ class SafetyPlan(Aggregate):
         self._require_open()
         if rule_id not in self.rules:
             raise UnknownRule("no such rule in this plan")
-        _check_on_map(responsible_member_ids, on_map)
+        check_on_map(responsible_member_ids, on_map)
         self._rule_revised(rule_id, text, tuple(responsible_member_ids))
 
     def rules_naming(self, member_id: int) -> list[int]:

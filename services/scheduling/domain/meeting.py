@@ -17,13 +17,14 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
-from services.scheduling.domain.local_time import UnclearLocalTime, instant_of, stored_instant, wall_clock_of
+from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.meeting_errors import (
     InvalidTimes,
     MeetingClosed,
     MeetingError,
     MeetingInThePast,
 )
+from services.scheduling.domain.meeting_times import check_times, meeting_times
 
 __all__ = ["InvalidTimes", "Meeting", "MeetingClosed", "MeetingError", "MeetingInThePast"]
 
@@ -109,20 +110,7 @@ class Meeting(Aggregate):
         self.attended: tuple[str, ...] = ()
         self.outcome: str | None = None
 
-    @staticmethod
-    def times(start: datetime, end: datetime) -> dict[str, datetime]:
-        """The stored fields of a meeting's times given as instants (aware) or local wall-clock
-        times (naive, each naming exactly one instant)."""
-        try:
-            starts_at, ends_at = instant_of(start), instant_of(end)
-        except UnclearLocalTime as unclear:
-            raise InvalidTimes(str(unclear)) from None
-        return {
-            "start": wall_clock_of(starts_at),
-            "end": wall_clock_of(ends_at),
-            "starts_at": starts_at,
-            "ends_at": ends_at,
-        }
+    times = staticmethod(meeting_times)
 
     @property
     def sequence(self) -> int:
@@ -144,7 +132,7 @@ class Meeting(Aggregate):
         """To new times: instants, or local wall-clock times that each name one instant."""
         self._require_open("reschedule")
         times = Meeting.times(start, end)
-        _check_times(times["starts_at"], times["ends_at"])
+        check_times(times["starts_at"], times["ends_at"])
         self._rescheduled(**times)
 
     def change_case_worker(self, old: str | None, new: str | None) -> None:
@@ -188,7 +176,7 @@ class Meeting(Aggregate):
     ) -> None:
         self.start, self.end = start, end
         self.starts_at, self.ends_at = stored_instant(start, starts_at), stored_instant(end, ends_at)
-        _check_times(self.starts_at, self.ends_at)
+        check_times(self.starts_at, self.ends_at)
 
     @event(CaseWorkerChanged)
     def _case_worker_changed(self, staff_ids: tuple[str, ...], other_participants: tuple[str, ...]) -> None:
@@ -207,8 +195,3 @@ class Meeting(Aggregate):
         self.status = "held"
         self.attended = tuple(attended)  # stored as a JSON list
         self.outcome = outcome
-
-
-def _check_times(start: datetime, end: datetime) -> None:
-    if end <= start:
-        raise InvalidTimes("a meeting must end after it starts")

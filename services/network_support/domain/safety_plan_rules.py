@@ -1,0 +1,39 @@
+"""What a safety plan refuses, and the checks of its values that say so."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+
+class SafetyPlanError(Exception):
+    """A rule of the safety plan was broken."""
+
+
+class ScaleOutOfRange(SafetyPlanError):
+    """Safety scales run from 0 to 10."""
+
+
+class UnknownStatement(SafetyPlanError):
+    """No such danger statement in the plan."""
+
+
+class ResponsibleNotOnMap(SafetyPlanError):
+    """A rule names a responsible person who is not on the case's network map."""
+
+
+class UnknownRule(SafetyPlanError):
+    """No such rule in the plan."""
+
+
+class SafetyPlanConcluded(SafetyPlanError):
+    """A concluded safety plan does not change."""
+
+
+def check_scale(value: int) -> None:
+    if not 0 <= value <= 10:
+        raise ScaleOutOfRange("a safety scale is a whole number from 0 to 10")
+
+
+def check_on_map(responsible_member_ids: Collection[int], on_map: Collection[int]) -> None:
+    if not set(responsible_member_ids) <= set(on_map):
+        raise ResponsibleNotOnMap("responsible_member_ids: a member named is not on this case's network map")
