@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from contracts.common import MUNICIPALITIES
+from contracts.common import MUNICIPALITIES, Day
 from contracts.placements import PLACEMENT_TYPES
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.district_table import as_the_table_shows, district_table
@@ -36,8 +36,8 @@ SEES_EVERY_MUNICIPALITY = "ops"
 class StatisticsPeriod(BaseModel):
     """A reporting period, both days included; it cannot end before it starts."""
 
-    period_from: date = Field(alias="from")
-    period_to: date = Field(alias="to")
+    period_from: Day = Field(alias="from")
+    period_to: Day = Field(alias="to")
 
     @model_validator(mode="after")
     def _in_order(self) -> StatisticsPeriod:

@@ -6,14 +6,11 @@ number is refused here, with 422, before anything (an access record included) is
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Path, Query
-from pydantic import BeforeValidator
 
-from contracts.common import CaseId, Identifier
+from contracts.common import CaseId, Day, Identifier
 from services.kit.pages import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, PageRequest, decode_cursor
 
 CaseIdPath = Annotated[
@@ -26,18 +23,7 @@ IdentifierPath = Annotated[
     Identifier, Path(description="an opaque id: 1-100 letters, digits, '.', '_', ':' or '-'")
 ]
 
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_day_only(value: object) -> object:
-    """Pydantic's lax ``date`` also takes seconds since 1970 ("0" is 1970-01-01) and a datetime at
-    midnight: a careless caller would read another day than they meant, and never know."""
-    if isinstance(value, str) and not ISO_DAY.fullmatch(value):
-        raise ValueError("must be a calendar day as YYYY-MM-DD")
-    return value
-
-
-CalendarDay = Annotated[date, BeforeValidator(_iso_day_only)]
+CalendarDay = Day  # a day in a query: YYYY-MM-DD only, as in the contracts
 
 
 def page_request(

@@ -139,3 +139,11 @@ async def test_a_case_worker_may_not_read_the_district_table(case_store) -> None
         "/api/v1/statistics/districts", params=QUARTER, headers=bearer("0380", ("case_worker",))
     )
     assert response.status_code == 403
+
+
+async def test_a_period_given_in_seconds_since_1970_is_refused_not_counted_from_1970(case_store) -> None:
+    response = await case_store.get(
+        "/api/v1/statistics/districts", params={"from": "0", "to": "2026-12-31"}, headers=OPS
+    )
+    assert response.status_code == 422
+    assert "YYYY-MM-DD" in response.text

@@ -14,6 +14,12 @@ def test_a_valid_placement_cloud_event_is_parsed_with_its_typed_data() -> None:
     assert parsed.data.placement_id == "P-1"
 
 
+def _started_on(start_date: object) -> dict:
+    """A placement that began on 1 December 2025, written as seconds since 1970 or as a datetime."""
+    event = placement_started("0380-1", "P-1")
+    return {**event, "data": {**event["data"], "start_date": start_date}}
+
+
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
@@ -39,6 +45,8 @@ def test_a_valid_placement_cloud_event_is_parsed_with_its_typed_data() -> None:
             "data invalid: data.placement_id",
         ),
         (encode({**placement_started("0380-1", "P-1"), "subject": "0380-2"}), "subject does not match"),
+        (encode(_started_on(1764547200)), "data invalid: data.start_date"),
+        (encode(_started_on("2025-12-01T00:00:00")), "data invalid: data.start_date"),
     ],
     # By reason: the records hold fresh ids, and test ids must be the same in every xdist worker.
     ids=lambda value: value if isinstance(value, str) else "record",

@@ -13,12 +13,12 @@ Two audiences:
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
 
-from contracts.common import CaseId, ContractModel, Identifier, Municipality
+from contracts.common import CaseId, ContractModel, Day, Identifier, Municipality
 
 Specialisation = Literal["reinforced", "tfco", "emergency"]
 AgeBand = Literal["0-5", "6-12", "13-17", "18-20"]
@@ -92,7 +92,7 @@ class PartnerMatchingRequestV1(ContractModel):
     age_band: AgeBand
     placement_type: RequestedPlacement
     needs: list[Need] = []
-    from_date: date
+    from_date: Day
     expires_at: datetime
 
 

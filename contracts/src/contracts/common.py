@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 from contracts.pin import is_valid_personal_identity_number
 
@@ -34,6 +35,22 @@ CaseId = Annotated[
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
 """An opaque id (placement, family home, staff member): 1-100 safe characters."""
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day_only(value: object) -> object:
+    # Pydantic's lax date also takes seconds since 1970 (0 is 1970-01-01) and a datetime at
+    # midnight: a careless sender would have another day read than it meant, and never know.
+    # (A ValueError, not a TypeError: pydantic turns only the former into a validation error.)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number or (isinstance(value, str) and not _ISO_DAY.fullmatch(value)):
+        raise ValueError("must be a calendar day as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day_only)]
+"""A calendar day, written YYYY-MM-DD (as its JSON Schema says: ``format: date``) and nothing else."""
 
 District = Annotated[str, StringConstraints(pattern=r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ .'-]{0,59}$")]
 """A city district's name (stadsdelsområde): 1-60 (Latin) letters, spaces, '.', "'" or '-'; no

@@ -5,10 +5,9 @@ Network members appear only by id, relation and role: never by name.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
-from contracts.common import CaseId, ContractModel, Identifier, Municipality
+from contracts.common import CaseId, ContractModel, Day, Identifier, Municipality
 
 Relation = Literal[
     "mother",
@@ -68,9 +67,9 @@ class SafetyPlanChangedV1(CaseFacts):
 
     version: int
     change: Literal["drafted", "danger_statement_added", "rule_added", "revised", "followed_up", "concluded"]
-    follow_up_due: date
+    follow_up_due: Day
     reason: SafetyPlanConclusion | None = None
-    concluded_on: date | None = None
+    concluded_on: Day | None = None
 
     def summary(self) -> str:
         if self.change == "concluded":
@@ -82,7 +81,7 @@ class SafetyPlanChangedV1(CaseFacts):
 class SafetyScaleRecordedV1(CaseFacts):
     statement_id: int
     value: int
-    on: date
+    on: Day
 
     def summary(self) -> str:
         return f"Safety scale for danger statement {self.statement_id}: {self.value}/10"
@@ -101,7 +100,7 @@ class NetworkPlacementInquiryV1(CaseFacts):
 
 class HomeReturnPhaseChangedV1(CaseFacts):
     phase: HomeReturnPhase
-    on: date
+    on: Day
     retroactive: bool = False
 
     def summary(self) -> str:
@@ -118,7 +117,7 @@ class PlacementFollowUpRecordedV1(CaseFacts):
         "health_examination",
         "dental_examination",
     ]
-    on: date
+    on: Day
     days_from_placement: int
     mode: SessionMode | None = None
     parent: Parent | None = None
@@ -139,7 +138,7 @@ class NetworkPlacementInquiryOverdueV1(CaseFacts):
     """A network-placement inquiry has no outcome by its due date (once per inquiry)."""
 
     placement_id: Identifier
-    due: date
+    due: Day
     responsible_role: Literal["network_centre"] = "network_centre"
 
     def summary(self) -> str:
@@ -149,7 +148,7 @@ class NetworkPlacementInquiryOverdueV1(CaseFacts):
 class SafetyPlanFollowUpOverdueV1(CaseFacts):
     """A Signs of Safety plan's six-monthly follow-up was not held by its due date (once per due date)."""
 
-    due: date
+    due: Day
     responsible_role: Literal["safety_team"] = "safety_team"
 
     def summary(self) -> str:

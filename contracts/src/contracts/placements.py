@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import ValidationInfo, field_validator, model_validator
 
-from contracts.common import CaseId, ContractModel, District, Identifier, Municipality
+from contracts.common import CaseId, ContractModel, Day, District, Identifier, Municipality
 from contracts.pin import PersonalIdentityNumber, age_on, birth_date
 
 PlacementType = Literal[
@@ -60,7 +60,7 @@ class PlacementData(ContractModel):
     child: Child
     placement_type: PlacementType
     legal_basis: LegalBasis
-    start_date: date
+    start_date: Day
     school_change: bool
     family_home_id: Identifier | None
     district: District | None = None  # the placing municipality's city district, for reports
@@ -94,7 +94,7 @@ class PlacementChangedV1(PlacementData):
 class PlacementEndedV1(PlacementData):
     __doc__ = f"A placement ended; ``end_reason`` tells how. {AGE_RULE}"
 
-    end_date: date
+    end_date: Day
     end_reason: EndReason
 
     def summary(self) -> str:

@@ -6,10 +6,9 @@ child has a protected identity, so that downstream services can withhold.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
-from contracts.common import CaseId, ContractModel, Identifier, Municipality
+from contracts.common import CaseId, ContractModel, Day, Identifier, Municipality
 
 ReferralTarget = Literal["network_centre", "safety_team"]
 ChildStatus = Literal["placed", "placement_near"]
@@ -69,7 +68,7 @@ class ReferralResponseOverdueV1(ReferralFacts):
     """A referral was neither accepted nor declined by its due date (once per referral); the
     responsible role is the team it was sent to."""
 
-    due: date
+    due: Day
     responsible_role: ReferralTarget
 
     def summary(self) -> str:

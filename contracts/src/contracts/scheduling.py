@@ -5,10 +5,10 @@ Times are local Swedish wall-clock times (Europe/Stockholm) without an offset.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
-from contracts.common import CaseId, ContractModel, Identifier, Municipality
+from contracts.common import CaseId, ContractModel, Day, Identifier, Municipality
 
 MeetingKind = Literal["staff_meeting", "network_meeting", "visitation", "home_return_council"]
 _KIND_NAMES = {
@@ -82,7 +82,7 @@ class StaffMeetingDeadlineMissedV1(MeetingFacts):
 class StaffMeetingOverdueV1(MeetingFacts):
     """A staff meeting not held by its day (or its deadline, if earlier): noted once per meeting."""
 
-    due: date
+    due: Day
     responsible_role: Literal["coordinator"] = "coordinator"
 
     def summary(self) -> str:
