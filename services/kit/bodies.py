@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, StrictInt
 
+from contracts.common import Day
+
 
 def _iso_text(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
@@ -27,7 +29,7 @@ class StrictBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-JsonDate = Annotated[date, BeforeValidator(_iso_text)]
+JsonDate = Day  # YYYY-MM-DD only, as in the contracts
 JsonDateTime = Annotated[datetime, BeforeValidator(_iso_text)]
 JsonBool = StrictBool
 JsonInt = StrictInt

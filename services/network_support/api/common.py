@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query
 from pydantic import WithJsonSchema
 
+from contracts.common import Day
 from services.kit.params import CalendarDay, IdentifierPath
 from services.kit.params import CaseIdPath as CaseIdPath  # re-exported for the routers
 
@@ -32,6 +32,6 @@ def _pair(first: dict[str, object], second: dict[str, object], description: str)
 
 _DATE = {"type": "string", "format": "date"}
 DatedScale = Annotated[
-    tuple[date, int], _pair(_DATE, {"type": "integer", "minimum": 0, "maximum": 10}, "[day, scale 0-10]")
+    tuple[Day, int], _pair(_DATE, {"type": "integer", "minimum": 0, "maximum": 10}, "[day, scale 0-10]")
 ]
-DatedPhase = Annotated[tuple[str, date], _pair({"type": "string"}, _DATE, "[phase, day it began]")]
+DatedPhase = Annotated[tuple[str, Day], _pair({"type": "string"}, _DATE, "[phase, day it began]")]
