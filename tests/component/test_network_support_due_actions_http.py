@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from services.network_support.app import create_app
+from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.use_cases.from_events import PlacementFacts
 from tests.component.conftest import in_process
 from tests.conftest import make_settings
@@ -78,6 +79,17 @@ async def test_a_school_start_on_the_day_of_the_school_change_closes_its_clock(n
     started = await school_start(network_support, "2026-11-10")
     assert started.status_code == 200, started.text
     assert "school_start" not in started.json()["due"]
+
+
+async def test_a_school_start_given_as_a_datetime_is_refused_and_leaves_the_clock_open(
+    network_support,
+) -> None:
+    placed_then_school_changed(network_support)
+    refused = await school_start(network_support, "2026-11-10T00:00:00")
+    assert refused.status_code == 422 and "YYYY-MM-DD" in refused.text
+    assert "2026-11-10T00:00:00" not in refused.text
+    follow_up = service_app(network_support).repository.get(PlacementFollowUp.id_for("0380", "P-1"))
+    assert "school_start" in follow_up.due_dates()
 
 
 # -- support-plan actions on the worklist ------------------------------------------------------
