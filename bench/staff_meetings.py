@@ -31,11 +31,9 @@ os.environ.setdefault("NATVERK_DEV", "1")
 
 from bench.common import percentile, write_results
 from contracts.topics import REFERRALS
-from services.kit.consumer import TrackingConsumer
-from services.kit.metrics import ServiceMetrics
 from services.scheduling.application import SchedulingApplication
 from services.scheduling.inbound import referral_consumer
-from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord
+from tests.support.fetched import FakeMessage, FakeRecord, in_process_consumer
 from tests.support.referral_records import referral_received
 
 WINDOW = 100
@@ -48,9 +46,7 @@ async def convene(referrals: int, folder: Path) -> list[float]:
     )
     app.clock = lambda: datetime(2026, 11, 23, 8, 0)
     app.seed_default_roster()
-    consumer = TrackingConsumer(
-        app, CapturingBroker(), "bench", [referral_consumer(app)], ServiceMetrics("bench"), retry_pause=0
-    )  # type: ignore[arg-type]
+    consumer, _ = in_process_consumer(app, referral_consumer(app), "bench")
     took = []
     for sequence in range(1, referrals + 1):
         referral_id = str(uuid.uuid4())

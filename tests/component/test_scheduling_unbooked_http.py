@@ -12,11 +12,9 @@ import httpx
 import pytest
 
 from contracts.topics import REFERRALS
-from services.kit.consumer import TrackingConsumer
-from services.kit.metrics import ServiceMetrics
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.inbound import referral_consumer
-from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord
+from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord, in_process_consumer
 from tests.support.referral_records import case_worker_assigned, referral_declined, referral_received
 from tests.support.tokens import bearer
 
@@ -31,10 +29,7 @@ def consumed(scheduling) -> tuple[Any, CapturingBroker]:
     consumer; and the broker that catches anything dead-lettered."""
     store = scheduling.app.state.runtime.app
     store.clock = lambda: datetime(2026, 11, 23, 8, 0)
-    broker = CapturingBroker()
-    consumer = TrackingConsumer(
-        store, broker, "unbooked", [referral_consumer(store)], ServiceMetrics("unbooked"), retry_pause=0
-    )  # type: ignore[arg-type]
+    consumer, broker = in_process_consumer(store, referral_consumer(store), "unbooked")
     sequence = iter(range(1, 100))
 
     async def feed(value: bytes) -> None:
@@ -57,6 +52,16 @@ async def worklist(scheduling: httpx.AsyncClient) -> list[tuple[str, str, str, s
     return [(i["case_id"], i["obligation"], i["due"], i["action_path"]) for i in response.json()["items"]]
 
 
+async def referred_while_only_a_coordinator_is_on_the_roster(
+    scheduling: httpx.AsyncClient, store: Any
+) -> str:
+    """A referral that finds no family therapist or pedagogue, so no staff meeting; its id."""
+    await register(scheduling, "1980-c", "coordinator")
+    referral_id = str(uuid.uuid4())
+    await store.feed(referral_received(CASE, referral_id, 1, municipality="1980"))
+    return referral_id
+
+
 def unbooked_count(metrics: str) -> float:
     prefix = 'natverk_staff_meetings_unbooked_total{municipality="1980"} '
     return float(next(line for line in metrics.splitlines() if line.startswith(prefix)).split()[-1])
@@ -77,9 +82,7 @@ async def test_once_the_roster_has_room_the_retry_books_the_meeting_within_its_d
     scheduling, consumed
 ) -> None:
     store, _ = consumed
-    await register(scheduling, "1980-c", "coordinator")
-    referral_id = str(uuid.uuid4())
-    await store.feed(referral_received(CASE, referral_id, 1, municipality="1980"))
+    referral_id = await referred_while_only_a_coordinator_is_on_the_roster(scheduling, store)
     await store.feed(referral_received(CASE, referral_id, 2, municipality="1980"))  # delivered again
     await register(scheduling, "1980-t", "family_therapist")
     assert store.retry_unbooked_staff_meetings() == 1
@@ -99,9 +102,7 @@ async def test_a_case_worker_assigned_while_the_meeting_waits_is_invited_when_it
     scheduling, consumed
 ) -> None:
     store, _ = consumed
-    await register(scheduling, "1980-c", "coordinator")
-    referral_id = str(uuid.uuid4())
-    await store.feed(referral_received(CASE, referral_id, 1, municipality="1980"))
+    referral_id = await referred_while_only_a_coordinator_is_on_the_roster(scheduling, store)
     await store.feed(case_worker_assigned(CASE, referral_id, 2, "1980-cw-7", municipality="1980"))
     await register(scheduling, "1980-t", "family_therapist")
     assert store.retry_unbooked_staff_meetings() == 1
@@ -111,9 +112,7 @@ async def test_a_case_worker_assigned_while_the_meeting_waits_is_invited_when_it
 
 async def test_a_withdrawn_referral_leaves_the_worklist_and_is_never_booked(scheduling, consumed) -> None:
     store, broker = consumed
-    await register(scheduling, "1980-c", "coordinator")
-    referral_id = str(uuid.uuid4())
-    await store.feed(referral_received(CASE, referral_id, 1, municipality="1980"))
+    referral_id = await referred_while_only_a_coordinator_is_on_the_roster(scheduling, store)
     await store.feed(referral_declined(CASE, referral_id, 2, municipality="1980"))
     assert await worklist(scheduling) == []
     await register(scheduling, "1980-t", "family_therapist")
@@ -126,9 +125,7 @@ async def test_the_childs_registerutdrag_names_the_referral_whose_meeting_could_
     scheduling, consumed
 ) -> None:
     store, _ = consumed
-    await register(scheduling, "1980-c", "coordinator")
-    referral_id = str(uuid.uuid4())
-    await store.feed(referral_received(CASE, referral_id, 1, municipality="1980"))
+    referral_id = await referred_while_only_a_coordinator_is_on_the_roster(scheduling, store)
     await store.feed(referral_declined(CASE, referral_id, 2, municipality="1980"))
     response = await scheduling.post("/api/v1/subject-access", json={"case_ids": [CASE]}, headers=REGISTRAR)
     assert response.status_code == 200, response.text

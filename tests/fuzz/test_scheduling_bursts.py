@@ -13,11 +13,10 @@ from hypothesis import strategies as st
 
 from contracts.topics import REFERRALS
 from services.kit.consumer import TrackingConsumer
-from services.kit.metrics import ServiceMetrics
 from services.scheduling.application import SchedulingApplication
 from services.scheduling.inbound import referral_consumer
 from tests.support.bookings import double_bookings
-from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord
+from tests.support.fetched import FakeMessage, FakeRecord, in_process_consumer
 from tests.support.referral_records import referral_received
 
 SEQUENCE = count(1)  # the referrals relay's positions only grow, across examples too
@@ -31,9 +30,7 @@ def scheduling(tmp_path_factory: pytest.TempPathFactory) -> tuple[SchedulingAppl
     )
     app.clock = lambda: datetime(2026, 11, 23, 8, 0)
     app.seed_default_roster()
-    consumer = TrackingConsumer(
-        app, CapturingBroker(), "bursts", [referral_consumer(app)], ServiceMetrics("bursts"), retry_pause=0
-    )  # type: ignore[arg-type]
+    consumer, _ = in_process_consumer(app, referral_consumer(app), "bursts")
     return app, consumer
 
 

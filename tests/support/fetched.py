@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.topics import PLACEMENTS
+from services.kit.consumer import ConsumerSpec, TrackingConsumer
+from services.kit.metrics import ServiceMetrics
 
 
 @dataclass
@@ -36,3 +38,11 @@ class CapturingBroker:
 
     async def publish(self, value: bytes, topic: str, **_: Any) -> None:
         self.published.append((topic, value))
+
+
+def in_process_consumer(app: Any, spec: ConsumerSpec, name: str) -> tuple[TrackingConsumer, CapturingBroker]:
+    """The kit's real tracking consumer of ``spec`` for ``app``, fed by hand (``handle``), no
+    retry pauses; and the broker that catches what it dead-letters."""
+    broker = CapturingBroker()
+    consumer = TrackingConsumer(app, broker, name, [spec], ServiceMetrics(name), retry_pause=0)  # type: ignore[arg-type]
+    return consumer, broker
