@@ -57,6 +57,7 @@ class UnbookedRow:
 
     noted: UnbookedStaffMeeting.Noted
     is_open: bool = True
+    case_worker_id: str = ""  # the one to invite: noted, or assigned since
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,9 @@ def fold_staff(rows: dict[Any, StaffRow], e: Any) -> None:
 
 def fold_unbooked(rows: dict[Any, UnbookedRow], e: Any) -> None:
     if isinstance(e, UnbookedStaffMeeting.Noted):
-        rows[e.originator_id] = UnbookedRow(e)
+        rows[e.originator_id] = UnbookedRow(e, case_worker_id=e.case_worker_id)
+    elif isinstance(e, UnbookedStaffMeeting.CaseWorkerAssigned):
+        rows[e.originator_id] = replace(rows[e.originator_id], case_worker_id=e.case_worker_id)
     elif isinstance(e, UnbookedStaffMeeting.Settled):
         rows[e.originator_id] = replace(rows[e.originator_id], is_open=False)
 

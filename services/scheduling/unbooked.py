@@ -7,6 +7,8 @@ stay on the coordinator's worklist until a retry books the meeting or the referr
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from eventsourcing.persistence import IntegrityError
 
 from services.kit.worklist import Duty
@@ -19,15 +21,41 @@ from services.scheduling.staff_meeting_rules import STAFF_MEETING_DEADLINE
 
 
 class UnbookedStaffMeetingUseCases(StaffMeetingUseCases):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        # What each note was last tried against: a search over 90 days is only worth repeating
+        # when something it depends on changed, or a flood of referrals would make every run
+        # of the job search again for every one of them.
+        self._tried_against: dict[UUID, int] = {}
+
     def retry_unbooked_staff_meetings(self) -> int:
-        """Try each open one again (periodic job); how many were settled by a booking."""
-        settled = 0
+        """Try each open one again (periodic job) whose day, roster, meetings or case worker
+        changed since its last try; how many were settled by a booking."""
+        settled, calendars = 0, {}
         for row in [row for row in self._unbooked.rows() if row.is_open]:
+            municipality = row.noted.municipality
+            if municipality not in calendars:
+                calendars[municipality] = self._calendar_state(municipality)
+            state = hash((calendars[municipality], row.case_worker_id))
+            if self._tried_against.get(row.noted.originator_id) == state:
+                continue
+            self._tried_against[row.noted.originator_id] = state
             try:
                 settled += self._retry(row.noted)
             except IntegrityError:
                 continue  # another replica booked or settled it at the same moment
         return settled
+
+    def _calendar_state(self, municipality: str) -> int:
+        """What a search for ``municipality`` depends on besides the note: the day, the roster
+        and the meetings (a cancelled or moved one frees time)."""
+        roster = tuple(row for row in self._staff.rows() if row.municipality == municipality)
+        meetings = tuple(
+            (row.meeting_id, row.status, row.start, row.end, row.staff_ids)
+            for row in self._meetings.rows()
+            if row.municipality == municipality
+        )
+        return hash((self.clock().date(), roster, meetings))
 
     def move_case_worker_invitation(self, referral_id: str, municipality: str, case_worker_id: str) -> None:
         """As for a booked staff meeting; one still unbooked notes the case worker for its retry."""

@@ -12,7 +12,9 @@ import httpx
 import pytest
 
 from contracts.topics import REFERRALS
+from services.scheduling import staff_meeting
 from services.scheduling.domain.meeting import Meeting
+from services.scheduling.domain.slot_finder import find_slot
 from services.scheduling.inbound import referral_consumer
 from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord, in_process_consumer
 from tests.support.referral_records import case_worker_assigned, referral_declined, referral_received
@@ -150,3 +152,20 @@ async def test_a_roster_full_for_the_whole_search_horizon_leaves_the_next_referr
     unbooked = [item for item in await worklist(scheduling) if item[1] == "staff_meeting_unbooked"]
     assert 12 <= len(booked) <= 14 and len(booked) + len(unbooked) == 29
     assert broker.published == []
+
+
+async def test_a_retry_searches_again_only_when_the_day_the_roster_or_the_meetings_changed(
+    scheduling, consumed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = consumed
+    await referred_while_only_a_coordinator_is_on_the_roster(scheduling, store)
+    searches = []
+    monkeypatch.setattr(staff_meeting, "find_slot", lambda *args: searches.append(args) or find_slot(*args))
+    assert store.retry_unbooked_staff_meetings() == 0
+    assert store.retry_unbooked_staff_meetings() == 0  # nothing changed: no second search
+    assert len(searches) == 1
+    store.clock = lambda: datetime(2026, 11, 24, 8, 0)  # the next day: the horizon moved
+    assert store.retry_unbooked_staff_meetings() == 0
+    await register(scheduling, "1980-t", "family_therapist")
+    assert store.retry_unbooked_staff_meetings() == 1
+    assert len(searches) == 3
