@@ -49,6 +49,13 @@ def case_worker_assigned(
     return _referral_changed("case_worker_assigned", case_id, referral_id, sequence, municipality, extra)
 
 
+def child_placed(
+    case_id: str, referral_id: str, sequence: int, placement_id: str, municipality: str = "0380"
+) -> bytes:
+    extra = {"placement_id": placement_id}
+    return _referral_changed("child_placed", case_id, referral_id, sequence, municipality, extra)
+
+
 def _referral_changed(
     change: str, case_id: str, referral_id: str, sequence: int, municipality: str, extra: dict[str, str]
 ) -> bytes:
