@@ -12,8 +12,11 @@ from contracts import scheduling as public
 from contracts.topics import SCHEDULING
 from services.kit.publication import Outgoing, PublicationTable, case_access_rule
 from services.scheduling import SERVICE
+from services.scheduling.domain.local_time import LOCAL
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.overdue_staff_meeting import OverdueStaffMeeting
+from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
+from services.scheduling.staff_meeting_rules import STAFF_MEETING_DEADLINE
 
 SOURCE = f"/natverk/{SERVICE}"
 
@@ -59,6 +62,17 @@ def _overdue(event: OverdueStaffMeeting.Noted) -> Outgoing:
     return Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_overdue.v1", event.case_id, data)
 
 
+def _unbooked(event: UnbookedStaffMeeting.Noted) -> Outgoing:
+    referred = event.referred_at.astimezone(LOCAL).replace(tzinfo=None)
+    data = public.StaffMeetingUnbookedV1(
+        case_id=event.case_id,
+        municipality=event.municipality,
+        referral_id=event.referral_id,
+        deadline=referred + STAFF_MEETING_DEADLINE,
+    )
+    return Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_unbooked.v1", event.case_id, data)
+
+
 def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> PublicationTable:
     """``meeting_at(id, version)`` gives the meeting as it was after that event."""
 
@@ -91,6 +105,7 @@ def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> Publicatio
             Meeting.CaseWorkerChanged: invitees_changed,
             Meeting.Invited: invitees_changed,
             OverdueStaffMeeting.Noted: _overdue,
+            UnbookedStaffMeeting.Noted: _unbooked,
             **case_access_rule(SCHEDULING, SERVICE),
         },
     )

@@ -202,3 +202,25 @@ async def test_the_chain_report_checks_every_timeline_ops_may_see_and_reads_no_c
     assert ops.json() == {"chains_checked": 2, **no_checkpoint}
     assert auditor.json() == {"chains_checked": 1, **no_checkpoint}  # its own only
     assert store_of(case_store).access_log_started(CaseRef("0380", "0380-J1")) is None
+
+
+async def test_a_staff_meeting_no_roster_could_take_shows_in_the_timeline_with_its_deadline(
+    case_store,
+) -> None:
+    data = {
+        "case_id": "0380-U1",
+        "municipality": "0380",
+        "referral_id": "r-1",
+        "deadline": "2026-11-30T08:00:00",
+    }
+    unbooked = cloud_event(
+        "se.natverk.meeting.staff_meeting_unbooked.v1",
+        data,
+        source="/natverk/scheduling",
+        actor="system:scheduling",
+    )
+    timeline_handler(store_of(case_store))(parse_record(encode(unbooked)))
+    response = await case_store.get(timeline_url("0380-U1"), headers=READER)
+    [entry] = response.json()["items"]
+    assert entry["event_type"] == "se.natverk.meeting.staff_meeting_unbooked.v1"
+    assert "could not be booked" in entry["summary"] and "2026-11-30" in entry["summary"]

@@ -15,7 +15,9 @@ from contracts.topics import REFERRALS
 from services.scheduling import staff_meeting
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.slot_finder import find_slot
+from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
 from services.scheduling.inbound import referral_consumer
+from services.scheduling.publication import build_publication_table
 from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord, in_process_consumer
 from tests.support.referral_records import case_worker_assigned, referral_declined, referral_received
 from tests.support.tokens import bearer
@@ -64,6 +66,17 @@ async def referred_while_only_a_coordinator_is_on_the_roster(
     return referral_id
 
 
+def published(store: Any) -> list[tuple[str, dict]]:
+    """What the relay publishes of the stored notes: (type, data) of each CloudEvent."""
+    table = build_publication_table(
+        lambda meeting_id, version: store.repository.get(meeting_id, version=version)
+    )
+    notifications = store.recorder.select_notifications(1, 10_000)
+    events = [store.mapper.to_domain_event(n) for n in notifications]
+    notes = [e for e in events if isinstance(e, UnbookedStaffMeeting.Noted)]
+    return [(envelope.type, envelope.data) for note in notes for _, envelope in table.cloud_events(note, 1)]
+
+
 def unbooked_count(metrics: str) -> float:
     prefix = 'natverk_staff_meetings_unbooked_total{municipality="1980"} '
     return float(next(line for line in metrics.splitlines() if line.startswith(prefix)).split()[-1])
@@ -78,6 +91,13 @@ async def test_a_referral_no_roster_can_take_is_on_the_worklist_and_counted_not_
     assert broker.published == []
     assert await worklist(scheduling) == [(CASE, "staff_meeting_unbooked", "2026-11-30", "/api/v1/staff")]
     assert unbooked_count((await scheduling.get("/metrics")).text) == 1.0
+    [(event_type, data)] = published(store)
+    assert event_type == "se.natverk.meeting.staff_meeting_unbooked.v1"
+    assert (data["case_id"], data["deadline"], data["responsible_role"]) == (
+        CASE,
+        "2026-11-30T08:00:00",
+        "coordinator",
+    )
 
 
 async def test_once_the_roster_has_room_the_retry_books_the_meeting_within_its_deadline_once(

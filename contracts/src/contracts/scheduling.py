@@ -87,3 +87,21 @@ class StaffMeetingOverdueV1(MeetingFacts):
 
     def summary(self) -> str:
         return f"Staff meeting not held by {self.due}; responsible: coordinator"
+
+
+class StaffMeetingUnbookedV1(ContractModel):
+    """No time within the slot finder's horizon (90 days) at which one of every required role was
+    free, or a required role missing from the roster: the referral's staff meeting is on the
+    coordinator's worklist and is booked (``meeting.booked``) once the roster has room."""
+
+    case_id: CaseId
+    municipality: Municipality
+    referral_id: Identifier
+    deadline: datetime
+    responsible_role: Literal["coordinator"] = "coordinator"
+
+    def summary(self) -> str:
+        return (
+            f"Staff meeting could not be booked: nobody free in time (deadline {self.deadline:%Y-%m-%d});"
+            " responsible: coordinator"
+        )
