@@ -28,8 +28,6 @@ from services.scheduling.domain.meeting_times import check_times, meeting_times
 
 __all__ = ["InvalidTimes", "Meeting", "MeetingClosed", "MeetingError", "MeetingInThePast"]
 
-KINDS = ("staff_meeting", "network_meeting", "visitation", "home_return_council")
-
 
 class Meeting(Aggregate):
     class Booked(Aggregate.Created):
