@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from prometheus_client import generate_latest
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -53,6 +53,10 @@ def _tests_for(service: str) -> None:
     @schema.parametrize()
     @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
     def test_with_a_token(case: schemathesis.Case) -> None:
+        # A query parameter whose value is an empty list is not sent at all (httpx drops it): a
+        # case schemathesis made "invalid" by such an unknown parameter is a valid request, and
+        # its 200 would read as negative data accepted (seen in CI: `?limit=109` only).
+        assume(all(value != [] for value in (case.query or {}).values()))
         # Every check but positive-data acceptance: a personal identity number's Luhn digit and
         # real date cannot be said in JSON Schema, so schema-valid numbers are rightly refused.
         case.call_and_validate(headers=TOKEN, excluded_checks=[positive_data_acceptance])
