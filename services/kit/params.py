@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
-from contracts.common import CaseId, Day, Identifier
+from contracts.common import CaseId, Identifier
 from services.kit.pages import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, PageRequest, decode_cursor
 
 CaseIdPath = Annotated[
@@ -22,8 +22,6 @@ CaseIdQuery = Annotated[
 IdentifierPath = Annotated[
     Identifier, Path(description="an opaque id: 1-100 letters, digits, '.', '_', ':' or '-'")
 ]
-
-CalendarDay = Day  # a day in a query: YYYY-MM-DD only, as in the contracts
 
 
 def page_request(

@@ -20,10 +20,9 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
-from contracts.common import Identifier
+from contracts.common import Day, Identifier
 from services.kit.cases import CaseRef
 from services.kit.pages import Page, Paged, PageRequest
-from services.kit.params import CalendarDay
 
 LOCAL = ZoneInfo("Europe/Stockholm")
 
@@ -127,7 +126,7 @@ class WorklistView(Page[WorklistItemView]):
 def worklist_filter(
     assignee: Annotated[Identifier | None, Query(description="only this person's (a staff id)")] = None,
     role: Annotated[Identifier | None, Query(description="only this role's, e.g. network_centre")] = None,
-    due_before: Annotated[CalendarDay | None, Query(description="only those due before this day")] = None,
+    due_before: Annotated[Day | None, Query(description="only those due before this day")] = None,
     overdue: Annotated[bool | None, Query(description="true: only overdue ones; false: none of them")] = None,
 ) -> WorklistFilter:
     return WorklistFilter(assignee, role, due_before, overdue)

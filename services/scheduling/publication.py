@@ -12,11 +12,10 @@ from contracts import scheduling as public
 from contracts.topics import SCHEDULING
 from services.kit.publication import Outgoing, PublicationTable, case_access_rule
 from services.scheduling import SERVICE
-from services.scheduling.domain.local_time import LOCAL
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.overdue_staff_meeting import OverdueStaffMeeting
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
-from services.scheduling.staff_meeting_rules import STAFF_MEETING_DEADLINE
+from services.scheduling.staff_meeting_rules import staff_meeting_deadline
 
 SOURCE = f"/natverk/{SERVICE}"
 
@@ -63,12 +62,11 @@ def _overdue(event: OverdueStaffMeeting.Noted) -> Outgoing:
 
 
 def _unbooked(event: UnbookedStaffMeeting.Noted) -> Outgoing:
-    referred = event.referred_at.astimezone(LOCAL).replace(tzinfo=None)
     data = public.StaffMeetingUnbookedV1(
         case_id=event.case_id,
         municipality=event.municipality,
         referral_id=event.referral_id,
-        deadline=referred + STAFF_MEETING_DEADLINE,
+        deadline=staff_meeting_deadline(event.referred_at),
     )
     return Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_unbooked.v1", event.case_id, data)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from services.scheduling.domain.local_time import wall_clock_of
 from services.scheduling.domain.working_days import next_working_day
 from services.scheduling.read_models import StaffRow
 
@@ -16,6 +17,11 @@ def earliest_staff_meeting(referred: datetime, now: datetime) -> datetime:
     """The start of the first working day after the referral arrived, or after now when it is
     handled later: never in the past, never at a few hours' notice."""
     return datetime.combine(next_working_day(max(referred, now).date()), time())
+
+
+def staff_meeting_deadline(referred_at: datetime) -> datetime:
+    """Seven calendar days after the referral arrived (an aware instant), as a local wall-clock time."""
+    return wall_clock_of(referred_at) + STAFF_MEETING_DEADLINE
 
 
 def on_roster(roster: list[StaffRow], staff_id: str) -> bool:

@@ -12,12 +12,11 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from services.kit.worklist import Duty
-from services.scheduling.base import LOCAL
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.overdue_staff_meeting import RESPONSIBLE_ROLE
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
 from services.scheduling.staff_meeting import StaffMeetingUseCases
-from services.scheduling.staff_meeting_rules import STAFF_MEETING_DEADLINE
+from services.scheduling.staff_meeting_rules import staff_meeting_deadline
 
 
 class UnbookedStaffMeetingUseCases(StaffMeetingUseCases):
@@ -92,12 +91,11 @@ def unbooked_duty(noted: UnbookedStaffMeeting.Noted) -> Duty:
     """For the coordinator, by the referral's 7-day deadline: make room on the roster (a member of
     the missing role, hours or weekly capacity); the next retry then books the meeting.  A staff
     meeting is never booked by hand: only a referral gives one its deadline."""
-    referred = noted.referred_at.astimezone(LOCAL).replace(tzinfo=None)
     return Duty(
         municipality=noted.municipality,
         case_id=noted.case_id,
         obligation="staff_meeting_unbooked",
-        due=(referred + STAFF_MEETING_DEADLINE).date(),
+        due=staff_meeting_deadline(noted.referred_at).date(),
         role=RESPONSIBLE_ROLE,
         assignee=None,
         action="/api/v1/staff",

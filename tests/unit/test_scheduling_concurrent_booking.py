@@ -9,13 +9,12 @@ from pathlib import Path
 
 from contracts.referrals import ReferralReceivedV1
 from contracts.topics import REFERRALS
-from services.kit.consumer import ConsumerSpec, TrackingConsumer, on
+from services.kit.consumer import ConsumerSpec, on
 from services.kit.inbound import InboundEvent
-from services.kit.metrics import ServiceMetrics
 from services.scheduling.application import SchedulingApplication
 from tests.fuzz.test_scheduling_bursts import batch
 from tests.support.bookings import double_bookings
-from tests.support.fetched import CapturingBroker
+from tests.support.fetched import in_process_consumer
 
 REFERRED_AT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
@@ -49,14 +48,8 @@ async def test_a_record_that_loses_a_race_for_a_persons_day_is_booked_again_arou
             races.append(str(uuid.uuid4()))
             convene(second, races[0])
 
-    consumer = TrackingConsumer(
-        first,
-        CapturingBroker(),
-        "race",
-        [ConsumerSpec(REFERRALS, [on(ReferralReceivedV1, received_while_the_other_replica_books)])],
-        ServiceMetrics("race"),
-        retry_pause=0,
-    )  # type: ignore[arg-type]
+    spec = ConsumerSpec(REFERRALS, [on(ReferralReceivedV1, received_while_the_other_replica_books)])
+    consumer, _ = in_process_consumer(first, spec, "race")
     message = batch(["placed"])
     await consumer.handle([r.value for r in message.raw_message], message)  # type: ignore[arg-type]
     assert len(attempts) == 2  # the store refused the first: it would have booked the same hour

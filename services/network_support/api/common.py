@@ -8,8 +8,8 @@ from fastapi import Query
 from pydantic import WithJsonSchema
 
 from contracts.common import Day
-from services.kit.params import CalendarDay, IdentifierPath
 from services.kit.params import CaseIdPath as CaseIdPath  # re-exported for the routers
+from services.kit.params import IdentifierPath
 
 STAFF = ("case_worker", "coordinator", "network_centre", "safety_team")
 READERS = (*STAFF, "auditor")
@@ -17,9 +17,7 @@ TAGS = ["network support"]
 
 PlacementPath = IdentifierPath
 ReferralPath = IdentifierPath
-AsOf = Annotated[
-    CalendarDay | None, Query(description="read as it was at the end of this day (Europe/Stockholm)")
-]
+AsOf = Annotated[Day | None, Query(description="read as it was at the end of this day (Europe/Stockholm)")]
 
 
 def _pair(first: dict[str, object], second: dict[str, object], description: str) -> WithJsonSchema:
