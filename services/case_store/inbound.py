@@ -6,9 +6,7 @@ its ``municipality`` (older records lack it: then the reader's own).
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from contracts.access import CaseAccessedV1
 from contracts.registry import EVENT_TYPES, TOPIC_SPECS
@@ -16,20 +14,16 @@ from contracts.topics import PLACEMENTS
 from services.case_store.application import CaseStoreApplication, PlacementFact
 from services.case_store.domain.access_log import record_digest
 from services.kit.consumer import ConsumerSpec, Handler, Subscription
+from services.kit.domain.swedish_time import swedish_day
 from services.kit.inbound import InboundEvent
 from services.kit.trust import shown_actor
 
-LOCAL = ZoneInfo("Europe/Stockholm")  # a change holds from the Swedish day it happened
 ACCESS_TYPE = "se.natverk.case.accessed.v1"
 PLACEMENT_KINDS = {
     "se.placement.started.v1": "started",
     "se.placement.changed.v1": "changed",
     "se.placement.ended.v1": "ended",
 }
-
-
-def _local_day(moment: datetime) -> date:
-    return (moment.astimezone(LOCAL) if moment.tzinfo else moment).date()
 
 
 def _actor_of(event: InboundEvent[Any]) -> str:
@@ -60,7 +54,7 @@ def timeline_handler(app: CaseStoreApplication) -> Handler:
                     getattr(data, "end_date", None),
                     getattr(data, "end_reason", None),
                     data.district,
-                    _local_day(envelope.time),
+                    swedish_day(envelope.time),  # a change holds from the Swedish day it happened
                 ),
                 source_key=_source_key(event),
                 occurred_at=envelope.time,

@@ -15,16 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
 from contracts.common import Day, Identifier
 from services.kit.cases import CaseRef
+from services.kit.domain.swedish_time import LOCAL
 from services.kit.pages import Page, Paged, PageRequest
-
-LOCAL = ZoneInfo("Europe/Stockholm")
 
 
 def local_today() -> date:

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from contracts.placements import PlacementChangedV1, PlacementData, PlacementEndedV1, PlacementStartedV1
 from contracts.referrals import ReferralAcceptedV1, ReferralClosedV1, ReferralRevokedV1
 from contracts.scheduling import MeetingBookedV1, MeetingCancelledV1, MeetingRescheduledV1
 from contracts.topics import PLACEMENTS, REFERRALS, SCHEDULING
 from services.kit.consumer import ConsumerSpec, on
+from services.kit.domain.swedish_time import swedish_day
 from services.kit.inbound import InboundEvent
 from services.network_support.application import NetworkSupportApplication
 from services.network_support.use_cases.from_events import PlacementFacts
 
-LOCAL = ZoneInfo("Europe/Stockholm")
 NETWORK_MEETING = "network_meeting"  # safety-scale readings come from these; other kinds do not matter here
-
-
-def _local_day(moment: datetime) -> date:
-    """Scheduling books in local Swedish wall-clock time; an offset, if any, is converted first."""
-    return (moment.astimezone(LOCAL) if moment.tzinfo else moment).date()
 
 
 def _facts(data: PlacementData) -> PlacementFacts:
@@ -54,7 +46,7 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
 
     def placement_changed(event: InboundEvent[PlacementChangedV1]) -> None:
         data = event.data
-        changed_on = _local_day(event.envelope.time)
+        changed_on = swedish_day(event.envelope.time)
         app.placement_changed(_facts(data), data.school_change, changed_on, data.case_worker_id)
 
     def placement_ended(event: InboundEvent[PlacementEndedV1]) -> None:
@@ -65,14 +57,14 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
         data = event.data
         if data.kind == NETWORK_MEETING:
             app.network_meeting_booked(
-                data.municipality, data.case_id, data.meeting_id, _local_day(data.start)
+                data.municipality, data.case_id, data.meeting_id, swedish_day(data.start)
             )
 
     def meeting_rescheduled(event: InboundEvent[MeetingRescheduledV1]) -> None:
         data = event.data
         if data.kind == NETWORK_MEETING:
             app.network_meeting_moved(
-                data.municipality, data.case_id, data.meeting_id, _local_day(data.start)
+                data.municipality, data.case_id, data.meeting_id, swedish_day(data.start)
             )
 
     def meeting_cancelled(event: InboundEvent[MeetingCancelledV1]) -> None:

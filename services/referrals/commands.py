@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contracts.common import CaseId, Identifier
 from contracts.placements import Child, check_age_in_care
-
-LOCAL = ZoneInfo("Europe/Stockholm")
+from services.kit.domain.swedish_time import LOCAL
 
 
 class ReferredChild(Child):

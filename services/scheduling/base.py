@@ -6,19 +6,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError
 
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound
+from services.kit.domain.swedish_time import LOCAL
 from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.read_models import MeetingRow, StaffRow, fold_meeting, fold_staff, fold_unbooked
-
-LOCAL = ZoneInfo("Europe/Stockholm")
 
 Interval = tuple[datetime, datetime]
 

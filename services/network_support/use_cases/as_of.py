@@ -11,16 +11,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
+from services.kit.domain.swedish_time import LOCAL
 from services.network_support.domain.safety_plan import SafetyPlan
 from services.network_support.domain.support_plan import SupportPlan
 from services.network_support.use_cases.safety_plan import SafetyPlanUseCases
 from services.network_support.use_cases.support_plan import SupportPlanUseCases
-
-LOCAL = ZoneInfo("Europe/Stockholm")
 
 
 def end_of_day(day: date) -> datetime:

@@ -10,9 +10,8 @@ stored before hold only the wall-clock time: it is read as Europe/Stockholm.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-LOCAL = ZoneInfo("Europe/Stockholm")
+from services.kit.domain.swedish_time import LOCAL
 
 
 class UnclearLocalTime(ValueError):
