@@ -85,7 +85,9 @@ class CaseAudit(CaseStore):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         # Every checkpoint the store recorded issuing: the file must still hold each one it signed.
-        self._issued: CatchUpIndex[StoredCheckpoint] = CatchUpIndex(self, _fold_issued)
+        self._issued: CatchUpIndex[StoredCheckpoint] = CatchUpIndex(
+            self, _fold_issued, events=(AuditCheckpoint.Issued,)
+        )
 
     def issue_checkpoint(self, caller: Caller | None = None) -> IssuedCheckpoint:
         """Sign every chain's head now; store it (the relay publishes it) and append it to the file.

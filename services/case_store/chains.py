@@ -28,6 +28,7 @@ from services.kit.store import ServiceApplication
 
 TIMELINE, ACCESS_LOG = "timeline", "access-log"
 OPENINGS = (CaseTimeline.Opened, CaseAccessLog.Started)
+FOLDED = (*OPENINGS, CaseTimeline.EntryAppended, CaseAccessLog.AccessRecorded)
 
 
 def _fold(rows: dict[Any, ChainHead], e: Any) -> None:
@@ -51,7 +52,7 @@ def expected_ids(kind: str, municipality: str, case_id: str) -> tuple[UUID, ...]
 class ChainDirectory:
     def __init__(self, app: ServiceApplication) -> None:
         self._app = app
-        self.index: CatchUpIndex[ChainHead] = CatchUpIndex(app, _fold)
+        self.index: CatchUpIndex[ChainHead] = CatchUpIndex(app, _fold, events=FOLDED)
 
     def heads(self) -> list[tuple[UUID, ChainHead]]:
         """(stored id, head) of every chain, caught up with the store."""

@@ -43,7 +43,7 @@ class TimelineDirectory:
 
     def __init__(self, app: ServiceApplication) -> None:
         self._legacy_owner: dict[str, str] = {}  # case id -> municipality, for legacy timelines
-        self.index: CatchUpIndex[CaseRef] = CatchUpIndex(app, self._fold)
+        self.index: CatchUpIndex[CaseRef] = CatchUpIndex(app, self._fold, events=(CaseTimeline.Opened,))
 
     def _fold(self, rows: dict[Any, CaseRef], e: Any) -> None:
         if isinstance(e, CaseTimeline.Opened):

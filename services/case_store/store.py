@@ -32,6 +32,14 @@ T = TypeVar("T")
 LOCAL_WRITE_ATTEMPTS = 5
 
 
+PLACEMENT_EVENTS = (
+    PlacementRecord.Started,
+    PlacementRecord.TypeChanged,
+    PlacementRecord.DistrictChanged,
+    PlacementRecord.Ended,
+)
+
+
 def _fold_placements(rows: dict[Any, PlacementRow], e: Any) -> None:
     if isinstance(e, PlacementRecord.Started):
         history = ((e.start_date, e.placement_type),)
@@ -53,7 +61,7 @@ class CaseStore(ServiceApplication):
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._placements = CatchUpIndex(self, _fold_placements)
+        self._placements = CatchUpIndex(self, _fold_placements, events=PLACEMENT_EVENTS)
         self._timelines = TimelineDirectory(self)
         self.chains = ChainDirectory(self)
 

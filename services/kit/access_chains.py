@@ -51,7 +51,7 @@ class AccessChainsReport:
 class AccessChains:
     def __init__(self, app: ServiceApplication) -> None:
         self._app = app
-        self._heads: CatchUpIndex[ChainHead] = CatchUpIndex(app, _fold_head)
+        self._heads: CatchUpIndex[ChainHead] = CatchUpIndex(app, _fold_head, events=(CaseAccess.Recorded,))
 
     # -- writing --------------------------------------------------------------------------
     def append(self, content: dict[str, str]) -> CaseAccess:

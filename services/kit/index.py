@@ -12,9 +12,12 @@ the sort key of lists in order of creation (``page``), whose pages a new row nev
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from eventsourcing.domain import DomainEvent
+from eventsourcing.utils import get_topic
 
 from services.kit.pages import Paged, PageRequest
 
@@ -22,14 +25,27 @@ if TYPE_CHECKING:  # the store makes indexes of its own (services.kit.access_cha
     from services.kit.store import ServiceApplication
 
 Row = TypeVar("Row")
+CATCH_UP_PAGE = 1000
 
 
 class CatchUpIndex(Generic[Row]):
-    """``apply(rows, domain_event)`` folds each stored event into ``rows`` (keyed by aggregate id)."""
+    """``apply(rows, domain_event)`` folds each stored event into ``rows`` (keyed by aggregate id).
 
-    def __init__(self, app: ServiceApplication, apply: Callable[[dict[Any, Row], Any], None]) -> None:
+    ``events``, if given, are the only event classes ``apply`` looks at: the index then reads,
+    decodes and folds only those (the store filters by topic), where it would otherwise
+    decode every event of the service to ignore most of them.
+    """
+
+    def __init__(
+        self,
+        app: ServiceApplication,
+        apply: Callable[[dict[Any, Row], Any], None],
+        events: Iterable[type] = (),
+    ) -> None:
         self._app = app
         self._apply = apply
+        self._events = frozenset(events)
+        self._topics = tuple(sorted(get_topic(event_class) for event_class in self._events))
         self._rows: dict[Any, Row] = {}
         self._made_at: dict[Any, int] = {}  # aggregate id -> notification id that made its row
         self._position = 0
@@ -94,7 +110,8 @@ class CatchUpIndex(Generic[Row]):
             if not ids or ids[0] != self._position + 1 or ids != list(range(ids[0], ids[0] + len(ids))):
                 return
             for recording in recordings:
-                self._fold(recording.domain_event, recording.notification.id)
+                if not self._events or type(recording.domain_event) in self._events:
+                    self._fold(recording.domain_event, recording.notification.id)
             self._position = ids[-1]
 
     def _fold(self, domain_event: Any, position: int) -> None:
@@ -105,13 +122,32 @@ class CatchUpIndex(Generic[Row]):
             self._made_at.setdefault(key, position)
 
     def _catch_up(self) -> None:
+        # Up to the newest id taken first: the position then passes the events of other classes
+        # after the last of its own (ids are assigned in commit order; see ``Relay``).
+        newest = self._app.max_notification_id() if self._topics else None
         while True:
-            batch = self._app.recorder.select_notifications(self._position + 1, 1000)
+            batch = self._app.recorder.select_notifications(
+                self._position + 1, CATCH_UP_PAGE, stop=newest, topics=self._topics
+            )
             for notification in batch:
                 self._fold(self._app.mapper.to_domain_event(notification), notification.id)
                 self._position = notification.id
-            if len(batch) < 1000:
+            if len(batch) < CATCH_UP_PAGE:
+                if newest is not None:
+                    self._position = max(self._position, newest)
                 return
+
+
+def every_event_of(*aggregates: type) -> tuple[type, ...]:
+    """Every event class of ``aggregates``, for an index that replays them whole: an event
+    added to one of them later is read too, without anyone having to list it."""
+    found: dict[type, None] = {}
+    for aggregate in aggregates:
+        for name in dir(aggregate):
+            value = getattr(aggregate, name)
+            if isinstance(value, type) and issubclass(value, DomainEvent):
+                found[value] = None
+    return tuple(found)
 
 
 def _made_at(triple: tuple[int, Any, Any]) -> int:

@@ -77,7 +77,9 @@ class ParkingLot:
 
     def __init__(self, app: ServiceApplication) -> None:
         self._app = app
-        self._index = CatchUpIndex(app, _fold_parked)
+        self._index = CatchUpIndex(
+            app, _fold_parked, events=(ParkedNotification.Parked, ParkedNotification.Released)
+        )
 
     def park(self, failures: list[tuple[Any, str]]) -> None:
         """Park each (notification, reason); one parked before (a batch retried) counts an attempt."""

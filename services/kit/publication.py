@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.utils import get_topic
+
 from contracts.access import CaseAccessedV1
 from contracts.common import ContractModel
 from contracts.envelope import CloudEvent
@@ -37,6 +39,10 @@ class PublicationTable:
         self.source = source
         self._rules = dict(rules)
         self._system_actor = Attribution.system(source.rsplit("/", 1)[-1]).actor
+
+    def stored_topics(self) -> tuple[str, ...]:
+        """The store's topic names of the events this table publishes: the relay reads only those."""
+        return tuple(sorted(get_topic(event_class) for event_class in self._rules))
 
     def translate(self, domain_event: Any) -> list[Outgoing]:
         rule = self._rules.get(type(domain_event))

@@ -61,6 +61,7 @@ class Relay(RelayPositions, RelayParking):
         self._lease = lease
         self.leader = False
         self._table = table
+        self._topics = table.stored_topics()
         self._send = send
         self._metrics = metrics
         self._partitions = partitions
@@ -86,16 +87,15 @@ class Relay(RelayPositions, RelayParking):
             self._loop.call_soon_threadsafe(self._wake.set)
 
     async def publish_pending(self) -> int:
-        """Publish one batch after the recorded position; returns how many notifications it covered.
+        """Publish one batch after the recorded position; returns how many notifications it covered
+        (published or kept private).
 
         A notification that cannot be published is parked with its reason (``services.kit.outbox``)
         and the batch goes on; a broker that cannot be reached fails the batch, to be retried.
         """
         start = await self._app.run_blocking(self.position)
-        notifications = await self._app.run_blocking(
-            self._app.recorder.select_notifications, start + 1, self._batch_size
-        )
-        if not notifications:
+        last, notifications = await self._app.run_blocking(self._publishable_after, start)
+        if last == start:
             self._metrics.relay_lag.set(0)
             return 0
         sent, failures = await self._send_all(notifications)
@@ -110,18 +110,34 @@ class Relay(RelayPositions, RelayParking):
                 acknowledged.append(result)
                 self._metrics.relay_published.labels(topic=topic).inc()
         offsets = highest_offsets(acknowledged)
-        last = notifications[-1].id
         if any(offset <= self._acked.get(tp, -1) for tp, offset in offsets.items()):
             # The broker handed out offsets it had given before: it lost records.  The new
             # epoch republishes everything, this batch included, so its position is not kept.
             await self._start_new_epoch("the broker acknowledged offsets at or below earlier ones")
-            return len(notifications)
+            return last - start
         if failures:
             await self._park(failures)
         await self._app.run_blocking(self._record_progress, last, offsets)
         self._acked.update(offsets)
         await self.update_lag(last)
-        return len(notifications)
+        return last - start
+
+    def _publishable_after(self, start: int) -> tuple[int, list[Any]]:
+        """(the position a batch covers, the notifications in it that the table publishes).
+
+        The store filters by topic, so the events a service keeps to itself (most of the case
+        store's) are neither read nor decoded.  Reading up to the newest id taken first lets the
+        position pass the unpublished ones after the last published: the store assigns ids in
+        commit order (SQLite's one writer, the library's table lock on PostgreSQL), as every
+        reader of the log already relies on.
+        """
+        newest = self._app.max_notification_id()
+        if newest <= start or not self._topics:
+            return max(newest, start), []
+        found = self._app.recorder.select_notifications(
+            start + 1, self._batch_size, stop=newest, topics=self._topics
+        )
+        return (found[-1].id if len(found) == self._batch_size else newest), list(found)
 
     async def _send_all(
         self, notifications: list[Any]

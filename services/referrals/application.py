@@ -58,8 +58,8 @@ class ReferralsApplication(AutoReferrals):
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._index = CatchUpIndex(self, _index_referral)
-        self._children = CatchUpIndex(self, _index_child)
+        self._index = CatchUpIndex(self, _index_referral, events=(Referral.Received,))
+        self._children = CatchUpIndex(self, _index_child, events=(Referral.Received,))
 
     # -- HTTP use cases ---------------------------------------------------------------------
     def create_referral(self, caller: Caller, new: NewReferral) -> Referral:

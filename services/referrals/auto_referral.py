@@ -25,6 +25,7 @@ AUTOMATIC_REASON = "automatic: placement started"
 UNASSIGNED = "unassigned"  # an auto-referral's case worker when the placement names none
 NETWORK_CENTRE = "network_centre"
 _ENDED = (Referral.Declined, Referral.Closed, Referral.Revoked)
+OPEN_REFERRAL_EVENTS = (Referral.Received, *_ENDED)
 
 log = get_logger(__name__)
 
@@ -48,7 +49,7 @@ class AutoReferrals(ReferralWorklist):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.offered = OfferedTargets(DEFAULT_TARGETS)
-        self._open_by_case = CatchUpIndex(self, _open_network_centre_referrals())
+        self._open_by_case = CatchUpIndex(self, _open_network_centre_referrals(), events=OPEN_REFERRAL_EVENTS)
 
     def refer_placed_child(self, event: InboundEvent[PlacementStartedV1]) -> None:
         """Auto-referral to the Network Centre: at most one per placement, none where a

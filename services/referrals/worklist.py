@@ -34,6 +34,16 @@ class AwaitingRow:
     overdue_noted: bool = False
 
 
+AWAITING_EVENTS = (
+    Referral.Received,
+    Referral.ResponseOverdue,
+    Referral.Accepted,
+    Referral.Declined,
+    Referral.Closed,
+    Referral.Revoked,
+)
+
+
 def _fold_awaiting(rows: dict[Any, AwaitingRow], e: Any) -> None:
     if isinstance(e, Referral.Received):
         received_on = e.timestamp.astimezone(LOCAL).date()
@@ -48,7 +58,7 @@ def _fold_awaiting(rows: dict[Any, AwaitingRow], e: Any) -> None:
 class ReferralWorklist(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._awaiting = CatchUpIndex(self, _fold_awaiting)
+        self._awaiting = CatchUpIndex(self, _fold_awaiting, events=AWAITING_EVENTS)
         self.today: Callable[[], date] = local_today
         self.response_working_days = DEFAULT_RESPONSE_WORKING_DAYS
 

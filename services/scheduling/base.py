@@ -16,7 +16,16 @@ from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.staff_member import StaffMember
-from services.scheduling.read_models import MeetingRow, StaffRow, fold_meeting, fold_staff, fold_unbooked
+from services.scheduling.read_models import (
+    MEETING_EVENTS,
+    STAFF_EVENTS,
+    UNBOOKED_EVENTS,
+    MeetingRow,
+    StaffRow,
+    fold_meeting,
+    fold_staff,
+    fold_unbooked,
+)
 
 Interval = tuple[datetime, datetime]
 
@@ -51,9 +60,9 @@ class SchedulingBase(ServiceApplication):
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._meetings = CatchUpIndex(self, fold_meeting)
-        self._staff = CatchUpIndex(self, fold_staff)
-        self._unbooked = CatchUpIndex(self, fold_unbooked)
+        self._meetings = CatchUpIndex(self, fold_meeting, events=MEETING_EVENTS)
+        self._staff = CatchUpIndex(self, fold_staff, events=STAFF_EVENTS)
+        self._unbooked = CatchUpIndex(self, fold_unbooked, events=UNBOOKED_EVENTS)
         self.clock: Callable[[], datetime] = local_now
         self.observer: SchedulingObserver = _Silent()
 

@@ -60,7 +60,7 @@ def fold_feed_token(rows: dict[Any, FeedTokenRow], e: Any) -> None:
 class FeedTokenUseCases(CalendarUseCases):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._feed_tokens = CatchUpIndex(self, fold_feed_token)
+        self._feed_tokens = CatchUpIndex(self, fold_feed_token, events=(FeedToken.Issued, FeedToken.Revoked))
 
     def issue_staff_feed_token(self, caller: Caller, staff_id: str) -> IssuedFeedToken:
         self._staff_member(caller.municipality, staff_id)

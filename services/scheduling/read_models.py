@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from services.kit.cases import CaseRef
+from services.kit.index import every_event_of
 from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.slot_finder import WorkingHours
@@ -72,6 +73,15 @@ class Schedule:
     def case_refs(self) -> list[CaseRef]:
         """Each case once, however many of its meetings the page holds."""
         return sorted({CaseRef(row.municipality, row.case_id) for row in self.meetings})
+
+
+MEETING_EVENTS = every_event_of(Meeting)  # every event of a meeting raises its sequence
+STAFF_EVENTS = (StaffMember.Registered, StaffMember.HoursChanged, StaffMember.Removed)
+UNBOOKED_EVENTS = (
+    UnbookedStaffMeeting.Noted,
+    UnbookedStaffMeeting.CaseWorkerAssigned,
+    UnbookedStaffMeeting.Settled,
+)
 
 
 def fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:

@@ -6,9 +6,12 @@ import json
 import uuid
 
 import pytest
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 from contracts.topics import REFERRALS
 from services.case_store.app import create_app as create_case_store
+from services.kit import relay as relay_module
 from services.kit import relay_positions
 from services.kit.auth import Caller
 from services.kit.settings import ServiceSettings
@@ -219,3 +222,35 @@ async def test_a_consumer_behind_when_the_broker_lost_everything_skips_nothing_r
     finally:
         await referrals.broker.stop()
         referrals.app.close()
+
+
+class KeptToItself(Aggregate):
+    """An aggregate no publication table names: its events stay in the service."""
+
+
+async def test_the_relay_neither_reads_nor_decodes_the_events_its_service_keeps_to_itself(
+    settings: ServiceSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefix = f"K-{uuid.uuid4().hex[:6]}"
+    runtime = build_referrals(settings)
+    created = [_refer(runtime, f"{prefix}-{n}") for n in range(3)]
+    runtime.app.save(*[KeptToItself() for _ in range(40)])
+    decoded: list[str] = []
+    original = relay_module.records_of
+
+    def counting(app, table, notification, *rest):
+        decoded.append(notification.topic)
+        return original(app, table, notification, *rest)
+
+    monkeypatch.setattr(relay_module, "records_of", counting)
+    await runtime.broker.start()
+    try:
+        covered = await runtime.relay.publish_pending()
+        assert runtime.relay.position() == runtime.app.max_notification_id()
+        assert covered == runtime.app.max_notification_id()
+    finally:
+        await runtime.broker.stop()
+        runtime.app.close()
+    assert get_topic(KeptToItself.Created) not in decoded
+    assert decoded  # the referrals themselves were read, and published:
+    assert sorted(set(await _published_referral_ids(settings.kafka_bootstrap, prefix))) == sorted(created)

@@ -110,7 +110,7 @@ class CaseTimeline(Aggregate):
             "summary": summary,
         }
         position = len(self.entries) + 1
-        if position == 1:  # a timeline opened before ADR 0019 but with no entries yet
+        if position == 1 and self.head_hash == GENESIS_HASH:  # opened before ADR 0019, no entries yet
             self.head_hash = chain_genesis(CHAIN_KIND, self.municipality, self.case_id)
         recorded_at = self.EntryAppended.create_timestamp()
         self.trigger_event(

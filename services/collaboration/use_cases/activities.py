@@ -26,7 +26,7 @@ def _fold_activities(rows: dict[Any, tuple[str, tuple[str, ...]]], e: Any) -> No
 class Activities(PoolApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._activities = CatchUpIndex(self, _fold_activities)
+        self._activities = CatchUpIndex(self, _fold_activities, events=(SharedActivity.Announced,))
 
     def announce_activity(self, caller: Caller, new: NewActivity) -> ActivitySeen:
         activity = SharedActivity.announce(

@@ -38,6 +38,17 @@ class HomeRow:
         return municipality == self.owner or shared
 
 
+# Holds are stored as ``PlaceHolds``' own classes (never as FamilyHome.Held / HoldReleased).
+HOME_EVENTS = (
+    FamilyHome.Registered,
+    FamilyHome.SharingChanged,
+    FamilyHome.Occupied,
+    FamilyHome.Freed,
+    PlaceHolds.Held,
+    PlaceHolds.HoldReleased,
+)
+
+
 def _fold_homes(rows: dict[Any, HomeRow], e: Any) -> None:
     if isinstance(e, FamilyHome.Registered):
         rows[e.originator_id] = HomeRow(e.municipality)
@@ -63,7 +74,7 @@ def _profile(profile: HomeProfile) -> tuple[int, int, int, tuple[str, ...], tupl
 class FamilyHomes(PoolApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._homes = CatchUpIndex(self, _fold_homes)
+        self._homes = CatchUpIndex(self, _fold_homes, events=HOME_EVENTS)
 
     # -- HTTP use cases ---------------------------------------------------------------------
     def register_home(self, caller: Caller, new: NewHome) -> HomeSeen:

@@ -17,6 +17,7 @@ from services.kit.index import CatchUpIndex
 from services.kit.pages import Paged, PageRequest
 
 CLOSING = (MatchingRequest.OfferAccepted, MatchingRequest.Expired, MatchingRequest.Withdrawn)
+REQUEST_EVENTS = (MatchingRequest.Opened, *CLOSING)
 
 
 class DuplicateRequest(Exception):
@@ -42,7 +43,7 @@ def _fold_requests(rows: dict[Any, tuple[str, str, tuple[str, ...], bool]], e: A
 class Matching(PoolApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._requests = CatchUpIndex(self, _fold_requests)
+        self._requests = CatchUpIndex(self, _fold_requests, events=REQUEST_EVENTS)
         self.request_lifetime = timedelta(hours=72)
 
     def open_request(self, caller: Caller, new: NewRequest) -> RequestSeen:

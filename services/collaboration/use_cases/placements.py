@@ -32,7 +32,7 @@ def _fold_stays(rows: dict[Any, frozenset[UUID]], e: Any) -> None:
 class HomePlacements(FamilyHomes):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._stays = CatchUpIndex(self, _fold_stays)
+        self._stays = CatchUpIndex(self, _fold_stays, events=(FamilyHome.Occupied,))
 
     def placement_started(self, event: InboundEvent[PlacementStartedV1]) -> None:
         """Moves in unless the placement is in the pool already (a repeat, or a start after a change)."""

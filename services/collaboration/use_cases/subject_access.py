@@ -53,7 +53,9 @@ class PoolRecords:
 class SubjectAccessUseCases(FamilyHomes, Matching):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._residences = CatchUpIndex(self, _fold_residences)
+        self._residences = CatchUpIndex(
+            self, _fold_residences, events=(FamilyHome.Occupied, FamilyHome.Freed)
+        )
 
     def subject_access(self, caller: Caller, asked: ChildsCases) -> Holdings[PoolRecords]:
         """The pool's records of each case asked about, of the caller's municipality only."""

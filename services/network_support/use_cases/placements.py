@@ -54,7 +54,9 @@ def _fold_open_follow_ups(rows: dict[Any, bool], e: Any) -> None:
 class PlacementUseCases(NetworkSupportBase):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._follow_ups = CatchUpIndex(self, _fold_open_follow_ups)
+        self._follow_ups = CatchUpIndex(
+            self, _fold_open_follow_ups, events=(PlacementFollowUp.Opened, PlacementFollowUp.Ended)
+        )
 
     # -- the inquiry --------------------------------------------------------------------------
     def placement(self, caller: Caller, placement_id: str) -> Placement:

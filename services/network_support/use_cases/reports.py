@@ -27,6 +27,15 @@ from services.network_support.use_cases.base import NetworkSupportBase
 SEES_EVERY_MUNICIPALITY = "ops"
 Follow = PlacementFollowUp
 
+FACT_EVENTS = (
+    Follow.Opened,
+    Follow.ParentSupportOffered,
+    Follow.ParentSupportSessionRecorded,
+    Follow.SchoolChanged,
+    Follow.SchoolStarted,
+    Follow.Ended,
+)
+
 
 def _fold_facts(rows: dict[Any, FollowUpFacts], e: Any) -> None:
     if isinstance(e, Follow.Opened):
@@ -74,7 +83,7 @@ class ParentSupportRead:
 class ReportUseCases(NetworkSupportBase):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._report_facts = CatchUpIndex(self, _fold_facts)
+        self._report_facts = CatchUpIndex(self, _fold_facts, events=FACT_EVENTS)
 
     def school_start_report(self, caller: Caller, first: date, last: date) -> SchoolStartRead:
         """The caller's own municipality's school changes of the month (rows name cases)."""

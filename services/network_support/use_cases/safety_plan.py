@@ -23,7 +23,9 @@ def _fold_safety_plans(rows: dict[Any, bool], e: Any) -> None:
 class SafetyPlanUseCases(NetworkSupportBase):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._safety_plans = CatchUpIndex(self, _fold_safety_plans)
+        self._safety_plans = CatchUpIndex(
+            self, _fold_safety_plans, events=(SafetyPlan.Drafted, SafetyPlan.Concluded)
+        )
 
     def check_safety_follow_ups(self) -> int:
         """Note each plan whose follow-up is overdue, once per due date (periodic job); how many."""

@@ -51,7 +51,9 @@ class CaseFile:
 class SubjectAccessUseCases(SupportPlanUseCases, PlacementUseCases, HomeReturnUseCases):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._placements_of_cases = CatchUpIndex(self, _fold_placements_of_cases)
+        self._placements_of_cases = CatchUpIndex(
+            self, _fold_placements_of_cases, events=(PlacementFollowUp.Opened,)
+        )
 
     def subject_access(self, caller: Caller, asked: ChildsCases) -> Holdings[CaseFile]:
         """What is held about each case asked about, of the caller's municipality only."""

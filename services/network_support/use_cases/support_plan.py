@@ -27,7 +27,9 @@ def _fold_support_plans(rows: dict[Any, tuple[str, str, bool]], e: Any) -> None:
 class SupportPlanUseCases(NetworkSupportBase):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._support_plans = CatchUpIndex(self, _fold_support_plans)
+        self._support_plans = CatchUpIndex(
+            self, _fold_support_plans, events=(SupportPlan.Opened, SupportPlan.Closed)
+        )
 
     def support_plan(self, caller: Caller, case_id: str) -> SupportPlan:
         """The case's latest open plan, else its latest; in the caller's municipality only."""

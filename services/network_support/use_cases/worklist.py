@@ -18,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from services.kit.auth import Caller
-from services.kit.index import CatchUpIndex
+from services.kit.index import CatchUpIndex, every_event_of
 from services.kit.pages import PageRequest
 from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, worklist
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
@@ -42,6 +42,9 @@ CLOCK_ACTIONS = {
 }
 _FOLLOWED = (PlacementFollowUp.Event, SafetyPlan.Event, NetworkPlacementInquiry.Event, SupportPlan.Event)
 
+# _FOLLOWED's aggregates are replayed whole: every event class of each.
+FOLLOWED_EVENTS = every_event_of(PlacementFollowUp, SafetyPlan, NetworkPlacementInquiry, SupportPlan)
+
 
 def _replay(rows: dict[Any, Any], e: Any) -> None:
     """Each followed aggregate as its events so far make it; the inquiry with the day it opened."""
@@ -54,7 +57,7 @@ def _replay(rows: dict[Any, Any], e: Any) -> None:
 class WorklistUseCases(NetworkSupportBase):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._obligations = CatchUpIndex(self, _replay)
+        self._obligations = CatchUpIndex(self, _replay, events=FOLLOWED_EVENTS)
         self.inquiry_outcome_days = DEFAULT_INQUIRY_OUTCOME_DAYS
 
     def worklist(self, caller: Caller, wanted: WorklistFilter, page: PageRequest) -> Worklist:
