@@ -57,7 +57,9 @@ class NewRequest(StrictBody):
     age_band: AgeBand
     placement_type: RequestedPlacement
     needs: list[Need] = Field(default_factory=list, max_length=10)
-    from_date: JsonDate
+    from_date: JsonDate = Field(
+        description="the day a home is needed from: at most 30 days before today and 365 after (Swedish days)"
+    )
     protected_identity: JsonBool = Field(
         description="a protected-identity child's request is refused: nothing about them goes to partners"
     )

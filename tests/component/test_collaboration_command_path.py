@@ -17,7 +17,7 @@ from services.collaboration.publication import build_publication_table
 from services.kit.attribution import Attribution
 from services.kit.domain.case_access import CaseAccess
 from tests.conftest import make_settings
-from tests.support.clock import days_ahead
+from tests.support.clock import day_from_today, days_ahead
 from tests.support.tokens import bearer
 
 UPPSALA, VASTERAS, GAVLE = "0380", "1980", "2180"
@@ -78,7 +78,7 @@ async def matching_request(client: httpx.AsyncClient, partners: list[str], subje
         "partners": partners,
         "age_band": "6-12",
         "placement_type": "familjehem",
-        "from_date": "2026-12-01",
+        "from_date": day_from_today(),
         "protected_identity": False,
     }
     headers = staff(UPPSALA, "case_worker", subject)

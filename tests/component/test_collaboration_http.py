@@ -17,7 +17,7 @@ from services.kit.auth import KNOWN_ROLES, Caller
 from services.kit.domain.case_access import CaseAccess
 from services.kit.inbound import InboundEvent, parse_record
 from tests.conftest import make_settings
-from tests.support.clock import days_ahead
+from tests.support.clock import day_from_today, days_ahead
 from tests.support.events import encode, placement_ended, placement_started
 from tests.support.tokens import bearer
 
@@ -97,7 +97,7 @@ def new_request(partners: list[str], case_id: str = "0380-C-1", protected: bool 
         "age_band": "6-12",
         "placement_type": "familjehem",
         "needs": ["siblings_together"],
-        "from_date": "2026-12-01",
+        "from_date": day_from_today(),
         "protected_identity": protected,
     }
 
@@ -232,6 +232,32 @@ async def test_a_request_for_a_protected_identity_child_is_refused(collaboration
     )
     assert response.status_code == 422
     assert "protected identity" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("from_date", ["1237-01-01", "2099-06-30", day_from_today(-31), day_from_today(366)])
+async def test_a_request_for_a_home_from_an_implausible_day_is_refused_without_echoing_it(
+    collaboration, from_date: str
+) -> None:
+    response = await collaboration.post(
+        "/api/v1/matching-requests",
+        headers=as_(UPPSALA, "case_worker"),
+        json={**new_request([VASTERAS]), "from_date": from_date},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["message"].startswith("from_date: must be within 30 days before")
+    assert from_date not in response.text
+    listed = await collaboration.get("/api/v1/matching-requests", headers=as_(VASTERAS))
+    assert listed.json()["items"] == []  # nothing went to the partner
+
+
+@pytest.mark.parametrize("from_date", [day_from_today(-30), day_from_today(), day_from_today(365)])
+async def test_a_request_for_a_home_from_a_day_near_today_is_sent(collaboration, from_date: str) -> None:
+    response = await collaboration.post(
+        "/api/v1/matching-requests",
+        headers=as_(UPPSALA, "case_worker"),
+        json={**new_request([VASTERAS]), "from_date": from_date},
+    )
+    assert response.status_code == 201, response.text
 
 
 async def test_requests_expire_after_the_configured_time(collaboration) -> None:

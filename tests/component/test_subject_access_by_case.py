@@ -21,14 +21,14 @@ from services.kit.inbound import parse_record
 from services.kit.subject_access import MAX_CASES
 from tests.component.conftest import in_process
 from tests.conftest import make_settings
-from tests.support.clock import before_the_fixtures
+from tests.support.clock import before_the_fixtures, day_from_today
 from tests.support.events import encode, placement_started, valid_pin
 from tests.support.tokens import bearer
 
 URL = "/api/v1/subject-access"
 CHILDS, OTHERS = "0380-SA-1", "0380-SA-2"  # the child's case; another child's
 REGISTRAR = bearer("0380", ("registrar",), subject="registrar-4")
-FOSTER_HOME_FROM_DECEMBER = {"placement_type": "familjehem", "from_date": "2026-12-01"}
+FOSTER_HOME_FROM_TODAY = {"placement_type": "familjehem", "from_date": day_from_today()}
 STAFF = bearer("0380", ("case_worker", "coordinator", "family_home_consultant"), subject="cw-1")
 
 
@@ -63,7 +63,7 @@ async def pool(client: httpx.AsyncClient, case_id: str, day: int) -> None:
     event = placement_started(case_id, f"P-{case_id}", pin=valid_pin(day), family_home_id=f"FH-{case_id}")
     store_of(client).placement_started(parse_record(encode(event)))
     request = {"case_id": case_id, "partners": ["1980"], "age_band": "6-12", "protected_identity": False}
-    await made(client, "POST", "/api/v1/matching-requests", {**request, **FOSTER_HOME_FROM_DECEMBER})
+    await made(client, "POST", "/api/v1/matching-requests", {**request, **FOSTER_HOME_FROM_TODAY})
 
 
 async def timeline(client: httpx.AsyncClient, case_id: str, day: int) -> None:

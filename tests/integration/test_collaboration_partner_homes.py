@@ -20,6 +20,7 @@ from tests.integration.test_collaboration_partner_topics import (
 )
 from tests.support.apps import eventually, serving
 from tests.support.broker import produce
+from tests.support.clock import day_from_today
 from tests.support.events import encode, placement_ended, placement_started
 from tests.support.tokens import bearer
 
@@ -43,7 +44,7 @@ async def test_a_placement_named_by_pool_id_on_the_broker_takes_the_held_place_u
                 "age_band": "6-12",
                 "placement_type": "familjehem",
                 "needs": [],
-                "from_date": "2026-12-01",
+                "from_date": day_from_today(),
                 "protected_identity": False,
             },
         )

@@ -14,6 +14,7 @@ from services.collaboration.app import create_app as create_collaboration
 from services.kit.settings import ServiceSettings
 from tests.support.apps import eventually, serving
 from tests.support.broker import produce, read_topic
+from tests.support.clock import day_from_today
 from tests.support.events import encode, placement_ended, placement_started, valid_pin
 from tests.support.tokens import bearer
 
@@ -90,7 +91,7 @@ async def test_partners_receive_only_their_share_and_nothing_about_a_protected_c
                 "age_band": "13-17",
                 "placement_type": "familjehem",
                 "needs": ["experience_of_crime_prevention"],
-                "from_date": "2026-12-01",
+                "from_date": day_from_today(),
                 "protected_identity": False,
             },
         )

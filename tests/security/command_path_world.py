@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from services.case_store.domain.access_log import CaseAccessLog
 from services.kit.domain.case_access import CaseAccess
 from tests.conftest import make_settings
-from tests.support.clock import before_the_fixtures, days_ahead
+from tests.support.clock import before_the_fixtures, day_from_today, days_ahead
 from tests.support.events import valid_pin
 from tests.support.tokens import bearer
 
@@ -216,7 +216,7 @@ def new_request(case_id: str = "0380-W9", partners: tuple[str, ...] = (PARTNER,)
         "partners": list(partners),
         "age_band": "6-12",
         "placement_type": "familjehem",
-        "from_date": "2026-12-01",
+        "from_date": day_from_today(),
         "protected_identity": False,
     }
 

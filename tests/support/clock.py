@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.kit.domain.swedish_time import LOCAL
 from services.scheduling.application import SchedulingApplication
 
 
@@ -26,3 +27,8 @@ def before_the_fixtures(app: Any) -> Any:
     if isinstance(store, SchedulingApplication):
         store.clock = lambda: BEFORE_THE_FIXTURES
     return app
+
+
+def day_from_today(days: int = 0) -> str:
+    """The Swedish day ``days`` from today, as ``YYYY-MM-DD`` (plausible whenever the suite runs)."""
+    return (datetime.now(LOCAL).date() + timedelta(days=days)).isoformat()

@@ -7,11 +7,17 @@ the request expires.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id_of_text
+from services.kit.domain.swedish_time import swedish_day
+
+# A home is asked for from a day near today: a need that began a little while ago (a child
+# in an emergency placement), or one planned for, but not a year's slip of the keyboard.
+FROM_AT_MOST_DAYS_AGO = 30
+FROM_AT_MOST_DAYS_AHEAD = 365
 
 
 class MatchingError(Exception):
@@ -97,6 +103,16 @@ class MatchingRequest(Aggregate):
             raise InvalidRequest("a municipality does not ask itself")
         if expires_at <= now:
             raise InvalidRequest("the request would expire before it is sent")
+        today = swedish_day(now)
+        if (
+            not today - timedelta(days=FROM_AT_MOST_DAYS_AGO)
+            <= from_date
+            <= today + timedelta(days=FROM_AT_MOST_DAYS_AHEAD)
+        ):
+            raise InvalidRequest(
+                f"from_date: must be within {FROM_AT_MOST_DAYS_AGO} days before and "
+                f"{FROM_AT_MOST_DAYS_AHEAD} days after today"
+            )
         return cls(
             requester=requester,
             case_id=case_id,
