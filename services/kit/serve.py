@@ -8,6 +8,7 @@ from collections.abc import Callable
 import uvicorn
 from fastapi import FastAPI
 
+from services.kit.gc_tuning import tune_garbage_collection
 from services.kit.logs import configure_logging
 from services.kit.settings import ServiceSettings
 from services.kit.settings_loader import StartupRefused, load_settings
@@ -21,6 +22,7 @@ def serve(service: str, create_app: Callable[[ServiceSettings], FastAPI]) -> Non
     except StartupRefused as refused:  # a setting only this service needs: one line, as for the others
         print(f"natverk: invalid configuration, not starting:\n  {refused}", file=sys.stderr)
         raise SystemExit(2) from None
+    tune_garbage_collection()
     uvicorn.run(
         app,
         host=settings.host,
