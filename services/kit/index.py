@@ -122,20 +122,35 @@ class CatchUpIndex(Generic[Row]):
             self._made_at.setdefault(key, position)
 
     def _catch_up(self) -> None:
-        # Up to the newest id taken first: the position then passes the events of other classes
-        # after the last of its own (ids are assigned in commit order; see ``Relay``).
-        newest = self._app.max_notification_id() if self._topics else None
         while True:
-            batch = self._app.recorder.select_notifications(
-                self._position + 1, CATCH_UP_PAGE, stop=newest, topics=self._topics
-            )
+            covered, batch = notifications_after(self._app, self._position, CATCH_UP_PAGE, self._topics)
             for notification in batch:
                 self._fold(self._app.mapper.to_domain_event(notification), notification.id)
-                self._position = notification.id
+            self._position = covered
             if len(batch) < CATCH_UP_PAGE:
-                if newest is not None:
-                    self._position = max(self._position, newest)
                 return
+
+
+def notifications_after(
+    app: ServiceApplication, position: int, limit: int, topics: tuple[str, ...]
+) -> tuple[int, list[Any]]:
+    """Up to ``limit`` notifications after ``position`` of ``topics`` (every topic if none), and
+    the position they cover.
+
+    The store filters by topic, so a reader neither reads nor decodes the events it does not
+    use (ADR 0029).  Reading up to the newest id taken first lets a page shorter than ``limit``
+    cover the other topics' events after its last one: the store assigns ids in commit order
+    (SQLite's one writer, the library's table lock on PostgreSQL), as every reader of the log
+    already relies on.
+    """
+    if not topics:
+        found = list(app.recorder.select_notifications(position + 1, limit))
+        return (found[-1].id if found else position), found
+    newest = app.max_notification_id()
+    if newest <= position:
+        return position, []
+    found = list(app.recorder.select_notifications(position + 1, limit, stop=newest, topics=topics))
+    return (found[-1].id if len(found) == limit else newest), found
 
 
 def every_event_of(*aggregates: type) -> tuple[type, ...]:

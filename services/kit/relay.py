@@ -22,6 +22,7 @@ from typing import Any
 
 from aiokafka.partitioner import murmur2
 
+from services.kit.index import notifications_after
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.outbox import RECORD_ERRORS, OutgoingRecord, ParkingLot, reason_for, records_of
@@ -94,7 +95,9 @@ class Relay(RelayPositions, RelayParking):
         and the batch goes on; a broker that cannot be reached fails the batch, to be retried.
         """
         start = await self._app.run_blocking(self.position)
-        last, notifications = await self._app.run_blocking(self._publishable_after, start)
+        last, notifications = await self._app.run_blocking(
+            notifications_after, self._app, start, self._batch_size, self._topics
+        )
         if last == start:
             self._metrics.relay_lag.set(0)
             return 0
@@ -121,23 +124,6 @@ class Relay(RelayPositions, RelayParking):
         self._acked.update(offsets)
         await self.update_lag(last)
         return last - start
-
-    def _publishable_after(self, start: int) -> tuple[int, list[Any]]:
-        """(the position a batch covers, the notifications in it that the table publishes).
-
-        The store filters by topic, so the events a service keeps to itself (most of the case
-        store's) are neither read nor decoded.  Reading up to the newest id taken first lets the
-        position pass the unpublished ones after the last published: the store assigns ids in
-        commit order (SQLite's one writer, the library's table lock on PostgreSQL), as every
-        reader of the log already relies on.
-        """
-        newest = self._app.max_notification_id()
-        if newest <= start or not self._topics:
-            return max(newest, start), []
-        found = self._app.recorder.select_notifications(
-            start + 1, self._batch_size, stop=newest, topics=self._topics
-        )
-        return (found[-1].id if len(found) == self._batch_size else newest), list(found)
 
     async def _send_all(
         self, notifications: list[Any]
