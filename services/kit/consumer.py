@@ -27,6 +27,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from services.kit.applying import RecordApplier, RecordWork
 from services.kit.batch_parsing import headers_as_they_come, raw_body
 from services.kit.dead_letters import dead_letter
+from services.kit.kafka_records import read_odd_header_names
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.routing import RecordRouter, Refused
@@ -61,6 +62,7 @@ class TrackingConsumer:
         fetch_max_wait_ms: int = 20,
         sources: SourceBinding | None = None,
     ) -> None:
+        read_odd_header_names()  # one odd header name must not stall a partition
         self._app = app
         self._broker = broker
         self._specs = {spec.topic: spec for spec in specs}

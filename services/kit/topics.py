@@ -12,6 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from services.kit.kafka_clients import client_kwargs
+from services.kit.kafka_records import read_odd_header_names
 from services.kit.kafka_settings import KafkaConnectionSettings
 from services.kit.logs import get_logger
 
@@ -44,6 +45,7 @@ def reader_from_the_beginning(
     and its answer can land after seek_to_beginning() and win, skipping the oldest records.
     ``fetching``: aiokafka's fetch options (sizes, waits) for readers that read a lot.
     """
+    read_odd_header_names()
     return AIOKafkaConsumer(
         **client_kwargs(bootstrap, connection),
         group_id=None,
