@@ -73,7 +73,8 @@ def _checkpoint(args: argparse.Namespace) -> int:
 
 
 def _export_checkpoint(args: argparse.Namespace) -> int:
-    """The latest checkpoint (a case's heads, with their proofs) and the public key."""
+    """The latest checkpoint (a case's heads, with their proofs) and the public key it was signed with
+    (the current key, or a retired one after a rotation: ADR 0030)."""
     url, headers = _case_store(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -83,7 +84,9 @@ def _export_checkpoint(args: argparse.Namespace) -> int:
     for response in (checkpoint, key):
         response.raise_for_status()
     (out / "checkpoint.json").write_text(json.dumps(checkpoint.json(), indent=1), encoding="utf-8")
-    (out / "public-key.pem").write_text(key.json()["public_key_pem"], encoding="utf-8")
+    signed_with = checkpoint.json()["summary"]["key_id"]
+    keys = {k["key_id"]: k["public_key_pem"] for k in (key.json(), *key.json()["retired"])}
+    (out / "public-key.pem").write_text(keys.get(signed_with, key.json()["public_key_pem"]), encoding="utf-8")
     print(f"{out / 'checkpoint.json'}\n{out / 'public-key.pem'}")
     return 0
 

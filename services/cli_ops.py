@@ -73,9 +73,7 @@ def _live_checkpoints(settings: ServiceSettings) -> object:
     from services.case_store.checkpoints import CheckpointFile
     from services.case_store.signing import CheckpointSigner
 
-    return CheckpointFile.from_settings(settings).standing(
-        CheckpointSigner.from_settings(settings).public_key
-    )
+    return CheckpointFile.from_settings(settings).standing(CheckpointSigner.from_settings(settings).keys)
 
 
 def _stats(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ from services.case_store.checkpoints import (
 )
 from services.case_store.domain.audit_checkpoint import AuditCheckpoint
 from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary, inclusion_proofs, merkle_root
-from services.case_store.signing import CheckpointSigner, public_key_pem, verify_signature
+from services.case_store.signing import CheckpointSigner, key_id_of, public_key_pem
 from services.case_store.store import CaseStore
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
@@ -59,6 +59,7 @@ class CheckpointExport:
 class PublicKey:
     key_id: str
     public_key_pem: str
+    retired: tuple[PublicKey, ...] = ()  # the keys it replaced, oldest first (ADR 0030)
 
 
 class NoCheckpointYet(LookupError):
@@ -164,18 +165,20 @@ class CaseAudit(CaseStore):
         rebuild, a test), whose chains are then checked against themselves only."""
         if self.signer is None or self.checkpoint_file is None:
             return CheckpointStanding(None, [])
-        standing = self.checkpoint_file.standing(self.signer.public_key)
+        keys = self.signer.keys
+        standing = self.checkpoint_file.standing(keys)
         unfiled = [
             UnfiledCheckpoint(issued.summary.issued_at, issued.summary.merkle_root)
             for issued in self._issued.rows()
             if (issued.summary.issued_at, issued.summary.merkle_root) not in standing.filed
-            and verify_signature(self.signer.public_key, issued.summary.signed_text(), issued.signature)
+            and keys.problem(issued.summary.key_id, issued.summary.signed_text(), issued.signature) is None
         ]
         return replace(standing, unfiled=sorted(unfiled, key=lambda u: u.issued_at))
 
     def signing_key(self, caller: Caller) -> PublicKey:
         assert self.signer is not None
-        return PublicKey(self.signer.key_id, public_key_pem(self.signer.public_key))
+        retired = tuple(PublicKey(key_id_of(key), public_key_pem(key)) for key in self.signer.retired)
+        return PublicKey(self.signer.key_id, public_key_pem(self.signer.public_key), retired)
 
     def latest_checkpoint(self, caller: Caller, case_id: str | None) -> CheckpointExport:
         """The latest valid checkpoint; with ``case_id``, the heads of the caller's municipality's

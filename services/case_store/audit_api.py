@@ -120,14 +120,23 @@ def _shown(export: CheckpointExport | IssuedCheckpoint) -> list[ChainHead]:
     return export.heads if isinstance(export, CheckpointExport) else []
 
 
-class PublicKeyView(BaseModel):
+class RetiredKeyView(BaseModel):
     key_id: str
     algorithm: str = "Ed25519"
     public_key_pem: str
 
+
+class PublicKeyView(RetiredKeyView):
+    retired: list[RetiredKeyView] = Field(
+        description="the keys this one replaced, oldest first: checkpoints they signed stay valid"
+    )
+
     @classmethod
     def of(cls, key: PublicKey) -> PublicKeyView:
-        return cls(key_id=key.key_id, public_key_pem=key.public_key_pem)
+        retired = [
+            RetiredKeyView(key_id=old.key_id, public_key_pem=old.public_key_pem) for old in key.retired
+        ]
+        return cls(key_id=key.key_id, public_key_pem=key.public_key_pem, retired=retired)
 
 
 @router.get("/verify", response_model=AuditReportView)
@@ -153,5 +162,6 @@ def latest_checkpoint(kit: Kit, case_id: CaseIdQuery = None) -> CheckpointView:
 
 @router.get("/public-key", response_model=PublicKeyView)
 def public_key(kit: Kit) -> PublicKeyView:
-    """The Ed25519 public key checkpoints are signed with (PEM)."""
+    """The Ed25519 public key checkpoints are signed with (PEM), and the retired keys earlier ones were
+    signed with (each checkpoint names its key's `key_id`)."""
     return kit.query(CaseStore.signing_key, view=PublicKeyView, roles=VERIFY_ROLES)

@@ -6,7 +6,9 @@ signature.  The heads it covers are written beside it, one file per checkpoint i
 reading the file stays cheap however many chains there are.  The file is what verification holds
 the store against: someone who can edit the database cannot also unsign what was signed before.
 A line whose signature does not hold, or the latest one whose heads do not match its root, is
-named as forged and passed over for the latest one that holds.
+named as forged and passed over for the latest one that holds.  Each line is checked with the key
+it names, the current one or a retired one (ADR 0030); a line signed with a retired key after one
+signed with a newer key is forged too.
 """
 
 from __future__ import annotations
@@ -17,10 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary, merkle_root
-from services.case_store.signing import verify_signature
+from services.case_store.signing import CheckpointKeys
 from services.kit.settings import ServiceSettings
 
 CHECKPOINT_FILE_NAME = "case_store-checkpoints.jsonl"
@@ -92,7 +92,7 @@ class CheckpointFile:
             self.path, json.dumps(checkpoint.line(), sort_keys=True, separators=(",", ":")) + "\n", "a"
         )
 
-    def standing(self, public_key: Ed25519PublicKey) -> CheckpointStanding:
+    def standing(self, keys: CheckpointKeys) -> CheckpointStanding:
         """The latest checkpoint that holds, and every line that does not (read again only when
         the file changed)."""
         if not self.path.exists():
@@ -100,13 +100,14 @@ class CheckpointFile:
         stat = self.path.stat()
         if self._cache is not None and self._cache[0] == (stat.st_mtime_ns, stat.st_size):
             return self._cache[1]
-        standing = self._read(public_key)
+        standing = self._read(keys)
         self._cache = ((stat.st_mtime_ns, stat.st_size), standing)
         return standing
 
-    def _read(self, public_key: Ed25519PublicKey) -> CheckpointStanding:
+    def _read(self, keys: CheckpointKeys) -> CheckpointStanding:
         signed: list[tuple[int, CheckpointSummary, str]] = []
         forged = []
+        newest_key = 0  # the newest key a valid line was signed with so far
         with self.path.open(encoding="utf-8", errors="replace") as file:
             for number, text in enumerate(file, start=1):
                 if not text.strip():
@@ -114,15 +115,12 @@ class CheckpointFile:
                 summary, signature = _summary_of(text)
                 if summary is None:
                     forged.append(Forgery(number, None, "not a checkpoint: the line is malformed"))
-                elif not verify_signature(public_key, summary.signed_text(), signature):
-                    forged.append(
-                        Forgery(
-                            number,
-                            summary.issued_at,
-                            "signature does not verify with the case store's public key",
-                        )
-                    )
+                elif problem := keys.problem(summary.key_id, summary.signed_text(), signature):
+                    forged.append(Forgery(number, summary.issued_at, problem))
+                elif (generation := keys.generation(summary.key_id) or 0) < newest_key:
+                    forged.append(Forgery(number, summary.issued_at, keys.LATER_KEY_SIGNED))
                 else:
+                    newest_key = generation
                     signed.append((number, summary, signature))
         filed = frozenset((summary.issued_at, summary.merkle_root) for _, summary, _ in signed)
         for number, summary, signature in reversed(signed):

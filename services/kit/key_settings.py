@@ -1,4 +1,5 @@
-"""The keys a service takes from configuration: the stores' cipher key and the case store's signing key.
+"""The keys a service takes from configuration: the stores' cipher key and the case store's signing key
+(with the public keys of the signing keys it replaced).
 
 Both are checked when settings load, so a bad one stops start-up with the usual one-line refusal
 naming the variable (``services.kit.settings_loader.load_settings``), never the key or the file's content.
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings
 
@@ -24,6 +25,8 @@ class KeySettings(BaseSettings):
         None, description="base64 AES key (eventsourcing's AESCipher) to encrypt stored events"
     )
     audit_signing_key_file: Path | None = None  # case store: Ed25519 PEM key checkpoints are signed with
+    # case store: PEM public keys of the signing keys rotated out, oldest first (a JSON list; ADR 0030)
+    audit_retired_public_key_files: list[Path] = Field(default_factory=list, max_length=100)
 
     @field_validator("cipher_key")
     @classmethod
@@ -44,6 +47,31 @@ class KeySettings(BaseSettings):
         if value is not None:
             read_signing_key(value)  # a ValueError says what is wrong with the file
         return value
+
+    @field_validator("audit_retired_public_key_files")
+    @classmethod
+    def _ed25519_public_key_files(cls, value: list[Path]) -> list[Path]:
+        for number, path in enumerate(value, start=1):
+            try:
+                read_public_key(path)
+            except ValueError as problem:
+                raise ValueError(f"file {number}: {problem}") from None
+        return value
+
+
+def read_public_key(path: Path) -> Ed25519PublicKey:
+    """The Ed25519 public key of a PEM file; ValueError says what is wrong, never the content."""
+    try:
+        pem = path.read_bytes()
+    except OSError:
+        raise ValueError("cannot be read (no such file, or not readable)") from None
+    try:
+        key = serialization.load_pem_public_key(pem)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise ValueError("is not a PEM public key (openssl pkey -pubout)") from None
+    if isinstance(key, Ed25519PublicKey):
+        return key
+    raise ValueError("is not an Ed25519 public key")
 
 
 def read_signing_key(path: Path) -> Ed25519PrivateKey:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TypeVar
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from services.kit.settings import ENV_PREFIX, ServiceSettings
 
@@ -24,6 +26,13 @@ def describe_errors(error: ValidationError, prefix: str = ENV_PREFIX) -> list[st
     return lines
 
 
+def describe_unparsable(error: SettingsError, prefix: str = ENV_PREFIX) -> list[str]:
+    """A list or mapping setting that is not JSON: pydantic-settings names the field, never the value."""
+    field = re.search(r'field "(\w+)"', str(error))
+    name = prefix + field.group(1).upper() if field else "a setting"
+    return [f"{name}: is not valid JSON (a list or a mapping is written as JSON)"]
+
+
 class StartupRefused(RuntimeError):
     """A service cannot start with its configuration; the message names the setting, never a value."""
 
@@ -34,8 +43,11 @@ def load_settings(cls: type[SettingsT], *, command: str | None = None, **overrid
     try:
         return cls(**overrides)
     except ValidationError as error:
-        who, what = (f"natverk {command}", "") if command else ("natverk", ", not starting")
-        print(f"{who}: invalid configuration{what}:", file=sys.stderr)
-        for line in describe_errors(error):
-            print(f"  {line}", file=sys.stderr)
-        raise SystemExit(2) from None
+        problems = describe_errors(error)
+    except SettingsError as error:
+        problems = describe_unparsable(error)
+    who, what = (f"natverk {command}", "") if command else ("natverk", ", not starting")
+    print(f"{who}: invalid configuration{what}:", file=sys.stderr)
+    for line in problems:
+        print(f"  {line}", file=sys.stderr)
+    raise SystemExit(2) from None

@@ -18,7 +18,7 @@ from typing import Any
 from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary, merkle_root, root_from_proof
 from services.case_store.domain.timeline import entry_hash
 from services.case_store.domain.verification import verify_chain
-from services.case_store.signing import load_public_key, verify_signature
+from services.case_store.signing import key_id_of, load_public_key, verify_signature
 from services.kit.domain.chain import chain_genesis, link_hash
 
 CONTENT = ("source_key", "occurred_at", "source", "event_type", "actor", "summary")
@@ -67,6 +67,8 @@ def verify_offline(checkpoint_file: Path, public_key_file: Path, timeline_file: 
         ]
     except (OSError, ValueError, TypeError, KeyError) as error:
         return [f"cannot read the files: {type(error).__name__}"]
+    if summary.key_id != key_id_of(public_key):
+        return [f"the checkpoint names key {summary.key_id}, not this public key ({key_id_of(public_key)})"]
     if not verify_signature(public_key, summary.signed_text(), str(exported.get("signature", ""))):
         return ["FORGED checkpoint: its signature does not verify with this public key"]
     problems = _heads_problems(summary, heads, chains)

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 
 from services.case_store.app import create_app
+from services.case_store.signing import key_id_of
 from services.cli import main
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
@@ -106,6 +107,14 @@ def test_a_checkpoint_with_an_altered_head_or_another_key_is_named_forged(export
     pem = other.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     (exported / "other.pem").write_bytes(pem)
     assert verify(exported, key="other.pem") == 1
+    signed_with = checkpoint["summary"]["key_id"]
+    assert capsys.readouterr().out.splitlines() == [
+        f"the checkpoint names key {signed_with}, not this public key ({key_id_of(other)})"
+    ]
+    checkpoint["chains"][0]["length"] -= 1
+    checkpoint["signature"] = checkpoint["signature"][::-1]
+    (exported / "checkpoint.json").write_text(json.dumps(checkpoint))
+    assert verify(exported) == 1
     assert capsys.readouterr().out.splitlines() == [
         "FORGED checkpoint: its signature does not verify with this public key"
     ]

@@ -13,7 +13,7 @@ from contracts.topics import AUDIT_CHECKPOINTS
 from services.case_store.app import create_app
 from services.case_store.checkpoints import CheckpointFile
 from services.case_store.domain.checkpoint import CheckpointSummary
-from services.case_store.signing import load_public_key, verify_signature
+from services.case_store.signing import CheckpointKeys, load_public_key, verify_signature
 from services.kit.settings import ServiceSettings
 from tests.support.apps import eventually, serving
 from tests.support.broker import read_topic
@@ -40,7 +40,7 @@ async def test_a_checkpoint_is_published_signed_and_matches_the_one_in_the_file(
         )
         issued_at = issued.json()["summary"]["issued_at"]
         published = await eventually(lambda: _checkpoints(settings.kafka_bootstrap, issued_at), timeout=20)
-    in_file = CheckpointFile.from_settings(settings).standing(key)
+    in_file = CheckpointFile.from_settings(settings).standing(CheckpointKeys(key))
     [last] = [c for c in published if c.issued_at == issued.json()["summary"]["issued_at"]]
     summary = CheckpointSummary(last.issued_at, last.key_id, last.chain_count, last.merkle_root)
     assert verify_signature(key, summary.signed_text(), last.signature)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from eventsourcing.cipher import AESCipher
 from jwt.algorithms import ECAlgorithm
 
@@ -250,3 +250,57 @@ def test_a_cli_command_that_starts_nothing_refuses_a_bad_setting_without_saying_
     assert stopped.value.code == 2
     message = capsys.readouterr().err
     assert message.startswith("natverk token: invalid configuration:\n") and "not starting" not in message
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ('["{missing}"]', "file 1: cannot be read"),
+        ('["{public}", "{private}"]', "file 2: is not a PEM public key"),
+        ("{public}", "JSON"),  # a list, written as JSON
+    ],
+    ids=["missing", "a private key", "not a JSON list"],
+)
+def test_a_retired_public_key_file_that_is_not_an_ed25519_public_key_stops_start_up_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    files: str,
+    expected: str,
+) -> None:
+    private = _pem_file(tmp_path, ed25519.Ed25519PrivateKey.generate())
+    public = tmp_path / "old.pub.pem"
+    public.write_bytes(
+        ed25519.Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    )
+    value = files.format(missing=tmp_path / "nowhere.pem", public=public, private=private)
+    message = _refusal_in_development_mode(
+        monkeypatch, capsys, "NATVERK_AUDIT_RETIRED_PUBLIC_KEY_FILES", value
+    )
+    assert "NATVERK_AUDIT_RETIRED_PUBLIC_KEY_FILES" in message and expected in message, message
+    assert str(tmp_path) not in message and "Traceback" not in message
+
+
+def test_retired_public_key_files_are_accepted_as_a_json_list(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    public = tmp_path / "old.pub.pem"
+    public.write_bytes(
+        ed25519.Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    )
+    monkeypatch.setenv("NATVERK_AUDIT_RETIRED_PUBLIC_KEY_FILES", json.dumps([str(public)]))
+    assert load_settings(ServiceSettings).audit_retired_public_key_files == [public]
+
+
+def test_a_mapping_setting_that_is_not_json_stops_start_up_naming_the_variable_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = _refusal_in_development_mode(monkeypatch, capsys, "NATVERK_INBOUND_SOURCES", "{case-system-7")
+    assert message.splitlines()[1:] == [
+        "  NATVERK_INBOUND_SOURCES: is not valid JSON (a list or a mapping is written as JSON)"
+    ]
+    assert "case-system-7" not in message
