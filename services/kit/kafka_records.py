@@ -4,7 +4,7 @@ The Kafka protocol makes a header name a string, but a producer written against 
 API (kcat, a partner's own client) sends whatever bytes it is handed.  aiokafka's compiled reader
 decodes each header name while it unpacks a fetched batch, before FastStream or the kit sees a
 record: such a record raised on every fetch and stalled its partition for good, and every record
-behind it.  ``read_odd_header_names`` has the fetcher read such a batch again with aiokafka's
+behind it.  ``read_odd_header_names`` (ADR 0031) has the fetcher read such a batch again with aiokafka's
 pure-Python reader, header names decoded with backslash escapes; every other batch is read by the
 compiled reader as before.  Header names are no part of the contract, so the record then goes the
 way of any other (applied, or dead-lettered carrying the escaped name).
