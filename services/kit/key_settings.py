@@ -59,12 +59,16 @@ class KeySettings(BaseSettings):
         return value
 
 
-def read_public_key(path: Path) -> Ed25519PublicKey:
-    """The Ed25519 public key of a PEM file; ValueError says what is wrong, never the content."""
+def _pem_of(path: Path) -> bytes:
     try:
-        pem = path.read_bytes()
+        return path.read_bytes()
     except OSError:
         raise ValueError("cannot be read (no such file, or not readable)") from None
+
+
+def read_public_key(path: Path) -> Ed25519PublicKey:
+    """The Ed25519 public key of a PEM file; ValueError says what is wrong, never the content."""
+    pem = _pem_of(path)
     try:
         key = serialization.load_pem_public_key(pem)
     except (ValueError, TypeError, UnsupportedAlgorithm):
@@ -76,10 +80,7 @@ def read_public_key(path: Path) -> Ed25519PublicKey:
 
 def read_signing_key(path: Path) -> Ed25519PrivateKey:
     """The Ed25519 private key of a PEM file; ValueError says what is wrong, never the content."""
-    try:
-        pem = path.read_bytes()
-    except OSError:
-        raise ValueError("cannot be read (no such file, or not readable)") from None
+    pem = _pem_of(path)
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
