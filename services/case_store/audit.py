@@ -89,6 +89,7 @@ class CaseAudit(CaseStore):
         self._issued: CatchUpIndex[StoredCheckpoint] = CatchUpIndex(
             self, _fold_issued, events=(AuditCheckpoint.Issued,)
         )
+        self._unchanged_up_to: int | None = None  # the store's newest notification when heads last matched
 
     def issue_checkpoint(self, caller: Caller | None = None) -> IssuedCheckpoint:
         """Sign every chain's head now; store it (the relay publishes it) and append it to the file.
@@ -127,10 +128,21 @@ class CaseAudit(CaseStore):
         latest = self.checkpoint_standing().latest
         if latest is not None:
             age = datetime.now(UTC) - datetime.fromisoformat(latest.summary.issued_at)
-            unchanged = merkle_root([head for _, head in self.chains.heads()]) == latest.summary.merkle_root
-            if age.total_seconds() < interval_seconds or unchanged:
+            if age.total_seconds() < interval_seconds or self._heads_unchanged_since(latest):
                 return None
         return self.issue_checkpoint()
+
+    def _heads_unchanged_since(self, latest: IssuedCheckpoint) -> bool:
+        """Whether every chain head is still what ``latest`` signed.  The Merkle root over every
+        head costs time in proportion to the store, so it is taken again only when something was
+        stored since the last time it was found unchanged: the check runs every few seconds, and
+        at about 22 µs a head it kept 8 % of a core busy at 20,000 cases, idle or not."""
+        stored_up_to = self.max_notification_id()
+        if stored_up_to == self._unchanged_up_to:
+            return True
+        unchanged = merkle_root([head for _, head in self.chains.heads()]) == latest.summary.merkle_root
+        self._unchanged_up_to = stored_up_to if unchanged else None
+        return unchanged
 
     def _differing_from(self, previous: IssuedCheckpoint, stored: list[tuple[UUID, ChainHead]]) -> int:
         """How many chains the ``previous`` checkpoint signed no longer extend what it signed.
