@@ -116,11 +116,6 @@ class ReferralsApplication(AutoReferrals):
         self.save(referral)
         return referral
 
-    def _open_referral(self, referral: Referral) -> OpenReferral:
-        """The case's slot for ``referral``'s target (new if the case never had one)."""
-        slot_id = OpenReferral.id_for(referral.municipality, referral.case_id, referral.target)
-        return self._find(slot_id) or OpenReferral(referral.municipality, referral.case_id, referral.target)
-
     def _save_ended(self, referral: Referral) -> None:
         """A referral no longer open frees its case's slot (if it held it)."""
         slot_id = OpenReferral.id_for(referral.municipality, referral.case_id, referral.target)
@@ -128,9 +123,6 @@ class ReferralsApplication(AutoReferrals):
         if slot is not None:
             slot.release(referral.id)
         self.save(referral, *([slot] if slot is not None else []))
-
-    def _find(self, aggregate_id: UUID) -> Any:
-        return self.repository.get(aggregate_id) if self.exists(aggregate_id) else None
 
     def referral(self, caller: Caller, referral_id: UUID) -> Referral:
         return self.owned(referral_id, caller.municipality)

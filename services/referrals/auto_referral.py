@@ -3,7 +3,8 @@
 One referral per placement, and only where the municipality has a Network Centre.  A child
 whose case already has an open Network Centre referral (received or accepted: one sent when
 placement was near, or one of an earlier placement) gets no second one: the open referral
-records the placement instead, once.
+records the placement instead, once.  An automatic referral holds the case's Network Centre
+slot (``OpenReferral``) as a manual one does, so that no manual one is opened beside it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from contracts.placements import PlacementStartedV1
 from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 from services.kit.logs import get_logger
+from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import Referral
 from services.referrals.domain.who_decides import OfferedTargets
 from services.referrals.settings import DEFAULT_TARGETS
@@ -65,20 +67,31 @@ class AutoReferrals(ReferralWorklist):
             open_one.record_placement(placement.placement_id)
             self.save(open_one)
             return
-        self.save(
-            Referral(
-                case_id=placement.case_id,
-                municipality=placement.municipality,
-                target=NETWORK_CENTRE,
-                child_pin=placement.child.pin,
-                protected_identity=placement.child.protected_identity,
-                child_status="placed",
-                case_worker_id=placement.case_worker_id or UNASSIGNED,
-                reason=AUTOMATIC_REASON,
-                origin="placement",
-                placement_id=placement.placement_id,
-            )
+        referral = Referral(
+            case_id=placement.case_id,
+            municipality=placement.municipality,
+            target=NETWORK_CENTRE,
+            child_pin=placement.child.pin,
+            protected_identity=placement.child.protected_identity,
+            child_status="placed",
+            case_worker_id=placement.case_worker_id or UNASSIGNED,
+            reason=AUTOMATIC_REASON,
+            origin="placement",
+            placement_id=placement.placement_id,
         )
+        slot = self._open_referral(referral)
+        # Held already: a manual referral another replica stored since the index caught up.  The
+        # record is tried again on its own, when the index sees that referral and records the placement.
+        slot.hold(referral.id)
+        self.save(referral, slot)
+
+    def _open_referral(self, referral: Referral) -> OpenReferral:
+        """The case's slot for ``referral``'s target (new if the case never had one)."""
+        slot_id = OpenReferral.id_for(referral.municipality, referral.case_id, referral.target)
+        return self._find(slot_id) or OpenReferral(referral.municipality, referral.case_id, referral.target)
+
+    def _find(self, aggregate_id: UUID) -> Any:
+        return self.repository.get(aggregate_id) if self.exists(aggregate_id) else None
 
     def _open_network_centre_referral(self, municipality: str, case_id: str) -> Referral | None:
         """The case's oldest open Network Centre referral, if it has one: stored, or made earlier in

@@ -93,3 +93,20 @@ async def test_a_placement_where_there_is_no_network_centre_stores_nothing(refer
     before = store.recorder.max_notification_id() or 0
     place(referrals, "1980-NONE-1", "P-NONE-1", municipality="1980")
     assert (store.recorder.max_notification_id() or 0) == before
+
+
+async def test_a_case_worker_cannot_open_a_second_network_centre_referral_beside_an_open_auto_referral(
+    referrals,
+) -> None:
+    """The automatic referral holds the case's Network Centre slot as a manual one does: a manual
+    referral to the Network Centre is refused while it is open, and may be made once it is closed."""
+    place(referrals, "0380-AUTO-1", "P-AUTO-1")
+    [auto] = await referrals_of(referrals, "0380-AUTO-1")
+    refused = await create(referrals, case_id="0380-AUTO-1", target="network_centre")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "referral_already_open")
+    assert [r["id"] for r in await referrals_of(referrals, "0380-AUTO-1")] == [auto["id"]]
+    declined = await referrals.post(
+        f"/api/v1/referrals/{auto['id']}/decline", json={"reason": "not now"}, headers=COORDINATOR
+    )
+    assert declined.status_code == 200
+    assert (await create(referrals, case_id="0380-AUTO-1", target="network_centre")).status_code == 201
