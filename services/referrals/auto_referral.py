@@ -4,7 +4,8 @@ One referral per placement, and only where the municipality has a Network Centre
 whose case already has an open Network Centre referral (received or accepted: one sent when
 placement was near, or one of an earlier placement) gets no second one: the open referral
 records the placement instead, once.  An automatic referral holds the case's Network Centre
-slot (``OpenReferral``) as a manual one does, so that no manual one is opened beside it.
+slot (``OpenReferral``) as a manual one does, so that no manual one is opened beside it (nor
+beside one stored before automatic referrals held it: ``_open_referral``).
 """
 
 from __future__ import annotations
@@ -86,9 +87,16 @@ class AutoReferrals(ReferralWorklist):
         self.save(referral, slot)
 
     def _open_referral(self, referral: Referral) -> OpenReferral:
-        """The case's slot for ``referral``'s target (new if the case never had one)."""
+        """The case's slot for ``referral``'s target (new if the case never had one).  An open
+        automatic referral stored before they held the slot holds it here (not stored unless
+        saved), so that a manual one is refused beside it too."""
         slot_id = OpenReferral.id_for(referral.municipality, referral.case_id, referral.target)
-        return self._find(slot_id) or OpenReferral(referral.municipality, referral.case_id, referral.target)
+        slot = self._find(slot_id) or OpenReferral(referral.municipality, referral.case_id, referral.target)
+        if slot.holder is None and referral.target == NETWORK_CENTRE:
+            unheld = self._open_network_centre_referral(referral.municipality, referral.case_id)
+            if unheld is not None and unheld.id != referral.id:
+                slot.hold(unheld.id)
+        return slot
 
     def _find(self, aggregate_id: UUID) -> Any:
         return self.repository.get(aggregate_id) if self.exists(aggregate_id) else None

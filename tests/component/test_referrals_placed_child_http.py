@@ -8,8 +8,9 @@ from typing import Any
 import httpx
 
 from services.kit.inbound import parse_record
+from services.referrals.domain.referral import Referral
 from tests.component.test_referrals_http import COORDINATOR, create
-from tests.support.events import encode, placement_started
+from tests.support.events import encode, placement_started, valid_pin
 from tests.support.worklists import published
 
 CHILD_PLACED = "se.natverk.referral.child_placed.v1"
@@ -110,3 +111,20 @@ async def test_a_case_worker_cannot_open_a_second_network_centre_referral_beside
     )
     assert declined.status_code == 200
     assert (await create(referrals, case_id="0380-AUTO-1", target="network_centre")).status_code == 201
+
+
+async def test_an_automatic_referral_stored_before_they_held_the_place_also_keeps_a_manual_one_out(
+    referrals,
+) -> None:
+    """Automatic referrals stored before 2026-12-04 hold no place; the rule still finds them open."""
+    store = referrals.app.state.runtime.app  # type: ignore[attr-defined]
+    store.save(
+        Referral(
+            case_id="0380-OLD-1", municipality="0380", target="network_centre", child_pin=valid_pin(3),
+            protected_identity=False, child_status="placed", case_worker_id="unassigned",
+            reason="automatic: placement started", origin="placement", placement_id="P-OLD-1",
+        )
+    )  # fmt: skip
+    refused = await create(referrals, case_id="0380-OLD-1", target="network_centre")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "referral_already_open")
+    assert (await create(referrals, case_id="0380-OLD-1", target="safety_team")).status_code == 201
