@@ -65,7 +65,7 @@ class AutoReferrals(ReferralWorklist):
             return
         open_one = self._open_network_centre_referral(placement.municipality, placement.case_id)
         if open_one is not None:
-            open_one.record_placement(placement.placement_id)
+            open_one.record_placement(placement.placement_id, placement.child.protected_identity)
             self.save(open_one)
             return
         referral = Referral(

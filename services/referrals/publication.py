@@ -90,7 +90,10 @@ def build_publication_table(facts_of: Any) -> PublicationTable:
         Referral.ChildPlaced: lifecycle(
             "se.natverk.referral.child_placed.v1",
             public.ReferralChildPlacedV1,
-            lambda event: {"placement_id": event.placement_id},
+            lambda event: {
+                "placement_id": event.placement_id,
+                "protected_identity": event.protected_identity,
+            },
         ),
         **case_access_rule(REFERRALS, SERVICE),
     }

@@ -8,6 +8,7 @@ log), inbound ones are called by the kit's consumer inside its unit of work.
 from __future__ import annotations
 
 from services.scheduling.base import LOCAL, SchedulingObserver
+from services.scheduling.called_off import CalledOffUseCases
 from services.scheduling.feed_tokens import FeedTokenUseCases
 from services.scheduling.meetings import DoubleBooking, MeetingUseCases, UnknownStaff
 from services.scheduling.placed_child import ChildPlacedUseCases
@@ -34,6 +35,7 @@ class SchedulingApplication(
     RosterUseCases,
     ChildPlacedUseCases,  # and StaffMeetingUseCases, which it extends
     UnbookedStaffMeetingUseCases,  # as does this
+    CalledOffUseCases,  # and this
     MeetingUseCases,
     FeedTokenUseCases,
     SubjectAccessUseCases,

@@ -18,11 +18,13 @@ from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.read_models import (
     MEETING_EVENTS,
+    PROTECTED_CASE_EVENTS,
     STAFF_EVENTS,
     UNBOOKED_EVENTS,
     MeetingRow,
     StaffRow,
     fold_meeting,
+    fold_protected_case,
     fold_staff,
     fold_unbooked,
 )
@@ -63,6 +65,7 @@ class SchedulingBase(ServiceApplication):
         self._meetings = CatchUpIndex(self, fold_meeting, events=MEETING_EVENTS)
         self._staff = CatchUpIndex(self, fold_staff, events=STAFF_EVENTS)
         self._unbooked = CatchUpIndex(self, fold_unbooked, events=UNBOOKED_EVENTS)
+        self._protected = CatchUpIndex(self, fold_protected_case, events=PROTECTED_CASE_EVENTS)
         self.clock: Callable[[], datetime] = local_now
         self.observer: SchedulingObserver = _Silent()
 
@@ -91,9 +94,16 @@ class SchedulingBase(ServiceApplication):
         )
 
     def _protected_cases(self, municipality: str) -> set[str]:
-        """Cases with a child of protected identity: one meeting that says so speaks for the case."""
-        rows = self._meetings.rows()
-        return {row.case_id for row in rows if row.municipality == municipality and row.protected_identity}
+        """Cases with a child of protected identity: one meeting, one note of an unbooked staff
+        meeting or one placement recorded on a referral that says so speaks for the case."""
+        said = [(row.municipality, row.case_id) for row in self._meetings.rows() if row.protected_identity]
+        said += [
+            (n.municipality, n.case_id)
+            for n in (r.noted for r in self._unbooked.rows())
+            if n.protected_identity
+        ]
+        said += self._protected.rows()
+        return {case_id for of, case_id in said if of == municipality}
 
     def _open_meetings(self, municipality: str) -> list[MeetingRow]:
         return [row for row in self._meeting_rows(municipality) if row.is_open]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contracts.referrals import (
     ReferralCaseWorkerAssignedV1,
     ReferralChildPlacedV1,
+    ReferralClosedV1,
     ReferralDeclinedV1,
     ReferralFacts,
     ReferralReceivedV1,
@@ -36,7 +37,14 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
 
     def child_placed(event: InboundEvent[ReferralChildPlacedV1]) -> None:
         data = event.data
-        app.invite_parent_supporter(data.referral_id, data.target, data.municipality, data.placement_id)
+        app.record_child_placed(
+            data.referral_id,
+            data.target,
+            data.case_id,
+            data.municipality,
+            data.placement_id,
+            data.protected_identity,
+        )
 
     def withdrawn(event: InboundEvent[ReferralFacts]) -> None:
         data = event.data
@@ -44,12 +52,16 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
             data.referral_id, data.municipality, f"referral {event.envelope.type.split('.')[-2]}"
         )
 
+    def closed(event: InboundEvent[ReferralClosedV1]) -> None:
+        app.close_staff_meeting(event.data.referral_id, event.data.municipality)
+
     return ConsumerSpec(
         REFERRALS,
         [
             on(ReferralReceivedV1, received),
             on(ReferralDeclinedV1, withdrawn),
             on(ReferralRevokedV1, withdrawn),
+            on(ReferralClosedV1, closed),
             on(ReferralCaseWorkerAssignedV1, case_worker_assigned),
             on(ReferralChildPlacedV1, child_placed),
         ],

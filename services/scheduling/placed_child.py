@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from services.scheduling.domain.early_placement import EarlyPlacement
 from services.scheduling.domain.meeting import Meeting
+from services.scheduling.domain.protected_case import ProtectedCase
 from services.scheduling.domain.slot_finder import least_loaded_free
 from services.scheduling.person_days import Days, changed
 from services.scheduling.staff_meeting import StaffMeetingUseCases, learned
@@ -13,6 +14,22 @@ PARENT_SUPPORTER = "parent_supporter"
 
 
 class ChildPlacedUseCases(StaffMeetingUseCases):
+    def record_child_placed(
+        self,
+        referral_id: str,
+        target: str,
+        case_id: str,
+        municipality: str,
+        placement_id: str,
+        protected_identity: bool,
+    ) -> None:
+        """A placement said the child has a protected identity: the case is protected from now on
+        (every meeting of it, booked before or after, is marked so); and the staff meeting invites
+        a parent supporter."""
+        if protected_identity and not self.exists(ProtectedCase.id_for(municipality, case_id)):
+            self.save(ProtectedCase(municipality, case_id))
+        self.invite_parent_supporter(referral_id, target, municipality, placement_id)
+
     def invite_parent_supporter(
         self, referral_id: str, target: str, municipality: str, placement_id: str
     ) -> None:

@@ -11,6 +11,7 @@ from services.kit.cases import CaseRef
 from services.kit.index import every_event_of
 from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.meeting import Meeting
+from services.scheduling.domain.protected_case import ProtectedCase
 from services.scheduling.domain.slot_finder import WorkingHours
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
@@ -82,6 +83,7 @@ UNBOOKED_EVENTS = (
     UnbookedStaffMeeting.CaseWorkerAssigned,
     UnbookedStaffMeeting.Settled,
 )
+PROTECTED_CASE_EVENTS = (ProtectedCase.Noted,)
 
 
 def fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:
@@ -139,6 +141,11 @@ def fold_unbooked(rows: dict[Any, UnbookedRow], e: Any) -> None:
         rows[e.originator_id] = replace(rows[e.originator_id], case_worker_id=e.case_worker_id)
     elif isinstance(e, UnbookedStaffMeeting.Settled):
         rows[e.originator_id] = replace(rows[e.originator_id], is_open=False)
+
+
+def fold_protected_case(rows: dict[Any, tuple[str, str]], e: Any) -> None:
+    if isinstance(e, ProtectedCase.Noted):
+        rows[e.originator_id] = (e.municipality, e.case_id)
 
 
 def _hours(e: StaffMember.Registered | StaffMember.HoursChanged) -> WorkingHours:

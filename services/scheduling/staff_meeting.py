@@ -8,6 +8,7 @@ from services.scheduling.base import LOCAL, Interval
 from services.scheduling.domain.early_placement import EarlyPlacement
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.person_day import PersonDay
+from services.scheduling.domain.protected_case import ProtectedCase
 from services.scheduling.domain.slot_finder import NoSlotFound, Slot, find_slot
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
@@ -47,6 +48,7 @@ class StaffMeetingUseCases(InviteeUseCases):
         referred = referred_at.astimezone(LOCAL).replace(tzinfo=None)
         if self.exists(EarlyPlacement.id_for(municipality, referral_id)):
             child_status = "placed"  # its child_placed event came first
+        protected_identity = protected_identity or self.exists(ProtectedCase.id_for(municipality, case_id))
         groups = staff_meeting_groups(roster, child_status, case_worker_id)
         busy = self._busy(municipality)
         days: Days = {}
@@ -108,20 +110,6 @@ class StaffMeetingUseCases(InviteeUseCases):
             series_id=None,
             protected_identity=protected_identity,
         )
-
-    def cancel_staff_meeting(self, referral_id: str, municipality: str, reason: str) -> None:
-        """The referral's staff meeting is called off; one that could not be booked is no longer due."""
-        unbooked = self._get(UnbookedStaffMeeting.id_for(municipality, referral_id))
-        if isinstance(unbooked, UnbookedStaffMeeting) and unbooked.is_open:
-            unbooked.settle("withdrawn")
-            self.save(unbooked)
-        meeting = self._get(Meeting.id_for_referral(referral_id))
-        if isinstance(meeting, Meeting) and meeting.is_open:
-            meeting.cancel(reason)
-            days: Days = {}
-            self._release(meeting, days)
-            self.save(meeting, *changed(days))
-            self.observer.meeting_changed(meeting.municipality, meeting.kind, "cancelled")
 
     def _week_of(
         self, meeting: Meeting, days: Days, staff_ids: tuple[str, ...] | None = None

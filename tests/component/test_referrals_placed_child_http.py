@@ -128,3 +128,19 @@ async def test_an_automatic_referral_stored_before_they_held_the_place_also_keep
     refused = await create(referrals, case_id="0380-OLD-1", target="network_centre")
     assert (refused.status_code, refused.json()["error"]["code"]) == (409, "referral_already_open")
     assert (await create(referrals, case_id="0380-OLD-1", target="safety_team")).status_code == 201
+
+
+async def test_a_protected_childs_placement_on_an_open_unprotected_referral_protects_the_referral(
+    referrals,
+) -> None:
+    """The case worker left "protected identity" unticked; the case system knows better.  The
+    placement's word holds from then on, in the referral and in what scheduling is told, and an
+    unprotected placement later never takes it back."""
+    near = (await create(referrals, case_id="0380-HIDE-1", child_status="placement_near")).json()
+    assert near["protected_identity"] is False
+    place(referrals, "0380-HIDE-1", "P-HIDE-1", protected_identity=True)
+    place(referrals, "0380-HIDE-1", "P-HIDE-2", protected_identity=False)
+    [only] = await referrals_of(referrals, "0380-HIDE-1")
+    assert (only["id"], only["protected_identity"]) == (near["id"], True)
+    told = [(p.placement_id, p.protected_identity) for p in published(referrals, CHILD_PLACED)]
+    assert told == [("P-HIDE-1", True), ("P-HIDE-2", True)]

@@ -18,7 +18,7 @@ from services.scheduling.domain.slot_finder import find_slot
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
 from services.scheduling.inbound import referral_consumer
 from services.scheduling.publication import build_publication_table
-from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord, in_process_consumer
+from tests.support.fetched import CapturingBroker, fed_by_hand, in_process_consumer
 from tests.support.referral_records import case_worker_assigned, referral_declined, referral_received
 from tests.support.tokens import bearer
 
@@ -34,13 +34,7 @@ def consumed(scheduling) -> tuple[Any, CapturingBroker]:
     store = scheduling.app.state.runtime.app
     store.clock = lambda: datetime(2026, 11, 23, 8, 0)
     consumer, broker = in_process_consumer(store, referral_consumer(store), "unbooked")
-    sequence = iter(range(1, 100))
-
-    async def feed(value: bytes) -> None:
-        record = FakeRecord(value, offset=next(sequence), topic=REFERRALS)
-        await consumer.handle([value], FakeMessage((record,)))  # type: ignore[arg-type]
-
-    store.feed = feed
+    store.feed = fed_by_hand(consumer, REFERRALS)
     return store, broker
 
 

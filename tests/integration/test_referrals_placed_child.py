@@ -65,5 +65,6 @@ async def test_a_second_placement_of_a_child_is_published_on_the_open_referral_o
         "municipality": "0380",
         "target": "network_centre",
         "placement_id": f"P2-{case_id}",
+        "protected_identity": False,
     }
     assert only["placement_id"] == f"P1-{case_id}"

@@ -4,6 +4,8 @@ that drive the real consumer code in process."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,3 +48,14 @@ def in_process_consumer(app: Any, spec: ConsumerSpec, name: str) -> tuple[Tracki
     broker = CapturingBroker()
     consumer = TrackingConsumer(app, broker, name, [spec], ServiceMetrics(name), retry_pause=0)  # type: ignore[arg-type]
     return consumer, broker
+
+
+def fed_by_hand(consumer: TrackingConsumer, topic: str) -> Callable[[bytes], Awaitable[None]]:
+    """Hand ``consumer`` one record of ``topic`` at a time, at offsets 1, 2, 3, ..."""
+    offsets = itertools.count(1)
+
+    async def feed(value: bytes) -> None:
+        record = FakeRecord(value, offset=next(offsets), topic=topic)
+        await consumer.handle([value], FakeMessage((record,)))  # type: ignore[arg-type]
+
+    return feed

@@ -10,7 +10,12 @@ REFERRED_AT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # a Monday morning
 
 
 def referral_received(
-    case_id: str, referral_id: str, sequence: int, child_status: str = "placed", municipality: str = "0380"
+    case_id: str,
+    referral_id: str,
+    sequence: int,
+    child_status: str = "placed",
+    municipality: str = "0380",
+    protected_identity: bool = False,
 ) -> bytes:
     return json.dumps(
         {
@@ -29,7 +34,7 @@ def referral_received(
                 "municipality": municipality,
                 "target": "network_centre",
                 "child_status": child_status,
-                "protected_identity": False,
+                "protected_identity": protected_identity,
                 "case_worker_id": "unassigned",
                 "origin": "placement",
                 "placement_id": "P-1",
@@ -49,15 +54,26 @@ def case_worker_assigned(
     return _referral_changed("case_worker_assigned", case_id, referral_id, sequence, municipality, extra)
 
 
+def referral_closed(case_id: str, referral_id: str, sequence: int, municipality: str = "0380") -> bytes:
+    return _referral_changed("closed", case_id, referral_id, sequence, municipality, {})
+
+
 def child_placed(
-    case_id: str, referral_id: str, sequence: int, placement_id: str, municipality: str = "0380"
+    case_id: str,
+    referral_id: str,
+    sequence: int,
+    placement_id: str,
+    municipality: str = "0380",
+    protected_identity: bool | None = None,  # None: as relayed before the field was added
 ) -> bytes:
-    extra = {"placement_id": placement_id}
+    extra: dict[str, object] = {"placement_id": placement_id}
+    if protected_identity is not None:
+        extra["protected_identity"] = protected_identity
     return _referral_changed("child_placed", case_id, referral_id, sequence, municipality, extra)
 
 
 def _referral_changed(
-    change: str, case_id: str, referral_id: str, sequence: int, municipality: str, extra: dict[str, str]
+    change: str, case_id: str, referral_id: str, sequence: int, municipality: str, extra: dict[str, object]
 ) -> bytes:
     return json.dumps(
         {

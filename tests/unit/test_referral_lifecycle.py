@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from services.referrals.domain.referral import ReasonRequired, Referral, TransitionNotAllowed
+from services.referrals.publication import build_publication_table
 
 
 def new_referral(placement_id: str | None = None) -> Referral:
@@ -62,3 +63,26 @@ def test_revoked_is_final() -> None:
 def test_the_referral_for_a_placement_has_one_id_however_often_it_is_made() -> None:
     assert new_referral("P-9").id == new_referral("P-9").id == Referral.id_for_placement("0380", "P-9")
     assert new_referral().id != new_referral().id
+
+
+def test_a_child_placed_event_stored_before_it_said_protection_replays_and_publishes_unprotected() -> None:
+    referral = new_referral()
+    referral.record_placement("P-2", protected_identity=True)
+    events = referral.collect_events()
+    vars(events[-1]).pop("protected_identity")  # as stored before 2026-12-04
+    replayed = None
+    for stored in events:
+        replayed = stored.mutate(replayed)
+    assert (replayed.protected_identity, replayed.placements_recorded) == (False, ["P-2"])
+    table = build_publication_table(lambda _: ("0380-7", "0380", "network_centre"))
+    [(_, told)] = table.cloud_events(events[-1], 2)
+    assert (told.data["placement_id"], told.data["protected_identity"]) == ("P-2", False)
+
+
+def test_a_protected_placement_protects_the_referral_for_good() -> None:
+    referral = new_referral()
+    referral.record_placement("P-2", protected_identity=True)
+    referral.record_placement("P-3", protected_identity=False)
+    placed = [e for e in referral.collect_events() if isinstance(e, Referral.ChildPlaced)]
+    assert referral.protected_identity is True
+    assert [e.protected_identity for e in placed] == [True, True]

@@ -79,6 +79,9 @@ class ReferralChildPlacedV1(ReferralFacts):
     """The child of an open referral was placed: the referral, not a new one, follows the placement."""
 
     placement_id: Identifier
+    # The referral's child has a protected identity (the placement said so, now or before): every
+    # meeting of the case is then marked so.  Optional for the records relayed before it was added.
+    protected_identity: bool = False
 
     def summary(self) -> str:
         return f"Referral to {self.target.replace('_', ' ')}: child placed"

@@ -71,6 +71,9 @@ class Referral(Aggregate):
         """The child of this open referral was placed (another placement than the one it came from)."""
 
         placement_id: str
+        # Whether the child's identity is protected, as the referral knows it after this placement
+        # (it never goes back); False in events stored before 2026-12-04.
+        protected_identity: bool = False
 
     @staticmethod
     def id_for_placement(municipality: str, placement_id: str) -> UUID:
@@ -138,12 +141,14 @@ class Referral(Aggregate):
             self._response_overdue(due)
         return newly
 
-    def record_placement(self, placement_id: str) -> None:
-        """The child was placed while this referral is open: it is about a placed child now.
-        The placement it came from, or one already recorded, changes nothing."""
+    def record_placement(self, placement_id: str, protected_identity: bool = False) -> None:
+        """The child was placed while this referral is open: it is about a placed child now, and
+        one the case system says has a protected identity is protected from now on, whatever the
+        referral said (the case system is where protection is decided).  The placement it came
+        from, or one already recorded, changes nothing."""
         self._require_status("record a placement on", *OPEN)
         if placement_id != self.placement_id and placement_id not in self.placements_recorded:
-            self._child_placed(placement_id)
+            self._child_placed(placement_id, self.protected_identity or protected_identity)
 
     def assign_case_worker(self, case_worker_id: str) -> None:
         """Make ``case_worker_id`` responsible while the referral is open; the one already
@@ -182,9 +187,10 @@ class Referral(Aggregate):
         self.case_worker_id = case_worker_id
 
     @event(ChildPlaced)
-    def _child_placed(self, placement_id: str) -> None:
+    def _child_placed(self, placement_id: str, protected_identity: bool = False) -> None:
         self.child_status = "placed"
         self.placements_recorded.append(placement_id)
+        self.protected_identity = self.protected_identity or protected_identity
 
     @event(ResponseOverdue)
     def _response_overdue(self, due: date) -> None:

@@ -32,7 +32,7 @@ class UnbookedStaffMeeting(Aggregate):
         case_worker_id: str
 
     class Settled(Aggregate.Event):
-        how: str  # booked (by a retry) or withdrawn (with its referral)
+        how: str  # booked (by a retry), or withdrawn or closed (with its referral)
 
     @staticmethod
     def id_for(municipality: str, referral_id: str) -> UUID:
