@@ -16,7 +16,7 @@ from contracts.topics import REFERRALS
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.inbound import referral_consumer
 from tests.support.fetched import fed_by_hand, in_process_consumer
-from tests.support.referral_records import child_placed, referral_closed, referral_received
+from tests.support.referral_records import child_placed, referral_closed, referral_declined, referral_received
 from tests.support.tokens import bearer
 from tests.unit.test_ics_feed import strictly_parsed
 
@@ -131,4 +131,12 @@ async def test_a_closed_referrals_staff_meeting_that_has_begun_is_left_for_its_a
     await store.feed(referral_received(CASE, referral_id, 1))
     store.clock = lambda: datetime(2026, 12, 31, 8, 0)
     await store.feed(referral_closed(CASE, referral_id, 2))
+    assert await meeting_status(scheduling, referral_id) == "booked"
+
+
+async def test_a_declined_referrals_staff_meeting_that_has_begun_is_left_too(scheduling, store) -> None:
+    referral_id = str(uuid.uuid4())
+    await store.feed(referral_received(CASE, referral_id, 1))
+    store.clock = lambda: datetime(2026, 12, 31, 8, 0)
+    await store.feed(referral_declined(CASE, referral_id, 2))
     assert await meeting_status(scheduling, referral_id) == "booked"
