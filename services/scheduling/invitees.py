@@ -58,6 +58,8 @@ class InviteeUseCases(PersonDayUseCases):
         meeting = self._get(Meeting.id_for_referral(referral_id))
         if not isinstance(meeting, Meeting) or not meeting.is_open or case_worker_id in meeting.staff_ids:
             return
+        if meeting.starts_before(self.clock()):  # begun, perhaps held: who was invited stays as it was
+            return
         if meeting.municipality != municipality:  # another municipality's referral id: never theirs to move
             return
         roster, added = self._with_invitees(municipality, self._active_staff(municipality), case_worker_id)

@@ -16,7 +16,13 @@ from contracts.topics import REFERRALS
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.inbound import referral_consumer
 from tests.support.fetched import fed_by_hand, in_process_consumer
-from tests.support.referral_records import child_placed, referral_closed, referral_declined, referral_received
+from tests.support.referral_records import (
+    case_worker_assigned,
+    child_placed,
+    referral_closed,
+    referral_declined,
+    referral_received,
+)
 from tests.support.tokens import bearer
 from tests.unit.test_ics_feed import strictly_parsed
 
@@ -140,3 +146,16 @@ async def test_a_declined_referrals_staff_meeting_that_has_begun_is_left_too(sch
     store.clock = lambda: datetime(2026, 12, 31, 8, 0)
     await store.feed(referral_declined(CASE, referral_id, 2))
     assert await meeting_status(scheduling, referral_id) == "booked"
+
+
+async def test_a_case_worker_assigned_after_the_staff_meeting_began_leaves_its_invitees_as_they_were(
+    scheduling, store
+) -> None:
+    referral_id = str(uuid.uuid4())
+    await store.feed(referral_received(CASE, referral_id, 1))
+    invited = store.repository.get(Meeting.id_for_referral(referral_id)).staff_ids
+    store.clock = lambda: datetime(2026, 12, 31, 8, 0)
+    await store.feed(case_worker_assigned(CASE, referral_id, 2, "handlaggare-9"))
+    assert store.repository.get(Meeting.id_for_referral(referral_id)).staff_ids == invited
+    calendar = await scheduling.get("/api/v1/staff/handlaggare-9/calendar", headers=UPPSALA)
+    assert calendar.status_code == 404  # never put on the roster for it
