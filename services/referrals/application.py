@@ -20,6 +20,7 @@ from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewRe
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import Referral
 from services.referrals.domain.who_decides import require_receiving_team, require_referrer
+from services.referrals.protection import ProtectedChildren
 
 
 def _index_referral(rows: dict[Any, tuple[UUID, str, str]], domain_event: Any) -> None:
@@ -60,6 +61,7 @@ class ReferralsApplication(AutoReferrals):
         super().__init__(env)
         self._index = CatchUpIndex(self, _index_referral, events=(Referral.Received,))
         self._children = CatchUpIndex(self, _index_child, events=(Referral.Received,))
+        self._protected = ProtectedChildren(self)
 
     # -- HTTP use cases ---------------------------------------------------------------------
     def create_referral(self, caller: Caller, new: NewReferral) -> Referral:
@@ -69,7 +71,8 @@ class ReferralsApplication(AutoReferrals):
             municipality=caller.municipality,
             target=new.target,
             child_pin=new.child.pin,
-            protected_identity=new.child.protected_identity,
+            protected_identity=new.child.protected_identity
+            or self._protected.said_of(caller.municipality, new.case_id, new.child.pin),
             child_status=new.child_status,
             case_worker_id=new.case_worker_id,
             reason=new.reason,
