@@ -14,6 +14,7 @@ from services.network_support import SERVICE
 from services.network_support.api import routers
 from services.network_support.application import NetworkSupportApplication
 from services.network_support.domain.follow_up_errors import (
+    AfterPlacement,
     BeforePlacement,
     NoSchoolChange,
     SchoolStartBeforeSchoolChange,
@@ -50,6 +51,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     NoSchoolChange: 409,
     ScaleOutOfRange: 422,
     BeforePlacement: 422,
+    AfterPlacement: 422,
     SchoolStartBeforeSchoolChange: 422,
     SafetyPlanConcluded: 409,
     ResponsibleNotOnMap: 422,

@@ -42,6 +42,7 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
             data.start_date,
             data.school_change,
             data.case_worker_id,
+            data.child.protected_identity,
         )
 
     def placement_changed(event: InboundEvent[PlacementChangedV1]) -> None:

@@ -35,6 +35,7 @@ class PlacementView(BaseModel):
     inquiry: InquiryView | None
     ended_on: date | None = None
     closed: dict[str, str] = Field(default_factory=dict, description="clock -> why it closed unmet")
+    protected_identity: bool = Field(False, description="the child's, as the placement's start said")
 
     @classmethod
     def of(cls, placement: Placement) -> PlacementView:
@@ -54,6 +55,7 @@ class PlacementView(BaseModel):
             else InquiryView(outcome=inquiry.outcome, candidates=inquiry.candidates),
             ended_on=follow_up.ended_on,
             closed=dict.fromkeys(follow_up.closed_at_end, "placement_ended"),
+            protected_identity=follow_up.protected_identity,
         )
 
 

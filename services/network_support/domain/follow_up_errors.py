@@ -17,3 +17,7 @@ class BeforePlacement(FollowUpError):
 
 class SchoolStartBeforeSchoolChange(FollowUpError):
     """A school start closes the school clock: it cannot be dated before the change that opened it."""
+
+
+class AfterPlacement(FollowUpError):
+    """Follow-up of an ended placement cannot be dated after it ended (recorded late, yes)."""

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from services.network_support.domain.placement_follow_up import PARENT_SUPPORT_WITHIN, SCHOOL_START_WITHIN
+from services.network_support.domain.follow_up_clocks import PARENT_SUPPORT_WITHIN, SCHOOL_START_WITHIN
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,18 @@
 """Follow-up clocks of one placement: parent crisis support and school start within 7 days
-(SAMS), health and dental examinations; the case worker responsible for the last three."""
+(SAMS), health and dental examinations; the case worker responsible for the last three.  One a
+change opened before the start was seen has only the school clock until the start comes; the
+case system may date the start anew, and the clocks follow (``follow_up_clocks``)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
-from services.network_support.domain.follow_up_errors import (
-    BeforePlacement,
-    NoSchoolChange,
-    SchoolStartBeforeSchoolChange,
-)
-
-PARENT_SUPPORT_WITHIN = timedelta(days=7)
-SCHOOL_START_WITHIN = timedelta(days=7)
-EXAMINATIONS_WITHIN = timedelta(days=30)
+from services.network_support.domain.follow_up_clocks import open_clocks, require_within, still_passed
+from services.network_support.domain.follow_up_errors import NoSchoolChange, SchoolStartBeforeSchoolChange
 
 
 class PlacementFollowUp(Aggregate):
@@ -29,6 +24,8 @@ class PlacementFollowUp(Aggregate):
         started_on: date
         school_change: bool
         case_worker_id: str | None = None  # a staff id; None in follow-ups stored before it was sent
+        start_seen: bool = True  # False: opened by a change, its start not seen (yet)
+        protected_identity: bool = False  # the child's, as the opening event said
 
     class CaseWorkerAssigned(Aggregate.Event):
         """A placement change named another responsible case worker (a staff id, no name)."""
@@ -58,6 +55,14 @@ class PlacementFollowUp(Aggregate):
 
         on: date
 
+    class StartDated(Aggregate.Event):
+        """The case system dated the start anew (a correction), or the start came after a change
+        opened the follow-up (``seen``); ``passed``: the clocks still passed from the new date."""
+
+        on: date
+        seen: bool
+        passed: tuple[str, ...]
+
     class Ended(Aggregate.Event):
         """The placement ended: its open clocks close as ``placement_ended``, never as missed."""
 
@@ -82,10 +87,13 @@ class PlacementFollowUp(Aggregate):
         started_on: date,
         school_change: bool,
         case_worker_id: str | None = None,
+        start_seen: bool = True,
+        protected_identity: bool = False,
     ) -> None:
         self.municipality, self.case_id, self.placement_id = municipality, case_id, placement_id
         self.placement_type, self.started_on, self.school_change = placement_type, started_on, school_change
-        self.case_worker_id = case_worker_id
+        self.case_worker_id, self.start_seen = case_worker_id, start_seen
+        self.protected_identity = protected_identity
         self.parent_support_offered_on: date | None = None
         self.sessions: list[tuple[date, str, str]] = []
         self.school_started_on: date | None = None
@@ -97,24 +105,10 @@ class PlacementFollowUp(Aggregate):
 
     def due_dates(self) -> dict[str, date]:
         """Open clocks and when each falls due."""
-        due: dict[str, date] = {}
-        if self.ended_on is not None:
-            return due
-        if self.parent_support_offered_on is None:
-            due["parent_support"] = self.started_on + PARENT_SUPPORT_WITHIN
-        if self.school_change and self.school_started_on is None:
-            due["school_start"] = self.school_clock_from + SCHOOL_START_WITHIN
-        for kind in ("health", "dental"):
-            if kind not in self.examinations:
-                due[f"{kind}_examination"] = self.started_on + EXAMINATIONS_WITHIN
-        return due
-
-    def _require_after_start(self, on: date) -> None:
-        if on < self.started_on:
-            raise BeforePlacement(f"the date is before the placement started ({self.started_on})")
+        return open_clocks(self)
 
     def offer_parent_support(self, on: date) -> None:
-        self._require_after_start(on)
+        require_within(self, on)
         if self.parent_support_offered_on is None:
             self._parent_support_offered(on)
 
@@ -125,7 +119,7 @@ class PlacementFollowUp(Aggregate):
     def record_school_start(self, on: date) -> None:
         if not self.school_change:
             raise NoSchoolChange("this placement did not change school")
-        self._require_after_start(on)
+        require_within(self, on)
         if on < self.school_clock_from:
             raise SchoolStartBeforeSchoolChange(
                 "on: a school start cannot be dated before the school change that opened its clock"
@@ -133,7 +127,7 @@ class PlacementFollowUp(Aggregate):
         self._school_started(on)
 
     def record_examination(self, kind: str, on: date) -> None:
-        self._require_after_start(on)
+        require_within(self, on)
         self._examination_done(kind, on)
 
     def change_school(self, on: date) -> None:
@@ -146,6 +140,13 @@ class PlacementFollowUp(Aggregate):
         placement changes nothing."""
         if case_worker_id is not None and case_worker_id != self.case_worker_id and self.ended_on is None:
             self._case_worker_assigned(case_worker_id)
+
+    def date_start(self, on: date, today: date, seen: bool = False) -> None:
+        """The case system's date of the start, anew (``seen``: from its start event).  The clocks
+        from the start follow it; one passed before is passed still only if it is from ``on``."""
+        if self.ended_on is not None or (on == self.started_on and (self.start_seen or not seen)):
+            return
+        self._start_dated(on, self.start_seen or seen, still_passed(self.passed, on, today))
 
     def end(self, on: date) -> None:
         if self.ended_on is None:
@@ -178,6 +179,12 @@ class PlacementFollowUp(Aggregate):
     @event(CaseWorkerAssigned)
     def _case_worker_assigned(self, case_worker_id: str) -> None:
         self.case_worker_id = case_worker_id
+
+    @event(StartDated)
+    def _start_dated(self, on: date, seen: bool, passed: tuple[str, ...]) -> None:
+        if self.school_clock_from == self.started_on:  # the first school clock runs from the start
+            self.school_clock_from = on
+        self.started_on, self.start_seen, self.passed = on, seen, set(passed)
 
     @event(Ended)
     def _ended(self, on: date, closed: tuple[str, ...]) -> None:

@@ -16,6 +16,7 @@ from services.network_support.domain.support_plan import SupportPlan
 from services.network_support.use_cases.home_return import HomeReturnUseCases
 
 KINSHIP_HOME = "natverkshem"
+PROTECTED_HOUSING = "skyddat_boende"
 
 
 class PlacementFacts(NamedTuple):
@@ -48,12 +49,21 @@ class FromEventsUseCases(HomeReturnUseCases):
         started_on: date,
         school_change: bool,
         case_worker_id: str | None = None,
+        protected_identity: bool = False,
     ) -> None:
-        """Open the follow-up clocks and, unless the child is already in a network home, the inquiry."""
-        if self.exists(PlacementFollowUp.id_for(municipality, placement_id)):
-            return  # a repeated delivery
+        """Open the follow-up clocks and, unless the child is already in a network home, the
+        inquiry.  Delivered again, it may date the start anew; after a change opened the
+        follow-up, it opens the clocks from the start (and the inquiry)."""
         placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
-        self.save(*self._opened(placement, school_change, case_worker_id))
+        follow_up = self._find(PlacementFollowUp.id_for(municipality, placement_id))
+        if follow_up is None:
+            self.save(*self._opened(placement, school_change, case_worker_id, protected=protected_identity))
+            return
+        inquiry = None
+        if not follow_up.start_seen and follow_up.ended_on is None:
+            inquiry = self._inquiry_for(placement, protected_identity or follow_up.protected_identity)
+        follow_up.date_start(started_on, self.today(), seen=True)
+        self.save(follow_up, inquiry)
 
     def placement_changed(
         self,
@@ -70,32 +80,33 @@ class FromEventsUseCases(HomeReturnUseCases):
             made = self._inquiry_ended(
                 placement, NETWORK_PLACEMENT_MADE, f"placement changed to {KINSHIP_HOME}"
             )
-        follow_up, inquiry = None, None
-        if school_change or case_worker_id is not None:
-            follow_up, inquiry = self._changed_follow_up(placement, school_change, changed_on, case_worker_id)
-        self.save(follow_up, inquiry, made)
+        follow_up = self._changed_follow_up(placement, school_change, changed_on, case_worker_id)
+        self.save(follow_up, made)
 
     def _changed_follow_up(
         self, placement: PlacementFacts, school_change: bool, changed_on: date, case_worker_id: str | None
-    ) -> tuple[PlacementFollowUp | None, NetworkPlacementInquiry | None]:
+    ) -> PlacementFollowUp | None:
+        """The follow-up as the change leaves it: its start dated anew if the change says another
+        day.  A placement whose start was not seen (it started before this service listened, or
+        its start is late) is opened only by a school change, with only the school clock."""
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
-        inquiry = None
         if follow_up is None and not school_change:
-            # a placement started before this service listened: only a school change opens it
-            return None, None
+            return None
         if follow_up is None:
-            follow_up, inquiry = self._opened(placement, False, case_worker_id)
+            follow_up, _ = self._opened(placement, False, case_worker_id, start_seen=False)
+        follow_up.date_start(placement.started_on, self.today())
         follow_up.assign_case_worker(case_worker_id)
         if school_change:
             follow_up.change_school(changed_on)
-        return follow_up, inquiry
+        return follow_up
 
     def placement_ended(self, placement: PlacementFacts, end_reason: str, ended_on: date) -> None:
         """An ended placement stops its clocks and concludes its open inquiry as ``placement_ended``;
         a child who went home completes a home-return process."""
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
-        if follow_up is not None:
-            follow_up.end(ended_on)
+        if follow_up is None:  # its start not seen (yet): the end is noted, so a late start opens nothing
+            follow_up, _ = self._opened(placement, False, None, start_seen=False)
+        follow_up.end(ended_on)
         inquiry = self._inquiry_ended(placement, PLACEMENT_ENDED, f"placement ended: {end_reason}")
         process = None
         if end_reason == "home_return":
@@ -118,7 +129,12 @@ class FromEventsUseCases(HomeReturnUseCases):
         return inquiry
 
     def _opened(
-        self, placement: PlacementFacts, school_change: bool, case_worker_id: str | None
+        self,
+        placement: PlacementFacts,
+        school_change: bool,
+        case_worker_id: str | None,
+        start_seen: bool = True,
+        protected: bool = False,
     ) -> tuple[PlacementFollowUp, NetworkPlacementInquiry | None]:
         municipality, case_id, placement_id, placement_type, started_on = placement
         follow_up = PlacementFollowUp(
@@ -129,13 +145,24 @@ class FromEventsUseCases(HomeReturnUseCases):
             started_on=started_on,
             school_change=school_change,
             case_worker_id=case_worker_id,
+            start_seen=start_seen,
+            protected_identity=protected,
         )
-        inquiry = None
-        if placement_type != KINSHIP_HOME:
-            inquiry = NetworkPlacementInquiry(
-                municipality=municipality, case_id=case_id, placement_id=placement_id
-            )
-        return follow_up, inquiry
+        return follow_up, self._inquiry_for(placement, protected) if start_seen else None
+
+    def _inquiry_for(self, placement: PlacementFacts, protected: bool) -> NetworkPlacementInquiry | None:
+        """A new placement's network-placement inquiry, unless the child is in a network home
+        already, or asking the child's network would tell it where the child is (a protected
+        identity, protected housing)."""
+        if placement.placement_type in (KINSHIP_HOME, PROTECTED_HOUSING) or protected:
+            return None
+        if self.exists(NetworkPlacementInquiry.id_for(placement.municipality, placement.placement_id)):
+            return None
+        return NetworkPlacementInquiry(
+            municipality=placement.municipality,
+            case_id=placement.case_id,
+            placement_id=placement.placement_id,
+        )
 
     def network_meeting_booked(self, municipality: str, case_id: str, meeting_id: str, on: date) -> None:
         meetings = self._meetings_of(municipality, case_id)

@@ -33,6 +33,7 @@ FACT_EVENTS = (
     Follow.ParentSupportSessionRecorded,
     Follow.SchoolChanged,
     Follow.SchoolStarted,
+    Follow.StartDated,
     Follow.Ended,
 )
 
@@ -56,8 +57,18 @@ def _fold_facts(rows: dict[Any, FollowUpFacts], e: Any) -> None:
     elif isinstance(e, Follow.SchoolStarted) and facts.school_clocks:
         *earlier, (since, _) = facts.school_clocks
         rows[e.originator_id] = replace(facts, school_clocks=(*earlier, (since, e.on)))
+    elif isinstance(e, Follow.StartDated):
+        rows[e.originator_id] = _start_dated(facts, e.on)
     elif isinstance(e, Follow.Ended):
         rows[e.originator_id] = replace(facts, ended_on=e.on)
+
+
+def _start_dated(facts: FollowUpFacts, on: date) -> FollowUpFacts:
+    """The start dated anew: the first school clock, which ran from the start, moves with it."""
+    clocks = facts.school_clocks
+    if clocks and clocks[0][0] == facts.started_on:
+        clocks = ((on, clocks[0][1]), *clocks[1:])
+    return replace(facts, started_on=on, school_clocks=clocks)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""The follow-up clocks of a placement: which are open, when each falls due, and which dates a
+fact about the placement may carry.  Pure rules over a follow-up's state (``PlacementFollowUp``
+keeps the state and its events)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Protocol
+
+from services.network_support.domain.follow_up_errors import AfterPlacement, BeforePlacement
+
+PARENT_SUPPORT_WITHIN = timedelta(days=7)
+SCHOOL_START_WITHIN = timedelta(days=7)
+EXAMINATIONS_WITHIN = timedelta(days=30)
+FROM_THE_START = {  # the clocks that run from the placement's start, and how long each
+    "parent_support": PARENT_SUPPORT_WITHIN,
+    "health_examination": EXAMINATIONS_WITHIN,
+    "dental_examination": EXAMINATIONS_WITHIN,
+}
+
+
+class FollowUpState(Protocol):
+    started_on: date
+    start_seen: bool
+    ended_on: date | None
+    parent_support_offered_on: date | None
+    school_change: bool
+    school_started_on: date | None
+    school_clock_from: date
+    examinations: dict[str, date]
+
+
+def open_clocks(follow_up: FollowUpState) -> dict[str, date]:
+    """Open clocks and when each falls due: none once the placement ended, and those from the
+    start only once its start was seen."""
+    due: dict[str, date] = {}
+    if follow_up.ended_on is not None:
+        return due
+    from_start = follow_up.start_seen
+    if from_start and follow_up.parent_support_offered_on is None:
+        due["parent_support"] = follow_up.started_on + PARENT_SUPPORT_WITHIN
+    if follow_up.school_change and follow_up.school_started_on is None:
+        due["school_start"] = follow_up.school_clock_from + SCHOOL_START_WITHIN
+    for kind in ("health", "dental") if from_start else ():
+        if kind not in follow_up.examinations:
+            due[f"{kind}_examination"] = follow_up.started_on + EXAMINATIONS_WITHIN
+    return due
+
+
+def require_within(follow_up: FollowUpState, on: date) -> None:
+    """A fact is dated within the placement: from its start, and to its end once it has ended
+    (recorded late, yes; dated after the end, no)."""
+    if on < follow_up.started_on:
+        raise BeforePlacement(f"the date is before the placement started ({follow_up.started_on})")
+    if follow_up.ended_on is not None and on > follow_up.ended_on:
+        raise AfterPlacement(f"the date is after the placement ended ({follow_up.ended_on})")
+
+
+def still_passed(passed: set[str], started_on: date, today: date) -> tuple[str, ...]:
+    """Of the clocks noted passed, those passed still when the placement started ``started_on``."""
+    return tuple(
+        clock
+        for clock in sorted(passed)
+        if clock not in FROM_THE_START or today > started_on + FROM_THE_START[clock]
+    )
