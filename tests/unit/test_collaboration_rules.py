@@ -89,24 +89,24 @@ def test_a_home_with_a_protected_child_cannot_be_offered() -> None:
 def test_only_addressed_partners_may_offer() -> None:
     req = request(("1980",))
     with pytest.raises(NotAddressed):
-        req.offer("2180", "home-x")
+        req.offer("2180", "home-x", NOW)
 
 
 def test_accepting_one_offer_declines_the_others_and_closes_the_request() -> None:
     req = request()
-    first, second = req.offer("1980", "home-a"), req.offer("2180", "home-b")
-    req.accept(second)
+    first, second = req.offer("1980", "home-a", NOW), req.offer("2180", "home-b", NOW)
+    req.accept(second, NOW)
     assert req.status == "matched"
     assert req.offers[second]["status"] == "accepted" and req.offers[first]["status"] == "declined"
     with pytest.raises(RequestClosed):
-        req.offer("1980", "home-c")
+        req.offer("1980", "home-c", NOW)
     with pytest.raises(RequestClosed):
-        req.accept(first)
+        req.accept(first, NOW)
 
 
 def test_an_unknown_offer_cannot_be_accepted() -> None:
     with pytest.raises(UnknownOffer):
-        request().accept("nope")
+        request().accept("nope", NOW)
 
 
 def test_a_request_expires_once_its_time_has_come() -> None:
@@ -115,6 +115,16 @@ def test_a_request_expires_once_its_time_has_come() -> None:
     assert req.expire_if_due(NOW + timedelta(hours=72))
     assert req.status == "expired"
     assert not req.expire_if_due(NOW + timedelta(hours=73))
+
+
+def test_a_request_past_its_time_takes_no_offer_or_acceptance_before_it_is_marked_expired() -> None:
+    req = request()
+    offer_id = req.offer("1980", "home-a", NOW + timedelta(hours=71))
+    with pytest.raises(RequestClosed, match=r"^the request is expired$"):
+        req.offer("2180", "home-b", NOW + timedelta(hours=72))
+    with pytest.raises(RequestClosed, match=r"^the request is expired$"):
+        req.accept(offer_id, NOW + timedelta(hours=72))
+    assert req.status == "open"  # the sweep records the expiry; a refused command stores nothing
 
 
 @pytest.mark.parametrize("partners", [(), ("0380",)])

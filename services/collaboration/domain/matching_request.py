@@ -128,8 +128,8 @@ class MatchingRequest(Aggregate):
     def is_open(self) -> bool:
         return self.status == "open"
 
-    def offer(self, partner: str, home_id: str) -> str:
-        self._require_open()
+    def offer(self, partner: str, home_id: str, now: datetime) -> str:
+        self._require_open(now)
         if partner not in self.partners:
             raise NotAddressed("this request was not sent to your municipality")
         offer_id = str(stable_id_of_text(f"{self.id}:{home_id}"))
@@ -138,8 +138,8 @@ class MatchingRequest(Aggregate):
         self._offer_made(offer_id, partner, home_id)
         return offer_id
 
-    def accept(self, offer_id: str) -> None:
-        self._require_open()
+    def accept(self, offer_id: str, now: datetime) -> None:
+        self._require_open(now)
         if offer_id not in self.offers:
             raise UnknownOffer("no such offer on this request")
         self._offer_accepted(offer_id)
@@ -157,9 +157,13 @@ class MatchingRequest(Aggregate):
     def declined_offers(self) -> list[str]:
         return [offer_id for offer_id, offer in self.offers.items() if offer["status"] == "declined"]
 
-    def _require_open(self) -> None:
+    def _require_open(self, now: datetime | None = None) -> None:
+        """Open, and (if ``now`` is given) not past its time: the periodic sweep that records the
+        expiry may not have come yet.  Nothing is recorded here: the refused command stores nothing."""
         if not self.is_open:
             raise RequestClosed(f"the request is {self.status}")
+        if now is not None and now >= self.expires_at:
+            raise RequestClosed("the request is expired")
 
     @event(OfferMade)
     def _offer_made(self, offer_id: str, partner: str, home_id: str) -> None:

@@ -1,4 +1,8 @@
-"""Matching: a municipality asks partners for a home for one of its cases; they offer; it accepts one."""
+"""Matching: a municipality asks partners for a home for one of its cases; they offer; it accepts one.
+
+An open request holds its case's slot for each partner (``OpenRequest``) until it ends, so that no
+second one goes to that partner meanwhile, also from another replica at the same moment.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from uuid import UUID
 from services.collaboration.commands import Acceptance, NewOffer, NewRequest
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.matching_request import MatchingRequest
+from services.collaboration.domain.open_request import DuplicateRequest, OpenRequest
 from services.collaboration.results import Offered, RequestSeen
 from services.collaboration.use_cases.base import PoolApplication
 from services.kit.auth import Caller
@@ -19,9 +24,7 @@ from services.kit.pages import Paged, PageRequest
 CLOSING = (MatchingRequest.OfferAccepted, MatchingRequest.Expired, MatchingRequest.Withdrawn)
 REQUEST_EVENTS = (MatchingRequest.Opened, *CLOSING)
 
-
-class DuplicateRequest(Exception):
-    """An open request for the same case already went to that partner."""
+__all__ = ["DuplicateRequest", "Matching", "NotOfferable", "ProtectedChild"]
 
 
 class NotOfferable(Exception):
@@ -52,8 +55,6 @@ class Matching(PoolApplication):
                 "requests for a child with a protected identity are not sent to partners; "
                 "consult them through the named roles instead"
             )
-        if self._asked_already(caller.municipality, new.case_id) & set(new.partners):
-            raise DuplicateRequest("an open request for this case already went to one of these partners")
         now = self.clock()
         request = MatchingRequest.open(
             caller.municipality,
@@ -66,7 +67,10 @@ class Matching(PoolApplication):
             now + self.request_lifetime,
             now,
         )
-        self.save(request)
+        slots = [self._slot(request, partner) for partner in request.partners]
+        for slot in slots:
+            slot.hold(request.id)
+        self.save(request, *slots)
         return RequestSeen(caller.municipality, request)
 
     def request(self, caller: Caller, request_id: UUID) -> RequestSeen:
@@ -93,23 +97,23 @@ class Matching(PoolApplication):
         if not home.can_be_offered():
             raise NotOfferable("the home has no free place or is not available")
         home.check_fits(request.age_band, request.placement_type, request.needs)
-        offer_id = request.offer(caller.municipality, str(home.id))
+        offer_id = request.offer(caller.municipality, str(home.id), self.clock())
         self.save(request)
         return Offered(caller.municipality, request, offer_id)
 
     def accept_offer(self, caller: Caller, request_id: UUID, acceptance: Acceptance) -> RequestSeen:
         request = self._own_request(caller, request_id)
-        request.accept(acceptance.offer_id)
+        now = self.clock()
+        request.accept(acceptance.offer_id, now)
         home: FamilyHome = self.repository.get(UUID(request.offers[acceptance.offer_id]["home_id"]))
-        until = self.clock() + self.hold_lifetime
-        home.hold(str(request.id), request.requester, request.case_id, until)
-        self.save(request, home)
+        home.hold(str(request.id), request.requester, request.case_id, now + self.hold_lifetime)
+        self._save_ended(request, home)
         return RequestSeen(caller.municipality, request)
 
     def withdraw_request(self, caller: Caller, request_id: UUID) -> RequestSeen:
         request = self._own_request(caller, request_id)
         request.withdraw()
-        self.save(request)
+        self._save_ended(request)
         return RequestSeen(caller.municipality, request)
 
     def expire_requests(self) -> list[str]:
@@ -120,7 +124,7 @@ class Matching(PoolApplication):
                 continue
             request: MatchingRequest = self.repository.get(request_id)
             if request.expire_if_due(now):
-                self.save(request)
+                self._save_ended(request)
                 expired.append(request.requester)
         return expired
 
@@ -130,11 +134,31 @@ class Matching(PoolApplication):
             raise CaseDataNotFound.denied(seen.request.requester, seen.request.case_id)
         return seen.request
 
-    def _asked_already(self, requester: str, case_id: str) -> set[str]:
-        """The partners an open request for this case already went to."""
-        return {
-            partner
-            for _, (asker, case, partners, is_open) in self._requests.items()
-            if is_open and asker == requester and case == case_id
-            for partner in partners
-        }
+    def _slot(self, request: MatchingRequest, partner: str) -> OpenRequest:
+        """The case's slot for ``partner`` (new if it never had one).  An open request stored before
+        requests held their slots holds it here (stored only if saved), so it keeps a new one out too."""
+        slot_id = OpenRequest.id_for(request.requester, request.case_id, partner)
+        slot = self.find(slot_id) or OpenRequest(request.requester, request.case_id, partner)
+        if slot.holder is None and (unheld := self._open_request_to(request, partner)) is not None:
+            slot.hold(unheld)
+        return slot
+
+    def _open_request_to(self, request: MatchingRequest, partner: str) -> UUID | None:
+        """An open request stored for ``request``'s case that went to ``partner``, if there is one."""
+        case = (request.requester, request.case_id)
+        return next(
+            (
+                request_id
+                for request_id, (asker, case_id, partners, is_open) in self._requests.items()
+                if is_open and (asker, case_id) == case and partner in partners
+            ),
+            None,
+        )
+
+    def _save_ended(self, request: MatchingRequest, *others: Any) -> None:
+        """A request no longer open frees its case's slots (those it held), with ``others``."""
+        slot_ids = [OpenRequest.id_for(request.requester, request.case_id, p) for p in request.partners]
+        slots = [slot for slot in map(self.find, slot_ids) if slot is not None]
+        for slot in slots:
+            slot.release(request.id)
+        self.save(request, *others, *slots)
