@@ -8,6 +8,7 @@ header and in the logs.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -84,6 +85,10 @@ def _decode_json(value: bytes | None) -> object:
     except json.JSONDecodeError as error:
         raise InvalidRecord(
             f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+    except ValueError:  # an integer past Python's limit on digits (a guard against slow parsing)
+        raise InvalidRecord(
+            f"not valid JSON: a number longer than {sys.get_int_max_str_digits()} digits"
         ) from None
 
 

@@ -140,6 +140,10 @@ def _probes(run: str) -> Iterator[Probe]:
     yield Probe("NaN extension", nan, case_id=case("nan"))
     infinity = encode(_valid(case("inf"))).replace(b'"school_change": false', b'"school_change": Infinity')
     yield Probe("Infinity in data", infinity, case_id=case("inf"))
+    huge = b'{"specversion": "1.0", "n": ' + b"9" * 5_000 + b"}"  # past Python's int parsing limit
+    yield Probe("huge integer", huge)
+    long_number = encode(_valid(case("longint"), weird=0.5)).replace(b"0.5", b"7" * 4_000)
+    yield Probe("long integer extension", long_number, case_id=case("longint"))
     twice = encode(_valid(case("dupkey")))
     twice = twice.replace(b'"municipality": "0380"', b'"municipality": "0380", "municipality": "1980"')
     unknown = encode({**_valid(case("type")), "type": f"se.placement.{case('secret')}.v1"})
