@@ -61,9 +61,11 @@ class CaseIngest(CaseStore):
         actor: str,
         summary: str,
     ) -> bool:
-        return self._append_to_timeline(
-            CaseRef(municipality, case_id), source_key, occurred_at, source, event_type, actor, summary, ()
-        )
+        timeline = self._timeline_of(CaseRef(municipality, case_id))
+        appended = timeline.append(source_key, occurred_at, source, event_type, actor, summary)
+        if appended:
+            self.save(timeline)
+        return appended
 
     def record_placement_event(
         self,
@@ -75,21 +77,16 @@ class CaseIngest(CaseStore):
         actor: str,
         summary: str,
     ) -> bool:
-        """A placement event: into the timeline and, in the same transaction, into the statistics."""
+        """A placement event: into the timeline and, in the same transaction, into the statistics;
+        one delivered again (its source key is in the timeline) into neither."""
+        timeline = self._timeline_of(CaseRef(placement.municipality, placement.case_id))
+        if not timeline.append(source_key, occurred_at, source, event_type, actor, summary):
+            return False
         record, changed = self._placement_record(placement)
-        appended = self._append_to_timeline(
-            CaseRef(placement.municipality, placement.case_id),
-            source_key,
-            occurred_at,
-            source,
-            event_type,
-            actor,
-            summary,
-            (record,),
-        )
+        self.save(timeline, record)
         for what, label in changed:
             self.observer.placement_recorded(placement.municipality, what, label)
-        return appended
+        return True
 
     def _placement_record(self, placement: PlacementFact) -> tuple[PlacementRecord, list[tuple[str, str]]]:
         """The placement's statistics record with this event applied, and what it changed."""
@@ -121,22 +118,10 @@ class CaseIngest(CaseStore):
             changed.append(("ended", placement.end_reason))
         return record, changed
 
-    def _append_to_timeline(
-        self,
-        case: CaseRef,
-        source_key: str,
-        occurred_at: datetime,
-        source: str,
-        event_type: str,
-        actor: str,
-        summary: str,
-        also: tuple[Any, ...],
-    ) -> bool:
+    def _timeline_of(self, case: CaseRef) -> Any:
+        """The case's timeline, stored or new (stored once something is appended to it)."""
         where = self.locate(case)
-        timeline = self._get_unless_unseen(where.timeline_id, where.known) or where.new_timeline()
-        appended = timeline.append(source_key, occurred_at, source, event_type, actor, summary)
-        self.save(timeline if appended else None, *also)
-        return appended
+        return self._get_unless_unseen(where.timeline_id, where.known) or where.new_timeline()
 
     def _get_unless_unseen(self, aggregate_id: Any, seen: CatchUpIndex[Any] | bool) -> Any:
         """Inside a batch, an id its index has never seen is new: no store read for it.

@@ -10,12 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
+from contracts.topics import PLACEMENTS
 from services.case_store.app import create_app
-from services.case_store.inbound import timeline_handler
+from services.case_store.inbound import consumers, timeline_handler
 from services.kit.inbound import parse_record
 from tests.component.test_case_store_http import store_of
 from tests.conftest import make_settings
 from tests.support.events import cloud_event, encode, placement_data
+from tests.support.fetched import fed_by_hand, in_process_consumer
 from tests.support.tokens import bearer
 
 COORDINATOR = bearer("0380", ("coordinator",))
@@ -147,3 +149,24 @@ async def test_a_period_given_in_seconds_since_1970_is_refused_not_counted_from_
     )
     assert response.status_code == 422
     assert "YYYY-MM-DD" in response.text
+
+
+async def test_a_placement_event_delivered_again_counts_once_in_the_statistics(case_store) -> None:
+    """A repeated CloudEvent (same source and id) has its effect once (ARCHITECTURE §3): the
+    statistics too, not only the timeline.  Through the kit's real tracking consumer."""
+    store = store_of(case_store)
+    [placements] = [spec for spec in consumers(store) if spec.topic == PLACEMENTS]
+    feed = fed_by_hand(in_process_consumer(store, placements, "repeats")[0], PLACEMENTS)
+
+    def event(event_type: str, event_id: str, on: str, **data: Any) -> bytes:
+        facts = placement_data("0380-R1", "P-0380-R1", start_date="2026-01-10", **data)
+        return encode(cloud_event(event_type, facts, event_id, time=f"{on}T09:00:00Z"))
+
+    started = event("se.placement.started.v1", "e-start", "2026-01-10", district="Kista")
+    to_hvb = event("se.placement.changed.v1", "e-hvb", "2026-02-01", placement_type="hvb", district="Rinkeby")
+    to_sis = event("se.placement.changed.v1", "e-sis", "2026-02-15", placement_type="sis", district="Rinkeby")
+    for value in (started, to_hvb, to_sis, to_hvb, started):
+        await feed(value)
+    assert await by_type(case_store, {"from": "2026-03-01", "to": "2026-03-31"}) == {"sis": 1}
+    districts = await case_store.get("/api/v1/statistics/districts", params=QUARTER, headers=OPS)
+    assert [row["district"] for row in districts.json()["rows"]][:-1] == ["Rinkeby"]
