@@ -20,7 +20,12 @@ from services.network_support.domain.follow_up_errors import (
     SchoolStartBeforeSchoolChange,
 )
 from services.network_support.domain.happened import DatedAfterToday
-from services.network_support.domain.home_return import PhaseNotAllowed, ProcessAlreadyOpen, ReasonRequired
+from services.network_support.domain.home_return import (
+    PhaseDatedBeforePrevious,
+    PhaseNotAllowed,
+    ProcessAlreadyOpen,
+    ReasonRequired,
+)
 from services.network_support.domain.network_map import ConsentMissing, MemberNamedByRule, UnknownMember
 from services.network_support.domain.network_meetings import MeetingReferenceError
 from services.network_support.domain.network_placement_inquiry import InquiryConcluded
@@ -31,7 +36,7 @@ from services.network_support.domain.safety_plan_rules import (
     UnknownRule,
     UnknownStatement,
 )
-from services.network_support.domain.support_plan import UnknownAction
+from services.network_support.domain.support_plan import SupportPlanClosed, UnknownAction
 from services.network_support.inbound import consumers
 from services.network_support.metrics import FollowUpMetrics
 from services.network_support.publication import build_publication_table
@@ -45,6 +50,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     MemberNamedByRule: 409,
     ConsentMissing: 422,
     PhaseNotAllowed: 409,
+    PhaseDatedBeforePrevious: 422,
     ProcessAlreadyOpen: 409,
     ReasonRequired: 422,
     InquiryConcluded: 409,
@@ -54,6 +60,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     AfterPlacement: 422,
     SchoolStartBeforeSchoolChange: 422,
     SafetyPlanConcluded: 409,
+    SupportPlanClosed: 409,
     ResponsibleNotOnMap: 422,
     MeetingReferenceError: 422,
     DatedAfterToday: 422,

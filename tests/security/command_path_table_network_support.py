@@ -101,10 +101,10 @@ def _placements() -> Table:
 
 
 def _home_returns() -> Table:
-    later = {"on": "2026-11-25"}  # after C-W2's process finished
+    later = {"on": "2026-11-25"}  # after C-W1's process began and C-W2's finished: phases go forward in time
     return {
         (NS, "POST", f"{CASE}/home-return"): lambda w: Call(
-            ids_of(w, "case_id"), {"phase": "trial", **ON}, {"phase": "broken_off", **ON}
+            ids_of(w, "case_id"), {"phase": "trial", **later}, {"phase": "broken_off", **later}
         ),
         (NS, "POST", f"{CASE}/home-returns"): lambda w: Call(
             {"case_id": w.ids["returned_case"]},

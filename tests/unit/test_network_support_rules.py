@@ -9,7 +9,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from services.network_support.domain.follow_up_errors import BeforePlacement, NoSchoolChange
-from services.network_support.domain.home_return import HomeReturnProcess, PhaseNotAllowed
+from services.network_support.domain.home_return import (
+    HomeReturnProcess,
+    PhaseDatedBeforePrevious,
+    PhaseNotAllowed,
+)
 from services.network_support.domain.network_map import NetworkMap, UnknownMember, UnknownRelation
 from services.network_support.domain.network_meetings import (
     MeetingCancelled,
@@ -25,10 +29,11 @@ from services.network_support.domain.placement_follow_up import PlacementFollowU
 from services.network_support.domain.safety_plan import FOLLOW_UP_INTERVAL, SafetyPlan
 from services.network_support.domain.safety_plan_rules import (
     ResponsibleNotOnMap,
+    SafetyPlanConcluded,
     ScaleOutOfRange,
     UnknownStatement,
 )
-from services.network_support.domain.support_plan import SupportPlan, UnknownAction
+from services.network_support.domain.support_plan import SupportPlan, SupportPlanClosed, UnknownAction
 
 START = date(2026, 11, 2)
 
@@ -78,6 +83,20 @@ def test_support_plan_actions_are_completed_once_and_unknown_ones_are_refused() 
     assert sum(type(e).__name__ == "ActionCompleted" for e in plan.collect_events()) == 1
     with pytest.raises(UnknownAction):
         plan.complete_action(99)
+
+
+def test_a_closed_support_plan_refuses_goals_and_actions() -> None:
+    plan = SupportPlan(municipality="0380", case_id="C-1", referral_id="R-1")
+    action = plan.add_action("Map the network", "family_therapist", START)
+    plan.close("referral_closed")
+    for attempt in (
+        lambda: plan.add_goal("Home"),
+        lambda: plan.add_action("Call", "parent_supporter", START),
+        lambda: plan.complete_action(action),
+    ):
+        with pytest.raises(SupportPlanClosed):
+            attempt()
+    assert (plan.goals, plan.actions[action]["status"]) == ([], "open")
 
 
 def test_support_plan_id_is_stable_per_referral_so_redelivery_meets_the_same_plan() -> None:
@@ -179,6 +198,19 @@ def test_safety_plan_follow_up_falls_due_within_six_months_of_the_last_one() -> 
     assert plan.follow_up_due == START + timedelta(days=100) + FOLLOW_UP_INTERVAL
 
 
+def test_a_reopened_safety_plan_is_due_six_months_after_reopening_and_keeps_its_conclusion() -> None:
+    plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
+    plan.note_overdue_follow_up(START + FOLLOW_UP_INTERVAL + timedelta(days=1))
+    plan.conclude("child_placed", START + timedelta(days=200))
+    reopened_on = START + timedelta(days=700)
+    plan.reopen(reopened_on)
+    plan.reopen(reopened_on + timedelta(days=1))  # a running plan needs no reopening
+    assert (plan.is_concluded, plan.follow_up_due) == (False, reopened_on + FOLLOW_UP_INTERVAL)
+    assert plan.earlier_conclusions == [("child_placed", START + timedelta(days=200), reopened_on)]
+    assert not plan.note_overdue_follow_up(reopened_on + FOLLOW_UP_INTERVAL)
+    assert plan.note_overdue_follow_up(reopened_on + FOLLOW_UP_INTERVAL + timedelta(days=1))
+
+
 def test_a_concluded_network_placement_inquiry_does_not_change() -> None:
     inquiry = NetworkPlacementInquiry(municipality="0380", case_id="C-1", placement_id="P-1")
     inquiry.name_candidates((1, 2))
@@ -200,6 +232,15 @@ def test_home_return_moves_forward_only_and_a_placement_end_completes_it() -> No
     assert [phase for phase, _ in process.phases] == ["preparation", "trial", "completed"]
     with pytest.raises(PhaseNotAllowed):
         process.move_to("follow_up", START + timedelta(days=42))
+
+
+def test_a_home_return_phase_cannot_begin_before_the_phase_it_follows() -> None:
+    process = HomeReturnProcess(municipality="0380", case_id="C-1", on=START)
+    with pytest.raises(PhaseDatedBeforePrevious) as refused:
+        process.move_to("trial", START - timedelta(days=1))
+    assert "2026" not in str(refused.value)
+    process.move_to("trial", START)  # the same day is in order
+    assert [phase for phase, _ in process.phases] == ["preparation", "trial"]
 
 
 def test_placement_follow_up_opens_clocks_due_seven_days_after_the_start() -> None:
@@ -276,6 +317,7 @@ class SafetyPlanMachine(RuleBasedStateMachine):
     def _keep_events(self) -> None:
         self.events.extend(self.plan.collect_events())
 
+    @precondition(lambda self: not self.plan.is_concluded)
     @rule(value=st.integers(min_value=-5, max_value=15), days=st.integers(0, 400))
     def add_statement(self, value: int, days: int) -> None:
         try:
@@ -284,7 +326,7 @@ class SafetyPlanMachine(RuleBasedStateMachine):
             assert not 0 <= value <= 10
         self._keep_events()
 
-    @precondition(lambda self: bool(self.plan.statements))
+    @precondition(lambda self: bool(self.plan.statements) and not self.plan.is_concluded)
     @rule(data=st.data(), value=st.integers(min_value=-5, max_value=15), days=st.integers(0, 400))
     def record_scale(self, data: st.DataObject, value: int, days: int) -> None:
         statement = data.draw(st.integers(1, len(self.plan.statements) + 1))
@@ -294,20 +336,46 @@ class SafetyPlanMachine(RuleBasedStateMachine):
             assert not 0 <= value <= 10 or statement not in self.plan.statements
         self._keep_events()
 
+    @precondition(lambda self: not self.plan.is_concluded)
     @rule(members=st.lists(st.integers(1, 9), min_size=1, max_size=3))
     def add_rule(self, members: list[int]) -> None:
         self.plan.add_rule("rule", tuple(members), on_map=range(1, 10))
         self._keep_events()
 
+    @precondition(lambda self: not self.plan.is_concluded)
     @rule(days=st.integers(0, 400))
     def revise(self, days: int) -> None:
         self.plan.revise(START + timedelta(days=days))
         self._keep_events()
 
+    @precondition(lambda self: not self.plan.is_concluded)
     @rule(days=st.integers(0, 400))
     def follow_up(self, days: int) -> None:
         self.plan.follow_up(START + timedelta(days=days))
         self._keep_events()
+
+    @rule(days=st.integers(0, 400))
+    def conclude(self, days: int) -> None:
+        try:
+            self.plan.conclude("child_placed", START + timedelta(days=days))
+        except SafetyPlanConcluded:
+            assert self.plan.conclusion_reason == "child_placed"
+        self._keep_events()
+
+    @rule(days=st.integers(400, 800))
+    def reopen(self, days: int) -> None:
+        was_concluded = self.plan.is_concluded
+        self.plan.reopen(START + timedelta(days=days))
+        assert not self.plan.is_concluded
+        if was_concluded:
+            assert self.plan.earlier_conclusions[-1][2] == START + timedelta(days=days)
+        self._keep_events()
+
+    @invariant()
+    def a_concluded_plan_refuses_changes(self) -> None:
+        if self.plan.is_concluded:
+            with pytest.raises(SafetyPlanConcluded):
+                self.plan.revise(START)
 
     @invariant()
     def scales_stay_within_0_to_10(self) -> None:

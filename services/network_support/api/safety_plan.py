@@ -34,11 +34,20 @@ class ConclusionView(BaseModel):
     on: date
 
 
+class EarlierConclusionView(BaseModel):
+    reason: str
+    on: date
+    reopened_on: date
+
+
 class SafetyPlanView(BaseModel):
     case_id: str
     version: int
     follow_up_due: date | None = Field(description="null once the plan is concluded: its clock stopped")
     concluded: ConclusionView | None = Field(None, description="why and when the plan ended; null while open")
+    earlier_conclusions: list[EarlierConclusionView] = Field(
+        default_factory=list, description="each time the plan ended before and the day it was reopened"
+    )
     danger_statements: list[DangerStatementView]
     rules: list[RuleView]
 
@@ -50,6 +59,10 @@ class SafetyPlanView(BaseModel):
             version=plan.plan_version,
             follow_up_due=None if ended else plan.follow_up_due,
             concluded=ConclusionView(reason=plan.conclusion_reason, on=plan.concluded_on) if ended else None,
+            earlier_conclusions=[
+                EarlierConclusionView(reason=reason, on=on, reopened_on=reopened_on)
+                for reason, on, reopened_on in plan.earlier_conclusions
+            ],
             danger_statements=[DangerStatementView(statement_id=k, **v) for k, v in plan.statements.items()],
             rules=[RuleView(rule_id=k, **v) for k, v in plan.rules.items()],
         )
@@ -57,6 +70,7 @@ class SafetyPlanView(BaseModel):
 
 @router.post("", status_code=201, response_model=SafetyPlanView)
 def draft_safety_plan(case_id: CaseIdPath, kit: Kit) -> SafetyPlanView:
+    """Draft the case's plan; the plan it has answers, reopened (a new follow-up due) if concluded."""
     return kit.command(
         NetworkSupport.draft_safety_plan, case_id, view=SafetyPlanView, roles=STAFF, status=201
     )

@@ -35,6 +35,10 @@ class ReasonRequired(HomeReturnError):
     """A process is broken off for a reason, and the reason is recorded."""
 
 
+class PhaseDatedBeforePrevious(HomeReturnError):
+    """Phases follow one another in time: a phase cannot begin before the one it follows."""
+
+
 class ProcessAlreadyOpen(HomeReturnError):
     """A case has one open home-return process at a time."""
 
@@ -116,6 +120,8 @@ class HomeReturnProcess(Aggregate):
             raise PhaseNotAllowed(f"the process cannot move to that phase from {self.phase}")
         if phase == "broken_off" and not (reason or "").strip():
             raise ReasonRequired("reason: a process is broken off for a reason")
+        if on < self.phases[-1][1]:
+            raise PhaseDatedBeforePrevious("on: a phase cannot be dated before the process's last phase")
         self._phase_changed(phase, on, reason if phase == "broken_off" else None)
 
     def complete(self, on: date, placement_id: str | None = None) -> None:

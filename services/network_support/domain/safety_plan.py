@@ -1,28 +1,23 @@
 """A Signs of Safety safety plan: danger statements, each with a safety goal and a 0-10 scale
 recorded over time, rules with responsible network members, versions and follow-up, until it is
-concluded (with a reason): then its follow-up clock stops and it changes no more."""
+concluded (with a reason): then its follow-up clock stops and it changes no more, unless concern
+returns and it is reopened (a plan can run for years), keeping what it held and its conclusions."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import date, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
-from services.network_support.domain.safety_plan_rules import (
-    SafetyPlanConcluded,
-    UnknownRule,
-    UnknownStatement,
-    check_on_map,
-    check_scale,
-)
+from services.network_support.domain.safety_plan_content import SafetyPlanContent
+from services.network_support.domain.safety_plan_rules import SafetyPlanConcluded
 
 FOLLOW_UP_INTERVAL = timedelta(days=182)  # at least every six months
 
 
-class SafetyPlan(Aggregate):
+class SafetyPlan(SafetyPlanContent, Aggregate):
     class Drafted(Aggregate.Created):
         municipality: str
         case_id: str
@@ -69,6 +64,11 @@ class SafetyPlan(Aggregate):
         reason: str
         on: date
 
+    class Reopened(Aggregate.Event):
+        """Concern returned after the plan was concluded: its follow-up clock starts again from ``on``."""
+
+        on: date
+
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
         return stable_id("network_support", "safety-plan", municipality, case_id)
@@ -88,47 +88,11 @@ class SafetyPlan(Aggregate):
         self.overdue_noted_for: date | None = None
         self.concluded_on: date | None = None
         self.conclusion_reason: str | None = None
+        self.earlier_conclusions: list[tuple[str, date, date]] = []  # (reason, concluded, reopened on)
 
     @property
     def is_concluded(self) -> bool:
         return self.concluded_on is not None
-
-    def add_danger_statement(self, statement: str, safety_goal: str, scale: int, on: date) -> int:
-        self._require_open()
-        check_scale(scale)
-        statement_id = len(self.statements) + 1
-        self._statement_added(statement_id, statement, safety_goal, scale, on)
-        return statement_id
-
-    def record_scale(self, statement_id: int, value: int, on: date, meeting_id: str | None = None) -> None:
-        self._require_open()
-        check_scale(value)
-        if statement_id not in self.statements:
-            raise UnknownStatement("no such danger statement in this plan")
-        self._scale_recorded(statement_id, value, on, meeting_id)
-
-    def add_rule(self, text: str, responsible_member_ids: tuple[int, ...], on_map: Collection[int]) -> int:
-        """A rule names who in the network is responsible: members of the case's network map."""
-        self._require_open()
-        check_on_map(responsible_member_ids, on_map)
-        rule_id = len(self.rules) + 1
-        self._rule_added(rule_id, text, tuple(responsible_member_ids))
-        return rule_id
-
-    def revise_rule(
-        self, rule_id: int, text: str, responsible_member_ids: tuple[int, ...], on_map: Collection[int]
-    ) -> None:
-        self._require_open()
-        if rule_id not in self.rules:
-            raise UnknownRule("no such rule in this plan")
-        check_on_map(responsible_member_ids, on_map)
-        self._rule_revised(rule_id, text, tuple(responsible_member_ids))
-
-    def rules_naming(self, member_id: int) -> list[int]:
-        """The rules that keep ``member_id`` on the map: none once the plan is concluded."""
-        if self.is_concluded:
-            return []
-        return [r for r, rule in self.rules.items() if member_id in rule["responsible_member_ids"]]  # type: ignore[operator]
 
     def revise(self, on: date) -> int:
         self._require_open()
@@ -143,6 +107,11 @@ class SafetyPlan(Aggregate):
         """Conclude the plan, once: its follow-up clock stops and later changes are refused."""
         self._require_open()
         self._concluded(reason, on)
+
+    def reopen(self, on: date) -> None:
+        """Plan again after a conclusion; a plan still running needs nothing."""
+        if self.is_concluded:
+            self._reopened(on)
 
     def is_follow_up_overdue(self, today: date) -> bool:
         return not self.is_concluded and today > self.follow_up_due
@@ -196,3 +165,9 @@ class SafetyPlan(Aggregate):
     @event(Concluded)
     def _concluded(self, reason: str, on: date) -> None:
         self.concluded_on, self.conclusion_reason = on, reason
+
+    @event(Reopened)
+    def _reopened(self, on: date) -> None:
+        self.earlier_conclusions.append((self.conclusion_reason, self.concluded_on, on))  # type: ignore[arg-type]
+        self.concluded_on = self.conclusion_reason = None
+        self.last_follow_up, self.follow_up_due = on, on + FOLLOW_UP_INTERVAL

@@ -18,6 +18,11 @@ class UnknownAction(PlanError):
     """No such action in the plan."""
 
 
+class SupportPlanClosed(PlanError):
+    """A plan closed with its referral takes no more goals or actions: the worklist no longer shows
+    them, so one added would be silently lost."""
+
+
 class SupportPlan(Aggregate):
     class Opened(Aggregate.Created):
         municipality: str
@@ -57,14 +62,17 @@ class SupportPlan(Aggregate):
         self.closed_because: str | None = None
 
     def add_goal(self, goal: str) -> None:
+        self._require_open()
         self._goal_added(goal)
 
     def add_action(self, description: str, owner_role: str, due: date) -> int:
+        self._require_open()
         action_id = len(self.actions) + 1
         self._action_added(action_id, description, owner_role, due)
         return action_id
 
     def complete_action(self, action_id: int) -> None:
+        self._require_open()
         if action_id not in self.actions:
             raise UnknownAction("no such action in this plan")
         if self.actions[action_id]["status"] != "done":
@@ -73,6 +81,10 @@ class SupportPlan(Aggregate):
     def close(self, why: str) -> None:
         if self.closed_because is None:
             self._closed(why)
+
+    def _require_open(self) -> None:
+        if self.closed_because is not None:
+            raise SupportPlanClosed("the support plan is closed with its referral: it does not change")
 
     @event(Closed)
     def _closed(self, why: str) -> None:

@@ -31,13 +31,21 @@ class PlacementFacts(NamedTuple):
 
 class FromEventsUseCases(HomeReturnUseCases):
     def referral_accepted(self, referral_id: str, case_id: str, municipality: str, target: str) -> None:
-        """Every accepted referral gets a support plan; one to the safety team also a safety plan."""
+        """Every accepted referral gets a support plan; one to the safety team also a safety plan, or
+        reopens the case's concluded one (concern has returned).  Only the referral's first hearing
+        reopens, known by its support plan not being there yet: heard again, it never reopens a plan
+        concluded since."""
         plan: SupportPlan | None = None
         safety: SafetyPlan | None = None
-        if not self.exists(SupportPlan.id_for(referral_id)):
+        first = not self.exists(SupportPlan.id_for(referral_id))
+        if first:
             plan = SupportPlan(municipality=municipality, case_id=case_id, referral_id=referral_id)
-        if target == "safety_team" and not self.exists(SafetyPlan.id_for(municipality, case_id)):
-            safety = SafetyPlan(municipality=municipality, case_id=case_id, started_on=self.today())
+        if target == "safety_team":
+            safety = self._find(SafetyPlan.id_for(municipality, case_id))
+            if safety is None:
+                safety = SafetyPlan(municipality=municipality, case_id=case_id, started_on=self.today())
+            elif first:
+                safety.reopen(self.today())
         self.save(plan, safety)
 
     def placement_started(

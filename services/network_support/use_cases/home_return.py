@@ -25,6 +25,7 @@ class HomeReturnUseCases(NetworkSupportBase):
 
     def move_home_return(self, caller: Caller, case_id: str, move: PhaseMove) -> HomeReturnProcess:
         """Moves the open process; the case's very first move begins its first process."""
+        self._happened(move.on)
         processes = self._processes_of(caller.municipality, case_id)
         if not processes:
             process = HomeReturnProcess.begin(
@@ -38,6 +39,7 @@ class HomeReturnUseCases(NetworkSupportBase):
 
     def open_home_return(self, caller: Caller, case_id: str, move: PhaseMove) -> HomeReturnProcess:
         """A new process, once the latest has finished (409 naming it while it is open)."""
+        self._happened(move.on)
         processes = self._processes_of(caller.municipality, case_id)
         if processes:
             processes[-1].require_finished()

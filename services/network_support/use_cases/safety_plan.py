@@ -13,8 +13,9 @@ from services.network_support.use_cases.base import NetworkSupportBase
 
 
 def _fold_safety_plans(rows: dict[Any, bool], e: Any) -> None:
-    """Whether each plan's follow-up clock still runs: a concluded plan has none to check."""
-    if isinstance(e, SafetyPlan.Drafted):
+    """Whether each plan's follow-up clock still runs: a concluded plan has none to check, until it
+    is reopened."""
+    if isinstance(e, SafetyPlan.Drafted | SafetyPlan.Reopened):
         rows[e.originator_id] = True
     elif isinstance(e, SafetyPlan.Concluded):
         rows[e.originator_id] = False
@@ -24,7 +25,7 @@ class SafetyPlanUseCases(NetworkSupportBase):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._safety_plans = CatchUpIndex(
-            self, _fold_safety_plans, events=(SafetyPlan.Drafted, SafetyPlan.Concluded)
+            self, _fold_safety_plans, events=(SafetyPlan.Drafted, SafetyPlan.Concluded, SafetyPlan.Reopened)
         )
 
     def check_safety_follow_ups(self) -> int:
@@ -44,11 +45,13 @@ class SafetyPlanUseCases(NetworkSupportBase):
         return self._of_case(SafetyPlan, caller, case_id)
 
     def draft_safety_plan(self, caller: Caller, case_id: str) -> SafetyPlan:
-        """Drafting a plan the case already has answers with that plan."""
+        """Drafting a plan the case already has answers with that plan, reopened if it was concluded:
+        concern has returned, and the team plans again (DOMAIN: safety planning is always examined)."""
         plan = self._find(SafetyPlan.id_for(caller.municipality, case_id))
         if plan is None:
             plan = SafetyPlan(municipality=caller.municipality, case_id=case_id, started_on=self.today())
-            self.save(plan)
+        plan.reopen(self.today())
+        self.save(plan)
         return plan
 
     def add_danger_statement(self, caller: Caller, case_id: str, new: NewDangerStatement) -> SafetyPlan:
