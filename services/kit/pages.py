@@ -33,6 +33,7 @@ from services.kit.cases import CaseRef, case_refs, unique
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_CURSOR_LENGTH = 200
+MAX_CURSOR_INT = 2**53  # the largest int every store and JSON reader holds exactly
 _CURSOR_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 
 T = TypeVar("T")
@@ -164,4 +165,8 @@ def _is_key(value: Any) -> bool:
 
 
 def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+    """A str, or an int a store can hold and JSON can carry exactly (a cursor is the caller's to
+    forge: one holding 2**63 reached SQLite and answered 500)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return isinstance(value, str)
+    return abs(value) <= MAX_CURSOR_INT

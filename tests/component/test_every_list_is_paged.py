@@ -17,6 +17,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from services.kit.pages import encode_cursor
 from services.stack import available_services
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
@@ -132,3 +133,15 @@ async def test_a_bad_cursor_is_refused_with_422_invalid_cursor_and_not_echoed(
         assert response.status_code == 422, response.text
         assert response.json()["error"]["code"] == "invalid_cursor"
         assert MARKER not in response.text and cursor not in response.text
+
+
+@pytest.mark.parametrize(("service", "path"), LISTS, ids=[f"{s} {p}" for s, p in LISTS])
+async def test_a_forged_cursor_with_a_number_too_large_to_store_is_refused_with_422_invalid_cursor(
+    clients: dict[str, httpx.AsyncClient], service: str, path: str
+) -> None:
+    """A cursor is the caller's to send back: one forged to hold 2**63 reached the store (500)."""
+    url = path.format(**PATH_VALUES)
+    for key in (2**63 - 1, 2**63, -(2**63) - 1, 10**30, ["2026-01-01T00:00:00", 2**64]):
+        cursor = encode_cursor(key)
+        response = await clients[service].get(url, params={"cursor": cursor}, headers=EVERY_ROLE)
+        assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_cursor"), key
