@@ -21,7 +21,7 @@ from typing import Any
 from services.case_store.audit import CaseAudit
 from services.case_store.checkpoints import Forgery, UnfiledCheckpoint
 from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary
-from services.case_store.domain.verification import OPENING, Verification
+from services.case_store.domain.verification import MOVED, Verification
 from services.kit.auth import Caller
 from services.kit.pages import PageRequest
 
@@ -83,7 +83,7 @@ def _problems(chain: ChainHead, result: Verification | None, signed: ChainHead |
     if result is None:
         return [problem("missing", None, "no longer stored: deleted or moved since it was recorded")]
     if not result.ok:
-        kind = "moved" if result.first_broken_position == OPENING else "broken"
+        kind = "moved" if result.reason == MOVED else "broken"
         return [problem(kind, result.first_broken_position, result.reason or "")]
     if signed is None or signed.length == 0:
         return []

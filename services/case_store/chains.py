@@ -13,12 +13,15 @@ from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
+
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.checkpoint import ChainHead
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.domain.verification import (
     Misplaced,
     Verification,
+    opening_unreadable,
     stored_under_another_case,
     verify_chain,
 )
@@ -43,6 +46,13 @@ def _fold(rows: dict[Any, ChainHead], e: Any) -> None:
             rows[e.originator_id] = replace(row, length=e.position, head=e.entry_hash)
 
 
+def _note_unreadable(rows: dict[Any, ChainHead], notification: Any) -> None:
+    """A stored event of a chain that no longer decodes: the chain is checked all the same (from
+    its records, which name what is wrong), under no case if its opening is what cannot be read."""
+    kind = TIMELINE if notification.topic.startswith(get_topic(CaseTimeline)) else ACCESS_LOG
+    rows.setdefault(notification.originator_id, ChainHead(kind, "", "", 0, ""))
+
+
 def expected_ids(kind: str, municipality: str, case_id: str) -> tuple[UUID, ...]:
     """Where a chain of ``kind`` about (municipality, case id) may be stored (ADR 0016)."""
     aggregate = CaseTimeline if kind == TIMELINE else CaseAccessLog
@@ -52,7 +62,9 @@ def expected_ids(kind: str, municipality: str, case_id: str) -> tuple[UUID, ...]
 class ChainDirectory:
     def __init__(self, app: ServiceApplication) -> None:
         self._app = app
-        self.index: CatchUpIndex[ChainHead] = CatchUpIndex(app, _fold, events=FOLDED)
+        self.index: CatchUpIndex[ChainHead] = CatchUpIndex(
+            app, _fold, events=FOLDED, unreadable=_note_unreadable
+        )
 
     def heads(self) -> list[tuple[UUID, ChainHead]]:
         """(stored id, head) of every chain, caught up with the store."""
@@ -66,10 +78,10 @@ class ChainDirectory:
         try:
             opening = self._app.mapper.to_domain_event(stored[0])
         except Exception:  # noqa: BLE001 - altered bytes may fail to decode in many ways
-            return None, Verification(False, 0, 0, "opening unreadable: stored bytes were altered")
+            return None, opening_unreadable()
         kind = TIMELINE if isinstance(opening, CaseTimeline.Opened) else ACCESS_LOG
         if not isinstance(opening, OPENINGS):
-            return None, Verification(False, 0, 0, "opening unreadable: stored bytes were altered")
+            return None, opening_unreadable()
         head = ChainHead(kind, opening.municipality, opening.case_id, 0, "")
         if chain_id not in expected_ids(kind, opening.municipality, opening.case_id):
             return head, stored_under_another_case()

@@ -27,6 +27,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from services.kit.applying import RecordApplier, RecordWork
 from services.kit.batch_parsing import headers_as_they_come, raw_body
 from services.kit.dead_letters import dead_letter
+from services.kit.index import UNREADABLE
 from services.kit.kafka_records import read_odd_header_names
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
@@ -39,7 +40,10 @@ __all__ = ["ConsumerSpec", "Handler", "Subscription", "TrackingConsumer", "on"]
 
 log = get_logger(__name__)
 
-STORE_UNAVAILABLE = (OperationalError, InterfaceError)
+# Not the record's fault: the store is down, or holds an event that no longer decodes (altered
+# under the service).  The batch is redelivered, and the partition waits (its lag alerts), where
+# retrying and then dead-lettering or skipping would lose every record behind it.
+STORE_UNAVAILABLE = (OperationalError, InterfaceError, *UNREADABLE)
 
 
 def _by_partition(records: Iterable[Any]) -> list[list[Any]]:

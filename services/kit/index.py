@@ -17,7 +17,8 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from eventsourcing.domain import DomainEvent
-from eventsourcing.utils import get_topic
+from eventsourcing.persistence import MapperDeserialisationError
+from eventsourcing.utils import TopicError, get_topic
 
 from services.kit.pages import Paged, PageRequest
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # the store makes indexes of its own (services.kit.access_cha
 
 Row = TypeVar("Row")
 CATCH_UP_PAGE = 1000
+UNREADABLE = (MapperDeserialisationError, TopicError)  # a stored event whose bytes or topic were altered
 
 
 class CatchUpIndex(Generic[Row]):
@@ -41,9 +43,14 @@ class CatchUpIndex(Generic[Row]):
         app: ServiceApplication,
         apply: Callable[[dict[Any, Row], Any], None],
         events: Iterable[type] = (),
+        unreadable: Callable[[dict[Any, Row], Any], None] | None = None,
     ) -> None:
         self._app = app
         self._apply = apply
+        # What to make of a stored event that no longer decodes (its bytes or topic altered): by
+        # default it stops the index, and whatever asks it fails (no answer from a partial log);
+        # an index that reports on the store itself notes it instead and reads on.
+        self._unreadable = unreadable
         self._events = frozenset(events)
         self._topics = tuple(sorted(get_topic(event_class) for event_class in self._events))
         self._rows: dict[Any, Row] = {}
@@ -125,7 +132,14 @@ class CatchUpIndex(Generic[Row]):
         while True:
             covered, batch = notifications_after(self._app, self._position, CATCH_UP_PAGE, self._topics)
             for notification in batch:
-                self._fold(self._app.mapper.to_domain_event(notification), notification.id)
+                try:
+                    domain_event = self._app.mapper.to_domain_event(notification)
+                except UNREADABLE:
+                    if self._unreadable is None:
+                        raise
+                    self._unreadable(self._rows, notification)
+                    continue
+                self._fold(domain_event, notification.id)
             self._position = covered
             if len(batch) < CATCH_UP_PAGE:
                 return

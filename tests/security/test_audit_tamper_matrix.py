@@ -7,21 +7,35 @@ by a freshly started service, as after a restart.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import MapperDeserialisationError
 
+from contracts.topics import PLACEMENTS
 from services.case_store.checkpoints import CHECKPOINT_FILE_NAME
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.timeline import CaseTimeline
+from services.case_store.inbound import consumers
 from services.kit.domain.chain import link_hash
 from services.kit.settings import ServiceSettings
 from tests.conftest import make_settings
 from tests.support.apps import case_store
-from tests.support.store_sql import delete_versions, events_table, execute, put_state, states, stored_id
+from tests.support.events import encode, placement_started
+from tests.support.fetched import FakeMessage, FakeRecord, in_process_consumer
+from tests.support.store_sql import (
+    delete_versions,
+    events_table,
+    execute,
+    fetch,
+    put_state,
+    states,
+    stored_id,
+)
 from tests.support.tokens import bearer
 
 CASE = "0380-M1"
@@ -30,6 +44,7 @@ OCCURRED = datetime(2026, 11, 20, 10, tzinfo=UTC)
 TIMELINE = CaseTimeline.id_for("0380", CASE)
 ACCESS_LOG = CaseAccessLog.id_for("0380", CASE)
 CONTENT_OR_TIME = "entry content or recording time does not match its hash"
+MISSING = "no longer stored: deleted or moved since it was recorded"
 
 
 @pytest.fixture
@@ -204,3 +219,63 @@ def test_a_checkpoints_edited_heads_are_named_and_no_checkpoint_is_trusted_inste
     assert (found, report["checkpoint"]) == ([], None)
     [forged] = report["forged_checkpoints"]
     assert (forged["line"], forged["reason"]) == (1, "its chain heads do not match its signed Merkle root")
+
+
+def _unreadable(settings: ServiceSettings, aggregate_id: Any, version: int) -> None:
+    """The stored bytes of one event cut short: they no longer decode at all."""
+    [(state,)] = fetch(
+        settings,
+        f"SELECT state FROM {events_table(settings)} WHERE originator_id = ? AND originator_version = ?",
+        (stored_id(settings, aggregate_id), version),
+    )
+    changed = execute(
+        settings,
+        f"UPDATE {events_table(settings)} SET state = ? WHERE originator_id = ? AND originator_version = ?",
+        (bytes(state)[:-5], stored_id(settings, aggregate_id), version),
+    )
+    assert changed == 1
+
+
+def test_an_opening_that_no_longer_decodes_is_named_and_the_other_chains_still_checked(
+    signed: ServiceSettings,
+) -> None:
+    """It was a 500 for the whole check (and for every case's timeline)."""
+    _unreadable(signed, TIMELINE, 1)
+    found, report = problems(signed)
+    assert found == [
+        ("", "", "timeline", "broken", 0, "opening unreadable: stored bytes were altered"),
+        ("0380", CASE, "timeline", "missing", None, MISSING),
+    ]
+    assert report["chains_checked"] == 3  # that one, the case's access log (sound), the one signed
+
+
+def test_an_entry_that_no_longer_decodes_is_named_at_its_position(signed: ServiceSettings) -> None:
+    _unreadable(signed, TIMELINE, 3)  # the second entry
+    [(municipality, case_id, chain, problem, position, _)] = problems(signed)[0]
+    assert (municipality, case_id, chain, problem, position) == ("0380", CASE, "timeline", "broken", 2)
+
+
+def test_a_store_that_cannot_be_read_answers_503_store_unreadable_not_500(signed: ServiceSettings) -> None:
+    _unreadable(signed, TIMELINE, 1)
+    with case_store(signed) as client:
+        answer = client.get(f"/api/v1/cases/{CASE}-other/timeline", headers=bearer("0380", ("coordinator",)))
+    assert (answer.status_code, answer.json()["error"]["code"]) == (503, "store_unreadable")
+
+
+def test_a_record_that_arrives_while_the_store_cannot_be_read_waits_and_is_not_dropped(
+    signed: ServiceSettings,
+) -> None:
+    """Its partition waits (redelivered; the lag alerts) where the record was retried and then
+    skipped as if it were bad: every placement behind it was lost to the case store."""
+    _unreadable(signed, TIMELINE, 1)
+    with case_store(signed) as client:
+        store = client.app.state.runtime.app
+        [placements] = [spec for spec in consumers(store) if spec.topic == PLACEMENTS]
+        consumer, broker = in_process_consumer(store, placements, "unreadable")
+        value = encode(placement_started(f"{CASE}-next", "P-next"))
+        message = FakeMessage((FakeRecord(value, offset=1, topic=PLACEMENTS),))
+        with pytest.raises(MapperDeserialisationError):
+            asyncio.run(consumer.handle([value], message))  # type: ignore[arg-type]
+        consumed = client.get("/metrics").text
+    assert broker.published == []
+    assert 'outcome="skipped_invalid"' not in consumed and 'outcome="dead_lettered"' not in consumed

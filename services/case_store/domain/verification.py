@@ -14,6 +14,7 @@ from typing import Protocol
 from services.case_store.domain.timeline import GENESIS_HASH
 
 OPENING = 0  # the "position" of a chain's opening, when that is what is wrong
+MOVED = "stored under another case's id (chain moved or opening edited)"
 
 
 class Link(Protocol):
@@ -85,4 +86,9 @@ def verify_chain(links: Iterable[Link | Exception], genesis: str = GENESIS_HASH)
 
 def stored_under_another_case() -> Verification:
     """A chain found under an id that is not its opening's case's."""
-    return Verification(False, 0, OPENING, "stored under another case's id (chain moved or opening edited)")
+    return Verification(False, 0, OPENING, MOVED)
+
+
+def opening_unreadable() -> Verification:
+    """A chain whose opening no longer decodes (or is not an opening): whose it is cannot be said."""
+    return Verification(False, 0, OPENING, "opening unreadable: stored bytes were altered")
