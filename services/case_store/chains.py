@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -85,14 +86,17 @@ class ChainDirectory:
         head = ChainHead(kind, opening.municipality, opening.case_id, 0, "")
         if chain_id not in expected_ids(kind, opening.municipality, opening.case_id):
             return head, stored_under_another_case()
-        links = self._links(stored[1:], kind)
+        links = self._links(stored[1:], kind, opening.timestamp)
         result = verify_chain(links, chain_genesis(kind, opening.municipality, opening.case_id))
         return replace(
             head, length=result.entries_checked, head=result.hash_at(result.entries_checked) or ""
         ), result
 
-    def _links(self, stored: list[Any], kind: str) -> Iterator[Any]:
-        chained_before = False
+    def _links(self, stored: list[Any], kind: str, began: datetime) -> Iterator[Any]:
+        """The chain's links in order; an access record stored before ADR 0019 (unchained) is
+        shown but outside the chain, so only where one could stand: before the chained ones, and
+        dated from the log's start to the first chained record."""
+        chained_before, last_unchained = False, began
         for record in stored:
             try:
                 link = self._app.mapper.to_domain_event(record)
@@ -102,6 +106,11 @@ class ChainDirectory:
             if kind == ACCESS_LOG and link.chain == 1:
                 if chained_before:  # nothing is stored the old way once the chain began
                     yield Misplaced("an unchained access record after chained ones: inserted since")
-                continue  # stored before ADR 0019: shown, but outside the chain
+                elif link.timestamp < began:
+                    yield Misplaced("an unchained access record dated before its log began: inserted since")
+                last_unchained = max(last_unchained, link.timestamp)
+                continue
+            if not chained_before and link.timestamp < last_unchained:
+                yield Misplaced("an unchained access record dated after the chain began: inserted since")
             chained_before = True
             yield link

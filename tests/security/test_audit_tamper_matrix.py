@@ -279,3 +279,29 @@ def test_a_record_that_arrives_while_the_store_cannot_be_read_waits_and_is_not_d
         consumed = client.get("/metrics").text
     assert broker.published == []
     assert 'outcome="skipped_invalid"' not in consumed and 'outcome="dead_lettered"' not in consumed
+
+
+def test_an_unchained_access_record_inserted_before_the_chain_dated_before_its_log_began_is_named(
+    signed: ServiceSettings,
+) -> None:
+    """Records stored before chains began (ADR 0019) are shown outside the chain; one forged to look
+    like them, framing someone for a read, passed as genuine."""
+    stored = states(signed, ACCESS_LOG)
+    for version in sorted(stored, reverse=True)[:-1]:  # every record one place on, the opening stays
+        execute(
+            signed,
+            f"UPDATE {events_table(signed)} SET originator_version = ? "
+            "WHERE originator_id = ? AND originator_version = ?",
+            (version + 1, stored_id(signed, ACCESS_LOG), version),
+        )
+    forged = {**stored[2], "actor": "someone-framed", "purpose": "curiosity", "chain": 1, "position": 0}
+    forged |= {"previous_hash": "", "entry_hash": "", "source_key": "local:forged"}
+    forged["timestamp"] = {**forged["timestamp"], "_data_": "2025-06-01T09:00:00+00:00"}
+    topic = "services.case_store.domain.access_log:CaseAccessLog.AccessRecorded"
+    execute(
+        signed,
+        f"INSERT INTO {events_table(signed)} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+        (stored_id(signed, ACCESS_LOG), 2, topic, json.dumps(forged).encode()),
+    )
+    reason = "an unchained access record dated before its log began: inserted since"
+    assert problems(signed)[0] == [("0380", CASE, "access-log", "broken", 1, reason)]
