@@ -133,3 +133,17 @@ async def test_a_request_past_its_expiry_takes_no_acceptance_before_the_sweep(co
     assert late.json()["error"]["message"] == "the request is expired"
     home = await collaboration.get(f"/api/v1/family-homes/{home_id}", headers=as_(VASTERAS))
     assert home.json()["free_places"] == 2  # no place was held for it
+
+
+async def test_a_request_past_its_expiry_lets_a_new_one_go_to_that_partner_before_the_sweep(
+    collaboration,
+) -> None:
+    """The case worker asks again once the first went unanswered: the first is expired then."""
+    first = await open_request(collaboration, [VASTERAS, GAVLE])
+    service_app(collaboration).clock = lambda: datetime.now(UTC) + timedelta(hours=73)
+    again = await post_request(collaboration, [VASTERAS])
+    assert again.status_code == 201, again.text
+    expired = await collaboration.get(f"/api/v1/matching-requests/{first}", headers=CASE_WORKER)
+    assert expired.json()["status"] == "expired"
+    assert (await post_request(collaboration, [GAVLE])).status_code == 201  # its other slot is free too
+    assert service_app(collaboration).expire_requests() == []  # nothing left for the sweep

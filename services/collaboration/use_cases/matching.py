@@ -6,7 +6,8 @@ second one goes to that partner meanwhile, also from another replica at the same
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -68,10 +69,21 @@ class Matching(PoolApplication):
             now,
         )
         slots = [self._slot(request, partner) for partner in request.partners]
+        lapsed = self._lapsed_holders(slots, now)
         for slot in slots:
             slot.hold(request.id)
-        self.save(request, *slots)
+        self.save(*lapsed, request, *slots)
         return RequestSeen(caller.municipality, request)
+
+    def _lapsed_holders(self, slots: list[OpenRequest], now: datetime) -> list[Any]:
+        """The requests holding ``slots`` that are past their time, which the periodic sweep has
+        not come to: expired here, as the sweep would, with all their slots released."""
+        lapsed: list[Any] = []
+        for slot in slots:
+            holder = None if slot.holder is None else self.find(UUID(slot.holder))
+            if isinstance(holder, MatchingRequest) and holder.expire_if_due(now):
+                lapsed += [holder, *self._released_slots(holder, slots)]
+        return lapsed
 
     def request(self, caller: Caller, request_id: UUID) -> RequestSeen:
         """The caller's own request, or one addressed to the caller."""
@@ -157,8 +169,16 @@ class Matching(PoolApplication):
 
     def _save_ended(self, request: MatchingRequest, *others: Any) -> None:
         """A request no longer open frees its case's slots (those it held), with ``others``."""
+        self.save(request, *others, *self._released_slots(request))
+
+    def _released_slots(
+        self, request: MatchingRequest, at_hand: Sequence[OpenRequest] = ()
+    ) -> list[OpenRequest]:
+        """``request``'s case's slots released by it; those ``at_hand`` are released where they are."""
+        held = {slot.id: slot for slot in at_hand}
         slot_ids = [OpenRequest.id_for(request.requester, request.case_id, p) for p in request.partners]
-        slots = [slot for slot in map(self.find, slot_ids) if slot is not None]
-        for slot in slots:
-            slot.release(request.id)
-        self.save(request, *others, *slots)
+        found = [held.get(slot_id) or self.find(slot_id) for slot_id in slot_ids]
+        for slot in found:
+            if slot is not None:
+                slot.release(request.id)
+        return [slot for slot in found if slot is not None and slot.id not in held]
