@@ -20,6 +20,7 @@ from services.scheduling.application import (
 )
 from services.scheduling.domain.feed_token import FeedTokenRevoked
 from services.scheduling.domain.meeting import InvalidTimes, MeetingClosed
+from services.scheduling.domain.meeting_errors import MeetingNotBegun, StaffMeetingFollowsItsReferral
 from services.scheduling.domain.staff_member import InvalidWorkingHours
 from services.scheduling.feed_tokens import FEED_PATH
 from services.scheduling.inbound import referral_consumer
@@ -31,6 +32,8 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     DoubleBooking: 409,
     AlreadyRegistered: 409,
     MeetingClosed: 409,
+    MeetingNotBegun: 409,
+    StaffMeetingFollowsItsReferral: 409,
     FeedTokenRevoked: 409,
     InvalidTimes: 422,
     InvalidWorkingHours: 422,

@@ -16,6 +16,7 @@ from services.scheduling.domain.local_time import (
 )
 
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+MAX_MEETING_LENGTH = timedelta(hours=12)
 
 MeetingTime = Annotated[
     datetime,
@@ -62,8 +63,9 @@ class NewMeeting(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> NewMeeting:
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
+        _check_length(self.start, self.end)
+        if len(set(self.staff_ids)) != len(self.staff_ids):
+            raise ValueError("staff_ids: each staff member is named once")
         if self.occurrences > 1 and self.repeat_weeks == 0:
             raise ValueError("a series needs repeat_weeks")
         self._times = _series(self.start, self.end, self.repeat_weeks, self.occurrences)
@@ -105,9 +107,17 @@ class Reschedule(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Reschedule:
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
+        _check_length(self.start, self.end)
         return self
+
+
+def _check_length(start: datetime, end: datetime) -> None:
+    """After its start, and at most a working day long: a year typed for a day books every day
+    of that year for each participant, and keeps them from every other meeting."""
+    if end <= start:
+        raise ValueError("end must be after start")
+    if end - start > MAX_MEETING_LENGTH:
+        raise ValueError("end: a meeting lasts at most 12 hours")
 
 
 class Cancel(BaseModel):

@@ -10,6 +10,7 @@ from services.scheduling.commands import Attendance, Cancel, NewMeeting, Resched
 from services.scheduling.domain.busy_times import overlaps
 from services.scheduling.domain.local_time import is_repeated, stored_instant
 from services.scheduling.domain.meeting import Meeting, MeetingError, MeetingInThePast
+from services.scheduling.domain.meeting_errors import MeetingNotBegun, StaffMeetingFollowsItsReferral
 from services.scheduling.person_days import Days, DoubleBooking, PersonDayUseCases, changed
 from services.scheduling.read_models import MeetingRow
 
@@ -53,7 +54,14 @@ class MeetingUseCases(PersonDayUseCases):
         return self._saved(meeting, "rescheduled", days)
 
     def cancel_meeting(self, caller: Caller, meeting_id: UUID, cancel: Cancel) -> Meeting:
+        """A meeting booked by hand; a referral's staff meeting goes with its referral (reschedule
+        it to move it)."""
         meeting = self._owned_meeting(caller, meeting_id)
+        if meeting.referral_id is not None and meeting.is_open:
+            raise StaffMeetingFollowsItsReferral(
+                "a referral's staff meeting is called off with its referral (declined, revoked or "
+                "closed); reschedule it to move it"
+            )
         meeting.cancel(cancel.reason)
         days: Days = {}
         self._release(meeting, days)
@@ -61,6 +69,8 @@ class MeetingUseCases(PersonDayUseCases):
 
     def record_attendance(self, caller: Caller, meeting_id: UUID, attendance: Attendance) -> Meeting:
         meeting = self._owned_meeting(caller, meeting_id)
+        if meeting.is_open and not meeting.starts_before(self.clock()):
+            raise MeetingNotBegun("the meeting has not begun: who attended is recorded once it has")
         meeting.record_attendance(tuple(attendance.attended), attendance.outcome)
         return self._saved(meeting, "held")
 

@@ -41,9 +41,9 @@ class StaffMeetingUseCases(InviteeUseCases):
         free and has hours left that week; after the deadline when nobody has (it is reported)."""
         if target != "network_centre" or self.exists(Meeting.id_for_referral(referral_id)):
             return
-        roster = self._active_staff(municipality)
-        if not any(row.role == "coordinator" for row in roster):
+        if not self._has_network_centre(municipality):
             return  # no Network Centre roster in this municipality: nothing to convene
+        roster = self._active_staff(municipality)
         roster, added = self._with_invitees(municipality, roster, case_worker_id)
         referred = referred_at.astimezone(LOCAL).replace(tzinfo=None)
         if self.exists(EarlyPlacement.id_for(municipality, referral_id)):
@@ -77,6 +77,13 @@ class StaffMeetingUseCases(InviteeUseCases):
         days_after = (slot.start - referred).total_seconds() / 86400
         self.observer.staff_meeting_convened(municipality, days_after, slot.within_deadline)
         self.observer.meeting_changed(municipality, "staff_meeting", "booked")
+
+    def _has_network_centre(self, municipality: str) -> bool:
+        """It has, or had, a coordinator: one who left before the next was registered leaves the
+        referral unbooked (noted, on the worklist, retried), not dropped."""
+        return any(
+            row.municipality == municipality and row.role == "coordinator" for row in self._staff.rows()
+        )
 
     def _note_unbooked(self, unbooked: UnbookedStaffMeeting, added: list[StaffMember]) -> None:
         """Once per referral (a retry that finds no time either changes nothing)."""

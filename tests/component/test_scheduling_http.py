@@ -68,6 +68,7 @@ async def test_attendance_and_outcome_close_the_meeting(scheduling) -> None:
             "/api/v1/meetings", json=meeting(kind="visitation", visitation_form="guided"), headers=COORDINATOR
         )
     ).json()[0]
+    scheduling.app.state.runtime.app.clock = lambda: datetime(2026, 12, 31, 8, 0)  # it has been held
     held = await scheduling.post(
         f"/api/v1/meetings/{booked['meeting_id']}/attendance",
         json={"attended": ["0380-family-therapist-1"], "outcome": "calm visit"},

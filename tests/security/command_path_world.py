@@ -154,6 +154,9 @@ def new_meeting(case_id: str = "0380-W7", day: int = 24, **overrides: Any) -> di
 
 async def _scheduling(w: World) -> None:
     [meeting] = await w.made("POST", "/api/v1/meetings", new_meeting())
+    # Now is when the world's meeting has begun: its attendance can be recorded, and the other
+    # calls still book and move meetings on later days.
+    w.store.clock = lambda: datetime(2026, 11, 24, 9, 30)
     w.ids.update(meeting_id=meeting["meeting_id"], staff_id=THERAPIST, case_id="0380-W7")
     w.case_data |= {"0380-W7", meeting["meeting_id"]}
     # Personal calendar feeds: the feed's URL holds its token, the world's read of it (ADR 0023).

@@ -17,3 +17,13 @@ class InvalidTimes(MeetingError):
 
 class MeetingInThePast(InvalidTimes):
     """A meeting cannot be booked, or moved, to a time that has passed."""
+
+
+class StaffMeetingFollowsItsReferral(MeetingError):
+    """A referral's staff meeting is called off with its referral, never by hand: cancelled by
+    hand, its duty (within 7 days) would end unseen, and no other could be booked for it."""
+
+
+class MeetingNotBegun(MeetingError):
+    """Who attended is recorded once a meeting has begun: recorded before, it would close the
+    meeting's duty (a staff meeting's) before it was met."""
