@@ -21,7 +21,7 @@ from services.scheduling.application import (
 from services.scheduling.domain.feed_token import FeedTokenRevoked
 from services.scheduling.domain.meeting import InvalidTimes, MeetingClosed
 from services.scheduling.domain.meeting_errors import MeetingNotBegun, StaffMeetingFollowsItsReferral
-from services.scheduling.domain.staff_member import InvalidWorkingHours
+from services.scheduling.domain.staff_member import InvalidWorkingHours, StillOnRoster
 from services.scheduling.feed_tokens import FEED_PATH
 from services.scheduling.inbound import referral_consumer
 from services.scheduling.metrics import SchedulingMetrics
@@ -38,6 +38,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     InvalidTimes: 422,
     InvalidWorkingHours: 422,
     UnknownStaff: 422,
+    StillOnRoster: 409,
 }
 
 

@@ -4,6 +4,12 @@ Issuing answers the token once, in the feed's URL; only its SHA-256 digest is st
 looks the token up by digest (compared in constant time), reads as the token's owner with the
 purpose ``calendar feed`` (the kit logs the access of each case the feed carries), and an
 unknown or revoked token is simply not there.
+
+A token lives no longer than its place on the roster: removing a staff member (and reinstating
+one) revokes the live tokens they own (issued under their JWT subject) and those of their staff
+feed; and a token whose owner is a removed member of its municipality's roster is not there
+either (one issued while its owner was off the roster, or one left live by a removal stored
+before removals revoked tokens).  An owner never on the roster (a case worker) is not affected.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from services.kit.cases import CaseDataNotFound, CaseRef
 from services.kit.index import CatchUpIndex
 from services.scheduling.calendars import CalendarUseCases
 from services.scheduling.domain.feed_token import FeedToken, digest_of
+from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.read_models import Schedule
 
 FEED_PATH = "/api/v1/feeds/{token}.ics"
@@ -95,6 +102,18 @@ class FeedTokenUseCases(CalendarUseCases):
             return self.staff_calendar_feed(caller, row.subject)
         return self.case_calendar_feed(caller, row.subject)
 
+    def _revoked_feed_tokens_of(self, municipality: str, staff_id: str) -> list[FeedToken]:
+        """The live tokens ``staff_id`` owns or that show their calendar, revoked (to be saved)."""
+        revoked = []
+        for row in self._feed_tokens.rows():
+            if row.revoked or row.municipality != municipality:
+                continue
+            if row.owner == staff_id or (row.scope == "staff" and row.subject == staff_id):
+                revoked.append(self.repository.get(row.token_id))
+        for feed_token in revoked:
+            feed_token.revoke()
+        return revoked
+
     def _issue(self, caller: Caller, scope: str, subject: str) -> IssuedFeedToken:
         token = secrets.token_urlsafe(32)
         feed_token = FeedToken(caller.municipality, scope, subject, caller.subject, digest_of(token))
@@ -105,4 +124,10 @@ class FeedTokenUseCases(CalendarUseCases):
     def _token_row(self, token: str) -> FeedTokenRow | None:
         digest = digest_of(token)
         found = [row for row in self._feed_tokens.rows() if hmac.compare_digest(row.digest, digest)]
-        return found[0] if found and not found[0].revoked else None
+        if not found or found[0].revoked or self._removed_from_roster(found[0].municipality, found[0].owner):
+            return None
+        return found[0]
+
+    def _removed_from_roster(self, municipality: str, staff_id: str) -> bool:
+        member = self._get(StaffMember.id_for(municipality, staff_id))
+        return isinstance(member, StaffMember) and not member.active

@@ -77,7 +77,12 @@ class Schedule:
 
 
 MEETING_EVENTS = every_event_of(Meeting)  # every event of a meeting raises its sequence
-STAFF_EVENTS = (StaffMember.Registered, StaffMember.HoursChanged, StaffMember.Removed)
+STAFF_EVENTS = (
+    StaffMember.Registered,
+    StaffMember.HoursChanged,
+    StaffMember.Removed,
+    StaffMember.Reinstated,
+)
 UNBOOKED_EVENTS = (
     UnbookedStaffMeeting.Noted,
     UnbookedStaffMeeting.CaseWorkerAssigned,
@@ -132,6 +137,14 @@ def fold_staff(rows: dict[Any, StaffRow], e: Any) -> None:
         )
     elif isinstance(e, StaffMember.Removed):
         rows[e.originator_id] = replace(rows[e.originator_id], active=False)
+    elif isinstance(e, StaffMember.Reinstated):
+        rows[e.originator_id] = replace(
+            rows[e.originator_id],
+            role=e.role,
+            hours=_hours(e),
+            active=True,
+            weekly_capacity_hours=e.weekly_capacity_hours,
+        )
 
 
 def fold_unbooked(rows: dict[Any, UnbookedRow], e: Any) -> None:
@@ -148,5 +161,5 @@ def fold_protected_case(rows: dict[Any, tuple[str, str]], e: Any) -> None:
         rows[e.originator_id] = (e.municipality, e.case_id)
 
 
-def _hours(e: StaffMember.Registered | StaffMember.HoursChanged) -> WorkingHours:
+def _hours(e: StaffMember.Registered | StaffMember.HoursChanged | StaffMember.Reinstated) -> WorkingHours:
     return WorkingHours(time.fromisoformat(e.work_starts), time.fromisoformat(e.work_ends))

@@ -6,9 +6,9 @@ from eventsourcing.persistence import IntegrityError
 
 from services.kit.auth import Caller
 from services.kit.pages import Paged, PageRequest
-from services.scheduling.base import SchedulingBase
 from services.scheduling.commands import NewStaffMember
 from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.feed_tokens import FeedTokenUseCases
 from services.scheduling.read_models import StaffRow
 
 DEFAULT_ROSTER = {  # the Network Centre in Uppsala (decided 2025): 7 full-time staff
@@ -20,18 +20,26 @@ class AlreadyRegistered(Exception):
     """The staff id is already on the municipality's roster."""
 
 
-class RosterUseCases(SchedulingBase):
+class RosterUseCases(FeedTokenUseCases):
     def register_staff(self, caller: Caller, new: NewStaffMember) -> StaffMember:
-        if self.exists(StaffMember.id_for(caller.municipality, new.staff_id)):
+        """A new member, or a removed one reinstated (a returning colleague) with what is given now."""
+        member = self._get(StaffMember.id_for(caller.municipality, new.staff_id))
+        if member is None:
+            member = _enrolled(caller.municipality, new)
+            self.save(member)
+            return member
+        if member.active:
             raise AlreadyRegistered("staff_id is already on the roster")
-        member = _enrolled(caller.municipality, new)
-        self.save(member)
+        member.reinstate(new.role, new.work_starts, new.work_ends, new.weekly_capacity_hours)
+        # Tokens issued while they were away (already dead) must not come back to life with them.
+        self.save(member, *self._revoked_feed_tokens_of(caller.municipality, new.staff_id))
         return member
 
     def remove_staff(self, caller: Caller, staff_id: str) -> StaffMember:
+        """Off the roster, and their calendar feed tokens with them: a feed URL outlives no one's place."""
         member = self._staff_member(caller.municipality, staff_id)
         member.remove()
-        self.save(member)
+        self.save(member, *self._revoked_feed_tokens_of(caller.municipality, staff_id))
         return member
 
     def roster(self, caller: Caller, page: PageRequest) -> Paged[StaffRow]:

@@ -26,8 +26,8 @@ class WorklistUseCases(SchedulingBase):
         coordinators = {
             row.staff_id
             for row in self._staff.rows()
-            if row.municipality == caller.municipality and row.role == RESPONSIBLE_ROLE
-        }
+            if row.municipality == caller.municipality and row.role == RESPONSIBLE_ROLE and row.active
+        }  # a removed coordinator answers for nothing: the duty is then the role's, with no assignee
         duties = [
             _duty(row, coordinators)
             for row in self._open_meetings(caller.municipality)

@@ -122,3 +122,35 @@ async def test_the_token_appears_in_no_log_line_metric_or_error(scheduling) -> N
     for text in (lines.getvalue(), metrics, *(a.text for a in answers[1:])):
         assert secret not in text
     assert all(secret not in str(r.actor) + r.resource for r in access_records(scheduling))
+
+
+async def test_a_feed_url_stops_working_when_its_owner_is_removed_from_the_roster(scheduling) -> None:
+    as_therapist = bearer("0380", ("case_worker",), subject=THERAPIST)
+    token = (await scheduling.post(CASE_TOKENS, headers=as_therapist)).json()
+    assert (await scheduling.get(token["url"])).status_code == 200
+    removed = await scheduling.delete(f"/api/v1/staff/{THERAPIST}", headers=COORDINATOR)
+    assert removed.status_code == 204
+    before = len(access_records(scheduling))
+    gone = await scheduling.get(token["url"])
+    made_up = await scheduling.get("/api/v1/feeds/made-up-token-of-no-one.ics")
+    assert (gone.status_code, gone.json()) == (404, made_up.json())
+    assert len(access_records(scheduling)) == before  # nobody read anything as the removed member
+
+
+async def test_removing_a_staff_member_revokes_their_feed_tokens_for_good(scheduling) -> None:
+    as_therapist = bearer("0380", ("case_worker",), subject=THERAPIST)
+    owned = (await scheduling.post(CASE_TOKENS, headers=as_therapist)).json()
+    of_their_calendar = await issued(scheduling, STAFF_TOKENS)
+    assert (await scheduling.delete(f"/api/v1/staff/{THERAPIST}", headers=COORDINATOR)).status_code == 204
+    back = {"staff_id": THERAPIST, "role": "family_therapist"}
+    assert (await scheduling.post("/api/v1/staff", json=back, headers=COORDINATOR)).status_code == 201
+    for token, path in ((owned, CASE_TOKENS), (of_their_calendar, STAFF_TOKENS)):
+        assert (await scheduling.get(token["url"])).status_code == 404
+        again = await scheduling.delete(f"{path}/{token['token_id']}", headers=COORDINATOR)
+        assert again.status_code == 409  # revoked already, and stored so
+
+
+async def test_a_feed_url_of_an_owner_never_on_the_roster_outlives_a_removal(scheduling) -> None:
+    token = await issued(scheduling, CASE_TOKENS)  # coordinator-anna is no staff id
+    assert (await scheduling.delete(f"/api/v1/staff/{THERAPIST}", headers=COORDINATOR)).status_code == 204
+    assert (await scheduling.get(token["url"])).status_code == 200

@@ -101,3 +101,15 @@ async def test_a_reassignment_is_published_for_the_case_timeline_with_the_new_in
     assert envelope.type == "se.natverk.meeting.invitees_changed.v1"
     assert envelope.subject == "0380-78"
     assert "handlaggare-9" in envelope.data["staff_ids"] and "handlaggare-7" not in envelope.data["staff_ids"]
+
+
+async def test_a_removed_case_worker_registered_again_is_invited_to_the_next_staff_meeting(
+    scheduling,
+) -> None:
+    convene(scheduling, "0380-77", "handlaggare-7")
+    gone = await scheduling.delete("/api/v1/staff/handlaggare-7", headers=COORDINATOR)
+    assert gone.status_code == 204
+    back = {"staff_id": "handlaggare-7", "role": "case_worker"}
+    assert (await scheduling.post("/api/v1/staff", json=back, headers=COORDINATOR)).status_code == 201
+    convene(scheduling, "0380-78", "handlaggare-7")
+    assert ("0380-78", "staff_meeting") in await calendar_cases(scheduling, "handlaggare-7")

@@ -14,6 +14,7 @@ from services.scheduling.publication import build_publication_table
 from tests.support.tokens import bearer
 
 VASTERAS = bearer("1980", ("coordinator",))
+UPPSALA = bearer("0380", ("coordinator",))
 MONDAY_MORNING = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 MISSED = "se.natverk.meeting.staff_meeting_deadline_missed.v1"
 
@@ -79,3 +80,28 @@ async def test_when_the_rosters_weekly_capacity_runs_out_the_meeting_after_it_is
     assert MISSED in published_types(scheduling, late)
     assert not any(MISSED in published_types(scheduling, m) for m in in_time)
     assert breaches((await scheduling.get("/metrics")).text, "1980") == 1.0
+
+
+async def test_a_removed_staff_member_registered_again_is_back_on_the_roster_with_what_is_given_now(
+    scheduling,
+) -> None:
+    assert (await register_again(scheduling, "0380-family-therapist-1")).status_code == 201
+    roster = (await scheduling.get("/api/v1/staff", headers=UPPSALA)).json()["items"]
+    [back] = [row for row in roster if row["staff_id"] == "0380-family-therapist-1"]
+    assert (back["role"], back["work_starts"], back["work_ends"]) == ("family_pedagogue", "09:00", "15:00")
+    body = {"case_id": "0380-77", "kind": "network_meeting", "staff_ids": ["0380-family-therapist-1"]}
+    body |= {"start": "2026-11-24T09:00:00", "end": "2026-11-24T10:00:00"}
+    assert (await scheduling.post("/api/v1/meetings", json=body, headers=UPPSALA)).status_code == 201
+
+
+async def test_registering_a_staff_member_still_on_the_roster_is_refused(scheduling) -> None:
+    body = {"staff_id": "0380-family-therapist-1", "role": "family_therapist"}
+    again = await scheduling.post("/api/v1/staff", json=body, headers=UPPSALA)
+    assert again.status_code == 409
+
+
+async def register_again(scheduling: httpx.AsyncClient, staff_id: str) -> httpx.Response:
+    """Removed, then registered with another role and other hours (a colleague come back)."""
+    assert (await scheduling.delete(f"/api/v1/staff/{staff_id}", headers=UPPSALA)).status_code == 204
+    body = {"staff_id": staff_id, "role": "family_pedagogue", "work_starts": "09:00", "work_ends": "15:00"}
+    return await scheduling.post("/api/v1/staff", json=body, headers=UPPSALA)

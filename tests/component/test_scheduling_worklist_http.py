@@ -114,3 +114,11 @@ async def test_a_held_staff_meeting_raises_no_overdue_event(scheduling) -> None:
     await scheduling.post(item["action_path"], headers=COORDINATOR, json=attended)
     store(scheduling).clock = lambda: datetime(2026, 12, 31, 8, 0)
     assert store(scheduling).check_staff_meetings_held() == 0
+
+
+async def test_a_removed_coordinator_is_no_staff_meetings_assignee(scheduling) -> None:
+    convene(scheduling)
+    removed = await scheduling.delete("/api/v1/staff/0380-coordinator-1", headers=COORDINATOR)
+    assert removed.status_code == 204
+    [item] = await items(scheduling)
+    assert (item["responsible_role"], item["assignee"]) == ("coordinator", None)

@@ -7,12 +7,15 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
+
 from services.kit.auth import Caller
 from services.scheduling.application import SchedulingApplication
 from services.scheduling.commands import NewStaffMember
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.slot_finder import WorkingHours, find_slot
-from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.domain.staff_member import StaffMember, StillOnRoster
+from services.scheduling.read_models import fold_staff
 
 OFFICE = WorkingHours(time(8), time(16, 30))
 HOUR = timedelta(hours=1)
@@ -119,3 +122,25 @@ def test_weekly_capacity_holds_within_one_batch_and_the_meeting_after_it_misses_
         meetings = [convene(app, municipality="1980") for _ in range(4)]
     assert Counter(meeting.start.isocalendar()[1] for meeting in meetings) == {48: 3, 49: 1}
     assert [meeting.deadline_missed for meeting in meetings] == [False, False, False, True]
+
+
+def test_a_reinstated_member_is_on_the_roster_index_with_the_capacity_given_again() -> None:
+    member = StaffMember("0380", "t", "family_therapist", "08:00", "16:30", 40)
+    member.remove()
+    member.reinstate("family_pedagogue", "09:00", "15:00", 2)
+    rows: dict = {}
+    for e in member.collect_events():
+        fold_staff(rows, e)
+    [row] = rows.values()
+    assert (row.active, row.role, row.hours, row.weekly_capacity_hours) == (
+        True,
+        "family_pedagogue",
+        WorkingHours(time(9), time(15)),
+        2,
+    )
+
+
+def test_a_member_still_on_the_roster_cannot_be_reinstated() -> None:
+    member = StaffMember("0380", "t", "family_therapist", "08:00", "16:30", 40)
+    with pytest.raises(StillOnRoster):
+        member.reinstate("family_therapist", "08:00", "16:30", 40)

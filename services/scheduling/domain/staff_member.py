@@ -26,6 +26,10 @@ class InvalidWorkingHours(StaffError):
     """Working hours must start before they end, within one day."""
 
 
+class StillOnRoster(StaffError):
+    """Only a removed member can be reinstated; an active one is already on the roster."""
+
+
 class StaffMember(Aggregate):
     class Registered(Aggregate.Created):
         municipality: str
@@ -42,6 +46,14 @@ class StaffMember(Aggregate):
 
     class Removed(Aggregate.Event):
         pass
+
+    class Reinstated(Aggregate.Event):
+        """Registered again after removal, with the role, hours and capacity given now."""
+
+        role: str
+        work_starts: str
+        work_ends: str
+        weekly_capacity_hours: int
 
     @staticmethod
     def id_for(municipality: str, staff_id: str) -> UUID:
@@ -78,6 +90,12 @@ class StaffMember(Aggregate):
         if self.active:
             self._removed()
 
+    def reinstate(self, role: str, work_starts: str, work_ends: str, weekly_capacity_hours: int) -> None:
+        if self.active:
+            raise StillOnRoster("the staff member is already on the roster")
+        _check_hours(work_starts, work_ends)
+        self._reinstated(role, work_starts, work_ends, weekly_capacity_hours)
+
     @event(HoursChanged)
     def _hours_changed(self, work_starts: str, work_ends: str, weekly_capacity_hours: int) -> None:
         self.work_starts, self.work_ends = work_starts, work_ends
@@ -86,6 +104,12 @@ class StaffMember(Aggregate):
     @event(Removed)
     def _removed(self) -> None:
         self.active = False
+
+    @event(Reinstated)
+    def _reinstated(self, role: str, work_starts: str, work_ends: str, weekly_capacity_hours: int) -> None:
+        self.role, self.work_starts, self.work_ends = role, work_starts, work_ends
+        self.weekly_capacity_hours = weekly_capacity_hours
+        self.active = True
 
 
 def _check_hours(starts: str, ends: str) -> None:
