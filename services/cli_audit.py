@@ -35,13 +35,17 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _verify_offline(args: argparse.Namespace) -> int:
-    from services.ops.offline_verify import verify_offline
+    from services.ops.offline_verify import CannotRead, verify_offline
 
     if not (args.checkpoint and args.public_key):
         print("natverk verify: --checkpoint and --public-key go together", file=sys.stderr)
         return 2
     timeline = Path(args.timeline) if args.timeline else None
-    problems = verify_offline(Path(args.checkpoint), Path(args.public_key), timeline)
+    try:
+        problems = verify_offline(Path(args.checkpoint), Path(args.public_key), timeline)
+    except CannotRead as error:
+        print(f"natverk verify: {error}", file=sys.stderr)
+        return 2
     for line in problems:
         print(line)
     if not problems:

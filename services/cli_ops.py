@@ -29,6 +29,14 @@ def _dlq(args: argparse.Namespace) -> int:
     if args.partition is not None:
         chosen = [d for d in chosen if d.partition == args.partition]
     missing = set(args.offsets or ()) - {d.offset for d in chosen}
+    if args.action == "redrive" and args.partition is None and len({d.partition for d in chosen}) > 1:
+        # An offset is a place in one partition: offset 0 is in each of them.
+        print(
+            f"natverk dlq redrive: those offsets are in more than one partition of {args.topic}; "
+            "name the partition with --partition",
+            file=sys.stderr,
+        )
+        return 2
     if missing:
         print(f"natverk dlq: no record at offset(s) {sorted(missing)} in {args.topic}", file=sys.stderr)
         return 2

@@ -53,8 +53,8 @@ async def read_dead_letters(
             await consumer.topics()
             cluster = await consumer._client.fetch_all_metadata()
             partitions = [TopicPartition(topic, p) for p in sorted(cluster.partitions_for_topic(topic) or ())]
-        if not partitions:
-            return []
+        if not partitions:  # a mistyped name is not an empty topic
+            raise ValueError(f"the broker has no topic {topic!r}")
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         letters: list[DeadLetter] = []

@@ -54,26 +54,44 @@ class ExportedEntry:
         return link_hash(previous_hash, self.position, self.recorded_at, self.content)
 
 
-def verify_offline(checkpoint_file: Path, public_key_file: Path, timeline_file: Path | None) -> list[str]:
-    """What is wrong, one line each; an empty list when everything holds."""
+class CannotRead(Exception):
+    """A file named on the command line cannot be read at all (a wrong path, no permission): a bad
+    argument, which says nothing about what the files hold."""
+
+
+def _read(path: Path, what: str) -> bytes:
     try:
-        public_key = load_public_key(public_key_file.read_bytes())
-        exported = json.loads(checkpoint_file.read_text(encoding="utf-8"))
+        return path.read_bytes()
+    except OSError as error:
+        raise CannotRead(f"cannot read the {what} file {path} ({type(error).__name__})") from None
+
+
+def verify_offline(checkpoint_file: Path, public_key_file: Path, timeline_file: Path | None) -> list[str]:
+    """What is wrong, one line each; an empty list when everything holds.  ``CannotRead`` when a
+    file cannot be read at all."""
+    key_bytes, checkpoint_bytes = _read(public_key_file, "public key"), _read(checkpoint_file, "checkpoint")
+    timeline_bytes = _read(timeline_file, "timeline") if timeline_file is not None else None
+    try:
+        public_key = load_public_key(key_bytes)
+    except (ValueError, TypeError):
+        return ["the public key file is not a PEM public key"]
+    try:
+        exported = json.loads(checkpoint_bytes.decode("utf-8"))
         summary = CheckpointSummary(**exported["summary"])
         chains = exported["chains"]
         heads = [
             ChainHead(**{k: c[k] for k in ("kind", "municipality", "case_id", "length", "head")})
             for c in chains
         ]
-    except (OSError, ValueError, TypeError, KeyError) as error:
-        return [f"cannot read the files: {type(error).__name__}"]
+    except (ValueError, TypeError, KeyError) as error:
+        return [f"the checkpoint file is not a checkpoint export ({type(error).__name__})"]
     if summary.key_id != key_id_of(public_key):
         return [f"the checkpoint names key {summary.key_id}, not this public key ({key_id_of(public_key)})"]
     if not verify_signature(public_key, summary.signed_text(), str(exported.get("signature", ""))):
         return ["FORGED checkpoint: its signature does not verify with this public key"]
     problems = _heads_problems(summary, heads, chains)
-    if timeline_file is not None and not problems:
-        problems += _timeline_problems(timeline_file, {head.chain: head for head in heads})
+    if timeline_bytes is not None and not problems:
+        problems += _timeline_problems(timeline_bytes, {head.chain: head for head in heads})
     return problems
 
 
@@ -93,13 +111,13 @@ def _heads_problems(
     return []
 
 
-def _timeline_problems(timeline_file: Path, signed: dict[tuple[str, str, str], ChainHead]) -> list[str]:
+def _timeline_problems(timeline_bytes: bytes, signed: dict[tuple[str, str, str], ChainHead]) -> list[str]:
     try:
-        timeline = json.loads(timeline_file.read_text(encoding="utf-8"))
+        timeline = json.loads(timeline_bytes.decode("utf-8"))
         municipality, case_id = timeline["municipality"], timeline["case_id"]
         entries = [ExportedEntry.of(item) for item in timeline["items"]]
-    except (OSError, ValueError, TypeError, KeyError) as error:
-        return [f"cannot read the timeline: {type(error).__name__}"]
+    except (ValueError, TypeError, KeyError) as error:
+        return [f"the timeline file is not a timeline export ({type(error).__name__})"]
     label = f"{municipality}/{case_id} timeline"
     result = verify_chain(entries, chain_genesis("timeline", municipality, case_id))
     if not result.ok:

@@ -118,3 +118,14 @@ def test_a_checkpoint_with_an_altered_head_or_another_key_is_named_forged(export
     assert capsys.readouterr().out.splitlines() == [
         "FORGED checkpoint: its signature does not verify with this public key"
     ]
+
+
+def test_a_file_that_cannot_be_read_is_a_bad_argument_named_not_a_forgery(exported: Path, capsys) -> None:
+    """An auditor must tell a mistyped path (exit 2) from a checkpoint that does not hold (exit 1)."""
+    for missing in ({"timeline": "nowhere.json"}, {"key": "nowhere.pem"}):
+        assert verify(exported, **missing) == 2
+        printed = capsys.readouterr()
+        assert printed.out == "" and "nowhere" in printed.err and printed.err.startswith("natverk verify: ")
+    (exported / "junk.pem").write_text("not a key")
+    assert verify(exported, key="junk.pem") == 1
+    assert capsys.readouterr().out.splitlines() == ["the public key file is not a PEM public key"]
