@@ -15,7 +15,7 @@ from services.kit.auth import Caller
 from services.kit.index import CatchUpIndex
 from services.kit.pages import Paged, PageRequest
 from services.kit.subject_access import ChildByPin, Holdings
-from services.referrals.auto_referral import AutoReferrals
+from services.referrals.auto_referral import UNASSIGNED, AutoReferrals
 from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import Referral
@@ -114,7 +114,11 @@ class ReferralsApplication(AutoReferrals):
         return referral
 
     def assign_case_worker(self, caller: Caller, referral_id: UUID, assign: AssignCaseWorker) -> Referral:
+        """Any case worker takes an unassigned referral; one someone is responsible for is handed
+        over by them, its sender or a coordinator (taking it over would let anyone revoke it)."""
         referral: Referral = self.owned(referral_id, caller.municipality)
+        if referral.case_worker_id != UNASSIGNED:
+            require_referrer(referral, caller.subject, caller.roles, "hand it over")
         referral.assign_case_worker(assign.case_worker_id)
         self.save(referral)
         return referral

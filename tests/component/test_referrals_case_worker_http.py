@@ -63,12 +63,13 @@ async def test_an_auto_referral_from_a_placement_without_one_is_unassigned(refer
     assert shown.json()["case_worker_id"] == "unassigned"
 
 
-async def test_the_coordinator_assigns_and_a_case_worker_changes_the_responsible_case_worker(
+async def test_the_coordinator_assigns_and_the_responsible_case_worker_hands_the_referral_over(
     referrals,
 ) -> None:
     referral_id = place(referrals, f"0380-{uuid.uuid4().hex[:6]}")
     first = await assign(referrals, referral_id, "handlaggare-7")
-    second = await assign(referrals, referral_id, "handlaggare-9", headers=CASE_WORKER)
+    responsible = bearer("0380", ("case_worker",), subject="handlaggare-7")
+    second = await assign(referrals, referral_id, "handlaggare-9", headers=responsible)
     assert (first.status_code, second.status_code) == (200, 200)
     assert (first.json()["case_worker_id"], second.json()["case_worker_id"]) == (
         "handlaggare-7",
@@ -106,3 +107,23 @@ async def test_another_municipalitys_referral_answers_404(referrals) -> None:
     referral_id = (await create(referrals)).json()["id"]
     other = await assign(referrals, referral_id, "handlaggare-7", headers=bearer("1980", ("coordinator",)))
     assert other.status_code == 404
+
+
+async def test_any_case_worker_takes_an_unassigned_referral(referrals) -> None:
+    referral_id = place(referrals, f"0380-{uuid.uuid4().hex[:6]}")  # made at placement: unassigned
+    taken = await assign(referrals, referral_id, "staff-1", headers=CASE_WORKER)
+    assert (taken.status_code, taken.json()["case_worker_id"]) == (200, "staff-1")
+
+
+async def test_another_case_worker_cannot_take_over_a_referral_and_so_cannot_revoke_it(referrals) -> None:
+    """Taking it over made any case worker one who may revoke it (and call off its staff meeting)."""
+    referral_id = (await create(referrals)).json()["id"]  # sent by cw-12, responsible for it
+    someone = bearer("0380", ("case_worker",), subject="cw-99")
+    taken = await assign(referrals, referral_id, "cw-99", headers=someone)
+    assert (taken.status_code, taken.json()["error"]["code"]) == (403, "not_the_referring_case_worker")
+    revoked = await referrals.post(f"/api/v1/referrals/{referral_id}/revoke", headers=someone)
+    assert revoked.status_code == 403
+    handed = await assign(
+        referrals, referral_id, "cw-99", headers=bearer("0380", ("case_worker",), subject="cw-12")
+    )
+    assert handed.status_code == 200  # the one responsible hands it over

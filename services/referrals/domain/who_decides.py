@@ -34,13 +34,12 @@ def require_receiving_team(target: str, roles: Iterable[str]) -> None:
         raise NotTheReceivingTeam("only the team the referral was sent to decides on it")
 
 
-def require_referrer(referral: Any, subject: str, roles: Iterable[str]) -> None:
+def require_referrer(referral: Any, subject: str, roles: Iterable[str], doing: str = "revoke it") -> None:
     """``referral`` names its responsible ``case_worker_id`` and who sent it, ``referred_by``."""
     referrers = {referral.case_worker_id, getattr(referral, "referred_by", "")} - {""}
     if subject not in referrers and REVOKING_ROLES.isdisjoint(roles):
         raise NotTheReferringCaseWorker(
-            "only the case worker who sent the referral or is responsible for it, or a coordinator, "
-            "may revoke it"
+            f"only the case worker who sent the referral or is responsible for it, or a coordinator, may {doing}"
         )
 
 
