@@ -112,3 +112,15 @@ async def test_a_meeting_longer_than_a_working_day_or_naming_someone_twice_is_re
         assert refused.status_code == 422, refused.text
         assert "2027-12-08" not in refused.text and "family-therapist" not in refused.text
     assert store.recorder.max_notification_id() == before
+
+
+async def test_a_meeting_across_the_autumn_clock_change_reads_with_the_instants_it_names(scheduling) -> None:
+    """02:30 to 02:45 on the wall is 75 minutes when the clocks go back in between."""
+    body = {"case_id": "0380-D3", "kind": "network_meeting", "staff_ids": ["0380-family-therapist-1"]}
+    body |= {"start": "2027-10-31T02:30:00+02:00", "end": "2027-10-31T02:45:00+01:00"}
+    [booked] = (await scheduling.post("/api/v1/meetings", json=body, headers=COORDINATOR)).json()
+    shown = await scheduling.get(f"/api/v1/meetings/{booked['meeting_id']}", headers=COORDINATOR)
+    meeting = shown.json()
+    assert (meeting["start"], meeting["end"]) == ("2027-10-31T02:30:00", "2027-10-31T02:45:00")
+    starts, ends = datetime.fromisoformat(meeting["starts_at"]), datetime.fromisoformat(meeting["ends_at"])
+    assert (ends - starts).total_seconds() == 75 * 60

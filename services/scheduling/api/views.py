@@ -7,10 +7,11 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import Response
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel, Field, RootModel
 
 from services.kit.pages import Page, Paged
 from services.scheduling.calendar_feed import to_ical
+from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
@@ -72,6 +73,10 @@ class MeetingView(BaseModel):
     status: str
     deadline: datetime | None = None
     deadline_missed: bool = False
+    # ``start`` and ``end`` are Swedish wall-clock times; these are the instants they name (an hour
+    # repeated when the clocks go back reads the same on the wall, not here).
+    starts_at: datetime | None = Field(None, description="the instant `start` names, with its UTC offset")
+    ends_at: datetime | None = Field(None, description="the instant `end` names, with its UTC offset")
 
     @classmethod
     def of(cls, meeting: Meeting) -> MeetingView:
@@ -85,6 +90,8 @@ class MeetingView(BaseModel):
             status=meeting.status,
             deadline=meeting.deadline,
             deadline_missed=meeting.deadline_missed,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
         )
 
     @classmethod
@@ -99,6 +106,8 @@ class MeetingView(BaseModel):
             status=row.status,
             deadline=row.deadline,
             deadline_missed=row.deadline_missed,
+            starts_at=stored_instant(row.start, row.starts_at),
+            ends_at=stored_instant(row.end, row.ends_at),
         )
 
 
