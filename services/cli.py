@@ -183,8 +183,10 @@ def _unreachable(error: Exception) -> str:
     if isinstance(error, httpx.HTTPStatusError):
         response = error.response
         try:
-            detail = response.json()["error"]["message"]
-        except (ValueError, KeyError, TypeError):
+            error_info = response.json()["error"]  # its details name fields and why, never a value
+            said = "; ".join(f"{d['field']}: {d['message']}" for d in error_info.get("details") or [])
+            detail = error_info["message"] + (f" ({said})" if said else "")
+        except (ValueError, KeyError, TypeError, AttributeError):
             detail = response.reason_phrase
         return f"{response.request.url.copy_with(query=None)} answered {response.status_code}: {detail}"
     try:

@@ -138,3 +138,10 @@ def test_releasing_a_record_that_is_not_parked_says_so_and_fails(stack: Stack) -
     released = natverk(stack, "outbox", "release", "--service", "referrals", "--notification", "1")
     assert released.returncode == 2
     assert "answered 404: no parked record with that notification id" in released.stderr
+
+
+def test_a_report_the_service_refuses_says_why_in_one_line(stack: Stack) -> None:
+    refused = natverk(stack, "stats", "--from", "2026-12-31", "--to", "2026-01-01")
+    assert refused.returncode == 2
+    assert "answered 422: the request is not valid" in refused.stderr
+    assert "`to` must not be before `from`" in refused.stderr
