@@ -84,16 +84,17 @@ async def test_an_overbooked_roster_books_late_and_reports_the_missed_deadline(
     app = scheduling_app(settings)
     scheduling = app.state.runtime.app
     busy_from = datetime(2026, 11, 23, 8)  # from now (the app's clock): nothing is booked in the past
-    scheduling.book_meetings(
-        Caller("test", "0380", frozenset({"coordinator"})),
-        NewMeeting(
-            case_id="0380-busy",
-            kind="network_meeting",
-            start=busy_from,
-            end=busy_from + timedelta(days=9),
-            staff_ids=["0380-coordinator-1"],
-        ),
-    )
+    for day in range(9):  # the coordinator's whole working day, nine days running (a meeting is 12 h at most)
+        scheduling.book_meetings(
+            Caller("test", "0380", frozenset({"coordinator"})),
+            NewMeeting(
+                case_id="0380-busy",
+                kind="network_meeting",
+                start=busy_from + timedelta(days=day),
+                end=busy_from + timedelta(days=day, hours=9),
+                staff_ids=["0380-coordinator-1"],
+            ),
+        )
     async with serving(app):
         await produce(
             settings.kafka_bootstrap,
