@@ -5,12 +5,11 @@ in order."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import eventsourcing.domain
 import httpx
 import pytest
 
@@ -20,6 +19,7 @@ from services.network_support.app import create_app
 from services.network_support.inbound import consumers
 from tests.component.conftest import in_process
 from tests.conftest import make_settings
+from tests.support.clock import EventClock, stamping_events_at
 from tests.support.events import cloud_event, encode, placement_data
 from tests.support.tokens import bearer
 from tests.support.worklists import published
@@ -33,21 +33,10 @@ STATEMENT = {"statement": "Dad drinks", "safety_goal": "A sober adult", "scale":
 HOME = "/api/v1/cases/C-1/home-return"
 
 
-class Clock:
-    """When stored events are stamped: moved by a test that reads a plan as of a day."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    fixed = Clock()
-    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", fixed)
-    yield fixed
+def clock(monkeypatch: pytest.MonkeyPatch) -> EventClock:
+    """When stored events are stamped: moved by a test that reads a plan as of a day."""
+    return stamping_events_at(monkeypatch, datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture

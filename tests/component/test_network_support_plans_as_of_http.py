@@ -6,18 +6,18 @@ a plan that did not exist yet is the same 404 as one that does not exist at all.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import eventsourcing.domain
 import httpx
 import pytest
 
 from services.network_support.app import create_app
 from tests.component.conftest import in_process
 from tests.conftest import make_settings
+from tests.support.clock import EventClock, stamping_events_at
 from tests.support.tokens import bearer
 
 WORKER = bearer("0380", ("case_worker",))
@@ -25,25 +25,14 @@ GAVLE = bearer("2180", ("case_worker",))
 SAFETY = "/api/v1/cases/C-1/safety-plan"
 
 
-class Clock:
-    """The time stored events are stamped with, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> EventClock:
+    """When stored events are stamped: moved by a test that reads a plan as of a day."""
+    return stamping_events_at(monkeypatch, datetime(2027, 1, 10, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    fixed = Clock()
-    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", fixed)
-    yield fixed
-
-
-@pytest.fixture
-async def network_support(tmp_path: Path, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
+async def network_support(tmp_path: Path, clock: EventClock) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(make_settings(tmp_path), start_runtime=False)
     app.state.runtime.app.today = lambda: date(2027, 3, 1)
     async with in_process(app, "http://network-support") as client:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import eventsourcing.domain
+
 from services.kit.domain.swedish_time import LOCAL
 from services.scheduling.application import SchedulingApplication
 
@@ -32,3 +34,20 @@ def before_the_fixtures(app: Any) -> Any:
 def day_from_today(days: int = 0) -> str:
     """The Swedish day ``days`` from today, as ``YYYY-MM-DD`` (plausible whenever the suite runs)."""
     return (datetime.now(LOCAL).date() + timedelta(days=days)).isoformat()
+
+
+class EventClock:
+    """When the event-sourcing library stamps stored events (what ``as_of`` reads), moved by a test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def stamping_events_at(monkeypatch: Any, now: datetime) -> EventClock:
+    """Stored events stamped at ``now`` (and wherever the test moves it) for this test."""
+    fixed = EventClock(now)
+    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", fixed)
+    return fixed
