@@ -83,7 +83,10 @@ async def test_one_case_asked_for_on_two_replicas_at_once_gets_one_open_request(
     try:
         for _, url in replicas:
             await eventually(lambda url=url: ready(url), timeout=30)
-        async with httpx.AsyncClient(timeout=10) as client:
+        # Every request at once, each on a connection of its own: on a busy machine a pool of 100
+        # with a 10 s wait timed out (CI) before the replicas answered.
+        limits = httpx.Limits(max_connections=len(cases) * EACH * len(replicas))
+        async with httpx.AsyncClient(timeout=60, limits=limits) as client:
             posts = [
                 client.post(
                     f"{url}/api/v1/matching-requests",
