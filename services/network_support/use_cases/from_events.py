@@ -68,7 +68,8 @@ class FromEventsUseCases(HomeReturnUseCases):
             self.save(*self._opened(placement, school_change, case_worker_id, protected=protected_identity))
             return
         inquiry = None
-        if not follow_up.start_seen and follow_up.ended_on is None:
+        inquiry_id = NetworkPlacementInquiry.id_for(municipality, placement_id)
+        if not follow_up.start_seen and follow_up.ended_on is None and not self.exists(inquiry_id):
             inquiry = self._inquiry_for(placement, protected_identity or follow_up.protected_identity)
         follow_up.date_start(started_on, self.today(), seen=True)
         self.save(follow_up, inquiry)
@@ -163,8 +164,6 @@ class FromEventsUseCases(HomeReturnUseCases):
         already, or asking the child's network would tell it where the child is (a protected
         identity, protected housing)."""
         if placement.placement_type in (KINSHIP_HOME, PROTECTED_HOUSING) or protected:
-            return None
-        if self.exists(NetworkPlacementInquiry.id_for(placement.municipality, placement.placement_id)):
             return None
         return NetworkPlacementInquiry(
             municipality=placement.municipality,
