@@ -9,13 +9,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from eventsourcing.persistence import (
-    IntegrityError,
-    InterfaceError,
-    MapperDeserialisationError,
-    OperationalError,
-)
-from eventsourcing.utils import TopicError
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -26,6 +20,7 @@ from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound
 from services.kit.domain.idempotency import IdempotencyKeyReused
 from services.kit.domain.parked_notification import NotParked, StillUnpublishable
+from services.kit.index import UNREADABLE
 from services.kit.logs import get_logger
 from services.kit.openapi_paths import allowed_methods
 from services.kit.pages import InvalidCursor
@@ -129,14 +124,15 @@ def install_error_handlers(app: FastAPI, error_statuses: dict[type[Exception], i
         log.warning("store unavailable", error_type=type(error).__name__)
         return JSONResponse(error_body("unavailable", "the store is unavailable: retry later"), 503)
 
-    @app.exception_handler(MapperDeserialisationError)
-    @app.exception_handler(TopicError)
     async def store_unreadable(_: Request, error: Exception) -> JSONResponse:
         # A stored event that no longer decodes (altered under the service): no answer from a
         # partial store; `natverk verify` names it in the case store.
         log.error("stored event unreadable", error_type=type(error).__name__)
         message = "the store holds an event that cannot be read: ops must check it (natverk verify)"
         return JSONResponse(error_body("store_unreadable", message), 503)
+
+    for unreadable in UNREADABLE:  # the same errors the consumer waits on (services.kit.index)
+        app.add_exception_handler(unreadable, store_unreadable)
 
     @app.exception_handler(NotParked)
     async def not_parked(_: Request, error: NotParked) -> JSONResponse:
