@@ -29,6 +29,7 @@ from services.network_support.domain.home_return import (
 from services.network_support.domain.network_map import ConsentMissing, MemberNamedByRule, UnknownMember
 from services.network_support.domain.network_meetings import MeetingReferenceError
 from services.network_support.domain.network_placement_inquiry import InquiryConcluded
+from services.network_support.domain.plan_limits import PlanFull
 from services.network_support.domain.safety_plan_rules import (
     ResponsibleNotOnMap,
     SafetyPlanConcluded,
@@ -48,6 +49,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     UnknownAction: 404,
     UnknownRule: 404,
     MemberNamedByRule: 409,
+    PlanFull: 409,
     ConsentMissing: 422,
     PhaseNotAllowed: 409,
     PhaseDatedBeforePrevious: 422,

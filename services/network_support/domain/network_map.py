@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+from services.network_support.domain.plan_limits import MAX_NETWORK_MEMBERS, NetworkMapFull, check_room
 
 # The scopes a member can consent to (not published): the one list, commands use ConsentScope.
 ConsentScope = Literal["contact", "sharing_information", "network_placement"]
@@ -55,6 +56,9 @@ class ConsentMissing(NetworkMapError):
 
 class MemberNamedByRule(NetworkMapError):
     """A member responsible in a safety-plan rule stays until the rule is revised."""
+
+
+REMOVE_FIRST = "members on a network map; remove one who no longer belongs to the child's network"
 
 
 def _ids(ids: Collection[int]) -> str:
@@ -113,6 +117,7 @@ class NetworkMap(Aggregate):
 
     def add_member(self, name: str, relation: str, roles: tuple[str, ...], contact_consent: bool) -> int:
         _check_relation(relation)
+        check_room(len(self.members), MAX_NETWORK_MEMBERS, NetworkMapFull, REMOVE_FIRST)
         member_id = self._next_id
         self._member_added(member_id, name, relation, tuple(roles), contact_consent)
         return member_id

@@ -13,6 +13,13 @@ from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING
 
+from services.network_support.domain.plan_limits import (
+    MAX_DANGER_STATEMENTS,
+    MAX_RULES,
+    MAX_SCALE_READINGS,
+    SafetyPlanFull,
+    check_room,
+)
 from services.network_support.domain.safety_plan_rules import (
     UnknownRule,
     UnknownStatement,
@@ -47,6 +54,7 @@ class SafetyPlanContent:
     def add_danger_statement(self, statement: str, safety_goal: str, scale: int, on: date) -> int:
         self._require_open()
         check_scale(scale)
+        check_room(len(self.statements), MAX_DANGER_STATEMENTS, SafetyPlanFull, "danger statements in a plan")
         statement_id = len(self.statements) + 1
         self._statement_added(statement_id, statement, safety_goal, scale, on)
         return statement_id
@@ -56,12 +64,15 @@ class SafetyPlanContent:
         check_scale(value)
         if statement_id not in self.statements:
             raise UnknownStatement("no such danger statement in this plan")
+        readings = self.statements[statement_id]["scales"]
+        check_room(len(readings), MAX_SCALE_READINGS, SafetyPlanFull, "scale readings of a danger statement")  # type: ignore[arg-type]
         self._scale_recorded(statement_id, value, on, meeting_id)
 
     def add_rule(self, text: str, responsible_member_ids: tuple[int, ...], on_map: Collection[int]) -> int:
         """A rule names who in the network is responsible: members of the case's network map."""
         self._require_open()
         check_on_map(responsible_member_ids, on_map)
+        check_room(len(self.rules), MAX_RULES, SafetyPlanFull, "rules in a plan")
         rule_id = len(self.rules) + 1
         self._rule_added(rule_id, text, tuple(responsible_member_ids))
         return rule_id

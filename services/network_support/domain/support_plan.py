@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+from services.network_support.domain.plan_limits import MAX_ACTIONS, MAX_GOALS, SupportPlanFull, check_room
 
 
 class PlanError(Exception):
@@ -63,10 +64,12 @@ class SupportPlan(Aggregate):
 
     def add_goal(self, goal: str) -> None:
         self._require_open()
+        check_room(len(self.goals), MAX_GOALS, SupportPlanFull, "goals in a support plan")
         self._goal_added(goal)
 
     def add_action(self, description: str, owner_role: str, due: date) -> int:
         self._require_open()
+        check_room(len(self.actions), MAX_ACTIONS, SupportPlanFull, "actions in a support plan")
         action_id = len(self.actions) + 1
         self._action_added(action_id, description, owner_role, due)
         return action_id
