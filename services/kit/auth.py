@@ -3,7 +3,7 @@
 Production tokens are RS256 or ES256, signed by the municipality's identity provider and
 verified against its JWKS (``services.kit.jwks``); HS256 with a shared secret is for
 development and the ops CLI (minted by ``services.kit.token_minting``).  The key decides the
-algorithm, never the token's header.  Claims: ``sub`` (1-200 printable characters),
+algorithm, never the token's header.  Claims: ``sub`` (1-200 printable characters, holding no personal identity number),
 ``municipality`` (0380, 1980 or 2180), ``roles`` (a list), ``exp`` and ``iat`` (JSON numbers,
 as ``nbf`` if present; a lifetime of at most the configured maximum), ``aud`` and ``iss``
 (required unless development mode switches them off).  Anything else — ``alg: none``, another
@@ -20,6 +20,7 @@ from typing import Any
 import jwt
 
 from contracts.common import MUNICIPALITIES
+from contracts.pin import contains_personal_identity_number
 from services.kit.attribution import ACTOR_MAX
 from services.kit.jwks import KeySet, KeySetUnavailable, key_set
 from services.kit.logs import get_logger
@@ -164,6 +165,10 @@ def _caller_from(claims: dict[str, Any]) -> Caller:
     roles = claims.get("roles")
     if not _is_subject(subject):
         raise AuthenticationError(f"token 'sub' must be 1-{SUBJECT_MAX} printable characters")
+    if contains_personal_identity_number(subject):
+        # Who acted is stored on every event and published on the internal topics and in access
+        # records: an identity provider must name staff by an employee id, not a personnummer.
+        raise AuthenticationError("token 'sub' must not hold a personal identity number")
     if municipality not in MUNICIPALITIES:
         raise AuthenticationError("token 'municipality' must be 0380, 1980 or 2180")
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):

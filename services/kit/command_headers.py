@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from contracts.pin import contains_personal_identity_number
 from services.kit.errors import ApiError
 
 DEFAULT_PURPOSE = "case work"
@@ -32,4 +33,9 @@ def access_purpose(header: str) -> str:
         raise refused from None
     if not 1 <= len(purpose) <= PURPOSE_MAX or not purpose.isprintable():
         raise refused
+    if contains_personal_identity_number(purpose):
+        # The purpose is stored with every event of the request and published in its access records.
+        raise ApiError(
+            400, "invalid_access_purpose", "X-Access-Purpose must not hold a personal identity number"
+        )
     return purpose

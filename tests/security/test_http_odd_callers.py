@@ -257,3 +257,41 @@ async def test_an_activity_whose_start_has_no_zone_is_refused_not_a_server_error
     async with in_process(app, "http://collaboration") as client:
         response = await client.post("/api/v1/activities", json=body, headers=COORDINATOR)
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "written", ["{pin}", "{pin:.8}-{pin_last}", "{pin_short}-{pin_last}", "staff {pin_short}{pin_last}"]
+)
+async def test_a_token_whose_sub_holds_a_personal_identity_number_is_refused_without_repeating_it(
+    referrals: httpx.AsyncClient, written: str
+) -> None:
+    # Who acted is stored on every event and published in access records: never a personnummer.
+    pin = valid_pin()
+    sub = written.format(pin=pin, pin_short=pin[2:8], pin_last=pin[8:])
+    response = await referrals.get(REFERRALS, headers=token(sub=sub))
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "unauthenticated"), response.text
+    assert pin[2:8] not in response.text and pin[8:] not in response.text
+
+
+async def test_a_token_whose_sub_is_an_employee_number_of_digits_is_still_accepted(
+    referrals: httpx.AsyncClient,
+) -> None:
+    response = await referrals.get(REFERRALS, headers=token(sub=PIN_SHAPED[:-1] + "5"))
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("written", ["{pin}", "{pin_short}-{pin_last}"])
+async def test_an_access_purpose_holding_a_personal_identity_number_is_refused_and_nothing_is_stored(
+    referrals: httpx.AsyncClient, written: str
+) -> None:
+    pin = valid_pin()
+    purpose = "utredning av " + written.format(pin=pin, pin_short=pin[2:8], pin_last=pin[8:])
+    response = await referrals.post(
+        REFERRALS, json=new_referral(), headers=with_header("X-Access-Purpose", purpose.encode())
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid_access_purpose")
+    assert pin[8:] not in response.text
+    assert stored_purposes(referrals) == []
+    listed = await referrals.get(REFERRALS, headers=[*with_header("X-Access-Purpose", purpose.encode())])
+    assert listed.status_code == 400
+    assert stored_purposes(referrals) == []

@@ -60,6 +60,22 @@ def is_valid_personal_identity_number(text: str) -> bool:
     return luhn_check_digit(text[2:11]) == int(text[11])
 
 
+# A personnummer as people write it: YYYYMMDDNNNC or YYMMDDNNNC, with '-' (or '+', 100 years
+# and older) before the last four or not, not inside a longer run of digits.
+_WRITTEN_SHAPES = re.compile(r"(?<!\d)(\d{6}|\d{8})[-+]?(\d{4})(?!\d)")
+
+
+def contains_personal_identity_number(text: str) -> bool:
+    """True when ``text`` holds a valid personal identity (or coordination) number in any shape it
+    is written in; ten digits count when they are valid for either century."""
+    for date_part, last_four in _WRITTEN_SHAPES.findall(text):
+        digits = date_part + last_four
+        candidates = [digits] if len(digits) == 12 else [f"19{digits}", f"20{digits}"]
+        if any(is_valid_personal_identity_number(candidate) for candidate in candidates):
+            return True
+    return False
+
+
 def _validate(text: str) -> str:
     # The message never echoes the value: validation errors end up in logs and DLQ headers.
     if not _TWELVE_DIGITS.fullmatch(text):
