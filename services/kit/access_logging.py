@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from services.kit.attribution import Attribution
 from services.kit.auth import Caller
-from services.kit.cases import CaseDataNotFound, CaseRef
+from services.kit.cases import CaseDataNotFound, CaseRef, CaseRefusal
 from services.kit.domain.case_access import CaseAccess
 from services.kit.runtime import ServiceRuntime
 from services.kit.store import IntegrityError, ServiceApplication
@@ -46,6 +46,12 @@ class AccessLogging:
         if missing.case is not None:
             with self.app.acting_as(Attribution(self.caller.subject, self.purpose)):
                 self._log([missing.case], missing.outcome)
+
+    def told(self, refused: CaseRefusal) -> Exception:
+        """The refusal to answer, once its read of the case is stored (503 if it cannot be)."""
+        with self.app.acting_as(Attribution(self.caller.subject, self.purpose)):
+            self._log([refused.case], "granted")
+        return refused.refusal
 
     def access_position_taken(self, error: Exception, attempted: list[CaseAccess]) -> bool:
         """Whether ``error`` is another writer having taken an attempted record's position."""

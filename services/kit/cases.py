@@ -35,6 +35,18 @@ class CaseDataNotFound(Exception):
         return cls(CaseRef(municipality, case_id), "denied")
 
 
+class CaseRefusal(Exception):
+    """A rule of one case's object refused a command (a meeting already held, not yet begun):
+    the refusal tells the caller of ``case``, so the kit logs it as a read of that case, fail-
+    closed, before it answers with ``refusal`` (ARCHITECTURE §2.8).  Raised by a use case around
+    an object ``owned`` has already given the caller (another municipality's is a 404 first)."""
+
+    def __init__(self, case: CaseRef, refusal: Exception) -> None:
+        super().__init__(str(refusal))
+        self.case = case
+        self.refusal = refusal
+
+
 def case_refs(result: Any) -> list[CaseRef]:
     """The cases whose data a use case's result carries, in a stable order.
 

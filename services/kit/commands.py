@@ -13,7 +13,9 @@ that may call it; everything else happens here, once:
 * a read logs its access record before any data leaves; if that write fails
   the caller gets 503 and no data (fail-closed);
 * absent and another municipality's data get the same 404, and the attempt is
-  logged in that case's access log.
+  logged in that case's access log;
+* a command refused by a rule of the caller's own case data (``CaseRefusal``) tells of
+  that case: the refusal is logged as a read before it is answered (503 if it cannot be).
 
 A use case is ``use_case(app, caller, *args)``: get → call → save, returning the
 aggregate (or read object) the view is made of.
@@ -33,7 +35,7 @@ from services.kit.access_logging import AccessLogging
 from services.kit.attribution import Attribution
 from services.kit.auth import Caller
 from services.kit.callers import current_caller
-from services.kit.cases import CaseDataNotFound, CaseRef, case_refs
+from services.kit.cases import CaseDataNotFound, CaseRef, CaseRefusal, case_refs
 from services.kit.command_headers import DEFAULT_PURPOSE, access_purpose, checked_idempotency_key
 from services.kit.domain.case_access import CaseAccess
 from services.kit.domain.idempotency import IdempotencyRecord
@@ -87,6 +89,8 @@ class CommandPath(AccessLogging):
                 # member"). Answer as it did, not with the error its own effect caused.
                 if (replayed := self._replay()) is not None:
                     return replayed
+                if isinstance(error, CaseRefusal):
+                    raise self.told(error) from None
                 # Another reader of a case the answer carries took the access record's position in
                 # that case's chain: nothing was stored, so run it again on fresh data (ADR 0020).
                 if attempt == WRITE_ATTEMPTS or not self.access_position_taken(error, self._attempted):

@@ -22,7 +22,7 @@ from services.scheduling.domain.feed_token import FeedTokenRevoked
 from services.scheduling.domain.meeting import InvalidTimes, MeetingClosed
 from services.scheduling.domain.meeting_errors import MeetingNotBegun, StaffMeetingFollowsItsReferral
 from services.scheduling.domain.staff_member import InvalidWorkingHours, StillOnRoster
-from services.scheduling.feed_tokens import FEED_PATH
+from services.scheduling.feed_tokens import FEED_PATH, StaffMemberRemoved
 from services.scheduling.inbound import referral_consumer
 from services.scheduling.metrics import SchedulingMetrics
 from services.scheduling.publication import build_publication_table
@@ -39,6 +39,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     InvalidWorkingHours: 422,
     UnknownStaff: 422,
     StillOnRoster: 409,
+    StaffMemberRemoved: 409,
 }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -10,11 +11,11 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from services.kit.auth import Caller
-from services.kit.cases import CaseDataNotFound
+from services.kit.cases import CaseDataNotFound, CaseRef, CaseRefusal
 from services.kit.domain.swedish_time import LOCAL
 from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
-from services.scheduling.domain.meeting import Meeting
+from services.scheduling.domain.meeting import Meeting, MeetingError
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.read_models import (
     MEETING_EVENTS,
@@ -86,6 +87,15 @@ class SchedulingBase(ServiceApplication):
         if not isinstance(self._get(meeting_id), Meeting):
             raise CaseDataNotFound()  # no meeting (ids of other aggregates are not meetings either)
         return self.owned(meeting_id, caller.municipality)
+
+    @contextmanager
+    def _refusals_told(self, meeting: Meeting) -> Iterator[Meeting]:
+        """A rule of the caller's own meeting refusing a command (held, not begun) tells them of
+        its case: the kit logs the refusal as a read of the case before answering it."""
+        try:
+            yield meeting
+        except MeetingError as refusal:
+            raise CaseRefusal(CaseRef(meeting.municipality, meeting.case_id), refusal) from refusal
 
     def _meeting_rows(self, municipality: str) -> list[MeetingRow]:
         """``municipality``'s meetings in order of start."""

@@ -9,7 +9,8 @@ A token lives no longer than its place on the roster: removing a staff member (a
 one) revokes the live tokens they own (issued under their JWT subject) and those of their staff
 feed; and a token whose owner is a removed member of its municipality's roster is not there
 either (one issued while its owner was off the roster, or one left live by a removal stored
-before removals revoked tokens).  An owner never on the roster (a case worker) is not affected.
+before removals revoked tokens).  A removed member, whose JWT may still be valid, is issued none
+(409 ``staff_member_removed``).  An owner never on the roster (a case worker) is not affected.
 """
 
 from __future__ import annotations
@@ -64,16 +65,22 @@ def fold_feed_token(rows: dict[Any, FeedTokenRow], e: Any) -> None:
         rows[e.originator_id] = replace(rows[e.originator_id], revoked=True)
 
 
+class StaffMemberRemoved(Exception):
+    """The caller was removed from the roster: a token they issued would be dead on arrival."""
+
+
 class FeedTokenUseCases(CalendarUseCases):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._feed_tokens = CatchUpIndex(self, fold_feed_token, events=(FeedToken.Issued, FeedToken.Revoked))
 
     def issue_staff_feed_token(self, caller: Caller, staff_id: str) -> IssuedFeedToken:
+        self._refuse_a_removed_issuer(caller)
         self._staff_member(caller.municipality, staff_id)
         return self._issue(caller, "staff", staff_id)
 
     def issue_case_feed_token(self, caller: Caller, case_id: str) -> IssuedFeedToken:
+        self._refuse_a_removed_issuer(caller)
         self._case_schedule(caller, case_id)  # a case of the caller's municipality, or 404
         return self._issue(caller, "case", case_id)
 
@@ -113,6 +120,11 @@ class FeedTokenUseCases(CalendarUseCases):
         for feed_token in revoked:
             feed_token.revoke()
         return revoked
+
+    def _refuse_a_removed_issuer(self, caller: Caller) -> None:
+        """Said first, of the caller alone: whether the target exists is nobody's business then."""
+        if self._removed_from_roster(caller.municipality, caller.subject):
+            raise StaffMemberRemoved("you were removed from the roster: no feed token is issued to you")
 
     def _issue(self, caller: Caller, scope: str, subject: str) -> IssuedFeedToken:
         token = secrets.token_urlsafe(32)

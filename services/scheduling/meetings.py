@@ -11,6 +11,7 @@ from services.scheduling.domain.busy_times import overlaps
 from services.scheduling.domain.local_time import is_repeated, stored_instant
 from services.scheduling.domain.meeting import Meeting, MeetingError, MeetingInThePast
 from services.scheduling.domain.meeting_errors import MeetingNotBegun, StaffMeetingFollowsItsReferral
+from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.person_days import Days, DoubleBooking, PersonDayUseCases, changed
 from services.scheduling.read_models import MeetingRow
 
@@ -42,37 +43,50 @@ class MeetingUseCases(PersonDayUseCases):
 
     def reschedule_meeting(self, caller: Caller, meeting_id: UUID, change: Reschedule) -> Meeting:
         """To new times (instants): never into the past, never onto another meeting of its staff."""
-        meeting = self._owned_meeting(caller, meeting_id)
-        days: Days = {}
-        self._release(meeting, days)
-        meeting.reschedule(change.start, change.end)
-        self._refuse_the_past(meeting)
-        self._refuse_double_booking(
-            meeting.municipality, meeting.staff_ids, meeting.starts_at, meeting.ends_at, meeting.id
-        )
-        self._claim(meeting, days)
+        with self._refusals_told(self._owned_meeting(caller, meeting_id)) as meeting:
+            days: Days = {}
+            self._release(meeting, days)
+            meeting.reschedule(change.start, change.end)
+            self._refuse_the_past(meeting)
+            self._refuse_double_booking(
+                meeting.municipality, meeting.staff_ids, meeting.starts_at, meeting.ends_at, meeting.id
+            )
+            self._claim(meeting, days)
         return self._saved(meeting, "rescheduled", days)
 
     def cancel_meeting(self, caller: Caller, meeting_id: UUID, cancel: Cancel) -> Meeting:
         """A meeting booked by hand; a referral's staff meeting goes with its referral (reschedule
         it to move it)."""
-        meeting = self._owned_meeting(caller, meeting_id)
-        if meeting.referral_id is not None and meeting.is_open:
-            raise StaffMeetingFollowsItsReferral(
-                "a referral's staff meeting is called off with its referral (declined, revoked or "
-                "closed); reschedule it to move it"
-            )
-        meeting.cancel(cancel.reason)
+        with self._refusals_told(self._owned_meeting(caller, meeting_id)) as meeting:
+            if meeting.referral_id is not None and meeting.is_open:
+                raise StaffMeetingFollowsItsReferral(
+                    "a referral's staff meeting is called off with its referral (declined, revoked or "
+                    "closed); reschedule it to move it"
+                )
+            meeting.cancel(cancel.reason)
         days: Days = {}
         self._release(meeting, days)
         return self._saved(meeting, "cancelled", days)
 
     def record_attendance(self, caller: Caller, meeting_id: UUID, attendance: Attendance) -> Meeting:
-        meeting = self._owned_meeting(caller, meeting_id)
-        if meeting.is_open and not meeting.starts_before(self.clock()):
-            raise MeetingNotBegun("the meeting has not begun: who attended is recorded once it has")
-        meeting.record_attendance(tuple(attendance.attended), attendance.outcome)
+        with self._refusals_told(self._owned_meeting(caller, meeting_id)) as meeting:
+            if meeting.is_open and not meeting.starts_before(self.clock()):
+                raise MeetingNotBegun("the meeting has not begun: who attended is recorded once it has")
+            self._refuse_strangers(meeting.municipality, attendance.attended)
+            meeting.record_attendance(tuple(attendance.attended), attendance.outcome)
         return self._saved(meeting, "held")
+
+    def _refuse_strangers(self, municipality: str, attended: list[str]) -> None:
+        """Who attended is on the roster: an invitee, a colleague standing in for one, or one who has
+        left since.  Any other id would count as the meeting's staff (``attended_staff``) and stand
+        in its record as having been there; it is named by its place, never by what was sent."""
+        strangers = [
+            f"attended[{n}]"
+            for n, staff_id in enumerate(attended)
+            if not isinstance(self._get(StaffMember.id_for(municipality, staff_id)), StaffMember)
+        ]
+        if strangers:
+            raise UnknownStaff(f"not on the roster: {', '.join(strangers)}")
 
     def meeting(self, caller: Caller, meeting_id: UUID) -> Meeting:
         return self._owned_meeting(caller, meeting_id)

@@ -16,6 +16,7 @@ from prometheus_client import generate_latest
 from services.kit.domain.case_access import CaseAccess
 from services.kit.logs import configure_logging
 from services.scheduling.app import create_app
+from services.scheduling.domain.feed_token import FeedToken
 from tests.component.conftest import in_process
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
@@ -154,3 +155,32 @@ async def test_a_feed_url_of_an_owner_never_on_the_roster_outlives_a_removal(sch
     token = await issued(scheduling, CASE_TOKENS)  # coordinator-anna is no staff id
     assert (await scheduling.delete(f"/api/v1/staff/{THERAPIST}", headers=COORDINATOR)).status_code == 204
     assert (await scheduling.get(token["url"])).status_code == 200
+
+
+def issued_tokens(client: httpx.AsyncClient) -> list[FeedToken.Issued]:
+    store = client.app.state.runtime.app  # type: ignore[attr-defined]
+    events = [store.mapper.to_domain_event(n) for n in store.recorder.select_notifications(1, 100_000)]
+    return [e for e in events if isinstance(e, FeedToken.Issued)]
+
+
+async def test_a_removed_staff_member_gets_no_feed_token_with_their_still_valid_jwt(scheduling) -> None:
+    """It was 201 with a token dead on arrival: a feed URL outlives no one's place on the roster."""
+    as_therapist = bearer("0380", ("network_centre",), subject=THERAPIST)
+    assert (await scheduling.delete(f"/api/v1/staff/{THERAPIST}", headers=COORDINATOR)).status_code == 204
+    before = len(issued_tokens(scheduling))
+    for path in (CASE_TOKENS, "/api/v1/staff/0380-family-pedagogue-1/feed-tokens", STAFF_TOKENS):
+        refused = await scheduling.post(path, headers=as_therapist)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["error"]["code"] == "staff_member_removed"
+        assert THERAPIST not in refused.text
+    assert len(issued_tokens(scheduling)) == before
+
+
+async def test_an_auditor_reads_a_cases_calendar_but_gets_no_standing_feed_url_for_it(scheduling) -> None:
+    """An auditor reviews records when the review needs it; a feed URL reads the case for good."""
+    auditor = bearer("0380", ("auditor",), subject="auditor-1")
+    refused = await scheduling.post(CASE_TOKENS, headers=auditor)
+    assert refused.status_code == 403, refused.text
+    assert issued_tokens(scheduling) == []
+    for calendar in ("/api/v1/cases/0380-77/calendar", "/api/v1/cases/0380-77/calendar.ics"):
+        assert (await scheduling.get(calendar, headers=auditor)).status_code == 200

@@ -60,11 +60,13 @@ def revoke_staff_feed_token(staff_id: str, token_id: UUID, kit: Kit) -> Response
 
 @router.post("/cases/{case_id}/feed-tokens", status_code=201, response_model=FeedTokenView)
 def issue_case_feed_token(case_id: CaseIdPath, kit: Kit) -> FeedTokenView:
+    """Those who work the case: an auditor reads its calendar when a review needs it, never for good."""
     return kit.command(
-        Scheduling.issue_case_feed_token, case_id, view=FeedTokenView, roles=READERS, status=201
+        Scheduling.issue_case_feed_token, case_id, view=FeedTokenView, roles=SCHEDULERS, status=201
     )
 
 
+# Any reader may revoke: an auditor ends a URL issued before auditors were refused one, or a leaked one.
 @router.delete("/cases/{case_id}/feed-tokens/{token_id}", status_code=204, response_class=Response)
 def revoke_case_feed_token(case_id: CaseIdPath, token_id: UUID, kit: Kit) -> Response:
     kit.command(
