@@ -48,11 +48,13 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
     def placement_changed(event: InboundEvent[PlacementChangedV1]) -> None:
         data = event.data
         changed_on = swedish_day(event.envelope.time)
-        app.placement_changed(_facts(data), data.school_change, changed_on, data.case_worker_id)
+        app.placement_changed(
+            _facts(data), data.school_change, changed_on, data.case_worker_id, data.child.protected_identity
+        )
 
     def placement_ended(event: InboundEvent[PlacementEndedV1]) -> None:
         data = event.data
-        app.placement_ended(_facts(data), data.end_reason, data.end_date)
+        app.placement_ended(_facts(data), data.end_reason, data.end_date, data.child.protected_identity)
 
     def meeting_booked(event: InboundEvent[MeetingBookedV1]) -> None:
         data = event.data

@@ -37,6 +37,7 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ns") as client:
         client.feed = lambda event: feed(encode(event))  # type: ignore[attr-defined]
         client.store = store  # type: ignore[attr-defined]
+        client.app = app  # type: ignore[attr-defined]  # what it would publish (tests.support.worklists)
         yield client
     store.close()
 

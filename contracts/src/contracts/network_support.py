@@ -27,8 +27,9 @@ Relation = Literal[
 ]
 MemberRole = Literal["support_person", "safety_person", "possible_network_home"]
 InquiryOutcome = Literal["network_home_found", "not_suitable", "declined"]  # what staff conclude
-# what the placement's own events conclude an open inquiry with: it ended, or became a natverkshem
-InquiryEnding = Literal["placement_ended", "network_placement_made"]
+# what the placement's own events conclude an open inquiry with: it ended, became a natverkshem,
+# or said the child is protected (asking the network would tell it where the child is)
+InquiryEnding = Literal["placement_ended", "network_placement_made", "child_protected"]
 SafetyPlanConclusion = Literal[
     "safety_goals_met", "child_placed", "family_moved", "family_withdrew", "case_closed"
 ]

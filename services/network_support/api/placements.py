@@ -35,7 +35,12 @@ class PlacementView(BaseModel):
     inquiry: InquiryView | None
     ended_on: date | None = None
     closed: dict[str, str] = Field(default_factory=dict, description="clock -> why it closed unmet")
-    protected_identity: bool = Field(False, description="the child's, as the placement's start said")
+    protected_identity: bool = Field(
+        False, description="the child's, as any placement record of the case said it: once said, kept"
+    )
+    protected_housing: bool = Field(
+        False, description="in protected housing (skyddat_boende), as any placement record of the case said"
+    )
 
     @classmethod
     def of(cls, placement: Placement) -> PlacementView:
@@ -55,7 +60,8 @@ class PlacementView(BaseModel):
             else InquiryView(outcome=inquiry.outcome, candidates=inquiry.candidates),
             ended_on=follow_up.ended_on,
             closed=dict.fromkeys(follow_up.closed_at_end, "placement_ended"),
-            protected_identity=follow_up.protected_identity,
+            protected_identity=placement.protected_identity,
+            protected_housing=placement.protected_housing,
         )
 
 

@@ -10,8 +10,10 @@ from eventsourcing.domain import Aggregate, event
 from services.kit.domain.ids import stable_id
 
 OUTCOMES = ("network_home_found", "not_suitable", "declined")
-# The placement's own events conclude an inquiry still open: it ended, or it became a network home.
+# The placement's own events conclude an inquiry still open: it ended, it became a network home, or
+# it said the child is protected (asking the network would tell it where the child is: ADR 0032).
 PLACEMENT_ENDED, NETWORK_PLACEMENT_MADE = "placement_ended", "network_placement_made"
+CHILD_PROTECTED = "child_protected"
 
 
 class InquiryError(Exception):

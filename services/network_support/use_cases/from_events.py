@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
 
 from services.network_support.domain.network_placement_inquiry import (
     NETWORK_PLACEMENT_MADE,
@@ -14,22 +13,16 @@ from services.network_support.domain.placement_follow_up import PlacementFollowU
 from services.network_support.domain.safety_plan import SafetyPlan
 from services.network_support.domain.support_plan import SupportPlan
 from services.network_support.use_cases.home_return import HomeReturnUseCases
+from services.network_support.use_cases.placement_inquiries import (
+    KINSHIP_HOME,
+    PlacementFacts,
+    PlacementInquiries,
+)
 
-KINSHIP_HOME = "natverkshem"
-PROTECTED_HOUSING = "skyddat_boende"
-
-
-class PlacementFacts(NamedTuple):
-    """What every placement event says of the placement itself."""
-
-    municipality: str
-    case_id: str
-    placement_id: str
-    placement_type: str
-    started_on: date
+__all__ = ["FromEventsUseCases", "PlacementFacts"]
 
 
-class FromEventsUseCases(HomeReturnUseCases):
+class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
     def referral_accepted(self, referral_id: str, case_id: str, municipality: str, target: str) -> None:
         """Every accepted referral gets a support plan; one to the safety team also a safety plan, or
         reopens the case's concluded one (concern has returned).  Only the referral's first hearing
@@ -59,20 +52,25 @@ class FromEventsUseCases(HomeReturnUseCases):
         case_worker_id: str | None = None,
         protected_identity: bool = False,
     ) -> None:
-        """Open the follow-up clocks and, unless the child is already in a network home, the
-        inquiry.  Delivered again, it may date the start anew; after a change opened the
-        follow-up, it opens the clocks from the start (and the inquiry)."""
+        """Open the follow-up clocks and, unless the child is already in a network home or is
+        protected, the inquiry.  Delivered again, it may date the start anew, and if it says the
+        child is protected, it shuts an open inquiry; after a change opened the follow-up, it opens
+        the clocks from the start (and the inquiry)."""
         placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
+        protection = self._protection_said(placement, protected_identity)
         follow_up = self._find(PlacementFollowUp.id_for(municipality, placement_id))
         if follow_up is None:
-            self.save(*self._opened(placement, school_change, case_worker_id, protected=protected_identity))
+            opened = self._opened(placement, school_change, case_worker_id, protected=protected_identity)
+            self.save(*opened, protection)
             return
         inquiry = None
         inquiry_id = NetworkPlacementInquiry.id_for(municipality, placement_id)
-        if not follow_up.start_seen and follow_up.ended_on is None and not self.exists(inquiry_id):
-            inquiry = self._inquiry_for(placement, protected_identity or follow_up.protected_identity)
+        if protection is not None:
+            inquiry = self._inquiry_shut(placement)
+        elif not follow_up.start_seen and follow_up.ended_on is None and not self.exists(inquiry_id):
+            inquiry = self._inquiry_for(placement, follow_up.protected_identity)
         follow_up.date_start(started_on, self.today(), seen=True)
-        self.save(follow_up, inquiry)
+        self.save(follow_up, inquiry, protection)
 
     def placement_changed(
         self,
@@ -80,17 +78,22 @@ class FromEventsUseCases(HomeReturnUseCases):
         school_change: bool,
         changed_on: date,
         case_worker_id: str | None = None,
+        protected_identity: bool = False,
     ) -> None:
         """A change that moves the child's school opens the school clock (one open at a time); one
         naming another case worker makes them responsible for the clocks; one to a natverkshem
-        concludes the open inquiry as ``network_placement_made``."""
-        made = None
+        concludes the open inquiry as ``network_placement_made``, one saying the child is protected
+        (an identity, protected housing) as ``child_protected``, and the case stays protected."""
+        protection = self._protection_said(placement, protected_identity)
+        inquiry = None
         if placement.placement_type == KINSHIP_HOME:
-            made = self._inquiry_ended(
+            inquiry = self._inquiry_ended(
                 placement, NETWORK_PLACEMENT_MADE, f"placement changed to {KINSHIP_HOME}"
             )
+        elif protection is not None:
+            inquiry = self._inquiry_shut(placement)
         follow_up = self._changed_follow_up(placement, school_change, changed_on, case_worker_id)
-        self.save(follow_up, made)
+        self.save(follow_up, inquiry, protection)
 
     def _changed_follow_up(
         self, placement: PlacementFacts, school_change: bool, changed_on: date, case_worker_id: str | None
@@ -109,9 +112,12 @@ class FromEventsUseCases(HomeReturnUseCases):
             follow_up.change_school(changed_on)
         return follow_up
 
-    def placement_ended(self, placement: PlacementFacts, end_reason: str, ended_on: date) -> None:
+    def placement_ended(
+        self, placement: PlacementFacts, end_reason: str, ended_on: date, protected_identity: bool = False
+    ) -> None:
         """An ended placement stops its clocks and concludes its open inquiry as ``placement_ended``;
-        a child who went home completes a home-return process."""
+        a child who went home completes a home-return process.  A protection it says is kept."""
+        protection = self._protection_said(placement, protected_identity)
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         if follow_up is None:  # its start not seen (yet): the end is noted, so a late start opens nothing
             follow_up, _ = self._opened(placement, False, None, start_seen=False)
@@ -126,16 +132,7 @@ class FromEventsUseCases(HomeReturnUseCases):
                 placement.started_on,
                 ended_on,
             )
-        self.save(follow_up, inquiry, process)
-
-    def _inquiry_ended(
-        self, placement: PlacementFacts, outcome: str, reason: str
-    ) -> NetworkPlacementInquiry | None:
-        """The placement's inquiry concluded by the placement's own event, if it was still open."""
-        inquiry = self._find(NetworkPlacementInquiry.id_for(placement.municipality, placement.placement_id))
-        if inquiry is not None:
-            inquiry.end_with_placement(outcome, reason)
-        return inquiry
+        self.save(follow_up, inquiry, process, protection)
 
     def _opened(
         self,
@@ -158,18 +155,6 @@ class FromEventsUseCases(HomeReturnUseCases):
             protected_identity=protected,
         )
         return follow_up, self._inquiry_for(placement, protected) if start_seen else None
-
-    def _inquiry_for(self, placement: PlacementFacts, protected: bool) -> NetworkPlacementInquiry | None:
-        """A new placement's network-placement inquiry, unless the child is in a network home
-        already, or asking the child's network would tell it where the child is (a protected
-        identity, protected housing)."""
-        if placement.placement_type in (KINSHIP_HOME, PROTECTED_HOUSING) or protected:
-            return None
-        return NetworkPlacementInquiry(
-            municipality=placement.municipality,
-            case_id=placement.case_id,
-            placement_id=placement.placement_id,
-        )
 
     def network_meeting_booked(self, municipality: str, case_id: str, meeting_id: str, on: date) -> None:
         meetings = self._meetings_of(municipality, case_id)

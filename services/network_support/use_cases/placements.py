@@ -9,18 +9,31 @@ from typing import Any
 from services.kit.auth import Caller
 from services.kit.index import CatchUpIndex
 from services.network_support.commands import Examination, InquiryConclusion, OnDate, ParentSupportSession
+from services.network_support.domain.case_protection import CaseProtection
 from services.network_support.domain.network_map import NetworkMap
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.use_cases.base import NetworkSupportBase
+from services.network_support.use_cases.placement_inquiries import PROTECTED_HOUSING
 
 
 @dataclass(frozen=True)
 class Placement:
-    """What network_support knows of one placement: its follow-up and its inquiry, if any."""
+    """What network_support knows of one placement: its follow-up, its inquiry and its case's
+    protection (what any placement record of the case said), if any."""
 
     follow_up: PlacementFollowUp
     inquiry: NetworkPlacementInquiry | None
+    protection: CaseProtection | None = None
+
+    @property
+    def protected_identity(self) -> bool:
+        return self.follow_up.protected_identity or (self.protection is not None and self.protection.identity)
+
+    @property
+    def protected_housing(self) -> bool:
+        housing = self.protection is not None and self.protection.housing
+        return housing or self.follow_up.placement_type == PROTECTED_HOUSING
 
     @property
     def municipality(self) -> str:
@@ -60,10 +73,7 @@ class PlacementUseCases(NetworkSupportBase):
 
     # -- the inquiry --------------------------------------------------------------------------
     def placement(self, caller: Caller, placement_id: str) -> Placement:
-        follow_up = self._of_placement(PlacementFollowUp, caller, placement_id)
-        return Placement(
-            follow_up, self._find(NetworkPlacementInquiry.id_for(caller.municipality, placement_id))
-        )
+        return self._placement(self._of_placement(PlacementFollowUp, caller, placement_id))
 
     def name_candidates(self, caller: Caller, placement_id: str) -> NetworkPlacementInquiry:
         """The candidates are the members of the case's network map who could be a network home."""
@@ -139,5 +149,11 @@ class PlacementUseCases(NetworkSupportBase):
         if before.school_started_on is None and follow_up.school_started_on is not None:
             days = (follow_up.school_started_on - follow_up.school_clock_from).days
             self.observer.follow_up_recorded(follow_up.municipality, "school_started", days)
-        inquiry = self._find(NetworkPlacementInquiry.id_for(follow_up.municipality, follow_up.placement_id))
-        return Placement(follow_up, inquiry)
+        return self._placement(follow_up)
+
+    def _placement(self, follow_up: PlacementFollowUp) -> Placement:
+        municipality = follow_up.municipality
+        inquiry = self._find(NetworkPlacementInquiry.id_for(municipality, follow_up.placement_id))
+        return Placement(
+            follow_up, inquiry, self._find(CaseProtection.id_for(municipality, follow_up.case_id))
+        )
