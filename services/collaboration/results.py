@@ -9,6 +9,7 @@ that result carries a case for the access log (``case_refs``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.collaboration.domain.activity import SharedActivity
 from services.collaboration.domain.family_home import FamilyHome
@@ -36,24 +37,33 @@ class HomeSeen:
 
 @dataclass(frozen=True)
 class RequestSeen:
+    """A request as read at ``at``: past its time it reads expired before the sweep records it."""
+
     viewer: str
     request: MatchingRequest
+    at: datetime
 
     @property
     def own(self) -> bool:
         return self.request.requester == self.viewer
+
+    @property
+    def status(self) -> str:
+        return self.request.status_at(self.at)
+
+    @property
+    def offers(self) -> dict[str, dict[str, str]]:
+        return self.request.offers_at(self.at)
 
     def case_refs(self) -> list[CaseRef]:
         return [CaseRef(self.request.requester, self.request.case_id)] if self.own else []
 
 
 @dataclass(frozen=True)
-class Offered:
+class Offered(RequestSeen):
     """A partner's offer of a home: the partner's view of the request and the new offer's id."""
 
-    viewer: str
-    request: MatchingRequest
-    offer_id: str
+    offer_id: str = ""
 
     def case_refs(self) -> list[CaseRef]:
         return []  # the offerer never sees the requester's case

@@ -1,6 +1,6 @@
 """Matching requests through HTTP with a JWT: one open request per case and partner, also when
-several arrive at once, and a request past its expiry takes no offer and no acceptance even
-before the periodic sweep has marked it expired."""
+several arrive at once, and a request past its expiry reads expired and takes no offer, no
+acceptance and no withdrawal even before the periodic sweep has marked it expired."""
 
 from __future__ import annotations
 
@@ -147,3 +147,50 @@ async def test_a_request_past_its_expiry_lets_a_new_one_go_to_that_partner_befor
     assert expired.json()["status"] == "expired"
     assert (await post_request(collaboration, [GAVLE])).status_code == 201  # its other slot is free too
     assert service_app(collaboration).expire_requests() == []  # nothing left for the sweep
+
+
+async def shown_everywhere(client: httpx.AsyncClient, request_id: str) -> list[tuple[str, str, list[str]]]:
+    """(status, change, its offers' statuses) as the requester and the partner see the request, alone
+    and in their lists."""
+    seen = []
+    for headers in (CASE_WORKER, as_(VASTERAS)):
+        alone = (await client.get(f"/api/v1/matching-requests/{request_id}", headers=headers)).json()
+        listed = (await client.get("/api/v1/matching-requests", headers=headers)).json()["items"]
+        views = (alone, *(r for r in listed if r["request_id"] == request_id))
+        seen += [(v["status"], v["change"], [o["status"] for o in v["offers"]]) for v in views]
+    return seen
+
+
+async def test_a_request_past_its_expiry_reads_expired_before_the_sweep(collaboration) -> None:
+    """Read at any moment, it says what the sweep will record: expired, its offers withdrawn."""
+    home_id = await register(collaboration, VASTERAS, "VAS-FH-E3", [UPPSALA])
+    request_id = await open_request(collaboration, [VASTERAS])
+    assert (await offer(collaboration, request_id, VASTERAS, home_id)).status_code == 201
+    service_app(collaboration).clock = lambda: datetime.now(UTC) + timedelta(hours=73)
+    before_the_sweep = await shown_everywhere(collaboration, request_id)
+    assert before_the_sweep == [("expired", "expired", ["withdrawn"])] * 4
+    assert service_app(collaboration).expire_requests() == [UPPSALA]  # the reads recorded nothing
+    assert await shown_everywhere(collaboration, request_id) == before_the_sweep
+
+
+async def test_a_request_past_its_expiry_is_not_withdrawn_before_the_sweep(collaboration) -> None:
+    request_id = await open_request(collaboration, [VASTERAS])
+    service_app(collaboration).clock = lambda: datetime.now(UTC) + timedelta(hours=73)
+    late = await collaboration.post(f"/api/v1/matching-requests/{request_id}/withdraw", headers=CASE_WORKER)
+    assert late.status_code == 409, late.text
+    assert late.json()["error"] == {
+        "code": "request_closed",
+        "message": "the request is expired",
+        "details": [],
+    }
+    assert service_app(collaboration).expire_requests() == [UPPSALA]  # the refusal recorded nothing
+
+
+async def test_an_expired_request_is_not_withdrawn(collaboration) -> None:
+    request_id = await open_request(collaboration, [VASTERAS])
+    service_app(collaboration).clock = lambda: datetime.now(UTC) + timedelta(hours=73)
+    assert service_app(collaboration).expire_requests() == [UPPSALA]
+    late = await collaboration.post(f"/api/v1/matching-requests/{request_id}/withdraw", headers=CASE_WORKER)
+    assert (late.status_code, late.json()["error"]["code"]) == (409, "request_closed")
+    shown = await collaboration.get(f"/api/v1/matching-requests/{request_id}", headers=CASE_WORKER)
+    assert shown.json()["status"] == "expired"

@@ -17,7 +17,6 @@ from services.collaboration.api.roles import CONSULTANT, READERS, REQUESTERS
 from services.collaboration.application import CollaborationApplication as Collaboration
 from services.collaboration.commands import Acceptance, NewOffer, NewRequest
 from services.collaboration.disclosure import disclose
-from services.collaboration.domain.matching_request import MatchingRequest
 from services.collaboration.records import REQUEST, request_record
 from services.collaboration.results import Offered, RequestSeen
 from services.kit.commands import Kit
@@ -47,15 +46,15 @@ class RequestFacts(BaseModel):
     offers: list[OfferLine]
 
     @staticmethod
-    def partner_fields(request: MatchingRequest, partner: str) -> dict[str, Any]:
+    def partner_fields(seen: RequestSeen) -> dict[str, Any]:
         """What a partner may see of a request: the disclosed record and its own offers."""
         offers = [
             OfferLine(offer_id=offer_id, **offer)
-            for offer_id, offer in request.offers.items()
-            if offer["partner"] == partner
+            for offer_id, offer in seen.offers.items()
+            if offer["partner"] == seen.viewer
         ]
-        record = disclose(REQUEST, request_record(request, request.status))
-        return {**record, "status": request.status, "offers": offers}
+        record = disclose(REQUEST, request_record(seen.request, seen.status))
+        return {**record, "status": seen.status, "offers": offers}
 
 
 class PartnerRequest(RequestFacts):
@@ -69,12 +68,13 @@ class OwnRequest(RequestFacts):
     partners: list[str]
 
     @classmethod
-    def of(cls, request: MatchingRequest) -> OwnRequest:
-        offers = [OfferLine(offer_id=offer_id, **offer) for offer_id, offer in request.offers.items()]
+    def of(cls, seen: RequestSeen) -> OwnRequest:
+        request = seen.request
+        offers = [OfferLine(offer_id=offer_id, **offer) for offer_id, offer in seen.offers.items()]
         return cls(
-            **request_record(request, request.status),
+            **request_record(request, seen.status),
             case_id=request.case_id,
-            status=request.status,
+            status=seen.status,
             partners=list(request.partners),
             offers=offers,
         )
@@ -84,8 +84,8 @@ class RequestView(RootModel[OwnRequest | PartnerRequest]):
     @classmethod
     def of(cls, seen: RequestSeen) -> RequestView:
         if seen.own:
-            return cls(OwnRequest.of(seen.request))
-        return cls(PartnerRequest(**RequestFacts.partner_fields(seen.request, seen.viewer)))
+            return cls(OwnRequest.of(seen))
+        return cls(PartnerRequest(**RequestFacts.partner_fields(seen)))
 
 
 class OfferView(RequestFacts):
@@ -95,7 +95,7 @@ class OfferView(RequestFacts):
 
     @classmethod
     def of(cls, made: Offered) -> OfferView:
-        return cls(offer_id=made.offer_id, **RequestFacts.partner_fields(made.request, made.viewer))
+        return cls(offer_id=made.offer_id, **RequestFacts.partner_fields(made))
 
 
 @router.post("", status_code=201, response_model=RequestView)

@@ -47,7 +47,7 @@ class PoolRecordsView(BaseModel):
     def of(cls, records: PoolRecords) -> PoolRecordsView:
         return cls(
             case_id=records.case_id,
-            matching_requests=[OwnRequest.of(request) for request in records.matching_requests],
+            matching_requests=[OwnRequest.of(seen) for seen in records.matching_requests],
             residences=[ResidenceView.of(residence, home) for residence, home in records.residences],
         )
 

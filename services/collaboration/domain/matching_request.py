@@ -128,6 +128,17 @@ class MatchingRequest(Aggregate):
     def is_open(self) -> bool:
         return self.status == "open"
 
+    def status_at(self, now: datetime) -> str:
+        """The status at ``now``: an open request past its time is expired, though the periodic
+        sweep that records it may not have come yet."""
+        return "expired" if self.is_open and now >= self.expires_at else self.status
+
+    def offers_at(self, now: datetime) -> dict[str, dict[str, str]]:
+        """The offers at ``now``: those of a request past its time are withdrawn, as the sweep will say."""
+        if self.status_at(now) == self.status:
+            return self.offers
+        return {offer_id: {**offer, "status": "withdrawn"} for offer_id, offer in self.offers.items()}
+
     def offer(self, partner: str, home_id: str, now: datetime) -> str:
         self._require_open(now)
         if partner not in self.partners:
@@ -150,20 +161,18 @@ class MatchingRequest(Aggregate):
             return True
         return False
 
-    def withdraw(self) -> None:
-        self._require_open()
+    def withdraw(self, now: datetime) -> None:
+        self._require_open(now)
         self._withdrawn()
 
     def declined_offers(self) -> list[str]:
         return [offer_id for offer_id, offer in self.offers.items() if offer["status"] == "declined"]
 
-    def _require_open(self, now: datetime | None = None) -> None:
-        """Open, and (if ``now`` is given) not past its time: the periodic sweep that records the
-        expiry may not have come yet.  Nothing is recorded here: the refused command stores nothing."""
-        if not self.is_open:
-            raise RequestClosed(f"the request is {self.status}")
-        if now is not None and now >= self.expires_at:
-            raise RequestClosed("the request is expired")
+    def _require_open(self, now: datetime) -> None:
+        """Open at ``now``, past its time also before the sweep has recorded the expiry.  Nothing
+        is recorded here: the refused command stores nothing."""
+        if (status := self.status_at(now)) != "open":
+            raise RequestClosed(f"the request is {status}")
 
     @event(OfferMade)
     def _offer_made(self, offer_id: str, partner: str, home_id: str) -> None:

@@ -73,7 +73,7 @@ class Matching(PoolApplication):
         for slot in slots:
             slot.hold(request.id)
         self.save(*lapsed, request, *slots)
-        return RequestSeen(caller.municipality, request)
+        return RequestSeen(caller.municipality, request, now)
 
     def _lapsed_holders(self, slots: list[OpenRequest], now: datetime) -> list[Any]:
         """The requests holding ``slots`` that are past their time, which the periodic sweep has
@@ -92,12 +92,13 @@ class Matching(PoolApplication):
             raise CaseDataNotFound()
         if caller.municipality not in (request.requester, *request.partners):
             raise CaseDataNotFound.denied(request.requester, request.case_id)
-        return RequestSeen(caller.municipality, request)
+        return RequestSeen(caller.municipality, request, self.clock())
 
     def requests(self, caller: Caller, page: PageRequest) -> Paged[RequestSeen]:
         """The caller's own requests and those addressed to it, oldest first, a page at a time."""
         chosen = self._requests.page(page, lambda row: caller.municipality in (row[0], *row[2]))
-        return chosen.map(lambda found: RequestSeen(caller.municipality, self.repository.get(found[0])))
+        now = self.clock()
+        return chosen.map(lambda found: RequestSeen(caller.municipality, self.repository.get(found[0]), now))
 
     def offer_home(self, caller: Caller, request_id: UUID, offer: NewOffer) -> Offered:
         request = self.request(caller, request_id).request
@@ -109,9 +110,10 @@ class Matching(PoolApplication):
         if not home.can_be_offered():
             raise NotOfferable("the home has no free place or is not available")
         home.check_fits(request.age_band, request.placement_type, request.needs)
-        offer_id = request.offer(caller.municipality, str(home.id), self.clock())
+        now = self.clock()
+        offer_id = request.offer(caller.municipality, str(home.id), now)
         self.save(request)
-        return Offered(caller.municipality, request, offer_id)
+        return Offered(caller.municipality, request, now, offer_id)
 
     def accept_offer(self, caller: Caller, request_id: UUID, acceptance: Acceptance) -> RequestSeen:
         request = self._own_request(caller, request_id)
@@ -120,13 +122,14 @@ class Matching(PoolApplication):
         home: FamilyHome = self.repository.get(UUID(request.offers[acceptance.offer_id]["home_id"]))
         home.hold(str(request.id), request.requester, request.case_id, now + self.hold_lifetime)
         self._save_ended(request, home)
-        return RequestSeen(caller.municipality, request)
+        return RequestSeen(caller.municipality, request, now)
 
     def withdraw_request(self, caller: Caller, request_id: UUID) -> RequestSeen:
         request = self._own_request(caller, request_id)
-        request.withdraw()
+        now = self.clock()
+        request.withdraw(now)
         self._save_ended(request)
-        return RequestSeen(caller.municipality, request)
+        return RequestSeen(caller.municipality, request, now)
 
     def expire_requests(self) -> list[str]:
         """Expire every open request past its time (periodic job); returns their requesters."""

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from services.collaboration.domain.family_home import FamilyHome
-from services.collaboration.domain.matching_request import MatchingRequest
+from services.collaboration.results import RequestSeen
 from services.collaboration.use_cases.family_homes import FamilyHomes
 from services.collaboration.use_cases.matching import Matching
 from services.kit.auth import Caller
@@ -43,10 +43,10 @@ def _fold_residences(rows: dict[Any, Residence], e: Any) -> None:
 
 @dataclass(frozen=True)
 class PoolRecords:
-    """What the pool holds about one case: its matching requests and its placements' homes."""
+    """What the pool holds about one case: its matching requests (as read now) and its placements' homes."""
 
     case_id: str
-    matching_requests: list[MatchingRequest]
+    matching_requests: list[RequestSeen]
     residences: list[tuple[Residence, FamilyHome]]
 
 
@@ -64,8 +64,9 @@ class SubjectAccessUseCases(FamilyHomes, Matching):
         )
 
     def _records(self, caller: Caller, case_id: str) -> PoolRecords | None:
+        now = self.clock()
         requests = [
-            self.repository.get(request_id)
+            RequestSeen(caller.municipality, self.repository.get(request_id), now)
             for request_id, (requester, case, _, _) in self._requests.items()
             if (requester, case) == (caller.municipality, case_id)
         ]
