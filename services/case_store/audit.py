@@ -145,16 +145,18 @@ class CaseAudit(CaseStore):
         return unchanged
 
     def _differing_from(self, previous: IssuedCheckpoint, stored: list[tuple[UUID, ChainHead]]) -> int:
-        """How many chains the ``previous`` checkpoint signed no longer extend what it signed.
+        """How many chains the ``previous`` checkpoint signed no longer extend what it signed, or
+        it did not sign and hold unchained access records (only forged ones can: ADR 0034).
 
-        Chains unchanged since are compared by head; a longer one by its stored entry at the
-        signed length (the newest records read back to it: only what was added since).
+        Chains unchanged since are compared by head (and unchained records, ADR 0034); a longer one
+        by its stored entry at the signed length (the newest records read back to it).
         """
         now = {head.chain: (chain_id, head) for chain_id, head in stored}
-        differing = 0
+        known = {signed.chain for signed in previous.heads}
+        differing = sum(1 for c, (_, head) in now.items() if c not in known and head.unchained_records)
         for signed in previous.heads:
             chain_id, head = now.get(signed.chain, (None, None))
-            if head is None or head.length < signed.length:
+            if head is None or head.length < signed.length or signed.unchained_differ(head):
                 differing += 1
             elif head.length == signed.length:
                 differing += head.head != signed.head

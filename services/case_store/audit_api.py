@@ -78,6 +78,12 @@ class AuditReportView(BaseModel):
     next_cursor: str | None = Field(
         description="pass it as `cursor` to check the next chains; null when done"
     )
+    unchained_records_not_covered: int = Field(
+        0,
+        description="access records stored before chaining (ADR 0019) in this page's access logs that no "
+        "checkpoint covers: none was issued yet, or the latest one was signed before checkpoints covered "
+        "them (ADR 0034); one forged, deleted or edited among them cannot be named until the next one",
+    )
 
     @classmethod
     def of(cls, report: AuditReport) -> AuditReportView:
@@ -88,6 +94,7 @@ class AuditReportView(BaseModel):
             forged_checkpoints=[ForgeryView.of(forgery) for forgery in report.forged_checkpoints],
             unfiled_checkpoints=[UnfiledCheckpointView(**vars(u)) for u in report.unfiled_checkpoints],
             next_cursor=encode_cursor(report.next_key),
+            unchained_records_not_covered=report.unchained_records_not_covered,
         )
 
 
@@ -97,6 +104,10 @@ class ChainHeadView(BaseModel):
     case_id: str
     length: int
     head: str
+    unchained_records: int | None = Field(
+        None, description="access log: its records stored before chaining, as signed (null: not covered)"
+    )
+    unchained_hash: str | None = Field(None, description="access log: the running hash over those records")
     proof: list[list[str]] = Field(description="[side, hash] pairs from the head's leaf to the Merkle root")
 
 

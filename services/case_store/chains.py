@@ -2,14 +2,15 @@
 
 A chain is a case's timeline or its access log.  The directory follows the notification
 log and knows, for each stored chain, the case its opening names and its head (length and
-last hash): what a checkpoint signs.  Checking a chain reads its records from the store,
-never from the directory or a cache: an edit made under a running service is seen.
+last hash; for an access log also the count and running hash of its records stored before
+chaining, ADR 0034): what a checkpoint signs.  Checking a chain reads its records from the
+store, never from the directory or a cache: an edit made under a running service is seen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -35,16 +36,39 @@ OPENINGS = (CaseTimeline.Opened, CaseAccessLog.Started)
 FOLDED = (*OPENINGS, CaseTimeline.EntryAppended, CaseAccessLog.AccessRecorded)
 
 
+@dataclass
+class Unchained:
+    """An access log's records stored before chaining, as met in stored order (ADR 0034)."""
+
+    records: int = 0
+    hash: str = ""
+
+    def add(self, record: CaseAccessLog.AccessRecorded) -> None:
+        self.records, self.hash = self.records + 1, record.unchained_hash(self.hash)
+
+
+def opening_head(kind: str, municipality: str, case_id: str) -> ChainHead:
+    """A chain's head before its first link; an access log's covers its unchained records (none yet)."""
+    unchained = (0, "") if kind == ACCESS_LOG else (None, None)
+    return ChainHead(kind, municipality, case_id, 0, "", *unchained)
+
+
 def _fold(rows: dict[Any, ChainHead], e: Any) -> None:
+    row = rows.get(e.originator_id)
     if isinstance(e, OPENINGS):
         kind = TIMELINE if isinstance(e, CaseTimeline.Opened) else ACCESS_LOG
-        rows[e.originator_id] = ChainHead(kind, e.municipality, e.case_id, 0, "")
+        rows[e.originator_id] = opening_head(kind, e.municipality, e.case_id)
+    elif row is None:
+        return
     elif isinstance(e, CaseTimeline.EntryAppended) or (
         isinstance(e, CaseAccessLog.AccessRecorded) and e.chain > 1
     ):
-        row = rows.get(e.originator_id)
-        if row is not None:
-            rows[e.originator_id] = replace(row, length=e.position, head=e.entry_hash)
+        rows[e.originator_id] = replace(row, length=e.position, head=e.entry_hash)
+    elif isinstance(e, CaseAccessLog.AccessRecorded) and row.unchained_records is not None:
+        hashed = e.unchained_hash(row.unchained_hash or "")
+        rows[e.originator_id] = replace(
+            row, unchained_records=row.unchained_records + 1, unchained_hash=hashed
+        )
 
 
 def _note_unreadable(rows: dict[Any, ChainHead], notification: Any) -> None:
@@ -83,19 +107,22 @@ class ChainDirectory:
         kind = TIMELINE if isinstance(opening, CaseTimeline.Opened) else ACCESS_LOG
         if not isinstance(opening, OPENINGS):
             return None, opening_unreadable()
-        head = ChainHead(kind, opening.municipality, opening.case_id, 0, "")
+        head = opening_head(kind, opening.municipality, opening.case_id)
         if chain_id not in expected_ids(kind, opening.municipality, opening.case_id):
             return head, stored_under_another_case()
-        links = self._links(stored[1:], kind, opening.timestamp)
+        unchained = Unchained()
+        links = self._links(stored[1:], kind, opening.timestamp, unchained)
         result = verify_chain(links, chain_genesis(kind, opening.municipality, opening.case_id))
-        return replace(
-            head, length=result.entries_checked, head=result.hash_at(result.entries_checked) or ""
-        ), result
+        head = replace(head, length=result.entries_checked, head=result.hash_at(result.entries_checked) or "")
+        if kind == ACCESS_LOG:  # all of them only if the walk got to the end (``result.ok``)
+            head = replace(head, unchained_records=unchained.records, unchained_hash=unchained.hash)
+        return head, result
 
-    def _links(self, stored: list[Any], kind: str, began: datetime) -> Iterator[Any]:
+    def _links(self, stored: list[Any], kind: str, began: datetime, unchained: Unchained) -> Iterator[Any]:
         """The chain's links in order; an access record stored before ADR 0019 (unchained) is
         shown but outside the chain, so only where one could stand: before the chained ones, and
-        dated from the log's start to the first chained record."""
+        dated from the log's start to the first chained record.  Those are tallied in ``unchained``,
+        which a checkpoint signs (ADR 0034): one forged with a date from that window is named there."""
         chained_before, last_unchained = False, began
         for record in stored:
             try:
@@ -109,6 +136,7 @@ class ChainDirectory:
                 elif link.timestamp < began:
                     yield Misplaced("an unchained access record dated before its log began: inserted since")
                 last_unchained = max(last_unchained, link.timestamp)
+                unchained.add(link)
                 continue
             if not chained_before and link.timestamp < last_unchained:
                 yield Misplaced("an unchained access record dated after the chain began: inserted since")

@@ -86,7 +86,7 @@ class CheckpointFile:
 
     def append(self, checkpoint: IssuedCheckpoint) -> None:
         self.heads_folder.mkdir(parents=True, exist_ok=True)
-        heads = [asdict(head) for head in checkpoint.heads]
+        heads = [head.signed_fields() for head in checkpoint.heads]
         _write_durably(self._heads_path(checkpoint.summary), json.dumps(heads, separators=(",", ":")), "w")
         _write_durably(
             self.path, json.dumps(checkpoint.line(), sort_keys=True, separators=(",", ":")) + "\n", "a"

@@ -80,7 +80,11 @@ def verify_offline(checkpoint_file: Path, public_key_file: Path, timeline_file: 
         summary = CheckpointSummary(**exported["summary"])
         chains = exported["chains"]
         heads = [
-            ChainHead(**{k: c[k] for k in ("kind", "municipality", "case_id", "length", "head")})
+            ChainHead(
+                **{k: c[k] for k in ("kind", "municipality", "case_id", "length", "head")},
+                # an access log's unchained records, where the checkpoint covers them (ADR 0034)
+                **{k: c.get(k) for k in ("unchained_records", "unchained_hash")},
+            )
             for c in chains
         ]
     except (ValueError, TypeError, KeyError) as error:

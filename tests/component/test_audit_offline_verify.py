@@ -129,3 +129,33 @@ def test_a_file_that_cannot_be_read_is_a_bad_argument_named_not_a_forgery(export
     (exported / "junk.pem").write_text("not a key")
     assert verify(exported, key="junk.pem") == 1
     assert capsys.readouterr().out.splitlines() == ["the public key file is not a PEM public key"]
+
+
+def test_an_export_with_the_cases_access_log_verifies_offline(tmp_path: Path, capsys) -> None:
+    """An access log's signed head also covers its records stored before chaining (ADR 0034): the
+    export carries that, and the offline check holds the head to the signed root with it."""
+    app = create_app(make_settings(tmp_path / "store"), start_runtime=False)
+    store = app.state.runtime.app
+    try:
+        with TestClient(app, base_url="http://case-store") as client:
+            store.record_event("C-4", "0380", "k0", NOW, "referrals", "se.x.v1", "cw", "s0")
+            store.record_access("C-4", "reader-1", "0380", "GET /x", "case work", "granted", "0380")
+            assert (
+                client.post("/api/v1/audit/checkpoints", headers=bearer("0380", ("ops",))).status_code == 201
+            )
+            checkpoint = client.get(
+                "/api/v1/audit/checkpoints/latest", params={"case_id": "C-4"}, headers=AUDITOR
+            )
+            key = client.get("/api/v1/audit/public-key", headers=AUDITOR).json()["public_key_pem"]
+    finally:
+        store.close()
+    assert sorted(chain["kind"] for chain in checkpoint.json()["chains"]) == ["access-log", "timeline"]
+    (tmp_path / "checkpoint.json").write_text(checkpoint.text)
+    (tmp_path / "public-key.pem").write_text(key)
+    files = [
+        "--checkpoint",
+        str(tmp_path / "checkpoint.json"),
+        "--public-key",
+        str(tmp_path / "public-key.pem"),
+    ]
+    assert main(["verify", *files]) == 0, capsys.readouterr().out

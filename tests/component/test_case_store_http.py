@@ -198,6 +198,7 @@ async def test_the_chain_report_checks_every_timeline_ops_may_see_and_reads_no_c
         "forged_checkpoints": [],
         "unfiled_checkpoints": [],
         "next_cursor": None,
+        "unchained_records_not_covered": 0,
     }
     assert ops.json() == {"chains_checked": 2, **no_checkpoint}
     assert auditor.json() == {"chains_checked": 1, **no_checkpoint}  # its own only

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import astuple
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ import pytest
 from eventsourcing.persistence import MapperDeserialisationError
 
 from contracts.topics import PLACEMENTS
-from services.case_store.checkpoints import CHECKPOINT_FILE_NAME
+from services.case_store.checkpoints import CHECKPOINT_FILE_NAME, IssuedCheckpoint
 from services.case_store.domain.access_log import CaseAccessLog
+from services.case_store.domain.audit_checkpoint import AuditCheckpoint
+from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.inbound import consumers
 from services.kit.domain.chain import link_hash
@@ -305,3 +308,184 @@ def test_an_unchained_access_record_inserted_before_the_chain_dated_before_its_l
     )
     reason = "an unchained access record dated before its log began: inserted since"
     assert problems(signed)[0] == [("0380", CASE, "access-log", "broken", 1, reason)]
+
+
+# -- Access records stored before chaining (ADR 0034) ---------------------------------------------
+# Such records (``chain`` 1) are outside the chain; a checkpoint now signs their count and a running
+# hash over them per access log, so that one forged among them (framing someone for a read), one
+# deleted or one edited is named once a checkpoint has signed the log.
+
+OLDER_READ = "services.case_store.domain.access_log:CaseAccessLog.AccessRecorded"
+
+
+def _older_reads(store: Any, case_id: str, count: int) -> None:
+    """``count`` reads stored the way the case store stored them before ADR 0019: without a chain."""
+    log = CaseAccessLog.start(CaseAccessLog.id_for("0380", case_id), case_id, "0380")
+    for n in range(count):
+        log.trigger_event(
+            CaseAccessLog.AccessRecorded, source_key=f"local:older-{n}", actor=f"older-reader-{n}",
+            actor_municipality="0380", service="case_store", resource="GET /x", purpose="case work",
+            outcome="granted",
+        )  # fmt: skip
+    store.save(log)
+
+
+def _chained_reads(store: Any, count: int) -> None:
+    for _ in range(count):
+        store.record_access(CASE, "reader-1", "0380", "GET /x", "case work", "granted", "0380")
+
+
+@pytest.fixture
+def older_reads(store_settings: ServiceSettings) -> ServiceSettings:
+    """A case whose access log began before chaining: two reads stored without a chain (versions 2 and
+    3), then two chained ones (versions 4 and 5); then a checkpoint."""
+    with case_store(store_settings) as client:
+        store = client.app.state.runtime.app
+        _older_reads(store, CASE, 2)
+        _chained_reads(store, 2)
+        assert client.post("/api/v1/audit/checkpoints", headers=OPS).status_code == 201
+    return store_settings
+
+
+def _insert_at(settings: ServiceSettings, version: int, state: dict[str, Any]) -> None:
+    """A record stored into the case's access log at ``version``, every later one moved up a place."""
+    log = stored_id(settings, ACCESS_LOG)
+    for stored in sorted(states(settings, ACCESS_LOG), reverse=True):
+        if stored >= version:
+            execute(
+                settings,
+                f"UPDATE {events_table(settings)} SET originator_version = ? "
+                "WHERE originator_id = ? AND originator_version = ?",
+                (stored + 1, log, stored),
+            )
+    execute(
+        settings,
+        f"INSERT INTO {events_table(settings)} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+        (log, version, OLDER_READ, json.dumps(state).encode()),
+    )
+
+
+def _framing(genuine: dict[str, Any], timestamp: dict[str, Any]) -> dict[str, Any]:
+    """A read nobody made, as a record stored before chaining, dated ``timestamp``."""
+    forged = {**genuine, "actor": "someone-framed", "purpose": "curiosity", "source_key": "local:forged"}
+    return forged | {"chain": 1, "position": 0, "previous_hash": "", "entry_hash": "", "timestamp": timestamp}
+
+
+def _older(signed: int, stored: int, what: str) -> str:
+    return (
+        f"the checkpoint signed {signed} access record(s) stored before chaining, {stored} are stored: "
+        f"{what} since"
+    )
+
+
+def test_older_reads_that_nobody_touched_verify_against_the_checkpoint(older_reads: ServiceSettings) -> None:
+    found, report = problems(older_reads)
+    assert found == [] and report["unchained_records_not_covered"] == 0
+
+
+def test_a_read_forged_among_the_older_reads_with_a_date_from_their_window_is_named(
+    older_reads: ServiceSettings,
+) -> None:
+    """Dated like the genuine records around it, in the window they were stored in: nothing about the
+    record itself gives it away; the checkpoint's count of them does."""
+    stored = states(older_reads, ACCESS_LOG)
+    _insert_at(older_reads, 3, _framing(stored[2], stored[3]["timestamp"]))
+    assert problems(older_reads)[0] == [
+        ("0380", CASE, "access-log", "broken", None, _older(2, 3, "inserted"))
+    ]
+
+
+def test_an_older_read_deleted_from_the_access_log_is_named(older_reads: ServiceSettings) -> None:
+    """The mirror of a forgery: a genuine read made to disappear."""
+    delete_versions(older_reads, ACCESS_LOG, 2)
+    assert problems(older_reads)[0] == [("0380", CASE, "access-log", "broken", None, _older(2, 1, "deleted"))]
+
+
+def test_an_older_read_edited_to_name_another_reader_is_named(older_reads: ServiceSettings) -> None:
+    state = states(older_reads, ACCESS_LOG)[3]
+    put_state(older_reads, ACCESS_LOG, 3, {**state, "actor": "someone-framed"})
+    reason = "an access record stored before chaining differs from what the checkpoint signed: edited since"
+    assert problems(older_reads)[0] == [("0380", CASE, "access-log", "broken", None, reason)]
+
+
+def test_a_read_forged_without_a_chain_into_a_log_that_never_had_older_reads_is_named(
+    signed: ServiceSettings,
+) -> None:
+    """Dated exactly when the log began: inside the window an older read could stand in, so that the
+    check of its date alone let it pass."""
+    stored = states(signed, ACCESS_LOG)
+    _insert_at(signed, 2, _framing(stored[2], stored[1]["timestamp"]))
+    assert problems(signed)[0] == [("0380", CASE, "access-log", "broken", None, _older(0, 1, "inserted"))]
+
+
+def test_a_read_forged_without_a_chain_into_a_log_the_checkpoint_never_signed_is_named(
+    signed: ServiceSettings,
+) -> None:
+    """A log begun after a checkpoint began after chaining did: nothing in it was stored without a chain."""
+    with case_store(signed) as client:
+        _older_reads(client.app.state.runtime.app, f"{CASE}-new", 1)
+    reason = (
+        "1 access record(s) stored before chaining in a log no checkpoint signed: "
+        "the log began after chaining did, so inserted since"
+    )
+    assert problems(signed)[0] == [("0380", f"{CASE}-new", "access-log", "broken", None, reason)]
+
+
+def test_no_checkpoint_is_signed_over_a_read_forged_among_the_older_reads(
+    older_reads: ServiceSettings,
+) -> None:
+    """Otherwise the next periodic checkpoint would sign the forgery's count as the truth."""
+    stored = states(older_reads, ACCESS_LOG)
+    _insert_at(older_reads, 3, _framing(stored[2], stored[3]["timestamp"]))
+    with case_store(older_reads) as client:
+        assert client.post("/api/v1/audit/checkpoints", headers=OPS).status_code == 409
+
+
+def test_no_checkpoint_is_signed_over_a_log_begun_since_that_holds_reads_without_a_chain(
+    signed: ServiceSettings,
+) -> None:
+    with case_store(signed) as client:
+        _older_reads(client.app.state.runtime.app, f"{CASE}-new", 1)
+        assert client.post("/api/v1/audit/checkpoints", headers=OPS).status_code == 409
+
+
+def _checkpoint_that_does_not_cover_older_reads(settings: ServiceSettings) -> None:
+    """A checkpoint as the case store signed them before ADR 0034: each chain's length and last hash only."""
+    with case_store(settings) as client:
+        store = client.app.state.runtime.app
+        heads = [ChainHead(*astuple(head)[:5]) for _, head in store.chains.heads()]
+        summary = CheckpointSummary.of(datetime.now(UTC).isoformat(), store.signer.key_id, heads)
+        signature = store.signer.sign(summary.signed_text())
+        store.checkpoint_file.append(IssuedCheckpoint(summary, signature, heads))  # the file first, as issued
+        with store.unit_of_work():
+            store.save(AuditCheckpoint.issue(summary, signature))
+
+
+@pytest.fixture
+def older_reads_uncovered(store_settings: ServiceSettings) -> ServiceSettings:
+    with case_store(store_settings) as client:
+        store = client.app.state.runtime.app
+        _older_reads(store, CASE, 2)
+        _chained_reads(store, 2)
+    _checkpoint_that_does_not_cover_older_reads(store_settings)
+    return store_settings
+
+
+def test_a_checkpoint_signed_before_checkpoints_covered_older_reads_still_holds_and_says_they_are_not_covered(
+    older_reads_uncovered: ServiceSettings,
+) -> None:
+    found, report = problems(older_reads_uncovered)
+    assert (found, report["forged_checkpoints"], report["unfiled_checkpoints"]) == ([], [], [])
+    assert report["unchained_records_not_covered"] == 2
+
+
+def test_the_next_checkpoint_after_one_that_did_not_cover_older_reads_covers_them(
+    older_reads_uncovered: ServiceSettings,
+) -> None:
+    with case_store(older_reads_uncovered) as client:
+        assert client.post("/api/v1/audit/checkpoints", headers=OPS).status_code == 201
+    stored = states(older_reads_uncovered, ACCESS_LOG)
+    _insert_at(older_reads_uncovered, 3, _framing(stored[2], stored[3]["timestamp"]))
+    found, report = problems(older_reads_uncovered)
+    assert found == [("0380", CASE, "access-log", "broken", None, _older(2, 3, "inserted"))]
+    assert report["unchained_records_not_covered"] == 0

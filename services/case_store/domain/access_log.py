@@ -74,6 +74,10 @@ class CaseAccessLog(Aggregate):
         def expected_hash(self, previous_hash: str) -> str:
             return link_hash(previous_hash, self.position, self.timestamp, self.content())
 
+        def unchained_hash(self, previous_hash: str) -> str:
+            """The running hash over a log's unchained records, this one added (ADR 0034)."""
+            return link_hash(previous_hash, 0, self.timestamp, self.content())
+
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
         """The access log of the case (municipality, case id)."""

@@ -29,13 +29,31 @@ class ChainHead:
     case_id: str
     length: int
     head: str
+    # An access log's records stored before chaining (ADR 0034): how many, and a running hash over
+    # them in stored order.  None: not covered (a timeline, or a head signed before ADR 0034).
+    unchained_records: int | None = None
+    unchained_hash: str | None = None
 
     @property
     def chain(self) -> tuple[str, str, str]:
         return self.kind, self.municipality, self.case_id
 
+    def signed_fields(self) -> dict[str, Any]:
+        """What the leaf covers: a head that covers no unchained records is what it was before ADR
+        0034, so checkpoints signed before it keep their roots."""
+        return {name: value for name, value in asdict(self).items() if value is not None}
+
     def leaf_hash(self) -> str:
-        return hashlib.sha256(LEAF + _canonical(asdict(self))).hexdigest()
+        return hashlib.sha256(LEAF + _canonical(self.signed_fields())).hexdigest()
+
+    def unchained_differ(self, stored: ChainHead) -> bool:
+        """Whether ``stored`` holds other unchained records than this signed head covers (never when
+        it covers none)."""
+        signed = (self.unchained_records, self.unchained_hash)
+        return self.unchained_records is not None and signed != (
+            stored.unchained_records,
+            stored.unchained_hash,
+        )
 
 
 def _node(left: str, right: str) -> str:
