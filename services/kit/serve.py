@@ -12,6 +12,7 @@ from services.kit.gc_tuning import tune_garbage_collection
 from services.kit.logs import configure_logging
 from services.kit.settings import ServiceSettings
 from services.kit.settings_loader import StartupRefused, load_settings
+from services.kit.store_setup import StoreUnavailable
 
 
 def serve(service: str, create_app: Callable[[ServiceSettings], FastAPI]) -> None:
@@ -22,6 +23,9 @@ def serve(service: str, create_app: Callable[[ServiceSettings], FastAPI]) -> Non
     except StartupRefused as refused:  # a setting only this service needs: one line, as for the others
         print(f"natverk: invalid configuration, not starting:\n  {refused}", file=sys.stderr)
         raise SystemExit(2) from None
+    except StoreUnavailable as unavailable:  # a supervisor starts it again; the reason is one line
+        print(f"natverk: {service} cannot open its store, not starting:\n  {unavailable}", file=sys.stderr)
+        raise SystemExit(1) from None
     tune_garbage_collection()
     uvicorn.run(
         app,

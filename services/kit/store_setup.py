@@ -5,13 +5,16 @@ Services never read each other's stores.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlparse
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import PersistenceError
 
+from services.kit.logs import scrub
 from services.kit.settings import ServiceSettings
 
 
@@ -82,11 +85,40 @@ def store_environment(settings: ServiceSettings, service: str) -> dict[str, str]
 StoreApplication = TypeVar("StoreApplication", bound=Application[Any])
 
 
+class StoreUnavailable(RuntimeError):
+    """The service's store cannot be opened at start-up: the message names the setting and the
+    reason the database or the file system gave, never the setting's value (a URL may hold a
+    password)."""
+
+
 def open_store(
     application_class: type[StoreApplication], settings: ServiceSettings, service: str
 ) -> StoreApplication:
     """Construct ``service``'s application on its own store, creating schema and tables once."""
-    if not settings.database_url:
-        return application_class(env=store_environment(settings, service))
-    with _postgres_creation_lock(settings.database_url, service):
-        return application_class(env=store_environment(settings, service))
+    try:
+        if not settings.database_url:
+            return application_class(env=store_environment(settings, service))
+        with _postgres_creation_lock(settings.database_url, service):
+            return application_class(env=store_environment(settings, service))
+    except (OSError, sqlite3.Error, PersistenceError, _postgres_errors()) as error:
+        setting = "NATVERK_DATABASE_URL" if settings.database_url else "NATVERK_DATA_DIR"
+        raise StoreUnavailable(f"{setting}: {_reason(error)}") from error
+
+
+def _reason(error: BaseException) -> str:
+    """What went wrong, in the words of the layer that knows: the first line of the deepest cause
+    (PostgreSQL's "connection refused", "password authentication failed for user ...", "database
+    ... does not exist"; the OS's "Permission denied"), which holds no password."""
+    while error.__cause__ is not None:  # not ``__context__``: what was being handled meanwhile
+        error = error.__cause__
+    text = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    first_line = (text.strip().splitlines() or [""])[0][:200]
+    return f"cannot open the store ({type(error).__name__}: {scrub(first_line)})"
+
+
+def _postgres_errors() -> type[Exception]:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency; SQLite-only installs differ
+        return OSError
+    return psycopg.Error
