@@ -41,6 +41,11 @@ def describe_chain_report(report: dict[str, Any]) -> list[str]:
         f"{len(report['forged_checkpoints'])} forged checkpoint(s)"
         + (f", {len(unfiled)} missing from the file" if (unfiled := report["unfiled_checkpoints"]) else "")
     )
+    if not_covered := report.get("unchained_records_not_covered"):
+        lines.append(
+            f"{not_covered} access record(s) stored before chaining are not yet covered by a checkpoint "
+            "(ADR 0034): the next one signed covers them"
+        )
     return lines
 
 

@@ -91,11 +91,13 @@ def fetch_chain_report(settings: ServiceSettings, url: str | None = None) -> dic
         "checkpoint": None,
         "forged_checkpoints": [],
         "unfiled_checkpoints": [],
+        "unchained_records_not_covered": 0,
     }
     verify = f"{url or case_store_url(settings)}/api/v1/audit/verify"
     for page in every_page(verify, ops_headers(settings), timeout=300):
         report["chains_checked"] += page["chains_checked"]
         report["problems"] += page["problems"]
+        report["unchained_records_not_covered"] += page.get("unchained_records_not_covered", 0)
         report["checkpoint"] = page["checkpoint"]
         report["forged_checkpoints"] = page["forged_checkpoints"]
         report["unfiled_checkpoints"] = page["unfiled_checkpoints"]

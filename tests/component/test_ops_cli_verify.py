@@ -77,3 +77,19 @@ async def test_verify_walks_every_page_of_the_chain_report_and_prints_it_as_one(
         "no valid checkpoint yet: each chain checked only against itself",
         "2 chain(s) checked, 1 with a problem, 0 forged checkpoint(s)",
     ]
+
+
+async def test_verify_says_how_many_older_access_records_no_checkpoint_covers_yet_over_every_page(
+    capsys,
+) -> None:
+    base = {"chains_checked": 1, "problems": [], "checkpoint": None, "forged_checkpoints": []}
+    first = base | {"unfiled_checkpoints": [], "unchained_records_not_covered": 2, "next_cursor": "2"}
+    second = base | {"unfiled_checkpoints": [], "unchained_records_not_covered": 3, "next_cursor": None}
+    pages = {"2": json.dumps(second).encode(), "": json.dumps(first).encode()}
+    with answering(pages) as url:
+        assert main(["verify", "--url", url]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert (
+        "5 access record(s) stored before chaining are not yet covered by a checkpoint "
+        "(ADR 0034): the next one signed covers them"
+    ) in printed
