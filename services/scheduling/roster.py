@@ -7,6 +7,7 @@ from eventsourcing.persistence import IntegrityError
 from services.kit.auth import Caller
 from services.kit.pages import Paged, PageRequest
 from services.scheduling.commands import NewStaffMember
+from services.scheduling.departures import DepartureUseCases
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.feed_tokens import FeedTokenUseCases
 from services.scheduling.read_models import StaffRow
@@ -20,7 +21,7 @@ class AlreadyRegistered(Exception):
     """The staff id is already on the municipality's roster."""
 
 
-class RosterUseCases(FeedTokenUseCases):
+class RosterUseCases(FeedTokenUseCases, DepartureUseCases):
     def register_staff(self, caller: Caller, new: NewStaffMember) -> StaffMember:
         """A new member, or a removed one reinstated (a returning colleague) with what is given now."""
         member = self._get(StaffMember.id_for(caller.municipality, new.staff_id))
@@ -36,10 +37,12 @@ class RosterUseCases(FeedTokenUseCases):
         return member
 
     def remove_staff(self, caller: Caller, staff_id: str) -> StaffMember:
-        """Off the roster, and their calendar feed tokens with them: a feed URL outlives no one's place."""
+        """Off the roster, and their calendar feed tokens with them: a feed URL outlives no one's place;
+        stood down from their meetings that have not begun (``departures.py``)."""
         member = self._staff_member(caller.municipality, staff_id)
         member.remove()
-        self.save(member, *self._revoked_feed_tokens_of(caller.municipality, staff_id))
+        stood_down = self._stood_down(member)
+        self.save(member, *self._revoked_feed_tokens_of(caller.municipality, staff_id), *stood_down)
         return member
 
     def roster(self, caller: Caller, page: PageRequest) -> Paged[StaffRow]:

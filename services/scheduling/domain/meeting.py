@@ -1,12 +1,10 @@
 """A meeting about a case: staff meeting, network meeting, visitation session or home-return council.
 
-Booked → (rescheduled)* → held or cancelled.  A staff meeting convened for a
-referral carries its deadline (7 calendar days) and whether it was missed.
-
-``start`` and ``end`` are local Swedish wall-clock times (naive); ``starts_at`` and
-``ends_at`` the instants (UTC) they name, stored beside them since times became
-unambiguous (``local_time``); a meeting stored before reads its wall-clock times as
-Europe/Stockholm.  ``sequence`` counts the changes of the meeting (RFC 5545 SEQUENCE).
+Booked → (rescheduled)* → held or cancelled.  A staff meeting convened for a referral carries its
+deadline (7 calendar days) and whether it was missed.  ``start`` and ``end`` are local Swedish
+wall-clock times (naive); ``starts_at`` and ``ends_at`` the instants (UTC) they name, stored beside
+them since times became unambiguous (``local_time``); a meeting stored before reads its wall-clock
+times as Europe/Stockholm.  ``sequence`` counts the changes of the meeting (RFC 5545 SEQUENCE).
 """
 
 from __future__ import annotations
@@ -145,6 +143,11 @@ class Meeting(Aggregate):
         self._require_open("invite to")
         staff = (*self.staff_ids, staff_id) if staff_id else self.staff_ids
         self._invited(staff, self.other_participants if staff_id else (*self.other_participants, role))
+
+    def stand_down(self, staff_id: str, role: str) -> None:  # left the roster: their role named instead
+        self._require_open("change who is invited to")
+        others = tuple(p for p in self.other_participants if p != role)
+        self._invited(tuple(s for s in self.staff_ids if s != staff_id), (*others, role))
 
     def cancel(self, reason: str) -> None:
         self._require_open("cancel")
