@@ -1,6 +1,7 @@
 """The audit's checkpoint use cases: issue a signed checkpoint (on demand, or when one is due),
-read the latest, and the public key that checks it (ADR 0019).  Verification against the
-latest checkpoint is ``audit_report.py``.
+read the latest, and the public key that checks it (ADR 0019).  Whether the store still extends
+what the latest checkpoint signed is ``checkpoint_drift.py``; verification against the latest
+checkpoint is ``audit_report.py``.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
+from services.case_store.checkpoint_drift import CheckpointDrift
 from services.case_store.checkpoints import (
     CheckpointFile,
     CheckpointStanding,
@@ -17,7 +18,7 @@ from services.case_store.checkpoints import (
     UnfiledCheckpoint,
 )
 from services.case_store.domain.audit_checkpoint import AuditCheckpoint
-from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary, inclusion_proofs, merkle_root
+from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary, inclusion_proofs
 from services.case_store.signing import CheckpointSigner, key_id_of, public_key_pem
 from services.case_store.store import CaseStore
 from services.kit.auth import Caller
@@ -89,7 +90,7 @@ class CaseAudit(CaseStore):
         self._issued: CatchUpIndex[StoredCheckpoint] = CatchUpIndex(
             self, _fold_issued, events=(AuditCheckpoint.Issued,)
         )
-        self._unchanged_up_to: int | None = None  # the store's newest notification when heads last matched
+        self._drift = CheckpointDrift(self)
 
     def issue_checkpoint(self, caller: Caller | None = None) -> IssuedCheckpoint:
         """Sign every chain's head now; store it (the relay publishes it) and append it to the file.
@@ -105,7 +106,7 @@ class CaseAudit(CaseStore):
         if standing.unfiled:  # signing now would sign over whatever changed since the lost ones
             raise CheckpointFileIncomplete(len(standing.unfiled))
         previous = standing.latest
-        if previous is not None and (differing := self._differing_from(previous, stored)):
+        if previous is not None and (differing := self._drift.differing_from(previous, stored)):
             raise StoreDiffersFromCheckpoint(differing)
         summary = CheckpointSummary.of(datetime.now(UTC).isoformat(), self.signer.key_id, heads)
         checkpoint = IssuedCheckpoint(summary, self.signer.sign(summary.signed_text()), heads)
@@ -128,51 +129,9 @@ class CaseAudit(CaseStore):
         latest = self.checkpoint_standing().latest
         if latest is not None:
             age = datetime.now(UTC) - datetime.fromisoformat(latest.summary.issued_at)
-            if age.total_seconds() < interval_seconds or self._heads_unchanged_since(latest):
+            if age.total_seconds() < interval_seconds or self._drift.unchanged_since(latest):
                 return None
         return self.issue_checkpoint()
-
-    def _heads_unchanged_since(self, latest: IssuedCheckpoint) -> bool:
-        """Whether every chain head is still what ``latest`` signed.  The Merkle root over every
-        head costs time in proportion to the store, so it is taken again only when something was
-        stored since the last time it was found unchanged: the check runs every few seconds, and
-        at about 22 µs a head it kept 8 % of a core busy at 20,000 cases, idle or not."""
-        stored_up_to = self.max_notification_id()
-        if stored_up_to == self._unchanged_up_to:
-            return True
-        unchanged = merkle_root([head for _, head in self.chains.heads()]) == latest.summary.merkle_root
-        self._unchanged_up_to = stored_up_to if unchanged else None
-        return unchanged
-
-    def _differing_from(self, previous: IssuedCheckpoint, stored: list[tuple[UUID, ChainHead]]) -> int:
-        """How many chains the ``previous`` checkpoint signed no longer extend what it signed, or
-        it did not sign and hold unchained access records (only forged ones can: ADR 0034).
-
-        Chains unchanged since are compared by head (and unchained records, ADR 0034); a longer one
-        by its stored entry at the signed length (the newest records read back to it).
-        """
-        now = {head.chain: (chain_id, head) for chain_id, head in stored}
-        known = {signed.chain for signed in previous.heads}
-        differing = sum(1 for c, (_, head) in now.items() if c not in known and head.unchained_records)
-        for signed in previous.heads:
-            chain_id, head = now.get(signed.chain, (None, None))
-            if head is None or head.length < signed.length or signed.unchained_differ(head):
-                differing += 1
-            elif head.length == signed.length:
-                differing += head.head != signed.head
-            elif signed.length > 0:
-                newest = self.recorder.select_events(
-                    chain_id, desc=True, limit=head.length - signed.length + 1
-                )
-                try:
-                    entry = self.mapper.to_domain_event(newest[-1])
-                except Exception:  # noqa: BLE001 - altered bytes may fail to decode in many ways
-                    differing += 1
-                    continue
-                differing += (
-                    getattr(entry, "position", None) != signed.length or entry.entry_hash != signed.head
-                )
-        return differing
 
     def checkpoint_standing(self) -> CheckpointStanding:
         """The checkpoint file's standing; none at all for a store opened without its key (a
