@@ -12,13 +12,19 @@ from typing import Any
 from uuid import UUID
 
 from services.collaboration.commands import Acceptance, NewOffer, NewRequest
+from services.collaboration.domain.case_protection import CaseProtection
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.matching_request import MatchingRequest
-from services.collaboration.domain.open_request import DuplicateRequest, OpenRequest
+from services.collaboration.domain.open_request import (
+    NOT_TO_PARTNERS,
+    DuplicateRequest,
+    OpenRequest,
+    ProtectedChild,
+)
 from services.collaboration.results import Offered, RequestSeen
 from services.collaboration.use_cases.base import PoolApplication
 from services.kit.auth import Caller
-from services.kit.cases import CaseDataNotFound
+from services.kit.cases import CaseDataNotFound, CaseRef, CaseRefusal
 from services.kit.index import CatchUpIndex
 from services.kit.pages import Paged, PageRequest
 
@@ -30,10 +36,6 @@ __all__ = ["DuplicateRequest", "Matching", "NotOfferable", "ProtectedChild"]
 
 class NotOfferable(Exception):
     """The home cannot be offered for this request (not yours, not shared, full, paused)."""
-
-
-class ProtectedChild(Exception):
-    """Nothing about a child with a protected identity goes to partners."""
 
 
 def _fold_requests(rows: dict[Any, tuple[str, str, tuple[str, ...], bool]], e: Any) -> None:
@@ -51,11 +53,13 @@ class Matching(PoolApplication):
         self.request_lifetime = timedelta(hours=72)
 
     def open_request(self, caller: Caller, new: NewRequest) -> RequestSeen:
+        """Refused for a child the form, or any placement record of the case, says is protected
+        (ADR 0032); the latter tells the caller of the case, so the kit logs it as a read of it."""
         if new.protected_identity:
-            raise ProtectedChild(
-                "requests for a child with a protected identity are not sent to partners; "
-                "consult them through the named roles instead"
-            )
+            raise ProtectedChild(NOT_TO_PARTNERS)
+        case = CaseRef(caller.municipality, new.case_id)
+        if self.exists(CaseProtection.id_for(case.municipality, case.case_id)):
+            raise CaseRefusal(case, ProtectedChild(NOT_TO_PARTNERS))
         now = self.clock()
         request = MatchingRequest.open(
             caller.municipality,
@@ -70,8 +74,11 @@ class Matching(PoolApplication):
         )
         slots = [self._slot(request, partner) for partner in request.partners]
         lapsed = self._lapsed_holders(slots, now)
-        for slot in slots:
-            slot.hold(request.id)
+        try:
+            for slot in slots:
+                slot.hold(request.id)
+        except ProtectedChild as refusal:  # the case's protection was noted since the check above
+            raise CaseRefusal(case, refusal) from None
         self.save(*lapsed, request, *slots)
         return RequestSeen(caller.municipality, request, now)
 

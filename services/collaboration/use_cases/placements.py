@@ -4,7 +4,8 @@ A placement lives in at most one home at a time.  A change that names another ho
 one and occupies the new one in one save, so partners hear both through the usual home messages
 (ADR 0022, ADR 0009).  Repeats are no-ops by construction: a start or change finds the placement
 where it already lives, and a placement that ended is never moved in again (a late or replayed
-start or change), so no order of delivery can take two places for one child.
+start or change), so no order of delivery can take two places for one child.  Every record, in
+the pool or not, also says whether the child is protected (``CaseProtections``, ADR 0032).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from uuid import UUID
 from contracts.common import MUNICIPALITIES
 from contracts.placements import PlacementChangedV1, PlacementData, PlacementEndedV1, PlacementStartedV1
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
+from services.collaboration.use_cases.case_protection import CaseProtections
 from services.collaboration.use_cases.family_homes import FamilyHomes
 from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
@@ -29,7 +31,7 @@ def _fold_stays(rows: dict[Any, frozenset[UUID]], e: Any) -> None:
         rows[key] = rows.get(key, frozenset()) | {e.originator_id}
 
 
-class HomePlacements(FamilyHomes):
+class HomePlacements(FamilyHomes, CaseProtections):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._stays = CatchUpIndex(self, _fold_stays, events=(FamilyHome.Occupied,))
@@ -37,15 +39,18 @@ class HomePlacements(FamilyHomes):
     def placement_started(self, event: InboundEvent[PlacementStartedV1]) -> None:
         """Moves in unless the placement is in the pool already (a repeat, or a start after a change)."""
         placement = event.data
+        self._note_protection(placement)
         if not any(_has_lived_in(home, placement) for home in self._homes_lived_in(placement)):
             self._move_in(placement)
 
     def placement_changed(self, event: InboundEvent[PlacementChangedV1]) -> None:
         """Another home (or none in the pool) frees the old one; the same home changes nothing."""
+        self._note_protection(event.data)
         self._move_in(event.data)
 
     def placement_ended(self, event: InboundEvent[PlacementEndedV1]) -> None:
         placement = event.data
+        self._note_protection(placement)
         home = self._current_home(placement, self._homes_lived_in(placement)) or self._home_of(
             placement.municipality, placement.family_home_id, placement.placement_id
         )

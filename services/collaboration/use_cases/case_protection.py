@@ -1,0 +1,74 @@
+"""A case's protection as its placement records say it (ADR 0032), and what it shuts.
+
+Every placement record (a start, a change, an end; whether or not it names a home of the pool)
+that says the child has a protected identity or lives in protected housing (skyddat boende) is
+kept for the case, one way (``CaseProtection``): a case worker leaving the box unticked on a
+matching request does not send it to partners.  The record that says it ends the case's open
+requests at once, as a withdrawal does (partners hear "withdrawn", never why), and bars the
+case's slots, all in one transaction, so a request opened at that moment conflicts instead of
+going out.  Only the municipality's own records count: never across municipalities.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from contracts.common import MUNICIPALITIES
+from contracts.placements import PlacementData
+from services.collaboration.domain.case_protection import CaseProtection
+from services.collaboration.domain.matching_request import MatchingRequest
+from services.collaboration.domain.open_request import OpenRequest
+from services.collaboration.use_cases.matching import Matching
+
+PROTECTED_HOUSING = "skyddat_boende"
+
+
+class CaseProtections(Matching):
+    def _note_protection(self, placement: PlacementData) -> None:
+        """Keep what ``placement`` says of the child's protection; end and bar what it shuts."""
+        identity = placement.child.protected_identity
+        housing = placement.placement_type == PROTECTED_HOUSING
+        if not (identity or housing):
+            return  # a record that says nothing of it undoes nothing
+        municipality, case_id = placement.municipality, placement.case_id
+        protection = self.find(CaseProtection.id_for(municipality, case_id))
+        if protection is None:
+            protection = CaseProtection(
+                municipality=municipality, case_id=case_id, identity=identity, housing=housing
+            )
+        else:
+            protection.note(identity, housing)
+        slots = [
+            self.find(OpenRequest.id_for(municipality, case_id, partner))
+            or OpenRequest(municipality, case_id, partner)
+            for partner in MUNICIPALITIES
+            if partner != municipality
+        ]
+        ended = self._ended_for_protection(municipality, case_id, slots, self.clock())
+        for slot in slots:
+            slot.bar()
+        self.save(protection, *ended, *slots)
+
+    def _ended_for_protection(
+        self, municipality: str, case_id: str, slots: list[OpenRequest], now: datetime
+    ) -> list[Any]:
+        """The case's open requests, ended (withdrawn; one past its time expired, as the sweep
+        would), their slots released: those holding a slot, and any stored before requests
+        held slots."""
+        held = {UUID(slot.holder) for slot in slots if slot.holder is not None}
+        unheld = {
+            request_id
+            for request_id, (asker, case, _, is_open) in self._requests.items()
+            if is_open and (asker, case) == (municipality, case_id)
+        }
+        ended: list[Any] = []
+        for request_id in sorted(held | unheld, key=str):
+            request: MatchingRequest = self.repository.get(request_id)
+            if not request.is_open:
+                continue  # ended already in this unit of work (another record of the batch)
+            if not request.expire_if_due(now):
+                request.withdraw(now)
+            ended += [request, *self._released_slots(request, slots)]
+        return ended
