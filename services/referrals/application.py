@@ -21,6 +21,7 @@ from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import Referral
 from services.referrals.domain.who_decides import require_receiving_team, require_referrer
 from services.referrals.protection import ProtectedChildren
+from services.referrals.refusals import refusals_told
 
 
 def _index_referral(rows: dict[Any, tuple[UUID, str, str]], domain_event: Any) -> None:
@@ -81,45 +82,46 @@ class ReferralsApplication(AutoReferrals):
             referred_by=caller.subject,
         )
         slot = self._open_referral(referral)
-        slot.hold(referral.id)
+        with refusals_told(referral):
+            slot.hold(referral.id)
         self.save(referral, slot)
         return referral
 
     def accept_referral(self, caller: Caller, referral_id: UUID) -> Referral:
-        referral: Referral = self.owned(referral_id, caller.municipality)
-        require_receiving_team(referral.target, caller.roles)
-        referral.accept()
+        with refusals_told(self.owned(referral_id, caller.municipality)) as referral:
+            require_receiving_team(referral.target, caller.roles)
+            referral.accept()
         self.save(referral)
         return referral
 
     def decline_referral(self, caller: Caller, referral_id: UUID, decline: DeclineReferral) -> Referral:
-        referral: Referral = self.owned(referral_id, caller.municipality)
-        require_receiving_team(referral.target, caller.roles)
-        referral.decline(decline.reason)
+        with refusals_told(self.owned(referral_id, caller.municipality)) as referral:
+            require_receiving_team(referral.target, caller.roles)
+            referral.decline(decline.reason)
         self._save_ended(referral)
         return referral
 
     def close_referral(self, caller: Caller, referral_id: UUID) -> Referral:
-        referral: Referral = self.owned(referral_id, caller.municipality)
-        require_receiving_team(referral.target, caller.roles)
-        referral.close()
+        with refusals_told(self.owned(referral_id, caller.municipality)) as referral:
+            require_receiving_team(referral.target, caller.roles)
+            referral.close()
         self._save_ended(referral)
         return referral
 
     def revoke_referral(self, caller: Caller, referral_id: UUID) -> Referral:
-        referral: Referral = self.owned(referral_id, caller.municipality)
-        require_referrer(referral, caller.subject, caller.roles)
-        referral.revoke()
+        with refusals_told(self.owned(referral_id, caller.municipality)) as referral:
+            require_referrer(referral, caller.subject, caller.roles)
+            referral.revoke()
         self._save_ended(referral)
         return referral
 
     def assign_case_worker(self, caller: Caller, referral_id: UUID, assign: AssignCaseWorker) -> Referral:
         """Any case worker takes an unassigned referral; one someone is responsible for is handed
         over by them, its sender or a coordinator (taking it over would let anyone revoke it)."""
-        referral: Referral = self.owned(referral_id, caller.municipality)
-        if referral.case_worker_id != UNASSIGNED:
-            require_referrer(referral, caller.subject, caller.roles, "hand it over")
-        referral.assign_case_worker(assign.case_worker_id)
+        with refusals_told(self.owned(referral_id, caller.municipality)) as referral:
+            if referral.case_worker_id != UNASSIGNED:
+                require_referrer(referral, caller.subject, caller.roles, "hand it over")
+            referral.assign_case_worker(assign.case_worker_id)
         self.save(referral)
         return referral
 

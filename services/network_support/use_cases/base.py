@@ -6,7 +6,8 @@ caller's own municipality: another municipality's object is simply not there (AR
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
@@ -14,10 +15,31 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from services.kit.auth import Caller
-from services.kit.cases import CaseDataNotFound, CaseRef
+from services.kit.cases import CaseDataNotFound, CaseRef, CaseRefusal
 from services.kit.store import ServiceApplication
+from services.network_support.domain.follow_up_errors import FollowUpError
 from services.network_support.domain.happened import require_happened
-from services.network_support.domain.network_meetings import NetworkMeetings
+from services.network_support.domain.home_return import HomeReturnError
+from services.network_support.domain.network_map import NetworkMapError
+from services.network_support.domain.network_meetings import MeetingReferenceError, NetworkMeetings
+from services.network_support.domain.network_placement_inquiry import InquiryError
+from services.network_support.domain.plan_limits import PlanFull
+from services.network_support.domain.safety_plan_rules import SafetyPlanError
+from services.network_support.domain.support_plan import PlanError
+
+# What a case's map, plans, inquiry, home-return process or placement refuses: each refusal says
+# something of the case (concluded, closed, full, who is on the map, when the placement began).
+# A fact dated after today is not here: it is checked against the clock alone, before any lookup.
+REFUSALS = (
+    NetworkMapError,
+    SafetyPlanError,
+    PlanError,
+    PlanFull,
+    InquiryError,
+    HomeReturnError,
+    FollowUpError,
+    MeetingReferenceError,
+)
 
 
 class FollowUpObserver(Protocol):
@@ -47,6 +69,17 @@ class CaseKeyed(Protocol):
 Found = TypeVar("Found", bound=CaseKeyed)
 
 
+class OfACase(Protocol):
+    @property
+    def municipality(self) -> str: ...
+
+    @property
+    def case_id(self) -> str: ...
+
+
+Told = TypeVar("Told", bound=OfACase)
+
+
 class NetworkSupportBase(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
@@ -56,6 +89,15 @@ class NetworkSupportBase(ServiceApplication):
     def _happened(self, on: date, field: str = "on") -> None:
         """Refuse a fact dated after today (the application's clock, so tests can fix it)."""
         require_happened(on, self.today(), field)
+
+    @contextmanager
+    def _refusals_told(self, found: Told) -> Iterator[Told]:
+        """A refusal by ``found``, the caller's own (another municipality's is the 404 first), tells
+        them of its case: the kit logs it as a read of the case before answering it (§2.8)."""
+        try:
+            yield found
+        except REFUSALS as refusal:
+            raise CaseRefusal(CaseRef(found.municipality, found.case_id), refusal) from refusal
 
     def _find(self, aggregate_id: UUID) -> Any | None:
         try:

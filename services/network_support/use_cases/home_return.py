@@ -27,24 +27,27 @@ class HomeReturnUseCases(NetworkSupportBase):
         """Moves the open process; the case's very first move begins its first process."""
         self._happened(move.on)
         processes = self._processes_of(caller.municipality, case_id)
-        if not processes:
-            process = HomeReturnProcess.begin(
-                caller.municipality, case_id, move.phase, move.on, 1, move.reason
-            )
-        else:
-            process = processes[-1]
-            process.move_to(move.phase, move.on, move.reason)
+        with self._refusals_told(CaseRef(caller.municipality, case_id)):
+            if not processes:
+                process = HomeReturnProcess.begin(
+                    caller.municipality, case_id, move.phase, move.on, 1, move.reason
+                )
+            else:
+                process = processes[-1]
+                process.move_to(move.phase, move.on, move.reason)
         self.save(process)
         return process
 
     def open_home_return(self, caller: Caller, case_id: str, move: PhaseMove) -> HomeReturnProcess:
-        """A new process, once the latest has finished (409 naming it while it is open)."""
+        """A new process, once the latest has finished (409 naming it while it is open).  What
+        the request alone gets wrong is said before anything of the case is looked at."""
         self._happened(move.on)
-        processes = self._processes_of(caller.municipality, case_id)
-        if processes:
-            processes[-1].require_finished()
         if move.phase in ("completed", "broken_off"):
             raise PhaseNotAllowed("a new process begins in preparation, trial or follow_up")
+        processes = self._processes_of(caller.municipality, case_id)
+        if processes:
+            with self._refusals_told(processes[-1]):
+                processes[-1].require_finished()
         number = len(processes) + 1
         process = HomeReturnProcess.begin(caller.municipality, case_id, move.phase, move.on, number)
         self.save(process)

@@ -28,36 +28,37 @@ class NetworkMapUseCases(NetworkSupportBase):
         """The first member added starts the case's map."""
         network = self._find(NetworkMap.id_for(caller.municipality, case_id))
         network = network or NetworkMap(municipality=caller.municipality, case_id=case_id)
-        member_id = network.add_member(new.name, new.relation, tuple(new.roles), new.contact_consent)
+        with self._refusals_told(network):
+            member_id = network.add_member(new.name, new.relation, tuple(new.roles), new.contact_consent)
         self.save(network)
         return MemberRef(caller.municipality, case_id, member_id)
 
     def change_member(self, caller: Caller, case_id: str, member_id: int, change: MemberChange) -> MemberRef:
-        network = self.network_map(caller, case_id)
-        network.change_member(member_id, change.relation, tuple(change.roles), change.contact_consent)
+        with self._refusals_told(self.network_map(caller, case_id)) as network:
+            network.change_member(member_id, change.relation, tuple(change.roles), change.contact_consent)
         self.save(network)
         return MemberRef(caller.municipality, case_id, member_id)
 
     def remove_member(self, caller: Caller, case_id: str, member_id: int) -> MemberRef:
         """Refused while a safety-plan rule names the member as responsible."""
-        network = self.network_map(caller, case_id)
         plan = self._find(SafetyPlan.id_for(caller.municipality, case_id))
-        network.remove_member(member_id, named_by_rules=plan.rules_naming(member_id) if plan else ())
+        with self._refusals_told(self.network_map(caller, case_id)) as network:
+            network.remove_member(member_id, named_by_rules=plan.rules_naming(member_id) if plan else ())
         self.save(network)
         return MemberRef(caller.municipality, case_id, member_id)
 
     def record_consent(self, caller: Caller, case_id: str, member_id: int, consent: Consent) -> NetworkMap:
-        network = self.network_map(caller, case_id)
         self._happened(consent.on)
-        network.record_consent(member_id, consent.scope, consent.on)
+        with self._refusals_told(self.network_map(caller, case_id)) as network:
+            network.record_consent(member_id, consent.scope, consent.on)
         self.save(network)
         return network
 
     def withdraw_consent(
         self, caller: Caller, case_id: str, member_id: int, scope: str, dated: OnDate
     ) -> NetworkMap:
-        network = self.network_map(caller, case_id)
         self._happened(dated.on)
-        network.withdraw_consent(member_id, scope, dated.on)
+        with self._refusals_told(self.network_map(caller, case_id)) as network:
+            network.withdraw_consent(member_id, scope, dated.on)
         self.save(network)
         return network

@@ -78,11 +78,12 @@ class PlacementUseCases(NetworkSupportBase):
     def name_candidates(self, caller: Caller, placement_id: str) -> NetworkPlacementInquiry:
         """The candidates are the members of the case's network map who could be a network home."""
         inquiry = self._of_placement(NetworkPlacementInquiry, caller, placement_id)
-        network = self._find(NetworkMap.id_for(caller.municipality, inquiry.case_id))
-        candidates = tuple(network.candidates_for_network_home()) if network else ()
-        if network is not None:
-            network.require_consent(candidates, "network_placement")
-        inquiry.name_candidates(candidates)
+        with self._refusals_told(inquiry):
+            network = self._find(NetworkMap.id_for(caller.municipality, inquiry.case_id))
+            candidates = tuple(network.candidates_for_network_home()) if network else ()
+            if network is not None:
+                network.require_consent(candidates, "network_placement")
+            inquiry.name_candidates(candidates)
         self.save(inquiry)
         return inquiry
 
@@ -90,35 +91,40 @@ class PlacementUseCases(NetworkSupportBase):
         self, caller: Caller, placement_id: str, conclusion: InquiryConclusion
     ) -> NetworkPlacementInquiry:
         inquiry = self._of_placement(NetworkPlacementInquiry, caller, placement_id)
-        inquiry.conclude(conclusion.outcome, conclusion.reason)
+        with self._refusals_told(inquiry):
+            inquiry.conclude(conclusion.outcome, conclusion.reason)
         self.save(inquiry)
         return inquiry
 
     # -- the follow-up clocks -----------------------------------------------------------------
     def offer_parent_support(self, caller: Caller, placement_id: str, dated: OnDate) -> Placement:
-        follow_up, firsts = self._follow_up(caller, placement_id)
         self._happened(dated.on)
-        follow_up.offer_parent_support(dated.on)
+        follow_up, firsts = self._follow_up(caller, placement_id)
+        with self._refusals_told(follow_up):
+            follow_up.offer_parent_support(dated.on)
         return self._recorded(follow_up, firsts)
 
     def record_parent_support_session(
         self, caller: Caller, placement_id: str, session: ParentSupportSession
     ) -> Placement:
-        follow_up, firsts = self._follow_up(caller, placement_id)
         self._happened(session.on)
-        follow_up.record_session(session.on, session.mode, session.parent)
+        follow_up, firsts = self._follow_up(caller, placement_id)
+        with self._refusals_told(follow_up):
+            follow_up.record_session(session.on, session.mode, session.parent)
         return self._recorded(follow_up, firsts)
 
     def record_school_start(self, caller: Caller, placement_id: str, dated: OnDate) -> Placement:
-        follow_up, firsts = self._follow_up(caller, placement_id)
         self._happened(dated.on)
-        follow_up.record_school_start(dated.on)
+        follow_up, firsts = self._follow_up(caller, placement_id)
+        with self._refusals_told(follow_up):
+            follow_up.record_school_start(dated.on)
         return self._recorded(follow_up, firsts)
 
     def record_examination(self, caller: Caller, placement_id: str, examination: Examination) -> Placement:
-        follow_up, firsts = self._follow_up(caller, placement_id)
         self._happened(examination.on)
-        follow_up.record_examination(examination.kind, examination.on)
+        follow_up, firsts = self._follow_up(caller, placement_id)
+        with self._refusals_told(follow_up):
+            follow_up.record_examination(examination.kind, examination.on)
         return self._recorded(follow_up, firsts)
 
     def check_deadlines(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from services.kit.auth import Caller
@@ -55,54 +56,56 @@ class SafetyPlanUseCases(NetworkSupportBase):
         return plan
 
     def add_danger_statement(self, caller: Caller, case_id: str, new: NewDangerStatement) -> SafetyPlan:
-        plan = self.safety_plan(caller, case_id)
         self._happened(new.on)
-        plan.add_danger_statement(new.statement, new.safety_goal, new.scale, new.on)
+        with self._refusals_told(self.safety_plan(caller, case_id)) as plan:
+            plan.add_danger_statement(new.statement, new.safety_goal, new.scale, new.on)
         self.save(plan)
         return plan
 
     def record_scale(self, caller: Caller, case_id: str, reading: ScaleReading) -> SafetyPlan:
         """A reading that names a meeting must come from one of the case's network meetings."""
-        plan = self.safety_plan(caller, case_id)
         self._happened(reading.on)
-        if reading.meeting_id is not None:
-            self._meetings_of(caller.municipality, case_id).check_reading(reading.meeting_id, reading.on)
-        plan.record_scale(reading.statement_id, reading.value, reading.on, reading.meeting_id)
+        with self._refusals_told(self.safety_plan(caller, case_id)) as plan:
+            if reading.meeting_id is not None:
+                self._meetings_of(caller.municipality, case_id).check_reading(reading.meeting_id, reading.on)
+            plan.record_scale(reading.statement_id, reading.value, reading.on, reading.meeting_id)
         self.save(plan)
         return plan
 
     def add_safety_rule(self, caller: Caller, case_id: str, new: NewRule) -> SafetyPlan:
-        plan = self.safety_plan(caller, case_id)
-        network = self._find(NetworkMap.id_for(caller.municipality, case_id))
-        on_map = network.members if network is not None else ()
-        plan.add_rule(new.text, tuple(new.responsible_member_ids), on_map=on_map)
+        with self._refusals_told(self.safety_plan(caller, case_id)) as plan:
+            plan.add_rule(new.text, tuple(new.responsible_member_ids), on_map=self._on_map(plan))
         self.save(plan)
         return plan
 
     def revise_safety_rule(self, caller: Caller, case_id: str, rule_id: int, revision: NewRule) -> SafetyPlan:
-        plan = self.safety_plan(caller, case_id)
-        network = self._find(NetworkMap.id_for(caller.municipality, case_id))
-        on_map = network.members if network is not None else ()
-        plan.revise_rule(rule_id, revision.text, tuple(revision.responsible_member_ids), on_map=on_map)
+        with self._refusals_told(self.safety_plan(caller, case_id)) as plan:
+            members = tuple(revision.responsible_member_ids)
+            plan.revise_rule(rule_id, revision.text, members, on_map=self._on_map(plan))
         self.save(plan)
         return plan
 
     def revise_safety_plan(self, caller: Caller, case_id: str, dated: OnDate) -> SafetyPlan:
-        plan = self.safety_plan(caller, case_id)
-        plan.revise(dated.on)
+        with self._refusals_told(self.safety_plan(caller, case_id)) as plan:
+            plan.revise(dated.on)
         self.save(plan)
         return plan
 
     def follow_up_safety_plan(self, caller: Caller, case_id: str, dated: OnDate) -> SafetyPlan:
-        plan = self.safety_plan(caller, case_id)
         self._happened(dated.on)
-        plan.follow_up(dated.on)
+        with self._refusals_told(self.safety_plan(caller, case_id)) as plan:
+            plan.follow_up(dated.on)
         self.save(plan)
         return plan
 
     def conclude_safety_plan(self, caller: Caller, case_id: str, end: SafetyPlanEnd) -> SafetyPlan:
-        plan = self.safety_plan(caller, case_id)
         self._happened(end.on)
-        plan.conclude(end.reason, end.on)
+        with self._refusals_told(self.safety_plan(caller, case_id)) as plan:
+            plan.conclude(end.reason, end.on)
         self.save(plan)
         return plan
+
+    def _on_map(self, plan: SafetyPlan) -> Collection[int]:
+        """The members of the plan's case's network map (none without a map)."""
+        network = self._find(NetworkMap.id_for(plan.municipality, plan.case_id))
+        return network.members if network is not None else ()

@@ -71,16 +71,19 @@ class SupportPlanUseCases(NetworkSupportBase):
             self.save(plan)
 
     def _goal_added(self, plan: SupportPlan, new: NewGoal) -> SupportPlan:
-        plan.add_goal(new.goal)
+        with self._refusals_told(plan):
+            plan.add_goal(new.goal)
         self.save(plan)
         return plan
 
     def _action_added(self, plan: SupportPlan, new: NewAction) -> SupportPlan:
-        plan.add_action(new.description, new.owner_role, new.due)
+        with self._refusals_told(plan):
+            plan.add_action(new.description, new.owner_role, new.due)
         self.save(plan)
         return plan
 
     def _action_completed(self, plan: SupportPlan, action_id: int) -> SupportPlan:
-        plan.complete_action(action_id)
+        with self._refusals_told(plan):
+            plan.complete_action(action_id)
         self.save(plan)
         return plan
