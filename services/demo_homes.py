@@ -9,10 +9,10 @@ emergency home's place and takes the Västerås one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from services.demo_context import UPPSALA, VASTERAS, Demo
 from services.demo_story import Story
+from services.kit.worklist import local_today
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def find_a_partner_home(demo: Demo, story: Story, homes: Homes) -> Homes:
             "age_band": "6-12",
             "placement_type": "familjehem",
             "needs": [],
-            "from_date": date.today().isoformat(),
+            "from_date": local_today().isoformat(),
             "protected_identity": False,
         },
     )

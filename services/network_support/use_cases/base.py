@@ -17,6 +17,7 @@ from eventsourcing.application import AggregateNotFoundError
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef, CaseRefusal
 from services.kit.store import ServiceApplication
+from services.kit.worklist import local_today
 from services.network_support.domain.follow_up_errors import FollowUpError
 from services.network_support.domain.happened import require_happened
 from services.network_support.domain.home_return import HomeReturnError
@@ -83,7 +84,8 @@ Told = TypeVar("Told", bound=OfACase)
 class NetworkSupportBase(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self.today: Callable[[], date] = date.today
+        # The Swedish calendar day (ADR 0025), never the host's: containers run on UTC.
+        self.today: Callable[[], date] = local_today
         self.observer: FollowUpObserver = _Silent()
 
     def _happened(self, on: date, field: str = "on") -> None:
