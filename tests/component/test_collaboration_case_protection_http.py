@@ -17,10 +17,10 @@ import pytest
 
 from contracts.topics import PARTNER_TOPICS, PLACEMENTS
 from services.collaboration.app import create_app
-from services.collaboration.domain.case_protection import CaseProtection
 from services.collaboration.domain.open_request import OpenRequest
 from services.collaboration.inbound import consumers
 from services.kit.domain.case_access import CaseAccess
+from services.kit.domain.case_protection import CaseProtection
 from tests.component.test_collaboration_http import (
     GAVLE,
     UPPSALA,

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from services.collaboration.domain.case_protection import CaseProtection
 from services.collaboration.domain.open_request import OpenRequest, ProtectedChild
+from services.kit.domain.case_protection import CaseProtection
 
 
 def test_a_protection_is_widened_by_what_a_later_record_adds_and_never_narrowed() -> None:

@@ -17,10 +17,10 @@ from uuid import UUID
 
 from contracts.common import MUNICIPALITIES
 from contracts.placements import PlacementData
-from services.collaboration.domain.case_protection import CaseProtection
 from services.collaboration.domain.matching_request import MatchingRequest
 from services.collaboration.domain.open_request import OpenRequest
 from services.collaboration.use_cases.matching import Matching
+from services.kit.domain.case_protection import CaseProtection
 
 PROTECTED_HOUSING = "skyddat_boende"
 

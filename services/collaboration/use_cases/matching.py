@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 from services.collaboration.commands import Acceptance, NewOffer, NewRequest
-from services.collaboration.domain.case_protection import CaseProtection
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.matching_request import MatchingRequest
 from services.collaboration.domain.open_request import (
@@ -25,6 +24,7 @@ from services.collaboration.results import Offered, RequestSeen
 from services.collaboration.use_cases.base import PoolApplication
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef, CaseRefusal
+from services.kit.domain.case_protection import CaseProtection
 from services.kit.index import CatchUpIndex
 from services.kit.pages import Paged, PageRequest
 

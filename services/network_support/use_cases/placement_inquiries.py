@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from services.network_support.domain.case_protection import CaseProtection
+from services.kit.domain.case_protection import CaseProtection
 from services.network_support.domain.network_placement_inquiry import CHILD_PROTECTED, NetworkPlacementInquiry
 from services.network_support.use_cases.base import NetworkSupportBase
 

@@ -1,6 +1,9 @@
 """What the placement records of one case have said of the child's protection (ADR 0032): a
 protected identity, protected housing (skyddat boende).  Once said, kept: a later record that does
-not say it undoes nothing (the safe error).  Keyed by municipality, never across."""
+not say it undoes nothing (the safe error).  Keyed by municipality, never across: the same case id
+in another municipality is another case, and what one knows is not told to another.  Each service
+that must not let a protected child slip (network_support, collaboration) keeps its own in its own
+store, from the placement records it reads."""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ class CaseProtection(Aggregate):
 
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
-        return stable_id("network_support", "case-protection", municipality, case_id)
+        return stable_id("case-protection", municipality, case_id)
 
     @classmethod
     def create_id(cls, municipality: str, case_id: str, **_: object) -> UUID:
