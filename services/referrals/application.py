@@ -15,10 +15,10 @@ from services.kit.auth import Caller
 from services.kit.index import CatchUpIndex
 from services.kit.pages import Paged, PageRequest
 from services.kit.subject_access import ChildByPin, Holdings
-from services.referrals.auto_referral import UNASSIGNED, AutoReferrals
+from services.referrals.auto_referral import AutoReferrals
 from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral
 from services.referrals.domain.open_referral import OpenReferral
-from services.referrals.domain.referral import Referral
+from services.referrals.domain.referral import UNASSIGNED, Referral
 from services.referrals.domain.who_decides import require_receiving_team, require_referrer
 from services.referrals.protection import ProtectedChildren
 from services.referrals.refusals import refusals_told

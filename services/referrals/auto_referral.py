@@ -19,13 +19,12 @@ from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 from services.kit.logs import get_logger
 from services.referrals.domain.open_referral import OpenReferral
-from services.referrals.domain.referral import Referral
+from services.referrals.domain.referral import UNASSIGNED, Referral
 from services.referrals.domain.who_decides import OfferedTargets
 from services.referrals.settings import DEFAULT_TARGETS
 from services.referrals.worklist import ReferralWorklist
 
 AUTOMATIC_REASON = "automatic: placement started"
-UNASSIGNED = "unassigned"  # an auto-referral's case worker when the placement names none
 NETWORK_CENTRE = "network_centre"
 _ENDED = (Referral.Declined, Referral.Closed, Referral.Revoked)
 OPEN_REFERRAL_EVENTS = (Referral.Received, *_ENDED)

@@ -1,15 +1,20 @@
-"""Referrals' worklist (issue 16 item 3): referrals awaiting a response, and the sweep that notes
-each one not answered in time, once.
+"""Referrals' worklist (issue 16 item 3): referrals awaiting a response, referrals awaiting a
+responsible case worker, and the sweep that notes each one not answered in time, once.
 
 A referral is to be accepted or declined within ``NATVERK_REFERRAL_RESPONSE_WORKING_DAYS`` Swedish
 working days (default 3) after the day it was received; the team it was sent to is responsible.
+An open referral nobody is responsible for (one made at placement from a record naming no case
+worker) is to be given a case worker by the staff meeting's deadline, 7 days after the day it was
+received (DOMAIN.md step 2: the meeting is convened with the responsible case worker).  The case
+workers (the authority unit, which owns the case) are responsible: any of them takes it with
+``PUT .../case-worker``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -19,57 +24,74 @@ from services.kit.index import CatchUpIndex
 from services.kit.pages import PageRequest
 from services.kit.store import ServiceApplication
 from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, local_today, worklist
-from services.referrals.domain.referral import Referral
+from services.referrals.domain.referral import UNASSIGNED, Referral
 
 DEFAULT_RESPONSE_WORKING_DAYS = 3
+# Scheduling's staff meeting deadline (7 calendar days after the referral arrived), which the
+# responsible case worker is to attend: the services share no code, so it is said again here.
+CASE_WORKER_WITHIN = timedelta(days=7)
+ASSIGNING_ROLE = "case_worker"
 
 
 @dataclass(frozen=True)
-class AwaitingRow:
+class ReferralRow:
+    """A referral as the worklist needs it."""
+
     municipality: str
     case_id: str
     target: str
     received_on: date
-    awaiting: bool = True
+    case_worker_id: str
+    awaiting: bool = True  # a response (accepted or declined) from the team
+    open: bool = True  # received or accepted
     overdue_noted: bool = False
 
 
-AWAITING_EVENTS = (
+WORKLIST_EVENTS = (
     Referral.Received,
     Referral.ResponseOverdue,
+    Referral.CaseWorkerAssigned,
     Referral.Accepted,
     Referral.Declined,
     Referral.Closed,
     Referral.Revoked,
 )
+_ENDED = (Referral.Declined, Referral.Closed, Referral.Revoked)
 
 
-def _fold_awaiting(rows: dict[Any, AwaitingRow], e: Any) -> None:
+def _fold_open(rows: dict[Any, ReferralRow], e: Any) -> None:
     if isinstance(e, Referral.Received):
         received_on = e.timestamp.astimezone(LOCAL).date()
-        rows[e.originator_id] = AwaitingRow(e.municipality, e.case_id, e.target, received_on)
-    elif e.originator_id in rows:
-        if isinstance(e, Referral.ResponseOverdue):
-            rows[e.originator_id] = replace(rows[e.originator_id], overdue_noted=True)
-        elif isinstance(e, Referral.Accepted | Referral.Declined | Referral.Closed | Referral.Revoked):
-            rows[e.originator_id] = replace(rows[e.originator_id], awaiting=False)
+        rows[e.originator_id] = ReferralRow(
+            e.municipality, e.case_id, e.target, received_on, e.case_worker_id
+        )
+    elif e.originator_id in rows:  # an index's rows are never removed: an ended one is marked
+        row = rows[e.originator_id]
+        if isinstance(e, _ENDED):
+            rows[e.originator_id] = replace(row, awaiting=False, open=False)
+        elif isinstance(e, Referral.ResponseOverdue):
+            rows[e.originator_id] = replace(row, overdue_noted=True)
+        elif isinstance(e, Referral.Accepted):
+            rows[e.originator_id] = replace(row, awaiting=False)
+        elif isinstance(e, Referral.CaseWorkerAssigned):
+            rows[e.originator_id] = replace(row, case_worker_id=e.case_worker_id)
 
 
 class ReferralWorklist(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._awaiting = CatchUpIndex(self, _fold_awaiting, events=AWAITING_EVENTS)
+        self._open = CatchUpIndex(self, _fold_open, events=WORKLIST_EVENTS)
         self.today: Callable[[], date] = local_today
         self.response_working_days = DEFAULT_RESPONSE_WORKING_DAYS
 
     def worklist(self, caller: Caller, wanted: WorklistFilter, page: PageRequest) -> Worklist:
-        """The caller's municipality's referrals awaiting a response, earliest due first."""
+        """The caller's municipality's referrals awaiting a response or a case worker, earliest due first."""
         return worklist(self._duties(), caller.municipality, wanted, page, self.today())
 
     def check_response_deadlines(self) -> int:
         """Note each referral not answered by its due date, once (periodic job); how many."""
         today, noted = self.today(), 0
-        for referral_id, row in self._awaiting.items():
+        for referral_id, row in self._open.items():
             if row.awaiting and not row.overdue_noted and today > self._due(row):
                 referral: Referral = self.repository.get(referral_id)
                 if referral.note_response_overdue(self._due(row), today):
@@ -78,17 +100,19 @@ class ReferralWorklist(ServiceApplication):
         return noted
 
     def _duties(self) -> list[Duty]:
-        return [
-            _duty(referral_id, row, self._due(row))
-            for referral_id, row in self._awaiting.items()
-            if row.awaiting
-        ]
+        duties = []
+        for referral_id, row in self._open.items():
+            if row.awaiting:
+                duties.append(_response_duty(referral_id, row, self._due(row)))
+            if row.open and row.case_worker_id == UNASSIGNED:
+                duties.append(_case_worker_duty(referral_id, row))
+        return duties
 
-    def _due(self, row: AwaitingRow) -> date:
+    def _due(self, row: ReferralRow) -> date:
         return add_working_days(row.received_on, self.response_working_days)
 
 
-def _duty(referral_id: UUID, row: AwaitingRow, due: date) -> Duty:
+def _response_duty(referral_id: UUID, row: ReferralRow, due: date) -> Duty:
     return Duty(
         municipality=row.municipality,
         case_id=row.case_id,
@@ -98,4 +122,18 @@ def _duty(referral_id: UUID, row: AwaitingRow, due: date) -> Duty:
         assignee=None,
         action=f"/api/v1/referrals/{referral_id}",
         key=str(referral_id),
+    )
+
+
+def _case_worker_duty(referral_id: UUID, row: ReferralRow) -> Duty:
+    action = f"/api/v1/referrals/{referral_id}/case-worker"
+    return Duty(
+        municipality=row.municipality,
+        case_id=row.case_id,
+        obligation="case_worker_assignment",
+        due=row.received_on + CASE_WORKER_WITHIN,
+        role=ASSIGNING_ROLE,
+        assignee=None,
+        action=action,
+        key=action,  # unique beside the referral's response duty, whose due day it may share
     )

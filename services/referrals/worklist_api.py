@@ -1,4 +1,5 @@
-"""GET /api/v1/worklist: the referrals awaiting a response in the caller's municipality."""
+"""GET /api/v1/worklist: the referrals awaiting a response or a responsible case worker in the
+caller's municipality."""
 
 from __future__ import annotations
 
@@ -16,5 +17,6 @@ router = APIRouter(prefix="/worklist", tags=["worklist"])
 
 @router.get("", response_model=WorklistView)
 def referrals_worklist(kit: Kit, page: Paging, wanted: WorklistFilters) -> WorklistView:
-    """Referrals to accept or decline, earliest due first (filter by role, due date, overdue)."""
+    """Referrals to accept or decline, or to take as case worker, earliest due first (filter by
+    role, due date, overdue)."""
     return kit.query(Referrals.worklist, wanted, page, view=WorklistView, roles=READERS)

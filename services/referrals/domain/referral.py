@@ -17,6 +17,7 @@ from services.kit.domain.ids import stable_id
 TARGETS = ("network_centre", "safety_team")
 CHILD_STATUSES = ("placed", "placement_near")
 OPEN = ("received", "accepted")  # revocable, and still taking placements and case workers
+UNASSIGNED = "unassigned"  # the case worker of a referral made at placement from a record naming none
 
 
 class ReferralError(Exception):
