@@ -38,6 +38,8 @@ class SchedulingObserver(Protocol):
         self, municipality: str, days_after_referral: float, in_time: bool
     ) -> None: ...
 
+    def staff_meeting_moved_past_deadline(self, municipality: str) -> None: ...
+
     def meeting_changed(self, municipality: str, kind: str, change: str) -> None: ...
 
     def staff_meeting_unbooked(self, municipality: str) -> None: ...
@@ -45,6 +47,9 @@ class SchedulingObserver(Protocol):
 
 class _Silent:
     def staff_meeting_convened(self, municipality: str, days_after_referral: float, in_time: bool) -> None:
+        pass
+
+    def staff_meeting_moved_past_deadline(self, municipality: str) -> None:
         pass
 
     def meeting_changed(self, municipality: str, kind: str, change: str) -> None:

@@ -45,6 +45,7 @@ class MeetingUseCases(PersonDayUseCases):
         """To new times (instants): never into the past, never onto another meeting of its staff."""
         with self._refusals_told(self._owned_meeting(caller, meeting_id)) as meeting:
             days: Days = {}
+            missed_before = meeting.deadline_ever_missed
             self._release(meeting, days)
             meeting.reschedule(change.start, change.end)
             self._refuse_the_past(meeting)
@@ -52,7 +53,10 @@ class MeetingUseCases(PersonDayUseCases):
                 meeting.municipality, meeting.staff_ids, meeting.starts_at, meeting.ends_at, meeting.id
             )
             self._claim(meeting, days)
-        return self._saved(meeting, "rescheduled", days)
+        self._saved(meeting, "rescheduled", days)
+        if meeting.deadline_ever_missed and not missed_before:  # its first miss: counted once
+            self.observer.staff_meeting_moved_past_deadline(meeting.municipality)
+        return meeting
 
     def cancel_meeting(self, caller: Caller, meeting_id: UUID, cancel: Cancel) -> Meeting:
         """A meeting booked by hand; a referral's staff meeting goes with its referral (reschedule

@@ -18,7 +18,8 @@ class SchedulingMetrics:
         )
         self.staff_meetings = Counter(
             "natverk_staff_meetings_total",
-            "Staff meetings convened, by whether the 7-day deadline was met (sla = met | breached)",
+            "Staff meetings convened, by whether the 7-day deadline was met (sla = met | breached);"
+            " one booked in time and later rescheduled past its deadline is counted breached too",
             ["municipality", "sla"],
             registry=registry,
         )
@@ -44,6 +45,11 @@ class SchedulingMetrics:
     def staff_meeting_convened(self, municipality: str, days_after_referral: float, in_time: bool) -> None:
         self.days.labels(municipality).observe(days_after_referral)
         self.staff_meetings.labels(municipality, "met" if in_time else "breached").inc()
+
+    def staff_meeting_moved_past_deadline(self, municipality: str) -> None:
+        """Booked in time (counted ``met``), then rescheduled after its deadline for the first time:
+        a breach too, or the alert would never hear of it (the meeting is then in both series)."""
+        self.staff_meetings.labels(municipality, "breached").inc()
 
     def staff_meeting_unbooked(self, municipality: str) -> None:
         self.unbooked.labels(municipality).inc()

@@ -6,12 +6,14 @@ Each CloudEvent's ``actor`` is the kit's stamp on the stored event (older events
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from contracts import scheduling as public
 from contracts.topics import SCHEDULING
 from services.kit.publication import Outgoing, PublicationTable, case_access_rule
 from services.scheduling import SERVICE
+from services.scheduling.domain.deadline_day import ends_in_time
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.overdue_staff_meeting import OverdueStaffMeeting
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
@@ -36,7 +38,7 @@ def _booked(event: Meeting.Booked) -> list[Outgoing]:
         "municipality": event.municipality,
         "kind": event.kind,
     }
-    missed = event.deadline is not None and event.end > event.deadline
+    missed = event.deadline is not None and not ends_in_time(event.end, event.deadline)
     booked = public.MeetingBookedV1(
         **facts,
         start=event.start,
@@ -48,11 +50,31 @@ def _booked(event: Meeting.Booked) -> list[Outgoing]:
     )
     outgoing = [Outgoing(SCHEDULING, "se.natverk.meeting.booked.v1", event.case_id, booked)]
     if missed:
-        late = public.StaffMeetingDeadlineMissedV1(**facts, deadline=event.deadline, start=event.start)
-        outgoing.append(
-            Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_deadline_missed.v1", event.case_id, late)
-        )
+        outgoing.append(_deadline_missed(facts, event.deadline, event.start))
     return outgoing
+
+
+def _deadline_missed(facts: dict[str, Any], deadline: datetime, start: datetime) -> Outgoing:
+    late = public.StaffMeetingDeadlineMissedV1(**facts, deadline=deadline, start=start)
+    return Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_deadline_missed.v1", facts["case_id"], late)
+
+
+def _rescheduled(meeting_at: Callable[[Any, int], Any]) -> Callable[[Meeting.Rescheduled], list[Outgoing]]:
+    """The new times; and the missed deadline of a staff meeting whose time is after it for the
+    first time (booked in time), once: moving it back and past again tells nothing new."""
+
+    def rule(event: Meeting.Rescheduled) -> list[Outgoing]:
+        meeting = meeting_at(event.originator_id, event.originator_version)
+        moved = public.MeetingRescheduledV1(**_facts(meeting), start=event.start, end=event.end)
+        outgoing = [Outgoing(SCHEDULING, "se.natverk.meeting.rescheduled.v1", meeting.case_id, moved)]
+        if (
+            meeting.deadline_ever_missed
+            and not meeting_at(meeting.id, meeting.version - 1).deadline_ever_missed
+        ):
+            outgoing.append(_deadline_missed(_facts(meeting), meeting.deadline, meeting.start))
+        return outgoing
+
+    return rule
 
 
 def _overdue(event: OverdueStaffMeeting.Noted) -> Outgoing:
@@ -89,10 +111,7 @@ def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> Publicatio
         SOURCE,
         {
             Meeting.Booked: _booked,
-            Meeting.Rescheduled: change(
-                "se.natverk.meeting.rescheduled.v1",
-                lambda m, e: public.MeetingRescheduledV1(**_facts(m), start=e.start, end=e.end),
-            ),
+            Meeting.Rescheduled: _rescheduled(meeting_at),
             Meeting.Cancelled: change(
                 "se.natverk.meeting.cancelled.v1", lambda m, e: public.MeetingCancelledV1(**_facts(m))
             ),

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from services.kit.cases import CaseRef
 from services.kit.index import every_event_of
+from services.scheduling.domain.deadline_day import ends_in_time
 from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.protected_case import ProtectedCase
@@ -40,7 +41,7 @@ class MeetingRow:
     @property
     def deadline_missed(self) -> bool:
         """As ``Meeting.deadline_missed``: the list and the single meeting say the same."""
-        return self.deadline is not None and self.end > self.deadline
+        return self.deadline is not None and not ends_in_time(self.end, self.deadline)
 
 
 @dataclass(frozen=True)

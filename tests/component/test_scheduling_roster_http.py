@@ -15,7 +15,7 @@ from tests.support.tokens import bearer
 
 VASTERAS = bearer("1980", ("coordinator",))
 UPPSALA = bearer("0380", ("coordinator",))
-MONDAY_MORNING = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+FRIDAY_MORNING = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # due by the next Friday: a full week is late
 MISSED = "se.natverk.meeting.staff_meeting_deadline_missed.v1"
 
 
@@ -30,7 +30,7 @@ async def register_small_roster(scheduling: httpx.AsyncClient, hours_a_week: int
 
 
 def convene(scheduling: httpx.AsyncClient) -> Meeting:
-    """As the referral consumer does, for a referral received on Monday morning."""
+    """As the referral consumer does, for a referral received on Friday morning."""
     store = scheduling.app.state.runtime.app  # type: ignore[attr-defined]
     referral_id = str(uuid.uuid4())
     store.convene_staff_meeting(
@@ -40,7 +40,7 @@ def convene(scheduling: httpx.AsyncClient) -> Meeting:
         "1980",
         "placed",
         "unassigned",
-        MONDAY_MORNING,
+        FRIDAY_MORNING,
     )
     return store.repository.get(Meeting.id_for_referral(referral_id))
 
@@ -76,7 +76,7 @@ async def test_when_the_rosters_weekly_capacity_runs_out_the_meeting_after_it_is
     in_time = [convene(scheduling) for _ in range(2)]
     late = convene(scheduling)
     assert [m.deadline_missed for m in in_time] == [False, False]
-    assert late.deadline_missed and late.start.isocalendar()[1] == 49  # the next week
+    assert late.deadline_missed and late.start.isocalendar()[1] == 50  # the week after the next
     assert MISSED in published_types(scheduling, late)
     assert not any(MISSED in published_types(scheduling, m) for m in in_time)
     assert breaches((await scheduling.get("/metrics")).text, "1980") == 1.0

@@ -21,6 +21,7 @@ OFFICE = WorkingHours(time(8), time(16, 30))
 HOUR = timedelta(hours=1)
 MONDAY = datetime(2026, 11, 23, 8, 0)
 MONDAY_MORNING = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+FRIDAY_MORNING = MONDAY_MORNING + timedelta(days=4)  # due by the next Friday: a full week is late
 
 
 def test_the_free_member_with_fewer_booked_hours_that_week_is_chosen() -> None:
@@ -41,7 +42,7 @@ def test_a_member_whose_week_is_full_is_not_booked_that_week() -> None:
     full = [(MONDAY + timedelta(days=d), MONDAY + timedelta(days=d) + HOUR) for d in (1, 2)]
     slot = find_slot([["a"]], {"a": OFFICE}, {"a": full}, MONDAY, MONDAY + 7 * 24 * HOUR, HOUR, {"a": 2})
     assert slot.start == MONDAY + timedelta(days=7)  # the next ISO week's Monday
-    assert not slot.within_deadline
+    assert slot.within_deadline  # the deadline's own day: due then, overdue the day after (ADR 0025)
 
 
 def scheduling() -> SchedulingApplication:
@@ -112,15 +113,15 @@ def test_a_booking_made_earlier_in_the_batch_on_another_day_of_the_week_counts_t
         thursday = convene(app, municipality="1980", referred_at=MONDAY_MORNING + timedelta(days=2))
         monday = convene(app, municipality="1980")
     assert thursday.start.date().isoformat() == "2026-11-26"
-    assert monday.start.isocalendar()[1] == 49 and monday.deadline_missed
+    assert monday.start.date().isoformat() == "2026-11-30"  # the next week: its deadline's day
 
 
 def test_weekly_capacity_holds_within_one_batch_and_the_meeting_after_it_misses_its_deadline() -> None:
     app = scheduling()
     small_roster(app, hours_a_week=3)
     with app.unit_of_work():  # as a consumer batch
-        meetings = [convene(app, municipality="1980") for _ in range(4)]
-    assert Counter(meeting.start.isocalendar()[1] for meeting in meetings) == {48: 3, 49: 1}
+        meetings = [convene(app, municipality="1980", referred_at=FRIDAY_MORNING) for _ in range(4)]
+    assert Counter(meeting.start.isocalendar()[1] for meeting in meetings) == {49: 3, 50: 1}
     assert [meeting.deadline_missed for meeting in meetings] == [False, False, False, True]
 
 

@@ -70,7 +70,8 @@ class MeetingInviteesChangedV1(MeetingFacts):
 
 
 class StaffMeetingDeadlineMissedV1(MeetingFacts):
-    """No slot with everyone free within 7 days of the referral: booked later anyway."""
+    """A staff meeting's time is after its 7-day deadline: booked late (no slot with everyone free
+    in time), or rescheduled past it; once per meeting."""
 
     deadline: datetime
     start: datetime

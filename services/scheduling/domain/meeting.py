@@ -1,10 +1,11 @@
 """A meeting about a case: staff meeting, network meeting, visitation session or home-return council.
 
 Booked → (rescheduled)* → held or cancelled.  A staff meeting convened for a referral carries its
-deadline (7 calendar days) and whether it was missed.  ``start`` and ``end`` are local Swedish
-wall-clock times (naive); ``starts_at`` and ``ends_at`` the instants (UTC) they name, stored beside
-them since times became unambiguous (``local_time``); a meeting stored before reads its wall-clock
-times as Europe/Stockholm.  ``sequence`` counts the changes of the meeting (RFC 5545 SEQUENCE).
+deadline (7 calendar days), whether it is missed and whether it ever was (then reported once, for
+good).  ``start`` and ``end`` are local Swedish wall-clock times (naive); ``starts_at`` and
+``ends_at`` the instants (UTC) they name, stored beside them since times became unambiguous
+(``local_time``); a meeting stored before reads its wall-clock times as Europe/Stockholm.
+``sequence`` counts the changes of the meeting (RFC 5545 SEQUENCE).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+from services.scheduling.domain.deadline_day import ends_in_time
 from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.meeting_errors import (
     InvalidTimes,
@@ -43,8 +45,7 @@ class Meeting(Aggregate):
         ends_at: datetime | None = None
         protected_identity: bool = False  # the child's: feeds then say nothing about the case
 
-    # Who did it is the kit's stamp on every stored event (events stored before it
-    # carry an ``actor`` field instead, which replay ignores).
+    # Who did it: the kit's stamp on every stored event (older ones carry an ``actor`` replay ignores).
     class Rescheduled(Aggregate.Event):
         start: datetime
         end: datetime
@@ -94,13 +95,12 @@ class Meeting(Aggregate):
     ) -> None:
         self._set_times(start, end, starts_at, ends_at)
         self.protected_identity = protected_identity
-        self.municipality = municipality
-        self.case_id = case_id
-        self.kind = kind
+        self.municipality, self.case_id, self.kind = municipality, case_id, kind
         self.staff_ids = tuple(staff_ids)
         self.other_participants = tuple(other_participants)
         self.referral_id = referral_id
         self.deadline = deadline
+        self.deadline_ever_missed = self.deadline_missed
         self.series_id = series_id
         self.status = "booked"
         self.attended: tuple[str, ...] = ()
@@ -118,7 +118,7 @@ class Meeting(Aggregate):
 
     @property
     def deadline_missed(self) -> bool:
-        return self.deadline is not None and self.end > self.deadline
+        return self.deadline is not None and not ends_in_time(self.end, self.deadline)
 
     @property
     def is_open(self) -> bool:
@@ -170,6 +170,7 @@ class Meeting(Aggregate):
         ends_at: datetime | None = None,
     ) -> None:
         self._set_times(start, end, starts_at, ends_at)
+        self.deadline_ever_missed = self.deadline_ever_missed or self.deadline_missed
         self.status = "rescheduled"
 
     def _set_times(

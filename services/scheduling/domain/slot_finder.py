@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from services.scheduling.domain.busy_times import BusyTimes
+from services.scheduling.domain.deadline_day import ends_in_time
 from services.scheduling.domain.working_days import is_working_day
 
 STEP = timedelta(minutes=30)
@@ -114,7 +115,7 @@ def find_slot(
         end = start + duration
         chosen = _assign(groups, _free_members(members, hours, booked, loads, capacity, start, end))
         if chosen is not None:
-            return Slot(start, end, chosen, within_deadline=end <= deadline)
+            return Slot(start, end, chosen, within_deadline=ends_in_time(end, deadline))
     raise NoSlotFound("no slot within the search horizon")
 
 
