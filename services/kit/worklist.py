@@ -93,7 +93,9 @@ def _order(duty: Duty) -> list[str]:
 
 class WorklistItemView(BaseModel):
     case_id: str
-    obligation: str = Field(description="what is due, e.g. referral_response, staff_meeting, parent_support")
+    obligation: str = Field(
+        description="what is due, e.g. referral_response, case_worker_assignment, staff_meeting, parent_support"
+    )
     due: date = Field(description="the last day it is due on (Europe/Stockholm)")
     overdue: bool
     responsible_role: str
