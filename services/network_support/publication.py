@@ -147,8 +147,7 @@ def build_publication_table(load: Loader) -> PublicationTable:
             SafetyPlan.FollowedUp: safety("followed_up"),
             SafetyPlan.FollowUpOverdue: overdue,
             SafetyPlan.Concluded: safety("concluded"),
-            # the contract has no "reopened" change: a plan reopened starts again as one drafted
-            SafetyPlan.Reopened: safety("drafted"),
+            SafetyPlan.Reopened: safety("reopened"),
             NetworkPlacementInquiry.Opened: inquiry("opened"),
             NetworkPlacementInquiry.CandidatesNamed: inquiry("candidates_named"),
             NetworkPlacementInquiry.Concluded: inquiry("concluded"),

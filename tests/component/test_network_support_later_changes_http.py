@@ -157,7 +157,7 @@ async def test_a_reopened_safety_plan_is_published_with_its_new_follow_up_due(ne
     changes = published(network_support, "se.natverk.safety_plan.changed.v1")
     assert [(e.change, e.follow_up_due) for e in changes][1:] == [
         ("concluded", TODAY + timedelta(days=182)),
-        ("drafted", TODAY + timedelta(days=182)),
+        ("reopened", TODAY + timedelta(days=182)),
     ]
 
 

@@ -64,10 +64,14 @@ class NetworkMapChangedV1(CaseFacts):
 
 class SafetyPlanChangedV1(CaseFacts):
     """For ``concluded``: ``follow_up_due`` is the due date the stopped clock had, and ``reason``
-    and ``concluded_on`` say why and when the plan ended (absent for every other change)."""
+    and ``concluded_on`` say why and when the plan ended (absent for every other change).
+    ``reopened``: a concluded plan taken up again when concern returned, with its new
+    ``follow_up_due`` (published as ``drafted`` before this value existed)."""
 
     version: int
-    change: Literal["drafted", "danger_statement_added", "rule_added", "revised", "followed_up", "concluded"]
+    change: Literal[
+        "drafted", "danger_statement_added", "rule_added", "revised", "followed_up", "concluded", "reopened"
+    ]
     follow_up_due: Day
     reason: SafetyPlanConclusion | None = None
     concluded_on: Day | None = None
