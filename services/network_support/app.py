@@ -9,6 +9,7 @@ from services.kit.committed import WhenCommitted
 from services.kit.http import build_http_app
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
+from services.kit.settings_teams import team_settings
 from services.kit.store import open_store
 from services.network_support import SERVICE
 from services.network_support.api import routers
@@ -38,6 +39,7 @@ from services.network_support.domain.safety_plan_rules import (
     UnknownStatement,
 )
 from services.network_support.domain.support_plan import SupportPlanClosed, UnknownAction
+from services.network_support.domain.teams import Teams
 from services.network_support.inbound import consumers
 from services.network_support.metrics import FollowUpMetrics
 from services.network_support.publication import build_publication_table
@@ -70,8 +72,10 @@ ERROR_STATUSES: dict[type[Exception], int] = {
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+    settings = team_settings(settings)  # the teams referrals offers, so the two never disagree
     app = open_store(NetworkSupportApplication, settings, SERVICE)
     app.inquiry_outcome_days = settings.inquiry_outcome_days
+    app.teams = Teams(settings.referral_targets)
     runtime = ServiceRuntime(
         SERVICE,
         settings,

@@ -4,8 +4,10 @@ open support plans (due on their due date, for their owner role).
 
 The index keeps each of these aggregates replayed in memory from the notification log, so the
 due dates are the domain's own (``PlacementFollowUp.due_dates``, ``SafetyPlan.follow_up_due``) and
-a worklist page loads nothing from the store.  A placement's case_worker clocks are assigned to
-the case worker its placement events last named (None until one is named).  An inquiry is due
+a worklist page loads nothing from the store.  A duty of the Network Centre or the safety team is
+for the case's case worker where its municipality has no such team (``NATVERK_REFERRAL_TARGETS``,
+the setting referrals reads).  A placement's case_worker clocks are assigned to the case worker its
+placement events last named (None until one is named).  An inquiry is due
 ``NATVERK_INQUIRY_OUTCOME_DAYS`` after it was opened; the sweep notes each one without an outcome by
 then, once.
 """
@@ -20,11 +22,13 @@ from uuid import UUID
 from services.kit.auth import Caller
 from services.kit.index import CatchUpIndex, every_event_of
 from services.kit.pages import PageRequest
+from services.kit.settings_teams import DEFAULT_TARGETS
 from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, worklist
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.domain.safety_plan import SafetyPlan
 from services.network_support.domain.support_plan import SupportPlan
+from services.network_support.domain.teams import Teams
 from services.network_support.use_cases.base import NetworkSupportBase
 
 DEFAULT_INQUIRY_OUTCOME_DAYS = 30
@@ -59,6 +63,7 @@ class WorklistUseCases(NetworkSupportBase):
         super().__init__(env)
         self._obligations = CatchUpIndex(self, _replay, events=FOLLOWED_EVENTS)
         self.inquiry_outcome_days = DEFAULT_INQUIRY_OUTCOME_DAYS
+        self.teams = Teams(DEFAULT_TARGETS)
 
     def worklist(self, caller: Caller, wanted: WorklistFilter, page: PageRequest) -> Worklist:
         """The caller's municipality's open clocks, follow-ups and inquiries, earliest due first."""
@@ -84,19 +89,19 @@ class WorklistUseCases(NetworkSupportBase):
     def _duties(self, key: UUID, followed: Any) -> Iterator[Duty]:
         if isinstance(followed, PlacementFollowUp):
             for clock, due in followed.due_dates().items():
-                role = CLOCK_ROLES[clock]
+                role = self.teams.responsible(CLOCK_ROLES[clock], followed.municipality)
                 action = f"/api/v1/placements/{followed.placement_id}/{CLOCK_ACTIONS[clock]}"
                 assignee = followed.case_worker_id if role == "case_worker" else None
                 yield _duty(followed, clock, due, role, action, f"{key}/{clock}", assignee)
         elif isinstance(followed, SafetyPlan) and not followed.is_concluded:
             action = f"/api/v1/cases/{followed.case_id}/safety-plan/follow-ups"
-            yield _duty(
-                followed, "safety_plan_follow_up", followed.follow_up_due, "safety_team", action, str(key)
-            )
+            role = self.teams.responsible("safety_team", followed.municipality)
+            yield _duty(followed, "safety_plan_follow_up", followed.follow_up_due, role, action, str(key))
         elif isinstance(followed, NetworkPlacementInquiry) and followed.outcome is None:
             action = f"/api/v1/placements/{followed.placement_id}/inquiry/outcome"
             due = self._inquiry_due(followed)
-            yield _duty(followed, "network_placement_inquiry", due, "network_centre", action, str(key))
+            role = self.teams.responsible("network_centre", followed.municipality)
+            yield _duty(followed, "network_placement_inquiry", due, role, action, str(key))
         elif isinstance(followed, SupportPlan) and followed.closed_because is None:
             yield from _open_actions(key, followed)
 
