@@ -78,3 +78,20 @@ async def test_the_same_case_id_in_two_municipalities_is_two_timelines_and_two_l
     assert timelines["0380"]["items"][0]["hash"] != timelines["1980"]["items"][0]["hash"]
     # Two timelines and two access logs, none broken.
     assert (report.json()["chains_checked"], report.json()["problems"]) == (4, [])
+
+
+async def test_an_auditor_reads_the_attempts_on_a_case_id_that_has_no_timeline_in_their_municipality(
+    case_store,
+) -> None:
+    """Fishing for a case that is not there, or a read before the case's first event arrived, is
+    logged under that case id: the auditor of the municipality sees it, where the log was a 404."""
+    await case_store.get(timeline_url("0380-D1"), headers=bearer("1980", ("coordinator",), subject="v-7"))
+    log = await case_store.get(
+        "/api/v1/cases/0380-D1/access-log", headers=bearer("1980", ("auditor",), subject="auditor-9")
+    )
+    assert log.status_code == 200, log.text
+    assert [(r["actor"], r["outcome"]) for r in log.json()["items"]] == [("v-7", "not_found")]
+    never_asked = await case_store.get(
+        "/api/v1/cases/0380-NEVER/access-log", headers=bearer("1980", ("auditor",), subject="auditor-9")
+    )
+    assert never_asked.status_code == 404
