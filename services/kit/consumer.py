@@ -96,6 +96,17 @@ class TrackingConsumer:
         # (topic, partition) -> the offset after the last record handled: lag = partition end - this
         self.positions: dict[tuple[str, int], int] = {}
 
+    def held_positions(self) -> dict[tuple[str, int], int]:
+        """The positions of the partitions this replica holds now.  One a rebalance gave to
+        another replica is forgotten: its lag is the new owner's to report, and a figure kept
+        here would grow with every record the owner handles (and be added to the owner's)."""
+        consumer = getattr(self.subscriber, "consumer", None)
+        if consumer is not None:
+            held = {(tp.topic, tp.partition) for tp in consumer.assignment()}
+            for key in self.positions.keys() - held:
+                del self.positions[key]
+        return dict(self.positions)
+
     def specs_topics(self) -> list[str]:
         return list(self._specs)
 

@@ -52,7 +52,7 @@ class EndOffsetsReader:
 
 
 class ConsumerLag:
-    """This replica's lag on each partition it has consumed from, and how old that figure is.
+    """This replica's lag on each partition it holds and has consumed from, and how old that figure is.
 
     While the broker's end offsets cannot be read the lag is unknown: its series is withdrawn
     (a frozen figure, a 0 above all, would pass for health) and its age, computed at each
@@ -66,8 +66,10 @@ class ConsumerLag:
         self._measured_at: dict[tuple[str, int], float] = {}  # monotonic clock
 
     async def update(self) -> None:
-        """Measure every partition this replica has consumed from: its end minus the position."""
-        positions = dict(self._consumer.positions)
+        """Measure every partition this replica holds and has consumed from: its end minus the
+        position.  The series of one it no longer holds are withdrawn, age and all."""
+        positions = self._consumer.held_positions()
+        self._forget(self._measured_at.keys() - positions.keys())
         for key in positions.keys() - self._measured_at.keys():
             self._start_clock(key)
         try:
@@ -95,6 +97,13 @@ class ConsumerLag:
         self._measured_at[key] = time.monotonic()
         age = self._metrics.consumer_lag_age.labels(*_labels(key))
         age.set_function(lambda: time.monotonic() - self._measured_at[key])
+
+    def _forget(self, keys: Iterable[tuple[str, int]]) -> None:
+        for key in list(keys):
+            self._unknown([key])
+            with contextlib.suppress(KeyError):
+                self._metrics.consumer_lag_age.remove(*_labels(key))
+            self._measured_at.pop(key, None)
 
     def _unknown(self, keys: Iterable[tuple[str, int]]) -> None:
         for key in keys:

@@ -110,3 +110,48 @@ async def test_the_lag_age_grows_while_the_broker_is_unreachable_and_falls_when_
     assert lag_while_away is None  # unknown, not a stale figure that passes for health
     assert back < 1.0
     assert lag_when_back == 0
+
+
+def lags(app) -> dict[int, float]:
+    """The replica's lag series on placements' partitions: partition -> records behind."""
+    families = app.state.runtime.metrics.registry.collect()
+    samples = (s for family in families for s in family.samples if s.name == LAG)
+    return {int(s.labels["partition"]): s.value for s in samples if s.labels["topic"] == PLACEMENTS}
+
+
+@pytest.mark.parametrize("store_backend", ["sqlite"])  # the gauges read the broker; one backend says it
+async def test_a_replica_that_gave_partitions_to_another_in_a_rebalance_reports_no_lag_for_them(
+    settings: ServiceSettings, tmp_path: Path
+) -> None:
+    """Before, a replica kept its last position of a partition it lost and reported the owner's
+    every new record as its own lag, for good (and a sum by topic added it to the owner's)."""
+    shared = {"topic_partitions": 4, "lag_interval_ms": 200}
+    first = create_app(settings.model_copy(update={**shared, "data_dir": tmp_path / "a"}))
+    second = create_app(settings.model_copy(update={**shared, "data_dir": tmp_path / "b"}))
+    tag = uuid.uuid4().hex[:6]
+
+    async def placements(first_n: int, count: int) -> None:
+        for n in range(first_n, first_n + count):
+            case_id = f"R-{tag}-{n}"
+            await produce(
+                settings.kafka_bootstrap,
+                PLACEMENTS,
+                [encode(placement_started(case_id, f"P-{n}"))],
+                key=case_id.encode(),
+            )
+
+    async with serving(first):
+        await placements(0, 16)
+        await eventually(lambda: len(first.state.runtime.consumer.positions) == 4, timeout=30)
+        async with serving(second):
+            held_by_second = lambda: second.state.runtime.consumer.subscriber.consumer.assignment()  # noqa: E731
+            await eventually(held_by_second, timeout=60)
+            await placements(16, 32)
+
+            def each_partition_reported_once_and_caught_up() -> bool:
+                reported = [*lags(first).items(), *lags(second).items()]
+                partitions = [partition for partition, _ in reported]
+                return sorted(partitions) == [0, 1, 2, 3] and all(value == 0 for _, value in reported)
+
+            settled = await eventually(each_partition_reported_once_and_caught_up, timeout=60)
+    assert settled
