@@ -62,6 +62,7 @@ def _parent_support(demo: Demo, story: Story) -> None:
     for row in report["municipalities"]:
         story.point(
             f"{row['municipality']}: {row['placements_started']} placement(s); support offered within 7 days "
-            f"{row['offered_within_week']}, later {row['offered_later']}, not yet {row['not_offered']}; "
+            f"{row['offered_within_week']}, later {row['offered_later']}, missed {row['not_offered']}, "
+            f"not yet due {row.get('not_due', 0)}; "
             f"{row['sessions']} session(s)"
         )

@@ -1,7 +1,7 @@
 """What a case system's placement records, as they really arrive, leave in network_support: through
 the kit's real tracking consumer, read over HTTP with a JWT.  An end before its start, a start date
-corrected, a change for a placement that started before anyone listened, a protected child, and
-facts dated after the placement ended."""
+corrected, a change for a placement that started before anyone listened (and the start, naming its
+case worker, after it), a protected child, and facts dated after the placement ended."""
 
 from __future__ import annotations
 
@@ -167,3 +167,18 @@ async def test_a_fact_dated_after_the_placement_ended_is_refused_and_names_no_va
         "/api/v1/placements/P-6/examinations", json={"kind": "health", "on": "2026-10-02"}, headers=WORKER
     )
     assert late.status_code == 200, late.text  # recorded late, dated within the placement
+
+
+async def test_a_start_delivered_after_a_change_makes_the_case_worker_it_names_responsible(
+    network_support,
+) -> None:
+    """The change named no case worker; the start that came after it is the first to name one."""
+    await network_support.feed(changed("C-3", "P-3", school_change=True))
+    await network_support.feed(placement_started("C-3", "P-3", case_worker_id="hl-7"))
+    answer = await network_support.get("/api/v1/worklist", headers=WORKER)
+    assigned = {
+        item["obligation"]: item["assignee"]
+        for item in answer.json()["items"]
+        if item["responsible_role"] == "case_worker"
+    }
+    assert assigned == dict.fromkeys(("dental_examination", "health_examination", "school_start"), "hl-7")

@@ -97,7 +97,8 @@ async def test_the_parent_support_figures_count_offers_within_a_week_and_session
             "placements_started": 3,
             "offered_within_week": 1,
             "offered_later": 1,
-            "not_offered": 1,
+            "not_offered": 1,  # P-2: its week passed on 2026-11-27
+            "not_due": 0,
             "sessions": 1,
             "sessions_by_mode": {"phone": 1},
             "sessions_by_parent": {"mother": 1},

@@ -43,9 +43,10 @@ def test_parent_support_counts_the_months_placements_by_when_support_was_offered
     rows = [
         facts("C1", date(2026, 11, 2), parent_support_offered_on=date(2026, 11, 9)),  # 7 days: within
         facts("C2", date(2026, 11, 2), parent_support_offered_on=date(2026, 11, 10)),  # 8 days: later
-        facts("C3", date(2026, 11, 29)),
+        facts("C3", date(2026, 11, 29)),  # not offered yet, within its week
         facts("C4", date(2026, 10, 2), sessions=((date(2026, 11, 3), "in_person", "father"),)),
     ]
-    [uppsala] = parent_support_report(rows, NOV_1, NOV_30)
+    [uppsala] = parent_support_report(rows, NOV_1, NOV_30, TODAY)
     assert (uppsala.placements_started, uppsala.offered_within_week, uppsala.offered_later) == (3, 1, 1)
-    assert (uppsala.not_offered, uppsala.sessions, uppsala.sessions_by_parent) == (1, 1, {"father": 1})
+    assert (uppsala.not_offered, uppsala.not_due) == (0, 1)  # C3's week runs to 2026-12-06
+    assert (uppsala.sessions, uppsala.sessions_by_parent) == (1, {"father": 1})

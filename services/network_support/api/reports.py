@@ -79,6 +79,7 @@ class ParentSupportRow(BaseModel):
     offered_within_week: int
     offered_later: int
     not_offered: int
+    not_due: int
     sessions: int
     sessions_by_mode: dict[str, int]
     sessions_by_parent: dict[str, int]
@@ -99,7 +100,14 @@ class ParentSupportReport(BaseModel):
         return cls(month_from=read.first, month_to=read.last, municipalities=rows)
 
     def csv_rows(self) -> list[list[str]]:
-        figures = ["placements_started", "offered_within_week", "offered_later", "not_offered", "sessions"]
+        figures = [
+            "placements_started",
+            "offered_within_week",
+            "offered_later",
+            "not_offered",
+            "not_due",
+            "sessions",
+        ]
         header = ["municipality", *figures, *MODES, *PARENTS]
         return [header] + [
             [m.municipality, *(cell(getattr(m, f)) for f in figures)]

@@ -5,8 +5,12 @@
   start (or, while still open, to today or the placement's end), and the month's share that
   started school within 7 days.  Rows name the case and placement, never the child.
 - Stella (parent support): per municipality, the placements that began in the month and how many
-  of them had parent support offered within 7 days, later, or not yet, and the month's sessions
-  by mode and by parent.
+  of them had parent support offered within 7 days, later, not offered, or not due, and the
+  month's sessions by mode and by parent.
+
+Both judge a clock only once it is decided: done, or its 7 days passed while the placement ran.
+One the placement's end closed within its 7 days was never missed, and one still within them is
+not missed yet; they are listed (counted as not due) but never as misses.
 """
 
 from __future__ import annotations
@@ -42,11 +46,16 @@ class SchoolStartRow:
     still_open: bool  # no school start yet and the placement goes on
     within_week: bool
 
+    @property
+    def decided(self) -> bool:
+        """Counted in the share: school started, or no start in the 7 days the placement ran."""
+        return self.school_started_on is not None or self.days > SCHOOL_START_WITHIN.days
+
 
 @dataclass(frozen=True)
 class SchoolStartMonth:
     rows: list[SchoolStartRow]
-    share_within_week: float | None  # None: no school change that month
+    share_within_week: float | None  # None: no row of the month decided yet
 
 
 def school_start_report(facts: list[FollowUpFacts], first: date, last: date, today: date) -> SchoolStartMonth:
@@ -59,7 +68,8 @@ def school_start_report(facts: list[FollowUpFacts], first: date, last: date, tod
         ),
         key=lambda row: (row.placed_on, row.case_id, row.placement_id),
     )
-    share = round(sum(row.within_week for row in rows) / len(rows), 3) if rows else None
+    decided = [row for row in rows if row.decided]
+    share = round(sum(row.within_week for row in decided) / len(decided), 3) if decided else None
     return SchoolStartMonth(rows, share)
 
 
@@ -78,13 +88,16 @@ class ParentSupportMonth:
     placements_started: int
     offered_within_week: int
     offered_later: int
-    not_offered: int
+    not_offered: int  # its 7 days passed while it ran, without an offer: missed
+    not_due: int  # no offer, but still within its 7 days or ended within them: not missed
     sessions: int
     sessions_by_mode: dict[str, int]
     sessions_by_parent: dict[str, int]
 
 
-def parent_support_report(facts: list[FollowUpFacts], first: date, last: date) -> list[ParentSupportMonth]:
+def parent_support_report(
+    facts: list[FollowUpFacts], first: date, last: date, today: date
+) -> list[ParentSupportMonth]:
     """One row per municipality with a placement or a session in the month, in code order."""
     months = []
     for municipality in sorted({f.municipality for f in facts}):
@@ -94,16 +107,24 @@ def parent_support_report(facts: list[FollowUpFacts], first: date, last: date) -
         if not started and not sessions:
             continue
         offered = [f.parent_support_offered_on - f.started_on for f in started if f.parent_support_offered_on]
+        missed = sum(_parent_support_missed(f, today) for f in started)
         months.append(
             ParentSupportMonth(
                 municipality=municipality,
                 placements_started=len(started),
                 offered_within_week=sum(delay <= PARENT_SUPPORT_WITHIN for delay in offered),
                 offered_later=sum(delay > PARENT_SUPPORT_WITHIN for delay in offered),
-                not_offered=len(started) - len(offered),
+                not_offered=missed,
+                not_due=len(started) - len(offered) - missed,
                 sessions=len(sessions),
                 sessions_by_mode=dict(sorted(Counter(mode for _, mode, _ in sessions).items())),
                 sessions_by_parent=dict(sorted(Counter(parent for _, _, parent in sessions).items())),
             )
         )
     return months
+
+
+def _parent_support_missed(facts: FollowUpFacts, today: date) -> bool:
+    """Not offered, and its 7 days passed while the placement ran (an end within them closed it)."""
+    ran_until = min(today, facts.ended_on or today)
+    return facts.parent_support_offered_on is None and ran_until > facts.started_on + PARENT_SUPPORT_WITHIN

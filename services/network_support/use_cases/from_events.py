@@ -55,7 +55,8 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         """Open the follow-up clocks and, unless the child is already in a network home or is
         protected, the inquiry.  Delivered again, it may date the start anew, and if it says the
         child is protected, it shuts an open inquiry; after a change opened the follow-up, it opens
-        the clocks from the start (and the inquiry)."""
+        the clocks from the start (and the inquiry).  The case worker it names becomes responsible,
+        as one a change names does."""
         placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
         protection = self._protection_said(placement, protected_identity)
         follow_up = self._find(PlacementFollowUp.id_for(municipality, placement_id))
@@ -70,6 +71,7 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         elif not follow_up.start_seen and follow_up.ended_on is None and not self.exists(inquiry_id):
             inquiry = self._inquiry_for(placement, follow_up.protected_identity)
         follow_up.date_start(started_on, self.today(), seen=True)
+        follow_up.assign_case_worker(case_worker_id)  # a late start is the first to name one
         self.save(follow_up, inquiry, protection)
 
     def placement_changed(

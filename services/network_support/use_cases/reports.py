@@ -107,4 +107,4 @@ class ReportUseCases(NetworkSupportBase):
         """`ops` sees every municipality; everyone else its own."""
         visible = MUNICIPALITIES if caller.has_any_role(SEES_EVERY_MUNICIPALITY) else (caller.municipality,)
         facts = [f for f in self._report_facts.rows() if f.municipality in visible]
-        return ParentSupportRead(first, last, parent_support_report(facts, first, last))
+        return ParentSupportRead(first, last, parent_support_report(facts, first, last, self.today()))

@@ -1,0 +1,132 @@
+"""What the monthly SAMS and Stella reports count as missed, from placement records as a case system
+sends them (through the kit's real tracking consumer), read over HTTP with a coordinator's JWT.  A
+clock the placement's end closed within its 7 days was never missed, and one still within them is
+not missed yet: both are listed, neither is counted as a miss."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.topics import PLACEMENTS
+from services.network_support.app import create_app
+from services.network_support.inbound import consumers
+from tests.conftest import make_settings
+from tests.support.events import cloud_event, encode, placement_data, placement_started
+from tests.support.fetched import fed_by_hand, in_process_consumer
+from tests.support.tokens import bearer
+
+WORKER = bearer("0380", ("case_worker",))
+COORDINATOR = bearer("0380", ("coordinator",), subject="coordinator-1")
+NOVEMBER = {"month": "2026-11"}
+
+
+@pytest.fixture
+async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The service, today 2026-12-03, with ``feed`` handing its placements consumer a CloudEvent."""
+    app = create_app(make_settings(tmp_path), start_runtime=False)
+    store = app.state.runtime.app
+    store.today = lambda: date(2026, 12, 3)
+    [placements] = [spec for spec in consumers(store) if spec.topic == PLACEMENTS]
+    consumer, _ = in_process_consumer(store, placements, "report-records")
+    feed = fed_by_hand(consumer, PLACEMENTS)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ns") as client:
+        client.feed = lambda event: feed(encode(event))  # type: ignore[attr-defined]
+        yield client
+    store.close()
+
+
+async def started(client: httpx.AsyncClient, placement_id: str, on: str, school_change: bool = True) -> None:
+    case_id = f"C-{placement_id}"
+    await client.feed(placement_started(case_id, placement_id, start_date=on, school_change=school_change))  # type: ignore[attr-defined]
+
+
+async def ended(client: httpx.AsyncClient, placement_id: str, started_on: str, on: str) -> None:
+    data = placement_data(
+        f"C-{placement_id}", placement_id, start_date=started_on, end_date=on, end_reason="breakdown"
+    )
+    await client.feed(cloud_event("se.placement.ended.v1", data))  # type: ignore[attr-defined]
+
+
+async def recorded(client: httpx.AsyncClient, placement_id: str, what: str, on: str) -> None:
+    answer = await client.post(f"/api/v1/placements/{placement_id}/{what}", json={"on": on}, headers=WORKER)
+    assert answer.status_code in (200, 201), answer.text
+
+
+async def report(client: httpx.AsyncClient, name: str) -> dict[str, Any]:
+    answer = await client.get(f"/api/v1/reports/{name}", params=NOVEMBER, headers=COORDINATOR)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+async def test_a_school_clock_the_placements_end_closed_within_its_week_is_listed_but_not_counted_as_missed(
+    network_support,
+) -> None:
+    await started(network_support, "P-1", "2026-11-02")
+    await recorded(network_support, "P-1", "school-start", "2026-11-05")
+    await started(network_support, "P-2", "2026-11-02")
+    await ended(network_support, "P-2", "2026-11-02", "2026-11-04")
+    sams = await report(network_support, "school-start")
+    assert [(r["placement_id"], r["days"], r["still_open"]) for r in sams["rows"]] == [
+        ("P-1", 3, False),
+        ("P-2", 2, False),
+    ]
+    assert sams["share_within_week"] == 1.0
+
+
+async def test_a_school_clock_still_within_its_week_is_listed_but_not_counted_yet(network_support) -> None:
+    await started(network_support, "P-1", "2026-11-02")
+    await recorded(network_support, "P-1", "school-start", "2026-11-05")
+    await started(network_support, "P-2", "2026-11-28")
+    sams = await report(network_support, "school-start")
+    assert [(r["placement_id"], r["days"], r["still_open"]) for r in sams["rows"]] == [
+        ("P-1", 3, False),
+        ("P-2", 5, True),
+    ]
+    assert sams["share_within_week"] == 1.0
+
+
+async def test_a_school_clock_whose_week_passed_before_the_placement_ended_counts_as_missed(
+    network_support,
+) -> None:
+    await started(network_support, "P-1", "2026-11-02")
+    await recorded(network_support, "P-1", "school-start", "2026-11-05")
+    await started(network_support, "P-2", "2026-11-02")
+    await ended(network_support, "P-2", "2026-11-02", "2026-11-20")
+    assert (await report(network_support, "school-start"))["share_within_week"] == 0.5
+
+
+async def test_parent_support_not_offered_to_a_placement_that_ended_within_its_week_is_not_a_miss(
+    network_support,
+) -> None:
+    await started(network_support, "P-1", "2026-11-02", school_change=False)
+    await ended(network_support, "P-1", "2026-11-02", "2026-11-04")
+    [uppsala] = (await report(network_support, "parent-support"))["municipalities"]
+    assert (uppsala["placements_started"], uppsala["not_offered"]) == (1, 0)
+    assert uppsala["not_due"] == 1
+
+
+async def test_parent_support_not_yet_offered_within_the_placements_first_week_is_not_a_miss(
+    network_support,
+) -> None:
+    await started(network_support, "P-1", "2026-11-28", school_change=False)
+    [uppsala] = (await report(network_support, "parent-support"))["municipalities"]
+    assert (uppsala["placements_started"], uppsala["not_offered"]) == (1, 0)
+    assert uppsala["not_due"] == 1
+
+
+async def test_parent_support_not_offered_when_the_week_passed_while_the_placement_ran_is_a_miss(
+    network_support,
+) -> None:
+    await started(network_support, "P-1", "2026-11-02", school_change=False)
+    await ended(network_support, "P-1", "2026-11-02", "2026-11-20")
+    await started(network_support, "P-2", "2026-11-02", school_change=False)
+    await recorded(network_support, "P-2", "parent-support/offers", "2026-11-05")
+    [uppsala] = (await report(network_support, "parent-support"))["municipalities"]
+    figures = ("placements_started", "offered_within_week", "not_offered", "not_due")
+    assert tuple(uppsala[name] for name in figures) == (2, 1, 1, 0)
