@@ -33,6 +33,7 @@ class MeetingRow:
     starts_at: datetime | None = None  # the instants ``start`` and ``end`` name (aware)
     ends_at: datetime | None = None
     protected_identity: bool = False  # the child's: a feed shows no more than that there is a meeting
+    other_participants: tuple[str, ...] = ()  # by role: parent, child, a role named for the coordinator
 
     @property
     def is_open(self) -> bool:
@@ -107,9 +108,11 @@ def fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:
             starts_at=stored_instant(e.start, e.starts_at),
             ends_at=stored_instant(e.end, e.ends_at),
             protected_identity=getattr(e, "protected_identity", False),
+            other_participants=tuple(e.other_participants),
         )
     elif isinstance(e, Meeting.CaseWorkerChanged | Meeting.Invited):
-        rows[e.originator_id] = replace(rows[e.originator_id], staff_ids=tuple(e.staff_ids))
+        invitees = {"staff_ids": tuple(e.staff_ids), "other_participants": tuple(e.other_participants)}
+        rows[e.originator_id] = replace(rows[e.originator_id], **invitees)
     elif isinstance(e, Meeting.Rescheduled):
         instants = {
             "starts_at": stored_instant(e.start, e.starts_at),

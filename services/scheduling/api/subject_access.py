@@ -19,9 +19,8 @@ router = APIRouter(prefix="/subject-access", tags=["subject access"])
 
 
 class MeetingRecord(MeetingView):
-    """A meeting as its municipality's staff see it, with who else took part and how it went."""
+    """A meeting as its municipality's staff see it (who else took part among them), and how it went."""
 
-    other_participants: list[str]
     referral_id: str | None
     attended: list[str]
     outcome: str | None
@@ -30,7 +29,6 @@ class MeetingRecord(MeetingView):
     def of(cls, meeting: Meeting) -> MeetingRecord:
         return cls(
             **MeetingView.of(meeting).model_dump(),
-            other_participants=list(meeting.other_participants),
             referral_id=meeting.referral_id,
             attended=list(meeting.attended),
             outcome=meeting.outcome,

@@ -70,6 +70,11 @@ class MeetingView(BaseModel):
     start: datetime
     end: datetime
     staff_ids: list[str]
+    other_participants: list[str] = Field(
+        default_factory=list,
+        description="who else takes part, by role (parent, child, case_worker, ...); a staff role named "
+        "here is for the coordinator to fill: nobody of it was free, or its member left the roster",
+    )
     status: str
     deadline: datetime | None = None
     deadline_missed: bool = False
@@ -87,6 +92,7 @@ class MeetingView(BaseModel):
             start=meeting.start,
             end=meeting.end,
             staff_ids=list(meeting.staff_ids),
+            other_participants=list(meeting.other_participants),
             status=meeting.status,
             deadline=meeting.deadline,
             deadline_missed=meeting.deadline_missed,
@@ -103,6 +109,7 @@ class MeetingView(BaseModel):
             start=row.start,
             end=row.end,
             staff_ids=list(row.staff_ids),
+            other_participants=list(row.other_participants),
             status=row.status,
             deadline=row.deadline,
             deadline_missed=row.deadline_missed,
