@@ -23,6 +23,8 @@ from services.kit.subject_access import MAX_CASES, REGISTERUTDRAG
 from services.ops.client import role_headers, service_url
 from services.ops.subject_access_page import PROTECTED_MARK, render_page
 
+PROTECTION_FLAGS = ("protected_identity", "protected_housing")
+PROTECTED_HOUSING = "skyddat_boende"
 ASKED_BY_CASE = ("scheduling", "network_support", "collaboration", "case_store")
 _WRITTEN_SHAPE = re.compile(r"^(\d{8})[-+]?(\d{4})$")
 
@@ -53,7 +55,8 @@ def registrar_headers(settings: ServiceSettings, municipality: str) -> dict[str,
 
 
 def gather(settings: ServiceSettings, pin: str, headers: dict[str, str]) -> dict[str, Any]:
-    """Every service's part: referrals' first (asked with the number), then the others' (by case)."""
+    """Every service's part: referrals' first (asked with the number), then the others' (by case);
+    marked protected if any part says so."""
     referrals = _ask(settings, "referrals", {"pin": pin}, headers)
     case_ids = [case["case_id"] for case in referrals["cases"]]
     parts = {"referrals": referrals}
@@ -61,7 +64,22 @@ def gather(settings: ServiceSettings, pin: str, headers: dict[str, str]) -> dict
         batches = [case_ids[i : i + MAX_CASES] for i in range(0, len(case_ids), MAX_CASES)] or [[]]
         answers = [_ask(settings, service, {"case_ids": batch}, headers) for batch in batches]
         parts[service] = {**answers[0], "cases": [case for answer in answers for case in answer["cases"]]}
-    return bundle_of(referrals["municipality"], referrals["protected_identity"], case_ids, parts)
+    return bundle_of(referrals["municipality"], any(map(says_protected, parts.values())), case_ids, parts)
+
+
+def says_protected(held: Any) -> bool:
+    """Whether anything in a part says the child is protected: a protected identity or protected
+    housing, on the part, a case, a referral or a placement.  Any one is enough: the services learn
+    it from different records, at different times, and a bundle marked once too often is the safe
+    error (ADR 0018 addendum)."""
+    if isinstance(held, dict):
+        said = any(held.get(flag) is True for flag in PROTECTION_FLAGS)
+        return (
+            said or held.get("placement_type") == PROTECTED_HOUSING or any(map(says_protected, held.values()))
+        )
+    if isinstance(held, list):
+        return any(map(says_protected, held))
+    return False
 
 
 def bundle_of(

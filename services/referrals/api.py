@@ -10,17 +10,17 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from contracts.common import CaseId
 from services.kit.commands import Kit
 from services.kit.pages import Page
 from services.kit.params import Paging
 from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildByPin, Part
-from services.referrals.application import CaseReferrals, ChildsReferrals
 from services.referrals.application import ReferralsApplication as Referrals
 from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral
 from services.referrals.domain.referral import Referral
+from services.referrals.subject_access import CaseReferrals, ChildsReferrals
 
 READERS = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
 SENDERS = ("case_worker",)
@@ -106,23 +106,45 @@ class ReferralRecord(ReferralView):
     reason: str
 
 
+class PlacementRecordsSaid(BaseModel):
+    """What the case system's placement records of the case said of the child's protection."""
+
+    protected_identity: bool
+    protected_housing: bool = Field(description="in protected housing (skyddat_boende)")
+
+
 class CaseReferralsView(BaseModel):
     case_id: str
     referrals: list[ReferralRecord]
+    placement_records: PlacementRecordsSaid | None = Field(
+        description="null when no placement record named the child for the case"
+    )
 
     @classmethod
     def of(cls, case: CaseReferrals) -> CaseReferralsView:
-        return cls(case_id=case.case_id, referrals=[ReferralRecord.of(r) for r in case.referrals])
+        protection = case.protection
+        said = PlacementRecordsSaid(
+            protected_identity=protection is not None and protection.identity,
+            protected_housing=protection is not None and protection.housing,
+        )
+        records = [ReferralRecord.of(r) for r in case.referrals]
+        return cls(case_id=case.case_id, referrals=records, placement_records=said if case.placed else None)
 
 
 class ReferralsPart(Part[CaseReferralsView]):
-    """Referrals' part: the child's cases of the caller's municipality; never the number asked with."""
+    """Referrals' part: the child's cases of the caller's municipality (referred, or named by a
+    placement record); never the number asked with."""
 
     protected_identity: bool
+    protected_housing: bool
 
     @classmethod
     def of(cls, child: ChildsReferrals) -> ReferralsPart:
-        return cls(**cls.fields_of(child), protected_identity=child.protected_identity)
+        protection = {
+            "protected_identity": child.protected_identity,
+            "protected_housing": child.protected_housing,
+        }
+        return cls(**cls.fields_of(child), **protection)
 
 
 @subject_access.post("", response_model=ReferralsPart)

@@ -1,27 +1,26 @@
 """The referrals use cases: each is get → call → save (STYLE §3).
 
 HTTP use cases take ``(caller, ...)``; the kit's command path runs them in one
-unit of work with who/why, idempotency and the access log.  The inbound one (a placement
-started) is in ``auto_referral``.
+unit of work with who/why, idempotency and the access log.  The inbound ones (a placement
+started, changed, ended) are in ``auto_referral`` and ``placed_children``; the registerutdrag in
+``subject_access``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from services.kit.auth import Caller
 from services.kit.index import CatchUpIndex
 from services.kit.pages import Paged, PageRequest
-from services.kit.subject_access import ChildByPin, Holdings
-from services.referrals.auto_referral import AutoReferrals
 from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import UNASSIGNED, Referral
 from services.referrals.domain.who_decides import require_receiving_team, require_referrer
 from services.referrals.protection import ProtectedChildren
 from services.referrals.refusals import refusals_told
+from services.referrals.subject_access import ReferralSubjectAccess
 
 
 def _index_referral(rows: dict[Any, tuple[UUID, str, str]], domain_event: Any) -> None:
@@ -33,35 +32,12 @@ def _index_referral(rows: dict[Any, tuple[UUID, str, str]], domain_event: Any) -
         )
 
 
-def _index_child(rows: dict[Any, tuple[str, str]], domain_event: Any) -> None:
-    """(municipality, the child's personal identity number) per referral: whose it is."""
-    if isinstance(domain_event, Referral.Received):
-        rows[domain_event.originator_id] = (domain_event.municipality, domain_event.child_pin)
-
-
-@dataclass(frozen=True)
-class CaseReferrals:
-    """A child's referrals of one case, oldest first."""
-
-    case_id: str
-    referrals: list[Referral]
-
-
-@dataclass(frozen=True)
-class ChildsReferrals(Holdings[CaseReferrals]):
-    """Referrals' part of a registerutdrag: the child's cases and whether any referral says the
-    child has a protected identity (then every page of the bundle says so)."""
-
-    protected_identity: bool = False
-
-
-class ReferralsApplication(AutoReferrals):
+class ReferralsApplication(ReferralSubjectAccess):
     name = "referrals"
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._index = CatchUpIndex(self, _index_referral, events=(Referral.Received,))
-        self._children = CatchUpIndex(self, _index_child, events=(Referral.Received,))
         self._protected = ProtectedChildren(self)
 
     # -- HTTP use cases ---------------------------------------------------------------------
@@ -142,17 +118,3 @@ class ReferralsApplication(AutoReferrals):
             page, lambda row: row[1] == caller.municipality and case_id in (None, row[2])
         )
         return chosen.map(lambda found: self.repository.get(found[0]))
-
-    def subject_access(self, caller: Caller, child: ChildByPin) -> ChildsReferrals:
-        """The child's referrals in the caller's municipality, by case (a registerutdrag, ADR 0018)."""
-        referrals: list[Referral] = [
-            self.repository.get(referral_id)
-            for referral_id, (municipality, pin) in self._children.items()
-            if municipality == caller.municipality and pin == child.pin
-        ]
-        by_case: dict[str, list[Referral]] = {}
-        for referral in referrals:
-            by_case.setdefault(referral.case_id, []).append(referral)
-        cases = [CaseReferrals(case_id, of_case) for case_id, of_case in by_case.items()]
-        protected = any(referral.protected_identity for referral in referrals)
-        return ChildsReferrals(self.name, caller.municipality, cases, protected)

@@ -21,6 +21,7 @@ from services.kit.logs import get_logger
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import UNASSIGNED, Referral
 from services.referrals.domain.who_decides import OfferedTargets
+from services.referrals.placed_children import PlacedChildren
 from services.referrals.settings import DEFAULT_TARGETS
 from services.referrals.worklist import ReferralWorklist
 
@@ -47,7 +48,7 @@ def _open_network_centre_referrals() -> Callable[[dict[Any, tuple[UUID, ...]], A
     return fold
 
 
-class AutoReferrals(ReferralWorklist):
+class AutoReferrals(ReferralWorklist, PlacedChildren):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.offered = OfferedTargets(DEFAULT_TARGETS)
@@ -55,18 +56,23 @@ class AutoReferrals(ReferralWorklist):
 
     def refer_placed_child(self, event: InboundEvent[PlacementStartedV1]) -> None:
         """Auto-referral to the Network Centre: at most one per placement, none where a
-        referral of the case is open (it records the placement) or there is no Network Centre."""
+        referral of the case is open (it records the placement) or there is no Network Centre.
+        The child's case is noted either way (``PlacedChildren``)."""
         placement = event.data
+        self.save(*self._noted(placement), *self._referred(placement))
+
+    def _referred(self, placement: PlacementStartedV1) -> list[Any]:
+        """What the placement changes of the case's referrals (to save): nothing, an open referral
+        that records it, or a new referral and the case's slot it holds."""
         if not self.offered.offers(placement.municipality, NETWORK_CENTRE):
             log.info("placement started where no Network Centre is offered: no referral")
-            return
+            return []
         if self.exists(Referral.id_for_placement(placement.municipality, placement.placement_id)):
-            return
+            return []
         open_one = self._open_network_centre_referral(placement.municipality, placement.case_id)
         if open_one is not None:
             open_one.record_placement(placement.placement_id, placement.child.protected_identity)
-            self.save(open_one)
-            return
+            return [open_one]
         referral = Referral(
             case_id=placement.case_id,
             municipality=placement.municipality,
@@ -83,7 +89,7 @@ class AutoReferrals(ReferralWorklist):
         # Held already: a manual referral another replica stored since the index caught up.  The
         # record is tried again on its own, when the index sees that referral and records the placement.
         slot.hold(referral.id)
-        self.save(referral, slot)
+        return [referral, slot]
 
     def _open_referral(self, referral: Referral) -> OpenReferral:
         """The case's slot for ``referral``'s target (new if the case never had one).  An open

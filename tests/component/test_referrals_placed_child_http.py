@@ -11,6 +11,7 @@ from services.kit.inbound import parse_record
 from services.referrals.domain.referral import Referral
 from tests.component.test_referrals_http import COORDINATOR, create
 from tests.support.events import encode, placement_started, valid_pin
+from tests.support.tokens import bearer
 from tests.support.worklists import published
 
 CHILD_PLACED = "se.natverk.referral.child_placed.v1"
@@ -89,11 +90,18 @@ async def test_an_open_safety_team_referral_does_not_stop_the_network_centre_aut
     assert targets == ["safety_team", "network_centre"]
 
 
-async def test_a_placement_where_there_is_no_network_centre_stores_nothing(referrals) -> None:
-    store = referrals.app.state.runtime.app  # type: ignore[attr-defined]
-    before = store.recorder.max_notification_id() or 0
+async def test_a_placement_where_there_is_no_network_centre_makes_no_referral_and_publishes_nothing(
+    referrals,
+) -> None:
+    """Only the child's case is noted (for a registerutdrag, ADR 0018): nothing a relay publishes."""
+    runtime = referrals.app.state.runtime  # type: ignore[attr-defined]
+    before = runtime.app.recorder.max_notification_id() or 0
     place(referrals, "1980-NONE-1", "P-NONE-1", municipality="1980")
-    assert (store.recorder.max_notification_id() or 0) == before
+    vasteras = bearer("1980", ("case_worker",))
+    listed = await referrals.get("/api/v1/referrals", params={"case_id": "1980-NONE-1"}, headers=vasteras)
+    assert (listed.status_code, listed.json()["items"]) == (200, [])
+    stored = runtime.app.recorder.select_notifications(before + 1, 100)
+    assert [runtime.publication.translate(runtime.app.mapper.to_domain_event(n)) for n in stored] == [[]]
 
 
 async def test_a_case_worker_cannot_open_a_second_network_centre_referral_beside_an_open_auto_referral(

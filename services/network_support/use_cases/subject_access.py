@@ -16,7 +16,6 @@ from services.kit.subject_access import ChildsCases, Holdings
 from services.network_support.domain.home_return import HomeReturnProcess
 from services.network_support.domain.network_map import NetworkMap
 from services.network_support.domain.network_meetings import NetworkMeetings
-from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.domain.safety_plan import SafetyPlan
 from services.network_support.domain.support_plan import SupportPlan
@@ -80,11 +79,11 @@ class SubjectAccessUseCases(SupportPlanUseCases, PlacementUseCases, HomeReturnUs
         ]
 
     def _placements_of(self, municipality: str, case_id: str) -> list[Placement]:
+        """Each placement as ``GET /placements/{id}`` shows it: with its inquiry and the case's
+        protection (what any placement record of the case said), so that the registerutdrag never
+        says less of a protected child than the placement view does."""
         return [
-            Placement(
-                self.repository.get(follow_up_id),
-                self._find(NetworkPlacementInquiry.id_for(municipality, placement_id)),
-            )
-            for follow_up_id, (owner, case, placement_id) in self._placements_of_cases.items()
+            self._placement(self.repository.get(follow_up_id))
+            for follow_up_id, (owner, case, _) in self._placements_of_cases.items()
             if (owner, case) == (municipality, case_id)
         ]

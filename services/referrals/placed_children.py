@@ -1,0 +1,95 @@
+"""Every child the case systems' placement records name, by case, and what they say of its
+protection (ADR 0018 addendum, ADR 0032).
+
+A registerutdrag starts here, with the child's personal identity number: the other services know
+the child only by case.  So referrals keeps, from every placement record it reads (started, changed,
+ended), the case and the number it names (``PlacedCase``), whether or not a referral is made: a
+municipality without a Network Centre gets none, and a change or an end may be the first record of
+a placement that started before anyone listened.  It keeps, one way, what any of them said of the
+child's protection (the kit's ``CaseProtection``: a protected identity, protected housing), so
+that a protected child's bundle is marked whatever record said it.  Keyed by municipality, never
+across.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from contracts.placements import PlacementData
+from services.kit.domain.case_protection import CaseProtection
+from services.kit.inbound import InboundEvent
+from services.kit.index import CatchUpIndex
+from services.kit.store import ServiceApplication
+from services.referrals.domain.placed_case import PlacedCase
+
+PROTECTED_HOUSING = "skyddat_boende"
+CaseChildren = tuple[str, str, tuple[str, ...]]  # municipality, case id, the numbers named for it
+
+
+def _fold_case_children() -> Callable[[dict[Any, CaseChildren], Any], None]:
+    def fold(rows: dict[Any, CaseChildren], e: Any) -> None:
+        if isinstance(e, PlacedCase.Noted):
+            rows[e.originator_id] = (e.municipality, e.case_id, (e.child_pin,))
+        elif isinstance(e, PlacedCase.ChildNamed) and e.originator_id in rows:
+            municipality, case_id, pins = rows[e.originator_id]
+            rows[e.originator_id] = (municipality, case_id, (*pins, e.child_pin))
+
+    return fold
+
+
+class PlacedChildren(ServiceApplication):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._placed_cases = CatchUpIndex(
+            self, _fold_case_children(), events=(PlacedCase.Noted, PlacedCase.ChildNamed)
+        )
+
+    def note_placement_record(self, event: InboundEvent[PlacementData]) -> None:
+        """A placement changed or ended: the child's case and its protection, and nothing else
+        (a referral is made at a placement's start only)."""
+        self.save(*self._noted(event.data))
+
+    def placed_cases_of(self, municipality: str, pin: str) -> list[str]:
+        """The cases of ``municipality`` that placement records named the child for, oldest first."""
+        return [
+            case_id
+            for _, _, (owner, case_id, pins) in self._placed_cases.in_creation_order()
+            if owner == municipality and pin in pins
+        ]
+
+    def protection_of(self, municipality: str, case_id: str) -> CaseProtection | None:
+        """What the case's placement records said of the child's protection, if any said it."""
+        return self._found(CaseProtection.id_for(municipality, case_id))
+
+    def _noted(self, placement: PlacementData) -> list[Any]:
+        """The case's ``PlacedCase`` and ``CaseProtection`` as ``placement`` leaves them (to save)."""
+        municipality, case_id, pin = placement.municipality, placement.case_id, placement.child.pin
+        case: PlacedCase | None = self._found(PlacedCase.id_for(municipality, case_id))
+        if case is None:
+            case = PlacedCase(municipality=municipality, case_id=case_id, child_pin=pin)
+        else:
+            case.name(pin)
+        protection = self._protection_said(placement)
+        return [case, *([protection] if protection is not None else [])]
+
+    def _protection_said(self, placement: PlacementData) -> CaseProtection | None:
+        """The case's protection as ``placement`` leaves it, if it says the child has a protected
+        identity or is in protected housing; a record that says neither undoes nothing."""
+        identity = placement.child.protected_identity
+        housing = placement.placement_type == PROTECTED_HOUSING
+        if not (identity or housing):
+            return None
+        municipality, case_id = placement.municipality, placement.case_id
+        protection = self.protection_of(municipality, case_id)
+        if protection is None:
+            return CaseProtection(
+                municipality=municipality, case_id=case_id, identity=identity, housing=housing
+            )
+        protection.note(identity, housing)
+        return protection
+
+    def _found(self, aggregate_id: UUID) -> Any:
+        """The aggregate as this unit of work leaves it (a batch of records), or None if never made."""
+        return self.repository.get(aggregate_id) if self.exists(aggregate_id) else None
