@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from services.collaboration.use_cases.activities import Activities
 from services.collaboration.use_cases.family_homes import AlreadyRegistered
+from services.collaboration.use_cases.held_places import HeldPlaces
 from services.collaboration.use_cases.matching import (
     DuplicateRequest,
     Matching,
@@ -29,5 +30,5 @@ __all__ = [
 ]
 
 
-class CollaborationApplication(SubjectAccessUseCases, HomePlacements, Matching, Activities):
+class CollaborationApplication(SubjectAccessUseCases, HomePlacements, HeldPlaces, Matching, Activities):
     name = "collaboration"

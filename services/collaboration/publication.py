@@ -121,7 +121,7 @@ class _Rules:
         request: MatchingRequest = self.at(event)
         change = REQUEST_CHANGES[type(event)]
         internal = self._request_internal(request, change)
-        return [internal, *self._to_partners(request, change), *self._offers_told(request, change)]
+        return [internal, *self._to_partners(request, change), *self._offers_told(event, request)]
 
     def offer_made(self, event: Any) -> list[Outgoing]:
         request: MatchingRequest = self.at(event)
@@ -134,15 +134,14 @@ class _Rules:
         letters = [(partner, records.request_record(request, change)) for partner in request.partners]
         return self.tell(records.REQUEST, str(request.id), request.requester, letters)
 
-    def _offers_told(self, request: MatchingRequest, change: str) -> list[Outgoing]:
-        """Once the request is closed, each offerer hears its offer's fate."""
-        if change == "opened":
-            return []
-        fate = {
-            offer_id: offer["status"] if change == "matched" else "withdrawn"
+    def _offers_told(self, event: Any, request: MatchingRequest) -> list[Outgoing]:
+        """As the request closes, each offerer hears its offer's fate, if this event decided it."""
+        before = {} if isinstance(event, MatchingRequest.Opened) else self.before(event).offers
+        letters = [
+            (offer["partner"], records.offer_record(request, offer_id, offer["status"]))
             for offer_id, offer in request.offers.items()
-        }
-        letters = [(request.offers[o]["partner"], records.offer_record(request, o, fate[o])) for o in fate]
+            if offer_id in before and offer["status"] != before[offer_id]["status"]
+        ]
         return self.tell(records.OFFER, str(request.id), request.requester, letters)
 
     def _request_internal(self, request: MatchingRequest, change: str) -> Outgoing:
@@ -186,7 +185,7 @@ def build_publication_table(load: Loader, withheld: Callable[[str], None]) -> Pu
             FamilyHome.ProfileChanged: rules.homes,
             FamilyHome.AvailabilityChanged: rules.homes,
             PlaceHolds.Held: rules.homes,  # a held place is no longer free: partners see it taken
-            # A hold released for its placement is told by the occupancy that follows it, in one save.
+            # Released for its placement: told by the occupancy that follows, in one save; else a free place.
             PlaceHolds.HoldReleased: lambda e: [] if e.why == "placed" else rules.homes(e),
             FamilyHome.Occupied: rules.occupancy,
             FamilyHome.Freed: rules.occupancy,

@@ -61,3 +61,27 @@ def test_a_home_without_the_specialisation_asked_for_does_not_fit(
 
 def test_a_reinforced_home_fits_a_reinforced_placement_with_words_for_needs() -> None:
     home().check_fits("6-12", "forstarkt_familjehem", ("reinforced", "animals_ok"))
+
+
+def test_a_hold_past_its_time_lets_no_placement_in_before_the_sweep_records_it() -> None:
+    pooled = home()
+    pooled.hold("R-1", "0380", "0380-C-1", NOW)
+    assert pooled.is_held_for("0380", NOW - timedelta(seconds=1))
+    assert not pooled.is_held_for("0380", NOW) and not pooled.is_held_for("2180", NOW - timedelta(days=1))
+
+
+def test_a_place_is_given_back_only_while_it_is_held() -> None:
+    pooled = home()
+    pooled.hold("R-1", "0380", "0380-C-1", NOW)
+    assert not pooled.give_back("R-1", NOW) and not pooled.give_back("R-2", NOW - timedelta(days=1))
+    assert pooled.give_back("R-1", NOW - timedelta(days=1)) and pooled.free_places == 1
+
+
+def test_a_resident_said_protected_after_moving_in_is_protected_once() -> None:
+    pooled = home(capacity=2)
+    pooled.occupy("P-1", "0380-C-1", "0380", protected=False)
+    pooled.occupy("P-2", "0380-C-2", "0380", protected=False)
+    assert not pooled.protect_residents_of("1980", "0380-C-1")  # another municipality's case
+    assert pooled.protect_residents_of("0380", "0380-C-1") and pooled.hosts_protected_child
+    assert not pooled.protect_residents_of("0380", "0380-C-1")
+    assert pooled.residents["P-2"][2] is False

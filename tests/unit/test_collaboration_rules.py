@@ -104,6 +104,17 @@ def test_accepting_one_offer_declines_the_others_and_closes_the_request() -> Non
         req.accept(first, NOW)
 
 
+def test_a_matched_request_is_withdrawn_only_as_its_held_place_is_given_back() -> None:
+    req = request()
+    first, second = req.offer("1980", "home-a", NOW), req.offer("2180", "home-b", NOW)
+    req.accept(second, NOW)
+    with pytest.raises(RequestClosed, match=r"^the request is matched$"):
+        req.withdraw(NOW)
+    req.withdraw(NOW, giving_back=True)
+    assert req.status == "withdrawn"
+    assert (req.offers[second]["status"], req.offers[first]["status"]) == ("withdrawn", "declined")
+
+
 def test_an_unknown_offer_cannot_be_accepted() -> None:
     with pytest.raises(UnknownOffer):
         request().accept("nope", NOW)

@@ -19,10 +19,11 @@ from services.collaboration.domain.home_profile import (
     check_profile,
 )
 from services.collaboration.domain.place_holds import PlaceHolds
+from services.collaboration.domain.protected_residents import ProtectedResidents
 from services.kit.domain.ids import stable_id
 
 
-class FamilyHome(PlaceHolds):
+class FamilyHome(PlaceHolds, ProtectedResidents):
     class Registered(Aggregate.Created):
         municipality: str
         register_id: str
@@ -99,10 +100,6 @@ class FamilyHome(PlaceHolds):
     @property
     def free_places(self) -> int:
         return max(self.capacity - len(self.residents) - len(self.holds), 0)
-
-    @property
-    def hosts_protected_child(self) -> bool:
-        return any(protected for _, _, protected in self.residents.values())
 
     def is_visible_to(self, partner: str) -> bool:
         return partner in self.shared_with

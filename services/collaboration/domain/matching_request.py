@@ -1,8 +1,8 @@
 """A municipality asks chosen partners for a family home for an assignment.
 
 Needs are described in bands and words, never who the child is.  Partners
-offer homes; the requester accepts one; the others are declined; unanswered,
-the request expires.
+offer homes; the requester accepts one (the others are declined), and may give
+its place back by withdrawing; unanswered, the request expires.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class MatchingError(Exception):
 
 
 class RequestClosed(MatchingError):
-    """The request is matched, expired or withdrawn."""
+    """The request is expired or withdrawn, or matched with no place held to give back."""
 
 
 class NotAddressed(MatchingError):
@@ -59,11 +59,9 @@ class MatchingRequest(Aggregate):
     class OfferAccepted(Aggregate.Event):
         offer_id: str
 
-    class Expired(Aggregate.Event):
-        pass
+    class Expired(Aggregate.Event): ...
 
-    class Withdrawn(Aggregate.Event):
-        pass
+    class Withdrawn(Aggregate.Event): ...
 
     @event(Opened)
     def __init__(
@@ -161,8 +159,10 @@ class MatchingRequest(Aggregate):
             return True
         return False
 
-    def withdraw(self, now: datetime) -> None:
-        self._require_open(now)
+    def withdraw(self, now: datetime, giving_back: bool = False) -> None:
+        """Ends the request while open; a matched one only as its held place is given back."""
+        if not (giving_back and self.status == "matched"):
+            self._require_open(now)
         self._withdrawn()
 
     def declined_offers(self) -> list[str]:
@@ -185,8 +185,8 @@ class MatchingRequest(Aggregate):
         self.status = "matched"
 
     def _close_offers(self) -> None:
-        for offer in self.offers.values():
-            offer["status"] = "withdrawn"
+        for offer in self.offers.values():  # a matched request's declined offers stay declined
+            offer["status"] = "declined" if offer["status"] == "declined" else "withdrawn"
 
     @event(Expired)
     def _expired(self) -> None:

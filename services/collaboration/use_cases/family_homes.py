@@ -9,6 +9,7 @@ from uuid import UUID
 from services.collaboration.commands import Availability, HomeProfile, NewHome, Sharing
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
 from services.collaboration.domain.place_holds import PlaceHolds
+from services.collaboration.domain.protected_residents import ProtectedResidents
 from services.collaboration.results import HomeSeen, hidden
 from services.collaboration.use_cases.base import PoolApplication
 from services.kit.auth import Caller
@@ -25,12 +26,16 @@ class AlreadyRegistered(Exception):
 
 @dataclass(frozen=True)
 class HomeRow:
-    """Who may see a home: its owner, whom it is shared with, which protected children live there."""
+    """Who may see a home: its owner, whom it is shared with, which protected children live there;
+    and for whose cases places are held in it."""
 
     owner: str
     shared_with: tuple[str, ...] = ()
     protected_placements: frozenset[str] = frozenset()
-    holds: int = 0
+    holds: frozenset[tuple[str, str, str]] = frozenset()  # (request id, placer, case id)
+
+    def holds_for(self, municipality: str, case_id: str) -> bool:
+        return any((placer, case) == (municipality, case_id) for _, placer, case in self.holds)
 
     def seen_by(self, municipality: str) -> bool:
         """Its owner; a partner it is shared with, unless a protected-identity child lives there."""
@@ -38,7 +43,8 @@ class HomeRow:
         return municipality == self.owner or shared
 
 
-# Holds are stored as ``PlaceHolds``' own classes (never as FamilyHome.Held / HoldReleased).
+# Holds and a resident's later protection are stored as their mixins' own classes (never as
+# FamilyHome.Held / HoldReleased / ResidentProtected).
 HOME_EVENTS = (
     FamilyHome.Registered,
     FamilyHome.SharingChanged,
@@ -46,6 +52,7 @@ HOME_EVENTS = (
     FamilyHome.Freed,
     PlaceHolds.Held,
     PlaceHolds.HoldReleased,
+    ProtectedResidents.ResidentProtected,
 )
 
 
@@ -54,12 +61,17 @@ def _fold_homes(rows: dict[Any, HomeRow], e: Any) -> None:
         rows[e.originator_id] = HomeRow(e.municipality)
     elif isinstance(e, FamilyHome.SharingChanged):
         rows[e.originator_id] = replace(rows[e.originator_id], shared_with=tuple(e.shared_with))
-    elif isinstance(e, FamilyHome.Occupied) and e.protected:
+    elif isinstance(e, ProtectedResidents.ResidentProtected) or (
+        isinstance(e, FamilyHome.Occupied) and e.protected
+    ):
         row = rows[e.originator_id]
         rows[e.originator_id] = replace(row, protected_placements=row.protected_placements | {e.placement_id})
-    elif isinstance(e, (PlaceHolds.Held, PlaceHolds.HoldReleased)):
+    elif isinstance(e, PlaceHolds.Held):
         row = rows[e.originator_id]
-        rows[e.originator_id] = replace(row, holds=row.holds + (1 if isinstance(e, PlaceHolds.Held) else -1))
+        rows[e.originator_id] = replace(row, holds=row.holds | {(e.request_id, e.municipality, e.case_id)})
+    elif isinstance(e, PlaceHolds.HoldReleased):
+        row = rows[e.originator_id]
+        rows[e.originator_id] = replace(row, holds=frozenset(h for h in row.holds if h[0] != e.request_id))
     elif isinstance(e, FamilyHome.Freed):
         row = rows[e.originator_id]
         rows[e.originator_id] = replace(row, protected_placements=row.protected_placements - {e.placement_id})

@@ -1,4 +1,5 @@
-"""Matching: a municipality asks partners for a home for one of its cases; they offer; it accepts one.
+"""Matching: a municipality asks partners for a home for one of its cases; they offer; it accepts one
+(accepting and giving back a place: ``held_places.py``).
 
 An open request holds its case's slot for each partner (``OpenRequest``) until it ends, so that no
 second one goes to that partner meanwhile, also from another replica at the same moment.
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from services.collaboration.commands import Acceptance, NewOffer, NewRequest
+from services.collaboration.commands import NewOffer, NewRequest
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.matching_request import MatchingRequest
 from services.collaboration.domain.open_request import (
@@ -121,22 +122,6 @@ class Matching(PoolApplication):
         offer_id = request.offer(caller.municipality, str(home.id), now)
         self.save(request)
         return Offered(caller.municipality, request, now, offer_id)
-
-    def accept_offer(self, caller: Caller, request_id: UUID, acceptance: Acceptance) -> RequestSeen:
-        request = self._own_request(caller, request_id)
-        now = self.clock()
-        request.accept(acceptance.offer_id, now)
-        home: FamilyHome = self.repository.get(UUID(request.offers[acceptance.offer_id]["home_id"]))
-        home.hold(str(request.id), request.requester, request.case_id, now + self.hold_lifetime)
-        self._save_ended(request, home)
-        return RequestSeen(caller.municipality, request, now)
-
-    def withdraw_request(self, caller: Caller, request_id: UUID) -> RequestSeen:
-        request = self._own_request(caller, request_id)
-        now = self.clock()
-        request.withdraw(now)
-        self._save_ended(request)
-        return RequestSeen(caller.municipality, request, now)
 
     def expire_requests(self) -> list[str]:
         """Expire every open request past its time (periodic job); returns their requesters."""

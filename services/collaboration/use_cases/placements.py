@@ -5,11 +5,15 @@ one and occupies the new one in one save, so partners hear both through the usua
 (ADR 0022, ADR 0009).  Repeats are no-ops by construction: a start or change finds the placement
 where it already lives, and a placement that ended is never moved in again (a late or replayed
 start or change), so no order of delivery can take two places for one child.  Every record, in
-the pool or not, also says whether the child is protected (``CaseProtections``, ADR 0032).
+the pool or not, also says whether the child is protected (``CaseProtections``, ADR 0032): once the
+case is, every home a placement of it lives in marks the resident protected (hidden from partners
+from then on), whatever later records say.  A placement moving into a home of the pool also frees
+the places accepted offers held for its case in other homes (ADR 0022).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -18,46 +22,64 @@ from contracts.placements import PlacementChangedV1, PlacementData, PlacementEnd
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
 from services.collaboration.use_cases.case_protection import CaseProtections
 from services.collaboration.use_cases.family_homes import FamilyHomes
+from services.kit.domain.case_protection import CaseProtection
 from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 
-MOVED, ENDED = "moved", "ended"
+MOVED, ENDED, PLACED_ELSEWHERE = "moved", "ended", "placed_elsewhere"
 
 
-def _fold_stays(rows: dict[Any, frozenset[UUID]], e: Any) -> None:
-    """(placing municipality, placement id) -> every home it has lived in."""
-    if isinstance(e, FamilyHome.Occupied):
-        key = (e.placing_municipality, e.placement_id)
-        rows[key] = rows.get(key, frozenset()) | {e.originator_id}
+def _stays_by(field: str) -> Callable[[dict[Any, frozenset[UUID]], Any], None]:
+    """(placing municipality, the placement's ``field``) -> every home it has lived in."""
+
+    def fold(rows: dict[Any, frozenset[UUID]], e: Any) -> None:
+        if isinstance(e, FamilyHome.Occupied):
+            key = (e.placing_municipality, getattr(e, field))
+            rows[key] = rows.get(key, frozenset()) | {e.originator_id}
+
+    return fold
 
 
 class HomePlacements(FamilyHomes, CaseProtections):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._stays = CatchUpIndex(self, _fold_stays, events=(FamilyHome.Occupied,))
+        self._stays = CatchUpIndex(self, _stays_by("placement_id"), events=(FamilyHome.Occupied,))
+        self._case_stays = CatchUpIndex(self, _stays_by("case_id"), events=(FamilyHome.Occupied,))
 
     def placement_started(self, event: InboundEvent[PlacementStartedV1]) -> None:
         """Moves in unless the placement is in the pool already (a repeat, or a start after a change)."""
         placement = event.data
-        self._note_protection(placement)
+        protected = self._shield(placement)
         if not any(_has_lived_in(home, placement) for home in self._homes_lived_in(placement)):
-            self._move_in(placement)
+            self._move_in(placement, protected)
 
     def placement_changed(self, event: InboundEvent[PlacementChangedV1]) -> None:
         """Another home (or none in the pool) frees the old one; the same home changes nothing."""
-        self._note_protection(event.data)
-        self._move_in(event.data)
+        self._move_in(event.data, self._shield(event.data))
 
     def placement_ended(self, event: InboundEvent[PlacementEndedV1]) -> None:
         placement = event.data
-        self._note_protection(placement)
+        self._shield(placement)
         home = self._current_home(placement, self._homes_lived_in(placement)) or self._home_of(
             placement.municipality, placement.family_home_id, placement.placement_id
         )
         if home is not None and home.free(placement.placement_id, why=ENDED):
             self.save(home)
 
-    def _move_in(self, placement: PlacementData) -> None:
+    def _shield(self, placement: PlacementData) -> bool:
+        """Whether the case is protected, as this record and every earlier one of it say (ADR 0032);
+        if so, every home a placement of it lives in hides from partners from now on."""
+        self._note_protection(placement)
+        case = (placement.municipality, placement.case_id)
+        if not self.exists(CaseProtection.id_for(*case)):
+            return False
+        ids = dict(self._case_stays.items()).get(case, frozenset())
+        shielded = [home for home in self._with_pending(ids) if home.protect_residents_of(*case)]
+        if shielded:
+            self.save(*shielded)
+        return True
+
+    def _move_in(self, placement: PlacementData, protected: bool) -> None:
         lived_in = self._homes_lived_in(placement)
         if any(home.left.get(placement.placement_id) == (placement.municipality, ENDED) for home in lived_in):
             return  # a late start or change of a placement that has ended
@@ -67,19 +89,35 @@ class HomePlacements(FamilyHomes, CaseProtections):
             return  # where it already lives: a repeat, or a change of something else
         if old is not None:
             old.free(placement.placement_id, why=MOVED)
+        released: list[FamilyHome] = []
         if new is not None:
             new.release_hold_of(placement.municipality, placement.case_id)  # the held place is its home
-            new.occupy(
-                placement.placement_id,
-                placement.case_id,
-                placement.municipality,
-                placement.child.protected_identity,
-            )
-        self.save(old, new)
+            new.occupy(placement.placement_id, placement.case_id, placement.municipality, protected)
+            released = self._release_holds_elsewhere(placement, new, old)
+        self.save(old, new, *released)
+
+    def _release_holds_elsewhere(
+        self, placement: PlacementData, home: FamilyHome, old: FamilyHome | None
+    ) -> list[FamilyHome]:
+        """The case is placed in ``home``: a place an accepted offer held for it in another home
+        comes free (partners see it so); ``old`` is released where it is (saved with it)."""
+        case = (placement.municipality, placement.case_id)
+        held = [
+            home_id for home_id, row in self._homes.items() if row.holds_for(*case) and home_id != home.id
+        ]
+        holders = [
+            old if old is not None and old.id == home_id else self.repository.get(home_id) for home_id in held
+        ]
+        freed = [holder for holder in holders if holder.release_hold_of(*case, why=PLACED_ELSEWHERE)]
+        return [holder for holder in freed if holder is not old]
 
     def _homes_lived_in(self, placement: PlacementData) -> list[FamilyHome]:
         """Every home the placement has lived in, with what this unit of work has not saved yet."""
         ids = dict(self._stays.items()).get((placement.municipality, placement.placement_id), frozenset())
+        return self._with_pending(ids)
+
+    def _with_pending(self, ids: frozenset[UUID]) -> list[FamilyHome]:
+        """The homes ``ids`` and every home this unit of work has not saved yet."""
         pending = {
             key for key, obj in (self._pending_aggregates() or {}).items() if isinstance(obj, FamilyHome)
         }
@@ -112,7 +150,7 @@ class HomePlacements(FamilyHomes, CaseProtections):
             and (
                 home.municipality == municipality
                 or home.is_visible_to(municipality)
-                or home.is_held_for(municipality)
+                or home.is_held_for(municipality, self.clock())
                 or placement_id in home.residents
             )
         ]

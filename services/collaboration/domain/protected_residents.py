@@ -1,0 +1,39 @@
+"""A resident's protection said after it moved in: the part of ``FamilyHome`` that keeps it.
+
+A child may be given a protected identity (or moved to protected housing) while living in a home of
+the pool.  The record that says so finds the child where it already lives, so nothing moves in: this
+marks the resident protected instead, one way, and from then on the home is hidden from partners as
+if the child had moved in protected (ADR 0022, ADR 0032).  Its event is stored under this module's
+topic and is never published: nothing about protection itself leaves.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.domain import Aggregate, event
+
+
+class ProtectedResidents(Aggregate):
+    class ResidentProtected(Aggregate.Event):
+        placement_id: str
+
+    residents: dict[str, tuple[str, str, bool]]  # placement id -> (case id, placer, protected)
+
+    @property
+    def hosts_protected_child(self) -> bool:
+        return any(protected for _, _, protected in self.residents.values())
+
+    def protect_residents_of(self, municipality: str, case_id: str) -> bool:
+        """Every placement of the case living here is now protected; True when one was not yet."""
+        unmarked = [
+            placement_id
+            for placement_id, (case, placer, protected) in self.residents.items()
+            if (placer, case) == (municipality, case_id) and not protected
+        ]
+        for placement_id in unmarked:
+            self._resident_protected(placement_id)
+        return bool(unmarked)
+
+    @event(ResidentProtected)
+    def _resident_protected(self, placement_id: str) -> None:
+        case_id, placer, _ = self.residents[placement_id]
+        self.residents[placement_id] = (case_id, placer, True)

@@ -1,0 +1,44 @@
+"""An accepted offer holds its home's place for the requester's case; the requester may give it back.
+
+Accepting writes the acceptance and the home's hold in one save (ADR 0022).  Withdrawing a request
+ends it while it is open; withdrawing a matched one gives back the place its accepted offer still
+holds, in one save with the withdrawal, so the offering partner hears its offer withdrawn and every
+partner the home is shared with sees the place free again.  A matched request whose place is no
+longer held (its placement took it, or the hold lapsed) cannot be withdrawn: there is nothing left
+to give back.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from services.collaboration.commands import Acceptance
+from services.collaboration.domain.family_home import FamilyHome
+from services.collaboration.domain.matching_request import MatchingRequest
+from services.collaboration.results import RequestSeen
+from services.collaboration.use_cases.matching import Matching
+from services.kit.auth import Caller
+
+
+class HeldPlaces(Matching):
+    def accept_offer(self, caller: Caller, request_id: UUID, acceptance: Acceptance) -> RequestSeen:
+        request = self._own_request(caller, request_id)
+        now = self.clock()
+        request.accept(acceptance.offer_id, now)
+        home: FamilyHome = self.repository.get(UUID(request.offers[acceptance.offer_id]["home_id"]))
+        home.hold(str(request.id), request.requester, request.case_id, now + self.hold_lifetime)
+        self._save_ended(request, home)
+        return RequestSeen(caller.municipality, request, now)
+
+    def withdraw_request(self, caller: Caller, request_id: UUID) -> RequestSeen:
+        request = self._own_request(caller, request_id)
+        now = self.clock()
+        home = self._accepted_home(request)
+        given_back = home is not None and home.give_back(str(request.id), now)
+        request.withdraw(now, giving_back=given_back)
+        self._save_ended(request, *([home] if given_back else []))
+        return RequestSeen(caller.municipality, request, now)
+
+    def _accepted_home(self, request: MatchingRequest) -> FamilyHome | None:
+        accepted = [offer["home_id"] for offer in request.offers.values() if offer["status"] == "accepted"]
+        return self.repository.get(UUID(accepted[0])) if accepted else None
