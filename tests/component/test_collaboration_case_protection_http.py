@@ -206,3 +206,16 @@ async def test_a_request_opened_while_a_record_says_the_case_is_protected_is_ref
     assert refused.status_code == 422, refused.text
     assert refused.json() == await ticked_box_refusal(collaboration)
     assert (await collaboration.get("/api/v1/matching-requests", headers=as_(VASTERAS))).json()["items"] == []
+
+
+async def test_the_registerutdrag_part_says_what_the_case_s_placement_records_said_of_its_protection(
+    collaboration,
+) -> None:
+    """The pool keeps the case's protection (no home of the pool need be involved): it is what the
+    pool holds about the child, so its part of a registerutdrag says it, and marks the bundle."""
+    await collaboration.feed(changed(CASE, "P-1", placement_type="skyddat_boende"))
+    registrar = bearer(UPPSALA, ("registrar",), "reg-1")
+    part = await collaboration.post("/api/v1/subject-access", headers=registrar, json={"case_ids": [CASE]})
+    assert part.status_code == 200, part.text
+    [case] = part.json()["cases"]
+    assert (case["case_id"], case["protected_identity"], case["protected_housing"]) == (CASE, False, True)

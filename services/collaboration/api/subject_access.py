@@ -42,6 +42,8 @@ class PoolRecordsView(BaseModel):
     case_id: str
     matching_requests: list[OwnRequest]
     residences: list[ResidenceView]
+    protected_identity: bool = Field(False, description="a placement record of the case said so (kept)")
+    protected_housing: bool = Field(False, description="a placement record said skyddat_boende (kept)")
 
     @classmethod
     def of(cls, records: PoolRecords) -> PoolRecordsView:
@@ -49,6 +51,8 @@ class PoolRecordsView(BaseModel):
             case_id=records.case_id,
             matching_requests=[OwnRequest.of(seen) for seen in records.matching_requests],
             residences=[ResidenceView.of(residence, home) for residence, home in records.residences],
+            protected_identity=bool(records.protection and records.protection.identity),
+            protected_housing=bool(records.protection and records.protection.housing),
         )
 
 

@@ -1,7 +1,8 @@
 """collaboration's part of a registerutdrag (GDPR art. 15, ADR 0018): the pool's records of a case.
 
-The requests for a home the caller's municipality sent for the case, and the homes of the
-pool its placements lived in (whoever owns the home): of the caller's municipality's cases only.
+The requests for a home the caller's municipality sent for the case, the homes of the pool its
+placements lived in (whoever owns the home), and the protection its placement records said, which
+the pool keeps to send nothing of the child to partners: of the caller's municipality's cases only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from services.collaboration.results import RequestSeen
 from services.collaboration.use_cases.family_homes import FamilyHomes
 from services.collaboration.use_cases.matching import Matching
 from services.kit.auth import Caller
+from services.kit.domain.case_protection import CaseProtection
 from services.kit.index import CatchUpIndex
 from services.kit.subject_access import ChildsCases, Holdings
 
@@ -48,6 +50,7 @@ class PoolRecords:
     case_id: str
     matching_requests: list[RequestSeen]
     residences: list[tuple[Residence, FamilyHome]]
+    protection: CaseProtection | None = None  # what the case's placement records said (ADR 0032)
 
 
 class SubjectAccessUseCases(FamilyHomes, Matching):
@@ -75,4 +78,7 @@ class SubjectAccessUseCases(FamilyHomes, Matching):
             for residence in self._residences.rows()
             if (residence.placing_municipality, residence.case_id) == (caller.municipality, case_id)
         ]
-        return PoolRecords(case_id, requests, residences) if requests or residences else None
+        protection = self.find(CaseProtection.id_for(caller.municipality, case_id))
+        if not (requests or residences or protection):
+            return None
+        return PoolRecords(case_id, requests, residences, protection)
