@@ -12,6 +12,7 @@ it says where each case's log is stored (``locate``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 from uuid import uuid4
 
@@ -48,11 +49,13 @@ class AccessRecording(ServiceApplication):
         service: str = SERVICE,
         source_key: str | None = None,
         source_digest: str = "",
+        occurred_at: datetime | None = None,
     ) -> None:
         """One read of a case, into the case store's own access log (not the kit's ``CaseAccess``).
 
         The kit's command path calls this for the case store's own reads; the inbound
-        handler for every other service's reads, with their ``service`` and ``source_key``.
+        handler for every other service's reads, with their ``service``, ``source_key`` and
+        ``occurred_at`` (when the read was made there, ADR 0035).
         ``municipality`` is the case's own (the reader's when empty, as in records that
         predate it: only a reader's own cases were logged that way).
         """
@@ -64,7 +67,7 @@ class AccessRecording(ServiceApplication):
             if marker is False:
                 return  # recorded already: a repeat, however it came
             log = self._access_log_tail(self.locate(case))
-            log.record(key, actor, actor_municipality, service, resource, purpose, outcome)
+            log.record(key, actor, actor_municipality, service, resource, purpose, outcome, occurred_at)
             self.save(log, *([marker] if isinstance(marker, AccessRecordSeen) else []))
 
         _retry_on_conflict(write)

@@ -102,7 +102,10 @@ class VerificationView(BaseModel):
 
 
 class AccessRecord(BaseModel):
-    recorded_at: datetime
+    occurred_at: datetime | None = Field(
+        description="when the read was made; null for records stored before ADR 0035"
+    )
+    recorded_at: datetime = Field(description="when the case store recorded the read")
     actor: str
     actor_municipality: str
     service: str
@@ -112,8 +115,10 @@ class AccessRecord(BaseModel):
 
     @classmethod
     def of(cls, record: CaseAccessLog.AccessRecorded) -> AccessRecord:
-        fields = {name: getattr(record, name) for name in cls.model_fields if name != "recorded_at"}
-        return cls(recorded_at=record.timestamp, **fields)
+        times = ("occurred_at", "recorded_at")
+        fields = {name: getattr(record, name) for name in cls.model_fields if name not in times}
+        occurred_at = datetime.fromisoformat(record.occurred_at) if record.occurred_at else None
+        return cls(occurred_at=occurred_at, recorded_at=record.timestamp, **fields)
 
 
 class AccessLogView(Page[AccessRecord]):

@@ -92,6 +92,7 @@ def access_handler(app: CaseStoreApplication) -> Handler:
             service=data.service,
             source_key=_source_key(event),
             source_digest=record_digest(data.model_dump(mode="json"), event.envelope.time.isoformat()),
+            occurred_at=event.envelope.time,  # when the read was made, not when it got here (ADR 0035)
         )
 
     return record

@@ -138,3 +138,27 @@ async def test_stored_access_logs_show_their_own_municipalitys_reads_and_grow(ca
     # Uppsala's scheduling read of its own case "1980-2026-0001", stored in Västerås's log
     # before ADR 0016, is not shown to Västerås; the new record is.
     assert [r["actor"] for r in vasteras["items"]] == ["vasteras-cw", "vasteras-coordinator"]
+
+
+async def test_stored_access_records_show_no_read_time_and_still_verify_beside_a_new_timed_one(
+    case_store,
+) -> None:
+    """Records stored before ADR 0035 know only when they were recorded; they hash as they always
+    did, and the log's next record, which knows when its read was made, links on from them."""
+    access = {
+        "case_id": "0380-2026-0002", "actor": "uppsala-coordinator", "actor_municipality": "0380",
+        "service": "scheduling", "resource": "GET /api/v1/cases/0380-2026-0002/calendar",
+        "purpose": "planering", "outcome": "granted", "municipality": "0380",
+    }  # fmt: skip
+    read = cloud_event(
+        "se.natverk.case.accessed.v1", access, source="/natverk/scheduling", time="2026-12-04T09:30:00Z"
+    )
+    _ingest(case_store, read, access_handler)
+
+    items = (await _get(case_store, "0380-2026-0002/access-log", "0380")).json()["items"]
+    assert [(r["actor"], r["occurred_at"]) for r in items] == [
+        ("uppsala-cw", None),
+        ("uppsala-coordinator", "2026-12-04T09:30:00Z"),
+    ]
+    chains = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("ops",)))
+    assert chains.json()["problems"] == []

@@ -19,6 +19,7 @@ from services.case_store.checkpoints import CheckpointFile
 from services.case_store.reads import TimeView
 from services.case_store.signing import CheckpointSigner
 from services.kit.auth import Caller
+from services.kit.cases import CaseRef
 from services.kit.pages import PageRequest
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
@@ -145,3 +146,27 @@ async def test_as_of_shows_the_same_history_after_a_rebuild_and_known_as_of_the_
         rebuilt.close()
     assert len(then.entries.items) == ENTRIES_PER_CASE
     assert known.entries.items == []
+
+
+def _read_times(settings: ServiceSettings, municipality: str, case_id: str) -> list[tuple[str, str]]:
+    store = open_store(CaseStoreApplication, settings, "case_store")
+    try:
+        return [(r.resource, r.occurred_at) for r in store.access_records(CaseRef(municipality, case_id))]
+    finally:
+        store.close()
+
+
+async def test_a_rebuilt_access_log_keeps_when_each_read_was_made(
+    settings: ServiceSettings, empty_store: ServiceSettings
+) -> None:
+    """Before ADR 0035 a rebuild dated every read of every case to the rebuild itself."""
+    [(municipality, case_id), *_] = cases = cases_in_two_municipalities(1)
+    await live_store_consumes(settings, stories(cases))
+
+    await rebuild_case_store(empty_store)
+
+    live, rebuilt = (_read_times(s, municipality, case_id) for s in (settings, empty_store))
+    assert sorted(rebuilt) == sorted(live) and len(live) >= 2
+    assert {occurred_at for _, occurred_at in rebuilt} == {
+        "2026-11-20T10:00:00+00:00"
+    }  # as the services sent it

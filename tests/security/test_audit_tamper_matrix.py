@@ -24,7 +24,7 @@ from services.case_store.domain.audit_checkpoint import AuditCheckpoint
 from services.case_store.domain.checkpoint import ChainHead, CheckpointSummary
 from services.case_store.domain.timeline import CaseTimeline
 from services.case_store.inbound import consumers
-from services.kit.domain.chain import link_hash
+from services.kit.domain.chain import CHAIN_VERSION, link_hash
 from services.kit.settings import ServiceSettings
 from tests.conftest import make_settings
 from tests.support.apps import case_store
@@ -176,6 +176,13 @@ def test_deleted_access_log_rows_are_named_in_the_middle_and_at_the_tail(signed:
     assert problems(signed)[0] == [("0380", CASE, "access-log", "cut", 3, reason)]
     delete_versions(signed, ACCESS_LOG, 2)  # and the first
     assert problems(signed)[0] == [("0380", CASE, "access-log", "broken", 1, "entry missing or out of order")]
+
+
+def test_an_edited_time_a_read_was_made_is_named(signed: ServiceSettings) -> None:
+    """When a read was made (ADR 0035) is hashed with the rest: moving a read to another day is seen."""
+    state = states(signed, ACCESS_LOG)[3]  # version 3: the second record
+    put_state(signed, ACCESS_LOG, 3, {**state, "occurred_at": "2026-01-01T08:00:00+00:00"})
+    assert problems(signed)[0] == [("0380", CASE, "access-log", "broken", 2, CONTENT_OR_TIME)]
 
 
 def test_a_forged_checkpoint_is_named_and_the_latest_valid_one_used(signed: ServiceSettings) -> None:
@@ -489,3 +496,52 @@ def test_the_next_checkpoint_after_one_that_did_not_cover_older_reads_covers_the
     found, report = problems(older_reads_uncovered)
     assert found == [("0380", CASE, "access-log", "broken", None, _older(2, 3, "inserted"))]
     assert report["unchained_records_not_covered"] == 0
+
+
+# -- Chained access records stored before they kept the time of the read (ADR 0035) ---------------
+
+
+def _reads_without_read_times(store: Any, count: int) -> None:
+    """``count`` chained reads stored as the case store stored them before ADR 0035: no ``occurred_at``."""
+    log = CaseAccessLog.start(ACCESS_LOG, CASE, "0380")
+    for n in range(count):
+        content = {
+            "source_key": f"local:before-{n}", "actor": f"reader-before-{n}", "actor_municipality": "0380",
+            "service": "case_store", "resource": "GET /x", "purpose": "case work", "outcome": "granted",
+        }  # fmt: skip
+        recorded_at, position = CaseAccessLog.AccessRecorded.create_timestamp(), log.length + 1
+        log.trigger_event(
+            CaseAccessLog.AccessRecorded, timestamp=recorded_at, position=position, previous_hash=log.head_hash,
+            entry_hash=link_hash(log.head_hash, position, recorded_at, content), chain=CHAIN_VERSION, **content,
+        )  # fmt: skip
+    store.save(log)
+
+
+@pytest.fixture
+def reads_without_read_times(store_settings: ServiceSettings) -> ServiceSettings:
+    """Two chained reads stored without the time of the read, one stored with it; then a checkpoint."""
+    with case_store(store_settings) as client:
+        store = client.app.state.runtime.app
+        _reads_without_read_times(store, 2)
+        _chained_reads(store, 1)
+        assert client.post("/api/v1/audit/checkpoints", headers=OPS).status_code == 201
+    return store_settings
+
+
+def test_reads_stored_without_the_time_of_the_read_verify_and_the_log_links_on_from_them(
+    reads_without_read_times: ServiceSettings,
+) -> None:
+    with case_store(reads_without_read_times) as client:
+        items = client.get(f"/api/v1/cases/{CASE}/access-log", headers=bearer("0380", ("auditor",))).json()
+    assert [r["occurred_at"] is None for r in items["items"]] == [True, True, False]
+    assert problems(reads_without_read_times)[0] == []
+
+
+def test_a_read_time_added_to_a_read_stored_without_one_is_named(
+    reads_without_read_times: ServiceSettings,
+) -> None:
+    state = states(reads_without_read_times, ACCESS_LOG)[2]  # the first record
+    put_state(reads_without_read_times, ACCESS_LOG, 2, {**state, "occurred_at": "2026-01-01T08:00:00+00:00"})
+    assert problems(reads_without_read_times)[0] == [
+        ("0380", CASE, "access-log", "broken", 1, CONTENT_OR_TIME)
+    ]

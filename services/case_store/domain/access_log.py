@@ -9,6 +9,10 @@ no chain (``chain`` 1): they still load, are shown, and are reported as unchaine
 chain of a log starts with its first newer record.  A log only ever grows at its tail,
 and appending needs only its opening and its last record (``at_tail``), never the whole
 log: a long-read case costs no more per read than a new one.
+
+A record keeps when the read was made (``occurred_at``: the reading service's event time,
+ADR 0035) beside when it was recorded: lag, a redrive or a rebuild re-dates only the latter.
+Records stored before that have none, and hash without it.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ class CaseAccessLog(Aggregate):
         previous_hash: str = ""
         entry_hash: str = ""
         chain: int = 1
+        occurred_at: str = ""  # "" in records stored before ADR 0035: only their recording is known
 
         def apply(self, aggregate: CaseAccessLog) -> None:
             if self.chain > 1:
@@ -69,6 +74,8 @@ class CaseAccessLog(Aggregate):
 
         def content(self) -> dict[str, str]:
             names = ("source_key", "actor", "actor_municipality", "service", "resource", "purpose", "outcome")
+            # hashed only where stored: a record from before ADR 0035 hashes as it always did
+            names += ("occurred_at",) if self.occurred_at else ()
             return {name: getattr(self, name) for name in names}
 
         def expected_hash(self, previous_hash: str) -> str:
@@ -128,8 +135,11 @@ class CaseAccessLog(Aggregate):
         resource: str,
         purpose: str,
         outcome: str,
+        occurred_at: datetime | None = None,
     ) -> None:
-        """Record one access at the tail of the chain."""
+        """Record one access at the tail of the chain; ``occurred_at`` is when the read was made
+        (another service's; a read of the case store's own is made as it is recorded)."""
+        recorded_at: datetime = self.AccessRecorded.create_timestamp()
         content = {
             "source_key": source_key,
             "actor": actor,
@@ -138,9 +148,9 @@ class CaseAccessLog(Aggregate):
             "resource": resource,
             "purpose": purpose,
             "outcome": outcome,
+            "occurred_at": (occurred_at or recorded_at).isoformat(),
         }
         position = self.length + 1
-        recorded_at: datetime = self.AccessRecorded.create_timestamp()
         self.trigger_event(
             self.AccessRecorded,
             timestamp=recorded_at,
