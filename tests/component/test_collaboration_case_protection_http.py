@@ -191,14 +191,16 @@ async def test_a_request_opened_while_a_record_says_the_case_is_protected_is_ref
     and its holding the partners' slots: the barred slots refuse it, as the protection would."""
     store = collaboration.store
     looked_up = store.exists
+    recorded: list[threading.Thread] = []
 
     def exists_then_protected(aggregate_id: Any) -> bool:
         answer = looked_up(aggregate_id)
-        if aggregate_id == CaseProtection.id_for(UPPSALA, CASE):
+        # Once, and only for the request: the record's own handling looks the protection up too.
+        if aggregate_id == CaseProtection.id_for(UPPSALA, CASE) and not recorded:
             record = placement_started(CASE, "P-1", protected_identity=True)
-            other = threading.Thread(target=store.placement_started, args=(inbound(record),))
-            other.start()
-            other.join()
+            recorded.append(threading.Thread(target=store.placement_started, args=(inbound(record),)))
+            recorded[0].start()
+            recorded[0].join()
         return answer
 
     store.exists = exists_then_protected
