@@ -23,7 +23,7 @@ from services.scheduling.domain.meeting import InvalidTimes, MeetingClosed
 from services.scheduling.domain.meeting_errors import MeetingNotBegun, StaffMeetingFollowsItsReferral
 from services.scheduling.domain.staff_member import InvalidWorkingHours, StillOnRoster
 from services.scheduling.feed_tokens import FEED_PATH, StaffMemberRemoved
-from services.scheduling.inbound import referral_consumer
+from services.scheduling.inbound import placement_consumer, referral_consumer
 from services.scheduling.metrics import SchedulingMetrics
 from services.scheduling.publication import build_publication_table
 
@@ -51,7 +51,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         settings,
         app,
         build_publication_table(lambda meeting_id, version: app.repository.get(meeting_id, version=version)),
-        consumers=[referral_consumer(app)],
+        consumers=[referral_consumer(app), placement_consumer(app)],
         topics=[SCHEDULING, dead_letter_topic(SCHEDULING)],
         periodic=[
             (DEADLINE_CHECK_SECONDS, app.check_staff_meetings_held),

@@ -1,7 +1,8 @@
-"""Inbound subscriptions: referral events in, one application call out (STYLE §4)."""
+"""Inbound subscriptions: referral events and placement records in, one call out each (STYLE §4)."""
 
 from __future__ import annotations
 
+from contracts.placements import PlacementChangedV1, PlacementData, PlacementEndedV1, PlacementStartedV1
 from contracts.referrals import (
     ReferralCaseWorkerAssignedV1,
     ReferralChildPlacedV1,
@@ -11,7 +12,7 @@ from contracts.referrals import (
     ReferralReceivedV1,
     ReferralRevokedV1,
 )
-from contracts.topics import REFERRALS
+from contracts.topics import PLACEMENTS, REFERRALS
 from services.kit.consumer import ConsumerSpec, on
 from services.kit.inbound import InboundEvent
 from services.scheduling.application import SchedulingApplication
@@ -65,4 +66,29 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
             on(ReferralCaseWorkerAssignedV1, case_worker_assigned),
             on(ReferralChildPlacedV1, child_placed),
         ],
+    )
+
+
+PROTECTED_HOUSING = "skyddat_boende"
+
+
+def placement_consumer(app: SchedulingApplication) -> ConsumerSpec:
+    """Any placement record saying the child has a protected identity or lives in protected housing
+    protects the case's meetings (ADR 0032), whether or not a referral carried it: a case system's
+    ``changed`` or ``ended`` reaches no referral, and a case may have no referral at all."""
+
+    def any_record(event: InboundEvent[PlacementData]) -> None:
+        placement = event.data
+        if placement.child.protected_identity or placement.placement_type == PROTECTED_HOUSING:
+            app.note_protected_case(placement.municipality, placement.case_id)
+
+    # referrals owns ext.placements.v1's dead-letter queue
+    return ConsumerSpec(
+        PLACEMENTS,
+        [
+            on(PlacementStartedV1, any_record),
+            on(PlacementChangedV1, any_record),
+            on(PlacementEndedV1, any_record),
+        ],
+        dead_letters=False,
     )

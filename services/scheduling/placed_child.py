@@ -26,9 +26,14 @@ class ChildPlacedUseCases(StaffMeetingUseCases):
         """A placement said the child has a protected identity: the case is protected from now on
         (every meeting of it, booked before or after, is marked so); and the staff meeting invites
         a parent supporter."""
-        if protected_identity and not self.exists(ProtectedCase.id_for(municipality, case_id)):
-            self.save(ProtectedCase(municipality, case_id))
+        if protected_identity:
+            self.note_protected_case(municipality, case_id)
         self.invite_parent_supporter(referral_id, target, municipality, placement_id)
+
+    def note_protected_case(self, municipality: str, case_id: str) -> None:
+        """The case is protected from now on: every meeting of it, booked before or after."""
+        if not self.exists(ProtectedCase.id_for(municipality, case_id)):
+            self.save(ProtectedCase(municipality, case_id))
 
     def invite_parent_supporter(
         self, referral_id: str, target: str, municipality: str, placement_id: str

@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.topics import REFERRALS
+from contracts.topics import PLACEMENTS, REFERRALS
 from services.scheduling.domain.meeting import Meeting
-from services.scheduling.inbound import referral_consumer
+from services.scheduling.inbound import placement_consumer, referral_consumer
+from tests.support.events import cloud_event, encode, placement_data, placement_ended
 from tests.support.fetched import fed_by_hand, in_process_consumer
 from tests.support.referral_records import (
     case_worker_assigned,
@@ -159,3 +160,27 @@ async def test_a_case_worker_assigned_after_the_staff_meeting_began_leaves_its_i
     assert store.repository.get(Meeting.id_for_referral(referral_id)).staff_ids == invited
     calendar = await scheduling.get("/api/v1/staff/handlaggare-9/calendar", headers=UPPSALA)
     assert calendar.status_code == 404  # never put on the roster for it
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        lambda: cloud_event("se.placement.changed.v1", placement_data(CASE, "P-9", protected_identity=True)),
+        lambda: cloud_event(
+            "se.placement.changed.v1", placement_data(CASE, "P-9", placement_type="skyddat_boende")
+        ),
+        lambda: placement_ended(CASE, "P-9", protected_identity=True),
+    ],
+    ids=["a change saying protected identity", "a change to protected housing", "an end saying protected"],
+)
+async def test_a_placement_record_no_referral_carried_protects_the_cases_meetings(
+    scheduling, store, record: Any
+) -> None:
+    """A case system's change or end reaches no referral, and a case may have none: scheduling
+    reads the placement records itself, so the case's meetings are protected all the same."""
+    await book_by_hand(scheduling, CASE, "0380-family-therapist-1", UPPSALA)
+    consumer, _ = in_process_consumer(store, placement_consumer(store), "placement-records")
+    await fed_by_hand(consumer, PLACEMENTS)(encode(record()))
+    assert await summaries(scheduling, "/api/v1/staff/0380-family-therapist-1/feed-tokens", UPPSALA) == [
+        PROTECTED
+    ]
