@@ -49,7 +49,8 @@ class ReferralsApplication(ReferralSubjectAccess):
             target=new.target,
             child_pin=new.child.pin,
             protected_identity=new.child.protected_identity
-            or self._protected.said_of(caller.municipality, new.case_id, new.child.pin),
+            or self._protected.said_of(caller.municipality, new.case_id, new.child.pin)
+            or self.said_protected(caller.municipality, new.case_id, new.child.pin),
             child_status=new.child_status,
             case_worker_id=new.case_worker_id,
             reason=new.reason,

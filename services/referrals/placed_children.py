@@ -63,6 +63,12 @@ class PlacedChildren(ServiceApplication):
         """What the case's placement records said of the child's protection, if any said it."""
         return self._found(CaseProtection.id_for(municipality, case_id))
 
+    def said_protected(self, municipality: str, case_id: str, pin: str) -> bool:
+        """Whether placement records said the child is protected (identity or protected housing),
+        of this case or of any case of the child in ``municipality``: never across municipalities."""
+        cases = {case_id, *self.placed_cases_of(municipality, pin)}
+        return any(self.protection_of(municipality, case) is not None for case in cases)
+
     def _noted(self, placement: PlacementData) -> list[Any]:
         """The case's ``PlacedCase`` and ``CaseProtection`` as ``placement`` leaves them (to save)."""
         municipality, case_id, pin = placement.municipality, placement.case_id, placement.child.pin

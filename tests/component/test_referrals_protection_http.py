@@ -7,9 +7,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from services.kit.inbound import parse_record
 from tests.component.test_referrals_http import COORDINATOR, create
 from tests.component.test_referrals_placed_child_http import place
-from tests.support.events import valid_pin
+from tests.support.events import cloud_event, encode, placement_data, valid_pin
 from tests.support.tokens import bearer
 
 CHILD = {"pin": valid_pin(41), "protected_identity": False}
@@ -55,3 +56,18 @@ async def test_an_unprotected_childs_next_referral_stays_unprotected(referrals) 
     await declined(referrals, first["id"])
     again = await create(referrals, case_id="0380-P-5", child=CHILD)
     assert (again.status_code, again.json()["protected_identity"]) == (201, False)
+
+
+async def test_a_referral_of_a_case_whose_later_placement_record_said_protected_is_protected(
+    referrals,
+) -> None:
+    """A case system's change (no referral is made of it) said the child now lives in protected
+    housing: the next referral of the case, box unticked, is protected all the same."""
+    store = referrals.app.state.runtime.app  # type: ignore[attr-defined]
+    record = cloud_event(
+        "se.placement.changed.v1",
+        placement_data("0380-P-6", "P-P-6", pin=CHILD["pin"], placement_type="skyddat_boende"),
+    )
+    store.note_placement_record(parse_record(encode(record)))
+    new = await create(referrals, case_id="0380-P-6", child=CHILD, target="safety_team")
+    assert (new.status_code, new.json()["protected_identity"]) == (201, True)
