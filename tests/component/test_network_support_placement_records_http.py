@@ -182,3 +182,16 @@ async def test_a_start_delivered_after_a_change_makes_the_case_worker_it_names_r
         if item["responsible_role"] == "case_worker"
     }
     assert assigned == dict.fromkeys(("dental_examination", "health_examination", "school_start"), "hl-7")
+
+
+async def test_a_start_sent_again_saying_the_school_changed_opens_the_school_clock_from_the_start(
+    network_support,
+) -> None:
+    """The case system corrected its first start, which said no change of school: the corrected
+    one opens the school clock (SAMS: no more than a week without schooling), from the start."""
+    first = cloud_event("se.placement.started.v1", placement_data("C-7", "P-7", start_date="2026-11-30"))
+    await network_support.feed(first)
+    corrected = placement_data("C-7", "P-7", start_date="2026-11-30", school_change=True)
+    await network_support.feed(cloud_event("se.placement.started.v1", corrected))
+    assert (await placement(network_support, "P-7"))["due"]["school_start"] == "2026-12-07"
+    assert ("C-7", "school_start") in await worklist(network_support)

@@ -56,7 +56,8 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         protected, the inquiry.  Delivered again, it may date the start anew, and if it says the
         child is protected, it shuts an open inquiry; after a change opened the follow-up, it opens
         the clocks from the start (and the inquiry).  The case worker it names becomes responsible,
-        as one a change names does."""
+        as one a change names does; a change of school it says, where the first did not, opens the
+        school clock from the start."""
         placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
         protection = self._protection_said(placement, protected_identity)
         follow_up = self._find(PlacementFollowUp.id_for(municipality, placement_id))
@@ -72,6 +73,8 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
             inquiry = self._inquiry_for(placement, follow_up.protected_identity)
         follow_up.date_start(started_on, self.today(), seen=True)
         follow_up.assign_case_worker(case_worker_id)  # a late start is the first to name one
+        if school_change and not follow_up.school_change:  # a start corrected to a change of school
+            follow_up.change_school(started_on)
         self.save(follow_up, inquiry, protection)
 
     def placement_changed(
