@@ -71,26 +71,22 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     app = open_store(CollaborationApplication, settings, SERVICE)
     app.request_lifetime = timedelta(hours=settings.matching_request_lifetime_hours)
     app.hold_lifetime = timedelta(hours=settings.offer_hold_hours)
-    kpis: list[CollaborationMetrics] = []  # made once the runtime has its registry
 
     def load(aggregate_id: Any, version: int) -> Any:
         return app.repository.get(aggregate_id, version=version)
-
-    def count_withheld(event_type: str) -> None:
-        for metrics in kpis:
-            metrics.withheld.labels(event_type).inc()
 
     runtime = ServiceRuntime(
         SERVICE,
         settings,
         app,
-        build_publication_table(load, count_withheld),
+        # The relay translates an event again on every retry and republish: it counts nothing.
+        build_publication_table(load, withheld=lambda _: None),
         consumers=consumers(app),
         topics=[COLLABORATION, dead_letter_topic(COLLABORATION), *PARTNER_TOPICS],
         periodic=[(EXPIRY_CHECK_SECONDS, app.expire_requests), (EXPIRY_CHECK_SECONDS, app.lapse_holds)],
     )
-    kpis.append(CollaborationMetrics(runtime.metrics.registry))
-    kpis[0].follow(app)
+    kpis = CollaborationMetrics(runtime.metrics.registry)
+    kpis.follow(app, build_publication_table(load, withheld=kpis.count_withheld))
     return runtime
 
 

@@ -1,7 +1,9 @@
-"""Collaboration KPIs; labels are municipality, change and kind only.
+"""Collaboration KPIs; labels are municipality, change, kind and event type only.
 
 They are counted from what is stored, once per stored event, whoever caused it
-(a route, the expiry job): a replayed or refused command counts nothing.
+(a route, the expiry job): a replayed or refused command counts nothing.  So are
+withheld partner messages: the stored event is translated once here, as the relay
+translates it again on every publish retry and republish.
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from prometheus_client import CollectorRegistry, Counter
 
 from services.collaboration.domain.activity import SharedActivity
 from services.collaboration.domain.matching_request import MatchingRequest
+from services.kit.logs import get_logger
+from services.kit.publication import PublicationTable
 from services.kit.store import ServiceApplication
+
+log = get_logger(__name__)
 
 REQUEST_CHANGES = {
     MatchingRequest.OfferAccepted: "matched",
@@ -39,7 +45,8 @@ class CollaborationMetrics:
         )
         self.withheld = Counter(
             "natverk_partner_messages_withheld_total",
-            "Partner messages the disclosure filter stopped because a value looked personal",
+            "Partner messages the disclosure filter stopped because a value looked personal,"
+            " counted once as the event that would have produced them is stored",
             ["event_type"],
             registry=registry,
         )
@@ -50,8 +57,11 @@ class CollaborationMetrics:
             registry=registry,
         )
 
-    def follow(self, app: ServiceApplication) -> None:
-        """Count every event ``app`` stores from now on."""
+    def count_withheld(self, event_type: str) -> None:
+        self.withheld.labels(event_type).inc()
+
+    def follow(self, app: ServiceApplication, partner_messages: PublicationTable) -> None:
+        """Count every event ``app`` stores from now on; ``partner_messages`` counts those withheld."""
 
         def count(recordings: list[Any]) -> None:
             # The events are stored already: a store that cannot be read back just now costs a
@@ -59,8 +69,15 @@ class CollaborationMetrics:
             with contextlib.suppress(OperationalError, InterfaceError):
                 for recording in recordings:
                     self._count(app, recording.domain_event)
+                    self._translate(partner_messages, recording.domain_event)
 
         app.on_recorded(count)
+
+    def _translate(self, partner_messages: PublicationTable, event: Any) -> None:
+        try:
+            partner_messages.translate(event)
+        except Exception as error:  # noqa: BLE001 - the relay parks and alerts on it; here it costs a count
+            log.warning("stored event not translated for counting", error=type(error).__name__)
 
     def _count(self, app: ServiceApplication, event: Any) -> None:
         if isinstance(event, MatchingRequest.Opened):
