@@ -56,6 +56,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         periodic=[
             (DEADLINE_CHECK_SECONDS, app.check_staff_meetings_held),
             (DEADLINE_CHECK_SECONDS, app.retry_unbooked_staff_meetings),
+            (DEADLINE_CHECK_SECONDS, app.check_unbooked_staff_meetings),
         ],
     )
     app.observer = WhenCommitted(app, SchedulingMetrics(runtime.metrics.registry))

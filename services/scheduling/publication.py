@@ -16,6 +16,7 @@ from services.scheduling import SERVICE
 from services.scheduling.domain.deadline_day import ends_in_time
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.overdue_staff_meeting import OverdueStaffMeeting
+from services.scheduling.domain.overdue_unbooked_staff_meeting import OverdueUnbookedStaffMeeting
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
 from services.scheduling.staff_meeting_rules import staff_meeting_deadline
 
@@ -93,6 +94,16 @@ def _unbooked(event: UnbookedStaffMeeting.Noted) -> Outgoing:
     return Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_unbooked.v1", event.case_id, data)
 
 
+def _unbooked_overdue(event: OverdueUnbookedStaffMeeting.Noted) -> Outgoing:
+    data = public.StaffMeetingUnbookedOverdueV1(
+        case_id=event.case_id,
+        municipality=event.municipality,
+        referral_id=event.referral_id,
+        deadline=event.deadline,
+    )
+    return Outgoing(SCHEDULING, "se.natverk.meeting.staff_meeting_unbooked_overdue.v1", event.case_id, data)
+
+
 def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> PublicationTable:
     """``meeting_at(id, version)`` gives the meeting as it was after that event."""
 
@@ -123,6 +134,7 @@ def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> Publicatio
             Meeting.Invited: invitees_changed,
             OverdueStaffMeeting.Noted: _overdue,
             UnbookedStaffMeeting.Noted: _unbooked,
+            OverdueUnbookedStaffMeeting.Noted: _unbooked_overdue,
             **case_access_rule(SCHEDULING, SERVICE),
         },
     )

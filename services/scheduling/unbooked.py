@@ -3,10 +3,12 @@ slot finder's horizon, or a required role missing from the roster).
 
 They are tried again by a periodic job as the calendar moves on and the roster changes, and
 stay on the coordinator's worklist until a retry books the meeting or the referral is withdrawn.
+One still open after its deadline's day is noted overdue once, for the case timeline.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -14,6 +16,7 @@ from eventsourcing.persistence import IntegrityError
 from services.kit.worklist import Duty
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.overdue_staff_meeting import RESPONSIBLE_ROLE
+from services.scheduling.domain.overdue_unbooked_staff_meeting import OverdueUnbookedStaffMeeting
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
 from services.scheduling.staff_meeting import StaffMeetingUseCases
 from services.scheduling.staff_meeting_rules import staff_meeting_deadline
@@ -44,6 +47,25 @@ class UnbookedStaffMeetingUseCases(StaffMeetingUseCases):
             except IntegrityError:
                 continue  # another replica booked or settled it at the same moment
         return settled
+
+    def check_unbooked_staff_meetings(self) -> int:
+        """Note each one still open after its deadline's day, once (periodic job); how many.  An
+        ended referral or a booked meeting settles it first, so it is never noted."""
+        today, noted = self.clock().date(), 0
+        for row in self._unbooked.rows():
+            note = row.noted
+            overdue_id = OverdueUnbookedStaffMeeting.id_for(note.municipality, note.referral_id)
+            if not row.is_open or today <= _due(note) or self.exists(overdue_id):
+                continue
+            deadline = staff_meeting_deadline(note.referred_at)
+            try:
+                self.save(
+                    OverdueUnbookedStaffMeeting(note.municipality, note.case_id, note.referral_id, deadline)
+                )
+            except IntegrityError:
+                continue  # another replica noted it at the same moment
+            noted += 1
+        return noted
 
     def _calendar_state(self, municipality: str) -> int:
         """What a search for ``municipality`` depends on besides the note: the day, the roster
@@ -95,9 +117,14 @@ def unbooked_duty(noted: UnbookedStaffMeeting.Noted) -> Duty:
         municipality=noted.municipality,
         case_id=noted.case_id,
         obligation="staff_meeting_unbooked",
-        due=staff_meeting_deadline(noted.referred_at).date(),
+        due=_due(noted),
         role=RESPONSIBLE_ROLE,
         assignee=None,
         action="/api/v1/staff",
         key=str(noted.originator_id),
     )
+
+
+def _due(noted: UnbookedStaffMeeting.Noted) -> date:
+    """The deadline's Swedish day: overdue from the day after (ADR 0025)."""
+    return staff_meeting_deadline(noted.referred_at).date()

@@ -225,3 +225,23 @@ async def test_a_staff_meeting_no_roster_could_take_shows_in_the_timeline_with_i
     [entry] = response.json()["items"]
     assert entry["event_type"] == "se.natverk.meeting.staff_meeting_unbooked.v1"
     assert "could not be booked" in entry["summary"] and "2026-11-30" in entry["summary"]
+
+
+async def test_a_staff_meeting_still_unbooked_after_its_deadline_shows_in_the_timeline(case_store) -> None:
+    data = {
+        "case_id": "0380-U1",
+        "municipality": "0380",
+        "referral_id": "r-1",
+        "deadline": "2026-11-30T08:00:00",
+    }
+    overdue = cloud_event(
+        "se.natverk.meeting.staff_meeting_unbooked_overdue.v1",
+        data,
+        source="/natverk/scheduling",
+        actor="system:scheduling",
+    )
+    timeline_handler(store_of(case_store))(parse_record(encode(overdue)))
+    response = await case_store.get(timeline_url("0380-U1"), headers=READER)
+    [entry] = response.json()["items"]
+    assert entry["event_type"] == "se.natverk.meeting.staff_meeting_unbooked_overdue.v1"
+    assert "not booked" in entry["summary"] and "2026-11-30" in entry["summary"]

@@ -21,6 +21,7 @@ from services.scheduling.publication import build_publication_table
 from tests.support.fetched import CapturingBroker, fed_by_hand, in_process_consumer
 from tests.support.referral_records import case_worker_assigned, referral_declined, referral_received
 from tests.support.tokens import bearer
+from tests.support.worklists import published as published_of
 
 VASTERAS = bearer("1980", ("coordinator",))
 REGISTRAR = bearer("1980", ("registrar",))
@@ -183,3 +184,55 @@ async def test_a_retry_searches_again_only_when_the_day_the_roster_or_the_meetin
     await register(scheduling, "1980-t", "family_therapist")
     assert store.retry_unbooked_staff_meetings() == 1
     assert len(searches) == 3
+
+
+UNBOOKED_OVERDUE = "se.natverk.meeting.staff_meeting_unbooked_overdue.v1"
+
+
+async def test_a_staff_meeting_still_unbooked_after_its_deadline_day_is_published_as_overdue_once(
+    scheduling, consumed
+) -> None:
+    store, _ = consumed
+    referral_id = await referred_while_only_a_coordinator_is_on_the_roster(scheduling, store)
+    store.clock = lambda: datetime(2026, 11, 30, 23, 0)  # the deadline's day: due, not yet overdue
+    assert store.check_unbooked_staff_meetings() == 0
+    store.clock = lambda: datetime(2026, 12, 1, 8, 0)
+    assert store.check_unbooked_staff_meetings() == 1
+    assert store.check_unbooked_staff_meetings() == 0
+    [overdue] = published_of(scheduling, UNBOOKED_OVERDUE)
+    assert (overdue.case_id, overdue.municipality, overdue.referral_id, overdue.responsible_role) == (
+        CASE,
+        "1980",
+        referral_id,
+        "coordinator",
+    )
+    assert overdue.deadline == datetime(2026, 11, 30, 8, 0)
+    assert "not booked" in overdue.summary() and "2026-11-30" in overdue.summary()
+
+
+async def test_a_withdrawn_referral_is_never_published_as_an_overdue_unbooked_staff_meeting(
+    scheduling, consumed
+) -> None:
+    store, _ = consumed
+    referral_id = await referred_while_only_a_coordinator_is_on_the_roster(scheduling, store)
+    await store.feed(referral_declined(CASE, referral_id, 2, municipality="1980"))
+    store.clock = lambda: datetime(2026, 12, 1, 8, 0)
+    assert store.check_unbooked_staff_meetings() == 0
+    assert published_of(scheduling, UNBOOKED_OVERDUE) == []
+
+
+async def test_a_staff_meeting_booked_by_a_retry_in_time_is_never_published_as_overdue_unbooked(
+    scheduling, consumed
+) -> None:
+    store, _ = consumed
+    await referred_while_only_a_coordinator_is_on_the_roster(scheduling, store)
+    await register(scheduling, "1980-t", "family_therapist")
+    assert store.retry_unbooked_staff_meetings() == 1
+    store.clock = lambda: datetime(2026, 12, 1, 8, 0)
+    assert store.check_unbooked_staff_meetings() == 0
+    assert published_of(scheduling, UNBOOKED_OVERDUE) == []
+
+
+async def test_the_service_runs_the_overdue_unbooked_sweep_as_a_periodic_job(scheduling) -> None:
+    runtime = scheduling.app.state.runtime  # no public view of the schedule: its wiring, as built
+    assert "check_unbooked_staff_meetings" in [job.__name__ for _, job in runtime._periodic]

@@ -6,7 +6,7 @@ import jsonschema
 
 from contracts.generate import ASYNCAPI_PATH, SCHEMA_DIR, differences
 from contracts.registry import EVENT_TYPES, TOPIC_SPECS
-from tests.support.events import placement_started
+from tests.support.events import cloud_event, placement_started
 
 
 def test_committed_schemas_and_asyncapi_match_the_models() -> None:
@@ -23,3 +23,17 @@ def test_every_event_type_has_a_committed_schema_and_every_topic_is_in_asyncapi(
 def test_a_valid_placement_event_validates_against_its_committed_schema() -> None:
     schema = json.loads((SCHEMA_DIR / "se.placement.started.v1.json").read_text())
     jsonschema.validate(placement_started("0380-1", "P-1"), schema)
+
+
+def test_an_overdue_unbooked_staff_meeting_validates_against_its_committed_schema() -> None:
+    event_type = "se.natverk.meeting.staff_meeting_unbooked_overdue.v1"
+    data = {
+        "case_id": "0380-U1",
+        "municipality": "0380",
+        "referral_id": "r-1",
+        "deadline": "2026-11-30T08:00:00",
+        "responsible_role": "coordinator",
+    }
+    schema = json.loads((SCHEMA_DIR / f"{event_type}.json").read_text())
+    jsonschema.validate(cloud_event(event_type, data, source="/natverk/scheduling"), schema)
+    assert "2026-11-30" in EVENT_TYPES[event_type].model_validate(data).summary()

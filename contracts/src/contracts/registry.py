@@ -32,6 +32,7 @@ EVENT_TYPES: dict[str, type[ContractModel]] = {
     "se.natverk.meeting.staff_meeting_deadline_missed.v1": scheduling.StaffMeetingDeadlineMissedV1,
     "se.natverk.meeting.staff_meeting_overdue.v1": scheduling.StaffMeetingOverdueV1,
     "se.natverk.meeting.staff_meeting_unbooked.v1": scheduling.StaffMeetingUnbookedV1,
+    "se.natverk.meeting.staff_meeting_unbooked_overdue.v1": scheduling.StaffMeetingUnbookedOverdueV1,
     "se.natverk.support_plan.changed.v1": network_support.SupportPlanChangedV1,
     "se.natverk.network_map.changed.v1": network_support.NetworkMapChangedV1,
     "se.natverk.safety_plan.changed.v1": network_support.SafetyPlanChangedV1,
@@ -94,8 +95,8 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         topics.SCHEDULING,
-        "Meetings booked, moved, cancelled and held, staff meetings late, overdue or not bookable, and "
-        "case-access events.",
+        "Meetings booked, moved, cancelled and held, staff meetings late, overdue, not bookable or not booked "
+        "by their deadline, and case-access events.",
         "scheduling",
         (*MEETING_EVENT_TYPES, "se.natverk.case.accessed.v1"),
     ),

@@ -106,3 +106,21 @@ class StaffMeetingUnbookedV1(ContractModel):
             f"Staff meeting could not be booked: nobody free in time (deadline {self.deadline:%Y-%m-%d});"
             " responsible: coordinator"
         )
+
+
+class StaffMeetingUnbookedOverdueV1(ContractModel):
+    """A referral's staff meeting still not booked when its 7-day deadline's day had passed (the
+    staff meeting was not convened in time): noted once per referral, unless the referral ended or
+    a meeting was booked first.  ``deadline`` as in ``staff_meeting_unbooked``."""
+
+    case_id: CaseId
+    municipality: Municipality
+    referral_id: Identifier
+    deadline: datetime
+    responsible_role: Literal["coordinator"] = "coordinator"
+
+    def summary(self) -> str:
+        return (
+            f"Staff meeting not convened by its deadline {self.deadline:%Y-%m-%d}: still not booked;"
+            " responsible: coordinator"
+        )
