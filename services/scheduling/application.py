@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from services.scheduling.base import LOCAL, SchedulingObserver
 from services.scheduling.called_off import CalledOffUseCases
-from services.scheduling.feed_tokens import FeedTokenUseCases
 from services.scheduling.meetings import DoubleBooking, MeetingUseCases, UnknownStaff
 from services.scheduling.placed_child import ChildPlacedUseCases
 from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
@@ -37,8 +36,7 @@ class SchedulingApplication(
     UnbookedStaffMeetingUseCases,  # as does this
     CalledOffUseCases,  # and this
     MeetingUseCases,
-    FeedTokenUseCases,
-    SubjectAccessUseCases,
+    SubjectAccessUseCases,  # and FeedTokenUseCases, which it extends
     WorklistUseCases,
 ):
     name = "scheduling"
