@@ -18,13 +18,13 @@ from typing import Any
 import httpx
 
 from contracts.pin import is_valid_personal_identity_number
+from services.kit.domain.case_protection import PROTECTED_HOUSING
 from services.kit.settings import ServiceSettings
 from services.kit.subject_access import MAX_CASES, REGISTERUTDRAG
 from services.ops.client import role_headers, service_url
 from services.ops.subject_access_page import PROTECTED_MARK, render_page
 
 PROTECTION_FLAGS = ("protected_identity", "protected_housing")
-PROTECTED_HOUSING = "skyddat_boende"
 ASKED_BY_CASE = ("scheduling", "network_support", "collaboration", "case_store")
 _WRITTEN_SHAPE = re.compile(r"^(\d{8})[-+]?(\d{4})$")
 

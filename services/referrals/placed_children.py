@@ -18,13 +18,12 @@ from typing import Any
 from uuid import UUID
 
 from contracts.placements import PlacementData
-from services.kit.domain.case_protection import CaseProtection
+from services.kit.domain.case_protection import CaseProtection, protection_said
 from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
 from services.referrals.domain.placed_case import PlacedCase
 
-PROTECTED_HOUSING = "skyddat_boende"
 CaseChildren = tuple[str, str, tuple[str, ...]]  # municipality, case id, the numbers named for it
 
 
@@ -83,18 +82,10 @@ class PlacedChildren(ServiceApplication):
     def _protection_said(self, placement: PlacementData) -> CaseProtection | None:
         """The case's protection as ``placement`` leaves it, if it says the child has a protected
         identity or is in protected housing; a record that says neither undoes nothing."""
-        identity = placement.child.protected_identity
-        housing = placement.placement_type == PROTECTED_HOUSING
-        if not (identity or housing):
-            return None
         municipality, case_id = placement.municipality, placement.case_id
-        protection = self.protection_of(municipality, case_id)
-        if protection is None:
-            return CaseProtection(
-                municipality=municipality, case_id=case_id, identity=identity, housing=housing
-            )
-        protection.note(identity, housing)
-        return protection
+        found = self.protection_of(municipality, case_id)
+        identity = placement.child.protected_identity
+        return protection_said(found, municipality, case_id, identity, placement.placement_type)
 
     def _found(self, aggregate_id: UUID) -> Any:
         """The aggregate as this unit of work leaves it (a batch of records), or None if never made."""

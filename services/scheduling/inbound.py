@@ -14,6 +14,7 @@ from contracts.referrals import (
 )
 from contracts.topics import PLACEMENTS, REFERRALS
 from services.kit.consumer import ConsumerSpec, on
+from services.kit.domain.case_protection import PROTECTED_HOUSING
 from services.kit.inbound import InboundEvent
 from services.scheduling.application import SchedulingApplication
 
@@ -67,9 +68,6 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
             on(ReferralChildPlacedV1, child_placed),
         ],
     )
-
-
-PROTECTED_HOUSING = "skyddat_boende"
 
 
 def placement_consumer(app: SchedulingApplication) -> ConsumerSpec:

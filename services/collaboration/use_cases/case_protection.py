@@ -20,26 +20,18 @@ from contracts.placements import PlacementData
 from services.collaboration.domain.matching_request import MatchingRequest
 from services.collaboration.domain.open_request import OpenRequest
 from services.collaboration.use_cases.matching import Matching
-from services.kit.domain.case_protection import CaseProtection
-
-PROTECTED_HOUSING = "skyddat_boende"
+from services.kit.domain.case_protection import CaseProtection, protection_said
 
 
 class CaseProtections(Matching):
     def _note_protection(self, placement: PlacementData) -> None:
         """Keep what ``placement`` says of the child's protection; end and bar what it shuts."""
-        identity = placement.child.protected_identity
-        housing = placement.placement_type == PROTECTED_HOUSING
-        if not (identity or housing):
-            return  # a record that says nothing of it undoes nothing
         municipality, case_id = placement.municipality, placement.case_id
-        protection = self.find(CaseProtection.id_for(municipality, case_id))
+        found = self.find(CaseProtection.id_for(municipality, case_id))
+        identity = placement.child.protected_identity
+        protection = protection_said(found, municipality, case_id, identity, placement.placement_type)
         if protection is None:
-            protection = CaseProtection(
-                municipality=municipality, case_id=case_id, identity=identity, housing=housing
-            )
-        else:
-            protection.note(identity, housing)
+            return  # a record that says nothing of it undoes nothing
         slots = [
             self.find(OpenRequest.id_for(municipality, case_id, partner))
             or OpenRequest(municipality, case_id, partner)

@@ -13,6 +13,9 @@ from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
 
+# The placement type whose location, even the municipality, is never revealed (DOMAIN).
+PROTECTED_HOUSING = "skyddat_boende"
+
 
 class CaseProtection(Aggregate):
     class Noted(Aggregate.Created):
@@ -49,3 +52,18 @@ class CaseProtection(Aggregate):
     @event(Widened)
     def _widened(self, identity: bool, housing: bool) -> None:
         self.identity, self.housing = identity, housing
+
+
+def protection_said(
+    found: CaseProtection | None, municipality: str, case_id: str, identity: bool, placement_type: str
+) -> CaseProtection | None:
+    """The case's protection as one more placement record leaves it: ``found`` widened, or a new one
+    (to save); None when the record says neither a protected identity nor protected housing, since
+    a record that says nothing of it undoes nothing."""
+    housing = placement_type == PROTECTED_HOUSING
+    if not (identity or housing):
+        return None
+    if found is None:
+        return CaseProtection(municipality=municipality, case_id=case_id, identity=identity, housing=housing)
+    found.note(identity, housing)
+    return found

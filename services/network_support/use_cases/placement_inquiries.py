@@ -7,12 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from services.kit.domain.case_protection import CaseProtection
+from services.kit.domain.case_protection import PROTECTED_HOUSING, CaseProtection, protection_said
 from services.network_support.domain.network_placement_inquiry import CHILD_PROTECTED, NetworkPlacementInquiry
 from services.network_support.use_cases.base import NetworkSupportBase
 
 KINSHIP_HOME = "natverkshem"
-PROTECTED_HOUSING = "skyddat_boende"
 PROTECTION_CAME_LATER = "a placement record said the child is protected after the inquiry opened"
 
 
@@ -57,14 +56,6 @@ class PlacementInquiries(NetworkSupportBase):
     def _protection_said(self, placement: PlacementFacts, protected_identity: bool) -> CaseProtection | None:
         """The case's protection as this record leaves it, if the record says the child has a
         protected identity or is in protected housing; a record that says neither changes nothing."""
-        housing = placement.placement_type == PROTECTED_HOUSING
-        if not (protected_identity or housing):
-            return None
         municipality, case_id = placement.municipality, placement.case_id
-        protection = self._find(CaseProtection.id_for(municipality, case_id))
-        if protection is None:
-            return CaseProtection(
-                municipality=municipality, case_id=case_id, identity=protected_identity, housing=housing
-            )
-        protection.note(protected_identity, housing)
-        return protection
+        found = self._find(CaseProtection.id_for(municipality, case_id))
+        return protection_said(found, municipality, case_id, protected_identity, placement.placement_type)

@@ -7,14 +7,13 @@ from datetime import date
 from typing import Any
 
 from services.kit.auth import Caller
-from services.kit.domain.case_protection import CaseProtection
+from services.kit.domain.case_protection import PROTECTED_HOUSING, CaseProtection
 from services.kit.index import CatchUpIndex
 from services.network_support.commands import Examination, InquiryConclusion, OnDate, ParentSupportSession
 from services.network_support.domain.network_map import NetworkMap
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.use_cases.base import NetworkSupportBase
-from services.network_support.use_cases.placement_inquiries import PROTECTED_HOUSING
 
 
 @dataclass(frozen=True)
