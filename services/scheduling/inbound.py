@@ -80,7 +80,9 @@ def placement_consumer(app: SchedulingApplication) -> ConsumerSpec:
         if placement.child.protected_identity or placement.placement_type == PROTECTED_HOUSING:
             app.note_protected_case(placement.municipality, placement.case_id)
 
-    # referrals owns ext.placements.v1's dead-letter queue
+    # referrals owns ext.placements.v1's dead-letter queue.  No (source, id) marker per record: the
+    # handler is a no-op on a repeat (a case is noted protected once), and most records note
+    # nothing, so a marker would be a write per placement for nothing.
     return ConsumerSpec(
         PLACEMENTS,
         [
@@ -89,4 +91,5 @@ def placement_consumer(app: SchedulingApplication) -> ConsumerSpec:
             on(PlacementEndedV1, any_record),
         ],
         dead_letters=False,
+        dedupe_by_event_id=False,
     )
