@@ -18,8 +18,9 @@ from aiokafka import AIOKafkaProducer
 from contracts.topics import PLACEMENTS
 from services.kit.settings import ServiceSettings
 from services.stack import Stack
-from tests.support.broker import free_port, produce_records
+from tests.support.broker import produce_records
 from tests.support.events import encode
+from tests.support.ports import free_port
 
 RESULTS = Path(__file__).parent / "results"
 

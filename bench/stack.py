@@ -29,8 +29,8 @@ os.environ.setdefault("NATVERK_DEV", "1")
 from bench.ingest import processed, publish
 from services.kit.settings import ServiceSettings
 from services.stack import Stack, available_services
-from tests.support.broker import free_port
 from tests.support.events import placement_started, valid_pin
+from tests.support.ports import free_port
 
 RESULTS = Path(__file__).parent / "results"
 PORTS = ("referrals_port", "scheduling_port", "network_support_port", "collaboration_port", "case_store_port")

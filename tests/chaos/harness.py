@@ -36,7 +36,7 @@ from tests.chaos.commands import KINDS, Command
 from tests.chaos.faults import Fault, FaultInjector
 from tests.chaos.load import Load
 from tests.chaos.proxy import Proxy
-from tests.support.broker import free_port
+from tests.support.ports import free_port
 
 # What a 40 s run on two cores reaches comfortably (it does several times as many).
 MINIMUM_OK = {"placement": 30, "referral": 30, "meeting": 30, "parent_support": 20, "home": 30}

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from services.cli import main
-from tests.support.broker import free_port
+from tests.support.ports import free_port
 
 
 def test_a_dead_letter_command_with_the_broker_down_logs_nothing_beside_its_one_line(

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from services.cli import main
-from tests.support.broker import free_port
+from tests.support.ports import free_port
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from services.kit.settings import ServiceSettings
 from services.stack import Stack, available_services
-from tests.support.broker import free_port
+from tests.support.ports import free_port
 
 PORT_FIELDS = (
     "referrals_port",

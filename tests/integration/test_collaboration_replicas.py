@@ -17,8 +17,9 @@ import pytest
 
 from tests.integration.test_scale_out import ready
 from tests.support.apps import eventually
-from tests.support.broker import LocalBroker, free_port
+from tests.support.broker import LocalBroker
 from tests.support.clock import day_from_today
+from tests.support.ports import free_port
 from tests.support.postgres import fresh_database
 from tests.support.tokens import bearer
 

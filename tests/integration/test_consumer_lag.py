@@ -18,8 +18,9 @@ from services.kit.settings import ServiceSettings
 from services.referrals.app import create_app
 from tests.chaos.proxy import Proxy
 from tests.support.apps import eventually, serving
-from tests.support.broker import free_port, produce
+from tests.support.broker import produce
 from tests.support.events import encode, placement_started
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 LAG, AGE = "natverk_consumer_lag_records", "natverk_consumer_lag_age_seconds"

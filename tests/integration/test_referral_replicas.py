@@ -18,8 +18,9 @@ import pytest
 from contracts.topics import PLACEMENTS
 from tests.integration.test_scale_out import processed, ready
 from tests.support.apps import eventually
-from tests.support.broker import LocalBroker, free_port, produce_records
+from tests.support.broker import LocalBroker, produce_records
 from tests.support.events import encode, placement_started, valid_pin
+from tests.support.ports import free_port
 from tests.support.postgres import fresh_database
 from tests.support.tokens import bearer
 

@@ -19,8 +19,9 @@ import pytest
 from contracts.topics import REFERRALS
 from tests.integration.test_scale_out import ready
 from tests.support.apps import eventually
-from tests.support.broker import LocalBroker, free_port, read_topic
+from tests.support.broker import LocalBroker, read_topic
 from tests.support.events import valid_pin
+from tests.support.ports import free_port
 from tests.support.postgres import fresh_database
 from tests.support.tokens import bearer
 

@@ -19,7 +19,8 @@ from contracts.topics import REFERRALS
 from services.scheduling.domain.busy_times import overlaps
 from tests.integration.test_scale_out import processed, ready
 from tests.support.apps import eventually
-from tests.support.broker import LocalBroker, free_port, produce_records
+from tests.support.broker import LocalBroker, produce_records
+from tests.support.ports import free_port
 from tests.support.postgres import fresh_database
 from tests.support.referral_records import referral_received
 from tests.support.tokens import bearer

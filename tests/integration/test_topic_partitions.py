@@ -31,8 +31,9 @@ from services.kit.topics import ensure_topics
 from services.referrals.app import build_runtime as build_referrals
 from services.referrals.commands import NewReferral
 from tests.support.apps import eventually
-from tests.support.broker import LocalBroker, free_port, produce, read_topic
+from tests.support.broker import LocalBroker, produce, read_topic
 from tests.support.events import encode, placement_started, valid_pin
+from tests.support.ports import free_port
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,6 @@ stack's own ``services.broker_process.start_broker``."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,12 +15,7 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 
 from services.broker_process import start_broker, stop_broker
 from services.kit.topics import reader_from_the_beginning
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.support.ports import free_port
 
 
 class LocalBroker:
