@@ -42,7 +42,7 @@ class RecordApplier:
         tracked = self._app.recorder.max_tracking_id(tracking_name) if tracking_name else None
         fresh = [
             w
-            for w in work
+            for w in _first_of_each_marker(work)
             if not (w.tracking and tracked is not None and w.tracking.notification_id <= tracked)
         ]
         counts = {"processed": len(fresh), "duplicate": len(work) - len(fresh)}
@@ -85,6 +85,21 @@ class RecordApplier:
         if item.tracking is not None:
             return self._app.is_tracked(item.tracking)
         return item.marker is not None and self._app.exists(item.marker)
+
+
+def _first_of_each_marker(work: list[RecordWork]) -> list[RecordWork]:
+    """``work`` without the repeats of a record earlier in it: a publisher's retry (or the
+    demo's deliberate repeat) often lands in the same fetched batch, and its second marker
+    would fail the batch's whole transaction, sending every record of it one at a time."""
+    seen: set[UUID] = set()
+    first = []
+    for item in work:
+        if item.marker is not None:
+            if item.marker in seen:
+                continue
+            seen.add(item.marker)
+        first.append(item)
+    return first
 
 
 def same_source_runs(work: list[RecordWork]) -> list[tuple[str | None, list[RecordWork]]]:
