@@ -59,7 +59,10 @@ class AutoReferrals(ReferralWorklist, PlacedChildren):
         referral of the case is open (it records the placement) or there is no Network Centre.
         The child's case is noted either way (``PlacedChildren``)."""
         placement = event.data
-        self.save(*self._noted(placement), *self._referred(placement))
+        # Two saves, one transaction (the kit runs every record in a unit of work): the referral
+        # this placement lands on is read again as the first left it (told of a protection).
+        self.save(*self._noted(placement))
+        self.save(*self._referred(placement))
 
     def _referred(self, placement: PlacementStartedV1) -> list[Any]:
         """What the placement changes of the case's referrals (to save): nothing, an open referral
@@ -69,16 +72,18 @@ class AutoReferrals(ReferralWorklist, PlacedChildren):
             return []
         if self.exists(Referral.id_for_placement(placement.municipality, placement.placement_id)):
             return []
+        # What placement records of the case or the child said before, or this one says: one way.
+        protected = self.said_protected(placement.municipality, placement.case_id, placement.child.pin)
         open_one = self._open_network_centre_referral(placement.municipality, placement.case_id)
         if open_one is not None:
-            open_one.record_placement(placement.placement_id, placement.child.protected_identity)
+            open_one.record_placement(placement.placement_id, protected or placement.child.protected_identity)
             return [open_one]
         referral = Referral(
             case_id=placement.case_id,
             municipality=placement.municipality,
             target=NETWORK_CENTRE,
             child_pin=placement.child.pin,
-            protected_identity=placement.child.protected_identity,
+            protected_identity=protected or placement.child.protected_identity,
             child_status="placed",
             case_worker_id=placement.case_worker_id or UNASSIGNED,
             reason=AUTOMATIC_REASON,

@@ -7,8 +7,9 @@ ended), the case and the number it names (``PlacedCase``), whether or not a refe
 municipality without a Network Centre gets none, and a change or an end may be the first record of
 a placement that started before anyone listened.  It keeps, one way, what any of them said of the
 child's protection (the kit's ``CaseProtection``: a protected identity, protected housing), so
-that a protected child's bundle is marked whatever record said it.  Keyed by municipality, never
-across.
+that a protected child's bundle is marked whatever record said it; and every referral of the case,
+or of the child, made before a record said it reads protected from that record on (ADR 0032: the
+case's and the child's, one way).  Keyed by municipality, never across.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
 from services.referrals.domain.placed_case import PlacedCase
+from services.referrals.domain.referral import Referral
 
 CaseChildren = tuple[str, str, tuple[str, ...]]  # municipality, case id, the numbers named for it
+Key = tuple[str, str, str]  # ("case", municipality, case id) or ("child", municipality, pin)
 
 
 def _fold_case_children() -> Callable[[dict[Any, CaseChildren], Any], None]:
@@ -38,12 +41,19 @@ def _fold_case_children() -> Callable[[dict[Any, CaseChildren], Any], None]:
     return fold
 
 
+def _fold_referrals(rows: dict[Key, tuple[UUID, ...]], e: Any) -> None:
+    """Each referral under its case's key and its child's."""
+    for key in (("case", e.municipality, e.case_id), ("child", e.municipality, e.child_pin)):
+        rows[key] = (*rows.get(key, ()), e.originator_id)
+
+
 class PlacedChildren(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._placed_cases = CatchUpIndex(
             self, _fold_case_children(), events=(PlacedCase.Noted, PlacedCase.ChildNamed)
         )
+        self._referrals_by = CatchUpIndex(self, _fold_referrals, events=(Referral.Received,))
 
     def note_placement_record(self, event: InboundEvent[PlacementData]) -> None:
         """A placement changed or ended: the child's case and its protection, and nothing else
@@ -69,23 +79,40 @@ class PlacedChildren(ServiceApplication):
         return any(self.protection_of(municipality, case) is not None for case in cases)
 
     def _noted(self, placement: PlacementData) -> list[Any]:
-        """The case's ``PlacedCase`` and ``CaseProtection`` as ``placement`` leaves them (to save)."""
+        """The case's ``PlacedCase``, ``CaseProtection`` and referrals as ``placement`` leaves them
+        (to save)."""
         municipality, case_id, pin = placement.municipality, placement.case_id, placement.child.pin
         case: PlacedCase | None = self._found(PlacedCase.id_for(municipality, case_id))
         if case is None:
             case = PlacedCase(municipality=municipality, case_id=case_id, child_pin=pin)
         else:
             case.name(pin)
-        protection = self._protection_said(placement)
-        return [case, *([protection] if protection is not None else [])]
-
-    def _protection_said(self, placement: PlacementData) -> CaseProtection | None:
-        """The case's protection as ``placement`` leaves it, if it says the child has a protected
-        identity or is in protected housing; a record that says neither undoes nothing."""
-        municipality, case_id = placement.municipality, placement.case_id
         found = self.protection_of(municipality, case_id)
-        identity = placement.child.protected_identity
-        return protection_said(found, municipality, case_id, identity, placement.placement_type)
+        identity, placement_type = placement.child.protected_identity, placement.placement_type
+        protection = protection_said(found, municipality, case_id, identity, placement_type)
+        if protection is None and found is None:
+            return [case]  # an unprotected case: its referrals stay as they are
+        return [case, *([protection] if protection is not None else []), *self._told(case)]
+
+    def _told(self, case: PlacedCase) -> list[Referral]:
+        """The referrals of the protected ``case``, or of a number named for its child, that did not
+        read protected, marked (to save): stored, or made earlier in this unit of work."""
+        municipality, pins = case.municipality, case.child_pins
+        keys = [("case", municipality, case.case_id), *(("child", municipality, pin) for pin in pins)]
+        work = self.current_work() or object()
+        stored = {found for key in keys for found in self._referrals_by.get(key, work) or ()}
+        made_now = {
+            aggregate.id
+            for aggregate in (self._pending_aggregates() or {}).values()
+            if isinstance(aggregate, Referral)
+            and aggregate.municipality == municipality
+            and (aggregate.case_id == case.case_id or aggregate.child_pin in pins)
+        }
+        referrals: list[Referral] = [self.repository.get(found) for found in sorted(stored | made_now)]
+        unprotected = [referral for referral in referrals if not referral.protected_identity]
+        for referral in unprotected:
+            referral.mark_protected()
+        return unprotected
 
     def _found(self, aggregate_id: UUID) -> Any:
         """The aggregate as this unit of work leaves it (a batch of records), or None if never made."""

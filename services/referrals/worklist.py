@@ -8,6 +8,10 @@ worker) is to be given a case worker by the staff meeting's deadline, 7 days aft
 received (DOMAIN.md step 2: the meeting is convened with the responsible case worker).  The case
 workers (the authority unit, which owns the case) are responsible: any of them takes it with
 ``PUT .../case-worker``.
+
+A filter by role picks what that role answers for: the coordinator leads both receiving teams and
+decides on their referrals, so its items are the teams' responses (a referral awaiting a case
+worker stays the case workers': ADR 0025).  Only those roles hold a referral duty.
 """
 
 from __future__ import annotations
@@ -25,12 +29,14 @@ from services.kit.pages import PageRequest
 from services.kit.store import ServiceApplication
 from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, local_today, worklist
 from services.referrals.domain.referral import UNASSIGNED, Referral
+from services.referrals.domain.who_decides import RECEIVING_ROLES
 
 DEFAULT_RESPONSE_WORKING_DAYS = 3
 # Scheduling's staff meeting deadline (7 calendar days after the referral arrived), which the
 # responsible case worker is to attend: the services share no code, so it is said again here.
 CASE_WORKER_WITHIN = timedelta(days=7)
 ASSIGNING_ROLE = "case_worker"
+DUTY_ROLES = frozenset({ASSIGNING_ROLE}.union(*RECEIVING_ROLES.values()))
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,10 @@ class ReferralWorklist(ServiceApplication):
         self.response_working_days = DEFAULT_RESPONSE_WORKING_DAYS
 
     def worklist(self, caller: Caller, wanted: WorklistFilter, page: PageRequest) -> Worklist:
-        """The caller's municipality's referrals awaiting a response or a case worker, earliest due first."""
-        return worklist(self._duties(), caller.municipality, wanted, page, self.today())
+        """The caller's municipality's referrals awaiting a response or a case worker, earliest due
+        first; ``wanted.role``'s are those the role answers for (``holders``)."""
+        duties = [duty for duty in self._duties() if wanted.role in (None, *holders(duty))]
+        return worklist(duties, caller.municipality, replace(wanted, role=None), page, self.today())
 
     def check_response_deadlines(self) -> int:
         """Note each referral not answered by its due date, once (periodic job); how many."""
@@ -110,6 +118,12 @@ class ReferralWorklist(ServiceApplication):
 
     def _due(self, row: ReferralRow) -> date:
         return add_working_days(row.received_on, self.response_working_days)
+
+
+def holders(duty: Duty) -> frozenset[str]:
+    """The roles that answer for ``duty``: a team's response, the team and the coordinator who
+    leads it (who decide on it); a referral awaiting a case worker, the case workers."""
+    return RECEIVING_ROLES.get(duty.role, frozenset({duty.role}))
 
 
 def _response_duty(referral_id: UUID, row: ReferralRow, due: date) -> Duty:

@@ -145,3 +145,25 @@ async def test_due_before_as_seconds_since_1970_is_refused_not_read_as_1970(refe
     response = await referrals.get(WORKLIST, headers=COORDINATOR, params={"due_before": "86400"})
     assert response.status_code == 422
     assert "86400" not in response.text and "YYYY-MM-DD" in response.text
+
+
+async def test_a_coordinator_asking_for_the_coordinators_items_gets_the_responses_of_both_teams_they_lead(
+    referrals,
+) -> None:
+    """The coordinator leads both receiving teams and decides on their referrals (DOMAIN.md, ADR
+    0025); a referral awaiting a case worker stays the case workers' (ADR 0025 addendum)."""
+    await create(referrals, case_id="0380-W1", target="safety_team")
+    await create(referrals, case_id="0380-W2", target="network_centre")
+    found = [(i["case_id"], i["responsible_role"]) for i in await items(referrals, role="coordinator")]
+    assert sorted(found) == [("0380-W1", "safety_team"), ("0380-W2", "network_centre")]
+
+
+@pytest.mark.parametrize("role", ["auditor", "janitor7"])
+async def test_a_role_that_holds_no_referral_duty_is_refused_naming_the_field_not_the_value(
+    referrals, role: str
+) -> None:
+    await create(referrals, case_id="0380-W1")
+    response = await referrals.get(WORKLIST, headers=COORDINATOR, params={"role": role})
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["query.role"]
+    assert role not in response.text

@@ -86,3 +86,14 @@ def test_a_protected_placement_protects_the_referral_for_good() -> None:
     placed = [e for e in referral.collect_events() if isinstance(e, Referral.ChildPlaced)]
     assert referral.protected_identity is True
     assert [e.protected_identity for e in placed] == [True, True]
+
+
+def test_a_referral_marked_protected_after_it_ended_stays_protected_is_marked_once_and_tells_no_one() -> None:
+    referral = new_referral()
+    referral.revoke()
+    referral.mark_protected()
+    referral.mark_protected()
+    marked = [e for e in referral.collect_events() if isinstance(e, Referral.MarkedProtected)]
+    assert (referral.protected_identity, len(marked)) == (True, 1)
+    table = build_publication_table(lambda _: ("0380-7", "0380", "network_centre"))
+    assert table.cloud_events(marked[0], 3) == []

@@ -1,8 +1,7 @@
 """A referral (remiss) to the Network Centre or the safety team.
 
-Lifecycle: received → accepted or declined; accepted → closed; the sender
-may revoke a referral that is received or accepted.  Declined, closed and
-revoked are final.
+Lifecycle: received → accepted or declined; accepted → closed; the sender may revoke a referral
+that is received or accepted.  Declined, closed and revoked are final.  Protection only turns on.
 """
 
 from __future__ import annotations
@@ -48,17 +47,14 @@ class Referral(Aggregate):
 
     # Who did it is the kit's stamp on every stored event (events stored before it
     # carry an ``actor`` field instead, which replay ignores).
-    class Accepted(Aggregate.Event):
-        pass
+    class Accepted(Aggregate.Event): ...
 
     class Declined(Aggregate.Event):
         reason: str
 
-    class Closed(Aggregate.Event):
-        pass
+    class Closed(Aggregate.Event): ...
 
-    class Revoked(Aggregate.Event):
-        pass
+    class Revoked(Aggregate.Event): ...
 
     class CaseWorkerAssigned(Aggregate.Event):
         case_worker_id: str
@@ -75,6 +71,10 @@ class Referral(Aggregate):
         # Whether the child's identity is protected, as the referral knows it after this placement
         # (it never goes back); False in events stored before 2026-12-04.
         protected_identity: bool = False
+
+    class MarkedProtected(Aggregate.Event):
+        """A placement record of its case or child said, after it was made, that the child is
+        protected (identity or housing).  Unpublished: the others read the placement records."""
 
     @staticmethod
     def id_for_placement(municipality: str, placement_id: str) -> UUID:
@@ -100,17 +100,10 @@ class Referral(Aggregate):
         placement_id: str | None,
         referred_by: str = "",
     ) -> None:
-        self.case_id = case_id
-        self.municipality = municipality
-        self.target = target
-        self.child_pin = child_pin
-        self.protected_identity = protected_identity
-        self.child_status = child_status
-        self.case_worker_id = case_worker_id
-        self.reason = reason
-        self.origin = origin
-        self.placement_id = placement_id
-        self.referred_by = referred_by
+        self.case_id, self.municipality, self.target = case_id, municipality, target
+        self.child_pin, self.protected_identity = child_pin, protected_identity
+        self.child_status, self.case_worker_id, self.reason = child_status, case_worker_id, reason
+        self.origin, self.placement_id, self.referred_by = origin, placement_id, referred_by
         self.status = "received"
         self.decline_reason: str | None = None
         self.response_overdue: date | None = None  # the due date a missed response was noted for
@@ -143,13 +136,17 @@ class Referral(Aggregate):
         return newly
 
     def record_placement(self, placement_id: str, protected_identity: bool = False) -> None:
-        """The child was placed while this referral is open: it is about a placed child now, and
-        one the case system says has a protected identity is protected from now on, whatever the
-        referral said (the case system is where protection is decided).  The placement it came
-        from, or one already recorded, changes nothing."""
+        """The child was placed while this referral is open: it is about a placed child now, and one
+        the case system says is protected is so from now on, whatever the referral said (the case
+        system decides it).  The placement it came from, or one already recorded, changes nothing."""
         self._require_status("record a placement on", *OPEN)
         if placement_id != self.placement_id and placement_id not in self.placements_recorded:
             self._child_placed(placement_id, self.protected_identity or protected_identity)
+
+    def mark_protected(self) -> None:
+        """The child is protected: so is the referral from now on, whatever its status (one way)."""
+        if not self.protected_identity:
+            self._marked_protected()
 
     def assign_case_worker(self, case_worker_id: str) -> None:
         """Make ``case_worker_id`` responsible while the referral is open; the one already
@@ -192,6 +189,10 @@ class Referral(Aggregate):
         self.child_status = "placed"
         self.placements_recorded.append(placement_id)
         self.protected_identity = self.protected_identity or protected_identity
+
+    @event(MarkedProtected)
+    def _marked_protected(self) -> None:
+        self.protected_identity = True
 
     @event(ResponseOverdue)
     def _response_overdue(self, due: date) -> None:
