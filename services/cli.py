@@ -15,6 +15,7 @@ from aiokafka.errors import KafkaConnectionError
 
 from contracts.common import MUNICIPALITIES
 from services.cli_audit import add_audit_commands
+from services.cli_errors import unreachable
 from services.cli_ops import _rebuild, _stats, add_operations
 from services.kit.auth import KNOWN_ROLES
 from services.kit.settings import ServiceSettings
@@ -169,31 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except (httpx.HTTPError, KafkaConnectionError) as error:
-        print(f"natverk {args.command}: {_unreachable(error)}", file=sys.stderr)
+        print(f"natverk {args.command}: {unreachable(error)}", file=sys.stderr)
         return 2
     except NoOpsToken as error:
         print(f"natverk {args.command}: {error}", file=sys.stderr)
         return 2
-
-
-def _unreachable(error: Exception) -> str:
-    """One line for an operator: which service did not answer, or what it answered."""
-    if isinstance(error, KafkaConnectionError):
-        return f"cannot reach the broker ({error}); is the stack running (make up)?"
-    if isinstance(error, httpx.HTTPStatusError):
-        response = error.response
-        try:
-            error_info = response.json()["error"]  # its details name fields and why, never a value
-            said = "; ".join(f"{d['field']}: {d['message']}" for d in error_info.get("details") or [])
-            detail = error_info["message"] + (f" ({said})" if said else "")
-        except (ValueError, KeyError, TypeError, AttributeError):
-            detail = response.reason_phrase
-        return f"{response.request.url.copy_with(query=None)} answered {response.status_code}: {detail}"
-    try:
-        where = str(error.request.url.copy_with(query=None))  # type: ignore[attr-defined]
-    except RuntimeError:  # no request attached
-        where = "the service"
-    return f"cannot reach {where} ({error or type(error).__name__}); is the stack running (make up)?"
 
 
 if __name__ == "__main__":

@@ -8,49 +8,10 @@ import asyncio
 import json
 import sys
 
+from services.cli_dlq import add_dead_letter_commands
 from services.kit.settings import ServiceSettings
 from services.kit.settings_loader import load_settings
 from services.stack import available_services
-
-
-def _dlq(args: argparse.Namespace) -> int:
-    from services import ops
-
-    settings = load_settings(ServiceSettings)
-    try:
-        letters = asyncio.run(ops.read_dead_letters(settings.kafka_bootstrap, args.topic, args.limit))
-    except ValueError as error:
-        print(f"natverk dlq: {error}", file=sys.stderr)
-        return 2
-    if args.action == "list":
-        print(ops.describe(letters) if letters else f"{args.topic} is empty")
-        return 0
-    chosen = [d for d in letters if args.offsets is None or d.offset in args.offsets]
-    if args.partition is not None:
-        chosen = [d for d in chosen if d.partition == args.partition]
-    missing = set(args.offsets or ()) - {d.offset for d in chosen}
-    if args.action == "redrive" and args.partition is None and len({d.partition for d in chosen}) > 1:
-        # An offset is a place in one partition: offset 0 is in each of them.
-        print(
-            f"natverk dlq redrive: those offsets are in more than one partition of {args.topic}; "
-            "name the partition with --partition",
-            file=sys.stderr,
-        )
-        return 2
-    if missing:
-        print(f"natverk dlq: no record at offset(s) {sorted(missing)} in {args.topic}", file=sys.stderr)
-        return 2
-    if args.action == "show":
-        for letter in chosen:
-            print(f"--- partition {letter.partition} offset {letter.offset}: {letter.error}")
-            print(ops.show(letter))
-        return 0
-    if args.offsets is None and not args.all:
-        print("natverk dlq redrive: name --offsets or say --all", file=sys.stderr)
-        return 2
-    count = asyncio.run(ops.redrive(settings.kafka_bootstrap, chosen))
-    print(f"re-drove {count} record(s) from {args.topic}")
-    return 0
 
 
 def _rebuild(args: argparse.Namespace) -> int:
@@ -152,14 +113,7 @@ def _subject_access(args: argparse.Namespace) -> int:
 
 def add_operations(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """The sub-commands for operating a running stack."""
-    dlq = commands.add_parser("dlq", help="inspect and re-drive a dead-letter topic")
-    dlq.add_argument("action", choices=["list", "show", "redrive"])
-    dlq.add_argument("topic", help="the dead-letter topic, e.g. ext.placements.v1.dlq")
-    dlq.add_argument("--offsets", type=int, nargs="+", help="only these offsets")
-    dlq.add_argument("--partition", type=int, help="only this partition")
-    dlq.add_argument("--all", action="store_true", help="redrive: every record in the topic")
-    dlq.add_argument("--limit", type=int, default=1000)
-    dlq.set_defaults(run=_dlq)
+    add_dead_letter_commands(commands)
 
     outbox = commands.add_parser(
         "outbox", help="records a service's relay parked (list exits 1 when any); show or release one"

@@ -12,6 +12,7 @@ from services.case_store.application import CaseStoreApplication
 from services.case_store.audit import CheckpointFileIncomplete, NoCheckpointYet, StoreDiffersFromCheckpoint
 from services.case_store.audit_api import router as audit_router
 from services.case_store.checkpoints import CheckpointFile
+from services.case_store.dead_letter_reads import router as dead_letter_reads_router
 from services.case_store.district_report import router as district_router
 from services.case_store.inbound import consumers
 from services.case_store.metrics import PlacementMetrics
@@ -54,6 +55,13 @@ def _checkpoint_if_due(runtime: ServiceRuntime) -> None:
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
     # An event about a case never conflicts with another municipality's case of the same id
     # (ADR 0016): the only errors of its own are the audit's.
-    routers = [cases_router, reports_router, district_router, audit_router, subject_access]
+    routers = [
+        cases_router,
+        reports_router,
+        district_router,
+        audit_router,
+        subject_access,
+        dead_letter_reads_router,
+    ]
     errors = {StoreDiffersFromCheckpoint: 409, CheckpointFileIncomplete: 409, NoCheckpointYet: 404}
     return build_http_app(build_runtime(settings), routers, errors, start_runtime)

@@ -63,6 +63,33 @@ def test_a_broker_that_is_not_running_is_named_with_exit_code_2(monkeypatch, cap
     assert "natverk dlq: cannot reach the broker" in error and "is the stack running" in error, error
 
 
+def _outside_development_mode_without_token_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NATVERK_DEV", raising=False)
+    for name in ("JWKS", "JWT_SECRET", "JWT_AUDIENCE", "JWT_ISSUER", "OPS_TOKEN"):
+        monkeypatch.delenv(f"NATVERK_{name}", raising=False)
+    monkeypatch.setenv("NATVERK_KAFKA_BOOTSTRAP", f"127.0.0.1:{free_port()}")
+
+
+def test_listing_dead_letters_needs_only_the_broker_not_the_settings_for_verifying_tokens(
+    monkeypatch, capsys
+) -> None:
+    """`dlq list` and `redrive` only talk to the broker: they were refused for want of NATVERK_JWKS."""
+    _outside_development_mode_without_token_settings(monkeypatch)
+    assert main(["dlq", "list", "ext.placements.v1.dlq"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("natverk dlq: cannot reach the broker"), error
+
+
+def test_showing_dead_letters_without_an_ops_token_names_that_setting_and_reads_nothing(
+    monkeypatch, capsys
+) -> None:
+    _outside_development_mode_without_token_settings(monkeypatch)
+    assert main(["dlq", "show", "ext.placements.v1.dlq"]) == 2
+    out = capsys.readouterr()
+    assert out.err.strip() == "natverk dlq: set NATVERK_OPS_TOKEN to a ops token from your identity provider"
+    assert out.out == ""
+
+
 def test_up_refuses_ports_already_in_use_before_starting_anything(tmp_path, monkeypatch, capsys) -> None:
     """A second `natverk up` must say the stack is already running, not die on bind later."""
     import signal

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import uuid
+from typing import Any
 
 import httpx
 import pytest
@@ -81,19 +82,27 @@ def test_verify_checks_every_chain(stack: Stack) -> None:
     assert "0 broken" in result.stdout
 
 
-async def test_dead_letters_are_listed_shown_masked_and_redriven_unchanged(stack: Stack) -> None:
-    pin = valid_pin(77)
-    poison = json.dumps(
-        {"specversion": "1.0", "type": "se.placement.started.v1", "data": {"pin": pin}}
-    ).encode()
-    await produce(stack.settings.kafka_bootstrap, PLACEMENTS, [poison], key=b"dlq-test")
+def _poison(case_id: str, **data: object) -> bytes:
+    """A placement event that names its case but fails validation (no placement id, no dates...)."""
+    data = {"case_id": case_id, "municipality": "0380", **data}
+    return json.dumps({"specversion": "1.0", "type": "se.placement.started.v1", "data": data}).encode()
+
+
+async def _dead_lettered(stack: Stack, poison: bytes, key: bytes) -> Any:
+    await produce(stack.settings.kafka_bootstrap, PLACEMENTS, [poison], key=key)
 
     async def dead_lettered():
         return [
             r for r in await read_topic(stack.settings.kafka_bootstrap, PLACEMENTS_DLQ) if r.value == poison
         ]
 
-    letter = (await eventually(dead_lettered, timeout=20))[0]
+    return (await eventually(dead_lettered, timeout=20))[0]
+
+
+async def test_dead_letters_are_listed_shown_masked_and_redriven_unchanged(stack: Stack) -> None:
+    pin = valid_pin(77)
+    poison = _poison("0380-dlq-test", pin=pin)
+    letter = await _dead_lettered(stack, poison, b"0380-dlq-test")
     listed = natverk(stack, "dlq", "list", PLACEMENTS_DLQ)
     assert listed.returncode == 0 and str(letter.offset) in listed.stdout
     assert pin not in listed.stdout
@@ -107,7 +116,7 @@ async def test_dead_letters_are_listed_shown_masked_and_redriven_unchanged(stack
         "--offsets",
         str(letter.offset),
     )
-    assert shown.returncode == 0 and "se.placement.started.v1" in shown.stdout
+    assert shown.returncode == 0 and "se.placement.started.v1" in shown.stdout, shown.stderr
     assert pin not in shown.stdout  # masked
     before = [r for r in await read_topic(stack.settings.kafka_bootstrap, PLACEMENTS) if r.value == poison]
     redriven = natverk(
@@ -126,6 +135,28 @@ async def test_dead_letters_are_listed_shown_masked_and_redriven_unchanged(stack
     assert dict(after[-1].headers)["redriven_from"] == f"{letter.partition}:{letter.offset}".encode()
     refused = natverk(stack, "dlq", "redrive", PLACEMENTS_DLQ)
     assert refused.returncode == 2 and "--offsets" in refused.stderr
+
+
+async def test_showing_a_dead_letter_logs_who_read_which_case_and_why_in_the_case_store(stack: Stack) -> None:
+    """Dead letters carry case data; `show` read them from the broker and left no access record."""
+    case_id = f"0380-DLQ-{uuid.uuid4().hex[:6]}"
+    letter = await _dead_lettered(stack, _poison(case_id), case_id.encode())
+    where = ["--partition", str(letter.partition), "--offsets", str(letter.offset)]
+    shown = natverk(stack, "dlq", "show", PLACEMENTS_DLQ, *where)
+    assert shown.returncode == 0 and case_id in shown.stdout, shown.stderr
+
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(
+            f"{stack.url('case_store')}/api/v1/cases/{case_id}/access-log",
+            headers=bearer("0380", ("auditor",)),
+        )
+    response.raise_for_status()
+    reads = [
+        (r["actor"], r["service"], r["resource"], r["purpose"], r["outcome"])
+        for r in response.json()["items"]
+        if not r["resource"].endswith("/access-log")  # the auditor's own read
+    ]
+    assert reads == [("natverk-cli", "case_store", "POST /ops/dead-letter-reads", "operations", "granted")]
 
 
 def test_the_outbox_of_every_service_with_a_relay_is_listed_and_empty(stack: Stack) -> None:

@@ -157,7 +157,7 @@ KIT_COMMANDS: dict[tuple[str, str], Callable[[World], Call]] = {
 
 
 # Reads made by POST, so that what they are asked about stays out of URLs (a registerutdrag,
-# ADR 0018): walked as reads, with the body each needs in its world.
+# ADR 0018), or that log a read made elsewhere: walked as reads, with the body each needs.
 SUBJECT_ACCESS = "/api/v1/subject-access"
 POST_READS: Table = {
     ("referrals", "POST", SUBJECT_ACCESS): lambda w: Call(body={"pin": CHILD}),
@@ -165,6 +165,10 @@ POST_READS: Table = {
         (service, "POST", SUBJECT_ACCESS): lambda w: Call(body={"case_ids": [w.ids["case_id"]]})
         for service in ("scheduling", "network_support", "collaboration", "case_store")
     },
+    # Logs an ops read of dead letters naming these cases (natverk dlq show, ADR 0004 addendum).
+    ("case_store", "POST", "/api/v1/ops/dead-letter-reads"): lambda w: Call(
+        body={"cases": [{"municipality": OWNER, "case_id": w.ids["case_id"]}]}
+    ),
 }
 
 
