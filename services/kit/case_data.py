@@ -16,6 +16,7 @@ from services.kit.domain.idempotency import IdempotencyRecord
 
 if TYPE_CHECKING:
     from services.kit.access_chains import AccessChains
+    from services.kit.auth import Caller
 
 
 class CaseDataLookups:
@@ -51,6 +52,11 @@ class CaseDataLookups:
             "outcome": outcome,
         }
         return self.access_chains.append(content)
+
+    def refuse_caller(self, caller: Caller) -> None:
+        """Raise when the service's own records refuse ``caller`` whatever their valid token says
+        (scheduling: one removed from its roster).  The command path asks first, of the caller
+        alone, so the answer tells nothing of what was asked for.  Nobody is refused by default."""
 
     def exists(self, aggregate_id: Any) -> bool:
         try:

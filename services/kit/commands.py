@@ -3,7 +3,8 @@
 A route names a use case, its arguments, the view of its result and the roles
 that may call it; everything else happens here, once:
 
-* roles (the caller is authenticated by the middleware before the body is read);
+* roles (the caller is authenticated by the middleware before the body is read), then whether
+  the service's own records still take anything from the caller (``refuse_caller``);
 * ``Idempotency-Key``: a repeat of the same request replays the first response,
   a different request under the same key is refused (422), keys are scoped per
   municipality;
@@ -75,7 +76,7 @@ class CommandPath(AccessLogging):
         self, use_case: UseCase, *args: Any, view: type[View], roles: tuple[str, ...], status: int = 200
     ) -> Any:
         """Run a command through the kit: replay, or the use case, its access and key records at once."""
-        require_roles(self.caller, *roles)
+        self._admit(roles)
         if (replayed := self._replay()) is not None:
             return replayed
         attempt = 1
@@ -98,6 +99,12 @@ class CommandPath(AccessLogging):
                 attempt += 1
         self._response.status_code = status
         return body
+
+    def _admit(self, roles: tuple[str, ...]) -> None:
+        """The caller's roles, then whether the service still takes anything from them: before a
+        replay too, as a replayed answer carries case data like a fresh one."""
+        require_roles(self.caller, *roles)
+        self.app.refuse_caller(self.caller)
 
     def _run_once(self, use_case: UseCase, args: tuple[Any, ...], view: type[View], status: int) -> BaseModel:
         self._attempted: list[CaseAccess] = []
@@ -156,7 +163,7 @@ class CommandPath(AccessLogging):
         ``purpose`` fixes why, whatever ``X-Access-Purpose`` says: a read that is only ever
         made for one reason (a registerutdrag, ADR 0018) is logged as that.
         """
-        require_roles(self.caller, *roles)
+        self._admit(roles)
         self.purpose = purpose or self.purpose
         try:
             result = use_case(self.app, self.caller, *args)

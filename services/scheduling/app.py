@@ -16,13 +16,18 @@ from services.scheduling.application import (
     AlreadyRegistered,
     DoubleBooking,
     SchedulingApplication,
+    StaffMemberRemoved,
     UnknownStaff,
 )
 from services.scheduling.domain.feed_token import FeedTokenRevoked
 from services.scheduling.domain.meeting import InvalidTimes, MeetingClosed
-from services.scheduling.domain.meeting_errors import MeetingNotBegun, StaffMeetingFollowsItsReferral
+from services.scheduling.domain.meeting_errors import (
+    MeetingNotBegun,
+    OutsideWorkingHours,
+    StaffMeetingFollowsItsReferral,
+)
 from services.scheduling.domain.staff_member import InvalidWorkingHours, StillOnRoster
-from services.scheduling.feed_tokens import FEED_PATH, StaffMemberRemoved
+from services.scheduling.feed_tokens import FEED_PATH
 from services.scheduling.inbound import placement_consumer, referral_consumer
 from services.scheduling.metrics import SchedulingMetrics
 from services.scheduling.publication import build_publication_table
@@ -33,6 +38,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     AlreadyRegistered: 409,
     MeetingClosed: 409,
     MeetingNotBegun: 409,
+    OutsideWorkingHours: 409,
     StaffMeetingFollowsItsReferral: 409,
     FeedTokenRevoked: 409,
     InvalidTimes: 422,

@@ -7,7 +7,7 @@ log), inbound ones are called by the kit's consumer inside its unit of work.
 
 from __future__ import annotations
 
-from services.scheduling.base import LOCAL, SchedulingObserver
+from services.scheduling.base import LOCAL, SchedulingObserver, StaffMemberRemoved
 from services.scheduling.called_off import CalledOffUseCases
 from services.scheduling.meetings import DoubleBooking, MeetingUseCases, UnknownStaff
 from services.scheduling.placed_child import ChildPlacedUseCases
@@ -25,6 +25,7 @@ __all__ = [
     "Schedule",
     "SchedulingApplication",
     "SchedulingObserver",
+    "StaffMemberRemoved",
     "StaffRow",
     "UnknownStaff",
 ]

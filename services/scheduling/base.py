@@ -33,6 +33,10 @@ from services.scheduling.read_models import (
 Interval = tuple[datetime, datetime]
 
 
+class StaffMemberRemoved(Exception):
+    """The caller was removed from the roster: scheduling takes nothing more from them."""
+
+
 class SchedulingObserver(Protocol):
     def staff_meeting_convened(
         self, municipality: str, days_after_referral: float, in_time: bool
@@ -76,6 +80,19 @@ class SchedulingBase(ServiceApplication):
         self.observer: SchedulingObserver = _Silent()
 
     # -- the roster ----------------------------------------------------------------------
+    def refuse_caller(self, caller: Caller) -> None:
+        """One removed from the roster may still hold a valid JWT (up to 12 hours, or until the
+        identity provider catches up): the roster is the newer word, so nothing more is taken from
+        them, command or read (ADR 0026).  A caller never on the roster is nobody's business here."""
+        if self._removed_from_roster(caller.municipality, caller.subject):
+            raise StaffMemberRemoved(
+                "you were removed from the roster: scheduling takes nothing more from you"
+            )
+
+    def _removed_from_roster(self, municipality: str, staff_id: str) -> bool:
+        member = self._get(StaffMember.id_for(municipality, staff_id))
+        return isinstance(member, StaffMember) and not member.active
+
     def _active_staff(self, municipality: str) -> list[StaffRow]:
         return [row for row in self._staff.rows() if row.municipality == municipality and row.active]
 

@@ -17,6 +17,10 @@ from services.scheduling.domain.local_time import (
 
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 MAX_MEETING_LENGTH = timedelta(hours=12)
+KNOWINGLY = (
+    "true: the time may fall outside a participant's working hours on the roster (an evening"
+    " visitation); otherwise such a time is 409 outside_working_hours"
+)
 
 MeetingTime = Annotated[
     datetime,
@@ -59,6 +63,7 @@ class NewMeeting(BaseModel):
     visitation_form: Literal["guided", "therapeutic"] | None = None
     repeat_weeks: int = Field(0, ge=0, le=26, description="a series: every N weeks")
     occurrences: int = Field(1, ge=1, le=52)
+    outside_working_hours: bool = Field(False, description=KNOWINGLY)
     _times: list[tuple[datetime, datetime]] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
@@ -104,6 +109,7 @@ class Reschedule(BaseModel):
 
     start: MeetingTime
     end: MeetingTime
+    outside_working_hours: bool = Field(False, description=KNOWINGLY)
 
     @model_validator(mode="after")
     def _consistent(self) -> Reschedule:

@@ -9,8 +9,9 @@ A token lives no longer than its place on the roster: removing a staff member (a
 one) revokes the live tokens they own (issued under their JWT subject) and those of their staff
 feed; and a token whose owner is a removed member of its municipality's roster is not there
 either (one issued while its owner was off the roster, or one left live by a removal stored
-before removals revoked tokens).  A removed member, whose JWT may still be valid, is issued none
-(409 ``staff_member_removed``).  An owner never on the roster (a case worker) is not affected.
+before removals revoked tokens).  A removed member, whose JWT may still be valid, is issued none:
+the kit's command path refuses them everything in scheduling first (409 ``staff_member_removed``,
+``SchedulingBase.refuse_caller``).  An owner never on the roster (a case worker) is not affected.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from services.kit.cases import CaseDataNotFound, CaseRef
 from services.kit.index import CatchUpIndex
 from services.scheduling.calendars import CalendarUseCases
 from services.scheduling.domain.feed_token import FeedToken, digest_of
-from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.read_models import Schedule
 
 FEED_PATH = "/api/v1/feeds/{token}.ics"
@@ -65,22 +65,16 @@ def fold_feed_token(rows: dict[Any, FeedTokenRow], e: Any) -> None:
         rows[e.originator_id] = replace(rows[e.originator_id], revoked=True)
 
 
-class StaffMemberRemoved(Exception):
-    """The caller was removed from the roster: a token they issued would be dead on arrival."""
-
-
 class FeedTokenUseCases(CalendarUseCases):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._feed_tokens = CatchUpIndex(self, fold_feed_token, events=(FeedToken.Issued, FeedToken.Revoked))
 
     def issue_staff_feed_token(self, caller: Caller, staff_id: str) -> IssuedFeedToken:
-        self._refuse_a_removed_issuer(caller)
         self._staff_member(caller.municipality, staff_id)
         return self._issue(caller, "staff", staff_id)
 
     def issue_case_feed_token(self, caller: Caller, case_id: str) -> IssuedFeedToken:
-        self._refuse_a_removed_issuer(caller)
         self._case_schedule(caller, case_id)  # a case of the caller's municipality, or 404
         return self._issue(caller, "case", case_id)
 
@@ -121,11 +115,6 @@ class FeedTokenUseCases(CalendarUseCases):
             feed_token.revoke()
         return revoked
 
-    def _refuse_a_removed_issuer(self, caller: Caller) -> None:
-        """Said first, of the caller alone: whether the target exists is nobody's business then."""
-        if self._removed_from_roster(caller.municipality, caller.subject):
-            raise StaffMemberRemoved("you were removed from the roster: no feed token is issued to you")
-
     def _issue(self, caller: Caller, scope: str, subject: str) -> IssuedFeedToken:
         token = secrets.token_urlsafe(32)
         feed_token = FeedToken(caller.municipality, scope, subject, caller.subject, digest_of(token))
@@ -139,7 +128,3 @@ class FeedTokenUseCases(CalendarUseCases):
         if not found or found[0].revoked or self._removed_from_roster(found[0].municipality, found[0].owner):
             return None
         return found[0]
-
-    def _removed_from_roster(self, municipality: str, staff_id: str) -> bool:
-        member = self._get(StaffMember.id_for(municipality, staff_id))
-        return isinstance(member, StaffMember) and not member.active

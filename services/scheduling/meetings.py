@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID, uuid4
 
 from services.kit.auth import Caller
 from services.scheduling.commands import Attendance, Cancel, NewMeeting, Reschedule
 from services.scheduling.domain.busy_times import overlaps
-from services.scheduling.domain.local_time import is_repeated, stored_instant
+from services.scheduling.domain.local_time import is_repeated, stored_instant, wall_clock_of
 from services.scheduling.domain.meeting import Meeting, MeetingError, MeetingInThePast
-from services.scheduling.domain.meeting_errors import MeetingNotBegun, StaffMeetingFollowsItsReferral
+from services.scheduling.domain.meeting_errors import (
+    MeetingNotBegun,
+    OutsideWorkingHours,
+    StaffMeetingFollowsItsReferral,
+)
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.person_days import Days, DoubleBooking, PersonDayUseCases, changed
 from services.scheduling.read_models import MeetingRow
@@ -26,8 +31,10 @@ class MeetingUseCases(PersonDayUseCases):
     def book_meetings(self, caller: Caller, new: NewMeeting) -> list[Meeting]:
         """Book one meeting, or a series every ``repeat_weeks`` weeks; all or nothing.  Each is
         booked on its participants' days too (the store's guard against double booking)."""
-        for staff_id in new.staff_ids:
-            self._staff_member(caller.municipality, staff_id)
+        members = [self._staff_member(caller.municipality, staff_id) for staff_id in new.staff_ids]
+        if not new.outside_working_hours:
+            for start, end in new.times():
+                _refuse_outside_hours(members, wall_clock_of(start), wall_clock_of(end))
         series_id = str(uuid4()) if new.occurrences > 1 else None
         protected = new.case_id in self._protected_cases(caller.municipality)  # once for the series
         meetings = [
@@ -49,6 +56,9 @@ class MeetingUseCases(PersonDayUseCases):
             self._release(meeting, days)
             meeting.reschedule(change.start, change.end)
             self._refuse_the_past(meeting)
+            if not change.outside_working_hours:
+                members = [self._get(StaffMember.id_for(meeting.municipality, s)) for s in meeting.staff_ids]
+                _refuse_outside_hours(members, meeting.start, meeting.end)
             self._refuse_double_booking(
                 meeting.municipality, meeting.staff_ids, meeting.starts_at, meeting.ends_at, meeting.id
             )
@@ -154,3 +164,18 @@ class MeetingUseCases(PersonDayUseCases):
             clash = [f"staff_ids[{n}]" for n, staff_id in enumerate(staff_ids) if staff_id in row.staff_ids]
             if clash:
                 raise DoubleBooking(f"already booked at that time: {', '.join(clash)}")
+
+
+def _refuse_outside_hours(members: Sequence[StaffMember | None], start: datetime, end: datetime) -> None:
+    """``start``-``end`` (local wall-clock) within every member's working hours; the others are
+    named by their place in the meeting's ``staff_ids``, never by their ids."""
+    outside = [
+        f"staff_ids[{n}]"
+        for n, member in enumerate(members)
+        if isinstance(member, StaffMember) and not member.hours.contains(start, end)
+    ]
+    if outside:
+        raise OutsideWorkingHours(
+            f"outside their working hours on the roster: {', '.join(outside)}"
+            " (send outside_working_hours: true to book them then knowingly)"
+        )

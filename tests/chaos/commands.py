@@ -119,6 +119,7 @@ def meeting(n: int, rng: random.Random) -> Command:
         "end": (start + timedelta(hours=1)).isoformat(),
         "staff_ids": STAFF,
         "other_participants": ["parent", "network"],
+        "outside_working_hours": True,  # two hours apart round the clock, most after working hours
     }
     return Command("meeting", case_id, f"chaos-{case_id}", path="/api/v1/meetings", body=body)
 

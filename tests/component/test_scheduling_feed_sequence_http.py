@@ -27,13 +27,15 @@ async def scheduling(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def book(client: httpx.AsyncClient, start: str, end: str) -> str:
+async def book(client: httpx.AsyncClient, start: str, end: str, knowingly: bool = False) -> str:
+    """``knowingly``: a time outside the therapist's working hours (a clock change is at night)."""
     body = {
         "case_id": "0380-77",
         "kind": "network_meeting",
         "start": start,
         "end": end,
         "staff_ids": [THERAPIST],
+        "outside_working_hours": knowingly,
     }
     booked = await client.post("/api/v1/meetings", json=body, headers=COORDINATOR)
     return booked.json()[0]["meeting_id"]
@@ -53,7 +55,7 @@ async def test_a_rescheduled_then_cancelled_meeting_has_sequence_2_in_the_fetche
 
 
 async def test_a_fetched_feed_names_the_later_of_two_repeated_local_times_exactly(scheduling) -> None:
-    await book(scheduling, "2027-10-31T02:00:00+01:00", "2027-10-31T02:30:00+01:00")
+    await book(scheduling, "2027-10-31T02:00:00+01:00", "2027-10-31T02:30:00+01:00", knowingly=True)
     feed = await scheduling.get(f"/api/v1/staff/{THERAPIST}/calendar.ics", headers=COORDINATOR)
     [event] = strictly_parsed(feed.content).walk("VEVENT")
     assert event.decoded("dtstart").astimezone(UTC) == datetime(2027, 10, 31, 1, tzinfo=UTC)

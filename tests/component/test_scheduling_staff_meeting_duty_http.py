@@ -118,6 +118,7 @@ async def test_a_meeting_across_the_autumn_clock_change_reads_with_the_instants_
     """02:30 to 02:45 on the wall is 75 minutes when the clocks go back in between."""
     body = {"case_id": "0380-D3", "kind": "network_meeting", "staff_ids": ["0380-family-therapist-1"]}
     body |= {"start": "2027-10-31T02:30:00+02:00", "end": "2027-10-31T02:45:00+01:00"}
+    body |= {"outside_working_hours": True}  # the clocks go back at night
     [booked] = (await scheduling.post("/api/v1/meetings", json=body, headers=COORDINATOR)).json()
     shown = await scheduling.get(f"/api/v1/meetings/{booked['meeting_id']}", headers=COORDINATOR)
     meeting = shown.json()

@@ -91,7 +91,7 @@ async def test_an_overbooked_roster_books_late_and_reports_the_missed_deadline(
                 case_id="0380-busy",
                 kind="network_meeting",
                 start=busy_from + timedelta(days=day),
-                end=busy_from + timedelta(days=day, hours=9),
+                end=busy_from + timedelta(days=day, hours=8, minutes=30),  # to 16:30, when it ends
                 staff_ids=["0380-coordinator-1"],
             ),
         )

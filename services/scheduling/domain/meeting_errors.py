@@ -27,3 +27,8 @@ class StaffMeetingFollowsItsReferral(MeetingError):
 class MeetingNotBegun(MeetingError):
     """Who attended is recorded once a meeting has begun: recorded before, it would close the
     meeting's duty (a staff meeting's) before it was met."""
+
+
+class OutsideWorkingHours(MeetingError):
+    """A time chosen by hand keeps to the participants' working hours on the roster, as the slot
+    finder's does; a meeting outside them is booked knowingly (an evening visitation) or not at all."""

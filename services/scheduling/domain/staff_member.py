@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+from services.scheduling.domain.slot_finder import WorkingHours
 
 ROLES = (
     "coordinator",
@@ -81,6 +83,10 @@ class StaffMember(Aggregate):
         self.work_ends = work_ends
         self.weekly_capacity_hours = weekly_capacity_hours
         self.active = True
+
+    @property
+    def hours(self) -> WorkingHours:
+        return WorkingHours(time.fromisoformat(self.work_starts), time.fromisoformat(self.work_ends))
 
     def change_hours(self, work_starts: str, work_ends: str, weekly_capacity_hours: int) -> None:
         _check_hours(work_starts, work_ends)
