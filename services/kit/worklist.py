@@ -2,10 +2,10 @@
 
 Each service that owns an obligation serves ``GET /api/v1/worklist``.  Its use case lists the
 obligations as ``Duty`` rows (from an index: no aggregate is loaded), and ``worklist`` keeps the
-caller's municipality's, filters them, orders them by due date and pages them the kit's one way
-(``services.kit.pages``).  An item names the case, what is due, when, whether it is overdue, the
-responsible role (and person, where known) and the API path to act on it; never a personal
-identity number.  The page carries case data, so it goes through ``kit.query``: one access record
+caller's municipality's, filters them (the route's filters: ``services.kit.worklist_filters``),
+orders them by due date and pages them the kit's one way (``services.kit.pages``).  An item names
+the case, what is due, when, whether it is overdue, the responsible role (and person, where known)
+and the API path to act on it; never a personal identity number.  The page carries case data, so it goes through ``kit.query``: one access record
 per case on the page.
 """
 
@@ -14,12 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
-from contracts.common import Day, Identifier
 from services.kit.cases import CaseRef
 from services.kit.domain.swedish_time import LOCAL
 from services.kit.pages import Page, Paged, PageRequest
@@ -50,17 +48,18 @@ class Duty:
 
 @dataclass(frozen=True)
 class WorklistFilter:
-    """What the caller asked to see; None is "any"."""
+    """What the caller asked to see; None is "any".  ``roles`` are the responsible roles whose
+    duties the asked role answers for (``services.kit.worklist_filters``)."""
 
     assignee: str | None = None
-    role: str | None = None
+    roles: frozenset[str] | None = None
     due_before: date | None = None
     overdue: bool | None = None
 
     def picks(self, duty: Duty, today: date) -> bool:
         return (
             self.assignee in (None, duty.assignee)
-            and self.role in (None, duty.role)
+            and (self.roles is None or duty.role in self.roles)
             and (self.due_before is None or duty.due < self.due_before)
             and self.overdue in (None, duty.is_overdue(today))
         )
@@ -121,16 +120,3 @@ class WorklistView(Page[WorklistItemView]):
     @classmethod
     def of(cls, page: Any) -> WorklistView:
         return cls(**cls.fields_of(page.page, lambda duty: WorklistItemView.of(duty, page.today)))
-
-
-def worklist_filter(
-    assignee: Annotated[Identifier | None, Query(description="only this person's (a staff id)")] = None,
-    role: Annotated[Identifier | None, Query(description="only this role's, e.g. network_centre")] = None,
-    due_before: Annotated[Day | None, Query(description="only those due before this day")] = None,
-    overdue: Annotated[bool | None, Query(description="true: only overdue ones; false: none of them")] = None,
-) -> WorklistFilter:
-    return WorklistFilter(assignee, role, due_before, overdue)
-
-
-WorklistFilters = Annotated[WorklistFilter, Depends(worklist_filter)]
-"""What every worklist route takes and passes on to its use case."""

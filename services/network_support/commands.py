@@ -34,11 +34,14 @@ class NewGoal(StrictBody):
     goal: Text
 
 
+# Who owns a support-plan action: the coordinator, a function of the Network Centre, or the case
+# worker.  The functions are not roles of a token: the Centre's staff sign in as network_centre.
+OwnerRole = Literal["coordinator", "family_therapist", "family_pedagogue", "parent_supporter", "case_worker"]
+
+
 class NewAction(StrictBody):
     description: Text
-    owner_role: Literal[
-        "coordinator", "family_therapist", "family_pedagogue", "parent_supporter", "case_worker"
-    ]
+    owner_role: OwnerRole
     due: JsonDate
 
 

@@ -11,7 +11,8 @@ workers (the authority unit, which owns the case) are responsible: any of them t
 
 A filter by role picks what that role answers for: the coordinator leads both receiving teams and
 decides on their referrals, so its items are the teams' responses (a referral awaiting a case
-worker stays the case workers': ADR 0025).  Only those roles hold a referral duty.
+worker stays the case workers': ADR 0025).  Only those roles hold a referral duty (``DUTY_ROLES``:
+the kit refuses any other, ``services.kit.worklist_filters``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from services.kit.index import CatchUpIndex
 from services.kit.pages import PageRequest
 from services.kit.store import ServiceApplication
 from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, local_today, worklist
+from services.kit.worklist_filters import DutyRoles
 from services.referrals.domain.referral import UNASSIGNED, Referral
 from services.referrals.domain.who_decides import RECEIVING_ROLES
 
@@ -36,7 +38,9 @@ DEFAULT_RESPONSE_WORKING_DAYS = 3
 # responsible case worker is to attend: the services share no code, so it is said again here.
 CASE_WORKER_WITHIN = timedelta(days=7)
 ASSIGNING_ROLE = "case_worker"
-DUTY_ROLES = frozenset({ASSIGNING_ROLE}.union(*RECEIVING_ROLES.values()))
+# A team's response is the team's and the coordinator's who leads it (who decide on it); a
+# referral awaiting a case worker, the case workers'.
+DUTY_ROLES = DutyRoles.of({ASSIGNING_ROLE: (), **RECEIVING_ROLES})
 
 
 @dataclass(frozen=True)
@@ -92,9 +96,8 @@ class ReferralWorklist(ServiceApplication):
 
     def worklist(self, caller: Caller, wanted: WorklistFilter, page: PageRequest) -> Worklist:
         """The caller's municipality's referrals awaiting a response or a case worker, earliest due
-        first; ``wanted.role``'s are those the role answers for (``holders``)."""
-        duties = [duty for duty in self._duties() if wanted.role in (None, *holders(duty))]
-        return worklist(duties, caller.municipality, replace(wanted, role=None), page, self.today())
+        first."""
+        return worklist(self._duties(), caller.municipality, wanted, page, self.today())
 
     def check_response_deadlines(self) -> int:
         """Note each referral not answered by its due date, once (periodic job); how many."""
@@ -118,12 +121,6 @@ class ReferralWorklist(ServiceApplication):
 
     def _due(self, row: ReferralRow) -> date:
         return add_working_days(row.received_on, self.response_working_days)
-
-
-def holders(duty: Duty) -> frozenset[str]:
-    """The roles that answer for ``duty``: a team's response, the team and the coordinator who
-    leads it (who decide on it); a referral awaiting a case worker, the case workers."""
-    return RECEIVING_ROLES.get(duty.role, frozenset({duty.role}))
 
 
 def _response_duty(referral_id: UUID, row: ReferralRow, due: date) -> Duty:

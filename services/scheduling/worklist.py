@@ -4,6 +4,10 @@ finder could not book (``unbooked.py``), for the coordinator to make room on the
 A staff meeting is due by the earlier of its own day and its deadline (7 days after the referral):
 overdue from the day after, until its attendance is recorded or it is cancelled.  The coordinator
 convenes it: the one on the meeting is the person responsible.
+
+Every duty here is the coordinator's (a meeting not booked too: the coordinator makes room on the
+roster, ADR 0028), so a role filter takes ``coordinator`` only: the teams attend staff meetings but
+hold no duty on this list, and the kit refuses any other role rather than list nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from datetime import date
 from services.kit.auth import Caller
 from services.kit.pages import PageRequest
 from services.kit.worklist import Duty, Worklist, WorklistFilter, worklist
+from services.kit.worklist_filters import DutyRoles
 from services.scheduling.base import SchedulingBase
 from services.scheduling.domain.overdue_staff_meeting import RESPONSIBLE_ROLE, OverdueStaffMeeting
 from services.scheduling.read_models import MeetingRow
 from services.scheduling.unbooked import unbooked_duty
+
+DUTY_ROLES = DutyRoles.of({RESPONSIBLE_ROLE: ()})
 
 
 class WorklistUseCases(SchedulingBase):

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.support.tokens import bearer
 from tests.support.worklists import published
@@ -122,3 +123,25 @@ async def test_a_removed_coordinator_is_no_staff_meetings_assignee(scheduling) -
     assert removed.status_code == 204
     [item] = await items(scheduling)
     assert (item["responsible_role"], item["assignee"]) == ("coordinator", None)
+
+
+async def test_a_coordinator_asking_for_the_coordinators_items_gets_every_staff_meeting_to_hold(
+    scheduling,
+) -> None:
+    convene(scheduling)
+    [item] = await items(scheduling, role="coordinator")
+    assert (item["obligation"], item["responsible_role"]) == ("staff_meeting", "coordinator")
+
+
+@pytest.mark.parametrize("role", ["auditor", "network_centre", "janitor7"])
+async def test_a_role_that_holds_no_scheduling_duty_is_refused_naming_the_field_not_the_value(
+    scheduling, role: str
+) -> None:
+    """Only the coordinator convenes the staff meeting and makes room for one not booked (DOMAIN.md
+    step 2, ADR 0028); an empty list would read as "nothing to do" for a team or a misspelling."""
+    convene(scheduling)
+    response = await scheduling.get(WORKLIST, headers=COORDINATOR, params={"role": role})
+    assert response.status_code == 422
+    [detail] = response.json()["error"]["details"]
+    assert detail["field"] == "query.role" and "coordinator" in detail["message"]
+    assert role not in response.text

@@ -7,6 +7,7 @@ from datetime import date
 from services.kit.domain.working_days import add_working_days
 from services.kit.pages import PageRequest
 from services.kit.worklist import Duty, WorklistFilter, worklist
+from services.kit.worklist_filters import DutyRoles
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.referrals.domain.referral import Referral
 
@@ -47,11 +48,21 @@ def test_a_duty_is_overdue_only_from_the_day_after_it_was_due() -> None:
 
 def test_a_filter_picks_by_role_due_before_and_overdue() -> None:
     today = date(2026, 12, 10)
-    assert WorklistFilter(role="safety_team").picks(duty(FRIDAY, role="safety_team"), today)
-    assert not WorklistFilter(role="safety_team").picks(duty(FRIDAY), today)
+    safety_team = frozenset({"safety_team"})
+    assert WorklistFilter(roles=safety_team).picks(duty(FRIDAY, role="safety_team"), today)
+    assert not WorklistFilter(roles=safety_team).picks(duty(FRIDAY), today)
     assert not WorklistFilter(due_before=FRIDAY).picks(duty(FRIDAY), today)
     assert WorklistFilter(overdue=True).picks(duty(FRIDAY), today)
     assert not WorklistFilter(overdue=False).picks(duty(FRIDAY), today)
+
+
+def test_a_role_answers_for_its_own_duties_and_those_of_the_roles_it_leads() -> None:
+    roles = DutyRoles.of(
+        {"case_worker": (), "network_centre": {"coordinator"}, "safety_team": {"coordinator"}}
+    )
+    assert roles.names == ("case_worker", "coordinator", "network_centre", "safety_team")
+    assert roles.answered_by("coordinator") == {"network_centre", "safety_team"}
+    assert roles.answered_by("network_centre") == {"network_centre"}
 
 
 def test_a_worklist_keeps_only_the_callers_municipality_earliest_due_first() -> None:

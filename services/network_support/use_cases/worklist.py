@@ -10,20 +10,27 @@ the setting referrals reads).  A placement's case_worker clocks are assigned to 
 placement events last named (None until one is named).  An inquiry is due
 ``NATVERK_INQUIRY_OUTCOME_DAYS`` after it was opened; the sweep notes each one without an outcome by
 then, once.
+
+A role filter (``DUTY_ROLES``) takes the roles that hold these duties: the case worker, the two teams,
+the coordinator (who leads both teams, so also answers for theirs) and the Centre's functions that
+own support-plan actions (family therapist, pedagogue, parent supporter: no role of a token, so
+their actions are also the Network Centre's, whose staff sign in as it, and its coordinator's).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, get_args
 from uuid import UUID
 
-from services.kit.auth import Caller
+from services.kit.auth import KNOWN_ROLES, Caller
 from services.kit.index import CatchUpIndex, every_event_of
 from services.kit.pages import PageRequest
 from services.kit.settings_teams import DEFAULT_TARGETS
 from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, worklist
+from services.kit.worklist_filters import DutyRoles
+from services.network_support.commands import OwnerRole
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.domain.safety_plan import SafetyPlan
@@ -44,6 +51,19 @@ CLOCK_ACTIONS = {
     "health_examination": "examinations",
     "dental_examination": "examinations",
 }
+# Who answers for each role a duty here names (the module's docstring says why).
+_LED_BY_COORDINATOR = frozenset({"coordinator"})
+_CENTRE_FUNCTIONS = frozenset(get_args(OwnerRole)) - KNOWN_ROLES
+DUTY_ROLES = DutyRoles.of(
+    {
+        "case_worker": (),
+        "coordinator": (),
+        "network_centre": _LED_BY_COORDINATOR,
+        "safety_team": _LED_BY_COORDINATOR,
+        **dict.fromkeys(_CENTRE_FUNCTIONS, frozenset({"network_centre", "coordinator"})),
+    }
+)
+
 _FOLLOWED = (PlacementFollowUp.Event, SafetyPlan.Event, NetworkPlacementInquiry.Event, SupportPlan.Event)
 
 # _FOLLOWED's aggregates are replayed whole: every event class of each.

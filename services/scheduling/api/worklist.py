@@ -6,14 +6,19 @@ from fastapi import APIRouter
 
 from services.kit.commands import Kit
 from services.kit.params import Paging
-from services.kit.worklist import WorklistFilters, WorklistView
+from services.kit.worklist import WorklistView
+from services.kit.worklist_filters import worklist_filters
 from services.scheduling.api.roles import READERS
 from services.scheduling.application import SchedulingApplication as Scheduling
+from services.scheduling.worklist import DUTY_ROLES
+
+Filters = worklist_filters(DUTY_ROLES)
 
 router = APIRouter(prefix="/worklist", tags=["worklist"])
 
 
 @router.get("", response_model=WorklistView)
-def scheduling_worklist(kit: Kit, page: Paging, wanted: WorklistFilters) -> WorklistView:
-    """Staff meetings to hold (and record), earliest due first; ``assignee`` is the coordinator."""
+def scheduling_worklist(kit: Kit, page: Paging, wanted: Filters) -> WorklistView:
+    """Staff meetings to hold (and record), or to book, earliest due first; ``assignee`` is the
+    coordinator, and ``role`` only ``coordinator``: every duty here is the coordinator's."""
     return kit.query(Scheduling.worklist, wanted, page, view=WorklistView, roles=READERS)
