@@ -18,6 +18,7 @@ from services.cli_audit import add_audit_commands
 from services.cli_errors import unreachable
 from services.cli_ops import _rebuild, _stats, add_operations
 from services.kit.auth import KNOWN_ROLES
+from services.kit.client_settings import ClientSettings
 from services.kit.settings import ServiceSettings
 from services.kit.settings_loader import load_settings
 from services.kit.token_minting import mint_token
@@ -55,18 +56,15 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
-    settings = load_settings(ServiceSettings, command="token")
+    settings = load_settings(ClientSettings, command="token")
     unknown = set(args.roles) - KNOWN_ROLES
     if unknown:
         print(
             f"natverk token: unknown roles {sorted(unknown)}; known: {sorted(KNOWN_ROLES)}", file=sys.stderr
         )
         return 2
-    if settings.jwt_secret is None:
-        print(
-            "natverk token: NATVERK_JWT_SECRET is not set (tokens come from the identity provider)",
-            file=sys.stderr,
-        )
+    if problem := settings.signing_problem():  # without a secret, tokens come from the identity provider
+        print(f"natverk token: {problem}", file=sys.stderr)
         return 2
     if not 0 < args.lifetime <= settings.jwt_max_lifetime_seconds:
         print(

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from contracts.common import MUNICIPALITIES
-from services.kit.settings import ServiceSettings
+from services.kit.client_settings import ClientSettings
 from services.kit.settings_loader import load_settings
 
 AUDITOR = "the auditor's municipality (development tokens; NATVERK_AUDITOR_TOKEN names its own)"
@@ -26,7 +26,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     if args.checkpoint or args.public_key or args.timeline:
         return _verify_offline(args)
-    settings = load_settings(ServiceSettings)
+    settings = load_settings(ClientSettings, command="verify")
     report = ops.fetch_chain_report(settings, args.url)
     print("\n".join(ops.describe_chain_report(report)))
     # Each service's access chains too (ADR 0020); given --url, only that case store is checked.
@@ -60,7 +60,7 @@ def _case_store(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
     """The case store's address, and ops's token, or an auditor's of ``--municipality``."""
     from services.ops import client
 
-    settings = load_settings(ServiceSettings)
+    settings = load_settings(ClientSettings, command=args.command)
     municipality = getattr(args, "municipality", None)
     headers = client.auditor_headers(settings, municipality) if municipality else client.ops_headers(settings)
     return args.url or client.case_store_url(settings), headers

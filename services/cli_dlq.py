@@ -12,11 +12,10 @@ import asyncio
 import sys
 
 import httpx
-from pydantic import model_validator
 
 from services import ops
 from services.cli_errors import unreachable
-from services.kit.settings import ServiceSettings
+from services.kit.client_settings import ClientSettings
 from services.kit.settings_loader import load_settings
 from services.ops.client import ops_headers
 from services.ops.dead_letter_reads import cases_named, log_reads
@@ -24,20 +23,13 @@ from services.ops.dead_letter_reads import cases_named, log_reads
 NOT_SHOWN = "(not shown: it names no case, by municipality and case id, that its read could be logged under)"
 
 
-class DeadLetterSettings(ServiceSettings):
-    """The services' settings without their check that tokens can be verified: ``natverk dlq``
-    verifies none.  ``show`` presents an ops token; ``NoOpsToken`` names what it lacks."""
-
-    @model_validator(mode="after")
-    def _tokens_verifiable(self) -> DeadLetterSettings:  # replaces ServiceSettings' of this name
-        return self
-
-
 def _dlq(args: argparse.Namespace) -> int:
-    settings = load_settings(DeadLetterSettings, command="dlq")
+    settings = load_settings(ClientSettings, command="dlq")  # verifies no token: needs no JWKS, aud, iss
     headers = ops_headers(settings) if args.action == "show" else {}  # no token: say so before reading
     try:
-        letters = asyncio.run(ops.read_dead_letters(settings.kafka_bootstrap, args.topic, args.limit))
+        letters = asyncio.run(
+            ops.read_dead_letters(settings.kafka_bootstrap, args.topic, args.limit, settings)
+        )
     except ValueError as error:
         print(f"natverk dlq: {error}", file=sys.stderr)
         return 2
@@ -64,13 +56,13 @@ def _dlq(args: argparse.Namespace) -> int:
     if args.offsets is None and not args.all:
         print("natverk dlq redrive: name --offsets or say --all", file=sys.stderr)
         return 2
-    count = asyncio.run(ops.redrive(settings.kafka_bootstrap, chosen))
+    count = asyncio.run(ops.redrive(settings.kafka_bootstrap, chosen, settings))
     print(f"re-drove {count} record(s) from {args.topic}")
     return 0
 
 
 def _show(
-    settings: ServiceSettings, letters: list[ops.DeadLetter], headers: dict[str, str], url: str | None
+    settings: ClientSettings, letters: list[ops.DeadLetter], headers: dict[str, str], url: str | None
 ) -> int:
     """Each letter, once the reads of the cases they name are logged; exit 1 if one names none."""
     named = [(letter, cases_named(letter)) for letter in letters]

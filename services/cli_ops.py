@@ -9,6 +9,7 @@ import json
 import sys
 
 from services.cli_dlq import add_dead_letter_commands
+from services.kit.client_settings import ClientSettings
 from services.kit.settings import ServiceSettings
 from services.kit.settings_loader import load_settings
 from services.stack import available_services
@@ -19,7 +20,9 @@ def _rebuild(args: argparse.Namespace) -> int:
 
     from services import ops
 
-    settings = load_settings(ServiceSettings)
+    # The case store's own settings: it opens a store as the case store does (its cipher key, its
+    # checkpoint file and signing key, its consumer group), on the host configured as the case store.
+    settings = load_settings(ServiceSettings, command="rebuild")
     target = Path(args.into)
     if target.exists() and any(target.iterdir()):
         print(f"natverk rebuild: {target} is not empty; rebuild into a fresh directory", file=sys.stderr)
@@ -54,7 +57,7 @@ def _stats(args: argparse.Namespace) -> int:
         wanted = "--month" if monthly else "--from and --to"
         print(f"natverk stats --report {args.report}: say {wanted}", file=sys.stderr)
         return 2
-    settings = load_settings(ServiceSettings)
+    settings = load_settings(ClientSettings, command="stats")
     if args.report == "placements":
         report = ops.fetch_statistics(settings, args.period_from, args.period_to, args.url)
         print(ops.render_statistics(report, args.format))
@@ -68,7 +71,7 @@ def _stats(args: argparse.Namespace) -> int:
 def _outbox(args: argparse.Namespace) -> int:
     from services.ops import outbox
 
-    settings = load_settings(ServiceSettings)
+    settings = load_settings(ClientSettings, command="outbox")
     if args.action == "list":
         records = outbox.parked(settings, args.service, args.url)
         print(outbox.describe(records) if records else f"{args.service}: nothing parked")
@@ -94,7 +97,7 @@ def _subject_access(args: argparse.Namespace) -> int:
 
     from services.ops import subject_access as access
 
-    settings = load_settings(ServiceSettings)
+    settings = load_settings(ClientSettings, command="subject-access")
     out = Path(args.out)
     try:
         pin = access.read_pin(Path(args.pin_file))

@@ -3,6 +3,8 @@
 A wrong value stops start-up (``services.kit.settings_loader``), naming the variable and what is wrong,
 never its value (it may be secret). Outside development mode (``NATVERK_DEV=1``) a service needs a key to
 verify tokens with (``NATVERK_JWKS`` or a secret of its own) and the audience and issuer tokens must carry.
+What a client of the services needs (addresses, the broker, signing a token) is ``ClientSettings``
+(``services.kit.client_settings``), the base of ``ServiceSettings``: the ops CLI loads only that.
 Kafka's security settings and the worklists' deadlines live in ``services.kit.kafka_settings`` and
 ``services.kit.deadline_settings``, the stores' cipher key and the case store's signing key in
 ``services.kit.key_settings``.
@@ -14,49 +16,39 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
+from services.kit.client_settings import (
+    DEV_JWT_AUDIENCE,
+    DEV_JWT_ISSUER,
+    DEV_JWT_SECRET,
+    ENV_PREFIX,
+    ClientSettings,
+)
 from services.kit.deadline_settings import DeadlineSettings
 from services.kit.jwks import is_url, read_key_file
-from services.kit.kafka_settings import KafkaConnectionSettings
 from services.kit.key_settings import KeySettings
 
-ENV_PREFIX = "NATVERK_"
-DEV_JWT_SECRET = "dev-only-secret-do-not-use-in-production-0123456789"
-DEV_JWT_AUDIENCE = "natverk"
-DEV_JWT_ISSUER = "natverk-dev"
-_DEV_DEFAULTS = {"jwt_secret": DEV_JWT_SECRET, "jwt_audience": DEV_JWT_AUDIENCE, "jwt_issuer": DEV_JWT_ISSUER}
-_BLANK_IS_UNSET = frozenset({*_DEV_DEFAULTS, "jwks"})
+# The development defaults and the prefix are defined with ClientSettings; imported from here too.
+__all__ = ["DEV_JWT_AUDIENCE", "DEV_JWT_ISSUER", "DEV_JWT_SECRET", "ENV_PREFIX", "ServiceSettings"]
 
 
-class ServiceSettings(DeadlineSettings, KafkaConnectionSettings, KeySettings, BaseSettings):
+class ServiceSettings(DeadlineSettings, KeySettings, ClientSettings):
     """Settings every service shares; a service subclass sets ``service_name``."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
-    kafka_bootstrap: str = Field("127.0.0.1:9092", min_length=3)
     data_dir: Path = Path("var")
     database_url: str | None = Field(
         None, description="postgresql://user:password@host:port/db; unset means SQLite in data_dir"
     )
-    dev: bool = Field(False, description="development mode: the development secret, audience and issuer")
-    jwt_secret: SecretStr | None = Field(None, description="HS256 key; the development secret in dev mode")
     jwks: str | None = Field(None, description="the identity provider's JWKS: an https:// URL or a file")
-    jwt_audience: str | None = None
-    jwt_issuer: str | None = None
     jwt_require_audience_and_issuer: bool = True
-    jwt_max_lifetime_seconds: int = Field(12 * 3600, ge=60, le=7 * 24 * 3600)
     jwt_leeway_seconds: int = Field(60, ge=0, le=600)
     jwks_refresh_cooldown_seconds: int = Field(30, ge=0, le=3600, description="least time between refreshes")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    host: str = "127.0.0.1"
-    referrals_port: int = Field(8001, ge=1, le=65535)
-    scheduling_port: int = Field(8002, ge=1, le=65535)
-    network_support_port: int = Field(8003, ge=1, le=65535)
-    collaboration_port: int = Field(8004, ge=1, le=65535)
-    case_store_port: int = Field(8005, ge=1, le=65535)
     consumer_group_prefix: str = Field(
         "", max_length=50, pattern=r"^[A-Za-z0-9._-]*$", description="prefix of consumer-group ids"
     )
@@ -92,25 +84,10 @@ class ServiceSettings(DeadlineSettings, KafkaConnectionSettings, KeySettings, Ba
         "municipalities each may publish placement events for",
     )
 
-    @model_validator(mode="before")
+    @field_validator("jwks", mode="before")
     @classmethod
-    def _development_defaults(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        # Empty means unset (e.g. "${NATVERK_JWT_AUDIENCE:-}" in a compose file).
-        data = {k: v for k, v in data.items() if k not in _BLANK_IS_UNSET or (v is not None and v != "")}
-        try:
-            dev = TypeAdapter(bool).validate_python(data.get("dev", False))
-        except ValidationError:
-            return data  # the field's own validation names NATVERK_DEV
-        return {**_DEV_DEFAULTS, **data} if dev else data
-
-    @field_validator("jwt_secret")
-    @classmethod
-    def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < 32:
-            raise ValueError("must be at least 32 characters for HS256")
-        return value
+    def _blank_jwks_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value  # e.g. "${NATVERK_JWKS:-}" in a compose file
 
     @field_validator("jwks")
     @classmethod
@@ -135,18 +112,6 @@ class ServiceSettings(DeadlineSettings, KafkaConnectionSettings, KeySettings, Ba
         if value and not value.startswith(("postgresql://", "postgres://")):
             raise ValueError("must start with postgresql:// (leave unset for SQLite)")
         return value or None
-
-    @field_validator("kafka_bootstrap")
-    @classmethod
-    def _host_port_list(cls, value: str) -> str:
-        for server in value.split(","):
-            host, _, port = server.strip().rpartition(":")
-            if not host or not port.isdigit():
-                raise ValueError("must be host:port[,host:port...]")
-        return value
-
-    def port_of(self, service: str) -> int:
-        return int(getattr(self, f"{service}_port"))
 
 
 def _production_token_problems(settings: ServiceSettings) -> list[str]:

@@ -7,11 +7,11 @@ import sys
 from typing import TypeVar
 
 from pydantic import ValidationError
-from pydantic_settings import SettingsError
+from pydantic_settings import BaseSettings, SettingsError
 
-from services.kit.settings import ENV_PREFIX, ServiceSettings
+from services.kit.settings import ENV_PREFIX
 
-SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)  # ServiceSettings, or the CLI's ClientSettings
 
 
 def describe_errors(error: ValidationError, prefix: str = ENV_PREFIX) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.kit.settings import ServiceSettings
+from services.kit.client_settings import ClientSettings
 from services.ops.client import every_page, ops_headers, service_url
 from services.stack import available_services
 
@@ -19,7 +19,7 @@ def services_with_access_chains() -> list[str]:
     return [service for service in available_services() if service != "case_store"]
 
 
-def fetch_access_chain_report(settings: ServiceSettings, service: str) -> dict[str, Any]:
+def fetch_access_chain_report(settings: ClientSettings, service: str) -> dict[str, Any]:
     """Every page of one service's report, added up."""
     report: dict[str, Any] = {"chains_checked": 0, "unchained_records": 0, "broken": []}
     url = f"{service_url(settings, service)}/api/v1/ops/access-chains"
@@ -46,7 +46,7 @@ def describe_access_chains(reports: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
-def verify_access_chains(settings: ServiceSettings) -> bool:
+def verify_access_chains(settings: ClientSettings) -> bool:
     """Print every service's access chain report; whether any chain is broken."""
     reports = {
         service: fetch_access_chain_report(settings, service) for service in services_with_access_chains()

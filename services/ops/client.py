@@ -1,4 +1,7 @@
-"""Calling the services' HTTP APIs as ops: a short-lived ops token, the services' addresses."""
+"""Calling the services' HTTP APIs as ops: a short-lived ops token, the services' addresses.
+
+Everything here takes ``ClientSettings``, what the ops CLI loads (``ServiceSettings`` is one too).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from services.kit.settings import ServiceSettings
+from services.kit.client_settings import ClientSettings
 from services.kit.token_minting import mint_token
 
 PAGE_LIMIT = 200  # the most a page may hold: the fewest requests
@@ -19,37 +22,44 @@ class NoOpsToken(Exception):
 
 
 def role_headers(
-    settings: ServiceSettings, role: str, municipality: str, token_variable: str, purpose: str
+    settings: ClientSettings, role: str, municipality: str, token_variable: str, purpose: str
 ) -> dict[str, str]:
     """A token for ``role``: ``token_variable`` (issued by the identity provider, its municipality
     is the scope), else a five-minute one of ``municipality`` signed with the configured HS256
     secret for the configured audience and issuer (development, small sites)."""
     token = os.environ.get(token_variable, "").strip()
     if not token:
+        wanted = f"set {token_variable} to {_article(role)} {role} token from your identity provider"
         if settings.jwt_secret is None:
-            raise NoOpsToken(f"set {token_variable} to a {role} token from your identity provider")
+            raise NoOpsToken(wanted)
+        if problem := settings.signing_problem():  # a secret alone would sign tokens that are refused
+            raise NoOpsToken(f"{wanted} ({problem})")
         secret = settings.jwt_secret.get_secret_value()
         audience, issuer = settings.jwt_audience, settings.jwt_issuer
         token = mint_token(secret, "natverk-cli", municipality, [role], 300, audience=audience, issuer=issuer)
     return {"Authorization": f"Bearer {token}", "X-Access-Purpose": purpose}
 
 
-def ops_headers(settings: ServiceSettings) -> dict[str, str]:
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def ops_headers(settings: ClientSettings) -> dict[str, str]:
     """An ops token: ``NATVERK_OPS_TOKEN``, else one signed with the configured secret."""
     return role_headers(settings, "ops", "0380", "NATVERK_OPS_TOKEN", "operations")
 
 
-def auditor_headers(settings: ServiceSettings, municipality: str) -> dict[str, str]:
+def auditor_headers(settings: ClientSettings, municipality: str) -> dict[str, str]:
     """An auditor token: ``NATVERK_AUDITOR_TOKEN``, else one of ``municipality`` signed with the secret."""
     return role_headers(settings, "auditor", municipality, "NATVERK_AUDITOR_TOKEN", "audit")
 
 
-def case_store_url(settings: ServiceSettings) -> str:
+def case_store_url(settings: ClientSettings) -> str:
     return f"http://{settings.host}:{settings.case_store_port}"
 
 
 def fetch_statistics(
-    settings: ServiceSettings, period_from: str, period_to: str, url: str | None = None
+    settings: ClientSettings, period_from: str, period_to: str, url: str | None = None
 ) -> dict[str, Any]:
     response = httpx.get(
         f"{url or case_store_url(settings)}/api/v1/statistics/placements",
@@ -83,7 +93,7 @@ def every_page(
         cursor = following
 
 
-def fetch_chain_report(settings: ServiceSettings, url: str | None = None) -> dict[str, Any]:
+def fetch_chain_report(settings: ClientSettings, url: str | None = None) -> dict[str, Any]:
     """Every chain checked against the latest checkpoint, a page at a time, as one report."""
     report: dict[str, Any] = {
         "chains_checked": 0,
@@ -104,5 +114,5 @@ def fetch_chain_report(settings: ServiceSettings, url: str | None = None) -> dic
     return report
 
 
-def service_url(settings: ServiceSettings, service: str) -> str:
+def service_url(settings: ClientSettings, service: str) -> str:
     return f"http://{settings.host}:{settings.port_of(service)}"

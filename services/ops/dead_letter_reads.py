@@ -15,7 +15,7 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from contracts.common import MUNICIPALITIES, CaseId
-from services.kit.settings import ServiceSettings
+from services.kit.client_settings import ClientSettings
 from services.ops.client import case_store_url
 from services.ops.dead_letters import DeadLetter
 
@@ -38,7 +38,7 @@ def cases_named(letter: DeadLetter) -> list[tuple[str, str]]:
 
 
 def log_reads(
-    settings: ServiceSettings, cases: list[tuple[str, str]], headers: dict[str, str], url: str | None = None
+    settings: ClientSettings, cases: list[tuple[str, str]], headers: dict[str, str], url: str | None = None
 ) -> None:
     """Have the case store log a read of each case as ``headers``' caller (``ops_headers``); raises,
     and nothing may be shown, if it cannot."""

@@ -6,22 +6,22 @@ from typing import Any
 
 import httpx
 
-from services.kit.settings import ServiceSettings
+from services.kit.client_settings import ClientSettings
 from services.ops.client import every_page, ops_headers, service_url
 
 
-def _outbox_url(settings: ServiceSettings, service: str, url: str | None) -> str:
+def _outbox_url(settings: ClientSettings, service: str, url: str | None) -> str:
     return f"{url or service_url(settings, service)}/api/v1/ops/outbox"
 
 
-def parked(settings: ServiceSettings, service: str, url: str | None = None) -> list[dict[str, Any]]:
+def parked(settings: ClientSettings, service: str, url: str | None = None) -> list[dict[str, Any]]:
     """Every parked record not yet released, oldest first (each page of the list in turn)."""
     pages = every_page(_outbox_url(settings, service, url), ops_headers(settings))
     return [record for page in pages for record in page["items"]]
 
 
 def parked_one(
-    settings: ServiceSettings, service: str, notification_id: int, url: str | None = None
+    settings: ClientSettings, service: str, notification_id: int, url: str | None = None
 ) -> dict[str, Any] | None:
     """One parked record not yet released, or None."""
     response = httpx.get(
@@ -34,7 +34,7 @@ def parked_one(
 
 
 def release(
-    settings: ServiceSettings, service: str, notification_id: int, url: str | None = None
+    settings: ClientSettings, service: str, notification_id: int, url: str | None = None
 ) -> dict[str, Any]:
     response = httpx.post(
         f"{_outbox_url(settings, service, url)}/{notification_id}/release",

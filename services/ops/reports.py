@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from services.kit.settings import ServiceSettings
+from services.kit.client_settings import ClientSettings
 from services.ops.client import case_store_url, role_headers, service_url
 
 # report -> (service, path, title)
@@ -29,12 +29,12 @@ REPORTS = {
 MONTHLY = ("school-start", "parent-support")
 
 
-def _ops_of(settings: ServiceSettings, municipality: str) -> dict[str, str]:
+def _ops_of(settings: ClientSettings, municipality: str) -> dict[str, str]:
     return role_headers(settings, "ops", municipality, "NATVERK_OPS_TOKEN", "operations")
 
 
 def fetch_report(
-    settings: ServiceSettings,
+    settings: ClientSettings,
     report: str,
     period: dict[str, str],
     fmt: str,

@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 
 from contracts.pin import is_valid_personal_identity_number
+from services.kit.client_settings import ClientSettings
 from services.kit.domain.case_protection import PROTECTED_HOUSING
-from services.kit.settings import ServiceSettings
 from services.kit.subject_access import MAX_CASES, REGISTERUTDRAG
 from services.ops.client import role_headers, service_url
 from services.ops.subject_access_page import PROTECTED_MARK, render_page
@@ -48,13 +48,13 @@ def read_pin(pin_file: Path) -> str:
     return pin
 
 
-def registrar_headers(settings: ServiceSettings, municipality: str) -> dict[str, str]:
+def registrar_headers(settings: ClientSettings, municipality: str) -> dict[str, str]:
     """``NATVERK_REGISTRAR_TOKEN`` (issued by the identity provider: its municipality is the scope),
     else a five-minute registrar token of ``municipality`` signed with the configured secret."""
     return role_headers(settings, "registrar", municipality, "NATVERK_REGISTRAR_TOKEN", REGISTERUTDRAG)
 
 
-def gather(settings: ServiceSettings, pin: str, headers: dict[str, str]) -> dict[str, Any]:
+def gather(settings: ClientSettings, pin: str, headers: dict[str, str]) -> dict[str, Any]:
     """Every service's part: referrals' first (asked with the number), then the others' (by case);
     marked protected if any part says so."""
     referrals = _ask(settings, "referrals", {"pin": pin}, headers)
@@ -123,7 +123,7 @@ def write_bundle(bundle: dict[str, Any], out: Path, pin: str) -> list[Path]:
     return written
 
 
-def _ask(settings: ServiceSettings, service: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+def _ask(settings: ClientSettings, service: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
     response = httpx.post(
         f"{service_url(settings, service)}/api/v1/subject-access", json=body, headers=headers, timeout=120
     )

@@ -86,7 +86,7 @@ def test_showing_dead_letters_without_an_ops_token_names_that_setting_and_reads_
     _outside_development_mode_without_token_settings(monkeypatch)
     assert main(["dlq", "show", "ext.placements.v1.dlq"]) == 2
     out = capsys.readouterr()
-    assert out.err.strip() == "natverk dlq: set NATVERK_OPS_TOKEN to a ops token from your identity provider"
+    assert out.err.strip() == "natverk dlq: set NATVERK_OPS_TOKEN to an ops token from your identity provider"
     assert out.out == ""
 
 

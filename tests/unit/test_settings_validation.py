@@ -244,7 +244,7 @@ def test_an_ed25519_signing_key_file_is_accepted(monkeypatch: pytest.MonkeyPatch
 def test_a_cli_command_that_starts_nothing_refuses_a_bad_setting_without_saying_not_starting(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("NATVERK_DEV", "0")
+    monkeypatch.setenv("NATVERK_JWT_SECRET", "too-short-for-hs256")
     with pytest.raises(SystemExit) as stopped:
         main(["token"])
     assert stopped.value.code == 2
