@@ -109,6 +109,8 @@ def _subject_access(args: argparse.Namespace) -> int:
         return 2
     if bundle["marking"]:
         print(f"{bundle['marking']}: handle every page accordingly")
+    for case_id in bundle["check_before_release"]:  # found only by a number its latest record replaced
+        print(f"check case {case_id} before release: its latest record names another child")
     print(f"{len(bundle['case_ids'])} case(s), parts from {', '.join(bundle['parts'])}")
     print("\n".join(str(path) for path in written))
     return 0

@@ -26,6 +26,7 @@ from services.ops.subject_access_page import PROTECTED_MARK, render_page
 
 PROTECTION_FLAGS = ("protected_identity", "protected_housing")
 ASKED_BY_CASE = ("scheduling", "network_support", "collaboration", "case_store")
+REPLACED_NUMBER = "replaced_number"  # referrals found the case by a number later records replaced
 _WRITTEN_SHAPE = re.compile(r"^(\d{8})[-+]?(\d{4})$")
 
 
@@ -85,7 +86,8 @@ def says_protected(held: Any) -> bool:
 def bundle_of(
     municipality: str, protected: bool, case_ids: list[str], parts: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
-    """The bundle: each part named by its service; a protected child's marked at the top and on each part."""
+    """The bundle: each part named by its service; a protected child's marked at the top and on each
+    part; the cases to check before release (found only by a replaced number) listed."""
     marking = PROTECTED_MARK if protected else None
     return {
         "kind": REGISTERUTDRAG,
@@ -94,10 +96,18 @@ def bundle_of(
         "protected_identity": protected,
         "marking": marking,
         "case_ids": case_ids,
+        "check_before_release": to_check(parts.get("referrals", {})),
         "parts": {
             service: {**part, "service": service, "marking": marking} for service, part in parts.items()
         },
     }
+
+
+def to_check(referrals: dict[str, Any]) -> list[str]:
+    """The cases referrals found only by a number their later records replaced: every part's data
+    of them may be another child's (a mistaken number corrected), or this child's (a correction
+    gone wrong).  The registrar decides; nothing here names the other number."""
+    return [case["case_id"] for case in referrals.get("cases", []) if case.get("found_by") == REPLACED_NUMBER]
 
 
 def check_out(out: Path, pin: str) -> list[Path]:

@@ -2,7 +2,9 @@
 
 Every value is HTML-escaped.  Each service's part is a section of its own, starting a new
 printed page; a protected-identity child's bundle carries the mark in the title, at the top,
-in every section and, when printed, at the head of every page.
+in every section and, when printed, at the head of every page.  A case found only by a number
+its latest record does not name carries a note to check it before release, at the top and
+wherever a part holds it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from typing import Any
 from contracts.common import MUNICIPALITY_NAMES
 
 PROTECTED_MARK = "SKYDDAD IDENTITET / protected identity"
+REVIEW_NOTE = "The latest record of this case names another child: check before release."
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #111; line-height: 1.4; }
 .mark { border: 3px solid #a00; color: #a00; background: #fff; font-weight: bold; padding: .5rem 1rem; }
 .print-mark { display: none; }
+.review { border-left: 4px solid #a00; padding: .25rem .75rem; font-weight: 600; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .15rem 1rem; margin: .25rem 0; }
 dt { font-weight: 600; }
 dd { margin: 0; }
@@ -36,7 +40,8 @@ def render_page(bundle: dict[str, Any]) -> str:
     municipality = bundle["municipality"]
     title = f"Registerutdrag, {MUNICIPALITY_NAMES.get(municipality, municipality)}"
     head = f"{escape(marking)}: {escape(title)}" if marking else escape(title)
-    sections = [_section(part, marking) for part in bundle["parts"].values()]
+    to_check = bundle.get("check_before_release") or []
+    sections = [_section(part, marking, to_check) for part in bundle["parts"].values()]
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -54,6 +59,10 @@ def render_page(bundle: dict[str, Any]) -> str:
                     "cases": bundle["case_ids"] or "none",
                 }
             ),
+            *(
+                _mark(f"Check case {c} before release: its latest record names another child.", "review")
+                for c in to_check
+            ),
             "</header>",
             "<main>",
             *sections,
@@ -64,10 +73,14 @@ def render_page(bundle: dict[str, Any]) -> str:
     )
 
 
-def _section(part: dict[str, Any], marking: str | None) -> str:
+def _section(part: dict[str, Any], marking: str | None, to_check: list[str]) -> str:
     service = escape(part["service"])
-    cases = part["cases"]
-    held = [f"<h3>Case {escape(case['case_id'])}</h3>{_value(_without_id(case))}" for case in cases]
+    held = [
+        f"<h3>Case {escape(case['case_id'])}</h3>"
+        + (_mark(REVIEW_NOTE, "review") if case["case_id"] in to_check else "")
+        + _value(_without_id(case))
+        for case in part["cases"]
+    ]
     return "\n".join(
         [
             f'<section aria-labelledby="part-{service}">',
@@ -79,8 +92,8 @@ def _section(part: dict[str, Any], marking: str | None) -> str:
     )
 
 
-def _mark(marking: str, kind: str = "mark") -> str:
-    return f'<p class="{kind}" role="note">{escape(marking)}</p>'
+def _mark(note: str, kind: str = "mark") -> str:
+    return f'<p class="{kind}" role="note">{escape(note)}</p>'
 
 
 def _without_id(case: dict[str, Any]) -> dict[str, Any]:

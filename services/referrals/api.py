@@ -20,6 +20,7 @@ from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildByPin, 
 from services.referrals.application import ReferralsApplication as Referrals
 from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral
 from services.referrals.domain.referral import Referral
+from services.referrals.placed_children import FoundBy
 from services.referrals.subject_access import CaseReferrals, ChildsReferrals
 
 READERS = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
@@ -119,6 +120,11 @@ class CaseReferralsView(BaseModel):
     placement_records: PlacementRecordsSaid | None = Field(
         description="null when no placement record named the child for the case"
     )
+    found_by: FoundBy = Field(
+        description="current_number: the case's latest placement record names the child; "
+        "replaced_number: it names another child now (check before release); "
+        "referral: no placement record named a child for the case, its referrals did"
+    )
 
     @classmethod
     def of(cls, case: CaseReferrals) -> CaseReferralsView:
@@ -128,7 +134,12 @@ class CaseReferralsView(BaseModel):
             protected_housing=protection is not None and protection.housing,
         )
         records = [ReferralRecord.of(r) for r in case.referrals]
-        return cls(case_id=case.case_id, referrals=records, placement_records=said if case.placed else None)
+        return cls(
+            case_id=case.case_id,
+            referrals=records,
+            placement_records=said if case.placed else None,
+            found_by=case.found_by,
+        )
 
 
 class ReferralsPart(Part[CaseReferralsView]):

@@ -15,7 +15,7 @@ case's and the child's, one way).  Keyed by municipality, never across.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from contracts.placements import PlacementData
@@ -28,6 +28,9 @@ from services.referrals.domain.referral import Referral
 
 CaseChildren = tuple[str, str, tuple[str, ...]]  # municipality, case id, the numbers named for it
 Key = tuple[str, str, str]  # ("case", municipality, case id) or ("child", municipality, pin)
+# How asking with a number found a case: the case's latest placement record names it; a later
+# record named another (the registrar checks before release); or no record named any (referrals).
+FoundBy = Literal["current_number", "replaced_number", "referral"]
 
 
 def _fold_case_children() -> Callable[[dict[Any, CaseChildren], Any], None]:
@@ -67,6 +70,15 @@ class PlacedChildren(ServiceApplication):
             for _, _, (owner, case_id, pins) in self._placed_cases.in_creation_order()
             if owner == municipality and pin in pins
         ]
+
+    def found_by(self, municipality: str, case_id: str, pin: str) -> FoundBy:
+        """How asking with ``pin`` finds the case: by the number its latest placement record named,
+        by one a later record replaced (or a referral named, that no record does), or by its
+        referrals alone (no placement record named a child for it)."""
+        case: PlacedCase | None = self._found(PlacedCase.id_for(municipality, case_id))
+        if case is None:
+            return "referral"
+        return "current_number" if case.child_pin == pin else "replaced_number"
 
     def protection_of(self, municipality: str, case_id: str) -> CaseProtection | None:
         """What the case's placement records said of the child's protection, if any said it."""

@@ -17,6 +17,7 @@ from services.kit.index import CatchUpIndex
 from services.kit.subject_access import ChildByPin, Holdings
 from services.referrals.auto_referral import AutoReferrals
 from services.referrals.domain.referral import Referral
+from services.referrals.placed_children import FoundBy
 
 
 def _index_child(rows: dict[Any, tuple[str, str]], domain_event: Any) -> None:
@@ -28,12 +29,14 @@ def _index_child(rows: dict[Any, tuple[str, str]], domain_event: Any) -> None:
 @dataclass(frozen=True)
 class CaseReferrals:
     """A child's referrals of one case, oldest first; whether a placement record named the child
-    for the case, and what those records said of the child's protection (None: nothing)."""
+    for the case, what those records said of the child's protection (None: nothing), and how the
+    child's number found the case (a replaced one: the registrar checks before release)."""
 
     case_id: str
     referrals: list[Referral]
     placed: bool = False
     protection: CaseProtection | None = None
+    found_by: FoundBy = "referral"
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,13 @@ class ReferralSubjectAccess(AutoReferrals):
         for case_id in placed:
             by_case.setdefault(case_id, [])
         cases = [
-            CaseReferrals(case_id, referrals, case_id in placed, self.protection_of(municipality, case_id))
+            CaseReferrals(
+                case_id,
+                referrals,
+                case_id in placed,
+                self.protection_of(municipality, case_id),
+                self.found_by(municipality, case_id, child.pin),
+            )
             for case_id, referrals in by_case.items()
         ]
         return ChildsReferrals.of_cases(self.name, municipality, cases)
