@@ -13,6 +13,7 @@ from services.scheduling.meetings import DoubleBooking, MeetingUseCases, Unknown
 from services.scheduling.placed_child import ChildPlacedUseCases
 from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
 from services.scheduling.roster import AlreadyRegistered, RosterUseCases
+from services.scheduling.staff_hours import StaffHoursUseCases
 from services.scheduling.subject_access import SubjectAccessUseCases
 from services.scheduling.unbooked import UnbookedStaffMeetingUseCases
 from services.scheduling.worklist import WorklistUseCases
@@ -33,6 +34,7 @@ __all__ = [
 
 class SchedulingApplication(
     RosterUseCases,
+    StaffHoursUseCases,
     ChildPlacedUseCases,  # and StaffMeetingUseCases, which it extends
     UnbookedStaffMeetingUseCases,  # as does this
     CalledOffUseCases,  # and this

@@ -16,7 +16,7 @@ from services.kit.domain.swedish_time import LOCAL
 from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
 from services.scheduling.domain.meeting import Meeting, MeetingError
-from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.domain.staff_member import StaffMember, StaffMemberRemoved
 from services.scheduling.read_models import (
     MEETING_EVENTS,
     PROTECTED_CASE_EVENTS,
@@ -31,10 +31,6 @@ from services.scheduling.read_models import (
 )
 
 Interval = tuple[datetime, datetime]
-
-
-class StaffMemberRemoved(Exception):
-    """The caller was removed from the roster: scheduling takes nothing more from them."""
 
 
 class SchedulingObserver(Protocol):

@@ -50,6 +50,24 @@ class NewStaffMember(BaseModel):
     weekly_capacity_hours: int = Field(40, ge=1, le=60)
 
 
+class HoursChange(BaseModel):
+    """A roster member's new working hours and/or weekly capacity; what is left out is kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    work_starts: HHMM | None = None
+    work_ends: HHMM | None = None
+    weekly_capacity_hours: int | None = Field(None, ge=1, le=60)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HoursChange:
+        if self.work_starts is None and self.work_ends is None and self.weekly_capacity_hours is None:
+            raise ValueError("give work_starts, work_ends or weekly_capacity_hours")
+        if self.work_starts is not None and self.work_ends is not None and self.work_starts >= self.work_ends:
+            raise ValueError("work_ends must be after work_starts")
+        return self
+
+
 class NewMeeting(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -73,6 +73,9 @@ def _scheduling() -> Table:
             alt_body={"staff_id": "cw-new", "role": "coordinator"},
         ),
         ("scheduling", "DELETE", "/api/v1/staff/{staff_id}"): lambda w: Call({"staff_id": PEDAGOGUE}),
+        ("scheduling", "PATCH", "/api/v1/staff/{staff_id}"): lambda w: Call(
+            ids_of(w, "staff_id"), {"work_starts": "07:00"}, {"work_starts": "07:30"}
+        ),
         ("scheduling", "POST", "/api/v1/meetings"): lambda w: Call(
             body=new_meeting("0380-N7", day=26), alt_body=new_meeting("0380-N8", day=26)
         ),

@@ -13,10 +13,11 @@ from services.scheduling.api.views import (
     ICalendarFeed,
     NoContent,
     RosterView,
+    StaffHoursView,
     StaffView,
 )
 from services.scheduling.application import SchedulingApplication as Scheduling
-from services.scheduling.commands import NewStaffMember
+from services.scheduling.commands import HoursChange, NewStaffMember
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 
@@ -30,6 +31,15 @@ def get_roster(kit: Kit, page: Paging) -> RosterView:
 @router.post("", status_code=201, response_model=StaffView)
 def register_staff(body: NewStaffMember, kit: Kit) -> StaffView:
     return kit.command(Scheduling.register_staff, body, view=StaffView, roles=ROSTER_KEEPERS, status=201)
+
+
+@router.patch("/{staff_id}", response_model=StaffHoursView)
+def change_staff_hours(staff_id: str, body: HoursChange, kit: Kit) -> StaffHoursView:
+    """New working hours and/or weekly capacity; their meetings stay as booked, and those not yet
+    begun that now lie outside the hours are named (by id and time) for the coordinator to settle."""
+    return kit.command(
+        Scheduling.change_staff_hours, staff_id, body, view=StaffHoursView, roles=ROSTER_KEEPERS
+    )
 
 
 @router.delete("/{staff_id}", status_code=204, response_class=Response)

@@ -32,6 +32,11 @@ class StillOnRoster(StaffError):
     """Only a removed member can be reinstated; an active one is already on the roster."""
 
 
+class StaffMemberRemoved(StaffError):
+    """The member was removed from the roster: scheduling takes nothing more from them (as a
+    caller) and gives them nothing more (new hours); registering them again reinstates them."""
+
+
 class StaffMember(Aggregate):
     class Registered(Aggregate.Created):
         municipality: str
@@ -89,8 +94,17 @@ class StaffMember(Aggregate):
         return WorkingHours(time.fromisoformat(self.work_starts), time.fromisoformat(self.work_ends))
 
     def change_hours(self, work_starts: str, work_ends: str, weekly_capacity_hours: int) -> None:
+        """New hours and capacity from now on; the same again changes nothing (a retry stores no
+        second event).  A removed member's are given again only by reinstating them."""
+        if not self.active:
+            raise StaffMemberRemoved("the staff member was removed from the roster: register them again")
         _check_hours(work_starts, work_ends)
-        self._hours_changed(work_starts, work_ends, weekly_capacity_hours)
+        if (work_starts, work_ends, weekly_capacity_hours) != (
+            self.work_starts,
+            self.work_ends,
+            self.weekly_capacity_hours,
+        ):
+            self._hours_changed(work_starts, work_ends, weekly_capacity_hours)
 
     def remove(self) -> None:
         if self.active:
@@ -120,4 +134,4 @@ class StaffMember(Aggregate):
 
 def _check_hours(starts: str, ends: str) -> None:
     if not (len(starts) == len(ends) == 5 and starts < ends):
-        raise InvalidWorkingHours("working hours must be HH:MM and start before they end")
+        raise InvalidWorkingHours("work_starts must be before work_ends, both HH:MM within one day")

@@ -1,0 +1,61 @@
+"""A roster member's working hours and weekly capacity changed in place (ADR 0026, addendum).
+
+Before, the only way was to remove and register them again, which stood them down from every
+meeting not yet begun.  Their meetings are neither moved nor cancelled here: a meeting outside the
+new hours may be one the coordinator booked there knowingly (an evening visitation), and moving
+one moves everyone else in it.  The answer names those not yet begun that now lie outside the
+hours, by meeting id and time, for the coordinator to settle; as it names meetings of cases, the
+kit logs it as a read of each of their cases (``case_refs``), like a calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.kit.auth import Caller
+from services.kit.cases import CaseDataNotFound, CaseRef
+from services.scheduling.base import SchedulingBase
+from services.scheduling.commands import HoursChange
+from services.scheduling.domain.local_time import stored_instant
+from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.read_models import MeetingRow
+
+MOST_NAMED = 100  # a bounded answer: the earliest; the rest are counted (and in the calendar)
+
+
+@dataclass(frozen=True)
+class ChangedHours:
+    member: StaffMember
+    outside_hours: tuple[MeetingRow, ...]  # the earliest ``MOST_NAMED``, in order of start
+    outside_hours_count: int
+
+    def case_refs(self) -> list[CaseRef]:
+        """The cases of the meetings named: the answer tells of them."""
+        return sorted({CaseRef(row.municipality, row.case_id) for row in self.outside_hours})
+
+
+class StaffHoursUseCases(SchedulingBase):
+    def change_staff_hours(self, caller: Caller, staff_id: str, change: HoursChange) -> ChangedHours:
+        """New hours and capacity from now on; a removed member is 409, one never on the roster 404."""
+        member = self._get(StaffMember.id_for(caller.municipality, staff_id))
+        if not isinstance(member, StaffMember):
+            raise CaseDataNotFound()
+        member.change_hours(
+            change.work_starts or member.work_starts,
+            change.work_ends or member.work_ends,
+            change.weekly_capacity_hours or member.weekly_capacity_hours,
+        )
+        self.save(member)
+        outside = self._upcoming_outside_hours(member)
+        return ChangedHours(member, tuple(outside[:MOST_NAMED]), len(outside))
+
+    def _upcoming_outside_hours(self, member: StaffMember) -> list[MeetingRow]:
+        """``member``'s open meetings not yet begun whose local time is outside their hours."""
+        now = stored_instant(self.clock())
+        return [
+            row
+            for row in self._open_meetings(member.municipality)
+            if member.staff_id in row.staff_ids
+            and stored_instant(row.start, row.starts_at) >= now
+            and not member.hours.contains(row.start, row.end)
+        ]
