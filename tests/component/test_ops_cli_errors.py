@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from services.cli import main
 from tests.support.ports import free_port
+from tests.support.stub_server import refusing
 
 
 @pytest.fixture
 def refusing_case_store() -> Iterator[str]:
     """Answers every request 401 with the kit's error body, as a case store does to a bad token."""
-
-    class Refuse(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = json.dumps(
-                {"error": {"code": "unauthorized", "message": "token expired", "details": []}}
-            ).encode()
-            self.send_response(401)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with refusing(401, "unauthorized", "token expired") as url:
+        yield url
 
 
 @pytest.mark.parametrize("command", [["verify"], ["stats", "--from", "2026-01-01", "--to", "2026-06-30"]])

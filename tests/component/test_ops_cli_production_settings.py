@@ -3,10 +3,7 @@ not the settings a service verifies tokens with (NATVERK_JWKS, audience, issuer)
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jwt
@@ -14,6 +11,7 @@ import pytest
 
 from services.cli import main
 from tests.support.events import valid_pin
+from tests.support.stub_server import refusing
 
 TOKENS = {
     "NATVERK_OPS_TOKEN": "ops-from-idp",
@@ -29,29 +27,8 @@ def service() -> Iterator[tuple[int, list[str]]]:
     """Every service at one port, refusing every request as a service refuses a bad token (401);
     the Authorization header of each request is noted."""
     seen: list[str] = []
-
-    class Refuse(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            seen.append(self.headers.get("Authorization", ""))
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            body = json.dumps({"error": {"code": "unauthorized", "message": "no", "details": []}}).encode()
-            self.send_response(401)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_POST = do_GET
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server.server_address[1], seen
-    finally:
-        server.shutdown()
+    with refusing(401, "unauthorized", "no", authorizations=seen) as url:
+        yield int(url.rsplit(":", 1)[1]), seen
 
 
 @pytest.fixture

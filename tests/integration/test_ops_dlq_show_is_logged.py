@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -17,6 +15,7 @@ from contracts.topics import PLACEMENTS, PLACEMENTS_DLQ
 from services.cli import main
 from tests.support.broker import LocalBroker
 from tests.support.ports import free_port
+from tests.support.stub_server import refusing
 
 pytestmark = pytest.mark.integration
 
@@ -41,25 +40,8 @@ def _placement(case_id: str) -> bytes:
 @pytest.fixture
 def unavailable_case_store() -> Iterator[str]:
     """Answers 503 as the case store does when it cannot store an access record."""
-
-    class Unavailable(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.dumps(
-                {"error": {"code": "unavailable", "message": "try again later", "details": []}}
-            ).encode()
-            self.send_response(503)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with refusing(503, "unavailable", "try again later") as url:
+        yield url
 
 
 @pytest.mark.parametrize("case_store", ["not running", "unavailable"])

@@ -1,7 +1,9 @@
-"""A stand-in HTTP service for the ops CLI's tests: answers GETs with pages of a real report."""
+"""Stand-in HTTP services for the ops CLI's tests: one answering GETs with pages of a real report,
+one refusing every request with the kit's error body."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +38,38 @@ def answering(
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@contextmanager
+def refusing(status: int, code: str, message: str, authorizations: list[str] | None = None) -> Iterator[str]:
+    """Answer every GET and POST ``status`` with the kit's error body (``code``, ``message``), as a
+    service does to a bad token (401) or when it cannot store an access record (503); each
+    request's Authorization header goes into ``authorizations``.  Yields the base URL."""
+    body = json.dumps({"error": {"code": code, "message": message, "details": []}}).encode()
+
+    class Refuse(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            (authorizations if authorizations is not None else []).append(
+                self.headers.get("Authorization", "")
+            )
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
