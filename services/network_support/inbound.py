@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from contracts.placements import PlacementChangedV1, PlacementData, PlacementEndedV1, PlacementStartedV1
-from contracts.referrals import ReferralAcceptedV1, ReferralClosedV1, ReferralRevokedV1
+from contracts.referrals import (
+    ReferralAcceptedV1,
+    ReferralChildPlacedV1,
+    ReferralClosedV1,
+    ReferralReceivedV1,
+    ReferralRevokedV1,
+)
 from contracts.scheduling import MeetingBookedV1, MeetingCancelledV1, MeetingRescheduledV1
 from contracts.topics import PLACEMENTS, REFERRALS, SCHEDULING
 from services.kit.consumer import ConsumerSpec, on
@@ -25,6 +31,10 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
     def referral_accepted(event: InboundEvent[ReferralAcceptedV1]) -> None:
         data = event.data
         app.referral_accepted(data.referral_id, data.case_id, data.municipality, data.target)
+
+    def referral_protection(event: InboundEvent[ReferralReceivedV1 | ReferralChildPlacedV1]) -> None:
+        data = event.data
+        app.referral_said_protection(data.municipality, data.case_id, data.protected_identity)
 
     def referral_closed(event: InboundEvent[ReferralClosedV1]) -> None:
         app.referral_ended(event.data.referral_id, event.data.municipality, "referral_closed")
@@ -87,6 +97,9 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
         ConsumerSpec(
             REFERRALS,
             [
+                # a case worker may tick "protected identity" before any placement record says it
+                on(ReferralReceivedV1, referral_protection),
+                on(ReferralChildPlacedV1, referral_protection),
                 on(ReferralAcceptedV1, referral_accepted),
                 on(ReferralClosedV1, referral_closed),
                 on(ReferralRevokedV1, referral_revoked),

@@ -67,7 +67,8 @@ class NetworkPlacementInquiry(Aggregate):
         self._concluded(outcome, reason)
 
     def end_with_placement(self, outcome: str, reason: str) -> None:
-        """The placement's own events conclude the inquiry while it is open; a concluded one stays."""
+        """The placement's own events (or the case's protection, said by a referral) conclude the
+        inquiry while it is open; a concluded one stays."""
         if self.outcome is None:
             self._concluded(outcome, reason)
 

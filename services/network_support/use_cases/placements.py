@@ -19,7 +19,7 @@ from services.network_support.use_cases.base import NetworkSupportBase
 @dataclass(frozen=True)
 class Placement:
     """What network_support knows of one placement: its follow-up, its inquiry and its case's
-    protection (what any placement record of the case said), if any."""
+    protection (what any placement record or referral of the case said), if any."""
 
     follow_up: PlacementFollowUp
     inquiry: NetworkPlacementInquiry | None

@@ -80,8 +80,8 @@ class SubjectAccessUseCases(SupportPlanUseCases, PlacementUseCases, HomeReturnUs
 
     def _placements_of(self, municipality: str, case_id: str) -> list[Placement]:
         """Each placement as ``GET /placements/{id}`` shows it: with its inquiry and the case's
-        protection (what any placement record of the case said), so that the registerutdrag never
-        says less of a protected child than the placement view does."""
+        protection (what any placement record or referral of the case said), so that the
+        registerutdrag never says less of a protected child than the placement view does."""
         return [
             self._placement(self.repository.get(follow_up_id))
             for follow_up_id, (owner, case, _) in self._placements_of_cases.items()
