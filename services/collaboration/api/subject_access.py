@@ -42,7 +42,9 @@ class PoolRecordsView(BaseModel):
     case_id: str
     matching_requests: list[OwnRequest]
     residences: list[ResidenceView]
-    protected_identity: bool = Field(False, description="a placement record of the case said so (kept)")
+    protected_identity: bool = Field(
+        False, description="a placement record or referral of the case said so (kept)"
+    )
     protected_housing: bool = Field(False, description="a placement record said skyddat_boende (kept)")
 
     @classmethod

@@ -1,12 +1,13 @@
-"""A case's protection as its placement records say it (ADR 0032), and what it shuts.
+"""A case's protection as its placement records and referrals say it (ADR 0032), and what it shuts.
 
 Every placement record (a start, a change, an end; whether or not it names a home of the pool)
-that says the child has a protected identity or lives in protected housing (skyddat boende) is
-kept for the case, one way (``CaseProtection``): a case worker leaving the box unticked on a
-matching request does not send it to partners.  The record that says it ends the case's open
-requests at once, as a withdrawal does (partners hear "withdrawn", never why), and bars the
-case's slots, all in one transaction, so a request opened at that moment conflicts instead of
-going out.  Only the municipality's own records count: never across municipalities.
+that says the child has a protected identity or lives in protected housing (skyddat boende), and
+every referral of the case (received, child placed) ticked "protected identity", is kept for the
+case, one way (``CaseProtection``): a case worker leaving the box unticked on a matching request
+does not send it to partners.  The record that says it ends the case's open requests at once, as
+a withdrawal does (partners hear "withdrawn", never why), and bars the case's slots, all in one
+transaction, so a request opened at that moment conflicts instead of going out.  Only the
+municipality's own records count: never across municipalities.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 from uuid import UUID
 
 from contracts.common import MUNICIPALITIES
-from contracts.placements import PlacementData
 from services.collaboration.domain.matching_request import MatchingRequest
 from services.collaboration.domain.open_request import OpenRequest
 from services.collaboration.use_cases.matching import Matching
@@ -24,12 +24,13 @@ from services.kit.domain.case_protection import CaseProtection, protection_said
 
 
 class CaseProtections(Matching):
-    def _note_protection(self, placement: PlacementData) -> None:
-        """Keep what ``placement`` says of the child's protection; end and bar what it shuts."""
-        municipality, case_id = placement.municipality, placement.case_id
+    def _note_protection(
+        self, municipality: str, case_id: str, identity: bool, placement_type: str | None
+    ) -> None:
+        """Keep what one record says of the child's protection; end and bar what it shuts.  A
+        referral names no placement type (None): it says the identity only."""
         found = self.find(CaseProtection.id_for(municipality, case_id))
-        identity = placement.child.protected_identity
-        protection = protection_said(found, municipality, case_id, identity, placement.placement_type)
+        protection = protection_said(found, municipality, case_id, identity, placement_type or "")
         if protection is None:
             return  # a record that says nothing of it undoes nothing
         slots = [

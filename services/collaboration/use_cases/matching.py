@@ -54,8 +54,9 @@ class Matching(PoolApplication):
         self.request_lifetime = timedelta(hours=72)
 
     def open_request(self, caller: Caller, new: NewRequest) -> RequestSeen:
-        """Refused for a child the form, or any placement record of the case, says is protected
-        (ADR 0032); the latter tells the caller of the case, so the kit logs it as a read of it."""
+        """Refused for a child the form, or any placement record or referral of the case, says is
+        protected (ADR 0032); the latter tells the caller of the case, so the kit logs it as a read of
+        it."""
         if new.protected_identity:
             raise ProtectedChild(NOT_TO_PARTNERS)
         case = CaseRef(caller.municipality, new.case_id)

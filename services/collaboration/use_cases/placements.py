@@ -5,10 +5,11 @@ one and occupies the new one in one save, so partners hear both through the usua
 (ADR 0022, ADR 0009).  Repeats are no-ops by construction: a start or change finds the placement
 where it already lives, and a placement that ended is never moved in again (a late or replayed
 start or change), so no order of delivery can take two places for one child.  Every record, in
-the pool or not, also says whether the child is protected (``CaseProtections``, ADR 0032): once the
-case is, every home a placement of it lives in marks the resident protected (hidden from partners
-from then on), whatever later records say.  A placement moving into a home of the pool also frees
-the places accepted offers held for its case in other homes (ADR 0022).
+the pool or not, also says whether the child is protected (``CaseProtections``, ADR 0032), and so
+does a referral of the case: once the case is, every home a placement of it lives in marks the
+resident protected (hidden from partners from then on), whatever later records say.  A placement
+moving into a home of the pool also frees the places accepted offers held for its case in other
+homes (ADR 0022).
 """
 
 from __future__ import annotations
@@ -66,11 +67,24 @@ class HomePlacements(FamilyHomes, CaseProtections):
         if home is not None and home.free(placement.placement_id, why=ENDED):
             self.save(home)
 
+    def referral_protection(self, municipality: str, case_id: str, protected_identity: bool) -> None:
+        """A case worker ticked "protected identity" on a referral of the case (ADR 0032): the case
+        is protected as a placement record saying it would make it; unticked, it undoes nothing."""
+        self._shield_case(municipality, case_id, protected_identity, None)
+
     def _shield(self, placement: PlacementData) -> bool:
+        identity = placement.child.protected_identity
+        return self._shield_case(
+            placement.municipality, placement.case_id, identity, placement.placement_type
+        )
+
+    def _shield_case(
+        self, municipality: str, case_id: str, identity: bool, placement_type: str | None
+    ) -> bool:
         """Whether the case is protected, as this record and every earlier one of it say (ADR 0032);
         if so, every home a placement of it lives in hides from partners from now on."""
-        self._note_protection(placement)
-        case = (placement.municipality, placement.case_id)
+        self._note_protection(municipality, case_id, identity, placement_type)
+        case = (municipality, case_id)
         if not self.exists(CaseProtection.id_for(*case)):
             return False
         ids = dict(self._case_stays.items()).get(case, frozenset())

@@ -1,8 +1,9 @@
 """collaboration's part of a registerutdrag (GDPR art. 15, ADR 0018): the pool's records of a case.
 
 The requests for a home the caller's municipality sent for the case, the homes of the pool its
-placements lived in (whoever owns the home), and the protection its placement records said, which
-the pool keeps to send nothing of the child to partners: of the caller's municipality's cases only.
+placements lived in (whoever owns the home), and the protection its placement records and referrals
+said, which the pool keeps to send nothing of the child to partners: of the caller's municipality's
+cases only.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ class PoolRecords:
     case_id: str
     matching_requests: list[RequestSeen]
     residences: list[tuple[Residence, FamilyHome]]
-    protection: CaseProtection | None = None  # what the case's placement records said (ADR 0032)
+    protection: CaseProtection | None = (
+        None  # what the case's placement records and referrals said (ADR 0032)
+    )
 
 
 class SubjectAccessUseCases(FamilyHomes, Matching):
