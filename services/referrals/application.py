@@ -18,7 +18,6 @@ from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewRe
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import UNASSIGNED, Referral
 from services.referrals.domain.who_decides import require_receiving_team, require_referrer
-from services.referrals.protection import ProtectedChildren
 from services.referrals.refusals import refusals_told
 from services.referrals.subject_access import ReferralSubjectAccess
 
@@ -38,7 +37,6 @@ class ReferralsApplication(ReferralSubjectAccess):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._index = CatchUpIndex(self, _index_referral, events=(Referral.Received,))
-        self._protected = ProtectedChildren(self)
 
     # -- HTTP use cases ---------------------------------------------------------------------
     def create_referral(self, caller: Caller, new: NewReferral) -> Referral:
@@ -49,7 +47,6 @@ class ReferralsApplication(ReferralSubjectAccess):
             target=new.target,
             child_pin=new.child.pin,
             protected_identity=new.child.protected_identity
-            or self._protected.said_of(caller.municipality, new.case_id, new.child.pin)
             or self.said_protected(caller.municipality, new.case_id, new.child.pin),
             child_status=new.child_status,
             case_worker_id=new.case_worker_id,
@@ -62,6 +59,7 @@ class ReferralsApplication(ReferralSubjectAccess):
         with refusals_told(referral):
             slot.hold(referral.id)
         self.save(referral, slot)
+        self.save(*self.protected_by(referral))
         return referral
 
     def accept_referral(self, caller: Caller, referral_id: UUID) -> Referral:

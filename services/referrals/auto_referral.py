@@ -21,7 +21,7 @@ from services.kit.logs import get_logger
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import UNASSIGNED, Referral
 from services.referrals.domain.who_decides import OfferedTargets
-from services.referrals.placed_children import PlacedChildren
+from services.referrals.protection import ReferralProtection
 from services.referrals.settings import DEFAULT_TARGETS
 from services.referrals.worklist import ReferralWorklist
 
@@ -48,7 +48,7 @@ def _open_network_centre_referrals() -> Callable[[dict[Any, tuple[UUID, ...]], A
     return fold
 
 
-class AutoReferrals(ReferralWorklist, PlacedChildren):
+class AutoReferrals(ReferralWorklist, ReferralProtection):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.offered = OfferedTargets(DEFAULT_TARGETS)
@@ -59,10 +59,12 @@ class AutoReferrals(ReferralWorklist, PlacedChildren):
         referral of the case is open (it records the placement) or there is no Network Centre.
         The child's case is noted either way (``PlacedChildren``)."""
         placement = event.data
-        # Two saves, one transaction (the kit runs every record in a unit of work): the referral
-        # this placement lands on is read again as the first left it (told of a protection).
-        self.save(*self._noted(placement))
-        self.save(*self._referred(placement))
+        # Saves one after another, one transaction (the kit runs every record in a unit of work):
+        # each step reads the referrals as the one before left them (told of a protection).
+        self.save(*self._recorded(placement))
+        referred = self._referred(placement)
+        self.save(*referred)
+        self.save(*self.protected_by(*referred))
 
     def _referred(self, placement: PlacementStartedV1) -> list[Any]:
         """What the placement changes of the case's referrals (to save): nothing, an open referral
@@ -72,7 +74,7 @@ class AutoReferrals(ReferralWorklist, PlacedChildren):
             return []
         if self.exists(Referral.id_for_placement(placement.municipality, placement.placement_id)):
             return []
-        # What placement records of the case or the child said before, or this one says: one way.
+        # What referrals or placement records of the case or the child said, or this record says.
         protected = self.said_protected(placement.municipality, placement.case_id, placement.child.pin)
         open_one = self._open_network_centre_referral(placement.municipality, placement.case_id)
         if open_one is not None:

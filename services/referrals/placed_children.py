@@ -7,9 +7,8 @@ ended), the case and the number it names (``PlacedCase``), whether or not a refe
 municipality without a Network Centre gets none, and a change or an end may be the first record of
 a placement that started before anyone listened.  It keeps, one way, what any of them said of the
 child's protection (the kit's ``CaseProtection``: a protected identity, protected housing), so
-that a protected child's bundle is marked whatever record said it; and every referral of the case,
-or of the child, made before a record said it reads protected from that record on (ADR 0032: the
-case's and the child's, one way).  Keyed by municipality, never across.
+that a protected child's bundle is marked whatever record said it.  What follows from it for the
+referrals is ``protection``'s (ADR 0032).  Keyed by municipality, never across.
 """
 
 from __future__ import annotations
@@ -20,14 +19,11 @@ from uuid import UUID
 
 from contracts.placements import PlacementData
 from services.kit.domain.case_protection import CaseProtection, protection_said
-from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
 from services.referrals.domain.placed_case import PlacedCase
-from services.referrals.domain.referral import Referral
 
 CaseChildren = tuple[str, str, tuple[str, ...]]  # municipality, case id, the numbers named for it
-Key = tuple[str, str, str]  # ("case", municipality, case id) or ("child", municipality, pin)
 # How asking with a number found a case: the case's latest placement record names it; a later
 # record named another (the registrar checks before release); or no record named any (referrals).
 FoundBy = Literal["current_number", "replaced_number", "referral"]
@@ -44,24 +40,12 @@ def _fold_case_children() -> Callable[[dict[Any, CaseChildren], Any], None]:
     return fold
 
 
-def _fold_referrals(rows: dict[Key, tuple[UUID, ...]], e: Any) -> None:
-    """Each referral under its case's key and its child's."""
-    for key in (("case", e.municipality, e.case_id), ("child", e.municipality, e.child_pin)):
-        rows[key] = (*rows.get(key, ()), e.originator_id)
-
-
 class PlacedChildren(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._placed_cases = CatchUpIndex(
             self, _fold_case_children(), events=(PlacedCase.Noted, PlacedCase.ChildNamed)
         )
-        self._referrals_by = CatchUpIndex(self, _fold_referrals, events=(Referral.Received,))
-
-    def note_placement_record(self, event: InboundEvent[PlacementData]) -> None:
-        """A placement changed or ended: the child's case and its protection, and nothing else
-        (a referral is made at a placement's start only)."""
-        self.save(*self._noted(event.data))
 
     def placed_cases_of(self, municipality: str, pin: str) -> list[str]:
         """The cases of ``municipality`` that placement records named the child for, oldest first."""
@@ -84,15 +68,16 @@ class PlacedChildren(ServiceApplication):
         """What the case's placement records said of the child's protection, if any said it."""
         return self._found(CaseProtection.id_for(municipality, case_id))
 
-    def said_protected(self, municipality: str, case_id: str, pin: str) -> bool:
+    def records_said(self, municipality: str, case_id: str, pin: str) -> bool:
         """Whether placement records said the child is protected (identity or protected housing),
-        of this case or of any case of the child in ``municipality``: never across municipalities."""
+        of this case or of any case of the child in ``municipality``: never across municipalities
+        (what referrals said is added in ``protection``)."""
         cases = {case_id, *self.placed_cases_of(municipality, pin)}
         return any(self.protection_of(municipality, case) is not None for case in cases)
 
-    def _noted(self, placement: PlacementData) -> list[Any]:
-        """The case's ``PlacedCase``, ``CaseProtection`` and referrals as ``placement`` leaves them
-        (to save)."""
+    def _noted(self, placement: PlacementData) -> tuple[PlacedCase, CaseProtection | None]:
+        """The case's ``PlacedCase``, and its ``CaseProtection`` if this record or an earlier one
+        said it, as ``placement`` leaves them (to save)."""
         municipality, case_id, pin = placement.municipality, placement.case_id, placement.child.pin
         case: PlacedCase | None = self._found(PlacedCase.id_for(municipality, case_id))
         if case is None:
@@ -101,30 +86,7 @@ class PlacedChildren(ServiceApplication):
             case.name(pin)
         found = self.protection_of(municipality, case_id)
         identity, placement_type = placement.child.protected_identity, placement.placement_type
-        protection = protection_said(found, municipality, case_id, identity, placement_type)
-        if protection is None and found is None:
-            return [case]  # an unprotected case: its referrals stay as they are
-        return [case, *([protection] if protection is not None else []), *self._told(case)]
-
-    def _told(self, case: PlacedCase) -> list[Referral]:
-        """The referrals of the protected ``case``, or of a number named for its child, that did not
-        read protected, marked (to save): stored, or made earlier in this unit of work."""
-        municipality, pins = case.municipality, case.child_pins
-        keys = [("case", municipality, case.case_id), *(("child", municipality, pin) for pin in pins)]
-        work = self.current_work() or object()
-        stored = {found for key in keys for found in self._referrals_by.get(key, work) or ()}
-        made_now = {
-            aggregate.id
-            for aggregate in (self._pending_aggregates() or {}).values()
-            if isinstance(aggregate, Referral)
-            and aggregate.municipality == municipality
-            and (aggregate.case_id == case.case_id or aggregate.child_pin in pins)
-        }
-        referrals: list[Referral] = [self.repository.get(found) for found in sorted(stored | made_now)]
-        unprotected = [referral for referral in referrals if not referral.protected_identity]
-        for referral in unprotected:
-            referral.mark_protected()
-        return unprotected
+        return case, protection_said(found, municipality, case_id, identity, placement_type) or found
 
     def _found(self, aggregate_id: UUID) -> Any:
         """The aggregate as this unit of work leaves it (a batch of records), or None if never made."""
