@@ -9,11 +9,14 @@ case system sends them, each through the kit's real tracking consumer; read over
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 import pytest
 
 from contracts.topics import REFERRALS
+from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
+from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.inbound import consumers
 from tests.component.test_network_support_later_protection_http import inquiries
 from tests.component.test_network_support_placement_records_http import network_support, placement, worklist
@@ -120,3 +123,20 @@ async def handed_together(consumer: Any, values: list[bytes]) -> None:
     """One fetched batch of the referrals topic: its records share one transaction."""
     records = tuple(FakeRecord(value, offset=100 + n, topic=REFERRALS) for n, value in enumerate(values))
     await consumer.handle(list(values), FakeMessage(records))
+
+
+async def test_a_referral_saying_the_child_is_protected_concludes_inquiries_stored_before_cases_had_a_gate(
+    network_support, referral
+) -> None:
+    """A store older than the case's ``InquiryGate`` holds an open inquiry and no gate: the referral
+    still finds and concludes it, and one a later placement opened (making the gate) too."""
+    case = {"municipality": "0380", "case_id": "C-1", "placement_id": "P-1"}
+    older = PlacementFollowUp(
+        **case, placement_type="familjehem", started_on=date(2026, 11, 20), school_change=False
+    )
+    network_support.store.save(older, NetworkPlacementInquiry(**case))
+    await network_support.feed(placement_started("C-1", "P-2", placement_type="familjehem"))
+    await referral(manual_referral("R-1", 1))
+    for placement_id in ("P-1", "P-2"):
+        assert (await placement(network_support, placement_id))["inquiry"] == PROTECTED_INQUIRY
+    assert ("C-1", "network_placement_inquiry") not in await worklist(network_support)

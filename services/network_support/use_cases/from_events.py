@@ -15,6 +15,8 @@ from services.network_support.domain.support_plan import SupportPlan
 from services.network_support.use_cases.home_return import HomeReturnUseCases
 from services.network_support.use_cases.placement_inquiries import (
     KINSHIP_HOME,
+    NO_INQUIRY,
+    Opening,
     PlacementFacts,
     PlacementInquiries,
 )
@@ -62,20 +64,22 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         protection = self._protection_said(placement, protected_identity)
         follow_up = self._find(PlacementFollowUp.id_for(municipality, placement_id))
         if follow_up is None:
-            opened = self._opened(placement, school_change, case_worker_id, protected=protected_identity)
-            self.save(*opened, protection)
+            follow_up, opening = self._opened(
+                placement, school_change, case_worker_id, protected=protected_identity
+            )
+            self.save(follow_up, *opening, protection)
             return
-        inquiry = None
+        shut, opening = None, NO_INQUIRY
         inquiry_id = NetworkPlacementInquiry.id_for(municipality, placement_id)
         if protection is not None:
-            inquiry = self._inquiry_shut(placement)
+            shut = self._inquiry_shut(placement)
         elif not follow_up.start_seen and follow_up.ended_on is None and not self.exists(inquiry_id):
-            inquiry = self._inquiry_for(placement, follow_up.protected_identity)
+            opening = self._inquiry_for(placement, follow_up.protected_identity)
         follow_up.date_start(started_on, self.today(), seen=True)
         follow_up.assign_case_worker(case_worker_id)  # a late start is the first to name one
         if school_change and not follow_up.school_change:  # a start corrected to a change of school
             follow_up.change_school(started_on)
-        self.save(follow_up, inquiry, protection)
+        self.save(follow_up, shut, *opening, protection)
 
     def placement_changed(
         self,
@@ -146,7 +150,7 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         case_worker_id: str | None,
         start_seen: bool = True,
         protected: bool = False,
-    ) -> tuple[PlacementFollowUp, NetworkPlacementInquiry | None]:
+    ) -> tuple[PlacementFollowUp, Opening]:
         municipality, case_id, placement_id, placement_type, started_on = placement
         follow_up = PlacementFollowUp(
             municipality=municipality,
@@ -159,7 +163,7 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
             start_seen=start_seen,
             protected_identity=protected,
         )
-        return follow_up, self._inquiry_for(placement, protected) if start_seen else None
+        return follow_up, self._inquiry_for(placement, protected) if start_seen else NO_INQUIRY
 
     def network_meeting_booked(self, municipality: str, case_id: str, meeting_id: str, on: date) -> None:
         meetings = self._meetings_of(municipality, case_id)

@@ -1,7 +1,8 @@
 """The network-placement inquiry as a case system's placement records open and end it, and the
 case's protection that keeps it shut (ADR 0032): asking the child's network for a home would tell
 it where a child with a protected identity, or in protected housing, is.  A placement record or a
-referral may say it first."""
+referral may say it first; the case's ``InquiryGate`` makes an inquiry opening and a referral's
+protection handled at the same moment (two topics, two replicas) conflict instead of passing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any, NamedTuple
 
 from services.kit.domain.case_protection import PROTECTED_HOUSING, CaseProtection, protection_said
 from services.kit.index import CatchUpIndex
+from services.network_support.domain.inquiry_gate import InquiryGate
 from services.network_support.domain.network_placement_inquiry import CHILD_PROTECTED, NetworkPlacementInquiry
 from services.network_support.use_cases.base import NetworkSupportBase
 
@@ -18,6 +20,16 @@ PROTECTION_CAME_LATER = "a placement record said the child is protected after th
 REFERRED_PROTECTED = "a referral said the child is protected after the inquiry opened"
 # A referral names no placement type: it says nothing of protected housing, only of the identity.
 NO_PLACEMENT_TYPE = ""
+
+
+class Opening(NamedTuple):
+    """A new inquiry and the case's gate it went through, both to save; or neither."""
+
+    inquiry: NetworkPlacementInquiry | None
+    gate: InquiryGate | None
+
+
+NO_INQUIRY = Opening(None, None)
 
 
 class PlacementFacts(NamedTuple):
@@ -56,27 +68,37 @@ class PlacementInquiries(NetworkSupportBase):
         protection = protection_said(found, municipality, case_id, protected_identity, NO_PLACEMENT_TYPE)
         if protection is None:
             return
+        gate = self._gate(municipality, case_id)  # read before the index: see InquiryGate
+        gate.shut()
         shut = [
             self._concluded_protected(inquiry_id, REFERRED_PROTECTED)
             for inquiry_id, of_case in self._open_inquiries.items()
             if of_case == (municipality, case_id)
         ]
-        self.save(protection, *shut)
+        self.save(protection, gate, *shut)
 
-    def _inquiry_for(self, placement: PlacementFacts, protected: bool) -> NetworkPlacementInquiry | None:
+    def _inquiry_for(self, placement: PlacementFacts, protected: bool) -> Opening:
         """A new placement's network-placement inquiry, unless the child is in a network home
         already, or asking the child's network would tell it where the child is (a protected
         identity, protected housing, now or said before by any placement record or referral of the
         case)."""
+        municipality, case_id = placement.municipality, placement.case_id
         if placement.placement_type in (KINSHIP_HOME, PROTECTED_HOUSING) or protected:
-            return None
-        if self.exists(CaseProtection.id_for(placement.municipality, placement.case_id)):
-            return None
-        return NetworkPlacementInquiry(
-            municipality=placement.municipality,
-            case_id=placement.case_id,
-            placement_id=placement.placement_id,
+            return NO_INQUIRY
+        if self.exists(CaseProtection.id_for(municipality, case_id)):
+            return NO_INQUIRY
+        gate = self._gate(municipality, case_id)
+        if not gate.let_through(placement.placement_id):
+            return NO_INQUIRY  # a referral said it since the look above
+        inquiry = NetworkPlacementInquiry(
+            municipality=municipality, case_id=case_id, placement_id=placement.placement_id
         )
+        return Opening(inquiry, gate)
+
+    def _gate(self, municipality: str, case_id: str) -> InquiryGate:
+        """The case's gate; a case with none yet (a store older than gates) gets it now."""
+        found: InquiryGate | None = self._find(InquiryGate.id_for(municipality, case_id))
+        return InquiryGate(municipality=municipality, case_id=case_id) if found is None else found
 
     def _inquiry_ended(
         self, placement: PlacementFacts, outcome: str, reason: str

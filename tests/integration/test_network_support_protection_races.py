@@ -1,0 +1,102 @@
+"""A case's inquiry opening and its protection said on a referral, at the same moment, on two
+network_support replicas of one real store (SQLite and PostgreSQL), ADR 0032.
+
+The placement record (``ext.placements.v1``) and the referral (the referrals topic) come on two
+topics, so two replicas of one consumer group may handle them at once.  Here each replica has read
+all it needs and is about to store when the other handles its record from start to end: whichever
+stores last must not leave an inquiry open (asking the child's network for a home would tell it
+where a protected child is).  Records through the kit's real tracking consumer, read over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.topics import PLACEMENTS, REFERRALS
+from services.kit.settings import ServiceSettings
+from services.network_support.app import create_app
+from services.network_support.inbound import consumers
+from tests.component.test_network_support_placement_records_http import placement, worklist
+from tests.component.test_network_support_referral_protection_http import PROTECTED_INQUIRY, manual_referral
+from tests.conftest import make_settings
+from tests.support.events import encode, placement_started
+from tests.support.fetched import fed_by_hand, in_process_consumer
+
+TODAY = date(2026, 12, 3)
+Feed = Callable[[bytes], Awaitable[None]]
+
+
+@pytest.fixture
+def store_settings(tmp_path: Path, database_url: str | None) -> ServiceSettings:
+    return make_settings(tmp_path / "data", database_url=database_url)
+
+
+@asynccontextmanager
+async def replica(settings: ServiceSettings) -> AsyncIterator[httpx.AsyncClient]:
+    """A network_support app on ``settings``' store, no broker; ``client.feeds`` hand its
+    placements and referrals consumers one record each, ``client.store`` is its store."""
+    app = create_app(settings, start_runtime=False)
+    store = app.state.runtime.app
+    store.today = lambda: TODAY
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ns")
+    client.store = store  # type: ignore[attr-defined]
+    client.feeds = {  # type: ignore[attr-defined]
+        spec.topic: fed_by_hand(in_process_consumer(store, spec, f"{spec.topic}-news")[0], spec.topic)
+        for spec in consumers(store)
+    }
+    try:
+        yield client
+    finally:
+        await client.aclose()
+        store.close()
+
+
+def storing_after(replica: Any, rival: Feed, record: bytes) -> list[str]:
+    """Make ``replica``'s next store wait, all its reads done, until ``rival`` has handled
+    ``record`` in a thread of its own (another replica, its own transaction): the stale writer."""
+    store = replica.store
+    stores = store._store
+    raced: list[str] = []
+
+    def after_the_rival(processing_event: Any) -> Any:
+        if not raced:
+            raced.append("rival stored first")
+            rival_thread = threading.Thread(target=asyncio.run, args=(rival(record),))
+            rival_thread.start()
+            rival_thread.join()
+        return stores(processing_event)
+
+    store._store = after_the_rival
+    return raced
+
+
+START = encode(placement_started("C-1", "P-1", placement_type="familjehem"))
+REFERRAL = manual_referral("R-1", 1)
+RACES = {
+    # which stores last: what it reads is stale by the other's whole unit of work
+    "the inquiry's opening": (PLACEMENTS, START, REFERRALS, REFERRAL, None),
+    "the referral's protection": (REFERRALS, REFERRAL, PLACEMENTS, START, PROTECTED_INQUIRY),
+}
+
+
+@pytest.mark.parametrize("last", list(RACES))
+async def test_an_inquiry_opening_while_a_referral_says_the_child_is_protected_does_not_stay_open(
+    store_settings: ServiceSettings, last: str
+) -> None:
+    topic, record, rival_topic, rival_record, inquiry = RACES[last]
+    async with replica(store_settings) as first, replica(store_settings) as second:
+        raced = storing_after(first, second.feeds[rival_topic], rival_record)  # type: ignore[attr-defined]
+        await first.feeds[topic](record)  # type: ignore[attr-defined]
+        assert raced == ["rival stored first"]
+        for client in (first, second):
+            shown = await placement(client, "P-1")
+            assert (shown["inquiry"], shown["protected_identity"]) == (inquiry, True)
+            assert ("C-1", "network_placement_inquiry") not in await worklist(client)
