@@ -5,7 +5,7 @@ Each route names its use case, view and roles; the kit's command path does the r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -13,13 +13,15 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from contracts.common import CaseId
+from contracts.referrals import SafetyPlanningOutcome
 from services.kit.commands import Kit
 from services.kit.pages import Page
-from services.kit.params import Paging
+from services.kit.params import CaseIdPath, Paging
 from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildByPin, Part
 from services.referrals.application import ReferralsApplication as Referrals
-from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral
+from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral, SafetyPlanningExamined
 from services.referrals.domain.referral import Referral
+from services.referrals.domain.safety_planning import SafetyPlanningExamination
 from services.referrals.placed_children import FoundBy
 from services.referrals.subject_access import CaseReferrals, ChildsReferrals
 
@@ -28,8 +30,10 @@ SENDERS = ("case_worker",)
 HANDLERS = ("coordinator", "network_centre", "safety_team")  # of the receiving team (the use case)
 ASSIGNERS = ("case_worker", "coordinator")
 REVOKERS = ("case_worker", "coordinator")  # the responsible case worker or a coordinator (the use case)
+EXAMINERS = ("safety_team", "coordinator", "case_worker")  # the case's examiner (the use case)
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
+cases = APIRouter(prefix="/cases/{case_id}", tags=["safety planning"])
 subject_access = APIRouter(prefix="/subject-access", tags=["subject access"])
 
 
@@ -99,6 +103,26 @@ def revoke_referral(referral_id: UUID, kit: Kit) -> ReferralView:
 @router.put("/{referral_id}/case-worker", response_model=ReferralView)
 def assign_case_worker(referral_id: UUID, body: AssignCaseWorker, kit: Kit) -> ReferralView:
     return kit.command(Referrals.assign_case_worker, referral_id, body, view=ReferralView, roles=ASSIGNERS)
+
+
+class SafetyPlanningExaminationView(BaseModel):
+    case_id: str
+    outcome: SafetyPlanningOutcome = Field(description="the outcome just recorded")
+    due: date = Field(description="the day it was to be examined by")
+
+    @classmethod
+    def of(cls, examination: SafetyPlanningExamination) -> SafetyPlanningExaminationView:
+        return cls(case_id=examination.case_id, outcome=examination.outcome, due=examination.outcome_due)
+
+
+@cases.post("/safety-planning-examination", response_model=SafetyPlanningExaminationView)
+def record_safety_planning_examination(
+    case_id: CaseIdPath, body: SafetyPlanningExamined, kit: Kit
+) -> SafetyPlanningExaminationView:
+    """Safety planning was examined for the case (by its safety team, or its case worker where there
+    is none): the outcome ends the worklist's ``safety_planning_examination``; 409 if none is due."""
+    use_case, view = Referrals.record_safety_planning_examination, SafetyPlanningExaminationView
+    return kit.command(use_case, case_id, body, view=view, roles=EXAMINERS)
 
 
 class ReferralRecord(ReferralView):

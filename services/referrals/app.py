@@ -10,11 +10,13 @@ from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from services.referrals import SERVICE
-from services.referrals.api import router, subject_access
+from services.referrals.api import cases, router, subject_access
 from services.referrals.application import ReferralsApplication
 from services.referrals.domain.open_referral import ReferralAlreadyOpen
 from services.referrals.domain.referral import ReasonRequired, TransitionNotAllowed
+from services.referrals.domain.safety_planning import NothingToExamine
 from services.referrals.domain.who_decides import (
+    NotTheExaminer,
     NotTheReceivingTeam,
     NotTheReferringCaseWorker,
     OfferedTargets,
@@ -33,6 +35,8 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     TargetNotOffered: 422,
     NotTheReceivingTeam: 403,
     NotTheReferringCaseWorker: 403,
+    NothingToExamine: 409,
+    NotTheExaminer: 403,
 }
 
 
@@ -46,11 +50,15 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         referral = app.repository.get(referral_id)
         return referral.case_id, referral.municipality, referral.target
 
+    def case_of(aggregate_id: object) -> tuple[str, str]:
+        found = app.repository.get(aggregate_id)
+        return found.case_id, found.municipality
+
     return ServiceRuntime(
         SERVICE,
         settings,
         app,
-        build_publication_table(facts_of),
+        build_publication_table(facts_of, case_of),
         consumers=[placement_consumer(app)],
         topics=[REFERRALS, dead_letter_topic(REFERRALS), PLACEMENTS_DLQ],
         periodic=[(DEADLINE_CHECK_SECONDS, app.check_response_deadlines)],
@@ -59,5 +67,5 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
 
 def create_app(settings: ServiceSettings, start_runtime: bool = True) -> FastAPI:
     return build_http_app(
-        build_runtime(settings), [router, subject_access, worklist], ERROR_STATUSES, start_runtime
+        build_runtime(settings), [router, cases, subject_access, worklist], ERROR_STATUSES, start_runtime
     )

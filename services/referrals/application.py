@@ -3,7 +3,7 @@
 HTTP use cases take ``(caller, ...)``; the kit's command path runs them in one
 unit of work with who/why, idempotency and the access log.  The inbound ones (a placement
 started, changed, ended) are in ``auto_referral`` and ``placed_children``; the registerutdrag in
-``subject_access``.
+``subject_access``; safety planning examined in ``safety_planning``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import UNASSIGNED, Referral
 from services.referrals.domain.who_decides import require_receiving_team, require_referrer
 from services.referrals.refusals import refusals_told
+from services.referrals.safety_planning import SafetyPlanningExaminations
 from services.referrals.subject_access import ReferralSubjectAccess
 
 
@@ -31,7 +32,7 @@ def _index_referral(rows: dict[Any, tuple[UUID, str, str]], domain_event: Any) -
         )
 
 
-class ReferralsApplication(ReferralSubjectAccess):
+class ReferralsApplication(SafetyPlanningExaminations, ReferralSubjectAccess):
     name = "referrals"
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
@@ -58,7 +59,7 @@ class ReferralsApplication(ReferralSubjectAccess):
         slot = self._open_referral(referral)
         with refusals_told(referral):
             slot.hold(referral.id)
-        self.save(referral, slot)
+        self.save(referral, slot, *self.examination_after(referral))
         self.save(*self.protected_by(referral))
         return referral
 

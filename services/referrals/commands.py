@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contracts.common import CaseId, Identifier
 from contracts.placements import Child, check_age_in_care
+from contracts.referrals import SafetyPlanningOutcome
 from services.kit.domain.swedish_time import LOCAL
 
 
@@ -44,3 +45,12 @@ class DeclineReferral(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class SafetyPlanningExamined(BaseModel):
+    """The outcome of examining safety planning for a case: one of a closed set, no free text (it is
+    published to the case timeline, and free text could carry personal data)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: SafetyPlanningOutcome

@@ -13,6 +13,7 @@ from contracts.topics import REFERRALS
 from services.kit.publication import Outgoing, PublicationTable, case_access_rule
 from services.referrals import SERVICE
 from services.referrals.domain.referral import Referral
+from services.referrals.domain.safety_planning import SafetyPlanningExamination
 
 SOURCE = f"/natverk/{SERVICE}"
 
@@ -40,8 +41,10 @@ def _no_fields(event: Any) -> dict[str, Any]:
     return {}
 
 
-def build_publication_table(facts_of: Any) -> PublicationTable:
-    """``facts_of(referral_id)`` gives (case_id, municipality, target) for lifecycle events."""
+def build_publication_table(facts_of: Any, case_of: Any = None) -> PublicationTable:
+    """``facts_of(referral_id)`` gives (case_id, municipality, target) for lifecycle events;
+    ``case_of(aggregate_id)`` (case_id, municipality) for a case's safety planning examined."""
+    case_of = case_of or (lambda aggregate_id: facts_of(aggregate_id)[:2])
 
     def lifecycle(
         event_type: str,
@@ -75,6 +78,15 @@ def build_publication_table(facts_of: Any) -> PublicationTable:
         )
         return Outgoing(REFERRALS, "se.natverk.referral.response_overdue.v1", case_id, data)
 
+    def examined(event: SafetyPlanningExamination.Examined) -> Outgoing:
+        """Only the outcome staff recorded: asking for it, or a referral to the safety team that
+        made it (itself published), stays unpublished (ADR 0036)."""
+        case_id, municipality = case_of(event.originator_id)
+        data = public.SafetyPlanningExaminedV1(
+            case_id=case_id, municipality=municipality, outcome=event.outcome, due=event.due
+        )
+        return Outgoing(REFERRALS, "se.natverk.referral.safety_planning_examined.v1", case_id, data)
+
     rules: dict[type, Any] = {
         Referral.Received: _received,
         Referral.Accepted: lifecycle("se.natverk.referral.accepted.v1", public.ReferralAcceptedV1),
@@ -95,6 +107,7 @@ def build_publication_table(facts_of: Any) -> PublicationTable:
                 "protected_identity": event.protected_identity,
             },
         ),
+        SafetyPlanningExamination.Examined: examined,
         **case_access_rule(REFERRALS, SERVICE),
     }
     return PublicationTable(SOURCE, rules)

@@ -9,10 +9,14 @@ received (DOMAIN.md step 2: the meeting is convened with the responsible case wo
 workers (the authority unit, which owns the case) are responsible: any of them takes it with
 ``PUT .../case-worker``.
 
+A case where placement is being considered also carries ``safety_planning_examination``
+(``services.referrals.safety_planning``, ADR 0036), the safety team's or the case worker's.
+
 A filter by role picks what that role answers for: the coordinator leads both receiving teams and
-decides on their referrals, so its items are the teams' responses (a referral awaiting a case
-worker stays the case workers': ADR 0025).  Only those roles hold a referral duty (``DUTY_ROLES``:
-the kit refuses any other, ``services.kit.worklist_filters``).
+decides on their referrals, so its items are the teams' responses and the safety team's
+examinations (a referral awaiting a case worker stays the case workers': ADR 0025).  Only those
+roles hold a referral duty (``DUTY_ROLES``: the kit refuses any other,
+``services.kit.worklist_filters``).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from services.kit.store import ServiceApplication
 from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, local_today, worklist
 from services.kit.worklist_filters import DutyRoles
 from services.referrals.domain.referral import UNASSIGNED, Referral
-from services.referrals.domain.who_decides import RECEIVING_ROLES
+from services.referrals.domain.who_decides import EXAMINING_ROLES, RECEIVING_ROLES
 
 DEFAULT_RESPONSE_WORKING_DAYS = 3
 # Scheduling's staff meeting deadline (7 calendar days after the referral arrived), which the
@@ -39,8 +43,14 @@ DEFAULT_RESPONSE_WORKING_DAYS = 3
 CASE_WORKER_WITHIN = timedelta(days=7)
 ASSIGNING_ROLE = "case_worker"
 # A team's response is the team's and the coordinator's who leads it (who decide on it); a
-# referral awaiting a case worker, the case workers'.
-DUTY_ROLES = DutyRoles.of({ASSIGNING_ROLE: (), **RECEIVING_ROLES})
+# referral awaiting a case worker, the case workers'; safety planning to examine, the examiner's
+# (the safety team, led by the coordinator, or the case worker where there is none: ADR 0036).
+DUTY_ROLES = DutyRoles.of(
+    {
+        role: RECEIVING_ROLES.get(role, frozenset()) | EXAMINING_ROLES.get(role, frozenset())
+        for role in (ASSIGNING_ROLE, *RECEIVING_ROLES, *EXAMINING_ROLES)
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -245,3 +245,20 @@ async def test_a_staff_meeting_still_unbooked_after_its_deadline_shows_in_the_ti
     [entry] = response.json()["items"]
     assert entry["event_type"] == "se.natverk.meeting.staff_meeting_unbooked_overdue.v1"
     assert "not booked" in entry["summary"] and "2026-11-30" in entry["summary"]
+
+
+async def test_safety_planning_examined_shows_in_the_timeline_with_who_examined_it_and_the_outcome(
+    case_store,
+) -> None:
+    data = {"case_id": "0380-SP1", "municipality": "0380", "outcome": "family_declined", "due": "2026-11-27"}
+    examined = cloud_event(
+        "se.natverk.referral.safety_planning_examined.v1", data, source="/natverk/referrals", actor="st-7"
+    )
+    timeline_handler(store_of(case_store))(parse_record(encode(examined)))
+    response = await case_store.get(timeline_url("0380-SP1"), headers=READER)
+    [entry] = response.json()["items"]
+    assert (entry["event_type"], entry["actor"]) == (
+        "se.natverk.referral.safety_planning_examined.v1",
+        "st-7",
+    )
+    assert "Safety planning examined: family declined" in entry["summary"]

@@ -15,12 +15,21 @@ from services.kit.domain.working_days import add_working_days
 from services.kit.worklist import local_today
 from services.referrals.app import create_app
 from tests.component.conftest import in_process
-from tests.component.test_referrals_http import COORDINATOR, PIN, create
+from tests.component.test_referrals_http import COORDINATOR, PIN
+from tests.component.test_referrals_http import create as create_referral
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
 from tests.support.worklists import published
 
 WORKLIST = "/api/v1/worklist"
+
+
+async def create(
+    client: httpx.AsyncClient, headers: dict | None = None, **overrides: object
+) -> httpx.Response:
+    """A referral about a placed child: one saying placement is near also asks for safety planning
+    to be examined, a duty of its own (``test_referrals_safety_planning_http``)."""
+    return await create_referral(client, headers, **{"child_status": "placed", **overrides})
 
 
 def store(client: httpx.AsyncClient) -> Any:

@@ -105,3 +105,30 @@ async def test_an_overdue_referral_response_reaches_the_case_timeline(settings: 
 
         [entry] = await eventually(overdue_in_timeline)
     assert valid_pin(11) not in str(entry)
+
+
+@pytest.mark.one_backend
+async def test_safety_planning_examined_reaches_the_case_timeline_naming_who_examined_it(
+    settings: ServiceSettings,
+) -> None:
+    case_id = f"0380-{uuid.uuid4().hex[:6]}"
+    examiner = bearer("0380", ("safety_team",), subject="st-7")
+    referrals_app = create_referrals(settings)
+    async with serving(referrals_app) as referrals, serving(create_case_store(settings)) as case_store:
+        near = {**referral(case_id), "child_status": "placement_near"}
+        await referrals.post("/api/v1/referrals", headers=WORKER, json=near)
+        examined = await referrals.post(
+            f"/api/v1/cases/{case_id}/safety-planning-examination",
+            headers=examiner,
+            json={"outcome": "not_suitable"},
+        )
+        assert examined.status_code == 200, examined.text
+
+        async def examined_in_timeline() -> list[dict]:
+            response = await case_store.get(f"/api/v1/cases/{case_id}/timeline", headers=AUDITOR)
+            items = response.json()["items"] if response.status_code == 200 else []
+            return [i for i in items if i["event_type"] == "se.natverk.referral.safety_planning_examined.v1"]
+
+        [entry] = await eventually(examined_in_timeline)
+    assert (entry["actor"], "not suitable" in entry["summary"]) == ("st-7", True)
+    assert valid_pin(11) not in str(entry)

@@ -61,6 +61,10 @@ def _referrals() -> Table:
         ("referrals", "PUT", f"{REFERRALS}/case-worker"): lambda w: Call(
             received(w), {"case_worker_id": "handlaggare-1"}, {"case_worker_id": "handlaggare-2"}
         ),
+        # 0380-W1's referral said placement is near: its safety planning is to be examined
+        ("referrals", "POST", f"{CASE}/safety-planning-examination"): lambda w: Call(
+            {"case_id": "0380-W1"}, {"outcome": "not_suitable"}, {"outcome": "family_declined"}
+        ),
     }
 
 

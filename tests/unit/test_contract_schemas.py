@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
+import pytest
 
 from contracts.generate import ASYNCAPI_PATH, SCHEMA_DIR, differences
 from contracts.registry import EVENT_TYPES, TOPIC_SPECS
@@ -37,3 +38,14 @@ def test_an_overdue_unbooked_staff_meeting_validates_against_its_committed_schem
     schema = json.loads((SCHEMA_DIR / f"{event_type}.json").read_text())
     jsonschema.validate(cloud_event(event_type, data, source="/natverk/scheduling"), schema)
     assert "2026-11-30" in EVENT_TYPES[event_type].model_validate(data).summary()
+
+
+def test_safety_planning_examined_validates_against_its_committed_schema_and_allows_no_free_text() -> None:
+    event_type = "se.natverk.referral.safety_planning_examined.v1"
+    data = {"case_id": "0380-SP1", "municipality": "0380", "outcome": "no_network", "due": "2026-11-27"}
+    schema = json.loads((SCHEMA_DIR / f"{event_type}.json").read_text())
+    jsonschema.validate(cloud_event(event_type, data, source="/natverk/referrals"), schema)
+    assert "no network" in EVENT_TYPES[event_type].model_validate(data).summary()
+    with_a_note = cloud_event(event_type, {**data, "note": "free text"}, source="/natverk/referrals")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(with_a_note, schema)

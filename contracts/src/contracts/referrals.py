@@ -85,3 +85,27 @@ class ReferralChildPlacedV1(ReferralFacts):
 
     def summary(self) -> str:
         return f"Referral to {self.target.replace('_', ' ')}: child placed"
+
+
+SafetyPlanningOutcome = Literal[
+    "safety_planning_started",  # begun without a referral to the safety team (e.g. where there is none)
+    "not_suitable",  # examined: the concern or the family's situation does not fit the method
+    "family_declined",  # the family did not want it (the method needs the family to take part)
+    "no_network",  # nobody in the child's private network can take part
+    "placement_no_longer_considered",  # the concern that asked for it has passed
+]
+
+
+class SafetyPlanningExaminedV1(ContractModel):
+    """Staff recorded that the option of safety planning was examined for a case where placement
+    was being considered (a referral to the Network Centre said placement is near), and its
+    outcome; who did is the CloudEvent's ``actor``.  ``due``: the day it was to be examined by.
+    A referral to the safety team, the other way the examination is made, is its own event."""
+
+    case_id: CaseId
+    municipality: Municipality
+    outcome: SafetyPlanningOutcome
+    due: Day
+
+    def summary(self) -> str:
+        return f"Safety planning examined: {self.outcome.replace('_', ' ')} (due {self.due})"

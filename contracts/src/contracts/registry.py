@@ -22,6 +22,7 @@ EVENT_TYPES: dict[str, type[ContractModel]] = {
     "se.natverk.referral.case_worker_assigned.v1": referrals.ReferralCaseWorkerAssignedV1,
     "se.natverk.referral.response_overdue.v1": referrals.ReferralResponseOverdueV1,
     "se.natverk.referral.child_placed.v1": referrals.ReferralChildPlacedV1,
+    "se.natverk.referral.safety_planning_examined.v1": referrals.SafetyPlanningExaminedV1,
     "se.natverk.case.accessed.v1": access.CaseAccessedV1,
     "se.natverk.audit.checkpoint_issued.v1": audit.AuditCheckpointIssuedV1,
     "se.natverk.meeting.booked.v1": scheduling.MeetingBookedV1,
@@ -89,7 +90,7 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         topics.REFERRALS,
-        "Referral lifecycle and case-access events of the referrals service.",
+        "Referral lifecycle, safety planning examined, and case-access events of the referrals service.",
         "referrals",
         (*REFERRAL_EVENT_TYPES, "se.natverk.case.accessed.v1"),
     ),

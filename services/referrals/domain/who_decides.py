@@ -3,6 +3,7 @@
 Only the team a referral was sent to decides on it (the coordinator leads both teams); only the
 case worker who sent it or is responsible for it, or a coordinator, takes it back.  The Network Centre and the
 safety team exist only where a municipality has them: a referral to a team it lacks is refused.
+Safety planning is examined by the safety team where there is one, else by the case worker.
 """
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ RECEIVING_ROLES = {
     "safety_team": frozenset({"coordinator", "safety_team"}),
 }
 REVOKING_ROLES = frozenset({"coordinator"})
+# Who examines safety planning: the safety team, led by the coordinator; where a municipality has no
+# safety team, the case worker (the authority unit owns the case: ADR 0025 addendum, ADR 0036).
+EXAMINING_ROLES = {
+    "safety_team": frozenset({"coordinator", "safety_team"}),
+    "case_worker": frozenset({"case_worker"}),
+}
 
 
 class NotTheReceivingTeam(Exception):
@@ -23,6 +30,10 @@ class NotTheReceivingTeam(Exception):
 
 class NotTheReferringCaseWorker(Exception):
     """Only the case worker who sent the referral or is responsible for it, or a coordinator, may revoke it."""
+
+
+class NotTheExaminer(Exception):
+    """The caller is not of the role that examines safety planning for the case."""
 
 
 class TargetNotOffered(Exception):
@@ -43,6 +54,12 @@ def require_referrer(referral: Any, subject: str, roles: Iterable[str], doing: s
         )
 
 
+def require_examiner(responsible_role: str, roles: Iterable[str]) -> None:
+    """``responsible_role`` examines safety planning for the case (``OfferedTargets.examiner``)."""
+    if EXAMINING_ROLES[responsible_role].isdisjoint(roles):
+        raise NotTheExaminer("only the role that examines safety planning for the case records it")
+
+
 class OfferedTargets:
     """The referral targets (teams) each municipality offers; a municipality not named offers none."""
 
@@ -53,6 +70,10 @@ class OfferedTargets:
 
     def offers(self, municipality: str, target: str) -> bool:
         return target in self._offered.get(municipality, frozenset())
+
+    def examiner(self, municipality: str) -> str:
+        """Who examines safety planning there: its safety team, else the case worker."""
+        return "safety_team" if self.offers(municipality, "safety_team") else "case_worker"
 
     def require(self, municipality: str, target: str) -> None:
         if not self.offers(municipality, target):
