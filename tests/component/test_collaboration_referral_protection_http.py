@@ -22,8 +22,9 @@ from services.collaboration.app import create_app
 from services.collaboration.domain.open_request import OpenRequest
 from services.collaboration.inbound import consumers
 from services.kit.consumer import TrackingConsumer
+from services.kit.domain.case_protection import CaseProtection
 from services.kit.metrics import ServiceMetrics
-from tests.component.test_collaboration_http import GAVLE, UPPSALA, VASTERAS, as_, new_request
+from tests.component.test_collaboration_http import GAVLE, UPPSALA, VASTERAS, as_, new_request, register
 from tests.component.test_collaboration_resident_protection import in_home, partners_see, shared_home
 from tests.conftest import make_settings
 from tests.support.events import encode, placement_started
@@ -154,3 +155,29 @@ async def test_a_referral_saying_the_child_is_not_protected_protects_nothing(col
     await collaboration.referral(manual_referral(1, protected_identity=False))
     await collaboration.referral(child_placed(CASE, str(uuid.uuid4()), 2, "P-1"))  # relayed before the field
     assert (await ask(collaboration, [VASTERAS])).status_code == 201
+
+
+async def test_a_referral_saying_the_child_is_protected_hides_a_home_it_moved_into_before_cases_had_a_gate(
+    collaboration,
+) -> None:
+    """A store older than the case's ``MoveInGate`` holds the child's move-in and no gate: the
+    referral still finds the home and hides it, and a home a later placement moves into too."""
+    home_id, other_id = (
+        await shared_home(collaboration),
+        await register(collaboration, UPPSALA, "UPP-FH-2", [VASTERAS, GAVLE]),
+    )
+    older = collaboration.store.repository.get(uuid.UUID(home_id))
+    older.occupy("P-1", CASE, UPPSALA, False)
+    collaboration.store.save(older)
+    await collaboration.referral(manual_referral(1, protected_identity=True))
+    await collaboration.placement(placement_started(CASE, "P-2", **in_home(family_home_id="UPP-FH-2")))
+    for home in (home_id, other_id):
+        assert await partners_see(collaboration, home) == [False] * 4
+
+
+async def test_a_placement_of_a_case_protected_before_cases_had_a_gate_moves_in_hidden(collaboration) -> None:
+    """A store older than the case's ``MoveInGate`` holds the case's protection and no gate."""
+    home_id = await shared_home(collaboration)
+    collaboration.store.save(CaseProtection(municipality=UPPSALA, case_id=CASE, identity=True, housing=False))
+    await collaboration.placement(placement_started(CASE, "P-1", **in_home(protected_identity=False)))
+    assert await partners_see(collaboration, home_id) == [False] * 4

@@ -5,8 +5,9 @@ that says the child has a protected identity or lives in protected housing (skyd
 every referral of the case (received, child placed) ticked "protected identity", is kept for the
 case, one way (``CaseProtection``): a case worker leaving the box unticked on a matching request
 does not send it to partners.  The record that says it ends the case's open requests at once, as
-a withdrawal does (partners hear "withdrawn", never why), and bars the case's slots, all in one
-transaction, so a request opened at that moment conflicts instead of going out.  Only the
+a withdrawal does (partners hear "withdrawn", never why), bars the case's slots and marks the case's
+``MoveInGate`` protected, all in one transaction, so a request opened or a child moved into a pool
+home at that moment (another replica) conflicts instead of going out, or staying visible.  Only the
 municipality's own records count: never across municipalities.
 """
 
@@ -18,6 +19,7 @@ from uuid import UUID
 
 from contracts.common import MUNICIPALITIES
 from services.collaboration.domain.matching_request import MatchingRequest
+from services.collaboration.domain.move_in_gate import MoveInGate
 from services.collaboration.domain.open_request import OpenRequest
 from services.collaboration.use_cases.matching import Matching
 from services.kit.domain.case_protection import CaseProtection, protection_said
@@ -33,6 +35,8 @@ class CaseProtections(Matching):
         protection = protection_said(found, municipality, case_id, identity, placement_type or "")
         if protection is None:
             return  # a record that says nothing of it undoes nothing
+        gate = self._gate(municipality, case_id)  # read before the homes are looked for: see MoveInGate
+        gate.protect()
         slots = [
             self.find(OpenRequest.id_for(municipality, case_id, partner))
             or OpenRequest(municipality, case_id, partner)
@@ -42,7 +46,12 @@ class CaseProtections(Matching):
         ended = self._ended_for_protection(municipality, case_id, slots, self.clock())
         for slot in slots:
             slot.bar()
-        self.save(protection, *ended, *slots)
+        self.save(protection, gate, *ended, *slots)
+
+    def _gate(self, municipality: str, case_id: str) -> MoveInGate:
+        """The case's move-in gate; a case with none yet (a store older than gates) gets it now."""
+        found: MoveInGate | None = self.find(MoveInGate.id_for(municipality, case_id))
+        return MoveInGate(municipality=municipality, case_id=case_id) if found is None else found
 
     def _ended_for_protection(
         self, municipality: str, case_id: str, slots: list[OpenRequest], now: datetime

@@ -7,9 +7,10 @@ where it already lives, and a placement that ended is never moved in again (a la
 start or change), so no order of delivery can take two places for one child.  Every record, in
 the pool or not, also says whether the child is protected (``CaseProtections``, ADR 0032), and so
 does a referral of the case: once the case is, every home a placement of it lives in marks the
-resident protected (hidden from partners from then on), whatever later records say.  A placement
-moving into a home of the pool also frees the places accepted offers held for its case in other
-homes (ADR 0022).
+resident protected (hidden from partners from then on), whatever later records say; a move-in and
+a referral's protection handled at the same moment (two topics, two replicas) conflict through the
+case's ``MoveInGate`` instead of passing each other.  A placement moving into a home of the pool
+also frees the places accepted offers held for its case in other homes (ADR 0022).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from uuid import UUID
 from contracts.common import MUNICIPALITIES
 from contracts.placements import PlacementChangedV1, PlacementData, PlacementEndedV1, PlacementStartedV1
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
+from services.collaboration.domain.move_in_gate import MoveInGate
 from services.collaboration.use_cases.case_protection import CaseProtections
 from services.collaboration.use_cases.family_homes import FamilyHomes
 from services.kit.domain.case_protection import CaseProtection
@@ -103,12 +105,15 @@ class HomePlacements(FamilyHomes, CaseProtections):
             return  # where it already lives: a repeat, or a change of something else
         if old is not None:
             old.free(placement.placement_id, why=MOVED)
+        gate: MoveInGate | None = None
         released: list[FamilyHome] = []
         if new is not None:
+            gate = self._gate(placement.municipality, placement.case_id)  # see MoveInGate
+            protected = gate.move_in(placement.placement_id, new.id) or protected
             new.release_hold_of(placement.municipality, placement.case_id)  # the held place is its home
             new.occupy(placement.placement_id, placement.case_id, placement.municipality, protected)
             released = self._release_holds_elsewhere(placement, new, old)
-        self.save(old, new, *released)
+        self.save(old, new, gate, *released)
 
     def _release_holds_elsewhere(
         self, placement: PlacementData, home: FamilyHome, old: FamilyHome | None
