@@ -9,6 +9,8 @@
   consumption goes on; a record whose handler keeps failing is dead-lettered after a
   bounded number of attempts: nothing loops forever.  A store that cannot be reached is
   not the record's fault: it is redelivered after a pause.
+* A record keyed by something other than its case id is handled as usual, and counted and
+  logged for ops to tell its publisher (``record_keys``).
 * A partition's records in a fetched batch share one transaction; if that fails for any
   other reason, each is processed on its own, so one bad record poisons no neighbour.
 """
@@ -31,6 +33,7 @@ from services.kit.index import UNREADABLE
 from services.kit.kafka_records import read_odd_header_names
 from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
+from services.kit.record_keys import RecordKeyCheck
 from services.kit.routing import RecordRouter, Refused
 from services.kit.store import ServiceApplication
 from services.kit.subscriptions import ConsumerSpec, Handler, Subscription, on
@@ -73,6 +76,7 @@ class TrackingConsumer:
         self._applier = RecordApplier(app)
         self._router = RecordRouter(specs, sources)
         self._metrics = metrics
+        self._keys = RecordKeyCheck(metrics)
         self._max_attempts = max_attempts
         self._retry_pause = retry_pause
         self.subscriber = broker.subscriber(
@@ -126,6 +130,8 @@ class TrackingConsumer:
             return None
         if routed is None:
             self._count(record.topic, "ignored")
+        else:
+            self._keys.check(routed)
         return routed
 
     async def _process_together(self, work: list[RecordWork]) -> None:

@@ -51,6 +51,13 @@ class ServiceMetrics:
             ["topic", "outcome"],
             registry=self.registry,
         )
+        self.inbound_key_mismatches = Counter(
+            "natverk_inbound_records_key_mismatch_total",
+            "Records handled as usual though their Kafka key is not their case id in UTF-8, by "
+            "topic, problem (missing, not_utf8, not_case_id) and the municipality they name (or none)",
+            ["topic", "problem", "municipality"],
+            registry=self.registry,
+        )
         self.dead_lettered = Counter(
             "natverk_dlq_records_total",
             "Records this service sent to a dead-letter topic, by dead-letter topic",
