@@ -28,6 +28,7 @@ from services.referrals.subject_access import CaseReferrals, ChildsReferrals
 READERS = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
 SENDERS = ("case_worker",)
 HANDLERS = ("coordinator", "network_centre", "safety_team")  # of the receiving team (the use case)
+CLOSERS = (*HANDLERS, "case_worker")  # the team an accepted one, the case worker a declined one
 ASSIGNERS = ("case_worker", "coordinator")
 REVOKERS = ("case_worker", "coordinator")  # the responsible case worker or a coordinator (the use case)
 EXAMINERS = ("safety_team", "coordinator", "case_worker")  # the case's examiner (the use case)
@@ -92,7 +93,7 @@ def decline_referral(referral_id: UUID, body: DeclineReferral, kit: Kit) -> Refe
 
 @router.post("/{referral_id}/close", response_model=ReferralView)
 def close_referral(referral_id: UUID, kit: Kit) -> ReferralView:
-    return kit.command(Referrals.close_referral, referral_id, view=ReferralView, roles=HANDLERS)
+    return kit.command(Referrals.close_referral, referral_id, view=ReferralView, roles=CLOSERS)
 
 
 @router.post("/{referral_id}/revoke", response_model=ReferralView)

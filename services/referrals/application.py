@@ -17,7 +17,7 @@ from services.kit.pages import Paged, PageRequest
 from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import UNASSIGNED, Referral
-from services.referrals.domain.who_decides import require_receiving_team, require_referrer
+from services.referrals.domain.who_decides import require_closer, require_receiving_team, require_referrer
 from services.referrals.refusals import refusals_told
 from services.referrals.safety_planning import SafetyPlanningExaminations
 from services.referrals.subject_access import ReferralSubjectAccess
@@ -79,7 +79,7 @@ class ReferralsApplication(SafetyPlanningExaminations, ReferralSubjectAccess):
 
     def close_referral(self, caller: Caller, referral_id: UUID) -> Referral:
         with refusals_told(self.owned(referral_id, caller.municipality)) as referral:
-            require_receiving_team(referral.target, caller.roles)
+            require_closer(referral, caller.subject, caller.roles)
             referral.close()
         self._save_ended(referral)
         return referral

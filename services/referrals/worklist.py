@@ -1,5 +1,6 @@
 """Referrals' worklist (issue 16 item 3): referrals awaiting a response, referrals awaiting a
-responsible case worker, and the sweep that notes each one not answered in time, once.
+responsible case worker, declined referrals to follow up, and the sweep that notes each referral
+not answered in time, once.
 
 A referral is to be accepted or declined within ``NATVERK_REFERRAL_RESPONSE_WORKING_DAYS`` Swedish
 working days (default 3) after the day it was received; the team it was sent to is responsible.
@@ -8,6 +9,12 @@ worker) is to be given a case worker by the staff meeting's deadline, 7 days aft
 received (DOMAIN.md step 2: the meeting is convened with the responsible case worker).  The case
 workers (the authority unit, which owns the case) are responsible: any of them takes it with
 ``PUT .../case-worker``.
+
+A declined referral is the case workers' to follow up (the child's concern is still there: another
+intervention, a referral elsewhere) until it is closed, due ``FOLLOW_UP_WORKING_DAYS`` (5) Swedish
+working days after the day it was declined, the responsible case worker as assignee where there is
+one.  Its reason is free text and never on the list.  Declines stored before 2026-12-04 asked no
+one and are not listed (ADR 0025 addendum).
 
 A case where placement is being considered also carries ``safety_planning_examination``
 (``services.referrals.safety_planning``, ADR 0036), the safety team's or the case worker's.
@@ -35,20 +42,22 @@ from services.kit.store import ServiceApplication
 from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, local_today, worklist
 from services.kit.worklist_filters import DutyRoles
 from services.referrals.domain.referral import UNASSIGNED, Referral
-from services.referrals.domain.who_decides import EXAMINING_ROLES, RECEIVING_ROLES
+from services.referrals.domain.who_decides import EXAMINING_ROLES, FOLLOWING_UP_ROLE, RECEIVING_ROLES
 
 DEFAULT_RESPONSE_WORKING_DAYS = 3
 # Scheduling's staff meeting deadline (7 calendar days after the referral arrived), which the
 # responsible case worker is to attend: the services share no code, so it is said again here.
 CASE_WORKER_WITHIN = timedelta(days=7)
 ASSIGNING_ROLE = "case_worker"
+# A working week to decide what happens next for the child, on working days as the response is.
+FOLLOW_UP_WORKING_DAYS = 5
 # A team's response is the team's and the coordinator's who leads it (who decide on it); a
-# referral awaiting a case worker, the case workers'; safety planning to examine, the examiner's
+# referral awaiting a case worker, or declined, the case workers'; safety planning, the examiner's
 # (the safety team, led by the coordinator, or the case worker where there is none: ADR 0036).
 DUTY_ROLES = DutyRoles.of(
     {
         role: RECEIVING_ROLES.get(role, frozenset()) | EXAMINING_ROLES.get(role, frozenset())
-        for role in (ASSIGNING_ROLE, *RECEIVING_ROLES, *EXAMINING_ROLES)
+        for role in (ASSIGNING_ROLE, FOLLOWING_UP_ROLE, *RECEIVING_ROLES, *EXAMINING_ROLES)
     }
 )
 
@@ -65,6 +74,7 @@ class ReferralRow:
     awaiting: bool = True  # a response (accepted or declined) from the team
     open: bool = True  # received or accepted
     overdue_noted: bool = False
+    declined_on: date | None = None  # declined asking a follow-up, and not closed yet
 
 
 WORKLIST_EVENTS = (
@@ -81,20 +91,24 @@ _ENDED = (Referral.Declined, Referral.Closed, Referral.Revoked)
 
 def _fold_open(rows: dict[Any, ReferralRow], e: Any) -> None:
     if isinstance(e, Referral.Received):
-        received_on = e.timestamp.astimezone(LOCAL).date()
         rows[e.originator_id] = ReferralRow(
-            e.municipality, e.case_id, e.target, received_on, e.case_worker_id
+            e.municipality, e.case_id, e.target, _local_day(e), e.case_worker_id
         )
     elif e.originator_id in rows:  # an index's rows are never removed: an ended one is marked
         row = rows[e.originator_id]
         if isinstance(e, _ENDED):
-            rows[e.originator_id] = replace(row, awaiting=False, open=False)
+            declined_on = _local_day(e) if isinstance(e, Referral.Declined) and e.follow_up_asked else None
+            rows[e.originator_id] = replace(row, awaiting=False, open=False, declined_on=declined_on)
         elif isinstance(e, Referral.ResponseOverdue):
             rows[e.originator_id] = replace(row, overdue_noted=True)
         elif isinstance(e, Referral.Accepted):
             rows[e.originator_id] = replace(row, awaiting=False)
         elif isinstance(e, Referral.CaseWorkerAssigned):
             rows[e.originator_id] = replace(row, case_worker_id=e.case_worker_id)
+
+
+def _local_day(e: Any) -> date:
+    return e.timestamp.astimezone(LOCAL).date()
 
 
 class ReferralWorklist(ServiceApplication):
@@ -127,6 +141,8 @@ class ReferralWorklist(ServiceApplication):
                 duties.append(_response_duty(referral_id, row, self._due(row)))
             if row.open and row.case_worker_id == UNASSIGNED:
                 duties.append(_case_worker_duty(referral_id, row))
+            if row.declined_on is not None:
+                duties.append(_follow_up_duty(referral_id, row, row.declined_on))
         return duties
 
     def _due(self, row: ReferralRow) -> date:
@@ -157,4 +173,18 @@ def _case_worker_duty(referral_id: UUID, row: ReferralRow) -> Duty:
         assignee=None,
         action=action,
         key=action,  # unique beside the referral's response duty, whose due day it may share
+    )
+
+
+def _follow_up_duty(referral_id: UUID, row: ReferralRow, declined_on: date) -> Duty:
+    action = f"/api/v1/referrals/{referral_id}/close"
+    return Duty(
+        municipality=row.municipality,
+        case_id=row.case_id,
+        obligation="declined_referral_follow_up",
+        due=add_working_days(declined_on, FOLLOW_UP_WORKING_DAYS),
+        role=FOLLOWING_UP_ROLE,
+        assignee=None if row.case_worker_id == UNASSIGNED else row.case_worker_id,
+        action=action,
+        key=action,  # a declined referral has no other duty, but keys stay distinct by kind
     )

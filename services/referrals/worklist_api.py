@@ -1,5 +1,6 @@
-"""GET /api/v1/worklist: the referrals awaiting a response or a responsible case worker, and the cases
-whose safety planning is to be examined, in the caller's municipality."""
+"""GET /api/v1/worklist: the referrals awaiting a response or a responsible case worker, those
+declined to follow up, and the cases whose safety planning is to be examined, in the caller's
+municipality."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ router = APIRouter(prefix="/worklist", tags=["worklist"])
 
 @router.get("", response_model=WorklistView)
 def referrals_worklist(kit: Kit, page: Paging, wanted: Filters) -> WorklistView:
-    """Referrals to accept or decline, or to take as case worker, and safety planning to examine,
-    earliest due first (filter by role, due date, overdue).  ``role`` is one that holds referral
+    """Referrals to accept or decline, to take as case worker or, declined, to follow up and close,
+    and safety planning to examine, earliest due first (filter by role, due date, overdue).  ``role`` is one that holds referral
     duties: ``case_worker``, ``network_centre``, ``safety_team``, or ``coordinator`` (the teams'
     duties: it leads them)."""
     return kit.query(Referrals.worklist, wanted, page, view=WorklistView, roles=READERS)

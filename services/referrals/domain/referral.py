@@ -1,8 +1,6 @@
-"""A referral (remiss) to the Network Centre or the safety team.
-
-Lifecycle: received → accepted or declined; accepted → closed; the sender may revoke a referral
-that is received or accepted.  Declined, closed and revoked are final.  Protection only turns on.
-"""
+"""A referral (remiss) to the Network Centre or the safety team.  Lifecycle: received → accepted or
+declined → closed; the sender may revoke one received or accepted.  Closed and revoked are final
+(a declined one is closed once followed up).  Protection only turns on."""
 
 from __future__ import annotations
 
@@ -51,6 +49,8 @@ class Referral(Aggregate):
 
     class Declined(Aggregate.Event):
         reason: str
+        # The case worker is to follow it up (worklist); False if stored before 2026-12-04 (ADR 0025)
+        follow_up_asked: bool = False
 
     class Closed(Aggregate.Event): ...
 
@@ -117,10 +117,10 @@ class Referral(Aggregate):
         self._require_status("decline", "received")
         if not reason.strip():
             raise ReasonRequired("a declined referral needs a reason")
-        self._declined(reason.strip())
+        self._declined(reason.strip(), follow_up_asked=True)
 
     def close(self) -> None:
-        """An accepted referral whose work is done, or a declined one filed away."""
+        """An accepted referral whose work is done, or a declined one followed up."""
         self._require_status("close", "accepted", "declined")
         self._closed()
 
@@ -168,7 +168,7 @@ class Referral(Aggregate):
         self.status = "accepted"
 
     @event(Declined)
-    def _declined(self, reason: str) -> None:
+    def _declined(self, reason: str, follow_up_asked: bool = False) -> None:
         self.status = "declined"
         self.decline_reason = reason
 

@@ -1,8 +1,10 @@
 """Who may decide on a referral, and which targets a municipality offers (issue: referral targets).
 
 Only the team a referral was sent to decides on it (the coordinator leads both teams); only the
-case worker who sent it or is responsible for it, or a coordinator, takes it back.  The Network Centre and the
-safety team exist only where a municipality has them: a referral to a team it lacks is refused.
+case worker who sent it or is responsible for it, or a coordinator, takes it back, or closes it
+once declined (any case worker where nobody is: the decline is the case workers' to follow up).
+The Network Centre and the safety team exist only where a municipality has them: a referral to a
+team it lacks is refused.
 Safety planning is examined by the safety team where there is one, else by the case worker.
 """
 
@@ -11,11 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from services.referrals.domain.referral import UNASSIGNED
+
 RECEIVING_ROLES = {
     "network_centre": frozenset({"coordinator", "network_centre"}),
     "safety_team": frozenset({"coordinator", "safety_team"}),
 }
 REVOKING_ROLES = frozenset({"coordinator"})
+# A declined referral is the authority unit's to follow up (the child's concern is still there):
+# its case workers', not the team's, which said its word by declining (ADR 0025 addendum).
+FOLLOWING_UP_ROLE = "case_worker"
 # Who examines safety planning: the safety team, led by the coordinator; where a municipality has no
 # safety team, the case worker (the authority unit owns the case: ADR 0025 addendum, ADR 0036).
 EXAMINING_ROLES = {
@@ -29,7 +36,8 @@ class NotTheReceivingTeam(Exception):
 
 
 class NotTheReferringCaseWorker(Exception):
-    """Only the case worker who sent the referral or is responsible for it, or a coordinator, may revoke it."""
+    """Only the case worker who sent the referral or is responsible for it, or a coordinator, may
+    revoke it, hand it over, or close it once declined."""
 
 
 class NotTheExaminer(Exception):
@@ -52,6 +60,20 @@ def require_referrer(referral: Any, subject: str, roles: Iterable[str], doing: s
         raise NotTheReferringCaseWorker(
             f"only the case worker who sent the referral or is responsible for it, or a coordinator, may {doing}"
         )
+
+
+def require_closer(referral: Any, subject: str, roles: Iterable[str]) -> None:
+    """An accepted referral is closed by its team, its work done; a declined one by whoever follows
+    the decline up: the case worker who sent it or is responsible for it, any case worker where
+    nobody is (as any takes an unassigned referral), or a coordinator."""
+    if referral.status != "declined":
+        require_receiving_team(referral.target, roles)
+    elif not (_nobody_named(referral) and FOLLOWING_UP_ROLE in roles):
+        require_referrer(referral, subject, roles, "close a declined referral")
+
+
+def _nobody_named(referral: Any) -> bool:
+    return {referral.case_worker_id, getattr(referral, "referred_by", "")} <= {UNASSIGNED, ""}
 
 
 def require_examiner(responsible_role: str, roles: Iterable[str]) -> None:
