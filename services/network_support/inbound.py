@@ -10,7 +10,7 @@ from contracts.referrals import (
     ReferralReceivedV1,
     ReferralRevokedV1,
 )
-from contracts.scheduling import MeetingBookedV1, MeetingCancelledV1, MeetingRescheduledV1
+from contracts.scheduling import MeetingBookedV1, MeetingCancelledV1, MeetingHeldV1, MeetingRescheduledV1
 from contracts.topics import PLACEMENTS, REFERRALS, SCHEDULING
 from services.kit.consumer import ConsumerSpec, on
 from services.kit.domain.swedish_time import swedish_day
@@ -18,7 +18,9 @@ from services.kit.inbound import InboundEvent
 from services.network_support.application import NetworkSupportApplication
 from services.network_support.use_cases.from_events import PlacementFacts
 
-NETWORK_MEETING = "network_meeting"  # safety-scale readings come from these; other kinds do not matter here
+# Safety-scale readings come from these, and one held is the safety plan's follow-up (DOMAIN.md:
+# a plan is followed up through network meetings); other kinds of meeting do not matter here.
+NETWORK_MEETING = "network_meeting"
 
 
 def _facts(data: PlacementData) -> PlacementFacts:
@@ -85,6 +87,11 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
         if data.kind == NETWORK_MEETING:
             app.network_meeting_cancelled(data.municipality, data.case_id, data.meeting_id)
 
+    def meeting_held(event: InboundEvent[MeetingHeldV1]) -> None:
+        data = event.data
+        if data.kind == NETWORK_MEETING:
+            app.network_meeting_held(data.municipality, data.case_id, data.meeting_id)
+
     return [
         ConsumerSpec(
             SCHEDULING,
@@ -92,6 +99,7 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
                 on(MeetingBookedV1, meeting_booked),
                 on(MeetingRescheduledV1, meeting_rescheduled),
                 on(MeetingCancelledV1, meeting_cancelled),
+                on(MeetingHeldV1, meeting_held),
             ],
         ),
         ConsumerSpec(

@@ -73,6 +73,36 @@ def test_a_reading_is_refused_from_an_unknown_a_cancelled_or_another_days_meetin
     meetings.check_reading("M-1", START)
 
 
+def test_a_network_meeting_is_held_once_and_only_when_it_is_known_and_not_cancelled() -> None:
+    meetings = NetworkMeetings(municipality="0380", case_id="C-1")
+    meetings.note_booked("M-1", START)
+    meetings.note_moved("M-1", START + timedelta(days=7))
+    meetings.note_booked("M-2", START)
+    meetings.note_cancelled("M-2")
+    assert meetings.note_held("M-1") == START + timedelta(days=7)  # the day it was moved to
+    held_again = [meetings.note_held(m) for m in ("M-1", "M-2", "M-never")]
+    assert held_again == [None, None, None]
+    assert [type(e).__name__ for e in meetings.collect_events()].count("Held") == 1
+    meetings.check_reading("M-1", START + timedelta(days=7))  # a reading from it still fits
+
+
+def test_a_meeting_held_counts_for_nothing_on_a_concluded_safety_plan() -> None:
+    plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
+    plan.conclude("safety_goals_met", START + timedelta(days=5))
+    plan.follow_up_at_meeting("M-1", START + timedelta(days=7))
+    assert [type(e).__name__ for e in plan.collect_events()] == ["Drafted", "Concluded"]
+
+
+def test_a_follow_up_stored_before_meetings_counted_replays_as_one_recorded_by_hand() -> None:
+    plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
+    plan.follow_up(START + timedelta(days=30))
+    drafted, followed_up = plan.collect_events()
+    stored_before = object.__new__(SafetyPlan.FollowedUp)  # as the mapper rebuilds an old event
+    stored_before.__dict__.update({k: v for k, v in vars(followed_up).items() if k != "meeting_id"})
+    replayed = stored_before.mutate(drafted.mutate(None))
+    assert replayed.follow_up_due == START + timedelta(days=30) + FOLLOW_UP_INTERVAL
+
+
 def test_support_plan_actions_are_completed_once_and_unknown_ones_are_refused() -> None:
     plan = SupportPlan(municipality="0380", case_id="C-1", referral_id="R-1")
     plan.add_goal("The child can live at home with the network's support")

@@ -1,9 +1,10 @@
 """The network meetings of a case as scheduling announced them.
 
 A safety-scale reading that names a meeting must name one of these: a network meeting of
-the same case, not cancelled, and dated the day it takes place.  Scheduling owns the
-meetings; this is network_support's record of what it was told (booked, moved, cancelled),
-kept idempotent because a republished topic delivers the same facts again.
+the same case, not cancelled, and dated the day it takes place.  One held is the case's
+safety-plan follow-up on its day.  Scheduling owns the meetings; this is network_support's
+record of what it was told (booked, moved, cancelled, held), kept idempotent because a
+republished topic delivers the same facts again.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class NetworkMeetings(Aggregate):
     class Cancelled(Aggregate.Event):
         meeting_id: str
 
+    class Held(Aggregate.Event):
+        meeting_id: str
+
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
         return stable_id("network_support", "network-meetings", municipality, case_id)
@@ -80,6 +84,16 @@ class NetworkMeetings(Aggregate):
             self._cancelled(meeting_id)
         # one never known stays unknown: a reading naming it is refused either way
 
+    def note_held(self, meeting_id: str) -> date | None:
+        """The day the meeting was held, the first time it is told of one known and not cancelled;
+        else None.  Scheduling's held record does not say the day: one whose booking never arrived
+        stays unknown rather than be dated by when its attendance was recorded."""
+        known = self.meetings.get(meeting_id)
+        if known is None or known["cancelled"] or known.get("held"):
+            return None
+        self._held(meeting_id)
+        return known["on"]  # type: ignore[return-value]
+
     # -- the rule for readings ------------------------------------------------------------------
     def check_reading(self, meeting_id: str, on: date) -> None:
         """Refuse a reading dated ``on`` from ``meeting_id`` unless it can have come from it."""
@@ -104,3 +118,7 @@ class NetworkMeetings(Aggregate):
     @event(Cancelled)
     def _cancelled(self, meeting_id: str) -> None:
         self.meetings[meeting_id]["cancelled"] = True
+
+    @event(Held)
+    def _held(self, meeting_id: str) -> None:
+        self.meetings[meeting_id]["held"] = True  # set only once held: earlier records lack it

@@ -51,7 +51,10 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
         on: date
 
     class FollowedUp(Aggregate.Event):
+        """Followed up on ``on``: recorded by hand, or at the network meeting ``meeting_id`` held then."""
+
         on: date
+        meeting_id: str | None = None  # absent in events stored before meetings counted
 
     class FollowUpOverdue(Aggregate.Event):
         """The follow-up due on ``due`` has not been held: noted once per due date."""
@@ -102,6 +105,12 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
     def follow_up(self, on: date) -> None:
         self._require_open()
         self._followed_up(on)
+
+    def follow_up_at_meeting(self, meeting_id: str, on: date) -> None:
+        """A network meeting held on ``on`` is the plan's follow-up (DOMAIN.md: a plan is followed up
+        through network meetings); a concluded plan has none due, so the meeting counts for nothing."""
+        if not self.is_concluded:
+            self._followed_up(on, meeting_id)
 
     def conclude(self, reason: str, on: date) -> None:
         """Conclude the plan, once: its follow-up clock stops and later changes are refused."""
@@ -154,7 +163,7 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
         self.plan_version = version
 
     @event(FollowedUp)
-    def _followed_up(self, on: date) -> None:
+    def _followed_up(self, on: date, meeting_id: str | None = None) -> None:
         self.last_follow_up = max(self.last_follow_up, on)
         self.follow_up_due = self.last_follow_up + FOLLOW_UP_INTERVAL
 
