@@ -25,12 +25,14 @@ from services.kit.topics import reader_from_the_beginning
 class DeadLetter:
     partition: int
     offset: int
-    key: str
+    key: str  # for reading: decoded, personal numbers masked
     error: str
     original_topic: str
     size: int
     value: bytes
-    headers: dict[str, str]
+    headers: dict[str, str]  # for reading: decoded
+    raw_key: bytes | None = None  # as it came: a re-drive republishes these, not what is shown
+    raw_headers: tuple[tuple[str, bytes], ...] = ()
 
 
 def _require_dlq(topic: str) -> None:
@@ -72,7 +74,8 @@ async def read_dead_letters(
 
 
 def _letter(record: Any) -> DeadLetter:
-    headers = {k: (v or b"").decode("utf-8", "replace") for k, v in (record.headers or ())}
+    raw_headers = tuple((k, v or b"") for k, v in (record.headers or ()))
+    headers = {k: v.decode("utf-8", "replace") for k, v in raw_headers}
     return DeadLetter(
         partition=record.partition,
         offset=record.offset,
@@ -82,6 +85,8 @@ def _letter(record: Any) -> DeadLetter:
         size=len(record.value or b""),
         value=record.value or b"",
         headers=headers,
+        raw_key=record.key,
+        raw_headers=raw_headers,
     )
 
 
@@ -112,10 +117,12 @@ async def redrive(
                 raise ValueError(
                     f"offset {letter.offset} has no original_topic header; cannot tell where it belongs"
                 )
-            headers = [(k, v.encode()) for k, v in letter.headers.items() if k not in ("error",)]
+            # The key and headers as they came, byte for byte: the shown key is decoded and
+            # masked, and a key that is not UTF-8, or an empty one, must stay what it was.
+            headers = [(k, v) for k, v in letter.raw_headers if k != "error"]
             headers.append(("redriven_from", f"{letter.partition}:{letter.offset}".encode()))
             await producer.send_and_wait(
-                letter.original_topic, letter.value, key=letter.key.encode() or None, headers=headers
+                letter.original_topic, letter.value, key=letter.raw_key, headers=headers
             )
         return len(letters)
     finally:

@@ -55,3 +55,36 @@ def test_listing_a_dead_letter_topic_the_broker_does_not_have_says_so_and_fails(
     asyncio.run(ensure_topics(broker.bootstrap, [PLACEMENTS_DLQ], partitions=2))
     assert main(["dlq", "list", PLACEMENTS_DLQ]) == 0
     assert capsys.readouterr().out.strip() == f"{PLACEMENTS_DLQ} is empty"
+
+
+@pytest.mark.parametrize(
+    "key", [b"\xff\xfe not utf-8", b"", b"0380-C-199001011234"], ids=["not UTF-8", "empty", "with a number"]
+)
+def test_a_redriven_record_keeps_its_key_and_headers_byte_for_byte(
+    key: bytes, broker: LocalBroker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key was republished as shown: decoded with replacement characters, an empty one as none,
+    and anything shaped like a personal number masked, so the record came back keyed otherwise."""
+    monkeypatch.setenv("NATVERK_KAFKA_BOOTSTRAP", broker.bootstrap)
+    headers = [
+        ("error", b"data invalid: data.start_date"),
+        ("original_topic", PLACEMENTS.encode()),
+        ("traceparent", b"\xff\x00 bytes"),
+    ]
+
+    async def dead_letter() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                PLACEMENTS_DLQ, b'{"probe": 1}', key=key, partition=0, headers=headers
+            )
+        finally:
+            await producer.stop()
+
+    asyncio.run(dead_letter())
+    assert main(["dlq", "redrive", PLACEMENTS_DLQ, "--all"]) == 0
+    [redriven] = asyncio.run(read_topic(broker.bootstrap, PLACEMENTS, timeout=3))
+    assert redriven.key == key
+    assert dict(redriven.headers)["traceparent"] == b"\xff\x00 bytes"
+    assert "error" not in dict(redriven.headers)
