@@ -5,6 +5,7 @@ that drive the real consumer code in process."""
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,12 +17,27 @@ from services.kit.metrics import ServiceMetrics
 
 @dataclass
 class FakeRecord:
+    """A fetched record; keyed by its case id (its CloudEvent's ``subject``), as the contract says,
+    unless ``key`` is given."""
+
     value: bytes
     offset: int
     topic: str = PLACEMENTS
     partition: int = 0
-    key: bytes | None = b"k"
+    key: bytes | None = None
     headers: tuple = ()
+
+    def __post_init__(self) -> None:
+        if self.key is None:
+            self.key = _subject_of(self.value)
+
+
+def _subject_of(value: bytes) -> bytes | None:
+    try:
+        subject = json.loads(value).get("subject")
+    except (ValueError, AttributeError):  # not JSON, or not an object: a record to dead-letter
+        return None
+    return subject.encode() if isinstance(subject, str) else None
 
 
 @dataclass
