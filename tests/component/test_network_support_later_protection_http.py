@@ -10,13 +10,16 @@ from typing import Any
 
 import pytest
 
+from contracts.topics import PLACEMENTS
+from services.network_support.inbound import consumers
 from tests.component.test_network_support_placement_records_http import (
     changed,
     network_support,
     placement,
     worklist,
 )
-from tests.support.events import cloud_event, placement_data, placement_ended, placement_started
+from tests.support.events import cloud_event, encode, placement_data, placement_ended, placement_started
+from tests.support.fetched import FakeMessage, FakeRecord, in_process_consumer
 from tests.support.worklists import published
 
 __all__ = ["network_support"]  # the fixture, shared with the placement-record tests
@@ -96,3 +99,40 @@ async def test_an_end_saying_the_child_is_protected_shows_the_ended_placement_pr
     await network_support.feed(cloud_event("se.placement.ended.v1", ended))
     shown = await placement(network_support, "P-1")
     assert (shown["protected_identity"], shown["inquiry"]["outcome"]) == (True, "placement_ended")
+
+
+PROTECTED_INQUIRY = {"outcome": "child_protected", "candidates": []}
+SAID_OF_ANOTHER_PLACEMENT = {name: record for name, (record, _) in LATER_PROTECTION.items()} | {
+    "an end saying the child has a protected identity": lambda: placement_ended(
+        "C-1", "P-1", end_reason="breakdown", placement_type="familjehem", protected_identity=True
+    ),
+}
+
+
+@pytest.mark.parametrize("record", list(SAID_OF_ANOTHER_PLACEMENT))
+async def test_a_record_saying_the_child_is_protected_concludes_the_open_inquiry_of_the_cases_other_placement(
+    network_support, record: str
+) -> None:
+    """The protection is the case's: a record of placement P-1 shuts P-2's inquiry too."""
+    await network_support.feed(placement_started("C-1", "P-1", placement_type="familjehem"))
+    await network_support.feed(placement_started("C-1", "P-2", placement_type="familjehem"))
+    await network_support.feed(SAID_OF_ANOTHER_PLACEMENT[record]())
+    assert (await placement(network_support, "P-2"))["inquiry"] == PROTECTED_INQUIRY
+    assert ("C-1", "network_placement_inquiry") not in await worklist(network_support)
+
+
+async def test_a_record_saying_the_child_is_protected_concludes_an_inquiry_opened_earlier_in_its_batch(
+    network_support,
+) -> None:
+    """One fetched batch is one transaction: the inquiry its first record opened is not stored yet
+    when its second says the case's child is protected."""
+    [spec] = [spec for spec in consumers(network_support.store) if spec.topic == PLACEMENTS]
+    consumer, _ = in_process_consumer(network_support.store, spec, "placement-batch")
+    batch = [
+        encode(placement_started("C-1", "P-1", placement_type="familjehem")),
+        encode(changed("C-1", "P-2", placement_type="familjehem", protected_identity=True)),
+    ]
+    records = tuple(FakeRecord(value, offset=n) for n, value in enumerate(batch))
+    await consumer.handle(batch, FakeMessage(records))  # type: ignore[arg-type]
+    assert (await placement(network_support, "P-1"))["inquiry"] == PROTECTED_INQUIRY
+    assert await inquiries(network_support) == [("opened", None), ("concluded", "child_protected")]

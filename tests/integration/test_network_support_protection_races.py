@@ -1,5 +1,6 @@
-"""A case's inquiry opening and its protection said on a referral, at the same moment, on two
-network_support replicas of one real store (SQLite and PostgreSQL), ADR 0032.
+"""A case's inquiry opening and its protection said on a referral, or on a record of another of its
+placements, at the same moment, on two network_support replicas of one real store (SQLite and
+PostgreSQL), ADR 0032.
 
 The placement record (``ext.placements.v1``) and the referral (the referrals topic) come on two
 topics, so two replicas of one consumer group may handle them at once.  Here each replica has read
@@ -24,7 +25,7 @@ from contracts.topics import PLACEMENTS, REFERRALS
 from services.kit.settings import ServiceSettings
 from services.network_support.app import create_app
 from services.network_support.inbound import consumers
-from tests.component.test_network_support_placement_records_http import placement, worklist
+from tests.component.test_network_support_placement_records_http import changed, placement, worklist
 from tests.component.test_network_support_referral_protection_http import PROTECTED_INQUIRY, manual_referral
 from tests.conftest import make_settings
 from tests.support.events import encode, placement_started
@@ -99,4 +100,31 @@ async def test_an_inquiry_opening_while_a_referral_says_the_child_is_protected_d
         for client in (first, second):
             shown = await placement(client, "P-1")
             assert (shown["inquiry"], shown["protected_identity"]) == (inquiry, True)
+            assert ("C-1", "network_placement_inquiry") not in await worklist(client)
+
+
+SECOND_START = encode(placement_started("C-1", "P-2", placement_type="familjehem"))
+CHANGED_PROTECTED = encode(changed("C-1", "P-1", placement_type="familjehem", protected_identity=True))
+PLACEMENT_RACES = {
+    # which stores last: each replica holds one of the partitions a faulty producer spread them over
+    "the second placement's inquiry opening": (SECOND_START, CHANGED_PROTECTED, None),
+    "the first placement's protection": (CHANGED_PROTECTED, SECOND_START, PROTECTED_INQUIRY),
+}
+
+
+@pytest.mark.parametrize("last", list(PLACEMENT_RACES))
+async def test_an_inquiry_opening_while_another_placement_record_says_the_child_is_protected_does_not_stay_open(
+    store_settings: ServiceSettings, last: str
+) -> None:
+    """ADR 0017's addendum: a faulty producer spreads one case's placement records over partitions,
+    so a start of P-2 and a change of P-1 saying the child is protected meet on two replicas."""
+    record, rival_record, second_inquiry = PLACEMENT_RACES[last]
+    async with replica(store_settings) as first, replica(store_settings) as second:
+        await first.feeds[PLACEMENTS](START)  # type: ignore[attr-defined]  # P-1's inquiry opens
+        raced = storing_after(first, second.feeds[PLACEMENTS], rival_record)  # type: ignore[attr-defined]
+        await first.feeds[PLACEMENTS](record)  # type: ignore[attr-defined]
+        assert raced == ["rival stored first"]
+        for client in (first, second):
+            inquiries = [(await placement(client, p))["inquiry"] for p in ("P-1", "P-2")]
+            assert inquiries == [PROTECTED_INQUIRY, second_inquiry]
             assert ("C-1", "network_placement_inquiry") not in await worklist(client)

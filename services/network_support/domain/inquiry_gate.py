@@ -1,13 +1,14 @@
 """Whether a network-placement inquiry of one case may still open (ADR 0032).
 
 A case's inquiry opens from a placement record (``ext.placements.v1``) and its protection may be
-said by a referral (the referrals topic): two topics, so two replicas may handle them at the same
-moment, each not seeing what the other has not yet stored.  One small aggregate per (municipality,
-case id) is the point they meet: opening an inquiry lets it through the gate, a referral saying
-the child is protected shuts the gate, each in the transaction that stores the rest of its work.
-Two such writers store the gate's same next version, the store lets only one through, and the
-other runs again on what the first stored (the kit's applier).  Stores older than the gate have
-none: it is made by whichever comes first.
+said by a referral (the referrals topic) or by a record of another of its placements, which a
+faulty producer may have put on another partition (ADR 0017's addendum on record keys): two
+replicas may handle them at the same moment, each not seeing what the other has not yet stored.
+One small aggregate per (municipality, case id) is the point they meet: opening an inquiry lets it
+through the gate, every record saying the child is protected shuts the gate, each in the
+transaction that stores the rest of its work.  Two such writers store the gate's same next
+version, the store lets only one through, and the other runs again on what the first stored (the
+kit's applier).  Stores older than the gate have none: it is made by whichever comes first.
 """
 
 from __future__ import annotations

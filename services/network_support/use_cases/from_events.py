@@ -61,25 +61,24 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         as one a change names does; a change of school it says, where the first did not, opens the
         school clock from the start."""
         placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
-        protection = self._protection_said(placement, protected_identity)
         follow_up = self._find(PlacementFollowUp.id_for(municipality, placement_id))
         if follow_up is None:
             follow_up, opening = self._opened(
                 placement, school_change, case_worker_id, protected=protected_identity
             )
-            self.save(follow_up, *opening, protection)
+            self.save(follow_up, *opening)
+            self._placement_said_protection(placement, protected_identity)
             return
-        shut, opening = None, NO_INQUIRY
+        opening = NO_INQUIRY
         inquiry_id = NetworkPlacementInquiry.id_for(municipality, placement_id)
-        if protection is not None:
-            shut = self._inquiry_shut(placement)
-        elif not follow_up.start_seen and follow_up.ended_on is None and not self.exists(inquiry_id):
-            opening = self._inquiry_for(placement, follow_up.protected_identity)
+        if not follow_up.start_seen and follow_up.ended_on is None and not self.exists(inquiry_id):
+            opening = self._inquiry_for(placement, follow_up.protected_identity or protected_identity)
         follow_up.date_start(started_on, self.today(), seen=True)
         follow_up.assign_case_worker(case_worker_id)  # a late start is the first to name one
         if school_change and not follow_up.school_change:  # a start corrected to a change of school
             follow_up.change_school(started_on)
-        self.save(follow_up, shut, *opening, protection)
+        self.save(follow_up, *opening)
+        self._placement_said_protection(placement, protected_identity)  # shuts an inquiry still open
 
     def placement_changed(
         self,
@@ -93,16 +92,14 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         naming another case worker makes them responsible for the clocks; one to a natverkshem
         concludes the open inquiry as ``network_placement_made``, one saying the child is protected
         (an identity, protected housing) as ``child_protected``, and the case stays protected."""
-        protection = self._protection_said(placement, protected_identity)
         inquiry = None
         if placement.placement_type == KINSHIP_HOME:
             inquiry = self._inquiry_ended(
                 placement, NETWORK_PLACEMENT_MADE, f"placement changed to {KINSHIP_HOME}"
             )
-        elif protection is not None:
-            inquiry = self._inquiry_shut(placement)
         follow_up = self._changed_follow_up(placement, school_change, changed_on, case_worker_id)
-        self.save(follow_up, inquiry, protection)
+        self.save(follow_up, inquiry)
+        self._placement_said_protection(placement, protected_identity)
 
     def _changed_follow_up(
         self, placement: PlacementFacts, school_change: bool, changed_on: date, case_worker_id: str | None
@@ -126,7 +123,6 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
     ) -> None:
         """An ended placement stops its clocks and concludes its open inquiry as ``placement_ended``;
         a child who went home completes a home-return process.  A protection it says is kept."""
-        protection = self._protection_said(placement, protected_identity)
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         if follow_up is None:  # its start not seen (yet): the end is noted, so a late start opens nothing
             follow_up, _ = self._opened(placement, False, None, start_seen=False)
@@ -141,7 +137,8 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
                 placement.started_on,
                 ended_on,
             )
-        self.save(follow_up, inquiry, process, protection)
+        self.save(follow_up, inquiry, process)
+        self._placement_said_protection(placement, protected_identity)
 
     def _opened(
         self,

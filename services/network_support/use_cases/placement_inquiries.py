@@ -1,8 +1,10 @@
 """The network-placement inquiry as a case system's placement records open and end it, and the
 case's protection that keeps it shut (ADR 0032): asking the child's network for a home would tell
 it where a child with a protected identity, or in protected housing, is.  A placement record or a
-referral may say it first; the case's ``InquiryGate`` makes an inquiry opening and a referral's
-protection handled at the same moment (two topics, two replicas) conflict instead of passing."""
+referral may say it first; the case's ``InquiryGate`` makes an inquiry opening and a protection
+handled at the same moment (two topics, or one case's placement records spread over partitions by
+a faulty producer: two replicas) conflict instead of passing.  Every protection is saved by
+``_note_protection`` alone, so none can forget the gate."""
 
 from __future__ import annotations
 
@@ -64,18 +66,39 @@ class PlacementInquiries(NetworkSupportBase):
         before the case system marked any placement) protects the case as a placement record does:
         each open inquiry of the case concludes as ``child_protected`` and none opens from then on.
         One that does not say it undoes nothing; said again, it changes nothing."""
+        self._note_protection(
+            municipality, case_id, protected_identity, NO_PLACEMENT_TYPE, REFERRED_PROTECTED
+        )
+
+    def _note_protection(
+        self, municipality: str, case_id: str, identity: bool, placement_type: str, reason: str
+    ) -> None:
+        """Keep what one record says of the case's protection (one way) and, in its transaction, shut
+        the case's gate and conclude each of its inquiries still open as ``child_protected``: an
+        inquiry opening at that moment on another replica conflicts with it (see ``InquiryGate``).
+        A record that says neither a protected identity nor protected housing changes nothing.
+        Called last in a use case: what the record itself concluded is saved, and stays as it is."""
         found = self._find(CaseProtection.id_for(municipality, case_id))
-        protection = protection_said(found, municipality, case_id, protected_identity, NO_PLACEMENT_TYPE)
+        protection = protection_said(found, municipality, case_id, identity, placement_type)
         if protection is None:
             return
-        gate = self._gate(municipality, case_id)  # read before the index: see InquiryGate
+        gate = self._gate(municipality, case_id)  # read before the inquiries: see InquiryGate
         gate.shut()
-        shut = [
-            self._concluded_protected(inquiry_id, REFERRED_PROTECTED)
-            for inquiry_id, of_case in self._open_inquiries.items()
-            if of_case == (municipality, case_id)
-        ]
+        shut = [self._concluded_protected(i, reason) for i in self._open_inquiries_of(municipality, case_id)]
         self.save(protection, gate, *shut)
+
+    def _open_inquiries_of(self, municipality: str, case_id: str) -> list[Any]:
+        """The case's inquiries open as stored, and those this unit of work opened (an earlier
+        record of its batch) and has not stored yet."""
+        case = (municipality, case_id)
+        pending = [
+            inquiry_id
+            for inquiry_id, aggregate in (self._pending_aggregates() or {}).items()
+            if isinstance(aggregate, NetworkPlacementInquiry)
+            and (aggregate.municipality, aggregate.case_id) == case
+        ]
+        stored = [inquiry_id for inquiry_id, of_case in self._open_inquiries.items() if of_case == case]
+        return list(dict.fromkeys(stored + pending))
 
     def _inquiry_for(self, placement: PlacementFacts, protected: bool) -> Opening:
         """A new placement's network-placement inquiry, unless the child is in a network home
@@ -89,7 +112,7 @@ class PlacementInquiries(NetworkSupportBase):
             return NO_INQUIRY
         gate = self._gate(municipality, case_id)
         if not gate.let_through(placement.placement_id):
-            return NO_INQUIRY  # a referral said it since the look above
+            return NO_INQUIRY  # another record (a referral, another placement's) said it since the look above
         inquiry = NetworkPlacementInquiry(
             municipality=municipality, case_id=case_id, placement_id=placement.placement_id
         )
@@ -109,10 +132,6 @@ class PlacementInquiries(NetworkSupportBase):
             inquiry.end_with_placement(outcome, reason)
         return inquiry
 
-    def _inquiry_shut(self, placement: PlacementFacts) -> NetworkPlacementInquiry | None:
-        """The placement's inquiry concluded because a record said the child is protected."""
-        return self._inquiry_ended(placement, CHILD_PROTECTED, PROTECTION_CAME_LATER)
-
     def _concluded_protected(self, inquiry_id: Any, reason: str) -> NetworkPlacementInquiry:
         """The inquiry, concluded as ``child_protected`` if it is still open (the index may be behind
         what this unit of work already concluded: then it stays as it is)."""
@@ -120,9 +139,9 @@ class PlacementInquiries(NetworkSupportBase):
         inquiry.end_with_placement(CHILD_PROTECTED, reason)
         return inquiry
 
-    def _protection_said(self, placement: PlacementFacts, protected_identity: bool) -> CaseProtection | None:
-        """The case's protection as this record leaves it, if the record says the child has a
-        protected identity or is in protected housing; a record that says neither changes nothing."""
-        municipality, case_id = placement.municipality, placement.case_id
-        found = self._find(CaseProtection.id_for(municipality, case_id))
-        return protection_said(found, municipality, case_id, protected_identity, placement.placement_type)
+    def _placement_said_protection(self, placement: PlacementFacts, protected_identity: bool) -> None:
+        """What a placement record says of the case's protection (its type may be protected housing)."""
+        municipality, case_id, _, placement_type, _ = placement
+        self._note_protection(
+            municipality, case_id, protected_identity, placement_type, PROTECTION_CAME_LATER
+        )
