@@ -90,7 +90,8 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
     def meeting_held(event: InboundEvent[MeetingHeldV1]) -> None:
         data = event.data
         if data.kind == NETWORK_MEETING:
-            app.network_meeting_held(data.municipality, data.case_id, data.meeting_id)
+            held_on = swedish_day(data.start) if data.start else None  # None: published before it said
+            app.network_meeting_held(data.municipality, data.case_id, data.meeting_id, held_on)
 
     return [
         ConsumerSpec(

@@ -128,7 +128,9 @@ def build_publication_table(meeting_at: Callable[[Any, int], Any]) -> Publicatio
             ),
             Meeting.Held: change(
                 "se.natverk.meeting.held.v1",
-                lambda m, e: public.MeetingHeldV1(**_facts(m), attended_staff=len(e.attended)),
+                lambda m, e: public.MeetingHeldV1(
+                    **_facts(m), attended_staff=len(e.attended), start=m.start, end=m.end
+                ),
             ),
             Meeting.CaseWorkerChanged: invitees_changed,
             Meeting.Invited: invitees_changed,

@@ -62,6 +62,10 @@ class Scheduling:
     async def held(self, meeting_id: str, kind: str = "network_meeting", **case: str) -> None:
         await self.say("held", held(meeting_id, kind, **case))
 
+    async def held_at(self, meeting_id: str, start: str) -> None:
+        """As scheduling publishes it now: with when the meeting started (its end is not read here)."""
+        await self.say("held", held(meeting_id) | {"start": start})
+
 
 def meeting(meeting_id: str, kind: str, case_id: str = "C-1", municipality: str = "0380") -> dict[str, Any]:
     return {"meeting_id": meeting_id, "case_id": case_id, "municipality": municipality, "kind": kind}
@@ -151,11 +155,40 @@ async def test_a_network_meeting_booked_but_not_yet_held_is_no_follow_up(network
     assert await follow_up_due(network_support) == ("2026-11-30", "2026-11-30")
 
 
-async def test_a_held_meeting_whose_booking_never_arrived_is_no_follow_up(network_support) -> None:
-    """Its held record does not say the day; a guessed day could put the next follow-up too late."""
+async def test_a_held_meeting_whose_booking_never_arrived_and_whose_record_has_no_start_is_no_follow_up(
+    network_support,
+) -> None:
+    """A held record published before it said the times: a guessed day could put the next follow-up
+    too late."""
     await network_support.scheduling.held("M-unheard")
     assert followed_up(network_support) == []
     assert await follow_up_due(network_support) == ("2026-11-30", "2026-11-30")
+
+
+@pytest.mark.parametrize(
+    ("start", "held_on", "next_due"),
+    [
+        ("2026-12-01T18:00:00", "2026-12-01", "2027-06-01"),
+        ("2026-12-01T23:30:00+00:00", "2026-12-02", "2027-06-02"),
+    ],
+    ids=["swedish wall-clock", "after midnight in Sweden"],
+)
+async def test_a_held_meeting_whose_booking_never_arrived_follows_up_the_plan_on_the_swedish_day_it_started(
+    network_support, start: str, held_on: str, next_due: str
+) -> None:
+    await network_support.scheduling.held_at("M-unheard", start)
+    [event] = followed_up(network_support)
+    assert (event.meeting_id, str(event.on)) == ("M-unheard", held_on)
+    assert await follow_up_due(network_support) == (next_due, next_due)
+
+
+async def test_a_held_meetings_own_start_is_its_day_when_the_move_network_support_kept_was_not_the_last(
+    network_support,
+) -> None:
+    """The move to 1 December never arrived (dead-lettered, say): the held record is the newer word."""
+    await network_support.scheduling.booked("M-1", "2026-11-24")
+    await network_support.scheduling.held_at("M-1", "2026-12-01T13:00:00")
+    assert await follow_up_due(network_support) == ("2027-06-01", "2027-06-01")
 
 
 async def test_a_network_meeting_held_in_another_municipality_does_not_follow_up_the_plan_here(

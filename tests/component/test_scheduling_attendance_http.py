@@ -13,6 +13,7 @@ from eventsourcing.persistence import OperationalError
 from services.kit.domain.case_access import CaseAccess
 from services.scheduling.domain.meeting import Meeting
 from tests.support.tokens import bearer
+from tests.support.worklists import published
 
 COORDINATOR = bearer("0380", ("coordinator",), subject="coord-7")
 CASE_WORKER = bearer("0380", ("case_worker",), subject="cw-9")
@@ -92,3 +93,19 @@ async def test_a_refusal_whose_access_record_cannot_be_stored_answers_503_and_sa
         f"/api/v1/meetings/{meeting_id}/cancel", json={"reason": "x"}, headers=CASE_WORKER
     )
     assert refused.status_code == 503 and "held" not in refused.text
+
+
+async def test_a_meeting_held_is_published_with_the_start_and_end_it_took_place_at(scheduling) -> None:
+    """Moved after booking: the held record says the times it was held at, as the booked and
+    rescheduled records express them, so a subscriber that missed those still knows its day."""
+    meeting_id = await booked(scheduling)
+    moved = {"start": "2026-11-26T13:00:00", "end": "2026-11-26T14:30:00"}
+    answer = await scheduling.post(
+        f"/api/v1/meetings/{meeting_id}/reschedule", json=moved, headers=COORDINATOR
+    )
+    assert answer.status_code == 200, answer.text
+    scheduling.app.state.runtime.app.clock = lambda: AFTER_IT
+    assert (await attendance(scheduling, meeting_id, INVITED)).status_code == 200
+    [held] = published(scheduling, "se.natverk.meeting.held.v1")
+    assert (held.meeting_id, held.attended_staff) == (meeting_id, 2)
+    assert (held.start, held.end) == (datetime(2026, 11, 26, 13, 0), datetime(2026, 11, 26, 14, 30))

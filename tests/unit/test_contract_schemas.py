@@ -49,3 +49,19 @@ def test_safety_planning_examined_validates_against_its_committed_schema_and_all
     with_a_note = cloud_event(event_type, {**data, "note": "free text"}, source="/natverk/referrals")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(with_a_note, schema)
+
+
+def test_a_meeting_held_may_say_when_it_took_place_and_one_published_before_still_validates() -> None:
+    """``start``/``end`` were added with defaults: a record without them (all published before)
+    reads as before, with neither; a record with them validates against the committed schema."""
+    event_type = "se.natverk.meeting.held.v1"
+    before = {"meeting_id": "m-1", "case_id": "0380-77", "municipality": "0380", "kind": "network_meeting"}
+    before |= {"attended_staff": 2}
+    now = before | {"start": "2026-11-24T09:00:00", "end": "2026-11-24T10:00:00"}
+    schema = json.loads((SCHEMA_DIR / f"{event_type}.json").read_text())
+    for data in (before, now):
+        jsonschema.validate(cloud_event(event_type, data, source="/natverk/scheduling"), schema)
+    old, new = (EVENT_TYPES[event_type].model_validate(d) for d in (before, now))
+    assert (old.start, old.end) == (None, None)
+    assert (str(new.start), str(new.end)) == ("2026-11-24 09:00:00", "2026-11-24 10:00:00")
+    assert old.model_dump(exclude_none=True) == before  # nothing added to a record published before

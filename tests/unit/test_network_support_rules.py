@@ -86,6 +86,19 @@ def test_a_network_meeting_is_held_once_and_only_when_it_is_known_and_not_cancel
     meetings.check_reading("M-1", START + timedelta(days=7))  # a reading from it still fits
 
 
+def test_a_held_record_that_says_its_day_dates_the_meeting_and_a_move_told_after_it_changes_nothing() -> None:
+    meetings = NetworkMeetings(municipality="0380", case_id="C-1")
+    meetings.note_booked("M-1", START)
+    assert meetings.note_held("M-1", START + timedelta(days=7)) == START + timedelta(days=7)
+    assert meetings.note_held("M-never-booked", START + timedelta(days=2)) == START + timedelta(days=2)
+    meetings.note_moved("M-1", START + timedelta(days=3))  # a stale record redriven after the held one
+    meetings.note_booked("M-2", START)
+    meetings.note_cancelled("M-2")
+    assert [meetings.note_held(m, START) for m in ("M-1", "M-never-booked", "M-2")] == [None, None, None]
+    meetings.check_reading("M-1", START + timedelta(days=7))
+    meetings.check_reading("M-never-booked", START + timedelta(days=2))
+
+
 def test_a_meeting_held_counts_for_nothing_on_a_concluded_safety_plan() -> None:
     plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
     plan.conclude("safety_goals_met", START + timedelta(days=5))

@@ -53,7 +53,12 @@ class MeetingCancelledV1(MeetingFacts):
 
 
 class MeetingHeldV1(MeetingFacts):
+    """``start`` and ``end``: the times it took place at, as ``meeting.booked`` gives them; absent
+    (null) in records published before they were added, whose day only the booking says."""
+
     attended_staff: int
+    start: datetime | None = None
+    end: datetime | None = None
 
     def summary(self) -> str:
         return f"{_KIND_NAMES[self.kind]} held ({self.attended_staff} staff attended)"

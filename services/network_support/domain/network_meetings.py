@@ -75,8 +75,8 @@ class NetworkMeetings(Aggregate):
         known = self.meetings.get(meeting_id)
         if known is None:
             self._booked(meeting_id, on)  # the booking came before this service listened
-        elif known["on"] != on and not known["cancelled"]:
-            self._moved(meeting_id, on)
+        elif known["on"] != on and not known["cancelled"] and not known.get("held"):
+            self._moved(meeting_id, on)  # once held, its day is final: a later move is a stale record
 
     def note_cancelled(self, meeting_id: str) -> None:
         known = self.meetings.get(meeting_id)
@@ -84,12 +84,20 @@ class NetworkMeetings(Aggregate):
             self._cancelled(meeting_id)
         # one never known stays unknown: a reading naming it is refused either way
 
-    def note_held(self, meeting_id: str) -> date | None:
-        """The day the meeting was held, the first time it is told of one known and not cancelled;
-        else None.  Scheduling's held record does not say the day: one whose booking never arrived
-        stays unknown rather than be dated by when its attendance was recorded."""
+    def note_held(self, meeting_id: str, on: date | None = None) -> date | None:
+        """The day the meeting was held, the first time it is told of one not cancelled; else None.
+
+        ``on`` is the day the held record says it started: scheduling's last word, so it is the
+        day even when the booking or move kept here says another (a later move never arrived).
+        Records published before they said it leave it None: then only a booking kept here dates
+        the meeting, and one whose booking never arrived stays unknown rather than be dated by
+        when its attendance was recorded."""
+        if self.meetings.get(meeting_id, {}).get("held"):
+            return None
+        if on is not None:
+            self.note_moved(meeting_id, on)
         known = self.meetings.get(meeting_id)
-        if known is None or known["cancelled"] or known.get("held"):
+        if known is None or known["cancelled"]:
             return None
         self._held(meeting_id)
         return known["on"]  # type: ignore[return-value]

@@ -177,10 +177,12 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         meetings.note_cancelled(meeting_id)
         self.save(meetings)
 
-    def network_meeting_held(self, municipality: str, case_id: str, meeting_id: str) -> None:
+    def network_meeting_held(
+        self, municipality: str, case_id: str, meeting_id: str, on: date | None = None
+    ) -> None:
         """The meeting's day is its case's safety-plan follow-up, once (the plan decides whether)."""
         meetings = self._meetings_of(municipality, case_id)
-        held_on = meetings.note_held(meeting_id)
+        held_on = meetings.note_held(meeting_id, on)
         plan = self._find(SafetyPlan.id_for(municipality, case_id))
         if held_on is not None and plan is not None:
             plan.follow_up_at_meeting(meeting_id, held_on)
