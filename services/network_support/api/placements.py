@@ -36,7 +36,8 @@ class PlacementView(BaseModel):
     ended_on: date | None = None
     closed: dict[str, str] = Field(default_factory=dict, description="clock -> why it closed unmet")
     protected_identity: bool = Field(
-        False, description="the child's, as any placement record of the case said it: once said, kept"
+        False,
+        description="the child's, as any placement record or referral of the case said it: once said, kept",
     )
     protected_housing: bool = Field(
         False, description="in protected housing (skyddat_boende), as any placement record of the case said"
