@@ -11,6 +11,10 @@ protected too, from then on and whatever its status (``Referral.MarkedProtected`
 published): the referrals made before it was said are marked, those made after are protected when
 made.  So the outcome does not depend on the order things were said in.  It never crosses
 municipalities: every key names one.
+
+All this reads indexes of what is stored, and two replicas may write at the same moment, each not
+seeing the other: every writer passes the ``ProtectionGate`` of each key it reads, before it reads
+it, so that two of them reading a key in common conflict (the store refuses one) instead.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from uuid import UUID
 from contracts.placements import PlacementData
 from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
+from services.referrals.domain.protection_gate import ProtectionGate
 from services.referrals.domain.referral import Referral
 from services.referrals.placed_children import PlacedChildren
 
@@ -53,8 +58,11 @@ class ReferralProtection(PlacedChildren):
 
     def said_protected(self, municipality: str, case_id: str, pin: str) -> bool:
         """Whether a referral about ``case_id`` and ``pin`` in ``municipality`` is to be protected:
-        a referral of the case or of the child reads protected, or a placement record said so."""
-        by_referrals = self._under(_keys(municipality, case_id, (pin,)), self._pending())
+        a referral of the case or of the child reads protected, or a placement record said so.
+        Their gates are passed first (to save): a protection stored meanwhile conflicts with it."""
+        keys = _keys(municipality, case_id, (pin,))
+        self._through_gates(keys)
+        by_referrals = self._under(keys, self._pending())
         return any(read for _, read in by_referrals.values()) or self.records_said(municipality, case_id, pin)
 
     def note_placement_record(self, event: InboundEvent[PlacementData]) -> None:
@@ -81,19 +89,47 @@ class ReferralProtection(PlacedChildren):
     def _marked(self, keys: Iterable[Key]) -> list[Referral]:
         """Every referral reached from ``keys`` through a shared case or child, one after another,
         that read unprotected, marked (to save)."""
-        reached: Reached = {}
-        pending, todo, seen = self._pending(), list(keys), set()
-        while todo:
-            key = todo.pop()
-            if key not in seen:
-                seen.add(key)
-                found = self._under((key,), pending)
-                reached.update(found)
-                todo.extend(k for its_keys, _ in found.values() for k in its_keys)
+        keys, pending, gated = tuple(keys), self._pending(), set[Key]()
+        reached, visited = self._reached(keys, pending)
+        while visited - gated:  # keys found before their gates were passed: read them again
+            self._through_gates(visited - gated)
+            gated |= visited
+            reached, visited = self._reached(keys, pending)
         unprotected = [self.repository.get(found) for found, (_, read) in sorted(reached.items()) if not read]
         for referral in unprotected:
             referral.mark_protected()
         return unprotected
+
+    def _reached(self, keys: tuple[Key, ...], pending: Reached) -> tuple[Reached, set[Key]]:
+        """The referrals reached from ``keys`` through shared cases and children, and every key
+        visited on the way."""
+        reached: Reached = {}
+        todo, visited = list(keys), set()
+        while todo:
+            key = todo.pop()
+            if key not in visited:
+                visited.add(key)
+                found = self._under((key,), pending)
+                reached.update(found)
+                todo.extend(k for its_keys, _ in found.values() for k in its_keys)
+        return reached, visited
+
+    def _through_gates(self, keys: Iterable[Key]) -> None:
+        """Pass the gate of each of ``keys`` not passed yet in this unit of work (to save), then
+        catch the index up: what it reads is then no older than the gates, and what another writer
+        stores after them conflicts with this one."""
+        passed = self._pending_aggregates() or {}
+        gate_ids = [ProtectionGate.id_for(*key) for key in sorted(set(keys))]
+        new = [gate_id for gate_id in gate_ids if gate_id not in passed]
+        for gate_id in new:
+            gate: ProtectionGate | None = self._found(gate_id)
+            if gate is None:
+                gate = ProtectionGate(id=gate_id)
+            else:
+                gate.pass_through()
+            self.save(gate)
+        if new:
+            self._referrals_by.get(None, object())  # a token of its own: caught up now, not once per work
 
     def _under(self, keys: tuple[Key, ...], pending: Reached) -> Reached:
         """The referrals under ``keys``: stored (caught up once per unit of work), overlaid by
