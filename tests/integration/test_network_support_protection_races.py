@@ -10,13 +10,10 @@ where a protected child is).  Records through the kit's real tracking consumer, 
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -29,10 +26,9 @@ from tests.component.test_network_support_placement_records_http import changed,
 from tests.component.test_network_support_referral_protection_http import PROTECTED_INQUIRY, manual_referral
 from tests.conftest import make_settings
 from tests.support.events import encode, placement_started
-from tests.support.fetched import fed_by_hand, in_process_consumer
+from tests.support.races import replica_of, storing_after
 
 TODAY = date(2026, 12, 3)
-Feed = Callable[[bytes], Awaitable[None]]
 
 
 @pytest.fixture
@@ -42,41 +38,10 @@ def store_settings(tmp_path: Path, database_url: str | None) -> ServiceSettings:
 
 @asynccontextmanager
 async def replica(settings: ServiceSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """A network_support app on ``settings``' store, no broker; ``client.feeds`` hand its
-    placements and referrals consumers one record each, ``client.store`` is its store."""
-    app = create_app(settings, start_runtime=False)
-    store = app.state.runtime.app
-    store.today = lambda: TODAY
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ns")
-    client.store = store  # type: ignore[attr-defined]
-    client.feeds = {  # type: ignore[attr-defined]
-        spec.topic: fed_by_hand(in_process_consumer(store, spec, f"{spec.topic}-news")[0], spec.topic)
-        for spec in consumers(store)
-    }
-    try:
+    """A network_support replica (``tests.support.races``) whose today is ``TODAY``."""
+    async with replica_of(create_app, consumers, settings) as client:
+        client.store.today = lambda: TODAY  # type: ignore[attr-defined]
         yield client
-    finally:
-        await client.aclose()
-        store.close()
-
-
-def storing_after(replica: Any, rival: Feed, record: bytes) -> list[str]:
-    """Make ``replica``'s next store wait, all its reads done, until ``rival`` has handled
-    ``record`` in a thread of its own (another replica, its own transaction): the stale writer."""
-    store = replica.store
-    stores = store._store
-    raced: list[str] = []
-
-    def after_the_rival(processing_event: Any) -> Any:
-        if not raced:
-            raced.append("rival stored first")
-            rival_thread = threading.Thread(target=asyncio.run, args=(rival(record),))
-            rival_thread.start()
-            rival_thread.join()
-        return stores(processing_event)
-
-    store._store = after_the_rival
-    return raced
 
 
 START = encode(placement_started("C-1", "P-1", placement_type="familjehem"))
@@ -94,9 +59,9 @@ async def test_an_inquiry_opening_while_a_referral_says_the_child_is_protected_d
 ) -> None:
     topic, record, rival_topic, rival_record, inquiry = RACES[last]
     async with replica(store_settings) as first, replica(store_settings) as second:
-        raced = storing_after(first, second.feeds[rival_topic], rival_record)  # type: ignore[attr-defined]
+        raced = storing_after(first.store, lambda: second.feeds[rival_topic](rival_record))  # type: ignore[attr-defined]
         await first.feeds[topic](record)  # type: ignore[attr-defined]
-        assert raced == ["rival stored first"]
+        assert raced == [None]  # the rival stored first, once
         for client in (first, second):
             shown = await placement(client, "P-1")
             assert (shown["inquiry"], shown["protected_identity"]) == (inquiry, True)
@@ -121,9 +86,9 @@ async def test_an_inquiry_opening_while_another_placement_record_says_the_child_
     record, rival_record, second_inquiry = PLACEMENT_RACES[last]
     async with replica(store_settings) as first, replica(store_settings) as second:
         await first.feeds[PLACEMENTS](START)  # type: ignore[attr-defined]  # P-1's inquiry opens
-        raced = storing_after(first, second.feeds[PLACEMENTS], rival_record)  # type: ignore[attr-defined]
+        raced = storing_after(first.store, lambda: second.feeds[PLACEMENTS](rival_record))  # type: ignore[attr-defined]
         await first.feeds[PLACEMENTS](record)  # type: ignore[attr-defined]
-        assert raced == ["rival stored first"]
+        assert raced == [None]  # the rival stored first, once
         for client in (first, second):
             inquiries = [(await placement(client, p))["inquiry"] for p in ("P-1", "P-2")]
             assert inquiries == [PROTECTED_INQUIRY, second_inquiry]

@@ -11,8 +11,6 @@ Referrals over HTTP with a JWT, placement records through the kit's real trackin
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from tests.component.test_referrals_later_protection_http import changed, shown
 from tests.conftest import make_settings
 from tests.support.events import encode, valid_pin
 from tests.support.fetched import fed_by_hand, in_process_consumer
+from tests.support.races import storing_after
 
 PIN = valid_pin(51)  # the number ``changed`` names
 CHILD = {"pin": PIN, "protected_identity": False}
@@ -90,25 +89,6 @@ def record(event: dict[str, Any]) -> Action:
     return feed
 
 
-def storing_after(held: Replica, rival: Replica, action: Action) -> list[int | None]:
-    """Make ``held``'s next store wait, all its reads done, until ``rival`` has done ``action`` in
-    a thread of its own (another replica, its own transaction): the stale writer.  The rival's
-    answer is appended to the list returned."""
-    store = held.store
-    stores = store._store
-    raced: list[int | None] = []
-
-    def after_the_rival(processing_event: Any) -> Any:
-        if not raced:
-            rival_thread = threading.Thread(target=lambda: raced.append(asyncio.run(action(rival))))
-            rival_thread.start()
-            rival_thread.join()
-        return stores(processing_event)
-
-    store._store = after_the_rival
-    return raced
-
-
 async def readings(replica: Replica) -> dict[str, list[tuple[str, bool]]]:
     """(target, protected_identity) of each referral of each case, as a coordinator reads them."""
     async with client_of(replica) as client:
@@ -144,7 +124,7 @@ async def test_two_referrals_of_a_child_one_ticked_made_at_once_on_two_replicas_
     The one that stores last is refused as a conflict, and sent again it is made protected."""
     held, rival, after_the_race = REFERRAL_RACES[last]
     async with replica(store_settings) as first, replica(store_settings) as second:
-        raced = storing_after(first, second, rival)
+        raced = storing_after(first.store, lambda: rival(second))
         answer = await held(first)
         assert raced == [201]
         for each in (first, second):
@@ -170,7 +150,7 @@ async def test_a_placement_record_saying_the_child_is_protected_stored_after_a_r
     """The record conflicts with the referral, and the applier runs it again on what it stored."""
     rival, in_the_end = RECORD_RACES[referral]
     async with replica(store_settings) as first, replica(store_settings) as second:
-        raced = storing_after(first, second, rival)
+        raced = storing_after(first.store, lambda: rival(second))
         await PROTECTED_RECORD(first)
         assert raced == [201]
         for each in (first, second):
@@ -183,7 +163,7 @@ async def test_a_referral_stored_after_a_placement_record_said_its_child_is_prot
 ) -> None:
     held, in_the_end = RECORD_RACES[referral]
     async with replica(store_settings) as first, replica(store_settings) as second:
-        raced = storing_after(first, second, PROTECTED_RECORD)
+        raced = storing_after(first.store, lambda: PROTECTED_RECORD(second))
         answer = await held(first)
         assert raced == [None]
         for each in (first, second):
