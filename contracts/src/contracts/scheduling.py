@@ -95,16 +95,20 @@ class StaffMeetingOverdueV1(MeetingFacts):
         return f"Staff meeting not held by {self.due}; responsible: coordinator"
 
 
-class StaffMeetingUnbookedV1(ContractModel):
-    """No time within the slot finder's horizon (90 days) at which one of every required role was
-    free, or a required role missing from the roster: the referral's staff meeting is on the
-    coordinator's worklist and is booked (``meeting.booked``) once the roster has room."""
+class _StaffMeetingNotBooked(ContractModel):
+    """What a referral's staff meeting not (yet) booked is told by: the two events below."""
 
     case_id: CaseId
     municipality: Municipality
     referral_id: Identifier
     deadline: datetime
     responsible_role: Literal["coordinator"] = "coordinator"
+
+
+class StaffMeetingUnbookedV1(_StaffMeetingNotBooked):
+    """No time within the slot finder's horizon (90 days) at which one of every required role was
+    free, or a required role missing from the roster: the referral's staff meeting is on the
+    coordinator's worklist and is booked (``meeting.booked``) once the roster has room."""
 
     def summary(self) -> str:
         return (
@@ -113,16 +117,10 @@ class StaffMeetingUnbookedV1(ContractModel):
         )
 
 
-class StaffMeetingUnbookedOverdueV1(ContractModel):
+class StaffMeetingUnbookedOverdueV1(_StaffMeetingNotBooked):
     """A referral's staff meeting still not booked when its 7-day deadline's day had passed (the
     staff meeting was not convened in time): noted once per referral, unless the referral ended or
     a meeting was booked first.  ``deadline`` as in ``staff_meeting_unbooked``."""
-
-    case_id: CaseId
-    municipality: Municipality
-    referral_id: Identifier
-    deadline: datetime
-    responsible_role: Literal["coordinator"] = "coordinator"
 
     def summary(self) -> str:
         return (
