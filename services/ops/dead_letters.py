@@ -25,14 +25,31 @@ from services.kit.topics import reader_from_the_beginning
 class DeadLetter:
     partition: int
     offset: int
-    key: str  # for reading: decoded, personal numbers masked
-    error: str
-    original_topic: str
-    size: int
+    raw_key: bytes | None  # as it came: a re-drive republishes these, not what is shown
+    raw_headers: tuple[tuple[str, bytes], ...]
     value: bytes
-    headers: dict[str, str]  # for reading: decoded
-    raw_key: bytes | None = None  # as it came: a re-drive republishes these, not what is shown
-    raw_headers: tuple[tuple[str, bytes], ...] = ()
+
+    @property
+    def key(self) -> str:
+        """For reading: decoded, personal numbers masked."""
+        return scrub((self.raw_key or b"").decode("utf-8", "replace"))
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """For reading: decoded."""
+        return {k: v.decode("utf-8", "replace") for k, v in self.raw_headers}
+
+    @property
+    def error(self) -> str:
+        return self.headers.get("error", "(no reason recorded)")
+
+    @property
+    def original_topic(self) -> str:
+        return self.headers.get("original_topic", "")
+
+    @property
+    def size(self) -> int:
+        return len(self.value)
 
 
 def _require_dlq(topic: str) -> None:
@@ -75,19 +92,7 @@ async def read_dead_letters(
 
 def _letter(record: Any) -> DeadLetter:
     raw_headers = tuple((k, v or b"") for k, v in (record.headers or ()))
-    headers = {k: v.decode("utf-8", "replace") for k, v in raw_headers}
-    return DeadLetter(
-        partition=record.partition,
-        offset=record.offset,
-        key=scrub((record.key or b"").decode("utf-8", "replace")),
-        error=headers.get("error", "(no reason recorded)"),
-        original_topic=headers.get("original_topic", ""),
-        size=len(record.value or b""),
-        value=record.value or b"",
-        headers=headers,
-        raw_key=record.key,
-        raw_headers=raw_headers,
-    )
+    return DeadLetter(record.partition, record.offset, record.key, raw_headers, record.value or b"")
 
 
 def describe(letters: list[DeadLetter]) -> str:
