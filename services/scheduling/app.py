@@ -24,6 +24,7 @@ from services.scheduling.domain.meeting import InvalidTimes, MeetingClosed
 from services.scheduling.domain.meeting_errors import (
     MeetingNotBegun,
     OutsideWorkingHours,
+    OverWeeklyCapacity,
     StaffMeetingFollowsItsReferral,
 )
 from services.scheduling.domain.staff_member import InvalidWorkingHours, StillOnRoster
@@ -39,6 +40,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     MeetingClosed: 409,
     MeetingNotBegun: 409,
     OutsideWorkingHours: 409,
+    OverWeeklyCapacity: 409,
     StaffMeetingFollowsItsReferral: 409,
     FeedTokenRevoked: 409,
     InvalidTimes: 422,

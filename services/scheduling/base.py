@@ -136,10 +136,13 @@ class SchedulingBase(ServiceApplication):
     def _open_meetings(self, municipality: str) -> list[MeetingRow]:
         return [row for row in self._meeting_rows(municipality) if row.is_open]
 
-    def _busy(self, municipality: str) -> dict[str, list[Interval]]:
-        """When each staff member is already in an open meeting."""
+    def _busy(self, municipality: str, moved: UUID | None = None) -> dict[str, list[Interval]]:
+        """When each staff member is already in an open meeting; a meeting being ``moved`` is not
+        counted where it was (it would count twice against their capacity)."""
         busy: dict[str, list[Interval]] = {}
         for row in self._open_meetings(municipality):
+            if row.meeting_id == moved:
+                continue
             for staff_id in row.staff_ids:
                 busy.setdefault(staff_id, []).append((row.start, row.end))
         return busy

@@ -18,8 +18,14 @@ from services.scheduling.domain.local_time import (
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 MAX_MEETING_LENGTH = timedelta(hours=12)
 KNOWINGLY = (
-    "true: the time may fall outside a participant's working hours on the roster (an evening"
-    " visitation); otherwise such a time is 409 outside_working_hours"
+    "true: the time may fall outside a participant's working time: outside their hours on the roster"
+    " (an evening visitation) or on a weekend or Swedish public holiday (an emergency visitation on a"
+    " Saturday); otherwise such a time is 409 outside_working_hours"
+)
+PAST_CAPACITY = (
+    "true: the meeting may take a participant's booked hours in its ISO week (Monday to Sunday) past"
+    " their weekly_capacity_hours on the roster; otherwise that is 409 over_weekly_capacity (a"
+    " rescheduled meeting counts once, each occurrence of a series in its own week)"
 )
 
 MeetingTime = Annotated[
@@ -82,6 +88,7 @@ class NewMeeting(BaseModel):
     repeat_weeks: int = Field(0, ge=0, le=26, description="a series: every N weeks")
     occurrences: int = Field(1, ge=1, le=52)
     outside_working_hours: bool = Field(False, description=KNOWINGLY)
+    over_weekly_capacity: bool = Field(False, description=PAST_CAPACITY)
     _times: list[tuple[datetime, datetime]] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
@@ -128,6 +135,7 @@ class Reschedule(BaseModel):
     start: MeetingTime
     end: MeetingTime
     outside_working_hours: bool = Field(False, description=KNOWINGLY)
+    over_weekly_capacity: bool = Field(False, description=PAST_CAPACITY)
 
     @model_validator(mode="after")
     def _consistent(self) -> Reschedule:

@@ -11,12 +11,9 @@ from services.scheduling.commands import Attendance, Cancel, NewMeeting, Resched
 from services.scheduling.domain.busy_times import overlaps
 from services.scheduling.domain.local_time import is_repeated, stored_instant, wall_clock_of
 from services.scheduling.domain.meeting import Meeting, MeetingError, MeetingInThePast
-from services.scheduling.domain.meeting_errors import (
-    MeetingNotBegun,
-    OutsideWorkingHours,
-    StaffMeetingFollowsItsReferral,
-)
+from services.scheduling.domain.meeting_errors import MeetingNotBegun, StaffMeetingFollowsItsReferral
 from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.domain.working_time import refuse_outside_working_time, refuse_over_capacity
 from services.scheduling.person_days import Days, DoubleBooking, PersonDayUseCases, changed
 from services.scheduling.read_models import MeetingRow
 
@@ -32,9 +29,7 @@ class MeetingUseCases(PersonDayUseCases):
         """Book one meeting, or a series every ``repeat_weeks`` weeks; all or nothing.  Each is
         booked on its participants' days too (the store's guard against double booking)."""
         members = [self._staff_member(caller.municipality, staff_id) for staff_id in new.staff_ids]
-        if not new.outside_working_hours:
-            for start, end in new.times():
-                _refuse_outside_hours(members, wall_clock_of(start), wall_clock_of(end))
+        self._keep_to_the_roster(caller.municipality, new.staff_ids, members, new.times(), new)
         series_id = str(uuid4()) if new.occurrences > 1 else None
         protected = new.case_id in self._protected_cases(caller.municipality)  # once for the series
         meetings = [
@@ -54,11 +49,12 @@ class MeetingUseCases(PersonDayUseCases):
             days: Days = {}
             missed_before = meeting.deadline_ever_missed
             self._release(meeting, days)
+            moved = (meeting.id, (meeting.start, meeting.end))  # where it was: not counted twice
             meeting.reschedule(change.start, change.end)
             self._refuse_the_past(meeting)
-            if not change.outside_working_hours:
-                members = [self._get(StaffMember.id_for(meeting.municipality, s)) for s in meeting.staff_ids]
-                _refuse_outside_hours(members, meeting.start, meeting.end)
+            members = [self._get(StaffMember.id_for(meeting.municipality, s)) for s in meeting.staff_ids]
+            times = [(meeting.starts_at, meeting.ends_at)]
+            self._keep_to_the_roster(meeting.municipality, meeting.staff_ids, members, times, change, moved)
             self._refuse_double_booking(
                 meeting.municipality, meeting.staff_ids, meeting.starts_at, meeting.ends_at, meeting.id
             )
@@ -131,6 +127,28 @@ class MeetingUseCases(PersonDayUseCases):
         self._refuse_the_past(meeting)
         return meeting
 
+    def _keep_to_the_roster(
+        self,
+        municipality: str,
+        staff_ids: Sequence[str],
+        members: Sequence[StaffMember | None],
+        times: Sequence[tuple[datetime, datetime]],
+        knowingly: NewMeeting | Reschedule,
+        moved: tuple[UUID, tuple[datetime, datetime]] | None = None,
+    ) -> None:
+        """A time chosen by hand (instants) keeps to each participant's working time and weekly
+        capacity, as the slot finder's does, unless the caller chose it past them knowingly.
+        ``moved``: the meeting being rescheduled, and its local times before."""
+        on_roster = [member if isinstance(member, StaffMember) else None for member in members]
+        local = [(wall_clock_of(start), wall_clock_of(end)) for start, end in times]
+        if not knowingly.outside_working_hours:
+            refuse_outside_working_time([m.hours if m else None for m in on_roster], local)
+        if not knowingly.over_weekly_capacity:
+            capacity = [m.weekly_capacity_hours if m else None for m in on_roster]
+            moved_id, moved_from = moved if moved else (None, None)
+            busy = self._busy(municipality, moved_id)
+            refuse_over_capacity(staff_ids, capacity, busy, local, moved_from)
+
     def _refuse_the_past(self, meeting: Meeting) -> None:
         if meeting.starts_before(self.clock()):
             raise MeetingInThePast("start is in the past")
@@ -164,18 +182,3 @@ class MeetingUseCases(PersonDayUseCases):
             clash = [f"staff_ids[{n}]" for n, staff_id in enumerate(staff_ids) if staff_id in row.staff_ids]
             if clash:
                 raise DoubleBooking(f"already booked at that time: {', '.join(clash)}")
-
-
-def _refuse_outside_hours(members: Sequence[StaffMember | None], start: datetime, end: datetime) -> None:
-    """``start``-``end`` (local wall-clock) within every member's working hours; the others are
-    named by their place in the meeting's ``staff_ids``, never by their ids."""
-    outside = [
-        f"staff_ids[{n}]"
-        for n, member in enumerate(members)
-        if isinstance(member, StaffMember) and not member.hours.contains(start, end)
-    ]
-    if outside:
-        raise OutsideWorkingHours(
-            f"outside their working hours on the roster: {', '.join(outside)}"
-            " (send outside_working_hours: true to book them then knowingly)"
-        )

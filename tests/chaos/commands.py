@@ -120,6 +120,7 @@ def meeting(n: int, rng: random.Random) -> Command:
         "staff_ids": STAFF,
         "other_participants": ["parent", "network"],
         "outside_working_hours": True,  # two hours apart round the clock, most after working hours
+        "over_weekly_capacity": True,  # twelve hours a day, one pedagogue: past 40 a week by Thursday
     }
     return Command("meeting", case_id, f"chaos-{case_id}", path="/api/v1/meetings", body=body)
 

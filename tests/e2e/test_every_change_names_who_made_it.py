@@ -27,6 +27,7 @@ import httpx
 import pytest
 
 from contracts.topics import PLACEMENTS
+from services.kit.domain.working_days import next_working_day
 from services.stack import Stack
 from tests.support.apps import eventually
 from tests.support.broker import produce
@@ -341,7 +342,7 @@ async def run_scenario(stack: Stack) -> Scenario:
         )
 
         # scheduling: the coordinator books a network meeting, beyond any convened staff meeting.
-        day = today + timedelta(days=100)
+        day = next_working_day(today + timedelta(days=99))  # a weekend or holiday is outside working time
         ok(
             await client.post(
                 f"{scheduling}/api/v1/meetings",

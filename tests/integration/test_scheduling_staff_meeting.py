@@ -93,6 +93,9 @@ async def test_an_overbooked_roster_books_late_and_reports_the_missed_deadline(
                 start=busy_from + timedelta(days=day),
                 end=busy_from + timedelta(days=day, hours=8, minutes=30),  # to 16:30, when it ends
                 staff_ids=["0380-coordinator-1"],
+                # Overbooked on purpose: the weekend and past the 40 hours of their week, knowingly.
+                outside_working_hours=True,
+                over_weekly_capacity=True,
             ),
         )
     async with serving(app):

@@ -30,5 +30,11 @@ class MeetingNotBegun(MeetingError):
 
 
 class OutsideWorkingHours(MeetingError):
-    """A time chosen by hand keeps to the participants' working hours on the roster, as the slot
-    finder's does; a meeting outside them is booked knowingly (an evening visitation) or not at all."""
+    """A time chosen by hand keeps to the participants' working time, as the slot finder's does:
+    their hours on the roster, on a Swedish working day; a meeting outside it is booked knowingly (an
+    evening visitation, an emergency one on a Saturday) or not at all."""
+
+
+class OverWeeklyCapacity(MeetingError):
+    """A time chosen by hand keeps to the participants' weekly capacity on the roster, as the slot
+    finder's does; a meeting past it (a crisis week) is booked knowingly or not at all."""

@@ -151,16 +151,17 @@ def _free_members(
             for member in members
             if member in hours
             and hours[member].contains(start, end)
-            and _has_capacity(loads, capacity, member, week, end - start)
+            and has_capacity(loads, capacity, member, week, end - start)
             and booked[member].is_free(start, end)
         ),
         key=lambda member: loads.preference(member, week),
     )
 
 
-def _has_capacity(
+def has_capacity(
     loads: Loads, capacity: Mapping[str, float] | None, member: str, week: Week, duration: timedelta
 ) -> bool:
+    """Whether ``member`` may take ``duration`` more in ``week`` (also a time chosen by hand)."""
     if capacity is None or member not in capacity:
         return True
     return loads.in_week(member, week) + duration.total_seconds() / 3600 <= capacity[member]
