@@ -75,13 +75,13 @@ def store_tails(stack: Stack, events: list[dict]) -> tuple[StoreTail, StoreTail]
     data, facts = stack.settings.data_dir, [event["data"] for event in events]
     timeline = StoreTail(
         data / "case_store.sqlite",
-        get_topic(CaseTimeline.EntryAppended),
+        (get_topic(CaseTimeline.OpenedWithEntry), get_topic(CaseTimeline.EntryAppended)),  # ADR 0037
         {CaseTimeline.id_for(f["municipality"], f["case_id"]): f["case_id"] for f in facts},
         event_type_among({PLACED, BOOKED, LATE}),
     )
     referrals = StoreTail(
         data / "referrals.sqlite",
-        get_topic(Referral.Received),
+        (get_topic(Referral.Received),),
         {Referral.id_for_placement(f["municipality"], f["placement_id"]): f["case_id"] for f in facts},
         lambda _state: REFERRED,
     )

@@ -19,7 +19,7 @@ from tests.support.events import placement_started, valid_pin
 
 # The eventsourcing library's SQLite table: the notification id is the table's rowid.
 TAIL_QUERY = (
-    "SELECT rowid, originator_id, state FROM stored_events WHERE rowid > ? AND topic = ? ORDER BY rowid"
+    "SELECT rowid, originator_id, state FROM stored_events WHERE rowid > ? AND topic IN (?, ?) ORDER BY rowid"
 )
 PERCENTILES = {"p50": 0.5, "p90": 0.9, "p99": 0.99, "max": 1.0}
 
@@ -43,18 +43,19 @@ def placements(prefix: str, run: str, pins: list[str]) -> list[dict]:
 
 
 class StoreTail(threading.Thread):
-    """Polls a store for new rows of one event class; ``seen[(owner, label)]`` = first seen."""
+    """Polls a store for new rows of one or two event classes; ``seen[(owner, label)]`` = first seen."""
 
     def __init__(
         self,
         path: Path,
-        topic: str,
+        topics: tuple[str, ...],
         owners: dict[UUID, str],
         label: Callable[[bytes], str | None],
         interval: float = 0.002,
     ) -> None:
         super().__init__(name=f"tail-{path.stem}", daemon=True)
-        self.path, self.topic, self.owners, self.label, self.interval = path, topic, owners, label, interval
+        self.path, self.owners, self.label, self.interval = path, owners, label, interval
+        self.topics = (*topics, *topics)[:2]  # the query takes two
         self.seen: dict[tuple[str, str], float] = {}
         self.error: BaseException | None = None
         self._halt = threading.Event()
@@ -72,7 +73,7 @@ class StoreTail(threading.Thread):
     def _poll(self, connection: sqlite3.Connection) -> None:
         last = 0
         while not self._halt.is_set():
-            rows = connection.execute(TAIL_QUERY, (last, self.topic)).fetchall()
+            rows = connection.execute(TAIL_QUERY, (last, *self.topics)).fetchall()
             now = time.perf_counter()
             for rowid, originator_id, state in rows:
                 last = rowid

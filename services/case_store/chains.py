@@ -9,6 +9,7 @@ store, never from the directory or a cache: an edit made under a running service
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -32,7 +33,8 @@ from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
 
 TIMELINE, ACCESS_LOG = "timeline", "access-log"
-OPENINGS = (CaseTimeline.Opened, CaseAccessLog.Started)
+# Each class is its own topic to the store: an index reads only the classes it names (ADR 0037).
+OPENINGS = (CaseTimeline.Opened, CaseTimeline.OpenedWithEntry, CaseAccessLog.Started)
 FOLDED = (*OPENINGS, CaseTimeline.EntryAppended, CaseAccessLog.AccessRecorded)
 
 
@@ -55,7 +57,11 @@ def opening_head(kind: str, municipality: str, case_id: str) -> ChainHead:
 
 def _fold(rows: dict[Any, ChainHead], e: Any) -> None:
     row = rows.get(e.originator_id)
-    if isinstance(e, OPENINGS):
+    if isinstance(e, CaseTimeline.OpenedWithEntry):  # an opening and link 1 at once (ADR 0037)
+        rows[e.originator_id] = replace(
+            opening_head(TIMELINE, e.municipality, e.case_id), length=1, head=e.entry_hash
+        )
+    elif isinstance(e, OPENINGS):
         kind = TIMELINE if isinstance(e, CaseTimeline.Opened) else ACCESS_LOG
         rows[e.originator_id] = opening_head(kind, e.municipality, e.case_id)
     elif row is None:
@@ -112,6 +118,8 @@ class ChainDirectory:
             return head, stored_under_another_case()
         unchained = Unchained()
         links = self._links(stored[1:], kind, opening.timestamp, unchained)
+        if isinstance(opening, CaseTimeline.OpenedWithEntry):  # it holds link 1 itself (ADR 0037)
+            links = itertools.chain([opening.first_entry()], links)
         result = verify_chain(links, chain_genesis(kind, opening.municipality, opening.case_id))
         head = replace(head, length=result.entries_checked, head=result.hash_at(result.entries_checked) or "")
         if kind == ACCESS_LOG:  # all of them only if the walk got to the end (``result.ok``)

@@ -28,11 +28,15 @@ class CaseLocation:
 
     case: CaseRef
     timeline_id: UUID
-    access_log_id: UUID
     known: bool
+    legacy: bool = False
 
-    def new_timeline(self) -> CaseTimeline:
-        return CaseTimeline(case_id=self.case.case_id, municipality=self.case.municipality)
+    @property
+    def access_log_id(self) -> UUID:
+        """Asked for only by reads and access records: ingest never needs it (it costs a uuid5)."""
+        if self.legacy:
+            return CaseAccessLog.legacy_id_for(self.case.case_id)
+        return CaseAccessLog.id_for(self.case.municipality, self.case.case_id)
 
     def new_access_log(self) -> CaseAccessLog:
         return CaseAccessLog.start(self.access_log_id, self.case.case_id, self.case.municipality)
@@ -43,12 +47,19 @@ class TimelineDirectory:
 
     def __init__(self, app: ServiceApplication) -> None:
         self._legacy_owner: dict[str, str] = {}  # case id -> municipality, for legacy timelines
-        self.index: CatchUpIndex[CaseRef] = CatchUpIndex(app, self._fold, events=(CaseTimeline.Opened,))
+        self.index: CatchUpIndex[CaseRef] = CatchUpIndex(
+            app,
+            self._fold,
+            events=(CaseTimeline.Opened, CaseTimeline.OpenedWithEntry),  # ADR 0037
+        )
 
     def _fold(self, rows: dict[Any, CaseRef], e: Any) -> None:
         if isinstance(e, CaseTimeline.Opened):
             rows[e.originator_id] = CaseRef(e.municipality, e.case_id)
-            if e.originator_id == CaseTimeline.legacy_id_for(e.case_id):
+            # Only a timeline not under its case's own id (just made, so cached) can be a legacy one.
+            if e.originator_id != CaseTimeline.id_for(e.municipality, e.case_id) and (
+                e.originator_id == CaseTimeline.legacy_id_for(e.case_id)
+            ):
                 self._legacy_owner[e.case_id] = e.municipality
 
     def cases(self) -> list[tuple[UUID, CaseRef]]:
@@ -64,6 +75,5 @@ class TimelineDirectory:
         timeline_id = CaseTimeline.id_for(case.municipality, case.case_id)
         known = self.index.holds(timeline_id, work if work is not None else object())
         if self._legacy_owner.get(case.case_id) == case.municipality:
-            legacy_log = CaseAccessLog.legacy_id_for(case.case_id)
-            return CaseLocation(case, CaseTimeline.legacy_id_for(case.case_id), legacy_log, True)
-        return CaseLocation(case, timeline_id, CaseAccessLog.id_for(case.municipality, case.case_id), known)
+            return CaseLocation(case, CaseTimeline.legacy_id_for(case.case_id), True, legacy=True)
+        return CaseLocation(case, timeline_id, known)

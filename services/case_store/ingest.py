@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from services.case_store.domain.placement_record import PlacementRecord
+from services.case_store.domain.timeline import CaseTimeline, NewEntry
 from services.case_store.store import CaseStore
 from services.kit.cases import CaseRef
 from services.kit.index import CatchUpIndex
@@ -61,11 +62,11 @@ class CaseIngest(CaseStore):
         actor: str,
         summary: str,
     ) -> bool:
-        timeline = self._timeline_of(CaseRef(municipality, case_id))
-        appended = timeline.append(source_key, occurred_at, source, event_type, actor, summary)
-        if appended:
+        entry = NewEntry(source_key, occurred_at, source, event_type, actor, summary)
+        timeline = self._timeline_with(CaseRef(municipality, case_id), entry)
+        if timeline is not None:
             self.save(timeline)
-        return appended
+        return timeline is not None
 
     def record_placement_event(
         self,
@@ -79,8 +80,9 @@ class CaseIngest(CaseStore):
     ) -> bool:
         """A placement event: into the timeline and, in the same transaction, into the statistics;
         one delivered again (its source key is in the timeline) into neither."""
-        timeline = self._timeline_of(CaseRef(placement.municipality, placement.case_id))
-        if not timeline.append(source_key, occurred_at, source, event_type, actor, summary):
+        entry = NewEntry(source_key, occurred_at, source, event_type, actor, summary)
+        timeline = self._timeline_with(CaseRef(placement.municipality, placement.case_id), entry)
+        if timeline is None:
             return False
         record, changed = self._placement_record(placement)
         self.save(timeline, record)
@@ -90,12 +92,12 @@ class CaseIngest(CaseStore):
 
     def _placement_record(self, placement: PlacementFact) -> tuple[PlacementRecord, list[tuple[str, str]]]:
         """The placement's statistics record with this event applied, and what it changed."""
-        record = self._get_unless_unseen(
-            PlacementRecord.id_for(placement.municipality, placement.placement_id), self._placements
-        )
+        record_id = PlacementRecord.id_for(placement.municipality, placement.placement_id)
+        record = self._get_unless_unseen(record_id, self._placements)
         changed = []
         if record is None:
-            record = PlacementRecord(
+            record = PlacementRecord.start(
+                record_id,
                 municipality=placement.municipality,
                 case_id=placement.case_id,
                 placement_id=placement.placement_id,
@@ -118,10 +120,14 @@ class CaseIngest(CaseStore):
             changed.append(("ended", placement.end_reason))
         return record, changed
 
-    def _timeline_of(self, case: CaseRef) -> Any:
-        """The case's timeline, stored or new (stored once something is appended to it)."""
+    def _timeline_with(self, case: CaseRef, entry: NewEntry) -> CaseTimeline | None:
+        """The case's timeline with ``entry`` appended, or opened with it (one stored event, ADR
+        0037); None if the timeline already holds it (an event delivered again)."""
         where = self.locate(case)
-        return self._get_unless_unseen(where.timeline_id, where.known) or where.new_timeline()
+        timeline = self._get_unless_unseen(where.timeline_id, where.known)
+        if timeline is None:
+            return CaseTimeline.open_with_entry(where.timeline_id, case.case_id, case.municipality, entry)
+        return timeline if timeline.append(entry) else None
 
     def _get_unless_unseen(self, aggregate_id: Any, seen: CatchUpIndex[Any] | bool) -> Any:
         """Inside a batch, an id its index has never seen is new: no store read for it.

@@ -22,7 +22,7 @@ from contracts.placements import PLACEMENT_TYPES
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.district_table import as_the_table_shows, district_table
 from services.case_store.domain.statistics import MunicipalityFigures, placement_report
-from services.case_store.domain.timeline import CaseTimeline
+from services.case_store.domain.timeline import CaseTimeline, entries_in
 from services.case_store.domain.verification import Verification
 from services.case_store.identity import CaseLocation
 from services.case_store.store import CaseStore
@@ -113,10 +113,13 @@ class CaseReads(CaseStore):
     def _entries_after(
         self, timeline_id: Any, position: int, chunk_size: int
     ) -> Iterator[CaseTimeline.EntryAppended]:
-        """The entries after ``position``, read ``chunk_size`` at a time (a page and one more)."""
-        version = position + 1  # entry n is the timeline's version n + 1
+        """The entries after ``position``, read ``chunk_size`` at a time (a page and one more).
+
+        Entry n is the timeline's version n, or n + 1 in one opened before ADR 0037: reading
+        from version ``position`` finds both (the older kind's entry ``position`` is skipped)."""
+        version = position
         while chunk := self.events_after(timeline_id, version, chunk_size):
-            yield from chunk
+            yield from (entry for entry in entries_in(chunk) if entry.position > position)
             version = chunk[-1].originator_version
 
     def verify_timeline(self, caller: Caller, case_id: str) -> ChainCheck:

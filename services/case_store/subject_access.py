@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.case_store.domain.access_log import CaseAccessLog
-from services.case_store.domain.timeline import CaseTimeline
+from services.case_store.domain.timeline import CaseTimeline, entries_in
 from services.case_store.store import CaseStore
 from services.kit.auth import Caller
 from services.kit.cases import CaseRef
@@ -37,7 +37,6 @@ class CaseSubjectAccess(CaseStore):
         )
 
     def _case_record(self, case: CaseRef) -> CaseRecord | None:
-        stored = self.events_after(self.locate(case).timeline_id, 1, EVERY_ENTRY)  # after its opening
-        entries = [entry for entry in stored if isinstance(entry, CaseTimeline.EntryAppended)]
+        entries = list(entries_in(self.events_after(self.locate(case).timeline_id, 0, EVERY_ENTRY)))
         records = self.access_records(case)
         return CaseRecord(case.case_id, entries, records) if entries or records else None

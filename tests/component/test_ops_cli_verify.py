@@ -32,7 +32,7 @@ async def _chain_report_of_a_store_with_one_broken_twin(data_dir: Path, limit: i
                 store.record_event("C-1", municipality, f"k{n}", NOW, "referrals", "se.x.v1", "cw", f"s{n}")
         with sqlite3.connect(data_dir / "case_store.sqlite") as connection:
             connection.execute(
-                "DELETE FROM stored_events WHERE originator_id = ? AND originator_version = 3",
+                "DELETE FROM stored_events WHERE originator_id = ? AND originator_version = 2",  # entry 2
                 (CaseTimeline.id_for("1980", "C-1").hex,),
             )
         transport = httpx.ASGITransport(app=app)

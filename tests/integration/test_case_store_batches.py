@@ -15,7 +15,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from services.case_store.application import CaseStoreApplication, PlacementFact
-from services.case_store.domain.timeline import CaseTimeline
+from services.case_store.domain.timeline import CaseTimeline, NewEntry
 from services.kit.cases import CaseRef
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
@@ -130,7 +130,7 @@ def _store_legacy_timeline(app: CaseStoreApplication, municipality: str, case_id
         case_id=case_id,
         municipality=municipality,
     )
-    legacy.append(key, NOW, "referrals", "se.natverk.referral.received.v1", "cw", "received")
+    legacy.append(NewEntry(key, NOW, "referrals", "se.natverk.referral.received.v1", "cw", "received"))
     app.save(legacy)
 
 

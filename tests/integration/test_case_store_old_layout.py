@@ -162,3 +162,30 @@ async def test_stored_access_records_show_no_read_time_and_still_verify_beside_a
     ]
     chains = await case_store.get("/api/v1/audit/verify", headers=bearer("0380", ("ops",)))
     assert chains.json()["problems"] == []
+
+
+async def _pages_of_one(client: httpx.AsyncClient, case_id: str, municipality: str) -> list[int]:
+    """Every entry's position, read a page of one entry at a time."""
+    positions: list[int] = []
+    cursor = None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = await client.get(
+            f"/api/v1/cases/{case_id}/timeline", params=params, headers=bearer(municipality, ("auditor",))
+        )
+        positions += [entry["position"] for entry in page.json()["items"]]
+        if (cursor := page.json()["next_cursor"]) is None:
+            return positions
+
+
+async def test_a_stored_timeline_and_one_opened_with_its_first_entry_page_through_every_entry_once(
+    case_store,
+) -> None:
+    """Entry n is version n + 1 in a timeline stored before ADR 0037 and version n in a new one:
+    a page after any entry starts at the next, in both."""
+    changed = placement_data("0380-2026-0002", "P-0380-2", placement_type="familjehem")
+    _ingest(case_store, cloud_event("se.placement.changed.v1", changed))
+    for n in range(3):
+        _ingest(case_store, placement_started("0380-2026-0099", f"P-new-{n}", placement_type="hvb"))
+    assert await _pages_of_one(case_store, "0380-2026-0002", "0380") == [1, 2, 3, 4]
+    assert await _pages_of_one(case_store, "0380-2026-0099", "0380") == [1, 2, 3]

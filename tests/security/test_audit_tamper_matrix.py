@@ -57,7 +57,8 @@ def store_settings(tmp_path: Path, database_url: str | None) -> ServiceSettings:
 
 @pytest.fixture
 def signed(store_settings: ServiceSettings) -> ServiceSettings:
-    """A case with four timeline entries and three reads from another service, then a checkpoint."""
+    """A case with four timeline entries (entry n is version n: the opening holds the first, ADR 0037)
+    and three reads from another service, then a checkpoint."""
     with case_store(store_settings) as client:
         store = client.app.state.runtime.app
         for n in range(4):
@@ -93,18 +94,28 @@ def test_an_untouched_store_verifies_against_its_checkpoint(signed: ServiceSetti
 
 
 def test_a_flipped_byte_in_an_entry_is_named_at_its_position(signed: ServiceSettings) -> None:
-    state = states(signed, TIMELINE)[3]  # version 3: the second entry
-    put_state(signed, TIMELINE, 3, {**state, "summary": "summary X"})
+    state = states(signed, TIMELINE)[2]  # version 2: the second entry (ADR 0037)
+    put_state(signed, TIMELINE, 2, {**state, "summary": "summary X"})
     assert problems(signed)[0] == [("0380", CASE, "timeline", "broken", 2, CONTENT_OR_TIME)]
 
 
+def test_a_first_entry_edited_in_the_timelines_opening_is_named_at_position_one(
+    signed: ServiceSettings,
+) -> None:
+    """The opening holds the first entry (ADR 0037): its content is chained like any other entry's."""
+    opening = states(signed, TIMELINE)[1]
+    assert opening["summary"] == "summary 0"
+    put_state(signed, TIMELINE, 1, {**opening, "summary": "summary X"})
+    assert problems(signed)[0] == [("0380", CASE, "timeline", "broken", 1, CONTENT_OR_TIME)]
+
+
 def test_a_deleted_middle_entry_is_named(signed: ServiceSettings) -> None:
-    delete_versions(signed, TIMELINE, 3)
+    delete_versions(signed, TIMELINE, 2)
     assert problems(signed)[0] == [("0380", CASE, "timeline", "broken", 2, "entry missing or out of order")]
 
 
 def test_a_cut_tail_is_named_against_the_checkpoint(signed: ServiceSettings) -> None:
-    delete_versions(signed, TIMELINE, 5)  # the fourth and last entry
+    delete_versions(signed, TIMELINE, 4)  # the fourth and last entry
     reason = "the checkpoint signed 4 entries, 3 are stored: tail cut"
     assert problems(signed)[0] == [("0380", CASE, "timeline", "cut", 4, reason)]
 
@@ -145,9 +156,9 @@ def test_a_chain_re_hashed_after_an_edit_holds_together_but_not_against_the_chec
     signed: ServiceSettings,
 ) -> None:
     stored = states(signed, TIMELINE)
-    stored[3]["summary"] = "summary X"
-    previous = stored[2]["entry_hash"]
-    for version in (3, 4, 5):
+    stored[2]["summary"] = "summary X"
+    previous = stored[1]["entry_hash"]
+    for version in (2, 3, 4):
         entry = stored[version]
         content = {
             k: entry[k] for k in ("source_key", "occurred_at", "source", "event_type", "actor", "summary")
@@ -162,10 +173,10 @@ def test_a_chain_re_hashed_after_an_edit_holds_together_but_not_against_the_chec
 
 def test_an_edited_recording_time_is_named(signed: ServiceSettings) -> None:
     """``known_as_of`` filters on the recording time: moving it would hide an entry from an earlier view."""
-    state = states(signed, TIMELINE)[4]
+    state = states(signed, TIMELINE)[3]  # the third entry
     later = datetime.fromisoformat(state["timestamp"]["_data_"]) + timedelta(days=30)
     put_state(
-        signed, TIMELINE, 4, {**state, "timestamp": {**state["timestamp"], "_data_": later.isoformat()}}
+        signed, TIMELINE, 3, {**state, "timestamp": {**state["timestamp"], "_data_": later.isoformat()}}
     )
     assert problems(signed)[0] == [("0380", CASE, "timeline", "broken", 3, CONTENT_OR_TIME)]
 
@@ -198,7 +209,7 @@ def test_a_forged_checkpoint_is_named_and_the_latest_valid_one_used(signed: Serv
 
 
 def test_a_store_edited_since_the_checkpoint_is_not_signed_again(signed: ServiceSettings) -> None:
-    delete_versions(signed, TIMELINE, 5)
+    delete_versions(signed, TIMELINE, 4)
     with case_store(signed) as client:
         response = client.post("/api/v1/audit/checkpoints", headers=OPS)
     assert response.status_code == 409
@@ -210,7 +221,7 @@ def _bad_signature() -> str:
 
 
 def test_an_auditor_sees_only_its_own_municipalitys_problems(signed: ServiceSettings) -> None:
-    delete_versions(signed, TIMELINE, 5)
+    delete_versions(signed, TIMELINE, 4)
     with case_store(signed) as client:
         other = client.get("/api/v1/audit/verify", headers=bearer("1980", ("auditor",)))
         own = client.get("/api/v1/audit/verify", headers=bearer("0380", ("auditor",)))
@@ -260,7 +271,7 @@ def test_an_opening_that_no_longer_decodes_is_named_and_the_other_chains_still_c
 
 
 def test_an_entry_that_no_longer_decodes_is_named_at_its_position(signed: ServiceSettings) -> None:
-    _unreadable(signed, TIMELINE, 3)  # the second entry
+    _unreadable(signed, TIMELINE, 2)  # the second entry
     [(municipality, case_id, chain, problem, position, _)] = problems(signed)[0]
     assert (municipality, case_id, chain, problem, position) == ("0380", CASE, "timeline", "broken", 2)
 

@@ -84,7 +84,7 @@ def test_a_cut_tail_is_named_when_the_checkpoint_file_beside_the_store_is_delete
 ) -> None:
     """The store itself holds the ``AuditCheckpoint`` it issued: a store with checkpoints on record
     and a file with none is a removed file, not a fresh start."""
-    delete_versions(signed, TIMELINE, 5)  # the fourth and last entry
+    delete_versions(signed, TIMELINE, 4)  # the fourth and last entry (entry n is version n, ADR 0037)
     remove_checkpoint_files(signed)
     report = verify(signed)
     assert anything_named(report), report
@@ -94,7 +94,7 @@ def test_a_checkpoint_is_refused_after_the_checkpoint_file_is_deleted_and_the_st
     signed: ServiceSettings,
 ) -> None:
     """Otherwise the next periodic checkpoint (issued when none is on file) signs over the edit."""
-    delete_versions(signed, TIMELINE, 5)
+    delete_versions(signed, TIMELINE, 4)
     remove_checkpoint_files(signed)
     with case_store(signed) as client:
         response = client.post("/api/v1/audit/checkpoints", headers=OPS)
@@ -111,7 +111,7 @@ def test_a_cut_tail_is_named_when_the_latest_checkpoint_line_is_removed_from_the
     file = signed.data_dir / CHECKPOINT_FILE_NAME
     first, _latest = file.read_text().splitlines()
     file.write_text(first + "\n")
-    delete_versions(signed, TIMELINE, 7, 6)  # positions 6 and 5, both signed by the latest checkpoint
+    delete_versions(signed, TIMELINE, 6, 5)  # positions 6 and 5, both signed by the latest checkpoint
     report = verify(signed)
     assert anything_named(report), report
 

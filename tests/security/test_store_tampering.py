@@ -78,11 +78,11 @@ def test_a_flipped_byte_in_an_entry_is_named(store_settings: ServiceSettings) ->
     table = _table(store_settings)
     state = "convert_from(state, 'UTF8')" if store_settings.database_url else "CAST(state AS TEXT)"
     to_bytes = "convert_to({}, 'UTF8')" if store_settings.database_url else "CAST({} AS BLOB)"
-    # Version 3 is the second entry (version 1 opened the timeline): rewrite a letter of its summary.
+    # Version 2 is the second entry (version 1 opened the timeline with the first, ADR 0037).
     altered = to_bytes.format(f"replace({state}, 'summary 1', 'summary X')")
     changed = _execute(
         store_settings,
-        f"UPDATE {table} SET state = {altered} WHERE originator_id = ? AND originator_version = 3",
+        f"UPDATE {table} SET state = {altered} WHERE originator_id = ? AND originator_version = 2",
         (_key(store_settings, "0380-T2"),),
     )
     assert changed == 1
@@ -95,7 +95,7 @@ def test_a_deleted_entry_is_named(store_settings: ServiceSettings) -> None:
     table = _table(store_settings)
     _execute(
         store_settings,
-        f"DELETE FROM {table} WHERE originator_id = ? AND originator_version = 4",
+        f"DELETE FROM {table} WHERE originator_id = ? AND originator_version = 3",
         (_key(store_settings, "0380-T3"),),
     )
     result = _verify_fresh(store_settings, "0380-T3")
@@ -106,7 +106,7 @@ def test_reordered_entries_are_named(store_settings: ServiceSettings) -> None:
     _app_with_timeline(store_settings, "0380-T4", 4).close()
     table = _table(store_settings)
     param = _key(store_settings, "0380-T4")
-    for source, target in ((3, 100), (4, 3), (100, 4)):  # swap the second and third entries
+    for source, target in ((2, 100), (3, 2), (100, 3)):  # swap the second and third entries
         _execute(
             store_settings,
             f"UPDATE {table} SET originator_version = ? WHERE originator_id = ? AND originator_version = ?",
@@ -124,7 +124,7 @@ def test_a_tampered_timeline_is_named_with_its_municipality_and_the_same_id_else
     _app_with_timeline(store_settings, "0380-T5", 3, municipality="1980").close()
     _execute(
         store_settings,
-        f"DELETE FROM {_table(store_settings)} WHERE originator_id = ? AND originator_version = 3",
+        f"DELETE FROM {_table(store_settings)} WHERE originator_id = ? AND originator_version = 2",
         (_key(store_settings, "0380-T5", "1980"),),
     )
     app = open_store(CaseStoreApplication, store_settings, "case_store")

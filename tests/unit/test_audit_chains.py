@@ -7,17 +7,21 @@ from datetime import UTC, datetime, timedelta
 
 from services.case_store.domain.access_log import CaseAccessLog
 from services.case_store.domain.checkpoint import ChainHead, inclusion_proofs, merkle_root, root_from_proof
-from services.case_store.domain.timeline import GENESIS_HASH, CaseTimeline, entry_hash
+from services.case_store.domain.timeline import GENESIS_HASH, CaseTimeline, NewEntry, entry_hash
 from services.case_store.domain.verification import verify_chain
 from services.kit.domain.chain import chain_genesis
 
 NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
 
 
-def timeline(*keys: str) -> list[CaseTimeline.EntryAppended]:
-    case = CaseTimeline(case_id="C-1", municipality="0380")
+def entry(key: str, summary: str | None = None) -> NewEntry:
+    return NewEntry(key, NOW, "referrals", "se.x.v1", "cw-1", summary or f"entry {key}")
+
+
+def timeline(first: str, *keys: str) -> list[CaseTimeline.EntryAppended]:
+    case = CaseTimeline.open_with_entry(CaseTimeline.id_for("0380", "C-1"), "C-1", "0380", entry(first))
     for key in keys:
-        case.append(key, NOW, "referrals", "se.x.v1", "cw-1", f"entry {key}")
+        case.append(entry(key))
     return case.entries
 
 
@@ -44,7 +48,7 @@ def test_entries_stored_before_the_recording_time_was_hashed_still_verify_and_ne
     assert old.chain == 1
     case = CaseTimeline(case_id="C-1", municipality="0380")
     case.entries, case.head_hash = [old], old.entry_hash
-    case.append("new", NOW, "referrals", "se.x.v1", "cw-1", "new entry")
+    case.append(entry("new", "new entry"))
     result = verify_chain(case.entries, chain_genesis("timeline", "0380", "C-1"))
     assert (result.ok, result.entries_checked) == (True, 2)
     downgraded = [case.entries[1], replace(old, position=2)]

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
 
 from services.case_store.domain.access_log import CaseAccessLog
-from services.case_store.domain.timeline import CaseTimeline
+from services.case_store.domain.timeline import CaseTimeline, NewEntry, entries_in
 from services.case_store.domain.verification import verify_chain
 from services.kit.domain.chain import chain_genesis
 
@@ -16,10 +16,16 @@ def verify(entries: list) -> object:
     return verify_chain(entries, GENESIS)
 
 
-def timeline_with(*keys: str) -> CaseTimeline:
-    timeline = CaseTimeline(case_id="0380-1", municipality="0380")
+def entry(key: str) -> NewEntry:
+    return NewEntry(key, NOW, "referrals", "se.natverk.referral.received.v1", "cw-1", f"entry {key}")
+
+
+def timeline_with(first: str, *keys: str) -> CaseTimeline:
+    timeline = CaseTimeline.open_with_entry(
+        CaseTimeline.id_for("0380", "0380-1"), "0380-1", "0380", entry(first)
+    )
     for key in keys:
-        timeline.append(key, NOW, "referrals", "se.natverk.referral.received.v1", "cw-1", f"entry {key}")
+        timeline.append(entry(key))
     return timeline
 
 
@@ -33,7 +39,7 @@ def test_entries_are_chained_from_a_start_that_names_the_case() -> None:
 
 def test_an_event_seen_before_is_not_appended_again() -> None:
     timeline = timeline_with("a")
-    assert timeline.append("a", NOW, "referrals", "x", "cw-1", "again") is False
+    assert timeline.append(NewEntry("a", NOW, "referrals", "x", "cw-1", "again")) is False
     assert len(timeline.entries) == 1
 
 
@@ -102,3 +108,25 @@ def test_an_access_log_stored_before_it_named_its_municipality_hides_other_munic
     named.record("d", "staff-d", "0380", "scheduling", "GET x", "p", "not_found")
     [started, *records] = named.collect_events()
     assert [r.source_key for r in records if started.concerns(r, "1980")] == ["d"]  # only its own case's
+
+
+def test_a_timeline_is_opened_with_its_first_entry_in_one_stored_event() -> None:
+    """ADR 0037: a new case's first event costs one stored event, not an opening and an entry."""
+    timeline = timeline_with("a", "b")
+    opened, appended = timeline.collect_events()
+    assert isinstance(opened, CaseTimeline.OpenedWithEntry) and opened.originator_version == 1
+    assert (opened.position, opened.previous_hash) == (1, GENESIS)
+    assert appended.originator_version == 2 and appended.previous_hash == opened.entry_hash
+    assert [e.source_key for e in entries_in([opened, appended])] == ["a", "b"]
+    assert verify(list(entries_in([opened, appended]))).ok
+
+
+def test_a_timeline_opened_before_its_entries_were_folded_in_reads_the_same() -> None:
+    """A timeline stored as an opening and separate entries (before ADR 0037) keeps its entries."""
+    timeline = CaseTimeline(case_id="0380-1", municipality="0380")
+    timeline.append(entry("a"))
+    timeline.append(entry("b"))
+    opened, first, second = timeline.collect_events()
+    assert type(opened) is CaseTimeline.Opened and (first.originator_version, first.position) == (2, 1)
+    entries = list(entries_in([opened, first, second]))
+    assert [e.source_key for e in entries] == ["a", "b"] and verify(entries).ok

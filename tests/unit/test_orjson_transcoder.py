@@ -33,7 +33,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from services.case_store.domain.placement_record import PlacementRecord
-from services.case_store.domain.timeline import CaseTimeline
+from services.case_store.domain.timeline import CaseTimeline, NewEntry
 from services.kit.domain.case_access import CaseAccess
 from services.kit.settings import ServiceSettings
 from services.kit.store import ServiceApplication, open_store
@@ -125,10 +125,14 @@ states = st.dictionaries(keys, values, max_size=8)
 
 def stored_states() -> Iterator[dict[str, Any]]:
     """The states of real events of the kit and the case store, as the mapper hands them over."""
-    timeline = CaseTimeline(case_id="0380-1", municipality="0380")
-    timeline.append(
-        "ext|1", datetime(2026, 11, 20, 10, tzinfo=UTC), "ext", "se.placement.started.v1", "x", "å ä ö"
+    at = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    timeline = CaseTimeline.open_with_entry(
+        CaseTimeline.id_for("0380", "0380-1"),
+        "0380-1",
+        "0380",
+        NewEntry("ext|1", at, "ext", "x.v1", "x", "å ä ö"),
     )
+    timeline.append(NewEntry("ext|2", at, "ext", "se.placement.started.v1", "x", "å ä ö"))
     record = PlacementRecord(
         municipality="0380",
         case_id="0380-1",
@@ -421,10 +425,14 @@ class Visit(Aggregate):
 
 
 def _aggregates() -> list[Aggregate]:
-    timeline = CaseTimeline(case_id="0380-1", municipality="0380")
-    timeline.append(
-        "ext|1", datetime(2026, 11, 20, 10, tzinfo=UTC), "ext", "se.placement.started.v1", "x", "å"
+    at = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    timeline = CaseTimeline.open_with_entry(
+        CaseTimeline.id_for("0380", "0380-1"),
+        "0380-1",
+        "0380",
+        NewEntry("ext|1", at, "ext", "x.v1", "x", "å"),
     )
+    timeline.append(NewEntry("ext|2", at, "ext", "se.placement.started.v1", "x", "å"))
     record = PlacementRecord(
         municipality="0380",
         case_id="0380-1",

@@ -45,6 +45,11 @@ class PlacementRecord(Aggregate):
     def create_id(cls, municipality: str, placement_id: str, **_: object) -> UUID:
         return cls.id_for(municipality, placement_id)
 
+    @classmethod
+    def start(cls, record_id: UUID, **started: object) -> PlacementRecord:
+        """A new record under ``record_id``, the id its caller derived to look it up (no second uuid5)."""
+        return cls._create(cls.Started, id=record_id, **started)
+
     @event(Started)
     def __init__(
         self,
