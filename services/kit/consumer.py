@@ -18,8 +18,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
-from itertools import groupby
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError
@@ -29,6 +27,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from services.kit.applying import RecordApplier, RecordWork
 from services.kit.batch_parsing import headers_as_they_come, raw_body
 from services.kit.dead_letters import dead_letter
+from services.kit.fetched_batches import by_partition, by_topic, units_of_work
 from services.kit.index import UNREADABLE
 from services.kit.kafka_records import read_odd_header_names
 from services.kit.logs import get_logger
@@ -47,11 +46,6 @@ log = get_logger(__name__)
 # under the service).  The batch is redelivered, and the partition waits (its lag alerts), where
 # retrying and then dead-lettering or skipping would lose every record behind it.
 STORE_UNAVAILABLE = (OperationalError, InterfaceError, *UNREADABLE)
-
-
-def _by_partition(records: Iterable[Any]) -> list[list[Any]]:
-    ordered = sorted(records, key=lambda r: (r.topic, r.partition, r.offset))
-    return [list(group) for _, group in groupby(ordered, key=lambda r: (r.topic, r.partition))]
 
 
 class TrackingConsumer:
@@ -116,11 +110,13 @@ class TrackingConsumer:
 
     async def handle(self, bodies: list[bytes], message: KafkaMessage) -> None:
         records = message.raw_message
-        for partition_records in _by_partition(records if isinstance(records, tuple) else (records,)):
-            work = [w for record in partition_records if (w := await self._prepare(record)) is not None]
-            await self._process_together(work)
-            last = partition_records[-1]
-            self.positions[(last.topic, last.partition)] = last.offset + 1
+        for topic in by_topic(by_partition(records if isinstance(records, tuple) else (records,))):
+            prepared = [[w for r in part if (w := await self._prepare(r)) is not None] for part in topic]
+            for work in units_of_work(prepared):
+                await self._process_together(work)
+            for partition_records in topic:
+                last = partition_records[-1]
+                self.positions[(last.topic, last.partition)] = last.offset + 1
 
     async def _prepare(self, record: Any) -> RecordWork | None:
         """Parse and route one record; a bad one is dead-lettered here and yields None."""
