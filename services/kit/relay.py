@@ -74,6 +74,7 @@ class Relay(RelayPositions, RelayParking):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
         self._acked: dict[tuple[str, int], int] = {}
+        self._covered = self._recorded = 0
         self._next_probe = 0.0
         self.healthy = True
         self.problem: str | None = None
@@ -101,6 +102,9 @@ class Relay(RelayPositions, RelayParking):
         if last == start:
             self._metrics.relay_lag.set(0)
             return 0
+        if not notifications:  # nothing to publish up to ``last``: no row committed for it
+            await self._cover_private(last)
+            return last - start
         sent, failures = await self._send_all(notifications)
         results = await asyncio.gather(*(future for _, _, future in sent), return_exceptions=True)
         acknowledged = []

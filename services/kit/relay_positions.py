@@ -19,6 +19,11 @@ from services.kit.relay_lease import Lease
 from services.kit.store import ServiceApplication
 
 EPOCH_NAME = "relay-epoch"
+# Notifications of events a service keeps to itself that the relay may cover without recording it:
+# after a crash they are read again (and published never).  Recording each batch's cover was a
+# committed row after every save: the case store publishes only checkpoints, and that commit was
+# a relay cycle's largest cost during ingest (docs/performance.md).
+PRIVATE_GAP = 5_000
 EndOffsets = Callable[[list[tuple[str, int]]], Awaitable[dict[tuple[str, int], int]]]
 
 log = get_logger(__name__)
@@ -35,6 +40,8 @@ class RelayPositions:
     epoch: int
     leader: bool
     _lease: Lease | None
+    _covered: int  # how far the relay got over private events, beyond what it recorded
+    _recorded: int  # the position this process last recorded (0: none yet)
 
     # -- positions, kept in the store's tracking table --------------------------------
     def _read_epoch(self) -> int:
@@ -48,7 +55,8 @@ class RelayPositions:
         return f"{self._position_name}@{topic}/{partition}"
 
     def position(self) -> int:
-        return self._app.recorder.max_tracking_id(self._position_name) or 0
+        """How far the relay got: the recorded position, or further, over private events only."""
+        return max(self._app.recorder.max_tracking_id(self._position_name) or 0, self._covered)
 
     def _record_progress(self, last: int, offsets: dict[tuple[str, int], int]) -> None:
         """Each partition's acknowledged offset and the position, in one transaction: together or
@@ -58,6 +66,19 @@ class RelayPositions:
             for (topic, partition), offset in offsets.items()
         ]
         insert_trackings(self._app.recorder, [*rows, Tracking(self._position_name, last)])
+        self._recorded = last
+
+    async def _cover_private(self, last: int) -> None:
+        """Up to ``last`` the log held only events the service keeps to itself: covered in memory,
+        recorded once ``PRIVATE_GAP`` notifications are covered so (or with the next publish)."""
+        self._covered = last
+        if last - self._recorded >= PRIVATE_GAP:
+            await self._app.run_blocking(self._record_progress, last, {})
+        await self.update_lag(last)
+
+    def _forget_cover(self) -> None:
+        """A new epoch or a lease taken: positions are read from the store afresh."""
+        self._covered = self._recorded = 0
 
     def _load_acked(self, partitions: list[tuple[str, int]]) -> None:
         for topic, partition in partitions:
@@ -84,6 +105,7 @@ class RelayPositions:
         self.epoch += 1
         await self._app.run_blocking(self._app.recorder.insert_tracking, Tracking(EPOCH_NAME, self.epoch))
         self._acked.clear()
+        self._forget_cover()
         self._metrics.relay_rewinds.inc()
 
     async def _lead(self, partitions: list[tuple[str, int]]) -> bool:
@@ -97,6 +119,7 @@ class RelayPositions:
         if held and not self.leader:
             self.epoch = await self._app.run_blocking(self._read_epoch)
             self._acked.clear()
+            self._forget_cover()
             await self._app.run_blocking(self._load_acked, partitions)
             log.info("relay took the lease", epoch=self.epoch)
         self.leader = held

@@ -254,3 +254,48 @@ async def test_the_relay_neither_reads_nor_decodes_the_events_its_service_keeps_
     assert get_topic(KeptToItself.Created) not in decoded
     assert decoded  # the referrals themselves were read, and published:
     assert sorted(set(await _published_referral_ids(settings.kafka_bootstrap, prefix))) == sorted(created)
+
+
+@pytest.mark.one_backend  # the relay's positions go through one function on both backends
+async def test_the_relay_commits_no_position_for_each_batch_of_events_its_service_keeps_to_itself(
+    settings: ServiceSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The case store publishes only checkpoints: a committed row after every ingest batch was the
+    relay's largest cost there.  Covered in memory, recorded every ``PRIVATE_GAP`` or with the next
+    publish, and after a restart read again without being published."""
+    monkeypatch.setattr(relay_positions, "PRIVATE_GAP", 25, raising=False)
+    recorded: list[int] = []  # the relay's committed positions, in order
+    commit = relay_positions.insert_trackings
+
+    def counted(recorder, trackings):
+        recorded.extend(t.notification_id for t in trackings if t.application_name == "relay")
+        commit(recorder, trackings)
+
+    monkeypatch.setattr(relay_positions, "insert_trackings", counted)
+    prefix = f"P-{uuid.uuid4().hex[:6]}"
+    first = build_referrals(settings)  # nothing to publish: no broker needed
+    try:
+        tops = []
+        for _ in range(3):
+            first.app.save(*[KeptToItself() for _ in range(10)])
+            await first.relay.publish_pending()
+            tops.append(first.app.max_notification_id())
+            assert first.relay.position() == tops[-1]
+        [once] = recorded  # once past the gap, not after each batch
+        assert once in tops and once >= 25
+        first.app.save(KeptToItself())
+        await first.relay.publish_pending()
+        assert recorded == [once] and first.relay.position() == first.app.max_notification_id()
+    finally:
+        first.app.close()
+    second = build_referrals(settings)
+    created = _refer(second, f"{prefix}-1")
+    await second.broker.start()
+    try:
+        # What was covered after ``once`` is read again; the referral alone is published.
+        await second.relay.publish_pending()
+        assert recorded[-1] == second.app.max_notification_id() == second.relay.position()
+    finally:
+        await second.broker.stop()
+        second.app.close()
+    assert await _published_referral_ids(settings.kafka_bootstrap, prefix) == [created]
