@@ -11,7 +11,7 @@ from tests.chaos.harness import run
 
 pytestmark = pytest.mark.chaos
 SEED = int(os.environ.get("NATVERK_CHAOS_SEED", "20261122"))
-SECONDS = float(os.environ.get("NATVERK_CHAOS_SECONDS", "40"))
+SECONDS = float(os.environ.get("NATVERK_CHAOS_SECONDS", "30"))
 
 
 async def test_under_crashes_freezes_broker_loss_and_bad_connections_every_ok_command_has_exactly_one_effect(
