@@ -5,7 +5,9 @@ meeting not yet begun.  Their meetings are neither moved nor cancelled here: a m
 new hours may be one the coordinator booked there knowingly (an evening visitation), and moving
 one moves everyone else in it.  The answer names those not yet begun that now lie outside the
 hours, by meeting id and time, for the coordinator to settle; as it names meetings of cases, the
-kit logs it as a read of each of their cases (``case_refs``), like a calendar.
+kit logs it as a read of each of their cases (``case_refs``), like a calendar.  It names too the
+upcoming weeks already holding more hours than a lowered capacity (by week and hours: no case), for
+the coordinator to rebook, since a booking by hand past it is refused.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
 from services.scheduling.base import SchedulingBase
 from services.scheduling.commands import HoursChange
-from services.scheduling.domain.local_time import stored_instant
+from services.scheduling.domain.local_time import stored_instant, wall_clock_of
 from services.scheduling.domain.staff_member import StaffMember
+from services.scheduling.domain.working_time import WeekOverCapacity, weeks_over_capacity
 from services.scheduling.read_models import MeetingRow
 
 MOST_NAMED = 100  # a bounded answer: the earliest; the rest are counted (and in the calendar)
@@ -28,6 +31,7 @@ class ChangedHours:
     member: StaffMember
     outside_hours: tuple[MeetingRow, ...]  # the earliest ``MOST_NAMED``, in order of start
     outside_hours_count: int
+    over_capacity: tuple[WeekOverCapacity, ...]  # the earliest ``MOST_NAMED``, in order
 
     def case_refs(self) -> list[CaseRef]:
         """The cases of the meetings named: the answer tells of them."""
@@ -47,7 +51,8 @@ class StaffHoursUseCases(SchedulingBase):
         )
         self.save(member)
         outside = self._upcoming_outside_hours(member)
-        return ChangedHours(member, tuple(outside[:MOST_NAMED]), len(outside))
+        over = self._upcoming_weeks_over_capacity(member)
+        return ChangedHours(member, tuple(outside[:MOST_NAMED]), len(outside), tuple(over[:MOST_NAMED]))
 
     def _upcoming_outside_hours(self, member: StaffMember) -> list[MeetingRow]:
         """``member``'s open meetings not yet begun whose local time is outside their hours."""
@@ -59,3 +64,9 @@ class StaffHoursUseCases(SchedulingBase):
             and stored_instant(row.start, row.starts_at) >= now
             and not member.hours.contains(row.start, row.end)
         ]
+
+    def _upcoming_weeks_over_capacity(self, member: StaffMember) -> list[WeekOverCapacity]:
+        """From the current week on (all its open meetings, begun or not: they fill it), as the
+        slot finder and a booking by hand count ``member``'s weeks."""
+        busy = self._busy(member.municipality).get(member.staff_id, [])
+        return weeks_over_capacity(busy, member.weekly_capacity_hours, wall_clock_of(self.clock()))

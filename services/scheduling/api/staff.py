@@ -7,13 +7,13 @@ from fastapi import APIRouter, Response
 from services.kit.commands import Kit
 from services.kit.params import Paging
 from services.scheduling.api.roles import ROSTER_KEEPERS, SCHEDULERS
+from services.scheduling.api.staff_hours_views import StaffHoursView
 from services.scheduling.api.views import (
     ICAL_RESPONSE,
     CalendarView,
     ICalendarFeed,
     NoContent,
     RosterView,
-    StaffHoursView,
     StaffView,
 )
 from services.scheduling.application import SchedulingApplication as Scheduling

@@ -15,7 +15,6 @@ from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
-from services.scheduling.staff_hours import MOST_NAMED, ChangedHours
 
 ICAL = "text/calendar; charset=utf-8"
 ICAL_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -48,42 +47,6 @@ class StaffView(BaseModel):
             work_starts=row.hours.starts.strftime("%H:%M"),
             work_ends=row.hours.ends.strftime("%H:%M"),
             weekly_capacity_hours=row.weekly_capacity_hours,
-        )
-
-
-class MeetingTimeView(BaseModel):
-    """A meeting by id and time alone: its case and participants are in the calendar."""
-
-    meeting_id: UUID
-    start: datetime
-    end: datetime
-    starts_at: datetime = Field(description="the instant `start` names, with its UTC offset")
-    ends_at: datetime = Field(description="the instant `end` names, with its UTC offset")
-
-    @classmethod
-    def of_row(cls, row: MeetingRow) -> MeetingTimeView:
-        return cls(
-            meeting_id=row.meeting_id,
-            start=row.start,
-            end=row.end,
-            starts_at=stored_instant(row.start, row.starts_at),
-            ends_at=stored_instant(row.end, row.ends_at),
-        )
-
-
-class StaffHoursView(StaffView):
-    """The member with their new hours, and their meetings not yet begun now outside them: left
-    as booked, for the coordinator to move, or keep as booked there knowingly."""
-
-    outside_hours: list[MeetingTimeView] = Field(description=f"the earliest {MOST_NAMED}, in order of start")
-    outside_hours_count: int = Field(description="all of them, however many are listed")
-
-    @classmethod
-    def of(cls, changed: ChangedHours) -> StaffHoursView:  # type: ignore[override]
-        return cls(
-            **StaffView.of(changed.member).model_dump(),
-            outside_hours=[MeetingTimeView.of_row(row) for row in changed.outside_hours],
-            outside_hours_count=changed.outside_hours_count,
         )
 
 

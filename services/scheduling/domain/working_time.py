@@ -5,19 +5,29 @@ Pure rules over plain data, in the slot finder's terms (naive local wall-clock t
 week), with its own pieces: ``is_working_day``, ``WorkingHours.contains``, ``Loads`` and
 ``has_capacity``, so a time the finder would never choose is refused, not judged by a second copy.
 Participants are named by their place in the meeting's ``staff_ids`` and an occurrence of a series
-by its number, never by what was sent.
+by its number, never by what was sent.  The weeks a member's capacity no longer holds are told in
+the same terms (``weeks_over_capacity``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from services.scheduling.domain.meeting_errors import OutsideWorkingHours, OverWeeklyCapacity
 from services.scheduling.domain.slot_finder import Loads, WorkingHours, has_capacity, week_of
 from services.scheduling.domain.working_days import is_working_day
 
 Interval = tuple[datetime, datetime]
+_THEM = "member"  # the one member whose weeks are judged: ``Loads`` counts by member
+
+
+@dataclass(frozen=True)
+class WeekOverCapacity:
+    week_starts: date  # its Monday
+    booked_hours: float
+    capacity: float
 
 
 def refuse_outside_working_time(hours: Sequence[WorkingHours | None], times: Sequence[Interval]) -> None:
@@ -70,6 +80,18 @@ def refuse_over_capacity(
             )
         for staff_id in staff_ids:
             booked[staff_id].append((start, end))
+
+
+def weeks_over_capacity(busy: Sequence[Interval], capacity: float, since: datetime) -> list[WeekOverCapacity]:
+    """The ISO weeks, from ``since``'s on and in order, in which ``busy`` (one member's open
+    meetings) holds more hours than ``capacity``: counted as the finder and a booking by hand count
+    them, so nothing more can be booked in such a week (a week at exactly its capacity is not over)."""
+    loads, limits = Loads.of({_THEM: busy}), {_THEM: capacity}
+    return [
+        WeekOverCapacity(date.fromisocalendar(*week, 1), round(loads.in_week(_THEM, week), 2), capacity)
+        for week in sorted(loads.weekly.get(_THEM, {}))
+        if week >= week_of(since) and not has_capacity(loads, limits, _THEM, week, timedelta(0))
+    ]
 
 
 def _adds_nothing(was: Interval, now: Interval) -> bool:
