@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -24,6 +25,11 @@ async def in_process(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncCl
         client.app = app  # type: ignore[attr-defined]
         yield client
     app.state.runtime.app.close()
+
+
+def service_app(client: httpx.AsyncClient) -> Any:
+    """The service application behind a client of ``in_process`` (its store and use cases)."""
+    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 @pytest.fixture

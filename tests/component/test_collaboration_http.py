@@ -16,6 +16,7 @@ from services.collaboration.commands import SeatBooking
 from services.kit.auth import KNOWN_ROLES, Caller
 from services.kit.domain.case_access import CaseAccess
 from services.kit.inbound import InboundEvent, parse_record
+from tests.component.conftest import service_app
 from tests.conftest import make_settings
 from tests.support.clock import day_from_today, days_ahead
 from tests.support.events import encode, placement_ended, placement_started
@@ -39,10 +40,6 @@ async def collaboration(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         client.app = app  # type: ignore[attr-defined]
         yield client
     app.state.runtime.app.close()
-
-
-def service_app(client: httpx.AsyncClient):
-    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 def inbound(cloud_event: dict[str, Any]) -> InboundEvent[Any]:

@@ -14,6 +14,7 @@ from services.kit.attribution import Attribution
 from services.kit.domain.case_access import CaseAccess
 from services.kit.domain.idempotency import IdempotencyRecord
 from services.network_support.app import create_app
+from tests.component.conftest import service_app
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
 
@@ -32,10 +33,6 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         client.app = app  # type: ignore[attr-defined]
         yield client
     app.state.runtime.app.close()
-
-
-def service_app(client: httpx.AsyncClient) -> Any:
-    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 def stored_events(client: httpx.AsyncClient) -> list[Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from services.network_support.app import create_app
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.use_cases.from_events import PlacementFacts
-from tests.component.conftest import in_process
+from tests.component.conftest import in_process, service_app
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
 
@@ -31,10 +30,6 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app.state.runtime.app.today = lambda: date(2026, 11, 20)
     async with in_process(app, "http://network-support") as client:
         yield client
-
-
-def service_app(client: httpx.AsyncClient) -> Any:
-    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 # -- a school start closes the clock its school change opened ----------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 from services.kit.domain.case_access import CaseAccess
 from services.network_support.app import create_app
+from tests.component.conftest import service_app
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
 
@@ -29,10 +30,6 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         client.app = app  # type: ignore[attr-defined]
         yield client
     app.state.runtime.app.close()
-
-
-def service_app(client: httpx.AsyncClient):
-    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 def start_placement(

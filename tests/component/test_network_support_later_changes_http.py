@@ -17,7 +17,7 @@ from contracts.topics import PLACEMENTS, REFERRALS
 from services.kit.inbound import parse_record
 from services.network_support.app import create_app
 from services.network_support.inbound import consumers
-from tests.component.conftest import in_process
+from tests.component.conftest import in_process, service_app
 from tests.conftest import make_settings
 from tests.support.clock import EventClock, stamping_events_at
 from tests.support.events import cloud_event, encode, placement_data
@@ -45,10 +45,6 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app.state.runtime.app.today = lambda: TODAY
     async with in_process(app, "http://network-support") as client:
         yield client
-
-
-def service_app(client: httpx.AsyncClient) -> Any:
-    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 def hear(client: httpx.AsyncClient, topic: str, event: dict[str, Any]) -> None:

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from services.network_support.app import create_app
-from tests.component.conftest import in_process
+from tests.component.conftest import in_process, service_app
 from tests.conftest import make_settings
 from tests.support.clock import EventClock, stamping_events_at
 from tests.support.tokens import bearer
@@ -37,10 +36,6 @@ async def network_support(tmp_path: Path, clock: EventClock) -> AsyncIterator[ht
     app.state.runtime.app.today = lambda: date(2027, 3, 1)
     async with in_process(app, "http://network-support") as client:
         yield client
-
-
-def service_app(client: httpx.AsyncClient) -> Any:
-    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 async def test_a_revised_safety_plan_reads_as_it_was_before_and_after_the_revision(

@@ -15,7 +15,7 @@ from eventsourcing.persistence import OperationalError
 
 from services.kit.domain.case_access import CaseAccess
 from services.network_support.app import create_app
-from tests.component.conftest import in_process
+from tests.component.conftest import in_process, service_app
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
 
@@ -34,10 +34,6 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app.state.runtime.app.today = lambda: TODAY
     async with in_process(app, "http://network-support") as client:
         yield client
-
-
-def service_app(client: httpx.AsyncClient) -> Any:
-    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 def access_records(client: httpx.AsyncClient) -> list[Any]:

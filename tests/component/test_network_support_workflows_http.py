@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from services.network_support.app import create_app
 from services.network_support.use_cases.from_events import PlacementFacts
+from tests.component.conftest import service_app
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
 
@@ -32,10 +32,6 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         client.app = app  # type: ignore[attr-defined]
         yield client
     app.state.runtime.app.close()
-
-
-def service_app(client: httpx.AsyncClient) -> Any:
-    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 def placement(placement_id: str, started_on: date) -> PlacementFacts:

@@ -17,7 +17,7 @@ from services.kit.worklist import local_today
 from services.network_support.app import create_app
 from services.network_support.inbound import consumers
 from services.network_support.use_cases.from_events import PlacementFacts
-from tests.component.conftest import in_process
+from tests.component.conftest import in_process, service_app
 from tests.conftest import make_settings
 from tests.support.events import cloud_event, encode, placement_data, placement_started, valid_pin
 from tests.support.tokens import bearer
@@ -35,10 +35,6 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app.state.runtime.app.today = lambda: STARTED
     async with in_process(app, "http://network-support") as client:
         yield client
-
-
-def service_app(client: httpx.AsyncClient) -> Any:
-    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 def place(client: httpx.AsyncClient, placement_id: str = "P-1", kind: str = "familjehem", **how: Any) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
-from typing import Any, get_args
+from typing import get_args
 
 import httpx
 import pytest
@@ -16,7 +16,7 @@ import pytest
 from services.network_support.app import create_app
 from services.network_support.commands import OwnerRole
 from services.network_support.use_cases.from_events import PlacementFacts
-from tests.component.conftest import in_process
+from tests.component.conftest import in_process, service_app
 from tests.conftest import make_settings
 from tests.support.tokens import bearer
 
@@ -32,10 +32,6 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app.state.runtime.app.today = lambda: date(2026, 11, 20)
     async with in_process(app, "http://network-support") as client:
         yield client
-
-
-def service_app(client: httpx.AsyncClient) -> Any:
-    return client.app.state.runtime.app  # type: ignore[attr-defined]
 
 
 async def every_kind_of_duty(client: httpx.AsyncClient) -> None:
