@@ -74,7 +74,7 @@ class Relay(RelayPositions, RelayParking):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
         self._acked: dict[tuple[str, int], int] = {}
-        self._covered = self._recorded = 0
+        self._forget_cover()  # nothing covered or recorded by this process yet
         self._next_probe = 0.0
         self.healthy = True
         self.problem: str | None = None
