@@ -15,6 +15,8 @@ that may call it; everything else happens here, once:
   the caller gets 503 and no data (fail-closed);
 * absent and another municipality's data get the same 404, and the attempt is
   logged in that case's access log;
+* a command whose write lost a race to another writer (``IntegrityError``) runs again on what
+  the other stored, a few times, as the applier does a record: nothing of it was stored;
 * a command refused by a rule of the caller's own case data (``CaseRefusal``) tells of
   that case: the refusal is logged as a read before it is answered (503 if it cannot be).
 
@@ -42,9 +44,10 @@ from services.kit.domain.case_access import CaseAccess
 from services.kit.domain.idempotency import IdempotencyRecord
 from services.kit.errors import not_found, require_roles
 from services.kit.runtime import ServiceRuntime
-from services.kit.store import ServiceApplication
+from services.kit.store import IntegrityError, ServiceApplication
 
 UseCase = Callable[..., Any]
+CONFLICT_ATTEMPTS = 5  # each lost race means another writer of the same aggregate stored first
 
 
 class View(Protocol):
@@ -92,13 +95,27 @@ class CommandPath(AccessLogging):
                     return replayed
                 if isinstance(error, CaseRefusal):
                     raise self.told(error) from None
-                # Another reader of a case the answer carries took the access record's position in
-                # that case's chain: nothing was stored, so run it again on fresh data (ADR 0020).
-                if attempt == WRITE_ATTEMPTS or not self.access_position_taken(error, self._attempted):
+                if not self._worth_running_again(error, attempt):
                     raise
                 attempt += 1
         self._response.status_code = status
         return body
+
+    def _worth_running_again(self, error: Exception, attempt: int) -> bool:
+        """Whether a command whose write conflicted runs again on fresh data (ADR 0014 addendum).
+
+        A conflict means another writer stored, in the same moment, a version of something this
+        command read and changed (a gate where protection and referrals meet, a person's day, an
+        access chain's next position); nothing of the command was stored, and it has no effect
+        outside its transaction, so it runs again on what the other stored, as the kit's applier
+        does a record: answered as if it had come a moment later, not told to send it again.
+        An access record's position may be lost again to each reader of the case (ADR 0020); any
+        other conflict a few times at most, after which it is answered 409 (an id that exists).
+        """
+        if not isinstance(error, IntegrityError):
+            return False
+        taken = self.access_position_taken(error, self._attempted)
+        return attempt < (WRITE_ATTEMPTS if taken else CONFLICT_ATTEMPTS)
 
     def _admit(self, roles: tuple[str, ...]) -> None:
         """The caller's roles, then whether the service still takes anything from them: before a
