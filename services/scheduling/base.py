@@ -137,11 +137,12 @@ class SchedulingBase(ServiceApplication):
         return [row for row in self._meeting_rows(municipality) if row.is_open]
 
     def _busy(self, municipality: str, moved: UUID | None = None) -> dict[str, list[Interval]]:
-        """When each staff member is already in an open meeting; a meeting being ``moved`` is not
-        counted where it was (it would count twice against their capacity)."""
+        """When each staff member is in a meeting, open or held (a cancelled one takes no time): their
+        week's hours and their load count the hours held as spent.  A meeting being ``moved`` is
+        not counted where it was (it would count twice against their capacity)."""
         busy: dict[str, list[Interval]] = {}
-        for row in self._open_meetings(municipality):
-            if row.meeting_id == moved:
+        for row in self._meeting_rows(municipality):
+            if row.meeting_id == moved or not row.takes_time:
                 continue
             for staff_id in row.staff_ids:
                 busy.setdefault(staff_id, []).append((row.start, row.end))

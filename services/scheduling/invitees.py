@@ -73,6 +73,8 @@ class InviteeUseCases(PersonDayUseCases):
         )
         for day in new_days if free else ():
             day.book(str(meeting.id), meeting.starts_at, meeting.ends_at)
+        if free:  # hours added to their week: a writer reading it at the same moment conflicts
+            self._through_weeks(municipality, [case_worker_id], [meeting.start])
         if free or old is not None or "case_worker" not in meeting.other_participants:
             meeting.change_case_worker(old, case_worker_id if free else None)
         self.save(*added, meeting, *changed(days))

@@ -29,6 +29,7 @@ class MeetingUseCases(PersonDayUseCases):
         """Book one meeting, or a series every ``repeat_weeks`` weeks; all or nothing.  Each is
         booked on its participants' days too (the store's guard against double booking)."""
         members = [self._staff_member(caller.municipality, staff_id) for staff_id in new.staff_ids]
+        self._through_weeks(caller.municipality, new.staff_ids, [wall_clock_of(s) for s, _ in new.times()])
         self._keep_to_the_roster(caller.municipality, new.staff_ids, members, new.times(), new)
         series_id = str(uuid4()) if new.occurrences > 1 else None
         protected = new.case_id in self._protected_cases(caller.municipality)  # once for the series
@@ -52,6 +53,7 @@ class MeetingUseCases(PersonDayUseCases):
             moved = (meeting.id, (meeting.start, meeting.end))  # where it was: not counted twice
             meeting.reschedule(change.start, change.end)
             self._refuse_the_past(meeting)
+            self._through_weeks(meeting.municipality, meeting.staff_ids, [meeting.start])
             members = [self._get(StaffMember.id_for(meeting.municipality, s)) for s in meeting.staff_ids]
             times = [(meeting.starts_at, meeting.ends_at)]
             self._keep_to_the_roster(meeting.municipality, meeting.staff_ids, members, times, change, moved)

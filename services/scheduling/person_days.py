@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from services.scheduling.base import SchedulingBase
 from services.scheduling.domain.local_time import wall_clock_of
 from services.scheduling.domain.meeting import Meeting, MeetingError
 from services.scheduling.domain.person_day import PersonDay
+from services.scheduling.person_weeks import PersonWeekUseCases
 
 Days = dict[UUID, PersonDay]
 
@@ -22,7 +22,7 @@ class DoubleBooking(MeetingError):
     """A participant already has a meeting at that time."""
 
 
-class PersonDayUseCases(SchedulingBase):
+class PersonDayUseCases(PersonWeekUseCases):
     def _clashing_days(self, meeting: Meeting, days: Days) -> list[PersonDay]:
         """The participants' days on which the meeting's time is already taken by another."""
         return [

@@ -74,6 +74,7 @@ class ChildPlacedUseCases(StaffMeetingUseCases):
         hold what was booked earlier in the same batch); their days have the last word."""
         roster = [row for row in self._active_staff(meeting.municipality) if row.role == PARENT_SUPPORTER]
         candidates = tuple(row.staff_id for row in roster)
+        self._through_weeks(meeting.municipality, candidates, [meeting.start])  # before their hours are read
         busy = self._busy(meeting.municipality)
         learned(busy, self._week_of(meeting, days, candidates))
         hours = {row.staff_id: row.hours for row in roster}

@@ -40,6 +40,11 @@ class MeetingRow:
         return self.status in ("booked", "rescheduled")
 
     @property
+    def takes_time(self) -> bool:
+        """Open, or held: the hours of a meeting held were spent in its week (ADR 0026)."""
+        return self.status != "cancelled"
+
+    @property
     def deadline_missed(self) -> bool:
         """As ``Meeting.deadline_missed``: the list and the single meeting say the same."""
         return self.deadline is not None and not ends_in_time(self.end, self.deadline)

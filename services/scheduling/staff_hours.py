@@ -4,7 +4,8 @@ Before, the only way was to remove and register them again, which stood them dow
 meeting not yet begun.  Their meetings are neither moved nor cancelled here: a meeting outside the
 new hours may be one the coordinator booked there knowingly (an evening visitation), and moving
 one moves everyone else in it.  The answer names those not yet begun that now lie outside the
-hours, by meeting id and time, for the coordinator to settle; as it names meetings of cases, the
+member's working time (the hours, or a weekend or Swedish public holiday, as a booking by hand is
+judged), by meeting id and time, for the coordinator to settle; as it names meetings of cases, the
 kit logs it as a read of each of their cases (``case_refs``), like a calendar.  It names too the
 upcoming weeks already holding more hours than a lowered capacity (by week and hours: no case), for
 the coordinator to rebook, since a booking by hand past it is refused.
@@ -20,7 +21,11 @@ from services.scheduling.base import SchedulingBase
 from services.scheduling.commands import HoursChange
 from services.scheduling.domain.local_time import stored_instant, wall_clock_of
 from services.scheduling.domain.staff_member import StaffMember
-from services.scheduling.domain.working_time import WeekOverCapacity, weeks_over_capacity
+from services.scheduling.domain.working_time import (
+    WeekOverCapacity,
+    weeks_over_capacity,
+    within_working_time,
+)
 from services.scheduling.read_models import MeetingRow
 
 MOST_NAMED = 100  # a bounded answer: the earliest; the rest are counted (and in the calendar)
@@ -55,18 +60,19 @@ class StaffHoursUseCases(SchedulingBase):
         return ChangedHours(member, tuple(outside[:MOST_NAMED]), len(outside), tuple(over[:MOST_NAMED]))
 
     def _upcoming_outside_hours(self, member: StaffMember) -> list[MeetingRow]:
-        """``member``'s open meetings not yet begun whose local time is outside their hours."""
+        """``member``'s open meetings not yet begun whose local time is outside their working time:
+        their hours, or a weekend or Swedish public holiday, as a booking by hand is judged."""
         now = stored_instant(self.clock())
         return [
             row
             for row in self._open_meetings(member.municipality)
             if member.staff_id in row.staff_ids
             and stored_instant(row.start, row.starts_at) >= now
-            and not member.hours.contains(row.start, row.end)
+            and not within_working_time(member.hours, row.start, row.end)
         ]
 
     def _upcoming_weeks_over_capacity(self, member: StaffMember) -> list[WeekOverCapacity]:
-        """From the current week on (all its open meetings, begun or not: they fill it), as the
+        """From the current week on (all its meetings open or held, begun or not: they fill it), as the
         slot finder and a booking by hand count ``member``'s weeks."""
         busy = self._busy(member.municipality).get(member.staff_id, [])
         return weeks_over_capacity(busy, member.weekly_capacity_hours, wall_clock_of(self.clock()))

@@ -58,6 +58,7 @@ class StaffMeetingUseCases(InviteeUseCases):
                 meeting = self._staff_meeting(
                     municipality, case_id, case_worker_id, referral_id, referred, slot, protected_identity
                 )
+                self._through_weeks(municipality, meeting.staff_ids, [meeting.start])  # before its days
                 if not learned(busy, self._clashing_days(meeting, days) + self._week_of(meeting, days)):
                     break
         except NoSlotFound:

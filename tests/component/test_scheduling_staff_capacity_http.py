@@ -65,3 +65,12 @@ async def test_the_current_week_is_named_over_capacity_but_a_week_gone_by_is_not
     assert (await capacity(scheduling, 8)).json()["over_capacity"] == [TWELVE_HOURS]
     store_of(scheduling).clock = lambda: datetime(2026, 11, 30, 8, 0)  # the next Monday
     assert (await capacity(scheduling, 4)).json()["over_capacity"] == []
+
+
+async def test_hours_held_in_the_current_week_count_towards_the_hours_named_over_capacity(scheduling) -> None:
+    monday, *_ = await four_hours_on(scheduling, BUSY_WEEK)
+    store_of(scheduling).clock = lambda: datetime(2026, 11, 26, 10, 0)  # Thursday: all three begun
+    body = {"attended": [THERAPIST], "outcome": "a plan for the winter"}
+    held = await scheduling.post(f"/api/v1/meetings/{monday}/attendance", json=body, headers=COORDINATOR)
+    assert (held.status_code, held.json()["status"]) == (200, "held"), held.text
+    assert (await capacity(scheduling, 8)).json()["over_capacity"] == [TWELVE_HOURS]

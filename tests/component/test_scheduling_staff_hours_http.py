@@ -94,6 +94,26 @@ async def test_new_hours_name_the_upcoming_meetings_now_outside_them_and_leave_e
         assert (shown["start"], shown["staff_ids"], shown["status"]) == (start, [THERAPIST], "booked")
 
 
+async def test_meetings_on_a_weekend_or_swedish_public_holiday_are_named_outside_the_new_hours(
+    scheduling,
+) -> None:
+    """Within the hours by the clock, but on a day off: outside working time, as a booking by hand
+    of that time is refused (409 ``outside_working_hours``) unless made knowingly."""
+    days_off = [("2026-11-28", "0380-77"), ("2026-12-24", "0380-78")]  # a Saturday, Christmas Eve
+    knowingly = []
+    for day, case_id in days_off:
+        body = {"case_id": case_id, "kind": "visitation", "staff_ids": [THERAPIST]}
+        body |= {"start": f"{day}T10:00:00", "end": f"{day}T11:00:00", "outside_working_hours": True}
+        answer = await scheduling.post("/api/v1/meetings", json=body, headers=COORDINATOR)
+        assert answer.status_code == 201, answer.text
+        knowingly.append(answer.json()[0]["meeting_id"])
+    await booked_at(scheduling, 10, day=25)  # a Wednesday, within the new hours
+    changed = await scheduling.patch(MEMBER, json={"work_starts": "09:00"}, headers=COORDINATOR)
+    assert changed.status_code == 200, changed.text
+    assert [m["meeting_id"] for m in changed.json()["outside_hours"]] == knowingly
+    assert changed.json()["outside_hours_count"] == 2
+
+
 async def test_a_meeting_already_begun_is_not_named_among_those_outside_the_new_hours(scheduling) -> None:
     await booked_at(scheduling, 9)
     store_of(scheduling).clock = lambda: datetime(2026, 11, 24, 9, 30)

@@ -6,6 +6,8 @@ them by their place in ``staff_ids``, unless the caller books it knowingly
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import httpx
 
 from services.kit.domain.case_access import CaseAccess
@@ -132,3 +134,34 @@ async def test_a_weekly_series_is_refused_whole_naming_the_occurrence_whose_week
     assert refused_naming_the_part_timer(answer), answer.text
     assert "occurrence 2 of the series" in answer.json()["error"]["message"]
     assert len(stored(scheduling, Meeting.Booked)) == 8
+
+
+async def held(client: httpx.AsyncClient, meeting_ids: list[str]) -> None:
+    """Each meeting recorded as held, once all have begun (Friday 27 November, 08:00)."""
+    client.app.state.runtime.app.clock = lambda: datetime(2026, 11, 27, 8, 0)  # type: ignore[attr-defined]
+    for meeting_id in meeting_ids:
+        body = {"attended": BOTH, "outcome": "a plan for the winter"}
+        answer = await client.post(
+            f"/api/v1/meetings/{meeting_id}/attendance", json=body, headers=COORDINATOR
+        )
+        assert (answer.status_code, answer.json()["status"]) == (200, "held"), answer.text
+
+
+async def test_hours_held_earlier_in_the_week_count_towards_its_capacity(scheduling) -> None:
+    """Eight hours held by Friday are eight hours of the part-timer's week spent: a ninth is refused."""
+    await with_a_part_time_colleague(scheduling)
+    await held(scheduling, await eight_hours_booked(scheduling))
+    answer = await book(scheduling, hour("27", 9), case_id="0380-9")
+    assert refused_naming_the_part_timer(answer), answer.text
+
+
+async def test_hours_cancelled_earlier_in_the_week_do_not_count_towards_its_capacity(scheduling) -> None:
+    await with_a_part_time_colleague(scheduling)
+    first, *others = await eight_hours_booked(scheduling)
+    await held(scheduling, others)
+    cancelled = await scheduling.post(
+        f"/api/v1/meetings/{first}/cancel", json={"reason": "the family fell ill"}, headers=COORDINATOR
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    answer = await book(scheduling, hour("27", 9), case_id="0380-9")
+    assert answer.status_code == 201, answer.text

@@ -36,10 +36,12 @@ class MeetingTimeView(BaseModel):
 
 
 class WeekOverCapacityView(BaseModel):
-    """An ISO week already holding more hours of a member's open meetings than their capacity."""
+    """An ISO week already holding more hours of a member's meetings (open or held) than their capacity."""
 
     week_starts: date = Field(description="the week's Monday (ISO week, local Swedish time)")
-    booked_hours: float = Field(description="the hours of their open meetings that week")
+    booked_hours: float = Field(
+        description="the hours of their meetings that week, open or held (not cancelled)"
+    )
     weekly_capacity_hours: int = Field(description="their capacity, which it is past")
 
     @classmethod

@@ -30,17 +30,23 @@ class WeekOverCapacity:
     capacity: float
 
 
+def within_working_time(hours: WorkingHours, start: datetime, end: datetime) -> bool:
+    """On a Swedish working day and within ``hours``: the one rule a time chosen by hand keeps to,
+    and a member's meetings are listed against when their hours change."""
+    return is_working_day(start.date()) and hours.contains(start, end)
+
+
 def refuse_outside_working_time(hours: Sequence[WorkingHours | None], times: Sequence[Interval]) -> None:
-    """Every occurrence on a working day and within the hours of every participant with hours
-    (``None``: one not on the roster, who has none to keep to)."""
+    """Every occurrence within the working time of every participant with hours (``None``: one not
+    on the roster, who has none to keep to); the message says whether a day off is the reason."""
     on_roster = [(n, their_hours) for n, their_hours in enumerate(hours) if their_hours is not None]
     for k, (start, end) in enumerate(times):
-        if on_roster and not is_working_day(start.date()):
+        outside = [n for n, their_hours in on_roster if not within_working_time(their_hours, start, end)]
+        if outside and not is_working_day(start.date()):
             raise OutsideWorkingHours(
                 f"{_occurrence(k, times)}a weekend or Swedish public holiday is outside the working"
-                f" time of {_named([n for n, _ in on_roster])}{_knowingly('outside_working_hours')}"
+                f" time of {_named(outside)}{_knowingly('outside_working_hours')}"
             )
-        outside = [n for n, their_hours in on_roster if not their_hours.contains(start, end)]
         if outside:
             raise OutsideWorkingHours(
                 f"{_occurrence(k, times)}outside their working hours on the roster: {_named(outside)}"
@@ -83,8 +89,8 @@ def refuse_over_capacity(
 
 
 def weeks_over_capacity(busy: Sequence[Interval], capacity: float, since: datetime) -> list[WeekOverCapacity]:
-    """The ISO weeks, from ``since``'s on and in order, in which ``busy`` (one member's open
-    meetings) holds more hours than ``capacity``: counted as the finder and a booking by hand count
+    """The ISO weeks, from ``since``'s on and in order, in which ``busy`` (one member's meetings,
+    open or held) holds more hours than ``capacity``: counted as the finder and a booking by hand count
     them, so nothing more can be booked in such a week (a week at exactly its capacity is not over)."""
     loads, limits = Loads.of({_THEM: busy}), {_THEM: capacity}
     return [
