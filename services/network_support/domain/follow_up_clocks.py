@@ -1,13 +1,19 @@
-"""The follow-up clocks of a placement: which are open, when each falls due, and which dates a
-fact about the placement may carry.  Pure rules over a follow-up's state (``PlacementFollowUp``
-keeps the state and its events)."""
+"""The follow-up clocks of a placement: which are open, when each falls due, which dates a fact
+about the placement may carry, and which school change opens a school clock (one school change,
+one clock: ADR 0033).  Pure rules over a follow-up's state (``PlacementFollowUp`` keeps the state
+and its events)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Protocol
 
-from services.network_support.domain.follow_up_errors import AfterPlacement, BeforePlacement
+from services.network_support.domain.follow_up_errors import (
+    AfterPlacement,
+    BeforePlacement,
+    NoSchoolChange,
+    SchoolStartBeforeSchoolChange,
+)
 
 PARENT_SUPPORT_WITHIN = timedelta(days=7)
 SCHOOL_START_WITHIN = timedelta(days=7)
@@ -27,6 +33,7 @@ class FollowUpState(Protocol):
     school_change: bool
     school_started_on: date | None
     school_clock_from: date
+    school_clock_by_start: bool  # the school clock is the one a start record opened
     examinations: dict[str, date]
 
 
@@ -56,6 +63,11 @@ def require_within(follow_up: FollowUpState, on: date) -> None:
         raise AfterPlacement(f"the date is after the placement ended ({follow_up.ended_on})")
 
 
+def newly_passed(follow_up: FollowUpState, passed: set[str], today: date) -> list[str]:
+    """The open clocks whose due date is before ``today`` and not noted as passed yet."""
+    return [clock for clock, due in open_clocks(follow_up).items() if today > due and clock not in passed]
+
+
 def still_passed(passed: set[str], started_on: date, today: date) -> tuple[str, ...]:
     """Of the clocks noted passed, those passed still when the placement started ``started_on``."""
     return tuple(
@@ -63,3 +75,30 @@ def still_passed(passed: set[str], started_on: date, today: date) -> tuple[str, 
         for clock in sorted(passed)
         if clock not in FROM_THE_START or today > started_on + FROM_THE_START[clock]
     )
+
+
+def is_new_school_change(follow_up: FollowUpState, on: date) -> bool:
+    """A school change made on ``on`` opens a clock unless it is one already followed: the
+    placement ended, a school clock is open (the same change, sent again), or the child started
+    school on or after ``on`` (the change that clock followed, sent again after it was met)."""
+    if follow_up.ended_on is not None or "school_start" in open_clocks(follow_up):
+        return False
+    return follow_up.school_started_on is None or on > follow_up.school_started_on
+
+
+def withdrawable(follow_up: FollowUpState) -> bool:
+    """The school clock a start opened, still open: a start corrected to no change of school
+    withdraws it.  One with its school start recorded, or one a change opened, stays."""
+    return follow_up.school_clock_by_start and "school_start" in open_clocks(follow_up)
+
+
+def require_school_start(follow_up: FollowUpState, on: date) -> None:
+    """A school start closes the school clock: there is one, and it is dated within the placement
+    and not before the school change that opened the clock."""
+    if not follow_up.school_change:
+        raise NoSchoolChange("this placement did not change school")
+    require_within(follow_up, on)
+    if on < follow_up.school_clock_from:
+        raise SchoolStartBeforeSchoolChange(
+            "on: a school start cannot be dated before the school change that opened its clock"
+        )

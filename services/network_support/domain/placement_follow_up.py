@@ -1,7 +1,7 @@
 """Follow-up clocks of one placement: parent crisis support and school start within 7 days
 (SAMS), health and dental examinations; the case worker responsible for the last three.  One a
-change opened before the start was seen has only the school clock until the start comes; the
-case system may date the start anew, and the clocks follow (``follow_up_clocks``)."""
+change opened before the start was seen has only the school clock until the start comes.  The
+case system may date the start anew, repeat and correct its records (``follow_up_clocks``)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
-from services.network_support.domain.follow_up_clocks import open_clocks, require_within, still_passed
-from services.network_support.domain.follow_up_errors import NoSchoolChange, SchoolStartBeforeSchoolChange
+from services.network_support.domain import follow_up_clocks as clocks
 
 
 class PlacementFollowUp(Aggregate):
@@ -28,9 +27,7 @@ class PlacementFollowUp(Aggregate):
         protected_identity: bool = False  # the child's, as the opening event said
 
     class CaseWorkerAssigned(Aggregate.Event):
-        """A placement change named another responsible case worker (a staff id, no name)."""
-
-        case_worker_id: str
+        case_worker_id: str  # another responsible one a placement record named (a staff id, no name)
 
     class ParentSupportOffered(Aggregate.Event):
         on: date
@@ -54,20 +51,19 @@ class PlacementFollowUp(Aggregate):
         """A placement change moved the child to another school: a new 7-day school clock."""
 
         on: date
+        by_start: bool = False  # opened by a start corrected to a school change (False: stored before)
+
+    class SchoolClockWithdrawn(Aggregate.Event):
+        """A start corrected to no change of school withdrew the clock it opened: never due."""
 
     class StartDated(Aggregate.Event):
-        """The case system dated the start anew (a correction), or the start came after a change
-        opened the follow-up (``seen``); ``passed``: the clocks still passed from the new date."""
-
-        on: date
-        seen: bool
-        passed: tuple[str, ...]
+        on: date  # the start as the case system dated it anew (a correction), or its late start did
+        seen: bool  # the start record has been seen by now (its own, or one before)
+        passed: tuple[str, ...]  # the clocks still passed from the new date
 
     class Ended(Aggregate.Event):
-        """The placement ended: its open clocks close as ``placement_ended``, never as missed."""
-
         on: date
-        closed: tuple[str, ...]
+        closed: tuple[str, ...]  # its clocks open at the end: closed as placement_ended, never missed
 
     @staticmethod
     def id_for(municipality: str, placement_id: str) -> UUID:
@@ -99,16 +95,15 @@ class PlacementFollowUp(Aggregate):
         self.school_started_on: date | None = None
         self.examinations: dict[str, date] = {}
         self.passed: set[str] = set()
-        self.school_clock_from = started_on
+        self.school_clock_from, self.school_clock_by_start = started_on, school_change
         self.ended_on: date | None = None
         self.closed_at_end: tuple[str, ...] = ()
 
     def due_dates(self) -> dict[str, date]:
-        """Open clocks and when each falls due."""
-        return open_clocks(self)
+        return clocks.open_clocks(self)
 
     def offer_parent_support(self, on: date) -> None:
-        require_within(self, on)
+        clocks.require_within(self, on)
         if self.parent_support_offered_on is None:
             self._parent_support_offered(on)
 
@@ -117,27 +112,25 @@ class PlacementFollowUp(Aggregate):
         self._session_recorded(on, mode, parent)
 
     def record_school_start(self, on: date) -> None:
-        if not self.school_change:
-            raise NoSchoolChange("this placement did not change school")
-        require_within(self, on)
-        if on < self.school_clock_from:
-            raise SchoolStartBeforeSchoolChange(
-                "on: a school start cannot be dated before the school change that opened its clock"
-            )
+        clocks.require_school_start(self, on)
         self._school_started(on)
 
     def record_examination(self, kind: str, on: date) -> None:
-        require_within(self, on)
+        clocks.require_within(self, on)
         self._examination_done(kind, on)
 
-    def change_school(self, on: date) -> None:
-        """Open the school clock from ``on``, unless one is open already (a repeated change)."""
-        if self.ended_on is None and "school_start" not in self.due_dates():
-            self._school_changed(max(on, self.started_on))
+    def change_school(self, on: date, by_start: bool = False) -> None:
+        """Open a school clock for a change of school not followed yet (``is_new_school_change``)."""
+        if clocks.is_new_school_change(self, on):
+            self._school_changed(max(on, self.started_on), by_start)
+
+    def withdraw_school_change(self) -> None:
+        """A start corrected to no change of school: its clock, open, is withdrawn (``withdrawable``)."""
+        if clocks.withdrawable(self):
+            self._school_clock_withdrawn()
 
     def assign_case_worker(self, case_worker_id: str | None) -> None:
-        """The case worker a change names becomes responsible; None, the same one or an ended
-        placement changes nothing."""
+        """The case worker a record names becomes responsible (not None or the same; not after the end)."""
         if case_worker_id is not None and case_worker_id != self.case_worker_id and self.ended_on is None:
             self._case_worker_assigned(case_worker_id)
 
@@ -146,7 +139,7 @@ class PlacementFollowUp(Aggregate):
         from the start follow it; one passed before is passed still only if it is from ``on``."""
         if self.ended_on is not None or (on == self.started_on and (self.start_seen or not seen)):
             return
-        self._start_dated(on, self.start_seen or seen, still_passed(self.passed, on, today))
+        self._start_dated(on, self.start_seen or seen, clocks.still_passed(self.passed, on, today))
 
     def end(self, on: date) -> None:
         if self.ended_on is None:
@@ -154,7 +147,7 @@ class PlacementFollowUp(Aggregate):
 
     def note_passed_deadlines(self, today: date) -> list[str]:
         """Mark each clock whose due date has passed (once); returns the newly passed ones."""
-        newly = [clock for clock, due in self.due_dates().items() if today > due and clock not in self.passed]
+        newly = clocks.newly_passed(self, self.passed, today)
         for clock in newly:
             self._deadline_passed(clock)
         return newly
@@ -172,8 +165,14 @@ class PlacementFollowUp(Aggregate):
         self.school_started_on = on
 
     @event(SchoolChanged)
-    def _school_changed(self, on: date) -> None:
+    def _school_changed(self, on: date, by_start: bool = False) -> None:
         self.school_change, self.school_clock_from, self.school_started_on = True, on, None
+        self.school_clock_by_start = by_start
+        self.passed.discard("school_start")
+
+    @event(SchoolClockWithdrawn)
+    def _school_clock_withdrawn(self) -> None:
+        self.school_change, self.school_clock_by_start = False, False
         self.passed.discard("school_start")
 
     @event(CaseWorkerAssigned)

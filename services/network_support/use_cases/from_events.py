@@ -58,8 +58,9 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         protected, the inquiry.  Delivered again, it may date the start anew, and if it says the
         child is protected, it shuts an open inquiry; after a change opened the follow-up, it opens
         the clocks from the start (and the inquiry).  The case worker it names becomes responsible,
-        as one a change names does; a change of school it says, where the first did not, opens the
-        school clock from the start."""
+        as one a change names does.  A change of school it says, where the first did not, opens the
+        school clock from the start; none, where the first said one, withdraws that clock while it
+        is open (ADR 0033)."""
         placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
         follow_up = self._find(PlacementFollowUp.id_for(municipality, placement_id))
         if follow_up is None:
@@ -76,7 +77,9 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         follow_up.date_start(started_on, self.today(), seen=True)
         follow_up.assign_case_worker(case_worker_id)  # a late start is the first to name one
         if school_change and not follow_up.school_change:  # a start corrected to a change of school
-            follow_up.change_school(started_on)
+            follow_up.change_school(started_on, by_start=True)
+        elif not school_change:  # a start corrected to none: the clock it opened was never due
+            follow_up.withdraw_school_change()
         self.save(follow_up, *opening)
         self._placement_said_protection(placement, protected_identity)  # shuts an inquiry still open
 

@@ -32,6 +32,7 @@ FACT_EVENTS = (
     Follow.ParentSupportOffered,
     Follow.ParentSupportSessionRecorded,
     Follow.SchoolChanged,
+    Follow.SchoolClockWithdrawn,
     Follow.SchoolStarted,
     Follow.StartDated,
     Follow.Ended,
@@ -54,6 +55,9 @@ def _fold_facts(rows: dict[Any, FollowUpFacts], e: Any) -> None:
         rows[e.originator_id] = replace(facts, sessions=(*facts.sessions, (e.on, e.mode, e.parent)))
     elif isinstance(e, Follow.SchoolChanged):
         rows[e.originator_id] = replace(facts, school_clocks=(*facts.school_clocks, (e.on, None)))
+    elif isinstance(e, Follow.SchoolClockWithdrawn) and facts.school_clocks:
+        # the open clock, the last, was never due: not listed, neither met nor missed
+        rows[e.originator_id] = replace(facts, school_clocks=facts.school_clocks[:-1])
     elif isinstance(e, Follow.SchoolStarted) and facts.school_clocks:
         *earlier, (since, _) = facts.school_clocks
         rows[e.originator_id] = replace(facts, school_clocks=(*earlier, (since, e.on)))
