@@ -31,6 +31,15 @@ CASE = "0380-C-1"
 CASE_WORKER = as_(UPPSALA, "case_worker")
 
 
+def placed_to_stay(case_id: str, placement_id: str, home_ref: str) -> Any:
+    """A lasting placement (familjehem); a jourhem one only waits, keeping the hold (see
+    test_collaboration_holds_for_their_case)."""
+    data = placement_data(
+        case_id, placement_id, municipality=UPPSALA, placement_type="familjehem", family_home_id=home_ref
+    )
+    return inbound(cloud_event("se.placement.started.v1", data))
+
+
 def moved(case_id: str, placement_id: str, home_ref: str) -> Any:
     data = placement_data(
         case_id, placement_id, municipality=UPPSALA, placement_type="familjehem", family_home_id=home_ref
@@ -51,12 +60,12 @@ def told_of_home(client: httpx.AsyncClient, partner: str, home_id: str) -> list[
 
 async def elsewhere_by_start_in_its_own_home(client: httpx.AsyncClient) -> None:
     await register(client, UPPSALA, "UPP-FH-1", [])
-    service_app(client).placement_started(placed(CASE, "P-1", "UPP-FH-1"))
+    service_app(client).placement_started(placed_to_stay(CASE, "P-1", "UPP-FH-1"))
 
 
 async def elsewhere_by_start_in_another_partners_home(client: httpx.AsyncClient) -> None:
     gavle_home = await register(client, GAVLE, "GAV-FH-1", [UPPSALA])
-    service_app(client).placement_started(placed(CASE, "P-1", gavle_home))
+    service_app(client).placement_started(placed_to_stay(CASE, "P-1", gavle_home))
 
 
 async def elsewhere_by_a_change_out_of_its_emergency_home(client: httpx.AsyncClient) -> None:

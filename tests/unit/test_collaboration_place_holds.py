@@ -8,7 +8,7 @@ import pytest
 
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.home_profile import OfferDoesNotFit
-from services.collaboration.domain.place_holds import NoPlaceToHold
+from services.collaboration.domain.place_holds import NoPlaceToHold, outlasts
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -66,8 +66,29 @@ def test_a_reinforced_home_fits_a_reinforced_placement_with_words_for_needs() ->
 def test_a_hold_past_its_time_lets_no_placement_in_before_the_sweep_records_it() -> None:
     pooled = home()
     pooled.hold("R-1", "0380", "0380-C-1", NOW)
-    assert pooled.is_held_for("0380", NOW - timedelta(seconds=1))
-    assert not pooled.is_held_for("0380", NOW) and not pooled.is_held_for("2180", NOW - timedelta(days=1))
+    assert pooled.is_held_for("0380", "0380-C-1", NOW - timedelta(seconds=1))
+    assert not pooled.is_held_for("0380", "0380-C-1", NOW)
+    assert not pooled.is_held_for("2180", "0380-C-1", NOW - timedelta(days=1))
+
+
+def test_a_place_is_held_for_its_case_not_for_another_case_of_the_placer() -> None:
+    pooled = home()
+    pooled.hold("R-1", "0380", "0380-C-1", NOW)
+    assert not pooled.is_held_for("0380", "0380-C-2", NOW - timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("asked_for", "placed_as", "kept"),
+    [("familjehem", "jourhem", True), ("jourhem", "jourhem", False), ("familjehem", "familjehem", False)],
+)
+def test_a_place_held_for_a_lasting_home_outlasts_only_a_wait_in_an_emergency_home(
+    asked_for: str, placed_as: str, kept: bool
+) -> None:
+    pooled = home()
+    pooled.hold("R-1", "0380", "0380-C-1", NOW)
+    keeping = ["R-1"] if outlasts(asked_for, placed_as) else []
+    assert pooled.release_hold_of("0380", "0380-C-1", "placed_elsewhere", keeping) is not kept
+    assert pooled.free_places == (0 if kept else 1)
 
 
 def test_a_place_is_given_back_only_while_it_is_held() -> None:

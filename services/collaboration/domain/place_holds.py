@@ -1,16 +1,27 @@
 """The places a home keeps for accepted offers: the part of ``FamilyHome`` that holds places.
 
-An accepted offer holds one place until the requester's placement for that case arrives (the hold
-becomes a resident; placed in another home, the place comes free), the requester gives it back, or
-the hold lapses; a held place is not free, so it cannot be offered or accepted again (ADR 0022).
-Its events are stored under this module's topics.
+An accepted offer holds one place for its case until the requester's placement for that case
+arrives (the hold becomes a resident; placed in another home, the place comes free, unless the
+child only waits in an emergency home: ``outlasts``), the requester gives it back, or the hold
+lapses; a held place is not free, so it cannot be offered or accepted again (ADR 0022).  Its events
+are stored under this module's topics.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from eventsourcing.domain import Aggregate, event
+
+TEMPORARY = "jourhem"  # emergency foster home: temporary care, not where a placement is meant to last
+
+
+def outlasts(asked_for: str, placed_as: str) -> bool:
+    """A place held for a lasting placement outlasts the case's temporary (jourhem) placement in
+    another home: the child waits there while the matched home gets ready.  A place held for an
+    emergency placement does not: the child found its emergency home elsewhere."""
+    return placed_as == TEMPORARY and asked_for != TEMPORARY
 
 
 class NoPlaceToHold(Exception):
@@ -30,15 +41,23 @@ class PlaceHolds(Aggregate):
 
     holds: dict[str, tuple[str, str, datetime]]  # request id -> (placer, case id, until)
 
-    def is_held_for(self, municipality: str, now: datetime) -> bool:
-        """A place is held for ``municipality`` at ``now``: one past its time is gone, though the
-        periodic sweep that records the lapse may not have come yet."""
-        return any(holder == municipality and now < until for holder, _, until in self.holds.values())
+    def is_held_for(self, municipality: str, case_id: str, now: datetime) -> bool:
+        """A place is held for that case at ``now``: for its case only, never for another case of the
+        same municipality; one past its time is gone, though the periodic sweep that records the
+        lapse may not have come yet."""
+        return any((m, c) == (municipality, case_id) and now < until for m, c, until in self.holds.values())
 
-    def release_hold_of(self, municipality: str, case_id: str, why: str = "placed") -> bool:
+    def holds_of(self, municipality: str, case_id: str) -> list[str]:
+        """The request ids of the accepted offers that hold a place here for the case."""
+        return [r for r, (m, c, _) in self.holds.items() if (m, c) == (municipality, case_id)]
+
+    def release_hold_of(
+        self, municipality: str, case_id: str, why: str = "placed", keeping: Collection[str] = ()
+    ) -> bool:
         """The case's placement arrived: here its place is now a resident's, no longer a hold's;
-        in another home (``placed_elsewhere``) the place comes free."""
-        mine = [r for r, (m, c, _) in self.holds.items() if (m, c) == (municipality, case_id)]
+        in another home (``placed_elsewhere``) the place comes free, but for the holds of the
+        requests in ``keeping`` (see ``outlasts``)."""
+        mine = [r for r in self.holds_of(municipality, case_id) if r not in keeping]
         for request_id in mine:
             self._hold_released(request_id, why)
         return bool(mine)

@@ -10,7 +10,8 @@ does a referral of the case: once the case is, every home a placement of it live
 resident protected (hidden from partners from then on), whatever later records say; a move-in and
 a referral's protection handled at the same moment (two topics, two replicas) conflict through the
 case's ``MoveInGate`` instead of passing each other.  A placement moving into a home of the pool
-also frees the places accepted offers held for its case in other homes (ADR 0022).
+also frees the places accepted offers held for its case in other homes, but not while the child
+only waits in an emergency home (``HoldsElsewhere``, ADR 0022).
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from contracts.placements import PlacementChangedV1, PlacementData, PlacementEnd
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
 from services.collaboration.domain.move_in_gate import MoveInGate
 from services.collaboration.use_cases.case_protection import CaseProtections
-from services.collaboration.use_cases.family_homes import FamilyHomes
+from services.collaboration.use_cases.holds_elsewhere import HoldsElsewhere
 from services.kit.domain.case_protection import CaseProtection
 from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
 
-MOVED, ENDED, PLACED_ELSEWHERE = "moved", "ended", "placed_elsewhere"
+MOVED, ENDED = "moved", "ended"
 
 
 def _stays_by(field: str) -> Callable[[dict[Any, frozenset[UUID]], Any], None]:
@@ -43,7 +44,7 @@ def _stays_by(field: str) -> Callable[[dict[Any, frozenset[UUID]], Any], None]:
     return fold
 
 
-class HomePlacements(FamilyHomes, CaseProtections):
+class HomePlacements(HoldsElsewhere, CaseProtections):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._stays = CatchUpIndex(self, _stays_by("placement_id"), events=(FamilyHome.Occupied,))
@@ -63,9 +64,7 @@ class HomePlacements(FamilyHomes, CaseProtections):
     def placement_ended(self, event: InboundEvent[PlacementEndedV1]) -> None:
         placement = event.data
         self._shield(placement)
-        home = self._current_home(placement, self._homes_lived_in(placement)) or self._home_of(
-            placement.municipality, placement.family_home_id, placement.placement_id
-        )
+        home = self._current_home(placement, self._homes_lived_in(placement)) or self._home_of(placement)
         if home is not None and home.free(placement.placement_id, why=ENDED):
             self.save(home)
 
@@ -100,7 +99,7 @@ class HomePlacements(FamilyHomes, CaseProtections):
         if any(home.left.get(placement.placement_id) == (placement.municipality, ENDED) for home in lived_in):
             return  # a late start or change of a placement that has ended
         old = self._current_home(placement, lived_in)
-        new = self._home_of(placement.municipality, placement.family_home_id, placement.placement_id)
+        new = self._home_of(placement)
         if new is not None and old is not None and new.id == old.id:
             return  # where it already lives: a repeat, or a change of something else
         if old is not None:
@@ -114,21 +113,6 @@ class HomePlacements(FamilyHomes, CaseProtections):
             new.occupy(placement.placement_id, placement.case_id, placement.municipality, protected)
             released = self._release_holds_elsewhere(placement, new, old)
         self.save(old, new, gate, *released)
-
-    def _release_holds_elsewhere(
-        self, placement: PlacementData, home: FamilyHome, old: FamilyHome | None
-    ) -> list[FamilyHome]:
-        """The case is placed in ``home``: a place an accepted offer held for it in another home
-        comes free (partners see it so); ``old`` is released where it is (saved with it)."""
-        case = (placement.municipality, placement.case_id)
-        held = [
-            home_id for home_id, row in self._homes.items() if row.holds_for(*case) and home_id != home.id
-        ]
-        holders = [
-            old if old is not None and old.id == home_id else self.repository.get(home_id) for home_id in held
-        ]
-        freed = [holder for holder in holders if holder.release_hold_of(*case, why=PLACED_ELSEWHERE)]
-        return [holder for holder in freed if holder is not old]
 
     def _homes_lived_in(self, placement: PlacementData) -> list[FamilyHome]:
         """Every home the placement has lived in, with what this unit of work has not saved yet."""
@@ -148,10 +132,12 @@ class HomePlacements(FamilyHomes, CaseProtections):
         here = [home for home in lived_in if _placer(home, placement.placement_id) == placement.municipality]
         return here[0] if here else None
 
-    def _home_of(self, municipality: str, reference: str | None, placement_id: str) -> FamilyHome | None:
+    def _home_of(self, placement: PlacementData) -> FamilyHome | None:
         """The home a placement names: the placer's own register id, or a partner home's pool id
-        (or, as before, its register id) that the placer may place in: shared with it, held for it,
-        or already housing this placement (whatever happened to the sharing since)."""
+        (or, as before, its register id) that the placer may place in: shared with it, held for this
+        case (a hold is its case's, never another case's of the placer), or already housing this
+        placement (whatever happened to the sharing since)."""
+        municipality, reference = placement.municipality, placement.family_home_id
         if reference is None:
             return None
         entry = self.find(RegisterEntry.id_for(municipality, reference))
@@ -169,8 +155,8 @@ class HomePlacements(FamilyHomes, CaseProtections):
             and (
                 home.municipality == municipality
                 or home.is_visible_to(municipality)
-                or home.is_held_for(municipality, self.clock())
-                or placement_id in home.residents
+                or home.is_held_for(municipality, placement.case_id, self.clock())
+                or placement.placement_id in home.residents
             )
         ]
         return placeable[0] if len(placeable) == 1 else None
