@@ -80,7 +80,13 @@ class ReferralProtection(PlacedChildren):
 
     def _recorded(self, placement: PlacementData) -> list[Any]:
         """What a placement record leaves of the case (``PlacedChildren``), and, when the case is
-        protected, its referrals and those of every number named for its child, marked (to save)."""
+        protected, its referrals and those of every number named for its child, marked (to save).
+
+        Every record passes the case's gate before it reads the case, whatever it says: before, one
+        naming a corrected number and one saying the child is protected, handled at once on two
+        replicas (a faulty producer spreads a case's records over partitions, ADR 0017), each read
+        the case without the other's change, and the referrals of the new number stayed unprotected."""
+        self._through_gates(_keys(placement.municipality, placement.case_id, ()))
         case, protection = self._noted(placement)
         if protection is None:
             return [case]  # no record said the case is protected: its referrals stay as they are

@@ -180,3 +180,15 @@ async def test_a_case_protected_later_publishes_no_new_kind_of_event(referrals) 
     assert [
         o for n in later for o in runtime.publication.translate(runtime.app.mapper.to_domain_event(n))
     ] == []
+
+
+async def test_a_referral_made_after_a_record_protected_the_child_reads_protected_when_only_another_referral_links_them(
+    referrals,
+) -> None:
+    """The child's referral in another case was marked when the record said it; a later referral of
+    that case naming another number reads protected, as it would had it been made first."""
+    await create(referrals, case_id="0380-OTHER", target="safety_team", child=CHILD)
+    await referrals.feed(changed("0380-LP", "P-1", protected_identity=True))
+    another_number = {"pin": valid_pin(52), "protected_identity": False}
+    await create(referrals, case_id="0380-OTHER", target="network_centre", child=another_number)
+    assert await shown(referrals, "0380-OTHER") == [("safety_team", True), ("network_centre", True)]

@@ -155,3 +155,18 @@ async def test_an_automatic_referral_protected_by_what_a_referral_said_makes_the
     await made(referrals, case_id="0380-RT-13", target="safety_team", child=PROTECTED_CHILD)
     await referrals.feed(placement_started("0380-RT-12", "P-RT-12", pin=PIN))
     assert await shown(referrals, "0380-RT-12") == [("safety_team", True), ("network_centre", True)]
+
+
+async def test_a_referral_made_after_a_ticked_one_reads_protected_when_only_another_referral_links_them(
+    referrals,
+) -> None:
+    """The earlier referral of the ticked one's child, in another case, was marked when the box was
+    ticked; a later referral of that case, naming another number, reads it: the same outcome as
+    when the box is ticked last (above), since a new referral asks the referrals it shares a key
+    with, which every protection said has marked as far as it follows."""
+    await made(referrals, case_id="0380-RT-14", target="safety_team", child=CHILD)
+    await made(referrals, case_id="0380-RT-15", target="safety_team", child=PROTECTED_CHILD)
+    await made(
+        referrals, case_id="0380-RT-14", target="network_centre", child={**CHILD, "pin": valid_pin(75)}
+    )
+    assert await shown(referrals, "0380-RT-14") == [("safety_team", True), ("network_centre", True)]

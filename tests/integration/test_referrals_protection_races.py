@@ -1,5 +1,6 @@
 """A child's protection said on one referrals replica while a referral of the child, or of its case,
-is made on another, at the same moment, on one real store (SQLite and PostgreSQL), ADR 0032.
+is made on another (or another record of its case names the child's number), at the same moment, on
+one real store (SQLite and PostgreSQL), ADR 0032.
 
 HTTP requests are spread over the replicas, and the placement records come on their own topic, so
 two writers may meet: each has read all it needs and is about to store when the other does its
@@ -28,7 +29,7 @@ from services.referrals.inbound import placement_consumer
 from tests.component.test_referrals_http import CASE_WORKER, new_referral
 from tests.component.test_referrals_later_protection_http import changed, shown
 from tests.conftest import make_settings
-from tests.support.events import encode, placement_started, valid_pin
+from tests.support.events import cloud_event, encode, placement_data, placement_started, valid_pin
 from tests.support.fetched import fed_by_hand, in_process_consumer
 from tests.support.races import storing_after
 
@@ -186,4 +187,68 @@ async def test_a_referral_made_while_the_start_of_its_cases_placement_is_stored_
             assert await readings(each) == {
                 CASES[0]: [("network_centre", False), ("safety_team", False)],  # the first automatic
                 CASES[1]: NOTHING,
+            }
+
+
+OF_THE_LINKED_CASE = referral(CASES[1], "network_centre", {"pin": valid_pin(53), "protected_identity": False})
+CHAIN_RACES = {
+    # which stores last: the ticked referral, or one linked to it only through the child's other case
+    "the ticked referral": (TICKED_ONE, OF_THE_LINKED_CASE),
+    "the linked referral": (OF_THE_LINKED_CASE, TICKED_ONE),
+}
+
+
+@pytest.mark.parametrize("last", list(CHAIN_RACES))
+async def test_a_referral_linked_to_a_ticked_one_only_through_another_made_at_once_on_two_replicas_reads_protected(
+    store_settings: ServiceSettings, last: str
+) -> None:
+    """The child's referral of another case is stored; the ticked one reaches the new one through
+    it (the child, then that case), and the two meet at that case's gate: the marking passes the
+    gate of every key it follows, the new referral those of the keys it reads."""
+    held, rival = CHAIN_RACES[last]
+    async with replica(store_settings) as first, replica(store_settings) as second:
+        assert await UNTICKED_ONE(first) == 201
+        raced = storing_after(first.store, lambda: rival(second))
+        assert await held(first) == 201
+        assert raced == [201]
+        for each in (first, second):
+            assert await readings(each) == {
+                CASES[0]: [("network_centre", True)],
+                CASES[1]: [("safety_team", True), ("network_centre", True)],
+            }
+
+
+CORRECTED_PIN = valid_pin(52)  # the child's number as the case system corrects it
+OF_THE_CORRECTED_NUMBER = referral(
+    CASES[1], "safety_team", {"pin": CORRECTED_PIN, "protected_identity": False}
+)
+NUMBER_CORRECTED = record(
+    cloud_event("se.placement.changed.v1", placement_data(CASES[0], "P-1", pin=CORRECTED_PIN))
+)
+NUMBER_RACES = {
+    # which stores last: each replica holds one of the partitions a faulty producer spread them over
+    "the protection": (PROTECTED_RECORD, NUMBER_CORRECTED),
+    "the corrected number": (NUMBER_CORRECTED, PROTECTED_RECORD),
+}
+
+
+@pytest.mark.parametrize("last", list(NUMBER_RACES))
+async def test_a_number_named_for_a_case_while_a_record_says_its_child_is_protected_leaves_no_referral_of_it_unprotected(
+    store_settings: ServiceSettings, last: str
+) -> None:
+    """ADR 0017's addendum: a faulty producer spreads one case's records over partitions, so a
+    change naming the child's corrected number and one saying the child is protected meet on two
+    replicas.  In either order a referral of the corrected number reads protected (the protection
+    marks every number named for its case); at once, neither may miss the other."""
+    held, rival = NUMBER_RACES[last]
+    async with replica(store_settings) as first, replica(store_settings) as second:
+        await PLACED(first)
+        assert await OF_THE_CORRECTED_NUMBER(first) == 201
+        raced = storing_after(first.store, lambda: rival(second))
+        await held(first)
+        assert raced == [None]
+        for each in (first, second):
+            assert await readings(each) == {
+                CASES[0]: [("network_centre", True)],
+                CASES[1]: [("safety_team", True)],
             }

@@ -7,9 +7,10 @@ topic, so two writers may each read before the other stored: a referral made unp
 the protection, and the protection, not seeing the referral, left it unprotected for good.  One small
 aggregate per key the protection follows (a case, or a child's personal identity number, in one
 municipality) is the point they meet: every writer passes the gate of each key it reads, before it
-reads, in the transaction that stores the rest of its work.  Two such writers store the gate's same
-next version, the store lets only one through, and the other runs again on what the first stored (a
-record: the kit's applier) or is answered 409 (a request: nothing of it stored).
+reads, in the transaction that stores the rest of its work (a placement record passes its case's,
+whatever it says: it may name the child's number for the case).  Two such writers store the gate's
+same next version, the store lets only one through, and the other runs again on what the first
+stored (a record: the kit's applier; a request: the kit's command path, ADR 0014).
 
 It keeps nothing but its id (a hash of the key: the number stays in the referral, and a gate is
 never published).  Stores older than the gates have none: each is made by whichever comes first.
