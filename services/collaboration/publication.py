@@ -95,7 +95,7 @@ class _Rules:
         if isinstance(event, FamilyHome.Occupied):
             case_id, placer, change = event.case_id, event.placing_municipality, "occupied"
         else:
-            case_id, placer, _ = self.before(event).residents[event.placement_id]
+            case_id, placer, _ = self.before(event).details_of(event.placement_id, event.placing_municipality)
             change = "freed"
         data = public.FamilyHomeOccupancyChangedV1(
             case_id=case_id,
@@ -113,7 +113,7 @@ class _Rules:
         if isinstance(event, FamilyHome.Occupied):
             return bool(event.protected)
         if isinstance(event, FamilyHome.Freed):
-            return bool(self.before(event).residents[event.placement_id][2])
+            return self.before(event).details_of(event.placement_id, event.placing_municipality)[2]
         return False
 
     # -- matching --------------------------------------------------------------------------

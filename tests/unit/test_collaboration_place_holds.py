@@ -105,4 +105,4 @@ def test_a_resident_said_protected_after_moving_in_is_protected_once() -> None:
     assert not pooled.protect_residents_of("1980", "0380-C-1")  # another municipality's case
     assert pooled.protect_residents_of("0380", "0380-C-1") and pooled.hosts_protected_child
     assert not pooled.protect_residents_of("0380", "0380-C-1")
-    assert pooled.residents["P-2"][2] is False
+    assert pooled.residents[("0380", "P-2")][2] is False

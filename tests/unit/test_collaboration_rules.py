@@ -76,7 +76,7 @@ def test_placements_occupy_and_free_places_once_each() -> None:
     assert fh.free_places == 1 and fh.can_be_offered()
     fh.occupy("P-2", "C-2", "0380", False)
     assert fh.free_places == 0 and not fh.can_be_offered()
-    assert fh.free("P-1") and not fh.free("P-1")
+    assert fh.free("P-1", "0380") and not fh.free("P-1", "0380")
     assert fh.free_places == 1
 
 

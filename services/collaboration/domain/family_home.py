@@ -2,7 +2,7 @@
 
 ``register_id`` is the owner's own id (placement events carry it as ``family_home_id``); partners only
 ever see the aggregate's random pool id.  An accepted offer holds a place until its placement arrives
-or the hold lapses (ADR 0022).
+or the hold lapses (ADR 0022).  A resident is its placer's: (placing municipality, placement id).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from services.collaboration.domain.home_profile import (
 )
 from services.collaboration.domain.place_holds import PlaceHolds
 from services.collaboration.domain.protected_residents import ProtectedResidents
+from services.collaboration.domain.residents import ENDED, Resident
 from services.kit.domain.ids import stable_id
 
 
@@ -55,7 +56,8 @@ class FamilyHome(PlaceHolds, ProtectedResidents):
 
     class Freed(Aggregate.Event):
         placement_id: str
-        why: str = "ended"  # or "moved": a placement change took the child to another home
+        why: str = ENDED  # or MOVED: a placement change took the child to another home
+        placing_municipality: str = ""  # absent in events stored before: see ``residents.named``
 
     @event(Registered)
     def __init__(
@@ -74,10 +76,9 @@ class FamilyHome(PlaceHolds, ProtectedResidents):
         self.specialisations, self.languages = tuple(specialisations), tuple(languages)
         self.available = True
         self.shared_with: tuple[str, ...] = ()
-        # placement id -> (case id, placing municipality, protected)
-        self.residents: dict[str, tuple[str, str, bool]] = {}
+        self.residents: dict[Resident, tuple[str, str, bool]] = {}  # see Residents
         self.holds: dict[str, tuple[str, str, datetime]] = {}
-        self.left: dict[str, tuple[str, str]] = {}  # placement id -> (placing municipality, why)
+        self.left: dict[Resident, str] = {}
 
     @classmethod
     def register(
@@ -137,15 +138,16 @@ class FamilyHome(PlaceHolds, ProtectedResidents):
 
     def occupy(self, placement_id: str, case_id: str, placing_municipality: str, protected: bool) -> bool:
         """A placement moved in; False when it was already recorded (a repeated delivery)."""
-        if placement_id in self.residents:
+        if self.houses(placing_municipality, placement_id):
             return False
         self._occupied(placement_id, case_id, placing_municipality, protected)
         return True
 
-    def free(self, placement_id: str, why: str = "ended") -> bool:
-        if placement_id not in self.residents:
+    def free(self, placement_id: str, placing_municipality: str, why: str = ENDED) -> bool:
+        """The placer's placement left; False when it does not live here (another's never leaves)."""
+        if not self.houses(placing_municipality, placement_id):
             return False
-        self._freed(placement_id, why)
+        self._freed(placement_id, why, placing_municipality)
         return True
 
     # -- state changes ------------------------------------------------------------------
@@ -171,11 +173,13 @@ class FamilyHome(PlaceHolds, ProtectedResidents):
 
     @event(Occupied)
     def _occupied(self, placement_id: str, case_id: str, placing_municipality: str, protected: bool) -> None:
-        self.residents[placement_id] = (case_id, placing_municipality, protected)
+        self.residents[(placing_municipality, placement_id)] = (case_id, placing_municipality, protected)
 
     @event(Freed)
-    def _freed(self, placement_id: str, why: str = "ended") -> None:
-        self.left[placement_id] = (self.residents.pop(placement_id)[1], why)
+    def _freed(self, placement_id: str, why: str = ENDED, placing_municipality: str = "") -> None:
+        resident = self.resident_named(placement_id, placing_municipality)
+        del self.residents[resident]
+        self.left[resident] = why
 
 
 class RegisterEntry(Aggregate):

@@ -11,29 +11,27 @@ from __future__ import annotations
 
 from eventsourcing.domain import Aggregate, event
 
+from services.collaboration.domain.residents import Residents
 
-class ProtectedResidents(Aggregate):
+
+class ProtectedResidents(Residents):
     class ResidentProtected(Aggregate.Event):
         placement_id: str
-
-    residents: dict[str, tuple[str, str, bool]]  # placement id -> (case id, placer, protected)
-
-    @property
-    def hosts_protected_child(self) -> bool:
-        return any(protected for _, _, protected in self.residents.values())
+        placing_municipality: str = ""  # absent in events stored before: see ``residents.named``
 
     def protect_residents_of(self, municipality: str, case_id: str) -> bool:
         """Every placement of the case living here is now protected; True when one was not yet."""
         unmarked = [
             placement_id
-            for placement_id, (case, placer, protected) in self.residents.items()
+            for (placer, placement_id), (case, _, protected) in self.residents.items()
             if (placer, case) == (municipality, case_id) and not protected
         ]
         for placement_id in unmarked:
-            self._resident_protected(placement_id)
+            self._resident_protected(placement_id, municipality)
         return bool(unmarked)
 
     @event(ResidentProtected)
-    def _resident_protected(self, placement_id: str) -> None:
-        case_id, placer, _ = self.residents[placement_id]
-        self.residents[placement_id] = (case_id, placer, True)
+    def _resident_protected(self, placement_id: str, placing_municipality: str = "") -> None:
+        resident = self.resident_named(placement_id, placing_municipality)
+        case_id, placer, _ = self.residents[resident]
+        self.residents[resident] = (case_id, placer, True)

@@ -10,6 +10,7 @@ from services.collaboration.commands import Availability, HomeProfile, NewHome, 
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
 from services.collaboration.domain.place_holds import PlaceHolds
 from services.collaboration.domain.protected_residents import ProtectedResidents
+from services.collaboration.domain.residents import Resident, named
 from services.collaboration.results import HomeSeen, hidden
 from services.collaboration.use_cases.base import PoolApplication
 from services.kit.auth import Caller
@@ -26,12 +27,13 @@ class AlreadyRegistered(Exception):
 
 @dataclass(frozen=True)
 class HomeRow:
-    """Who may see a home: its owner, whom it is shared with, which protected children live there;
-    and for whose cases places are held in it."""
+    """Who may see a home: its owner, whom it is shared with, which protected children live there
+    (of its residents, each its placer's: ``residents.py``); and for whose cases places are held in it."""
 
     owner: str
     shared_with: tuple[str, ...] = ()
-    protected_placements: frozenset[str] = frozenset()
+    residents: frozenset[Resident] = frozenset()
+    protected_placements: frozenset[Resident] = frozenset()
     holds: frozenset[tuple[str, str, str]] = frozenset()  # (request id, placer, case id)
 
     def holds_for(self, municipality: str, case_id: str) -> bool:
@@ -61,11 +63,16 @@ def _fold_homes(rows: dict[Any, HomeRow], e: Any) -> None:
         rows[e.originator_id] = HomeRow(e.municipality)
     elif isinstance(e, FamilyHome.SharingChanged):
         rows[e.originator_id] = replace(rows[e.originator_id], shared_with=tuple(e.shared_with))
-    elif isinstance(e, ProtectedResidents.ResidentProtected) or (
-        isinstance(e, FamilyHome.Occupied) and e.protected
-    ):
+    elif isinstance(e, FamilyHome.Occupied):
+        row, resident = rows[e.originator_id], (e.placing_municipality, e.placement_id)
+        protected = row.protected_placements | ({resident} if e.protected else set())
+        rows[e.originator_id] = replace(
+            row, residents=row.residents | {resident}, protected_placements=protected
+        )
+    elif isinstance(e, ProtectedResidents.ResidentProtected):
         row = rows[e.originator_id]
-        rows[e.originator_id] = replace(row, protected_placements=row.protected_placements | {e.placement_id})
+        resident = named(row.residents, e.placement_id, e.placing_municipality)
+        rows[e.originator_id] = replace(row, protected_placements=row.protected_placements | {resident})
     elif isinstance(e, PlaceHolds.Held):
         row = rows[e.originator_id]
         rows[e.originator_id] = replace(row, holds=row.holds | {(e.request_id, e.municipality, e.case_id)})
@@ -74,7 +81,10 @@ def _fold_homes(rows: dict[Any, HomeRow], e: Any) -> None:
         rows[e.originator_id] = replace(row, holds=frozenset(h for h in row.holds if h[0] != e.request_id))
     elif isinstance(e, FamilyHome.Freed):
         row = rows[e.originator_id]
-        rows[e.originator_id] = replace(row, protected_placements=row.protected_placements - {e.placement_id})
+        gone = {named(row.residents, e.placement_id, e.placing_municipality)}
+        rows[e.originator_id] = replace(
+            row, residents=row.residents - gone, protected_placements=row.protected_placements - gone
+        )
 
 
 def _profile(profile: HomeProfile) -> tuple[int, int, int, tuple[str, ...], tuple[str, ...]]:

@@ -11,7 +11,9 @@ resident protected (hidden from partners from then on), whatever later records s
 a referral's protection handled at the same moment (two topics, two replicas) conflict through the
 case's ``MoveInGate`` instead of passing each other.  A placement moving into a home of the pool
 also frees the places accepted offers held for its case in other homes, but not while the child
-only waits in an emergency home (``HoldsElsewhere``, ADR 0022).
+only waits in an emergency home (``HoldsElsewhere``, ADR 0022).  A placement is always its placing
+municipality's (``residents.py``): a record finds, admits, moves and frees only its own municipality's
+placement of that id, never another's that happens to share it.
 """
 
 from __future__ import annotations
@@ -24,13 +26,12 @@ from contracts.common import MUNICIPALITIES
 from contracts.placements import PlacementChangedV1, PlacementData, PlacementEndedV1, PlacementStartedV1
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
 from services.collaboration.domain.move_in_gate import MoveInGate
+from services.collaboration.domain.residents import ENDED, MOVED
 from services.collaboration.use_cases.case_protection import CaseProtections
 from services.collaboration.use_cases.holds_elsewhere import HoldsElsewhere
 from services.kit.domain.case_protection import CaseProtection
 from services.kit.inbound import InboundEvent
 from services.kit.index import CatchUpIndex
-
-MOVED, ENDED = "moved", "ended"
 
 
 def _stays_by(field: str) -> Callable[[dict[Any, frozenset[UUID]], Any], None]:
@@ -54,7 +55,8 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
         """Moves in unless the placement is in the pool already (a repeat, or a start after a change)."""
         placement = event.data
         protected = self._shield(placement)
-        if not any(_has_lived_in(home, placement) for home in self._homes_lived_in(placement)):
+        lived_in = self._homes_lived_in(placement)
+        if not any(home.has_housed(placement.municipality, placement.placement_id) for home in lived_in):
             self._move_in(placement, protected)
 
     def placement_changed(self, event: InboundEvent[PlacementChangedV1]) -> None:
@@ -65,7 +67,7 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
         placement = event.data
         self._shield(placement)
         home = self._current_home(placement, self._homes_lived_in(placement)) or self._home_of(placement)
-        if home is not None and home.free(placement.placement_id, why=ENDED):
+        if home is not None and home.free(placement.placement_id, placement.municipality, why=ENDED):
             self.save(home)
 
     def referral_protection(self, municipality: str, case_id: str, protected_identity: bool) -> None:
@@ -96,14 +98,14 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
 
     def _move_in(self, placement: PlacementData, protected: bool) -> None:
         lived_in = self._homes_lived_in(placement)
-        if any(home.left.get(placement.placement_id) == (placement.municipality, ENDED) for home in lived_in):
+        if any(home.has_ended_here(placement.municipality, placement.placement_id) for home in lived_in):
             return  # a late start or change of a placement that has ended
         old = self._current_home(placement, lived_in)
         new = self._home_of(placement)
         if new is not None and old is not None and new.id == old.id:
             return  # where it already lives: a repeat, or a change of something else
         if old is not None:
-            old.free(placement.placement_id, why=MOVED)
+            old.free(placement.placement_id, placement.municipality, why=MOVED)
         gate: MoveInGate | None = None
         released: list[FamilyHome] = []
         if new is not None:
@@ -129,14 +131,15 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
     @staticmethod
     def _current_home(placement: PlacementData, lived_in: list[FamilyHome]) -> FamilyHome | None:
         """The home the placement lives in now, whatever the sharing says (ADR 0022)."""
-        here = [home for home in lived_in if _placer(home, placement.placement_id) == placement.municipality]
+        here = [home for home in lived_in if home.houses(placement.municipality, placement.placement_id)]
         return here[0] if here else None
 
     def _home_of(self, placement: PlacementData) -> FamilyHome | None:
         """The home a placement names: the placer's own register id, or a partner home's pool id
         (or, as before, its register id) that the placer may place in: shared with it, held for this
         case (a hold is its case's, never another case's of the placer), or already housing this
-        placement (whatever happened to the sharing since)."""
+        placement of the placer's (whatever happened to the sharing since; another municipality's
+        placement of the same id is another child, and admits nothing)."""
         municipality, reference = placement.municipality, placement.family_home_id
         if reference is None:
             return None
@@ -156,7 +159,7 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
                 home.municipality == municipality
                 or home.is_visible_to(municipality)
                 or home.is_held_for(municipality, placement.case_id, self.clock())
-                or placement.placement_id in home.residents
+                or home.houses(municipality, placement.placement_id)
             )
         ]
         return placeable[0] if len(placeable) == 1 else None
@@ -167,14 +170,3 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
         except ValueError:
             return None
         return home if isinstance(home, FamilyHome) else None
-
-
-def _placer(home: FamilyHome, placement_id: str) -> str | None:
-    resident = home.residents.get(placement_id)
-    return resident[1] if resident else None
-
-
-def _has_lived_in(home: FamilyHome, placement: PlacementData) -> bool:
-    left = home.left.get(placement.placement_id)
-    here = _placer(home, placement.placement_id) == placement.municipality
-    return here or (left is not None and left[0] == placement.municipality)

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from services.collaboration.domain.family_home import FamilyHome
+from services.collaboration.domain.residents import named
 from services.collaboration.results import RequestSeen
 from services.collaboration.use_cases.family_homes import FamilyHomes
 from services.collaboration.use_cases.matching import Matching
@@ -36,12 +37,17 @@ class Residence:
 
 
 def _fold_residences(rows: dict[Any, Residence], e: Any) -> None:
+    """Keyed by (home, placing municipality, placement id): each case system numbers its own."""
     if isinstance(e, FamilyHome.Occupied):
-        rows[(e.originator_id, e.placement_id)] = Residence(
+        rows[(e.originator_id, e.placing_municipality, e.placement_id)] = Residence(
             e.placing_municipality, e.case_id, e.originator_id, e.placement_id, e.timestamp
         )
-    elif isinstance(e, FamilyHome.Freed) and (key := (e.originator_id, e.placement_id)) in rows:
-        rows[key] = replace(rows[key], moved_out=e.timestamp)
+    elif isinstance(e, FamilyHome.Freed):
+        # Walked only for a Freed stored before it named its placer (``named`` needs no list then).
+        living = ((p, i) for (home, p, i), r in rows.items() if home == e.originator_id and not r.moved_out)
+        key = (e.originator_id, *named(living, e.placement_id, e.placing_municipality))
+        if key in rows:
+            rows[key] = replace(rows[key], moved_out=e.timestamp)
 
 
 @dataclass(frozen=True)
