@@ -27,6 +27,6 @@ class NetworkSupportApplication(
     SafetyPlanUseCases,
     ReportUseCases,  # the monthly follow-up reports (SAMS, Stella)
     PlacementUseCases,
-    FromEventsUseCases,  # with the home-return use cases: a placement's end completes a process
+    FromEventsUseCases,  # with the home-return use cases: a placement's end moves a process
 ):
     name = "network_support"

@@ -250,4 +250,4 @@ async def test_a_refused_future_completion_leaves_the_return_home_to_the_placeme
     hear(network_support, PLACEMENTS, cloud_event("se.placement.ended.v1", ended))
     shown = (await network_support.get("/api/v1/cases/C-1/home-returns", headers=WORKER)).json()
     [process] = shown["processes"]
-    assert process["phases"][-1] == ["completed", "2026-12-02"]
+    assert process["phases"][-1] == ["follow_up", "2026-12-02"]

@@ -51,7 +51,7 @@ async def test_after_a_return_home_and_a_re_placement_a_second_process_is_opened
     app.placement_started(*first, school_change=False)
     app.placement_ended(first, "home_return", date(2026, 4, 1))
     second = placement("P-2", date(2026, 6, 1))
-    app.placement_started(*second, school_change=False)
+    app.placement_started(*second, school_change=False)  # placed again: the first follow-up broken off
     opened = await network_support.post(
         "/api/v1/cases/C-1/home-returns", headers=WORKER, json={"phase": "preparation", "on": "2026-09-01"}
     )
@@ -60,22 +60,24 @@ async def test_after_a_return_home_and_a_re_placement_a_second_process_is_opened
     app.placement_ended(second, "home_return", date(2026, 11, 1))
     app.placement_ended(second, "home_return", date(2026, 11, 1))  # redelivered: no third process
     listed = (await network_support.get("/api/v1/cases/C-1/home-returns", headers=WORKER)).json()
-    assert [(p["number"], p["outcome"], p["retroactive"]) for p in listed["processes"]] == [
-        (1, "completed", True),
-        (2, "completed", False),
+    assert [(p["number"], p["phase"], p["retroactive"]) for p in listed["processes"]] == [
+        (1, "broken_off", True),
+        (2, "follow_up", False),
     ]
     latest = (await network_support.get("/api/v1/cases/C-1/home-return", headers=WORKER)).json()
     assert latest["number"] == 2
 
 
-async def test_a_second_home_return_end_without_an_open_process_leaves_a_new_completed_one(
+async def test_a_second_home_return_end_after_the_first_follow_up_was_completed_opens_a_new_one(
     network_support,
 ) -> None:
     app = service_app(network_support)
     app.placement_ended(placement("P-1", date(2026, 1, 10)), "home_return", date(2026, 4, 1))
+    done = {"phase": "completed", "on": "2026-05-15"}
+    assert (await network_support.post("/api/v1/cases/C-1/home-return", headers=WORKER, json=done)).is_success
     app.placement_ended(placement("P-2", date(2026, 6, 1)), "home_return", date(2026, 11, 1))
     listed = (await network_support.get("/api/v1/cases/C-1/home-returns", headers=WORKER)).json()
-    assert [(p["number"], p["outcome"]) for p in listed["processes"]] == [(1, "completed"), (2, "completed")]
+    assert [(p["number"], p["phase"]) for p in listed["processes"]] == [(1, "completed"), (2, "follow_up")]
 
 
 async def test_a_new_process_is_refused_while_one_is_open(network_support) -> None:

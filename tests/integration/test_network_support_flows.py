@@ -64,7 +64,7 @@ async def test_a_started_placement_opens_the_inquiry_and_the_seven_day_clocks_on
     assert types.count("se.natverk.placement_follow_up.recorded.v1") == 1
 
 
-async def test_a_placement_ended_with_home_return_completes_the_process_in_the_timeline(
+async def test_a_placement_ended_with_home_return_begins_the_process_follow_up_in_the_timeline(
     settings: ServiceSettings,
 ) -> None:
     case_id, placement_id = f"H-{uuid.uuid4().hex[:6]}", f"P-{uuid.uuid4().hex[:6]}"
@@ -85,18 +85,18 @@ async def test_a_placement_ended_with_home_return_completes_the_process_in_the_t
             key=case_id.encode(),
         )
 
-        async def completed():
+        async def followed_up():
             response = await support.get(f"/api/v1/cases/{case_id}/home-return", headers=WORKER)
-            return response.json() if response.json().get("phase") == "completed" else None
+            return response.json() if response.json().get("phase") == "follow_up" else None
 
-        process = await eventually(completed)
+        process = await eventually(followed_up)
 
         async def phases_in_timeline():
             types = await timeline_types(case_store, case_id)
             return types if types.count("se.natverk.home_return.phase_changed.v1") == 3 else None
 
         await eventually(phases_in_timeline)
-    assert [phase for phase, _ in process["phases"]] == ["preparation", "trial", "completed"]
+    assert [phase for phase, _ in process["phases"]] == ["preparation", "trial", "follow_up"]
     assert process["phases"][-1][1] == "2026-12-20"
     assert process["retroactive"] is False
 
@@ -116,7 +116,7 @@ async def test_a_home_return_without_a_process_opens_one_retroactively(settings:
             return response.json() if response.status_code == 200 else None
 
         shown = await eventually(process)
-    assert shown["phase"] == "completed" and shown["retroactive"] is True
+    assert shown["phase"] == "follow_up" and shown["retroactive"] is True
 
 
 def referral_accepted(case_id: str, referral_id: str, target: str) -> bytes:

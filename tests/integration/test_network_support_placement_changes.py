@@ -64,7 +64,7 @@ async def test_an_ended_placement_stops_its_clocks_as_placement_ended(settings: 
     }
 
 
-async def test_a_second_return_home_after_a_re_placement_is_a_second_completed_process(
+async def test_a_second_return_home_after_a_re_placement_breaks_off_the_first_follow_up_and_begins_a_second(
     settings: ServiceSettings,
 ) -> None:
     case_id = f"T-{uuid.uuid4().hex[:6]}"
@@ -87,7 +87,7 @@ async def test_a_second_return_home_after_a_re_placement_is_a_second_completed_p
             return processes if len(processes) == 2 else None
 
         processes = await eventually(two_processes)
-    assert [(p["number"], p["outcome"], p["phases"][-1][1]) for p in processes] == [
-        (1, "completed", "2026-04-01"),
-        (2, "completed", "2026-11-01"),
+    assert [(p["number"], p["phase"], p["phases"][-1][1]) for p in processes] == [
+        (1, "broken_off", "2026-06-01"),  # the second placement's start: the first return did not last
+        (2, "follow_up", "2026-11-01"),
     ]

@@ -264,17 +264,18 @@ def test_a_concluded_network_placement_inquiry_does_not_change() -> None:
         inquiry.name_candidates((3,))
 
 
-def test_home_return_moves_forward_only_and_a_placement_end_completes_it() -> None:
+def test_home_return_moves_forward_only_and_a_placement_end_begins_its_follow_up() -> None:
     process = HomeReturnProcess(municipality="0380", case_id="C-1", on=START)
     process.move_to("trial", START + timedelta(days=10))
     with pytest.raises(PhaseNotAllowed):
         process.move_to("preparation", START + timedelta(days=11))
-    process.complete(START + timedelta(days=40))
-    assert process.phase == "completed"
-    process.complete(START + timedelta(days=41))  # already finished: nothing more
-    assert [phase for phase, _ in process.phases] == ["preparation", "trial", "completed"]
+    process.returned_home(START + timedelta(days=40), "P-1")
+    assert (process.phase, process.outcome) == ("follow_up", None)
+    process.returned_home(START + timedelta(days=41), "P-1")  # in its follow-up already: nothing more
+    process.move_to("completed", START + timedelta(days=90))
+    assert [phase for phase, _ in process.phases] == ["preparation", "trial", "follow_up", "completed"]
     with pytest.raises(PhaseNotAllowed):
-        process.move_to("follow_up", START + timedelta(days=42))
+        process.move_to("follow_up", START + timedelta(days=92))
 
 
 def test_a_home_return_phase_cannot_begin_before_the_phase_it_follows() -> None:

@@ -14,6 +14,7 @@ from eventsourcing.persistence import Transcoder
 from services.kit.transcoding import DateAsISO
 from services.network_support.domain.happened import DatedAfterToday, require_happened
 from services.network_support.domain.home_return import (
+    PLACED_AGAIN,
     HomeReturnProcess,
     PhaseNotAllowed,
     ProcessAlreadyOpen,
@@ -86,13 +87,32 @@ def test_a_broken_off_home_return_needs_a_reason_and_records_it() -> None:
 
 def test_a_finished_process_does_not_move_and_an_open_one_blocks_a_new_one() -> None:
     process = HomeReturnProcess.begin("0380", "C-1", "preparation", START)
+    process.returned_home(START + timedelta(days=9), "P-1")
     with pytest.raises(ProcessAlreadyOpen):
-        process.require_finished()
-    process.complete(START + timedelta(days=9), "P-1")
+        process.require_finished()  # the follow-up after the return home is still open
+    process.move_to("completed", START + timedelta(days=30))
     process.require_finished()
     with pytest.raises(PhaseNotAllowed):
-        process.move_to("trial", START + timedelta(days=10))
-    assert process.completed_by == "P-1"
+        process.move_to("trial", START + timedelta(days=31))
+    assert process.took_home("P-1") and not process.took_home("P-2")
+
+
+def test_a_placement_end_a_process_was_completed_by_before_the_follow_up_went_on_is_still_known() -> None:
+    """Stored before: ``PhaseChanged`` to completed naming the placement whose end completed it."""
+    process = HomeReturnProcess.begin("0380", "C-1", "trial", START)
+    process._phase_changed("completed", START + timedelta(days=9), None, "P-1")
+    assert process.took_home("P-1")
+    assert not process.completed_by_hand_since(START)
+
+
+def test_a_follow_up_is_broken_off_by_a_placement_starting_after_it_began_but_not_by_its_own() -> None:
+    process = HomeReturnProcess.begin("0380", "C-1", "trial", START)
+    process.returned_home(START + timedelta(days=10), "P-1")
+    assert not process.placed_again(START, "P-0")  # an older placement's start, heard late
+    assert not process.placed_again(START + timedelta(days=20), "P-1")  # the one that took it home
+    assert process.placed_again(START + timedelta(days=20), "P-2")
+    assert (process.outcome, process.phases[-1]) == ("broken_off", ("broken_off", START + timedelta(days=20)))
+    assert process.reason == PLACED_AGAIN
 
 
 def test_process_one_keeps_the_id_a_case_had_before_and_later_processes_have_their_own() -> None:
@@ -105,7 +125,7 @@ def test_process_one_keeps_the_id_a_case_had_before_and_later_processes_have_the
 def test_a_home_return_stored_before_processes_were_numbered_still_loads() -> None:
     app = _Store()
     process = HomeReturnProcess(municipality="0380", case_id="C-1", on=START, retroactive=True)
-    process.complete(START)
+    process.move_to("completed", START)
     old_events = []
     for stored in (app.mapper.to_stored_event(e) for e in process.collect_events()):
         state = json.loads(stored.state)  # as the code before numbering stored them

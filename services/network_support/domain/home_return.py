@@ -1,5 +1,9 @@
 """A home-return process (hemflytt): preparation → trial → follow-up → completed, or broken off.
 
+The follow-up is the work after the child is home (DOMAIN.md: a lasting reunification), so the
+placement's end with the child home moves the process into it, and staff complete it when that
+work is done; a child placed again while it runs means the return did not last: it is broken off.
+
 A case may have any number of processes over time (a child goes home, is placed again, goes
 home again), one open at a time.  Process 1 keeps the id every process had before there could
 be more than one (``legacy_id_for``), so processes stored then still load where they were;
@@ -15,9 +19,10 @@ from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
 
+PLACED_AGAIN = "the child was placed again"  # the reason a new placement breaks a follow-up off
 PHASES = ("preparation", "trial", "follow_up", "completed", "broken_off")
 NEXT = {
-    "preparation": ("trial", "broken_off", "completed"),
+    "preparation": ("trial", "follow_up", "broken_off", "completed"),  # a trial at home is optional
     "trial": ("follow_up", "broken_off", "completed"),
     "follow_up": ("completed", "broken_off"),
 }
@@ -55,7 +60,9 @@ class HomeReturnProcess(Aggregate):
         phase: str
         on: date
         reason: str | None = None
-        placement_id: str | None = None  # the placement whose end completed the process
+        # the placement that moved it: its end took the child home (follow_up), or it placed the
+        # child again (broken_off); completed: stored before the follow-up went on after an end
+        placement_id: str | None = None
 
     @staticmethod
     def legacy_id_for(municipality: str, case_id: str) -> UUID:
@@ -82,6 +89,7 @@ class HomeReturnProcess(Aggregate):
         self.retroactive = retroactive
         self.reason: str | None = None
         self.completed_by: str | None = None
+        self.home_by: str | None = None
 
     @classmethod
     def begin(
@@ -124,10 +132,24 @@ class HomeReturnProcess(Aggregate):
             raise PhaseDatedBeforePrevious("on: a phase cannot be dated before the process's last phase")
         self._phase_changed(phase, on, reason if phase == "broken_off" else None)
 
-    def complete(self, on: date, placement_id: str | None = None) -> None:
-        """The placement ended with the child home: the process is completed."""
-        if not self.is_finished:
-            self._phase_changed("completed", on, None, placement_id)
+    def took_home(self, placement_id: str) -> bool:
+        """This placement's end has moved the process already (into its follow-up, or, stored
+        before, completed it)."""
+        return placement_id in (self.home_by, self.completed_by)
+
+    def returned_home(self, on: date, placement_id: str) -> None:
+        """The placement ended with the child home: the follow-up begins (never dated before the
+        phase it follows).  One in its follow-up already keeps its own day; one finished stays."""
+        if self.phase in ("preparation", "trial"):
+            self._phase_changed("follow_up", max(on, self.phases[-1][1]), None, placement_id)
+
+    def placed_again(self, on: date, placement_id: str) -> bool:
+        """A placement starting ``on`` or later than the follow-up began, not the one whose end took
+        the child home, breaks the follow-up off: the return did not last.  True if it did."""
+        if self.phase != "follow_up" or on < self.phases[-1][1] or placement_id == self.home_by:
+            return False
+        self._phase_changed("broken_off", on, PLACED_AGAIN, placement_id)
+        return True
 
     def require_finished(self) -> None:
         if not self.is_finished:
@@ -141,3 +163,4 @@ class HomeReturnProcess(Aggregate):
         self.phases.append((phase, on))
         self.reason = reason if phase == "broken_off" else self.reason
         self.completed_by = placement_id if phase == "completed" else self.completed_by
+        self.home_by = placement_id if phase == "follow_up" else self.home_by

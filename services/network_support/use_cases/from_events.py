@@ -23,6 +23,8 @@ from services.network_support.use_cases.placement_inquiries import (
 
 __all__ = ["FromEventsUseCases", "PlacementFacts"]
 
+HOME_RETURN = "home_return"  # the end reason that takes the child home
+
 
 class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
     def referral_accepted(self, referral_id: str, case_id: str, municipality: str, target: str) -> None:
@@ -60,14 +62,15 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         the clocks from the start (and the inquiry).  The case worker it names becomes responsible,
         as one a change names does.  A change of school it says, where the first did not, opens the
         school clock from the start; none, where the first said one, withdraws that clock while it
-        is open (ADR 0033)."""
+        is open (ADR 0033).  A child placed again breaks off the follow-up of a return home."""
         placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
+        home_return = self._placed_again(placement)  # the child home before: that return did not last
         follow_up = self._find(PlacementFollowUp.id_for(municipality, placement_id))
         if follow_up is None:
             follow_up, opening = self._opened(
                 placement, school_change, case_worker_id, protected=protected_identity
             )
-            self.save(follow_up, *opening)
+            self.save(follow_up, *opening, home_return)
             self._placement_said_protection(placement, protected_identity)
             return
         opening = NO_INQUIRY
@@ -80,7 +83,7 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
             follow_up.change_school(started_on, by_start=True)
         elif not school_change:  # a start corrected to none: the clock it opened was never due
             follow_up.withdraw_school_change()
-        self.save(follow_up, *opening)
+        self.save(follow_up, *opening, home_return)
         self._placement_said_protection(placement, protected_identity)  # shuts an inquiry still open
 
     def placement_changed(
@@ -125,22 +128,15 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         self, placement: PlacementFacts, end_reason: str, ended_on: date, protected_identity: bool = False
     ) -> None:
         """An ended placement stops its clocks and concludes its open inquiry as ``placement_ended``;
-        a child who went home completes a home-return process.  A protection it says is kept."""
+        a child who went home moves a home-return process into its follow-up, which staff complete
+        when that work is done.  A protection it says is kept."""
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         if follow_up is None:  # its start not seen (yet): the end is noted, so a late start opens nothing
             follow_up, _ = self._opened(placement, False, None, start_seen=False)
         follow_up.end(ended_on)
         inquiry = self._inquiry_ended(placement, PLACEMENT_ENDED, f"placement ended: {end_reason}")
-        process = None
-        if end_reason == "home_return":
-            process = self._home_return_ended(
-                placement.municipality,
-                placement.case_id,
-                placement.placement_id,
-                placement.started_on,
-                ended_on,
-            )
-        self.save(follow_up, inquiry, process)
+        processes = self._went_home(placement, ended_on) if end_reason == HOME_RETURN else []
+        self.save(follow_up, inquiry, *processes)
         self._placement_said_protection(placement, protected_identity)
 
     def _opened(

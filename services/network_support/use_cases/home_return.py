@@ -9,6 +9,7 @@ from services.kit.cases import CaseDataNotFound, CaseRef
 from services.network_support.commands import PhaseMove
 from services.network_support.domain.home_return import HomeReturnProcess, PhaseNotAllowed
 from services.network_support.use_cases.base import NetworkSupportBase
+from services.network_support.use_cases.placement_inquiries import PlacementFacts
 
 
 class HomeReturnUseCases(NetworkSupportBase):
@@ -60,20 +61,31 @@ class HomeReturnUseCases(NetworkSupportBase):
             processes.append(found)
         return processes
 
-    def _home_return_ended(
-        self, municipality: str, case_id: str, placement_id: str, started_on: date, ended_on: date
-    ) -> HomeReturnProcess | None:
-        """The process this placement's end completes: the open one, else a new retroactive one.
-
-        None when that has been recorded already: a process it completed (a redelivery), or one
-        a case worker completed during this placement (the same return, told twice).
-        """
-        processes = self._processes_of(municipality, case_id)
+    def _placed_again(self, placement: PlacementFacts) -> HomeReturnProcess | None:
+        """The case's process in its follow-up, broken off by this placement if it placed the child
+        again (``placed_again``); None if it did not."""
+        processes = self._processes_of(placement.municipality, placement.case_id)
         latest = processes[-1] if processes else None
-        if any(p.completed_by == placement_id for p in processes):
-            return None
+        if latest is not None and latest.placed_again(placement.started_on, placement.placement_id):
+            return latest
+        return None
+
+    def _went_home(self, placement: PlacementFacts, ended_on: date) -> list[HomeReturnProcess]:
+        """The processes this placement's end moves: the open one into its follow-up, else a new
+        retroactive one; and one still in the follow-up of an earlier return, which this placement
+        broke off (its start unseen, or seen before that return).
+
+        Nothing when that has been recorded already: a process it moved (a redelivery), or one a
+        case worker completed during this placement (the same return, told twice).
+        """
+        municipality, case_id, placement_id, _, started_on = placement
+        processes = self._processes_of(municipality, case_id)
+        if any(p.took_home(placement_id) for p in processes):
+            return []
+        latest = processes[-1] if processes else None
         if latest is not None and latest.completed_by_hand_since(started_on):
-            return None
+            return []
+        broken = [latest] if latest is not None and latest.placed_again(started_on, placement_id) else []
         if latest is None or latest.is_finished:
             latest = HomeReturnProcess(
                 municipality=municipality,
@@ -82,5 +94,5 @@ class HomeReturnUseCases(NetworkSupportBase):
                 retroactive=True,
                 number=len(processes) + 1,
             )
-        latest.complete(ended_on, placement_id)
-        return latest
+        latest.returned_home(ended_on, placement_id)
+        return [*broken, latest]  # one broken off is finished: ``latest`` is then a new one
