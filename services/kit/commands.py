@@ -33,7 +33,6 @@ from typing import Annotated, Any, Protocol
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
 
-from services.kit.access_chains import WRITE_ATTEMPTS
 from services.kit.access_logging import AccessLogging
 from services.kit.attribution import Attribution
 from services.kit.auth import Caller
@@ -44,10 +43,10 @@ from services.kit.domain.case_access import CaseAccess
 from services.kit.domain.idempotency import IdempotencyRecord
 from services.kit.errors import not_found, require_roles
 from services.kit.runtime import ServiceRuntime
-from services.kit.store import IntegrityError, ServiceApplication
+from services.kit.store import ServiceApplication
+from services.kit.write_races import worth_running_again
 
 UseCase = Callable[..., Any]
-CONFLICT_ATTEMPTS = 5  # each lost race means another writer of the same aggregate stored first
 
 
 class View(Protocol):
@@ -95,27 +94,15 @@ class CommandPath(AccessLogging):
                     return replayed
                 if isinstance(error, CaseRefusal):
                     raise self.told(error) from None
-                if not self._worth_running_again(error, attempt):
+                # A write race lost: nothing stored, so run it on what the other stored (write_races).
+                if not worth_running_again(error, attempt, self._lost_access_position):
                     raise
                 attempt += 1
         self._response.status_code = status
         return body
 
-    def _worth_running_again(self, error: Exception, attempt: int) -> bool:
-        """Whether a command whose write conflicted runs again on fresh data (ADR 0014 addendum).
-
-        A conflict means another writer stored, in the same moment, a version of something this
-        command read and changed (a gate where protection and referrals meet, a person's day, an
-        access chain's next position); nothing of the command was stored, and it has no effect
-        outside its transaction, so it runs again on what the other stored, as the kit's applier
-        does a record: answered as if it had come a moment later, not told to send it again.
-        An access record's position may be lost again to each reader of the case (ADR 0020); any
-        other conflict a few times at most, after which it is answered 409 (an id that exists).
-        """
-        if not isinstance(error, IntegrityError):
-            return False
-        taken = self.access_position_taken(error, self._attempted)
-        return attempt < (WRITE_ATTEMPTS if taken else CONFLICT_ATTEMPTS)
+    def _lost_access_position(self, error: Exception) -> bool:
+        return self.access_position_taken(error, self._attempted)
 
     def _admit(self, roles: tuple[str, ...]) -> None:
         """The caller's roles, then whether the service still takes anything from them: before a
