@@ -15,7 +15,9 @@ from services.kit.cases import CaseDataNotFound, CaseRef, CaseRefusal
 from services.kit.domain.swedish_time import LOCAL
 from services.kit.index import CatchUpIndex
 from services.kit.store import ServiceApplication
+from services.scheduling.domain.local_time import stored_instant, wall_clock_of
 from services.scheduling.domain.meeting import Meeting, MeetingError
+from services.scheduling.domain.slot_finder import week_of
 from services.scheduling.domain.staff_member import StaffMember, StaffMemberRemoved
 from services.scheduling.read_models import (
     MEETING_EVENTS,
@@ -137,16 +139,24 @@ class SchedulingBase(ServiceApplication):
         return [row for row in self._meeting_rows(municipality) if row.is_open]
 
     def _busy(self, municipality: str, moved: UUID | None = None) -> dict[str, list[Interval]]:
-        """When each staff member is in a meeting, open or held (a cancelled one takes no time): their
-        week's hours and their load count the hours held as spent.  A meeting being ``moved`` is
-        not counted where it was (it would count twice against their capacity)."""
+        """When each staff member is in a meeting that fills a week still bookable: an open one, or
+        one held from the current ISO week on (its hours were spent there; a cancelled one takes
+        none).  What was held before counts for nothing: its week can take nothing more, and in a
+        member's load overall it would weigh their whole history, so the finder's tie-break would
+        favour the newest staff and this would grow with every meeting ever held.  A meeting being
+        ``moved`` is not counted where it was (it would count twice against their capacity)."""
+        this_week = week_of(self._wall_clock_now())
         busy: dict[str, list[Interval]] = {}
         for row in self._meeting_rows(municipality):
-            if row.meeting_id == moved or not row.takes_time:
+            if row.meeting_id == moved or not row.fills_weeks_from(this_week):
                 continue
             for staff_id in row.staff_ids:
                 busy.setdefault(staff_id, []).append((row.start, row.end))
         return busy
+
+    def _wall_clock_now(self) -> datetime:
+        """Now in local Swedish wall-clock time (the clock gives it so, or as an aware instant)."""
+        return wall_clock_of(stored_instant(self.clock()))
 
     def _get(self, aggregate_id: Any) -> Any:
         try:

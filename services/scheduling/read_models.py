@@ -13,7 +13,7 @@ from services.scheduling.domain.deadline_day import ends_in_time
 from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.protected_case import ProtectedCase
-from services.scheduling.domain.slot_finder import WorkingHours
+from services.scheduling.domain.slot_finder import Week, WorkingHours, week_of
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
 
@@ -39,10 +39,11 @@ class MeetingRow:
     def is_open(self) -> bool:
         return self.status in ("booked", "rescheduled")
 
-    @property
-    def takes_time(self) -> bool:
-        """Open, or held: the hours of a meeting held were spent in its week (ADR 0026)."""
-        return self.status != "cancelled"
+    def fills_weeks_from(self, week: Week) -> bool:
+        """Whether its hours count in a member's weeks from ``week`` (the current one) on: an open
+        meeting's, and a held one's of ``week`` or later (spent in a week still bookable).  A week
+        gone by can take nothing more, so what was held in it counts for nothing (ADR 0026)."""
+        return self.is_open or (self.status == "held" and week_of(self.start) >= week)
 
     @property
     def deadline_missed(self) -> bool:

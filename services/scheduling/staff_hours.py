@@ -19,7 +19,7 @@ from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
 from services.scheduling.base import SchedulingBase
 from services.scheduling.commands import HoursChange
-from services.scheduling.domain.local_time import stored_instant, wall_clock_of
+from services.scheduling.domain.local_time import stored_instant
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.domain.working_time import (
     WeekOverCapacity,
@@ -73,6 +73,6 @@ class StaffHoursUseCases(SchedulingBase):
 
     def _upcoming_weeks_over_capacity(self, member: StaffMember) -> list[WeekOverCapacity]:
         """From the current week on (all its meetings open or held, begun or not: they fill it), as the
-        slot finder and a booking by hand count ``member``'s weeks."""
+        slot finder and a booking by hand count ``member``'s weeks, from the same current week."""
         busy = self._busy(member.municipality).get(member.staff_id, [])
-        return weeks_over_capacity(busy, member.weekly_capacity_hours, wall_clock_of(self.clock()))
+        return weeks_over_capacity(busy, member.weekly_capacity_hours, self._wall_clock_now())

@@ -74,3 +74,13 @@ async def test_hours_held_in_the_current_week_count_towards_the_hours_named_over
     held = await scheduling.post(f"/api/v1/meetings/{monday}/attendance", json=body, headers=COORDINATOR)
     assert (held.status_code, held.json()["status"]) == (200, "held"), held.text
     assert (await capacity(scheduling, 8)).json()["over_capacity"] == [TWELVE_HOURS]
+
+
+async def test_the_last_hour_of_a_sunday_is_still_in_its_week_for_the_weeks_named_over_capacity(
+    scheduling,
+) -> None:
+    """The clock's Swedish time, read as Swedish time whatever the machine's zone (in UTC it had read
+    23:30 on Sunday as 00:30 on Monday, so the week still current was left out), as a booking counts."""
+    await four_hours_on(scheduling, BUSY_WEEK)
+    store_of(scheduling).clock = lambda: datetime(2026, 11, 29, 23, 30)  # Sunday, half an hour left
+    assert (await capacity(scheduling, 8)).json()["over_capacity"] == [TWELVE_HOURS]
