@@ -106,7 +106,10 @@ async def test_a_change_of_something_else_where_the_child_waits_keeps_the_place_
     app.placement_started(placed(CASE, "P-0", "UPP-JH-1"))
     held_home = await register(collaboration, VASTERAS, "VAS-FH-1", [UPPSALA], capacity=1)
     await matched(collaboration, held_home, CASE)
-    app.placement_changed(moved(CASE, "P-0", "UPP-JH-1"))  # the same home: a change of something else
+    still_waiting = placement_data(  # the same home, still a jourhem: a change of something else
+        CASE, "P-0", municipality=UPPSALA, family_home_id="UPP-JH-1", school_change=True
+    )
+    app.placement_changed(inbound(cloud_event("se.placement.changed.v1", still_waiting)))
     assert await free_places(collaboration, held_home) == 0
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.home_profile import OfferDoesNotFit
-from services.collaboration.domain.place_holds import NoPlaceToHold, outlasts
+from services.collaboration.domain.place_holds import NoPlaceToHold, ends_care, outlasts
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -89,6 +89,22 @@ def test_a_place_held_for_a_lasting_home_outlasts_only_a_wait_in_an_emergency_ho
     keeping = ["R-1"] if outlasts(asked_for, placed_as) else []
     assert pooled.release_hold_of("0380", "0380-C-1", "placed_elsewhere", keeping) is not kept
     assert pooled.free_places == (0 if kept else 1)
+
+
+@pytest.mark.parametrize(
+    ("end_reason", "over"),
+    [
+        ("home_return", True),
+        ("age_out", True),
+        ("re_placement", False),
+        ("breakdown", False),
+        ("other", False),
+    ],
+)
+def test_only_an_end_that_says_the_childs_care_is_over_ends_the_wait_for_a_held_place(
+    end_reason: str, over: bool
+) -> None:
+    assert ends_care(end_reason) is over
 
 
 def test_a_place_is_given_back_only_while_it_is_held() -> None:

@@ -1,10 +1,10 @@
 """The places a home keeps for accepted offers: the part of ``FamilyHome`` that holds places.
 
 An accepted offer holds one place for its case until the requester's placement for that case
-arrives (the hold becomes a resident; placed in another home, the place comes free, unless the
-child only waits in an emergency home: ``outlasts``), the requester gives it back, or the hold
-lapses; a held place is not free, so it cannot be offered or accepted again (ADR 0022).  Its events
-are stored under this module's topics.
+arrives (the hold becomes a resident; placed anywhere else, the place comes free, unless the child
+only waits in an emergency home: ``outlasts``), the case's care ends (``ends_care``), the requester
+gives it back, or the hold lapses; a held place is not free, so it cannot be offered or accepted
+again (ADR 0022).  Its events are stored under this module's topics.
 """
 
 from __future__ import annotations
@@ -24,6 +24,14 @@ def outlasts(asked_for: str, placed_as: str) -> bool:
     return placed_as == TEMPORARY and asked_for != TEMPORARY
 
 
+def ends_care(end_reason: str) -> bool:
+    """An end that says the child's care is over (home again, or aged out of care) leaves no wait
+    for a held place to outlast.  An end a new placement follows (a re-placement, a breakdown) or
+    one that does not say (other) leaves the held place to that placement's record: it takes the
+    place (the held home), frees it (a lasting home elsewhere) or keeps it (another emergency home)."""
+    return end_reason in ("home_return", "age_out")
+
+
 class NoPlaceToHold(Exception):
     """The offered home has no free place left to hold for the accepted offer."""
 
@@ -37,7 +45,7 @@ class PlaceHolds(Aggregate):
 
     class HoldReleased(Aggregate.Event):
         request_id: str
-        why: str  # "placed", "placed_elsewhere", "given_back" or "lapsed"
+        why: str  # "placed", "placed_elsewhere", "care_ended", "given_back" or "lapsed"
 
     holds: dict[str, tuple[str, str, datetime]]  # request id -> (placer, case id, until)
 

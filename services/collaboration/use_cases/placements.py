@@ -2,16 +2,17 @@
 
 A placement lives in at most one home at a time.  A change that names another home frees the old
 one and occupies the new one in one save, so partners hear both through the usual home messages
-(ADR 0022, ADR 0009).  Repeats are no-ops by construction: a start or change finds the placement
-where it already lives, and a placement that ended is never moved in again (a late or replayed
-start or change), so no order of delivery can take two places for one child.  Every record, in
+(ADR 0022, ADR 0009).  Repeats take no second place by construction: a start or change finds the
+placement where it already lives, and a placement that ended is never moved in again (a late or
+replayed start or change), so no order of delivery can take two places for one child.  Every record, in
 the pool or not, also says whether the child is protected (``CaseProtections``, ADR 0032), and so
 does a referral of the case: once the case is, every home a placement of it lives in marks the
 resident protected (hidden from partners from then on), whatever later records say; a move-in and
 a referral's protection handled at the same moment (two topics, two replicas) conflict through the
-case's ``MoveInGate`` instead of passing each other.  A placement moving into a home of the pool
-also frees the places accepted offers held for its case in other homes, but not while the child
-only waits in an emergency home (``HoldsElsewhere``, ADR 0022).  A placement is always its placing
+case's ``MoveInGate`` instead of passing each other.  A record of the case also frees the places
+accepted offers held for it in other homes: a start or change that is not a wait in an emergency
+home, wherever it places the child, or one that moves it into another home of the pool; an end
+that says its care is over (``HoldsElsewhere``, ADR 0022).  A placement is always its placing
 municipality's (``residents.py``): a record finds, admits, moves and frees only its own municipality's
 placement of that id, never another's that happens to share it.
 """
@@ -58,17 +59,20 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
         lived_in = self._homes_lived_in(placement)
         if not any(home.has_housed(placement.municipality, placement.placement_id) for home in lived_in):
             self._move_in(placement, protected)
+        elif not self._has_ended(placement, lived_in):  # it stays: yet it may no longer be a wait
+            here = self._current_home(placement, lived_in)
+            self.save(*self._release_holds_elsewhere(placement, here, None, moved_in=False))
 
     def placement_changed(self, event: InboundEvent[PlacementChangedV1]) -> None:
-        """Another home (or none in the pool) frees the old one; the same home changes nothing."""
+        """Another home (or none in the pool) frees the old one; the same home stays taken."""
         self._move_in(event.data, self._shield(event.data))
 
     def placement_ended(self, event: InboundEvent[PlacementEndedV1]) -> None:
         placement = event.data
         self._shield(placement)
         home = self._current_home(placement, self._homes_lived_in(placement)) or self._home_of(placement)
-        if home is not None and home.free(placement.placement_id, placement.municipality, why=ENDED):
-            self.save(home)
+        freed = home is not None and home.free(placement.placement_id, placement.municipality, why=ENDED)
+        self.save(*([home] if freed else []), *self._release_holds_at_end(placement, home))
 
     def referral_protection(self, municipality: str, case_id: str, protected_identity: bool) -> None:
         """A case worker ticked "protected identity" on a referral of the case (ADR 0032): the case
@@ -98,23 +102,28 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
 
     def _move_in(self, placement: PlacementData, protected: bool) -> None:
         lived_in = self._homes_lived_in(placement)
-        if any(home.has_ended_here(placement.municipality, placement.placement_id) for home in lived_in):
+        if self._has_ended(placement, lived_in):
             return  # a late start or change of a placement that has ended
         old = self._current_home(placement, lived_in)
         new = self._home_of(placement)
         if new is not None and old is not None and new.id == old.id:
-            return  # where it already lives: a repeat, or a change of something else
+            # where it already lives (a repeat, a change of something else), unless no longer a wait
+            self.save(*self._release_holds_elsewhere(placement, old, None, moved_in=False))
+            return
         if old is not None:
             old.free(placement.placement_id, placement.municipality, why=MOVED)
         gate: MoveInGate | None = None
-        released: list[FamilyHome] = []
         if new is not None:
             gate = self._gate(placement.municipality, placement.case_id)  # see MoveInGate
             protected = gate.move_in(placement.placement_id, new.id) or protected
             new.release_hold_of(placement.municipality, placement.case_id)  # the held place is its home
             new.occupy(placement.placement_id, placement.case_id, placement.municipality, protected)
-            released = self._release_holds_elsewhere(placement, new, old)
-        self.save(old, new, gate, *released)
+        released = self._release_holds_elsewhere(placement, new, old, moved_in=new is not None)
+        self.save(old, new, gate, *released)  # ``old`` may be among them: saved once
+
+    @staticmethod
+    def _has_ended(placement: PlacementData, lived_in: list[FamilyHome]) -> bool:
+        return any(home.has_ended_here(placement.municipality, placement.placement_id) for home in lived_in)
 
     def _homes_lived_in(self, placement: PlacementData) -> list[FamilyHome]:
         """Every home the placement has lived in, with what this unit of work has not saved yet."""
