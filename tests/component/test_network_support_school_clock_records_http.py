@@ -154,3 +154,46 @@ async def test_a_start_sent_again_saying_no_school_change_leaves_the_clock_a_cha
     await network_support.feed(started(school_change=False))
     assert (await placement(network_support))["due"]["school_start"] == "2026-11-09"
     assert await school_duties(network_support) == 1
+
+
+# -- a start corrected to none after a change said a school change of its own ---------------------
+async def test_a_start_corrected_to_no_school_change_leaves_the_school_change_a_later_change_said(
+    network_support,
+) -> None:
+    """The change said the child's school changed on 11-10 while the start's clock was open: a
+    school change of its own.  The start corrected to none leaves the clock the change would have
+    opened had the start never said one: from the change's day, on the worklist and in SAMS."""
+    await network_support.feed(started(school_change=True))
+    await network_support.feed(changed("2026-11-10"))
+    await network_support.feed(started(school_change=False))
+    assert (await placement(network_support))["due"]["school_start"] == "2026-11-17"
+    assert await school_duties(network_support) == 1
+    assert clocks(await sams(network_support)) == [("2026-11-10", None)]
+
+
+async def test_a_start_corrected_to_no_school_change_leaves_the_clock_from_the_first_change_that_said_one(
+    network_support,
+) -> None:
+    """Had the start said none, the first change would have opened the clock and the next one
+    repeated it: so the clock runs from the first one's day."""
+    await network_support.feed(started(school_change=True))
+    await network_support.feed(changed("2026-11-10"))
+    await network_support.feed(changed("2026-11-12"))
+    await network_support.feed(started(school_change=False))
+    assert (await placement(network_support))["due"]["school_start"] == "2026-11-17"
+    assert clocks(await sams(network_support)) == [("2026-11-10", None)]
+
+
+async def test_the_school_clock_a_change_said_is_overdue_and_missed_from_its_own_week(
+    network_support,
+) -> None:
+    """The start's clock was noted overdue, then withdrawn: the change's clock, from 11-10, passed
+    its week too (2026-12-03 is today), so it is overdue and SAMS counts it missed."""
+    await network_support.feed(started(school_change=True))
+    await network_support.feed(changed("2026-11-10"))
+    network_support.store.check_deadlines()
+    await network_support.feed(started(school_change=False))
+    network_support.store.check_deadlines()
+    assert "school_start" in (await placement(network_support))["deadlines_passed"]
+    report = await sams(network_support)
+    assert (clocks(report), report["share_within_week"]) == ([("2026-11-10", None)], 0.0)

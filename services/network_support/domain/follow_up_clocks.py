@@ -34,6 +34,7 @@ class FollowUpState(Protocol):
     school_started_on: date | None
     school_clock_from: date
     school_clock_by_start: bool  # the school clock is the one a start record opened
+    school_change_said_on: date | None  # a change said a school change of its own while it was open
     examinations: dict[str, date]
 
 
@@ -90,6 +91,14 @@ def withdrawable(follow_up: FollowUpState) -> bool:
     """The school clock a start opened, still open: a start corrected to no change of school
     withdraws it.  One with its school start recorded, or one a change opened, stays."""
     return follow_up.school_clock_by_start and "school_start" in open_clocks(follow_up)
+
+
+def says_own_school_change(follow_up: FollowUpState) -> bool:
+    """A change saying a school change while the clock a start opened is open: the same clock for
+    now (one school change, one clock), but a change the case system made, so a start corrected to
+    none leaves a clock from the change's day.  The first one said is kept: had the start said
+    none, the first change would have opened the clock and later ones repeated it."""
+    return withdrawable(follow_up) and follow_up.school_change_said_on is None
 
 
 def require_school_start(follow_up: FollowUpState, on: date) -> None:

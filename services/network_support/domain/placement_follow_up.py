@@ -1,7 +1,8 @@
 """Follow-up clocks of one placement: parent crisis support and school start within 7 days
 (SAMS), health and dental examinations; the case worker responsible for the last three.  One a
 change opened before the start was seen has only the school clock until the start comes.  The
-case system may date the start anew, repeat and correct its records (``follow_up_clocks``)."""
+case system may date the start anew, repeat and correct its records (``follow_up_clocks``; the
+school clock's commands are ``school_clock``'s)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
 from services.network_support.domain import follow_up_clocks as clocks
+from services.network_support.domain.school_clock import SchoolClockCommands
 
 
-class PlacementFollowUp(Aggregate):
+class PlacementFollowUp(SchoolClockCommands, Aggregate):
     class Opened(Aggregate.Created):
         municipality: str
         case_id: str
@@ -56,6 +58,9 @@ class PlacementFollowUp(Aggregate):
     class SchoolClockWithdrawn(Aggregate.Event):
         """A start corrected to no change of school withdrew the clock it opened: never due."""
 
+    class SchoolChangeSaid(Aggregate.Event):
+        on: date  # a change said a school change of its own while the start's clock was open
+
     class StartDated(Aggregate.Event):
         on: date  # the start as the case system dated it anew (a correction), or its late start did
         seen: bool  # the start record has been seen by now (its own, or one before)
@@ -96,6 +101,7 @@ class PlacementFollowUp(Aggregate):
         self.examinations: dict[str, date] = {}
         self.passed: set[str] = set()
         self.school_clock_from, self.school_clock_by_start = started_on, school_change
+        self.school_change_said_on: date | None = None  # by a change, while the start's clock was open
         self.ended_on: date | None = None
         self.closed_at_end: tuple[str, ...] = ()
 
@@ -111,23 +117,9 @@ class PlacementFollowUp(Aggregate):
         self.offer_parent_support(on)
         self._session_recorded(on, mode, parent)
 
-    def record_school_start(self, on: date) -> None:
-        clocks.require_school_start(self, on)
-        self._school_started(on)
-
     def record_examination(self, kind: str, on: date) -> None:
         clocks.require_within(self, on)
         self._examination_done(kind, on)
-
-    def change_school(self, on: date, by_start: bool = False) -> None:
-        """Open a school clock for a change of school not followed yet (``is_new_school_change``)."""
-        if clocks.is_new_school_change(self, on):
-            self._school_changed(max(on, self.started_on), by_start)
-
-    def withdraw_school_change(self) -> None:
-        """A start corrected to no change of school: its clock, open, is withdrawn (``withdrawable``)."""
-        if clocks.withdrawable(self):
-            self._school_clock_withdrawn()
 
     def assign_case_worker(self, case_worker_id: str | None) -> None:
         """The case worker a record names becomes responsible (not None or the same; not after the end)."""
@@ -167,13 +159,17 @@ class PlacementFollowUp(Aggregate):
     @event(SchoolChanged)
     def _school_changed(self, on: date, by_start: bool = False) -> None:
         self.school_change, self.school_clock_from, self.school_started_on = True, on, None
-        self.school_clock_by_start = by_start
+        self.school_clock_by_start, self.school_change_said_on = by_start, None  # a note was the old clock's
         self.passed.discard("school_start")
 
     @event(SchoolClockWithdrawn)
     def _school_clock_withdrawn(self) -> None:
         self.school_change, self.school_clock_by_start = False, False
         self.passed.discard("school_start")
+
+    @event(SchoolChangeSaid)
+    def _school_change_said(self, on: date) -> None:
+        self.school_change_said_on = on
 
     @event(CaseWorkerAssigned)
     def _case_worker_assigned(self, case_worker_id: str) -> None:

@@ -62,7 +62,8 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         the clocks from the start (and the inquiry).  The case worker it names becomes responsible,
         as one a change names does.  A change of school it says, where the first did not, opens the
         school clock from the start; none, where the first said one, withdraws that clock while it
-        is open (ADR 0033).  A child placed again breaks off the follow-up of a return home."""
+        is open, or moves it to the day of a school change a change said meanwhile (ADR 0033).  A
+        child placed again breaks off the follow-up of a return home."""
         placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
         home_return = self._placed_again(placement)  # the child home before: that return did not last
         follow_up = self._find(PlacementFollowUp.id_for(municipality, placement_id))
