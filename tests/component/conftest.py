@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,15 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from contracts.topics import PLACEMENTS
+from services.network_support.app import create_app as create_network_support
+from services.network_support.inbound import consumers as network_support_consumers
 from services.referrals.app import create_app as create_referrals
 from services.scheduling.app import create_app as create_scheduling
 from tests.conftest import make_settings
 from tests.support.clock import before_the_fixtures
+from tests.support.events import encode
+from tests.support.fetched import fed_by_hand, in_process_consumer
 
 
 @asynccontextmanager
@@ -25,6 +31,25 @@ async def in_process(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncCl
         client.app = app  # type: ignore[attr-defined]
         yield client
     app.state.runtime.app.close()
+
+
+@asynccontextmanager
+async def network_support_fed(tmp_path: Path, today: date) -> AsyncIterator[httpx.AsyncClient]:
+    """network_support on a day held still, with ``client.feed(event)`` handing its placements
+    consumer (the kit's real tracking consumer) one CloudEvent; ``client.store`` and ``client.app``
+    reach its store and what it would publish (``tests.support.worklists``)."""
+    app = create_network_support(make_settings(tmp_path), start_runtime=False)
+    store = app.state.runtime.app
+    store.today = lambda: today
+    [placements] = [spec for spec in network_support_consumers(store) if spec.topic == PLACEMENTS]
+    consumer, _ = in_process_consumer(store, placements, "placement-records")
+    feed = fed_by_hand(consumer, PLACEMENTS)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ns") as client:
+        client.feed = lambda event: feed(encode(event))  # type: ignore[attr-defined]
+        client.store = store  # type: ignore[attr-defined]
+        client.app = app  # type: ignore[attr-defined]
+        yield client
+    store.close()
 
 
 def service_app(client: httpx.AsyncClient) -> Any:

@@ -13,12 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.topics import PLACEMENTS
-from services.network_support.app import create_app
-from services.network_support.inbound import consumers
-from tests.conftest import make_settings
-from tests.support.events import cloud_event, encode, placement_data, placement_started
-from tests.support.fetched import fed_by_hand, in_process_consumer
+from tests.component.conftest import network_support_fed
+from tests.support.events import cloud_event, placement_data, placement_started
 from tests.support.tokens import bearer
 
 WORKER = bearer("0380", ("case_worker",))
@@ -29,16 +25,8 @@ NOVEMBER = {"month": "2026-11"}
 @pytest.fixture
 async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """The service, today 2026-12-03, with ``feed`` handing its placements consumer a CloudEvent."""
-    app = create_app(make_settings(tmp_path), start_runtime=False)
-    store = app.state.runtime.app
-    store.today = lambda: date(2026, 12, 3)
-    [placements] = [spec for spec in consumers(store) if spec.topic == PLACEMENTS]
-    consumer, _ = in_process_consumer(store, placements, "report-records")
-    feed = fed_by_hand(consumer, PLACEMENTS)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ns") as client:
-        client.feed = lambda event: feed(encode(event))  # type: ignore[attr-defined]
+    async with network_support_fed(tmp_path, date(2026, 12, 3)) as client:
         yield client
-    store.close()
 
 
 async def started(client: httpx.AsyncClient, placement_id: str, on: str, school_change: bool = True) -> None:

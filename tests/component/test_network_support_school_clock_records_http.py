@@ -12,12 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.topics import PLACEMENTS
-from services.network_support.app import create_app
-from services.network_support.inbound import consumers
-from tests.conftest import make_settings
-from tests.support.events import cloud_event, encode, placement_data
-from tests.support.fetched import fed_by_hand, in_process_consumer
+from tests.component.conftest import network_support_fed
+from tests.support.events import cloud_event, placement_data
 from tests.support.tokens import bearer
 
 WORKER = bearer("0380", ("case_worker",))
@@ -28,17 +24,8 @@ START = "2026-11-02"
 @pytest.fixture
 async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """The service, today 2026-12-03, with ``feed`` handing its placements consumer a CloudEvent."""
-    app = create_app(make_settings(tmp_path), start_runtime=False)
-    store = app.state.runtime.app
-    store.today = lambda: date(2026, 12, 3)
-    [placements] = [spec for spec in consumers(store) if spec.topic == PLACEMENTS]
-    consumer, _ = in_process_consumer(store, placements, "school-clock-records")
-    feed = fed_by_hand(consumer, PLACEMENTS)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ns") as client:
-        client.feed = lambda event: feed(encode(event))  # type: ignore[attr-defined]
-        client.store = store  # type: ignore[attr-defined]
+    async with network_support_fed(tmp_path, date(2026, 12, 3)) as client:
         yield client
-    store.close()
 
 
 def started(school_change: bool) -> dict[str, Any]:

@@ -7,20 +7,17 @@ a JWT."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 
-from contracts.topics import PLACEMENTS
 from services.network_support.app import create_app
-from services.network_support.inbound import consumers
+from tests.component.conftest import network_support_fed
 from tests.conftest import make_settings
-from tests.support.events import encode, placement_started
-from tests.support.fetched import fed_by_hand, in_process_consumer
+from tests.support.events import placement_started
 from tests.support.tokens import bearer
 
 TODAY = date(2026, 12, 3)
@@ -28,19 +25,9 @@ TEAM_DUTIES = {"parent_support", "network_placement_inquiry"}
 TEAMS_IN_UPPSALA_AND_VASTERAS = {"0380": ["network_centre", "safety_team"], "1980": ["network_centre"]}
 
 
-@asynccontextmanager
-async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+def network_support(tmp_path: Path) -> AbstractAsyncContextManager[httpx.AsyncClient]:
     """The service, today 2026-12-03, with ``feed`` handing its placements consumer a CloudEvent."""
-    app = create_app(make_settings(tmp_path), start_runtime=False)
-    store = app.state.runtime.app
-    store.today = lambda: TODAY
-    [placements] = [spec for spec in consumers(store) if spec.topic == PLACEMENTS]
-    consumer, _ = in_process_consumer(store, placements, "placement-records")
-    feed = fed_by_hand(consumer, PLACEMENTS)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ns") as client:
-        client.feed = lambda event: feed(encode(event))  # type: ignore[attr-defined]
-        yield client
-    store.close()
+    return network_support_fed(tmp_path, date(2026, 12, 3))
 
 
 async def placed(client: httpx.AsyncClient, municipality: str, case_worker_id: str = "hl-7") -> None:
