@@ -122,3 +122,24 @@ def test_a_resident_said_protected_after_moving_in_is_protected_once() -> None:
     assert pooled.protect_residents_of("0380", "0380-C-1") and pooled.hosts_protected_child
     assert not pooled.protect_residents_of("0380", "0380-C-1")
     assert pooled.residents[("0380", "P-2")][2] is False
+
+
+def test_the_end_of_a_wait_frees_only_the_places_that_wait_kept() -> None:
+    pooled = home(capacity=2)
+    pooled.hold("R-1", "0380", "0380-C-1", NOW + timedelta(days=14))
+    pooled.hold("R-2", "0380", "0380-C-1", NOW + timedelta(days=14))
+    assert pooled.keep_hold("R-1", "0380", "P-1") and not pooled.keep_hold("R-1", "0380", "P-1")
+    assert not pooled.release_kept_by("0380", "P-0", why="care_ended")
+    assert not pooled.release_kept_by("1980", "P-1", why="care_ended")  # another placer's P-1
+    assert pooled.release_kept_by("0380", "P-1", why="care_ended") and list(pooled.holds) == ["R-2"]
+    assert pooled.kept_by == {}
+
+
+def test_a_home_stored_before_holds_were_kept_by_a_wait_loads_with_none_kept() -> None:
+    pooled = home()
+    pooled.hold("R-1", "0380", "0380-C-1", NOW + timedelta(days=14))
+    state = {k: v for k, v in vars(pooled).items() if k != "_kept_by"}  # an older snapshot's state
+    restored = FamilyHome.__new__(FamilyHome)
+    restored.__dict__.update(state)
+    assert restored.kept_by == {} and not restored.release_kept_by("0380", "P-1", why="care_ended")
+    assert restored.keep_hold("R-1", "0380", "P-1") and restored.kept_by == {"R-1": ("0380", "P-1")}

@@ -47,7 +47,20 @@ class PlaceHolds(Aggregate):
         request_id: str
         why: str  # "placed", "placed_elsewhere", "care_ended", "given_back" or "lapsed"
 
+    class HoldKept(Aggregate.Event):
+        """A jourhem placement of the case kept the held place (``outlasts``): the child waits."""
+
+        request_id: str
+        placing_municipality: str
+        placement_id: str
+
     holds: dict[str, tuple[str, str, datetime]]  # request id -> (placer, case id, until)
+
+    @property
+    def kept_by(self) -> dict[str, tuple[str, str]]:
+        """Request id -> (placing municipality, placement id) of the wait that kept its place; set
+        here, not in ``__init__``, since homes stored (or snapshotted) before it have none."""
+        return vars(self).setdefault("_kept_by", {})
 
     def is_held_for(self, municipality: str, case_id: str, now: datetime) -> bool:
         """A place is held for that case at ``now``: for its case only, never for another case of the
@@ -66,6 +79,20 @@ class PlaceHolds(Aggregate):
         in another home (``placed_elsewhere``) the place comes free, but for the holds of the
         requests in ``keeping`` (see ``outlasts``)."""
         mine = [r for r in self.holds_of(municipality, case_id) if r not in keeping]
+        for request_id in mine:
+            self._hold_released(request_id, why)
+        return bool(mine)
+
+    def keep_hold(self, request_id: str, municipality: str, placement_id: str) -> bool:
+        """The placement ``placement_id`` of ``municipality`` is the wait the held place outlasts."""
+        if request_id not in self.holds or self.kept_by.get(request_id) == (municipality, placement_id):
+            return False
+        self._hold_kept(request_id, municipality, placement_id)
+        return True
+
+    def release_kept_by(self, municipality: str, placement_id: str, why: str) -> bool:
+        """The wait ``placement_id`` ended: the places it kept come free; none other does."""
+        mine = [r for r, kept in self.kept_by.items() if kept == (municipality, placement_id)]
         for request_id in mine:
             self._hold_released(request_id, why)
         return bool(mine)
@@ -98,6 +125,11 @@ class PlaceHolds(Aggregate):
     def _held(self, request_id: str, municipality: str, case_id: str, until: datetime) -> None:
         self.holds[request_id] = (municipality, case_id, until)
 
+    @event(HoldKept)
+    def _hold_kept(self, request_id: str, placing_municipality: str, placement_id: str) -> None:
+        self.kept_by[request_id] = (placing_municipality, placement_id)
+
     @event(HoldReleased)
     def _hold_released(self, request_id: str, why: str) -> None:
         del self.holds[request_id]
+        self.kept_by.pop(request_id, None)

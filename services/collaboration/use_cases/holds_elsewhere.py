@@ -1,13 +1,12 @@
 """What a placement record of a case does to the places accepted offers hold for the case in homes
-other than the one it names (ADR 0022).  A start or change of a placement in the pool (or leaving it)
-that is not a temporary (jourhem) wait, whatever home it names (another of the pool, the one the
-child already lives in, one outside the pool), frees them (``placed_elsewhere``), in the same save as the move, and the homes' partners see them
-so.  A record of a placement never in the pool frees nothing: it may be a wait (an HVB while the
-matched home gets ready), and the place lapses if it was not.  A jourhem record leaves a place held for a lasting placement, since the child waits in the
-emergency home while the matched home gets ready (``outlasts``); one moving the child into another
-home of the pool frees a place held for an emergency placement, as any other move does.  An end
-that says the child's care is over frees them all (``care_ended``); another end leaves them to the
-placement that follows (``ends_care``).
+other than the one it names (ADR 0022).  A move into another home of the pool frees them
+(``placed_elsewhere``), in the same save as the move, and the homes' partners see them so; but a
+temporary (jourhem) placement keeps a place held for a lasting one, since the child waits in the
+emergency home while the matched home gets ready (``outlasts``), and the home records which
+placement kept it (``HoldKept``).  When that wait ends (a record of the same placement that is not
+a jourhem, in the same home or leaving the pool, or its end saying the child's care is over:
+``ends_care``, ``care_ended``) the places it kept come free, and only those: a place held for a
+planned move from a lasting home, or kept by another placement of the case, is not its to free.
 """
 
 from __future__ import annotations
@@ -29,26 +28,37 @@ class HoldsElsewhere(FamilyHomes):
         self, placement: PlacementData, home: FamilyHome | None, old: FamilyHome | None, moved_in: bool
     ) -> list[FamilyHome]:
         """The case's start or change names ``home`` (None: none of the pool), where it ``moved_in``
-        or already lives: a place held for the case in another home comes free, unless it outlasts
-        this placement.  A jourhem record that moves the child into no other home of the pool frees
-        nothing: the child still waits, or waits elsewhere.  ``old``: the home it left, as the caller
-        has it."""
-        if placement.placement_type == TEMPORARY and not moved_in:
-            return []
-        if home is None and old is None:
-            # A placement never in the pool (an HVB, a home outside it): nothing tells whether the
-            # child waits there for the matched home, so its place stays held until it comes,
-            # is given back or lapses (a wrongly freed place loses the child its match).
-            return []
-        holders = self._holders(placement, home, old)
-        return self._released(placement, holders, PLACED_ELSEWHERE, self._outlasting(placement, holders))
+        or already lives; ``old``: the home it left, as the caller has it.  A move into another home
+        of the pool frees the places held for the case elsewhere, but those that outlast it, which it
+        keeps (``HoldKept``).  Any other record frees only the places this placement kept, and only
+        once it is no longer a wait: a place held for a planned move from a lasting home, or kept by
+        another placement of the case, is not this record's to free."""
+        if moved_in:
+            holders = self._holders(placement, home, old)
+            keeping = self._outlasting(placement, holders)
+            kept = [h for h in holders for r in keeping if h.keep_hold(r, *self._placement(placement))]
+            released = self._released(placement, holders, PLACED_ELSEWHERE, keeping)
+            return list({id(h): h for h in kept + released}.values())
+        if placement.placement_type == TEMPORARY:
+            return []  # the child still waits, or waits elsewhere
+        return self._released_kept(placement, old or home, PLACED_ELSEWHERE)
 
     def _release_holds_at_end(self, placement: PlacementEndedV1, home: FamilyHome | None) -> list[FamilyHome]:
         """The case's placement ended in ``home`` (as the caller has it): if the child's care is over,
-        every place held for the case comes free; otherwise the next placement's record decides."""
+        the places that placement kept through its wait come free (not those another placement of
+        the case kept, nor those no wait kept); otherwise the next placement's record decides."""
         if not ends_care(placement.end_reason):
             return []
-        return self._released(placement, self._holders(placement, None, home), CARE_ENDED, ())
+        return self._released_kept(placement, home, CARE_ENDED)
+
+    def _released_kept(self, placement: PlacementData, old: FamilyHome | None, why: str) -> list[FamilyHome]:
+        """The holders whose places this placement had kept came free (to be saved)."""
+        holders = self._holders(placement, None, old)
+        return [h for h in holders if h.release_kept_by(*self._placement(placement), why=why)]
+
+    @staticmethod
+    def _placement(placement: PlacementData) -> tuple[str, str]:
+        return placement.municipality, placement.placement_id
 
     def _holders(
         self, placement: PlacementData, besides: FamilyHome | None, old: FamilyHome | None

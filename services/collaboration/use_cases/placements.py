@@ -10,11 +10,11 @@ does a referral of the case: once the case is, every home a placement of it live
 resident protected (hidden from partners from then on), whatever later records say; a move-in and
 a referral's protection handled at the same moment (two topics, two replicas) conflict through the
 case's ``MoveInGate`` instead of passing each other.  A record of the case also frees the places
-accepted offers held for it in other homes: a start or change that is not a wait in an emergency
-home, wherever it places the child, or one that moves it into another home of the pool; an end
-that says its care is over (``HoldsElsewhere``, ADR 0022).  A placement is always its placing
-municipality's (``residents.py``): a record finds, admits, moves and frees only its own municipality's
-placement of that id, never another's that happens to share it.
+accepted offers held for it in other homes: a move into another home of the pool (but for those a
+wait in an emergency home keeps), and the end of that wait (a lasting record of the same placement,
+or its end saying the care is over) the places it kept (``HoldsElsewhere``, ADR 0022).  A placement
+is always its placing municipality's (``residents.py``): a record finds, admits, moves and frees
+only its own municipality's placement of that id, never another's that happens to share it.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
         lived_in = self._homes_lived_in(placement)
         if not any(home.has_housed(placement.municipality, placement.placement_id) for home in lived_in):
             self._move_in(placement, protected)
-        elif not self._has_ended(placement, lived_in):  # it stays: yet it may no longer be a wait
+        elif not self._has_ended(placement, lived_in):  # it stays: yet its wait may have ended
             here = self._current_home(placement, lived_in)
             self.save(*self._release_holds_elsewhere(placement, here, None, moved_in=False))
 
@@ -107,7 +107,7 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
         old = self._current_home(placement, lived_in)
         new = self._home_of(placement)
         if new is not None and old is not None and new.id == old.id:
-            # where it already lives (a repeat, a change of something else), unless no longer a wait
+            # where it already lives (a repeat, a change of something else); its wait may have ended
             self.save(*self._release_holds_elsewhere(placement, old, None, moved_in=False))
             return
         if old is not None:
