@@ -174,6 +174,34 @@ async def test_a_second_return_home_breaks_off_the_first_follow_up_and_follows_u
     assert second["phases"][-1] == ["follow_up", "2026-11-01"]
 
 
+@pytest.mark.parametrize("reason", ["breakdown", "re_placement", "age_out", "other"])
+async def test_a_follow_up_opened_after_the_next_placement_started_is_broken_off_when_that_placement_ends(
+    network_support, reason: str
+) -> None:
+    """Out of order: P-2's start arrives before P-1's end took the child home, so nothing broke the
+    follow-up off then; P-2's end, whatever its reason, tells that the child was placed again."""
+    await network_support.feed(started("P-1", "2026-06-01"))
+    await move(network_support, "preparation", "2026-10-01")
+    await move(network_support, "trial", "2026-11-10")
+    await network_support.feed(started("P-2", "2026-11-28"))
+    await network_support.feed(ended("P-1", "2026-06-01", "2026-11-25"))
+    await network_support.feed(ended("P-2", "2026-11-28", "2026-12-01", reason))
+    [process] = await processes(network_support)
+    assert (process["outcome"], process["reason"]) == ("broken_off", PLACED_AGAIN)
+    assert process["phases"][-1] == ["broken_off", "2026-11-28"]
+
+
+async def test_a_placement_begun_before_the_follow_up_ending_otherwise_leaves_it_open(
+    network_support,
+) -> None:
+    """The follow-up moved by hand while P-1 ran: P-1's breakdown is not a new placement of the child."""
+    await network_support.feed(started("P-1", "2026-06-01"))
+    await move(network_support, "follow_up", "2026-11-20")
+    await network_support.feed(ended("P-1", "2026-06-01", "2026-11-25", "breakdown"))
+    [process] = await processes(network_support)
+    assert (process["phase"], process["phases"][-1]) == ("follow_up", ["follow_up", "2026-11-20"])
+
+
 # -- a child placed again: the parents are in crisis again (DOMAIN.md: crisis support at placement) --
 async def parent_support_due(client: httpx.AsyncClient, placement_id: str) -> str | None:
     answer = await client.get(f"/api/v1/placements/{placement_id}", headers=WORKER)
