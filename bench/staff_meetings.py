@@ -7,7 +7,11 @@ milliseconds per referral for the first and the last hundred, and their ratio: a
 whose cost grows with the bookings already made shows a ratio well above 1.  Writes the
 figures to bench/results/staff-meetings-<time>.json.
 
-    .venv/bin/python bench/staff_meetings.py [--referrals 450]
+    .venv/bin/python bench/staff_meetings.py [--referrals 450] [--past-weeks 0 [--past-per-week 20]]
+
+``--past-weeks N`` first stores N weeks of history before the clock's week, each with
+``--past-per-week`` meetings held then: what a municipality's years of meetings add to the
+cost of each booking (held in a week gone by, they fill nothing).
 
 Uppsala's roster (one coordinator, 08:00-16:30) has room for about 470 staff meetings within
 the slot finder's 90-day horizon; the default stays below it, so every referral is booked.
@@ -23,7 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,20 +36,44 @@ os.environ.setdefault("NATVERK_DEV", "1")
 from bench.common import percentile, write_results
 from contracts.topics import REFERRALS
 from services.scheduling.application import SchedulingApplication
+from services.scheduling.domain.meeting import Meeting
 from services.scheduling.inbound import referral_consumer
 from tests.support.fetched import FakeMessage, FakeRecord, in_process_consumer
 from tests.support.referral_records import referral_received
 
 WINDOW = 100
+NOW = datetime(2026, 11, 23, 8, 0)  # a Monday: the clock held still
+SAVED_AT_ONCE = 500
 
 
-async def convene(referrals: int, folder: Path) -> list[float]:
+def store_history(app: SchedulingApplication, weeks: int, per_week: int) -> None:
+    """``per_week`` meetings held in each of the ``weeks`` before the clock's, an hour each from
+    09:00 on its weekdays, of the coordinator and one other member in turn."""
+    staff = [row.staff_id for row in app._active_staff("0380")]
+    held: list[Meeting] = []
+    for n in range(weeks * per_week):
+        week, slot = divmod(n, per_week)
+        start = NOW - timedelta(weeks=week + 1) + timedelta(days=slot % 5, hours=1 + slot // 5 % 7)
+        meeting = Meeting(
+            "0380", f"H-{n}", "staff_meeting", start, start + timedelta(hours=1),
+            (staff[0], staff[1 + n % (len(staff) - 1)]), (), None, None, None,
+        )  # fmt: skip
+        meeting.record_attendance(meeting.staff_ids, "held")
+        held.append(meeting)
+        if len(held) == SAVED_AT_ONCE:
+            app.save(*held)
+            held = []
+    app.save(*held)
+
+
+async def convene(referrals: int, folder: Path, past_weeks: int = 0, per_week: int = 20) -> list[float]:
     """Each referral's time through the consumer, in milliseconds, in arrival order."""
     app = SchedulingApplication(
         env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(folder / "s.sqlite")}
     )
-    app.clock = lambda: datetime(2026, 11, 23, 8, 0)
+    app.clock = lambda: NOW
     app.seed_default_roster()
+    store_history(app, past_weeks, per_week)
     consumer, _ = in_process_consumer(app, referral_consumer(app), "bench")
     took = []
     for sequence in range(1, referrals + 1):
@@ -64,14 +92,18 @@ async def convene(referrals: int, folder: Path) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--referrals", type=int, default=450)
+    parser.add_argument("--past-weeks", type=int, default=0)
+    parser.add_argument("--past-per-week", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        took = asyncio.run(convene(args.referrals, Path(folder)))
+        took = asyncio.run(convene(args.referrals, Path(folder), args.past_weeks, args.past_per_week))
     first, last = took[:WINDOW], took[-WINDOW:]
     write_results(
         "staff-meetings",
         {
             "referrals": args.referrals,
+            "past_weeks": args.past_weeks,
+            "past_meetings_held": args.past_weeks * args.past_per_week,
             "ms_per_referral_first_100": round(statistics.mean(first), 2),
             "ms_per_referral_last_100": round(statistics.mean(last), 2),
             "last_to_first": round(statistics.mean(last) / statistics.mean(first), 2),

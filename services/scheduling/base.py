@@ -19,14 +19,13 @@ from services.scheduling.domain.local_time import stored_instant, wall_clock_of
 from services.scheduling.domain.meeting import Meeting, MeetingError
 from services.scheduling.domain.slot_finder import week_of
 from services.scheduling.domain.staff_member import StaffMember, StaffMemberRemoved
+from services.scheduling.meeting_index import MeetingIndex
 from services.scheduling.read_models import (
-    MEETING_EVENTS,
     PROTECTED_CASE_EVENTS,
     STAFF_EVENTS,
     UNBOOKED_EVENTS,
     MeetingRow,
     StaffRow,
-    fold_meeting,
     fold_protected_case,
     fold_staff,
     fold_unbooked,
@@ -70,7 +69,7 @@ class SchedulingBase(ServiceApplication):
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._meetings = CatchUpIndex(self, fold_meeting, events=MEETING_EVENTS)
+        self._meetings = MeetingIndex(self)
         self._staff = CatchUpIndex(self, fold_staff, events=STAFF_EVENTS)
         self._unbooked = CatchUpIndex(self, fold_unbooked, events=UNBOOKED_EVENTS)
         self._protected = CatchUpIndex(self, fold_protected_case, events=PROTECTED_CASE_EVENTS)
@@ -136,7 +135,8 @@ class SchedulingBase(ServiceApplication):
         return {case_id for of, case_id in said if of == municipality}
 
     def _open_meetings(self, municipality: str) -> list[MeetingRow]:
-        return [row for row in self._meeting_rows(municipality) if row.is_open]
+        """``municipality``'s open meetings in order of start: however many were held before."""
+        return self._meetings.open_rows(municipality)
 
     def _busy(self, municipality: str, moved: UUID | None = None) -> dict[str, list[Interval]]:
         """When each staff member is in a meeting that fills a week still bookable: an open one, or
@@ -144,10 +144,11 @@ class SchedulingBase(ServiceApplication):
         none).  What was held before counts for nothing: its week can take nothing more, and in a
         member's load overall it would weigh their whole history, so the finder's tie-break would
         favour the newest staff and this would grow with every meeting ever held.  A meeting being
-        ``moved`` is not counted where it was (it would count twice against their capacity)."""
+        ``moved`` is not counted where it was (it would count twice against their capacity).  Only
+        those meetings are read, so this costs what is upcoming, not the municipality's history."""
         this_week = week_of(self._wall_clock_now())
         busy: dict[str, list[Interval]] = {}
-        for row in self._meeting_rows(municipality):
+        for row in self._meetings.filling_weeks_from(municipality, this_week):
             if row.meeting_id == moved or not row.fills_weeks_from(this_week):
                 continue
             for staff_id in row.staff_ids:

@@ -20,8 +20,8 @@ class DepartureUseCases(PersonDayUseCases):
         now = self.clock()
         meetings: list[Meeting] = []
         days: Days = {}
-        for row in self._meeting_rows(member.municipality):
-            if member.staff_id not in row.staff_ids or not row.is_open:
+        for row in self._open_meetings(member.municipality):
+            if member.staff_id not in row.staff_ids:
                 continue
             meeting = self._get(row.meeting_id)
             if not isinstance(meeting, Meeting) or meeting.starts_before(now):
