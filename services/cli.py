@@ -55,6 +55,13 @@ def _up(args: argparse.Namespace) -> int:
         print("stopped", flush=True)
 
 
+# A newcomer who forgot the README's `export NATVERK_DEV=1` is told so, not left to guess.
+_WITHOUT_A_SECRET = (
+    " (for development tokens against `make up`, export NATVERK_DEV=1; in production, tokens come from"
+    " your identity provider)"
+)
+
+
 def _token(args: argparse.Namespace) -> int:
     settings = load_settings(ClientSettings, command="token")
     unknown = set(args.roles) - KNOWN_ROLES
@@ -64,7 +71,10 @@ def _token(args: argparse.Namespace) -> int:
         )
         return 2
     if problem := settings.signing_problem():  # without a secret, tokens come from the identity provider
-        print(f"natverk token: {problem}", file=sys.stderr)
+        print(
+            f"natverk token: {problem}{_WITHOUT_A_SECRET if settings.jwt_secret is None else ''}",
+            file=sys.stderr,
+        )
         return 2
     if not 0 < args.lifetime <= settings.jwt_max_lifetime_seconds:
         print(

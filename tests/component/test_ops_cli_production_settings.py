@@ -140,6 +140,16 @@ def test_natverk_token_outside_development_mode_needs_the_audience_and_issuer_be
 
 
 @pytest.mark.usefixtures("production")
+def test_natverk_token_without_a_secret_outside_development_mode_says_how_to_get_development_tokens(
+    capsys,
+) -> None:
+    assert main(["token", "--roles", "coordinator"]) == 2
+    told = capsys.readouterr().err
+    assert told.startswith("natverk token: NATVERK_JWT_SECRET is not set")
+    assert "export NATVERK_DEV=1" in told
+
+
+@pytest.mark.usefixtures("production")
 def test_a_bad_setting_stops_an_ops_command_naming_the_command_and_the_variable(monkeypatch, capsys) -> None:
     monkeypatch.setenv("NATVERK_CASE_STORE_PORT", "0")
     with pytest.raises(SystemExit) as stopped:
