@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -34,22 +34,29 @@ async def in_process(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncCl
 
 
 @asynccontextmanager
-async def network_support_fed(tmp_path: Path, today: date) -> AsyncIterator[httpx.AsyncClient]:
-    """network_support on a day held still, with ``client.feed(event)`` handing its placements
-    consumer (the kit's real tracking consumer) one CloudEvent; ``client.store`` and ``client.app``
-    reach its store and what it would publish (``tests.support.worklists``)."""
-    app = create_network_support(make_settings(tmp_path), start_runtime=False)
+async def placements_fed(
+    app: FastAPI, consumers_of: Callable[[Any], list[Any]], base_url: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """``app`` (its runtime not started) served as ``in_process`` serves it, with ``client.feed(event)``
+    handing its placements consumer (the kit's real tracking consumer) one CloudEvent; ``client.store``
+    is its store."""
     store = app.state.runtime.app
-    store.today = lambda: today
-    [placements] = [spec for spec in network_support_consumers(store) if spec.topic == PLACEMENTS]
-    consumer, _ = in_process_consumer(store, placements, "placement-records")
-    feed = fed_by_hand(consumer, PLACEMENTS)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ns") as client:
+    [placements] = [spec for spec in consumers_of(store) if spec.topic == PLACEMENTS]
+    feed = fed_by_hand(in_process_consumer(store, placements, "placement-records")[0], PLACEMENTS)
+    async with in_process(app, base_url) as client:
         client.feed = lambda event: feed(encode(event))  # type: ignore[attr-defined]
         client.store = store  # type: ignore[attr-defined]
-        client.app = app  # type: ignore[attr-defined]
         yield client
-    store.close()
+
+
+@asynccontextmanager
+async def network_support_fed(tmp_path: Path, today: date) -> AsyncIterator[httpx.AsyncClient]:
+    """network_support on a day held still, fed as ``placements_fed`` feeds (``client.app`` tells
+    what it would publish: ``tests.support.worklists``)."""
+    app = create_network_support(make_settings(tmp_path), start_runtime=False)
+    app.state.runtime.app.today = lambda: today
+    async with placements_fed(app, network_support_consumers, "http://ns") as client:
+        yield client
 
 
 def service_app(client: httpx.AsyncClient) -> Any:

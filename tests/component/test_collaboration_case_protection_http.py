@@ -15,12 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.topics import PARTNER_TOPICS, PLACEMENTS
+from contracts.topics import PARTNER_TOPICS
 from services.collaboration.app import create_app
 from services.collaboration.domain.open_request import OpenRequest
 from services.collaboration.inbound import consumers
 from services.kit.domain.case_access import CaseAccess
 from services.kit.domain.case_protection import CaseProtection
+from tests.component.conftest import placements_fed
 from tests.component.test_collaboration_http import (
     GAVLE,
     UPPSALA,
@@ -31,8 +32,7 @@ from tests.component.test_collaboration_http import (
     register,
 )
 from tests.conftest import make_settings
-from tests.support.events import cloud_event, encode, placement_data, placement_ended, placement_started
-from tests.support.fetched import fed_by_hand, in_process_consumer
+from tests.support.events import cloud_event, placement_data, placement_ended, placement_started
 from tests.support.tokens import bearer
 
 CASE = "0380-C-1"
@@ -44,16 +44,8 @@ CASE_WORKER = bearer(UPPSALA, ("case_worker",), ANNA)
 async def collaboration(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """The service, with ``feed`` handing its placements consumer a CloudEvent."""
     app = create_app(make_settings(tmp_path), start_runtime=False)
-    store = app.state.runtime.app
-    [placements] = [spec for spec in consumers(store) if spec.topic == PLACEMENTS]
-    consumer, _ = in_process_consumer(store, placements, "placement-records")
-    feed = fed_by_hand(consumer, PLACEMENTS)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://collab") as client:
-        client.feed = lambda event: feed(encode(event))  # type: ignore[attr-defined]
-        client.store = store  # type: ignore[attr-defined]
-        client.app = app  # type: ignore[attr-defined]
+    async with placements_fed(app, consumers, "http://collab") as client:
         yield client
-    store.close()
 
 
 def changed(case_id: str, placement_id: str, **data: Any) -> dict[str, Any]:

@@ -5,23 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from services.network_support.application import NetworkSupportApplication
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
-
-START = date(2026, 11, 2)
-
-
-def follow_up(school_change: bool = False) -> PlacementFollowUp:
-    return PlacementFollowUp(
-        municipality="0380",
-        case_id="C-1",
-        placement_id="P-1",
-        placement_type="familjehem",
-        started_on=START,
-        school_change=school_change,
-    )
+from tests.unit.test_network_support_workflow_rules import START, follow_up
 
 
 def test_a_school_change_made_on_the_day_the_child_started_school_is_the_change_already_met() -> None:
