@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -76,3 +77,30 @@ def test_every_head_has_a_proof_that_leads_to_the_root_and_no_other_head_passes_
     forged = replace(heads[3], length=99)
     assert root_from_proof(forged, proofs[heads[3].chain]) != root
     assert merkle_root(list(reversed(heads))) == root  # the order of the leaves is the heads' own
+
+
+def test_a_checkpoints_root_is_the_sha256_tree_of_each_heads_canonical_json_so_roots_signed_earlier_still_hold() -> (
+    None
+):
+    # Written out by hand, not computed by the code under test: a faster leaf must hash the same bytes.
+    timeline_leaf = (
+        b'{"case_id":"C-\xc3\xa5","head":"'
+        + b"ab" * 32
+        + b'","kind":"timeline","length":3,"municipality":"0380"}'
+    )
+    access_leaf = (
+        b'{"case_id":"C-1","head":"' + b"cd" * 32 + b'","kind":"access-log","length":2,"municipality":"0380",'
+        b'"unchained_hash":"' + b"ef" * 32 + b'","unchained_records":1}'
+    )
+    leaves = sorted(
+        [(("access-log", "0380", "C-1"), access_leaf), (("timeline", "0380", "C-å"), timeline_leaf)]
+    )
+    left, right = (hashlib.sha256(b"\x00" + leaf).digest() for _, leaf in leaves)
+    expected = hashlib.sha256(b"\x01" + left + right).hexdigest()
+
+    heads = [
+        ChainHead("timeline", "0380", "C-å", 3, "ab" * 32),
+        ChainHead("access-log", "0380", "C-1", 2, "cd" * 32, 1, "ef" * 32),
+    ]
+
+    assert merkle_root(heads) == expected

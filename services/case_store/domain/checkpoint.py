@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 LEAF, NODE = b"\x00", b"\x01"  # domain separation: a leaf can never pass for a node
@@ -40,8 +40,11 @@ class ChainHead:
 
     def signed_fields(self) -> dict[str, Any]:
         """What the leaf covers: a head that covers no unchained records is what it was before ADR
-        0034, so checkpoints signed before it keep their roots."""
-        return {name: value for name, value in asdict(self).items() if value is not None}
+        0034, so checkpoints signed before it keep their roots.
+
+        Read field by field, not with ``asdict``: every value is a str or an int, which
+        ``asdict`` would deep-copy, and a checkpoint asks this of every chain in the store."""
+        return {name: value for name in _HEAD_FIELDS if (value := getattr(self, name)) is not None}
 
     def leaf_hash(self) -> str:
         return hashlib.sha256(LEAF + _canonical(self.signed_fields())).hexdigest()
@@ -54,6 +57,9 @@ class ChainHead:
             stored.unchained_records,
             stored.unchained_hash,
         )
+
+
+_HEAD_FIELDS = tuple(field.name for field in fields(ChainHead))
 
 
 def _node(left: str, right: str) -> str:
