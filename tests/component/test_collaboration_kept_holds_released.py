@@ -61,8 +61,11 @@ async def test_a_lasting_change_of_a_placement_never_in_the_pool_keeps_the_place
     collaboration,
 ) -> None:
     """Nothing tells whether the child waits there (an HVB while the matched home gets ready): a
-    place freed wrongly loses the child its match, one kept wrongly lapses."""
-    held_home = await waiting_in_an_emergency_home(collaboration, home_ref=None)
+    place freed wrongly loses the child its match, one kept wrongly lapses.  (A jourhem outside the
+    pool is a wait, and its end frees the place: ``test_collaboration_waits_before_the_match.py``.)"""
+    held_home = await register(collaboration, VASTERAS, "VAS-FH-1", [UPPSALA], capacity=1)
+    await matched_for(collaboration, held_home)
+    await collaboration.feed(started(CASE, "P-1", None, "hvb"))
     await collaboration.feed(lasting("NOT-IN-THE-POOL"))
     assert await free_places(collaboration, held_home) == 0
 

@@ -46,6 +46,11 @@ class PoolRecordsView(BaseModel):
         False, description="a placement record or referral of the case said so (kept)"
     )
     protected_housing: bool = Field(False, description="a placement record said skyddat_boende (kept)")
+    emergency_placements: list[str] = Field(
+        default_factory=list,
+        description="ids of the case's placements a record said were in an emergency home (jourhem), "
+        "kept so that a wait there keeps a matched place",
+    )
 
     @classmethod
     def of(cls, records: PoolRecords) -> PoolRecordsView:
@@ -55,6 +60,7 @@ class PoolRecordsView(BaseModel):
             residences=[ResidenceView.of(residence, home) for residence, home in records.residences],
             protected_identity=bool(records.protection and records.protection.identity),
             protected_housing=bool(records.protection and records.protection.housing),
+            emergency_placements=sorted(records.waits.placements) if records.waits else [],
         )
 
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from services.collaboration.commands import Acceptance
+from services.collaboration.domain.emergency_waits import EmergencyWaits
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.matching_request import MatchingRequest
+from services.collaboration.domain.place_holds import TEMPORARY, outlasts
 from services.collaboration.results import RequestSeen
 from services.collaboration.use_cases.matching import Matching
 from services.kit.auth import Caller
@@ -27,8 +29,17 @@ class HeldPlaces(Matching):
         request.accept(acceptance.offer_id, now)
         home: FamilyHome = self.repository.get(UUID(request.offers[acceptance.offer_id]["home_id"]))
         home.hold(str(request.id), request.requester, request.case_id, now + self.hold_lifetime)
+        self._keep_for_wait(request, home)
         self._save_ended(request, home)
         return RequestSeen(caller.municipality, request, now)
+
+    def _keep_for_wait(self, request: MatchingRequest, home: FamilyHome) -> None:
+        """The child already waits in an emergency home: its wait keeps the place held for a lasting
+        placement, as a wait begun after the acceptance would (ADR 0022)."""
+        waits = self.find(EmergencyWaits.id_for(request.requester, request.case_id))
+        wait = None if waits is None else waits.waiting_in
+        if wait is not None and outlasts(request.placement_type, TEMPORARY):
+            home.keep_hold(str(request.id), request.requester, wait)
 
     def withdraw_request(self, caller: Caller, request_id: UUID) -> RequestSeen:
         request = self._own_request(caller, request_id)

@@ -7,14 +7,20 @@ placement kept it (``HoldKept``).  When that wait ends (a record of the same pla
 a jourhem, in the same home or leaving the pool, or its end saying the child's care is over:
 ``ends_care``, ``care_ended``) the places it kept come free, and only those: a place held for a
 planned move from a lasting home, or kept by another placement of the case, is not its to free.
+Every record is noted in the case's ``EmergencyWaits``, so that a wait outside the pool, or one
+that began before the acceptance, keeps the place as a move into an emergency home of the pool
+after it does: a jourhem record of a placement that still waits keeps the places that outlast it,
+and the acceptance marks its hold kept by the wait the child is in (``held_places.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from uuid import UUID
 
 from contracts.placements import PlacementData, PlacementEndedV1
+from services.collaboration.domain.emergency_waits import EmergencyWaits
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.matching_request import MatchingRequest
 from services.collaboration.domain.place_holds import TEMPORARY, ends_care, outlasts
@@ -36,12 +42,30 @@ class HoldsElsewhere(FamilyHomes):
         if moved_in:
             holders = self._holders(placement, home, old)
             keeping = self._outlasting(placement, holders)
-            kept = [h for h in holders for r in keeping if h.keep_hold(r, *self._placement(placement))]
             released = self._released(placement, holders, PLACED_ELSEWHERE, keeping)
-            return list({id(h): h for h in kept + released}.values())
-        if placement.placement_type == TEMPORARY:
-            return []  # the child still waits, or waits elsewhere
+            return list({id(h): h for h in self._kept(placement, holders, keeping) + released}.values())
+        if placement.placement_type == TEMPORARY:  # the child still waits (unless the record is stale)
+            waits = self.find(EmergencyWaits.id_for(placement.municipality, placement.case_id))
+            if waits is None or not waits.waits(placement.placement_id):
+                return []
+            holders = self._holders(placement, home, old)
+            return self._kept(placement, holders, self._outlasting(placement, holders))
         return self._released_kept(placement, old or home, PLACED_ELSEWHERE)
+
+    def _note_wait(self, record: str, placement: PlacementData, said_at: datetime) -> None:
+        """Remember what the record says of the case's waits in an emergency home (to be saved)."""
+        case = (placement.municipality, placement.case_id)
+        waits = self.find(EmergencyWaits.id_for(*case)) or EmergencyWaits(
+            municipality=case[0], case_id=case[1]
+        )
+        if waits.note(record, placement.placement_id, placement.placement_type, said_at):
+            self.save(waits)
+
+    def _kept(
+        self, placement: PlacementData, holders: list[FamilyHome], keeping: Collection[str]
+    ) -> list[FamilyHome]:
+        """The holders whose places for ``keeping`` requests this placement now keeps (to be saved)."""
+        return [h for h in holders for r in keeping if h.keep_hold(r, *self._placement(placement))]
 
     def _release_holds_at_end(self, placement: PlacementEndedV1, home: FamilyHome | None) -> list[FamilyHome]:
         """The case's placement ended in ``home`` (as the caller has it): if the child's care is over,

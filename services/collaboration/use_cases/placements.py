@@ -25,6 +25,7 @@ from uuid import UUID
 
 from contracts.common import MUNICIPALITIES
 from contracts.placements import PlacementChangedV1, PlacementData, PlacementEndedV1, PlacementStartedV1
+from services.collaboration.domain.emergency_waits import CHANGE, END, START
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
 from services.collaboration.domain.move_in_gate import MoveInGate
 from services.collaboration.domain.residents import ENDED, MOVED
@@ -56,6 +57,7 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
         """Moves in unless the placement is in the pool already (a repeat, or a start after a change)."""
         placement = event.data
         protected = self._shield(placement)
+        self._note_wait(START, placement, event.envelope.time)
         lived_in = self._homes_lived_in(placement)
         if not any(home.has_housed(placement.municipality, placement.placement_id) for home in lived_in):
             self._move_in(placement, protected)
@@ -65,11 +67,14 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
 
     def placement_changed(self, event: InboundEvent[PlacementChangedV1]) -> None:
         """Another home (or none in the pool) frees the old one; the same home stays taken."""
-        self._move_in(event.data, self._shield(event.data))
+        protected = self._shield(event.data)
+        self._note_wait(CHANGE, event.data, event.envelope.time)
+        self._move_in(event.data, protected)
 
     def placement_ended(self, event: InboundEvent[PlacementEndedV1]) -> None:
         placement = event.data
         self._shield(placement)
+        self._note_wait(END, placement, event.envelope.time)
         home = self._current_home(placement, self._homes_lived_in(placement)) or self._home_of(placement)
         freed = home is not None and home.free(placement.placement_id, placement.municipality, why=ENDED)
         self.save(*([home] if freed else []), *self._release_holds_at_end(placement, home))

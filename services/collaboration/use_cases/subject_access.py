@@ -1,9 +1,10 @@
 """collaboration's part of a registerutdrag (GDPR art. 15, ADR 0018): the pool's records of a case.
 
 The requests for a home the caller's municipality sent for the case, the homes of the pool its
-placements lived in (whoever owns the home), and the protection its placement records and referrals
-said, which the pool keeps to send nothing of the child to partners: of the caller's municipality's
-cases only.
+placements lived in (whoever owns the home), the protection its placement records and referrals
+said, which the pool keeps to send nothing of the child to partners, and which of its placements
+its records said were in an emergency home, which the pool keeps so that the wait keeps a matched
+place: of the caller's municipality's cases only.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from services.collaboration.domain.emergency_waits import EmergencyWaits
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.residents import named
 from services.collaboration.results import RequestSeen
@@ -60,6 +62,7 @@ class PoolRecords:
     protection: CaseProtection | None = (
         None  # what the case's placement records and referrals said (ADR 0032)
     )
+    waits: EmergencyWaits | None = None  # its placements its records said were a jourhem (ADR 0022)
 
 
 class SubjectAccessUseCases(FamilyHomes, Matching):
@@ -88,6 +91,7 @@ class SubjectAccessUseCases(FamilyHomes, Matching):
             if (residence.placing_municipality, residence.case_id) == (caller.municipality, case_id)
         ]
         protection = self.find(CaseProtection.id_for(caller.municipality, case_id))
-        if not (requests or residences or protection):
+        waits = self.find(EmergencyWaits.id_for(caller.municipality, case_id))
+        if not (requests or residences or protection or waits):
             return None
-        return PoolRecords(case_id, requests, residences, protection)
+        return PoolRecords(case_id, requests, residences, protection, waits)
