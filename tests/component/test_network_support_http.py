@@ -121,8 +121,16 @@ async def test_a_safety_plan_rule_must_name_members_of_the_network(network_suppo
     assert rule.json()["rules"][0]["responsible_member_ids"] == [member]
 
 
+async def draft_safety_plan_on(client: httpx.AsyncClient, day: date) -> None:
+    """Draft case C-1's safety plan on ``day`` (its facts are dated from then on), today again after."""
+    app = service_app(client)
+    today, app.today = app.today, lambda: day
+    assert (await client.post("/api/v1/cases/C-1/safety-plan", headers=WORKER)).status_code == 201
+    app.today = today
+
+
 async def test_safety_scales_are_a_dated_series_and_out_of_range_values_are_refused(network_support) -> None:
-    await network_support.post("/api/v1/cases/C-1/safety-plan", headers=WORKER)
+    await draft_safety_plan_on(network_support, date(2026, 11, 2))
     plan = (
         await network_support.post(
             "/api/v1/cases/C-1/safety-plan/danger-statements",
@@ -151,7 +159,7 @@ async def test_safety_scales_are_a_dated_series_and_out_of_range_values_are_refu
 async def test_a_scale_reading_must_come_from_a_network_meeting_of_the_case_on_its_day(
     network_support,
 ) -> None:
-    await network_support.post("/api/v1/cases/C-1/safety-plan", headers=WORKER)
+    await draft_safety_plan_on(network_support, date(2026, 11, 2))
     plan = (
         await network_support.post(
             "/api/v1/cases/C-1/safety-plan/danger-statements",

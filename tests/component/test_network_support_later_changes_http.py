@@ -5,7 +5,7 @@ in order."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,10 @@ from tests.support.worklists import published
 WORKER = bearer("0380", ("case_worker", "safety_team"))
 REGISTRAR = bearer("0380", ("registrar",))
 TODAY = date(2026, 12, 3)
+DRAFTED = date(2026, 6, 1)  # a plan's facts are dated from the day it was drafted (or reopened) on
 PLAN = "/api/v1/cases/C-1/safety-plan"
 ENDING = {"reason": "child_placed", "on": "2026-06-01"}
-STATEMENT = {"statement": "Dad drinks", "safety_goal": "A sober adult", "scale": 3, "on": "2026-12-01"}
+STATEMENT = {"statement": "Dad drinks", "safety_goal": "A sober adult", "scale": 3, "on": "2026-12-03"}
 HOME = "/api/v1/cases/C-1/home-return"
 
 
@@ -53,13 +54,22 @@ def hear(client: httpx.AsyncClient, topic: str, event: dict[str, Any]) -> None:
     handlers[event["type"]](parse_record(encode(event)))
 
 
+def on_the_day(client: httpx.AsyncClient, day: date, do: Callable[[], None]) -> None:
+    """``do`` on ``day``: the application's today, as when the inbound record was heard."""
+    app = service_app(client)
+    app.today = lambda: day
+    do()
+    app.today = lambda: TODAY
+
+
 def accepted(referral_id: str, target: str = "safety_team", event_id: str | None = None) -> dict[str, Any]:
     data = {"referral_id": referral_id, "case_id": "C-1", "municipality": "0380", "target": target}
     return cloud_event("se.natverk.referral.accepted.v1", data, event_id, source="/natverk/referrals")
 
 
 async def plan_concluded_by_a_first_referral(client: httpx.AsyncClient) -> None:
-    hear(client, REFERRALS, accepted("R-1"))
+    """Drafted by the first referral, heard on 1 June, and concluded that day; today after."""
+    on_the_day(client, DRAFTED, lambda: hear(client, REFERRALS, accepted("R-1")))
     concluded = await client.post(f"{PLAN}/conclude", headers=WORKER, json=ENDING)
     assert concluded.status_code == 200, concluded.text
 
@@ -129,10 +139,11 @@ async def test_the_referral_that_drafted_a_concluded_plan_heard_again_does_not_r
 async def test_a_reopening_referral_heard_again_after_a_second_conclusion_does_not_reopen_it(
     network_support,
 ) -> None:
+    reopening = accepted("R-2", event_id="reopening")
     await plan_concluded_by_a_first_referral(network_support)
-    hear(network_support, REFERRALS, accepted("R-2", event_id="reopening"))
+    on_the_day(network_support, date(2026, 12, 2), lambda: hear(network_support, REFERRALS, reopening))
     await network_support.post(f"{PLAN}/conclude", headers=WORKER, json={**ENDING, "on": "2026-12-02"})
-    hear(network_support, REFERRALS, accepted("R-2", event_id="reopening"))
+    hear(network_support, REFERRALS, reopening)
     assert (await network_support.get(PLAN, headers=WORKER)).json()["concluded"]["on"] == "2026-12-02"
 
 
@@ -152,7 +163,7 @@ async def test_a_reopened_safety_plan_is_published_with_its_new_follow_up_due(ne
     await network_support.post(PLAN, headers=WORKER)
     changes = published(network_support, "se.natverk.safety_plan.changed.v1")
     assert [(e.change, e.follow_up_due) for e in changes][1:] == [
-        ("concluded", TODAY + timedelta(days=182)),
+        ("concluded", DRAFTED + timedelta(days=182)),
         ("reopened", TODAY + timedelta(days=182)),
     ]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from structlog.testing import capture_logs
 
 from contracts.topics import SCHEDULING
 from services.kit.attribution import Attribution
@@ -83,12 +84,13 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     store = app.state.runtime.app
     store.today = lambda: DRAFTED
     [spec] = [spec for spec in consumers(store) if spec.topic == SCHEDULING]
-    consumer, _ = in_process_consumer(store, spec, "meeting-news")
+    consumer, broker = in_process_consumer(store, spec, "meeting-news")
     async with in_process(app, "http://network-support") as client:
         drafted = await client.post(PLAN, headers=TEAM)
         assert drafted.status_code == 201, drafted.text
         store.today = lambda: TODAY
         client.scheduling = Scheduling(fed_by_hand(consumer, SCHEDULING))  # type: ignore[attr-defined]
+        client.dead_letters = broker.published  # type: ignore[attr-defined]
         yield client
 
 
@@ -222,3 +224,34 @@ async def test_a_meeting_held_before_the_last_recorded_follow_up_does_not_bring_
     assert by_hand.status_code == 200, by_hand.text
     await network_support.scheduling.held("M-1")
     assert await follow_up_due(network_support) == ("2027-06-02", "2027-06-02")
+
+
+async def test_a_network_meeting_held_before_the_plan_was_drafted_is_no_follow_up_and_is_consumed(
+    network_support,
+) -> None:
+    """Its record arrives late (the plan was drafted on 1 June): the meeting was not about the plan,
+    so it dates no fact of it; the record is neither retried nor dead-lettered, and the log line
+    says so without the case, the meeting or the day."""
+    await network_support.scheduling.booked("M-0", "2026-05-20")
+    with capture_logs() as logged:
+        await network_support.scheduling.held("M-0")
+    await network_support.scheduling.booked("M-1", "2026-12-01")  # the consumer went on
+    await network_support.scheduling.held("M-1")
+    assert [(e.meeting_id, str(e.on)) for e in followed_up(network_support)] == [("M-1", "2026-12-01")]
+    assert network_support.dead_letters == []
+    [line] = [entry for entry in logged if "before its case's safety plan" in entry["event"]]
+    assert not {"C-1", "M-0", "2026-05-20"} & {str(v) for v in line.values()} and "C-1" not in line["event"]
+
+
+async def test_a_network_meeting_held_while_the_plan_was_concluded_is_no_follow_up_of_it_reopened(
+    network_support,
+) -> None:
+    """Concluded on 28 November, reopened today (3 December): the meeting of 1 December fell between."""
+    ended = {"reason": "safety_goals_met", "on": "2026-11-28"}
+    assert (await network_support.post(f"{PLAN}/conclude", headers=TEAM, json=ended)).status_code == 200
+    assert (await network_support.post(PLAN, headers=TEAM)).status_code == 201  # reopened today
+    await network_support.scheduling.booked("M-1", "2026-12-01")
+    await network_support.scheduling.held("M-1")
+    assert followed_up(network_support) == []
+    assert await follow_up_due(network_support) == ("2027-06-03", "2027-06-03")  # from the reopening
+    assert network_support.dead_letters == []

@@ -73,8 +73,16 @@ async def test_a_network_map_holds_at_most_100_members_and_a_removed_one_frees_a
     assert len(shown["members"]) == 100
 
 
+async def drafted_on(client: httpx.AsyncClient, day: date) -> None:
+    """Case C-1's safety plan drafted on ``day`` (its facts are dated from then on); today after."""
+    app = client.app.state.runtime.app  # type: ignore[attr-defined]
+    app.today = lambda: day
+    assert (await client.post(PLAN, headers=WORKER)).status_code == 201
+    app.today = lambda: TODAY
+
+
 async def test_a_safety_plan_holds_at_most_30_danger_statements_and_60_rules(network_support) -> None:
-    assert (await network_support.post(PLAN, headers=WORKER)).status_code == 201
+    await drafted_on(network_support, date(2026, 12, 1))
     statement = {
         "statement": "Pappa dricker",
         "safety_goal": "En nykter vuxen",
@@ -99,7 +107,7 @@ async def test_a_safety_plan_holds_at_most_30_danger_statements_and_60_rules(net
 
 
 async def test_a_danger_statement_holds_at_most_200_scale_readings(network_support) -> None:
-    assert (await network_support.post(PLAN, headers=WORKER)).status_code == 201
+    await drafted_on(network_support, date(2026, 12, 1))
     statement = {
         "statement": "Pappa dricker",
         "safety_goal": "En nykter vuxen",

@@ -7,12 +7,13 @@ a plan that did not exist yet is the same 404 as one that does not exist at all.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from services.kit.domain.swedish_time import swedish_day
 from services.network_support.app import create_app
 from tests.component.conftest import in_process, service_app
 from tests.conftest import make_settings
@@ -33,7 +34,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> EventClock:
 @pytest.fixture
 async def network_support(tmp_path: Path, clock: EventClock) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(make_settings(tmp_path), start_runtime=False)
-    app.state.runtime.app.today = lambda: date(2027, 3, 1)
+    # Today is the Swedish day the events are stamped on, as in the service: a plan drafted on
+    # 10 January takes facts dated from then on.
+    app.state.runtime.app.today = lambda: swedish_day(clock.now)
     async with in_process(app, "http://network-support") as client:
         yield client
 

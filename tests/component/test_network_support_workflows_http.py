@@ -210,7 +210,7 @@ async def test_a_fact_dated_after_today_is_refused_naming_the_field(
     await network_support.post(
         "/api/v1/cases/C-1/safety-plan/danger-statements",
         headers=WORKER,
-        json={"statement": "danger", "safety_goal": "goal", "scale": 2, "on": "2026-11-02"},
+        json={"statement": "danger", "safety_goal": "goal", "scale": 2, "on": "2026-12-03"},
     )
     refused = await network_support.post(path, headers=WORKER, json=body)
     assert (refused.status_code, refused.json()["error"]["code"]) == (422, "dated_after_today")

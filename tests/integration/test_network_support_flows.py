@@ -174,11 +174,15 @@ async def test_a_scale_reading_names_a_network_meeting_booked_in_scheduling(
     refused until the awaited event has arrived, so no poll records a reading by accident."""
     case_id = f"M-{uuid.uuid4().hex[:6]}"
     coordinator = bearer("0380", ("coordinator",))
+    network_support = create_network_support(settings)
+    store = network_support.state.runtime.app
+    store.today = lambda: date(2026, 11, 23)  # the plan drafted on the day of its danger statement
     async with (
         serving(scheduling_app(settings)) as scheduling,
-        serving(create_network_support(settings)) as support,
+        serving(network_support) as support,
     ):
         await support.post(f"/api/v1/cases/{case_id}/safety-plan", headers=WORKER)
+        store.today = lambda: date(2026, 12, 3)  # the readings below have happened by then
         plan = (
             await support.post(
                 f"/api/v1/cases/{case_id}/safety-plan/danger-statements",

@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 
 from services.case_store.app import create_app as create_case_store
+from services.kit.domain.swedish_time import swedish_day
 from services.kit.domain.working_days import add_working_days
 from services.kit.settings import ServiceSettings
 from services.kit.worklist import local_today
@@ -56,6 +57,7 @@ async def test_a_safety_plan_reads_as_it_was_on_a_day_on_either_store(
     now = {"at": datetime(2027, 1, 10, 9, 0, tzinfo=UTC)}
     monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", lambda: now["at"])
     app = create_network_support(make_settings(tmp_path, database_url=database_url), start_runtime=False)
+    app.state.runtime.app.today = lambda: swedish_day(now["at"])  # the revision is no later than today
     async with on_store(app) as support:
         await support.post("/api/v1/cases/C-1/safety-plan", headers=WORKER)
         now["at"] = datetime(2027, 1, 20, 10, 0, tzinfo=UTC)

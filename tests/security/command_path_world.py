@@ -179,9 +179,11 @@ TODAY = date(2026, 12, 1)  # network_support's clock: no fact is dated after it
 
 
 async def _network_support(w: World) -> None:
-    w.store.today = lambda: TODAY
-    # What other services' events bring (the inbound use cases): a safety-team referral, a placement.
+    # What other services' events bring (the inbound use cases): a safety-team referral, heard on
+    # the day the child was placed (its safety plan's facts are dated from then on), a placement.
+    w.store.today = lambda: date(2026, 11, 2)
     w.store.referral_accepted("R-W1", "C-W1", OWNER, "safety_team")
+    w.store.today = lambda: TODAY
     w.store.placement_started(OWNER, "C-W1", "P-W1", "familjehem", date(2026, 11, 2), True)
     case = "/api/v1/cases/C-W1"
     await w.made("POST", f"{case}/network-map/members", MEMBER)  # 1: a candidate, named by no rule

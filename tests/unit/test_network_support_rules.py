@@ -28,6 +28,7 @@ from services.network_support.domain.network_placement_inquiry import (
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.domain.safety_plan import FOLLOW_UP_INTERVAL, SafetyPlan
 from services.network_support.domain.safety_plan_rules import (
+    DatedBeforeThePlan,
     ResponsibleNotOnMap,
     SafetyPlanConcluded,
     ScaleOutOfRange,
@@ -350,11 +351,13 @@ def test_a_passed_deadline_is_noted_once_and_a_met_one_never() -> None:
 
 
 class SafetyPlanMachine(RuleBasedStateMachine):
-    """Any sequence of plan commands keeps the scales in 0..10, versions rising, and replay faithful."""
+    """Any sequence of plan commands keeps the scales in 0..10, versions rising, and replay faithful.
+    Facts are dated from ``opened``, the day the plan was drafted or last reopened: none before."""
 
     @initialize()
     def draft(self) -> None:
         self.plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
+        self.opened = START
         self.events: list[Any] = list(self.plan.collect_events())
         self.last_version = self.plan.plan_version
 
@@ -365,7 +368,7 @@ class SafetyPlanMachine(RuleBasedStateMachine):
     @rule(value=st.integers(min_value=-5, max_value=15), days=st.integers(0, 400))
     def add_statement(self, value: int, days: int) -> None:
         try:
-            self.plan.add_danger_statement("danger", "goal", value, START + timedelta(days=days))
+            self.plan.add_danger_statement("danger", "goal", value, self.opened + timedelta(days=days))
         except ScaleOutOfRange:
             assert not 0 <= value <= 10
         self._keep_events()
@@ -375,7 +378,7 @@ class SafetyPlanMachine(RuleBasedStateMachine):
     def record_scale(self, data: st.DataObject, value: int, days: int) -> None:
         statement = data.draw(st.integers(1, len(self.plan.statements) + 1))
         try:
-            self.plan.record_scale(statement, value, START + timedelta(days=days))
+            self.plan.record_scale(statement, value, self.opened + timedelta(days=days))
         except (ScaleOutOfRange, UnknownStatement):
             assert not 0 <= value <= 10 or statement not in self.plan.statements
         self._keep_events()
@@ -389,31 +392,47 @@ class SafetyPlanMachine(RuleBasedStateMachine):
     @precondition(lambda self: not self.plan.is_concluded)
     @rule(days=st.integers(0, 400))
     def revise(self, days: int) -> None:
-        self.plan.revise(START + timedelta(days=days))
+        self.plan.revise(self.opened + timedelta(days=days))
         self._keep_events()
 
     @precondition(lambda self: not self.plan.is_concluded)
     @rule(days=st.integers(0, 400))
     def follow_up(self, days: int) -> None:
-        self.plan.follow_up(START + timedelta(days=days))
+        self.plan.follow_up(self.opened + timedelta(days=days))
         self._keep_events()
 
     @rule(days=st.integers(0, 400))
     def conclude(self, days: int) -> None:
         try:
-            self.plan.conclude("child_placed", START + timedelta(days=days))
+            self.plan.conclude("child_placed", self.opened + timedelta(days=days))
         except SafetyPlanConcluded:
             assert self.plan.conclusion_reason == "child_placed"
         self._keep_events()
 
     @rule(days=st.integers(400, 800))
     def reopen(self, days: int) -> None:
-        was_concluded = self.plan.is_concluded
-        self.plan.reopen(START + timedelta(days=days))
+        """After every fact of the plan so far (each at most 400 days after it was opened)."""
+        was_concluded, day = self.plan.is_concluded, self.opened + timedelta(days=days)
+        self.plan.reopen(day)
         assert not self.plan.is_concluded
         if was_concluded:
-            assert self.plan.earlier_conclusions[-1][2] == START + timedelta(days=days)
+            assert self.plan.earlier_conclusions[-1][2] == day
+            self.opened = day
         self._keep_events()
+
+    @precondition(lambda self: not self.plan.is_concluded)
+    @rule(days=st.integers(1, 400), command=st.sampled_from(["revise", "follow_up", "conclude", "statement"]))
+    def a_fact_dated_before_the_plan_was_opened_is_refused(self, days: int, command: str) -> None:
+        before = self.opened - timedelta(days=days)
+        facts = {
+            "revise": lambda: self.plan.revise(before),
+            "follow_up": lambda: self.plan.follow_up(before),
+            "conclude": lambda: self.plan.conclude("child_placed", before),
+            "statement": lambda: self.plan.add_danger_statement("danger", "goal", 5, before),
+        }
+        with pytest.raises(DatedBeforeThePlan):
+            facts[command]()
+        assert list(self.plan.collect_events()) == []
 
     @invariant()
     def a_concluded_plan_refuses_changes(self) -> None:

@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
 from services.network_support.domain.safety_plan_content import SafetyPlanContent
-from services.network_support.domain.safety_plan_rules import SafetyPlanConcluded
+from services.network_support.domain.safety_plan_rules import SafetyPlanConcluded, check_dated_while_open
 
 FOLLOW_UP_INTERVAL = timedelta(days=182)  # at least every six months
 
@@ -83,6 +83,7 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
     @event(Drafted)
     def __init__(self, municipality: str, case_id: str, started_on: date) -> None:
         self.municipality, self.case_id = municipality, case_id
+        self.open_since = started_on  # every fact of the plan is dated on or after it; reopening moves it
         self.statements: dict[int, dict[str, object]] = {}
         self.rules: dict[int, dict[str, object]] = {}
         self.plan_version = 1
@@ -98,23 +99,24 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
         return self.concluded_on is not None
 
     def revise(self, on: date) -> int:
-        self._require_open()
+        self._require_open(on)
         self._revised(self.plan_version + 1, on)
         return self.plan_version
 
     def follow_up(self, on: date) -> None:
-        self._require_open()
+        self._require_open(on)
         self._followed_up(on)
 
     def follow_up_at_meeting(self, meeting_id: str, on: date) -> None:
         """A network meeting held on ``on`` is the plan's follow-up (DOMAIN.md: a plan is followed up
-        through network meetings); a concluded plan has none due, so the meeting counts for nothing."""
-        if not self.is_concluded:
+        through network meetings); a concluded plan has none due, and a meeting held before the plan
+        was open was not about it: either counts for nothing."""
+        if not self.is_concluded and on >= self.open_since:
             self._followed_up(on, meeting_id)
 
     def conclude(self, reason: str, on: date) -> None:
         """Conclude the plan, once: its follow-up clock stops and later changes are refused."""
-        self._require_open()
+        self._require_open(on)
         self._concluded(reason, on)
 
     def reopen(self, on: date) -> None:
@@ -125,9 +127,12 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
     def is_follow_up_overdue(self, today: date) -> bool:
         return not self.is_concluded and today > self.follow_up_due
 
-    def _require_open(self) -> None:
+    def _require_open(self, on: date | None = None) -> None:
+        """Refuse any change to a concluded plan, and a fact dated ``on`` before the plan was open."""
         if self.is_concluded:
             raise SafetyPlanConcluded("the safety plan is concluded: it does not change")
+        if on is not None:
+            check_dated_while_open(on, self.open_since)
 
     def note_overdue_follow_up(self, today: date) -> bool:
         """Note an overdue follow-up once per due date; whether it was newly noted."""
@@ -179,4 +184,5 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
     def _reopened(self, on: date) -> None:
         self.earlier_conclusions.append((self.conclusion_reason, self.concluded_on, on))  # type: ignore[arg-type]
         self.concluded_on = self.conclusion_reason = None
+        self.open_since = on
         self.last_follow_up, self.follow_up_due = on, on + FOLLOW_UP_INTERVAL

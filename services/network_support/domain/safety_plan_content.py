@@ -37,7 +37,7 @@ class SafetyPlanContent:
         @property
         def is_concluded(self) -> bool: ...
 
-        def _require_open(self) -> None: ...
+        def _require_open(self, on: date | None = None) -> None: ...
 
         def _statement_added(
             self, statement_id: int, statement: str, goal: str, scale: int, on: date
@@ -52,7 +52,7 @@ class SafetyPlanContent:
         def _rule_revised(self, rule_id: int, text: str, responsible_member_ids: tuple[int, ...]) -> None: ...
 
     def add_danger_statement(self, statement: str, safety_goal: str, scale: int, on: date) -> int:
-        self._require_open()
+        self._require_open(on)
         check_scale(scale)
         check_room(len(self.statements), MAX_DANGER_STATEMENTS, SafetyPlanFull, "danger statements in a plan")
         statement_id = len(self.statements) + 1
@@ -60,7 +60,7 @@ class SafetyPlanContent:
         return statement_id
 
     def record_scale(self, statement_id: int, value: int, on: date, meeting_id: str | None = None) -> None:
-        self._require_open()
+        self._require_open(on)
         check_scale(value)
         if statement_id not in self.statements:
             raise UnknownStatement("no such danger statement in this plan")

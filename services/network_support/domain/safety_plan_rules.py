@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 
 
 class SafetyPlanError(Exception):
@@ -29,6 +30,10 @@ class SafetyPlanConcluded(SafetyPlanError):
     """A concluded safety plan does not change."""
 
 
+class DatedBeforeThePlan(SafetyPlanError):
+    """A fact of the plan was dated before the plan was open: the record would contradict itself."""
+
+
 def check_scale(value: int) -> None:
     if not 0 <= value <= 10:
         raise ScaleOutOfRange("a safety scale is a whole number from 0 to 10")
@@ -37,3 +42,12 @@ def check_scale(value: int) -> None:
 def check_on_map(responsible_member_ids: Collection[int], on_map: Collection[int]) -> None:
     if not set(responsible_member_ids) <= set(on_map):
         raise ResponsibleNotOnMap("responsible_member_ids: a member named is not on this case's network map")
+
+
+def check_dated_while_open(on: date, open_since: date, field: str = "on") -> None:
+    """Refuse a fact dated before ``open_since``, the Swedish day the plan was drafted or last
+    reopened (before it, there was no plan, or only a concluded one); the message names no date."""
+    if on < open_since:
+        raise DatedBeforeThePlan(
+            f"{field}: a fact of the safety plan cannot be dated before the day it was drafted or last reopened"
+        )

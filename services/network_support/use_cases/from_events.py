@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.kit.logs import get_logger
 from services.network_support.domain.network_placement_inquiry import (
     NETWORK_PLACEMENT_MADE,
     PLACEMENT_ENDED,
@@ -22,6 +23,8 @@ from services.network_support.use_cases.placement_inquiries import (
 )
 
 __all__ = ["FromEventsUseCases", "PlacementFacts"]
+
+log = get_logger(__name__)
 
 HOME_RETURN = "home_return"  # the end reason that takes the child home
 
@@ -182,10 +185,13 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
     def network_meeting_held(
         self, municipality: str, case_id: str, meeting_id: str, on: date | None = None
     ) -> None:
-        """The meeting's day is its case's safety-plan follow-up, once (the plan decides whether)."""
+        """The meeting's day is its case's safety-plan follow-up, once (the plan decides whether).  One
+        held before the plan was drafted or reopened was not about it: noted as held, and consumed."""
         meetings = self._meetings_of(municipality, case_id)
         held_on = meetings.note_held(meeting_id, on)
         plan = self._find(SafetyPlan.id_for(municipality, case_id))
         if held_on is not None and plan is not None:
             plan.follow_up_at_meeting(meeting_id, held_on)
+            if held_on < plan.open_since:  # no case, meeting or day in the log: they are case data
+                log.info("network meeting held before its case's safety plan was open: not its follow-up")
         self.save(meetings, plan)

@@ -86,6 +86,7 @@ class SafetyPlanUseCases(NetworkSupportBase):
         return plan
 
     def revise_safety_plan(self, caller: Caller, case_id: str, dated: OnDate) -> SafetyPlan:
+        self._happened(dated.on)
         with self._refusals_told(self.safety_plan(caller, case_id)) as plan:
             plan.revise(dated.on)
         self.save(plan)
