@@ -61,7 +61,10 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         build_publication_table(facts_of, case_of),
         consumers=[placement_consumer(app)],
         topics=[REFERRALS, dead_letter_topic(REFERRALS), PLACEMENTS_DLQ],
-        periodic=[(DEADLINE_CHECK_SECONDS, app.check_response_deadlines)],
+        periodic=[
+            (DEADLINE_CHECK_SECONDS, app.check_response_deadlines),
+            (DEADLINE_CHECK_SECONDS, app.check_missed_deadlines),
+        ],
     )
 
 

@@ -3,7 +3,8 @@
 HTTP use cases take ``(caller, ...)``; the kit's command path runs them in one
 unit of work with who/why, idempotency and the access log.  The inbound ones (a placement
 started, changed, ended) are in ``auto_referral`` and ``placed_children``; the registerutdrag in
-``subject_access``; safety planning examined in ``safety_planning``.
+``subject_access``; safety planning examined in ``safety_planning``; the sweep of missed deadlines
+in ``missed_deadlines``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewRe
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import UNASSIGNED, Referral
 from services.referrals.domain.who_decides import require_closer, require_receiving_team, require_referrer
+from services.referrals.missed_deadlines import MissedDeadlines
 from services.referrals.refusals import refusals_told
-from services.referrals.safety_planning import SafetyPlanningExaminations
 from services.referrals.subject_access import ReferralSubjectAccess
 
 
@@ -32,7 +33,7 @@ def _index_referral(rows: dict[Any, tuple[UUID, str, str]], domain_event: Any) -
         )
 
 
-class ReferralsApplication(SafetyPlanningExaminations, ReferralSubjectAccess):
+class ReferralsApplication(MissedDeadlines, ReferralSubjectAccess):
     name = "referrals"
 
     def __init__(self, env: dict[str, str] | None = None) -> None:

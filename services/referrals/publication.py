@@ -7,15 +7,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from contracts import referrals as public
+from contracts.common import ContractModel
 from contracts.topics import REFERRALS
 from services.kit.publication import Outgoing, PublicationTable, case_access_rule
 from services.referrals import SERVICE
+from services.referrals.domain.missed_deadline import MissedDeadline
 from services.referrals.domain.referral import Referral
 from services.referrals.domain.safety_planning import SafetyPlanningExamination
 
 SOURCE = f"/natverk/{SERVICE}"
+# A missed deadline's public type, by the worklist obligation it was noted for (ADR 0025).
+MISSED: dict[str, tuple[str, type[ContractModel]]] = {
+    "case_worker_assignment": (
+        "se.natverk.referral.case_worker_assignment_overdue.v1",
+        public.ReferralCaseWorkerAssignmentOverdueV1,
+    ),
+    "declined_referral_follow_up": (
+        "se.natverk.referral.declined_follow_up_overdue.v1",
+        public.ReferralDeclinedFollowUpOverdueV1,
+    ),
+    "safety_planning_examination": (
+        "se.natverk.referral.safety_planning_examination_overdue.v1",
+        public.SafetyPlanningExaminationOverdueV1,
+    ),
+}
 
 
 def _received(event: Referral.Received) -> Outgoing:
@@ -87,6 +105,24 @@ def build_publication_table(facts_of: Any, case_of: Any = None) -> PublicationTa
         )
         return Outgoing(REFERRALS, "se.natverk.referral.safety_planning_examined.v1", case_id, data)
 
+    def missed(event: MissedDeadline.Noted) -> Outgoing:
+        """A worklist duty not done by its due day: the case, role and due day, nothing else (no
+        decline reason: free text)."""
+        event_type, model = MISSED[event.obligation]
+        fields = {"due": event.due, "responsible_role": event.responsible_role}
+        if event.referral_id is None:
+            data = model(case_id=event.case_id, municipality=event.municipality, **fields)
+        else:
+            _, _, target = facts_of(UUID(event.referral_id))
+            data = model(
+                referral_id=event.referral_id,
+                case_id=event.case_id,
+                municipality=event.municipality,
+                target=target,
+                **fields,
+            )
+        return Outgoing(REFERRALS, event_type, event.case_id, data)
+
     rules: dict[type, Any] = {
         Referral.Received: _received,
         Referral.Accepted: lifecycle("se.natverk.referral.accepted.v1", public.ReferralAcceptedV1),
@@ -108,6 +144,7 @@ def build_publication_table(facts_of: Any, case_of: Any = None) -> PublicationTa
             },
         ),
         SafetyPlanningExamination.Examined: examined,
+        MissedDeadline.Noted: missed,
         **case_access_rule(REFERRALS, SERVICE),
     }
     return PublicationTable(SOURCE, rules)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
@@ -109,9 +110,9 @@ class SafetyPlanningExaminations(ReferralWorklist):
         examination.ask(str(referral.id), self.today())  # asked already: its deadline holds
         return [examination]
 
-    def _duties(self) -> list[Duty]:
+    def _owed(self) -> list[tuple[UUID | None, Duty]]:
         asked = [(case, row.asked_on) for case, row in self._cases.items() if row.asked_on is not None]
-        return [*super()._duties(), *(self._examination_duty(*case, on) for case, on in asked)]
+        return [*super()._owed(), *((None, self._examination_duty(*case, on)) for case, on in asked)]
 
     def _examination_duty(self, municipality: str, case_id: str, asked_on: date) -> Duty:
         action = f"/api/v1/cases/{case_id}/safety-planning-examination"

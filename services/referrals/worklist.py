@@ -1,6 +1,6 @@
 """Referrals' worklist (issue 16 item 3): referrals awaiting a response, referrals awaiting a
 responsible case worker, declined referrals to follow up, and the sweep that notes each referral
-not answered in time, once.
+not answered in time, once (the other duties' sweep: ``services.referrals.missed_deadlines``).
 
 A referral is to be accepted or declined within ``NATVERK_REFERRAL_RESPONSE_WORKING_DAYS`` Swedish
 working days (default 3) after the day it was received; the team it was sent to is responsible.
@@ -135,15 +135,20 @@ class ReferralWorklist(ServiceApplication):
         return noted
 
     def _duties(self) -> list[Duty]:
-        duties = []
+        return [duty for _, duty in self._owed()]
+
+    def _owed(self) -> list[tuple[UUID | None, Duty]]:
+        """Each duty with the referral it is a duty of (None: of the case): the worklist's rows and
+        what the missed-deadline sweep notes (``services.referrals.missed_deadlines``), one rule."""
+        owed: list[tuple[UUID | None, Duty]] = []
         for referral_id, row in self._open.items():
             if row.awaiting:
-                duties.append(_response_duty(referral_id, row, self._due(row)))
+                owed.append((referral_id, _response_duty(referral_id, row, self._due(row))))
             if row.open and row.case_worker_id == UNASSIGNED:
-                duties.append(_case_worker_duty(referral_id, row))
+                owed.append((referral_id, _case_worker_duty(referral_id, row)))
             if row.declined_on is not None:
-                duties.append(_follow_up_duty(referral_id, row, row.declined_on))
-        return duties
+                owed.append((referral_id, _follow_up_duty(referral_id, row, row.declined_on)))
+        return owed
 
     def _due(self, row: ReferralRow) -> date:
         return add_working_days(row.received_on, self.response_working_days)

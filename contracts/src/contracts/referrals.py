@@ -75,6 +75,31 @@ class ReferralResponseOverdueV1(ReferralFacts):
         return f"Referral response overdue (due {self.due}); responsible: {self.responsible_role.replace('_', ' ')}"
 
 
+class ReferralCaseWorkerAssignmentOverdueV1(ReferralFacts):
+    """An open referral still had no responsible case worker the day after ``due`` (7 days after
+    it arrived: its staff meeting's deadline); once per referral.  The case workers are responsible."""
+
+    due: Day
+    responsible_role: Literal["case_worker"]
+
+    def summary(self) -> str:
+        return (
+            f"Referral to {self.target.replace('_', ' ')}: no responsible case worker by {self.due} (overdue)"
+        )
+
+
+class ReferralDeclinedFollowUpOverdueV1(ReferralFacts):
+    """A declined referral was not followed up (closed) by ``due`` (5 Swedish working days after
+    it was declined); once per referral.  The case workers are responsible.  Never the decline's
+    reason: it is free text."""
+
+    due: Day
+    responsible_role: Literal["case_worker"]
+
+    def summary(self) -> str:
+        return f"Declined referral to {self.target.replace('_', ' ')} not followed up by {self.due} (overdue)"
+
+
 class ReferralChildPlacedV1(ReferralFacts):
     """The child of an open referral was placed: the referral, not a new one, follows the placement."""
 
@@ -109,3 +134,18 @@ class SafetyPlanningExaminedV1(ContractModel):
 
     def summary(self) -> str:
         return f"Safety planning examined: {self.outcome.replace('_', ' ')} (due {self.due})"
+
+
+class SafetyPlanningExaminationOverdueV1(ContractModel):
+    """Safety planning was not examined by ``due`` (7 days after a referral said placement is
+    near) for a case where placement was being considered; once per examination asked for.
+    ``responsible_role``: the safety team, or the case worker where the municipality has none."""
+
+    case_id: CaseId
+    municipality: Municipality
+    due: Day
+    responsible_role: Literal["safety_team", "case_worker"]
+
+    def summary(self) -> str:
+        who = self.responsible_role.replace("_", " ")
+        return f"Safety planning not examined by {self.due} (overdue); responsible: {who}"

@@ -23,6 +23,9 @@ EVENT_TYPES: dict[str, type[ContractModel]] = {
     "se.natverk.referral.response_overdue.v1": referrals.ReferralResponseOverdueV1,
     "se.natverk.referral.child_placed.v1": referrals.ReferralChildPlacedV1,
     "se.natverk.referral.safety_planning_examined.v1": referrals.SafetyPlanningExaminedV1,
+    "se.natverk.referral.case_worker_assignment_overdue.v1": referrals.ReferralCaseWorkerAssignmentOverdueV1,
+    "se.natverk.referral.declined_follow_up_overdue.v1": referrals.ReferralDeclinedFollowUpOverdueV1,
+    "se.natverk.referral.safety_planning_examination_overdue.v1": referrals.SafetyPlanningExaminationOverdueV1,
     "se.natverk.case.accessed.v1": access.CaseAccessedV1,
     "se.natverk.audit.checkpoint_issued.v1": audit.AuditCheckpointIssuedV1,
     "se.natverk.meeting.booked.v1": scheduling.MeetingBookedV1,
@@ -90,7 +93,8 @@ TOPIC_SPECS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         topics.REFERRALS,
-        "Referral lifecycle, safety planning examined, and case-access events of the referrals service.",
+        "Referral lifecycle, safety planning examined, deadlines missed (a response, a case worker, a "
+        "declined referral's follow-up, safety planning examined), and case-access events of the referrals service.",
         "referrals",
         (*REFERRAL_EVENT_TYPES, "se.natverk.case.accessed.v1"),
     ),
