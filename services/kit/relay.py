@@ -32,7 +32,6 @@ from services.kit.relay_parking import RelayParking
 from services.kit.relay_positions import EndOffsets, RelayPositions, highest_offsets
 from services.kit.store import ServiceApplication
 
-PROBE_INTERVAL = 2.0
 # (topic, partition, key, value, headers) -> a future that resolves to the broker's RecordMetadata
 SendFunction = Callable[[str, int, bytes, bytes, dict[str, str]], Awaitable[Awaitable[Any]]]
 log = get_logger(__name__)
@@ -105,14 +104,21 @@ class Relay(RelayPositions, RelayParking):
         if not notifications:  # nothing to publish up to ``last``: no row committed for it
             await self._cover_private(last)
             return last - start
-        sent, failures = await self._send_all(notifications)
-        results = await asyncio.gather(*(future for _, _, future in sent), return_exceptions=True)
+        sent: list[tuple[Any, str, Any]] = []  # (notification, topic, ack future)
+        try:
+            failures = await self._send_all(notifications, sent)
+            results = await asyncio.gather(*(future for _, _, future in sent), return_exceptions=True)
+            broken = [r for r in results if isinstance(r, BaseException) and not isinstance(r, RECORD_ERRORS)]
+            if broken:  # the broker's state, not the record's: the batch is tried again
+                raise broken[0]
+        except Exception:
+            if sent:  # some of it may be on the log, a partition's later records without earlier ones
+                await self._publish_again_in_new_epoch(start)
+            raise
         acknowledged = []
         for (notification, topic, _), result in zip(sent, results, strict=True):
             if isinstance(result, RECORD_ERRORS):
                 failures.append((notification, reason_for(result)))
-            elif isinstance(result, BaseException):
-                raise result
             else:
                 acknowledged.append(result)
                 self._metrics.relay_published.labels(topic=topic).inc()
@@ -130,10 +136,10 @@ class Relay(RelayPositions, RelayParking):
         return last - start
 
     async def _send_all(
-        self, notifications: list[Any]
-    ) -> tuple[list[tuple[Any, str, Any]], list[tuple[Any, str]]]:
-        """Hand every record to the producer: (notification, topic, ack future) and (notification, reason)."""
-        sent: list[tuple[Any, str, Any]] = []
+        self, notifications: list[Any], sent: list[tuple[Any, str, Any]]
+    ) -> list[tuple[Any, str]]:
+        """Hand every record to the producer, each noted in ``sent`` as it goes; returns the
+        (notification, reason) of those to park."""
         failures: list[tuple[Any, str]] = []
         for notification in notifications:
             try:
@@ -147,7 +153,7 @@ class Relay(RelayPositions, RelayParking):
                     sent.append((notification, record.topic, future))
             except RECORD_ERRORS as error:
                 failures.append((notification, reason_for(error)))
-        return sent, failures
+        return failures
 
     async def _send_record(self, record: OutgoingRecord) -> Any:
         partition = partition_for(record.key, self._partitions)
@@ -182,12 +188,6 @@ class Relay(RelayPositions, RelayParking):
         with contextlib.suppress(Exception):
             await self.update_lag()
         await asyncio.sleep(1.0)
-
-    async def _probe_now_and_then(self) -> None:
-        loop_time = asyncio.get_running_loop().time()
-        if loop_time >= self._next_probe:
-            self._next_probe = loop_time + PROBE_INTERVAL
-            await self.check_broker()
 
     async def _wait_for_work(self) -> None:
         with contextlib.suppress(TimeoutError):

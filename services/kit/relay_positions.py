@@ -3,11 +3,13 @@
 Positions live in the store's tracking table: the last published notification id per
 epoch, and the highest offset the broker acknowledged per topic partition.  When the
 broker later hands out an offset at or below one it acknowledged, or reports such a
-partition empty or missing, it has lost records: a new epoch republishes the whole log.
+partition empty or missing, it has lost records: a new epoch republishes the whole log.  A batch
+that fails after reaching the producer goes out again in a new epoch too, from its own start.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,6 +21,7 @@ from services.kit.relay_lease import Lease
 from services.kit.store import ServiceApplication
 
 EPOCH_NAME = "relay-epoch"
+PROBE_INTERVAL = 2.0  # seconds between two looks at the partitions' ends
 # Notifications of events a service keeps to itself that the relay may cover without recording it:
 # after a crash they are read again (and published never).  Recording each batch's cover was a
 # committed row after every save: the case store publishes only checkpoints, and that commit was
@@ -42,6 +45,7 @@ class RelayPositions:
     _lease: Lease | None
     _covered: int  # how far the relay got over private events, beyond what it recorded
     _recorded: int  # the position this process last recorded (0: none yet)
+    _next_probe: float  # loop time of the next look at the partitions' ends
 
     # -- positions, kept in the store's tracking table --------------------------------
     def _read_epoch(self) -> int:
@@ -86,6 +90,12 @@ class RelayPositions:
             if stored:
                 self._acked[(topic, partition)] = stored - 1
 
+    async def _probe_now_and_then(self) -> None:
+        loop_time = asyncio.get_running_loop().time()
+        if loop_time >= self._next_probe:
+            self._next_probe = loop_time + PROBE_INTERVAL
+            await self.check_broker()
+
     async def check_broker(self) -> None:
         """Compare each partition's end with what the broker acknowledged before."""
         if self._end_offsets is None or not self._acked:
@@ -107,6 +117,20 @@ class RelayPositions:
         self._acked.clear()
         self._forget_cover()
         self._metrics.relay_rewinds.inc()
+
+    async def _publish_again_in_new_epoch(self, start: int) -> None:
+        """A batch failed after some of its records reached the producer.  The producer may have
+        failed one request batch of a partition and sent the next, leaving later records on the log
+        without earlier ones; a consumer that read a later one tracks past the earlier ones, and
+        would skip them when republished in this epoch.  So the batch goes out again in a new epoch,
+        whose positions rank above all of this one (ADR 0012).  What came before it was acknowledged
+        in order and is not published again; the broker lost nothing, so its offsets stay known."""
+        self.epoch += 1
+        log.warning("relay batch failed part-way; publishing it again in a new epoch", epoch=self.epoch)
+        rows = [Tracking(EPOCH_NAME, self.epoch), *([Tracking(self._position_name, start)] if start else [])]
+        rows += [Tracking(self._offset_name(t, p), offset + 1) for (t, p), offset in self._acked.items()]
+        await self._app.run_blocking(insert_trackings, self._app.recorder, rows)
+        self._covered = self._recorded = start
 
     async def _lead(self, partitions: list[tuple[str, int]]) -> bool:
         """Hold the lease; on taking it, read the epoch and acknowledged offsets from the store afresh."""
