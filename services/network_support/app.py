@@ -32,6 +32,7 @@ from services.network_support.domain.network_meetings import MeetingReferenceErr
 from services.network_support.domain.network_placement_inquiry import InquiryConcluded
 from services.network_support.domain.plan_limits import PlanFull
 from services.network_support.domain.safety_plan_rules import (
+    ConcludedBeforeItsFacts,
     DatedBeforeThePlan,
     ResponsibleNotOnMap,
     SafetyPlanConcluded,
@@ -66,6 +67,7 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     SchoolStartBeforeSchoolChange: 422,
     SafetyPlanConcluded: 409,
     DatedBeforeThePlan: 422,
+    ConcludedBeforeItsFacts: 422,
     SupportPlanClosed: 409,
     ResponsibleNotOnMap: 422,
     MeetingReferenceError: 422,

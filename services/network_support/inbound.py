@@ -32,7 +32,8 @@ def _facts(data: PlacementData) -> PlacementFacts:
 def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
     def referral_accepted(event: InboundEvent[ReferralAcceptedV1]) -> None:
         data = event.data
-        app.referral_accepted(data.referral_id, data.case_id, data.municipality, data.target)
+        accepted_on = swedish_day(event.envelope.time)  # not the day it was heard: lag, a redrive
+        app.referral_accepted(data.referral_id, data.case_id, data.municipality, data.target, accepted_on)
 
     def referral_protection(event: InboundEvent[ReferralReceivedV1 | ReferralChildPlacedV1]) -> None:
         data = event.data

@@ -62,14 +62,18 @@ def on_the_day(client: httpx.AsyncClient, day: date, do: Callable[[], None]) -> 
     app.today = lambda: TODAY
 
 
-def accepted(referral_id: str, target: str = "safety_team", event_id: str | None = None) -> dict[str, Any]:
+def accepted(
+    referral_id: str, target: str = "safety_team", event_id: str | None = None, on: date = TODAY
+) -> dict[str, Any]:
+    """Referrals' record of a referral accepted on ``on`` (a plan it drafts is open from that day)."""
     data = {"referral_id": referral_id, "case_id": "C-1", "municipality": "0380", "target": target}
-    return cloud_event("se.natverk.referral.accepted.v1", data, event_id, source="/natverk/referrals")
+    when = {"time": f"{on}T09:00:00Z", "source": "/natverk/referrals"}
+    return cloud_event("se.natverk.referral.accepted.v1", data, event_id, **when)
 
 
 async def plan_concluded_by_a_first_referral(client: httpx.AsyncClient) -> None:
     """Drafted by the first referral, heard on 1 June, and concluded that day; today after."""
-    on_the_day(client, DRAFTED, lambda: hear(client, REFERRALS, accepted("R-1")))
+    on_the_day(client, DRAFTED, lambda: hear(client, REFERRALS, accepted("R-1", on=DRAFTED)))
     concluded = await client.post(f"{PLAN}/conclude", headers=WORKER, json=ENDING)
     assert concluded.status_code == 200, concluded.text
 
@@ -139,7 +143,7 @@ async def test_the_referral_that_drafted_a_concluded_plan_heard_again_does_not_r
 async def test_a_reopening_referral_heard_again_after_a_second_conclusion_does_not_reopen_it(
     network_support,
 ) -> None:
-    reopening = accepted("R-2", event_id="reopening")
+    reopening = accepted("R-2", event_id="reopening", on=date(2026, 12, 2))
     await plan_concluded_by_a_first_referral(network_support)
     on_the_day(network_support, date(2026, 12, 2), lambda: hear(network_support, REFERRALS, reopening))
     await network_support.post(f"{PLAN}/conclude", headers=WORKER, json={**ENDING, "on": "2026-12-02"})

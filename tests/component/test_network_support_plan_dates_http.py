@@ -13,9 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
+from contracts.topics import REFERRALS
 from services.network_support.app import create_app
+from services.network_support.inbound import consumers
 from tests.component.conftest import in_process
 from tests.conftest import make_settings
+from tests.support.events import cloud_event, encode
+from tests.support.fetched import fed_by_hand, in_process_consumer
 from tests.support.tokens import bearer
 
 TEAM = bearer("0380", ("safety_team",), subject="st-4")
@@ -114,3 +118,45 @@ async def test_a_reopened_plan_takes_no_fact_dated_before_the_day_it_was_reopene
         f"{PLAN}/follow-ups", headers=TEAM, json={"on": TODAY.isoformat()}
     )
     assert on_the_day.status_code == 200, on_the_day.text
+
+
+async def test_a_plan_cannot_be_concluded_on_a_day_before_a_fact_recorded_while_it_was_open(
+    network_support,
+) -> None:
+    """Followed up in November and scaled then: concluded in July, it would read ended while it ran."""
+    for path, body in [("/follow-ups", {"on": "2026-11-01"}), ("/scales", {"statement_id": 1, "value": 6})]:
+        recorded = await network_support.post(f"{PLAN}{path}", headers=TEAM, json=body | {"on": "2026-11-02"})
+        assert recorded.status_code == 200, recorded.text
+    before = (await network_support.get(PLAN, headers=TEAM)).json()
+    ending = {"reason": "safety_goals_met", "on": "2026-07-01"}
+    refused = await network_support.post(f"{PLAN}/conclude", headers=TEAM, json=ending)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "concluded_before_its_facts")
+    assert refused.json()["error"]["message"].startswith("on: ") and "2026-" not in refused.text
+    assert (await network_support.get(PLAN, headers=TEAM)).json() == before
+    on_the_last_fact = await network_support.post(
+        f"{PLAN}/conclude", headers=TEAM, json=ending | {"on": "2026-11-02"}
+    )
+    assert on_the_last_fact.status_code == 200, on_the_last_fact.text
+
+
+async def test_a_safety_plan_made_by_an_accepted_referral_is_open_from_the_day_the_referral_was_accepted(
+    tmp_path: Path,
+) -> None:
+    """Accepted on 1 December, heard on the 3rd (the consumer lagged, or the record was redriven):
+    a danger statement of 2 December falls while the plan was open, and its follow-up is due from
+    the 1st."""
+    app = create_app(make_settings(tmp_path), start_runtime=False)
+    store = app.state.runtime.app
+    store.today = lambda: TODAY
+    [spec] = [spec for spec in consumers(store) if spec.topic == REFERRALS]
+    consumer, _ = in_process_consumer(store, spec, "referral-news")
+    data = {"referral_id": "R-1", "case_id": "C-1", "municipality": "0380", "target": "safety_team"}
+    when = {"time": "2026-12-01T14:00:00Z", "source": "/natverk/referrals", "sequence": "1"}
+    record = cloud_event("se.natverk.referral.accepted.v1", data, "R-1.accepted", **when)
+    async with in_process(app, "http://network-support") as client:
+        await fed_by_hand(consumer, REFERRALS)(encode(record))
+        dated = await client.post(
+            f"{PLAN}/danger-statements", headers=TEAM, json=STATEMENT | {"on": "2026-12-02"}
+        )
+        assert dated.status_code == 200, dated.text
+        assert (await client.get(PLAN, headers=TEAM)).json()["follow_up_due"] == "2027-06-01"

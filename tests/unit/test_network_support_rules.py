@@ -28,6 +28,7 @@ from services.network_support.domain.network_placement_inquiry import (
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.domain.safety_plan import FOLLOW_UP_INTERVAL, SafetyPlan
 from services.network_support.domain.safety_plan_rules import (
+    ConcludedBeforeItsFacts,
     DatedBeforeThePlan,
     ResponsibleNotOnMap,
     SafetyPlanConcluded,
@@ -357,18 +358,25 @@ class SafetyPlanMachine(RuleBasedStateMachine):
     @initialize()
     def draft(self) -> None:
         self.plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
-        self.opened = START
+        self.opened = self.last_fact = START
         self.events: list[Any] = list(self.plan.collect_events())
         self.last_version = self.plan.plan_version
 
     def _keep_events(self) -> None:
         self.events.extend(self.plan.collect_events())
 
+    def _fact(self, day: date) -> date:
+        """A dated fact of the plan on ``day`` (recorded if the plan takes it)."""
+        self.last_fact = max(self.last_fact, day)
+        return day
+
     @precondition(lambda self: not self.plan.is_concluded)
     @rule(value=st.integers(min_value=-5, max_value=15), days=st.integers(0, 400))
     def add_statement(self, value: int, days: int) -> None:
+        day = self.opened + timedelta(days=days)
         try:
-            self.plan.add_danger_statement("danger", "goal", value, self.opened + timedelta(days=days))
+            self.plan.add_danger_statement("danger", "goal", value, day)
+            self._fact(day)
         except ScaleOutOfRange:
             assert not 0 <= value <= 10
         self._keep_events()
@@ -377,8 +385,10 @@ class SafetyPlanMachine(RuleBasedStateMachine):
     @rule(data=st.data(), value=st.integers(min_value=-5, max_value=15), days=st.integers(0, 400))
     def record_scale(self, data: st.DataObject, value: int, days: int) -> None:
         statement = data.draw(st.integers(1, len(self.plan.statements) + 1))
+        day = self.opened + timedelta(days=days)
         try:
-            self.plan.record_scale(statement, value, self.opened + timedelta(days=days))
+            self.plan.record_scale(statement, value, day)
+            self._fact(day)
         except (ScaleOutOfRange, UnknownStatement):
             assert not 0 <= value <= 10 or statement not in self.plan.statements
         self._keep_events()
@@ -392,21 +402,27 @@ class SafetyPlanMachine(RuleBasedStateMachine):
     @precondition(lambda self: not self.plan.is_concluded)
     @rule(days=st.integers(0, 400))
     def revise(self, days: int) -> None:
-        self.plan.revise(self.opened + timedelta(days=days))
+        self.plan.revise(self._fact(self.opened + timedelta(days=days)))
         self._keep_events()
 
     @precondition(lambda self: not self.plan.is_concluded)
     @rule(days=st.integers(0, 400))
     def follow_up(self, days: int) -> None:
-        self.plan.follow_up(self.opened + timedelta(days=days))
+        self.plan.follow_up(self._fact(self.opened + timedelta(days=days)))
         self._keep_events()
 
     @rule(days=st.integers(0, 400))
     def conclude(self, days: int) -> None:
+        """Never dated before a fact recorded while the plan was open."""
+        day = self.opened + timedelta(days=days)
         try:
-            self.plan.conclude("child_placed", self.opened + timedelta(days=days))
+            self.plan.conclude("child_placed", day)
         except SafetyPlanConcluded:
             assert self.plan.conclusion_reason == "child_placed"
+        except ConcludedBeforeItsFacts:
+            assert day < self.last_fact and not self.plan.is_concluded
+        else:
+            assert day >= self.last_fact
         self._keep_events()
 
     @rule(days=st.integers(400, 800))
@@ -417,7 +433,7 @@ class SafetyPlanMachine(RuleBasedStateMachine):
         assert not self.plan.is_concluded
         if was_concluded:
             assert self.plan.earlier_conclusions[-1][2] == day
-            self.opened = day
+            self.opened = self.last_fact = day
         self._keep_events()
 
     @precondition(lambda self: not self.plan.is_concluded)

@@ -11,8 +11,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+from services.network_support.domain import safety_plan_rules as rules
 from services.network_support.domain.safety_plan_content import SafetyPlanContent
-from services.network_support.domain.safety_plan_rules import SafetyPlanConcluded, check_dated_while_open
 
 FOLLOW_UP_INTERVAL = timedelta(days=182)  # at least every six months
 
@@ -84,6 +84,7 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
     def __init__(self, municipality: str, case_id: str, started_on: date) -> None:
         self.municipality, self.case_id = municipality, case_id
         self.open_since = started_on  # every fact of the plan is dated on or after it; reopening moves it
+        self.last_fact_on = started_on  # the latest dated fact while open: no conclusion before it
         self.statements: dict[int, dict[str, object]] = {}
         self.rules: dict[int, dict[str, object]] = {}
         self.plan_version = 1
@@ -117,12 +118,13 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
     def conclude(self, reason: str, on: date) -> None:
         """Conclude the plan, once: its follow-up clock stops and later changes are refused."""
         self._require_open(on)
+        rules.check_concluded_after_its_facts(on, self.last_fact_on)
         self._concluded(reason, on)
 
     def reopen(self, on: date) -> None:
         """Plan again after a conclusion; a plan still running needs nothing."""
-        if self.is_concluded:
-            self._reopened(on)
+        if self.is_concluded:  # never dated before the conclusion it reopens (a late record's day)
+            self._reopened(max(on, self.concluded_on))  # type: ignore[type-var]
 
     def is_follow_up_overdue(self, today: date) -> bool:
         return not self.is_concluded and today > self.follow_up_due
@@ -130,9 +132,9 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
     def _require_open(self, on: date | None = None) -> None:
         """Refuse any change to a concluded plan, and a fact dated ``on`` before the plan was open."""
         if self.is_concluded:
-            raise SafetyPlanConcluded("the safety plan is concluded: it does not change")
+            raise rules.SafetyPlanConcluded("the safety plan is concluded: it does not change")
         if on is not None:
-            check_dated_while_open(on, self.open_since)
+            rules.check_dated_while_open(on, self.open_since)
 
     def note_overdue_follow_up(self, today: date) -> bool:
         """Note an overdue follow-up once per due date; whether it was newly noted."""
@@ -150,10 +152,12 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
             "safety_goal": safety_goal,
             "scales": [(on, scale)],
         }
+        self._fact_on(on)
 
     @event(ScaleRecorded)
     def _scale_recorded(self, statement_id: int, value: int, on: date, meeting_id: str | None) -> None:
         self.statements[statement_id]["scales"].append((on, value))  # type: ignore[union-attr]
+        self._fact_on(on)
 
     @event(RuleAdded)
     def _rule_added(self, rule_id: int, text: str, responsible_member_ids: tuple[int, ...]) -> None:
@@ -166,11 +170,13 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
     @event(Revised)
     def _revised(self, version: int, on: date) -> None:
         self.plan_version = version
+        self._fact_on(on)
 
     @event(FollowedUp)
     def _followed_up(self, on: date, meeting_id: str | None = None) -> None:
         self.last_follow_up = max(self.last_follow_up, on)
         self.follow_up_due = self.last_follow_up + FOLLOW_UP_INTERVAL
+        self._fact_on(on)
 
     @event(FollowUpOverdue)
     def _follow_up_overdue(self, due: date) -> None:
@@ -184,5 +190,9 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
     def _reopened(self, on: date) -> None:
         self.earlier_conclusions.append((self.conclusion_reason, self.concluded_on, on))  # type: ignore[arg-type]
         self.concluded_on = self.conclusion_reason = None
-        self.open_since = on
+        self.open_since = self.last_fact_on = on
         self.last_follow_up, self.follow_up_due = on, on + FOLLOW_UP_INTERVAL
+
+    def _fact_on(self, on: date) -> None:
+        # Facts dated before the plan was open were stored before that was refused: ignored here.
+        self.last_fact_on = max(self.last_fact_on, on)

@@ -34,6 +34,11 @@ class DatedBeforeThePlan(SafetyPlanError):
     """A fact of the plan was dated before the plan was open: the record would contradict itself."""
 
 
+class ConcludedBeforeItsFacts(SafetyPlanError):
+    """A conclusion dated before a fact recorded while the plan was open: the plan would read
+    concluded while it was still being followed up."""
+
+
 def check_scale(value: int) -> None:
     if not 0 <= value <= 10:
         raise ScaleOutOfRange("a safety scale is a whole number from 0 to 10")
@@ -50,4 +55,13 @@ def check_dated_while_open(on: date, open_since: date, field: str = "on") -> Non
     if on < open_since:
         raise DatedBeforeThePlan(
             f"{field}: a fact of the safety plan cannot be dated before the day it was drafted or last reopened"
+        )
+
+
+def check_concluded_after_its_facts(on: date, last_fact_on: date) -> None:
+    """Refuse a conclusion dated before the latest fact recorded while the plan was open (a danger
+    statement, scale reading, revision or follow-up); the message names no date."""
+    if on < last_fact_on:
+        raise ConcludedBeforeItsFacts(
+            "on: a safety plan cannot be concluded before a fact recorded while it was open"
         )

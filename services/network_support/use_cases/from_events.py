@@ -30,11 +30,16 @@ HOME_RETURN = "home_return"  # the end reason that takes the child home
 
 
 class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
-    def referral_accepted(self, referral_id: str, case_id: str, municipality: str, target: str) -> None:
+    def referral_accepted(
+        self, referral_id: str, case_id: str, municipality: str, target: str, accepted_on: date | None = None
+    ) -> None:
         """Every accepted referral gets a support plan; one to the safety team also a safety plan, or
         reopens the case's concluded one (concern has returned).  Only the referral's first hearing
         reopens, known by its support plan not being there yet: heard again, it never reopens a plan
-        concluded since."""
+        concluded since.  The plan is open from the Swedish day the referral was accepted (never
+        after today), not the day this service heard of it: its dated facts may fall from then on."""
+        today = self.today()
+        opened_on = min(accepted_on or today, today)
         plan: SupportPlan | None = None
         safety: SafetyPlan | None = None
         first = not self.exists(SupportPlan.id_for(referral_id))
@@ -43,9 +48,9 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         if target == "safety_team":
             safety = self._find(SafetyPlan.id_for(municipality, case_id))
             if safety is None:
-                safety = SafetyPlan(municipality=municipality, case_id=case_id, started_on=self.today())
+                safety = SafetyPlan(municipality=municipality, case_id=case_id, started_on=opened_on)
             elif first:
-                safety.reopen(self.today())
+                safety.reopen(opened_on)
         self.save(plan, safety)
 
     def placement_started(
