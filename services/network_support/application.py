@@ -11,6 +11,7 @@ from services.network_support.use_cases.as_of import PlansAsOfUseCases
 from services.network_support.use_cases.from_events import FromEventsUseCases
 from services.network_support.use_cases.network_map import NetworkMapUseCases
 from services.network_support.use_cases.placements import PlacementUseCases
+from services.network_support.use_cases.plans_from_events import PlansFromEventsUseCases
 from services.network_support.use_cases.reports import ReportUseCases
 from services.network_support.use_cases.safety_plan import SafetyPlanUseCases
 from services.network_support.use_cases.subject_access import SubjectAccessUseCases
@@ -28,5 +29,6 @@ class NetworkSupportApplication(
     ReportUseCases,  # the monthly follow-up reports (SAMS, Stella)
     PlacementUseCases,
     FromEventsUseCases,  # with the home-return use cases: a placement's end moves a process
+    PlansFromEventsUseCases,  # an accepted referral's plans, network meetings as follow-ups
 ):
     name = "network_support"
