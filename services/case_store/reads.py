@@ -28,6 +28,7 @@ from services.case_store.identity import CaseLocation
 from services.case_store.store import CaseStore
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
+from services.kit.domain.swedish_time import LOCAL
 from services.kit.pages import Paged, PageRequest
 
 SEES_EVERY_MUNICIPALITY = "ops"
@@ -46,6 +47,14 @@ class StatisticsPeriod(BaseModel):
         return self
 
 
+def _moment(stored: str) -> datetime:
+    """An entry's ``occurred_at``.  Records whose time had no offset were taken until such times
+    were refused at the edge; those entries keep the text they were chained with, read as
+    Swedish time (as ``swedish_day`` reads such a moment) so they compare with ``as_of``."""
+    moment = datetime.fromisoformat(stored)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=LOCAL)
+
+
 @dataclass(frozen=True)
 class TimeView:
     """Which of a timeline's entries to show: what had happened by ``as_of`` (its ``occurred_at``)
@@ -55,7 +64,7 @@ class TimeView:
     known_as_of: datetime | None = None
 
     def shows(self, entry: CaseTimeline.EntryAppended) -> bool:
-        return self.as_of is None or datetime.fromisoformat(entry.occurred_at) <= self.as_of
+        return self.as_of is None or _moment(entry.occurred_at) <= self.as_of
 
     def knew(self, entry: CaseTimeline.EntryAppended) -> bool:
         return self.known_as_of is None or entry.timestamp <= self.known_as_of

@@ -133,6 +133,21 @@ async def test_as_of_shows_what_had_happened_by_then_including_what_arrived_late
     assert following.json()["next_cursor"] is None
 
 
+async def test_entries_stored_with_a_time_without_offset_are_read_as_swedish_time_by_as_of(
+    case_store,
+) -> None:
+    """Records whose time had no offset were taken until the edge refused them; their entries keep
+    the text they were chained with, and an ``as_of`` read compares them as Swedish time (no 500)."""
+    store = store_of(case_store)
+    for key, hour in (("at-ten-swedish", 10), ("at-noon-swedish", 12)):
+        happened = datetime(2026, 11, 20, hour)  # as stored before: no offset
+        store.record_event("0380-F4", "0380", key, happened, "case-system", "se.x.v1", "cs", SUMMARY)
+    as_of = datetime(2026, 11, 20, 10, 30, tzinfo=UTC).isoformat()  # 11:30 in Sweden
+    response = await case_store.get(timeline_url("0380-F4"), params={"as_of": as_of}, headers=READER)
+    assert response.status_code == 200, response.text
+    assert [entry["source_key"] for entry in response.json()["items"]] == ["at-ten-swedish"]
+
+
 async def test_as_of_without_a_zone_is_refused_without_echoing_it(case_store) -> None:
     response = await case_store.get(
         timeline_url("0380-F2"), params={"as_of": "2026-11-20T10:00:17"}, headers=READER

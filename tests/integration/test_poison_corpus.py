@@ -33,6 +33,7 @@ def _corpus(case: str) -> dict[str, tuple[bytes, str]]:
         "two megabytes": (b'{"pad": "' + b"x" * (2 * 1024 * 1024) + b'"}', "not a CloudEvent"),
         "wrong specversion": (encode({**good, "specversion": "0.3"}), "not a CloudEvent"),
         "unknown type": (encode({**good, "type": "se.placement.exploded.v1"}), "unknown event type"),
+        "time without offset": (encode({**good, "time": "2026-11-20T10:00:00"}), "not a CloudEvent: time"),
         "bad luhn": (
             encode(placement_started(f"{case}-l", "P-l", pin=BAD_LUHN_PIN)),
             "data invalid: data.child.pin",

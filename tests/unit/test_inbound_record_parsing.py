@@ -45,6 +45,10 @@ def _started_on(start_date: object) -> dict:
             "data invalid: data.placement_id",
         ),
         (encode({**placement_started("0380-1", "P-1"), "subject": "0380-2"}), "subject does not match"),
+        (
+            encode({**placement_started("0380-1", "P-1"), "time": "2026-11-20T10:00:00"}),
+            "not a CloudEvent: time: Value error, must carry a UTC offset",
+        ),
         (encode(_started_on(1764547200)), "data invalid: data.start_date"),
         (encode(_started_on("2025-12-01T00:00:00")), "data invalid: data.start_date"),
     ],

@@ -35,6 +35,11 @@ class CloudEvent(BaseModel):
     @field_validator("time")
     @classmethod
     def _a_plausible_time(cls, time: datetime) -> datetime:
+        # RFC 3339, which CloudEvents requires, always carries an offset.  Without one the moment
+        # is ambiguous by an hour or two (which day a fact fell on), and would later be compared
+        # with moments that have one: refused here, with a reason, rather than guessed.
+        if time.tzinfo is None or time.utcoffset() is None:
+            raise ValueError("must carry a UTC offset (RFC 3339), such as Z or +01:00")
         if not EARLIEST_YEAR <= time.year <= LATEST_YEAR:
             raise ValueError(f"must lie in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
         return time
