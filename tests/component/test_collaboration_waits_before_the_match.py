@@ -148,8 +148,13 @@ async def test_the_registerutdrag_names_the_case_s_placements_the_pool_remembers
     """What the pool keeps of a case, it shows its registrar: even a wait outside the pool alone."""
     await collaboration.feed(started(CASE, "P-1", OUTSIDE, "jourhem"))
     await collaboration.feed(started(CASE, "P-2", OUTSIDE, "hvb"))  # never a wait: not kept
+    await collaboration.feed(placement_ended(CASE, "P-3", placement_type="hvb"))  # before its start: kept
     registrar = bearer(UPPSALA, ("registrar",), subject="registrar-1")
     answer = await collaboration.post("/api/v1/subject-access", json={"case_ids": [CASE]}, headers=registrar)
     assert answer.status_code == 200, answer.text
     [case] = answer.json()["cases"]
-    assert (case["case_id"], case["emergency_placements"]) == (CASE, ["P-1"])
+    assert (case["case_id"], case["emergency_placements"], case["other_placements"]) == (
+        CASE,
+        ["P-1"],
+        ["P-3"],
+    )

@@ -13,10 +13,18 @@ def waits() -> EmergencyWaits:
     return EmergencyWaits(municipality="0380", case_id="0380-C-1")
 
 
-def test_a_placement_never_a_jourhem_is_not_remembered() -> None:
+def test_a_start_never_a_jourhem_is_not_remembered() -> None:
     case = waits()
-    assert not case.note(START, "P-1", "hvb", AT) and not case.note(END, "P-1", "hvb", AT)
+    assert not case.note(START, "P-1", "hvb", AT)
     assert case.placements == {} and case.waiting_in is None
+
+
+def test_a_change_or_end_before_its_start_is_remembered_so_the_late_start_says_nothing() -> None:
+    case = waits()
+    assert case.note(END, "P-1", "jourhem", AT) and case.note(CHANGE, "P-2", "familjehem", AT)
+    assert not case.note(START, "P-1", "jourhem", AT - timedelta(days=9))
+    assert not case.note(START, "P-2", "jourhem", AT - timedelta(days=9))
+    assert case.waiting_in is None and case.emergencies == set()
 
 
 def test_a_jourhem_is_a_wait_until_a_lasting_record_of_it() -> None:

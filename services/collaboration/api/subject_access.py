@@ -48,19 +48,28 @@ class PoolRecordsView(BaseModel):
     protected_housing: bool = Field(False, description="a placement record said skyddat_boende (kept)")
     emergency_placements: list[str] = Field(
         default_factory=list,
-        description="ids of the case's placements a record said were in an emergency home (jourhem), "
-        "kept so that a wait there keeps a matched place",
+        description="ids of the case's placements a start or change said were in an emergency home "
+        "(jourhem), kept so that a wait there keeps a matched place",
+    )
+    other_placements: list[str] = Field(
+        default_factory=list,
+        description="ids of the case's other placements whose change or end a record said, kept so "
+        "that a start of it arriving later is not taken for a wait",
     )
 
     @classmethod
     def of(cls, records: PoolRecords) -> PoolRecordsView:
+        emergencies, remembered = (
+            (records.waits.emergencies, set(records.waits.placements)) if records.waits else (set(), set())
+        )
         return cls(
             case_id=records.case_id,
             matching_requests=[OwnRequest.of(seen) for seen in records.matching_requests],
             residences=[ResidenceView.of(residence, home) for residence, home in records.residences],
             protected_identity=bool(records.protection and records.protection.identity),
             protected_housing=bool(records.protection and records.protection.housing),
-            emergency_placements=sorted(records.waits.placements) if records.waits else [],
+            emergency_placements=sorted(emergencies),
+            other_placements=sorted(remembered - emergencies),
         )
 
 

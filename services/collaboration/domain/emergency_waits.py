@@ -5,12 +5,17 @@ match").
 A place an accepted offer holds for a lasting placement is kept by the case's wait (``outlasts``),
 whichever came first: the wait or the acceptance.  The acceptance cannot learn of a wait from the
 homes of the pool (an emergency home is often the municipality's own, never registered, and a home
-does not record a placement's type), so the case's records are remembered here: only of placements
-that were a jourhem at some record, so a case that never waited stores nothing.  A start of a
-placement already known is a repeat or late; an end is final; a change older than the latest
-record of the placement (a re-sent earlier record: the contract carries no sequence, the
-CloudEvent's ``time`` says when it happened) changes nothing.  Internal: never published, never
-told to partners; one per (municipality, case id), never across municipalities.
+does not record a placement's type), so the case's records are remembered here: a placement's
+jourhem record, and any change or end (it may come before its placement's start, and the start
+must then say nothing), so a case whose placements only ever started elsewhere stores nothing.  A
+start of a placement already known is a repeat or late; an end is final; a change older than the
+latest record of the placement (a re-sent earlier record: the contract carries no sequence, the
+CloudEvent's ``time`` says when it happened) changes nothing.  Every ``time`` carries a UTC
+offset (the envelope refuses one without), so the times compare.  The acceptance of a match for
+the case is written here too (``MatchAccepted``), so that it and a record of the case handled at
+the same moment by two replicas conflict, and the one stored last runs again on what the other
+stored (ADR 0014's addendum).  Internal: never published, never told to partners; one per
+(municipality, case id), never across municipalities.
 """
 
 from __future__ import annotations
@@ -44,6 +49,11 @@ class EmergencyWaits(Aggregate):
         state: str  # WAITING, OVER or ENDED
         said_at: datetime  # the record's time
 
+    class MatchAccepted(Aggregate.Event):
+        """A match for the case was accepted: written so that it serialises with the case's records."""
+
+        request_id: str
+
     @staticmethod
     def id_for(municipality: str, case_id: str) -> UUID:
         return stable_id("collaboration", "emergency-waits", municipality, case_id)
@@ -56,6 +66,7 @@ class EmergencyWaits(Aggregate):
     def __init__(self, municipality: str, case_id: str) -> None:
         self.municipality, self.case_id = municipality, case_id
         self.placements: dict[str, tuple[str, datetime]] = {}  # placement id -> (state, said at)
+        self.emergencies: set[str] = set()  # the placements a start or change said were a jourhem
 
     @property
     def waiting_in(self) -> str | None:
@@ -69,14 +80,25 @@ class EmergencyWaits(Aggregate):
     def note(self, record: str, placement_id: str, placement_type: str, said_at: datetime) -> bool:
         """What one more record of the case says; True when it changed what is remembered."""
         state, known = said(record, placement_type), self.placements.get(placement_id)
-        if known is None:
-            news = state == WAITING  # a placement never a jourhem is not remembered
+        if known is None:  # a start never a jourhem is not remembered; a change or end may come first
+            news = state == WAITING or record != START
         else:
             news = record != START and known[0] != ENDED and known[1] <= said_at and known[0] != state
         if news:
             self._noted(placement_id, state, said_at)
         return news
 
+    def match_accepted(self, request_id: str) -> None:
+        """The case's acceptance reads what is remembered: its write makes a record of the case
+        stored in the same moment conflict with it."""
+        self._match_accepted(request_id)
+
     @event(Noted)
     def _noted(self, placement_id: str, state: str, said_at: datetime) -> None:
         self.placements[placement_id] = (state, said_at)
+        if state == WAITING:
+            self.emergencies.add(placement_id)
+
+    @event(MatchAccepted)
+    def _match_accepted(self, request_id: str) -> None:
+        """Nothing to remember: the match is the request's and the home's."""

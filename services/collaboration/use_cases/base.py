@@ -8,6 +8,7 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
+from services.collaboration.domain.emergency_waits import EmergencyWaits
 from services.kit.store import ServiceApplication
 
 
@@ -25,3 +26,8 @@ class PoolApplication(ServiceApplication):
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
+
+    def case_waits(self, municipality: str, case_id: str) -> EmergencyWaits:
+        """The case's memory of its waits in an emergency home; new (not yet saved) if none."""
+        found = self.find(EmergencyWaits.id_for(municipality, case_id))
+        return found or EmergencyWaits(municipality=municipality, case_id=case_id)

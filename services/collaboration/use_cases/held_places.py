@@ -29,17 +29,20 @@ class HeldPlaces(Matching):
         request.accept(acceptance.offer_id, now)
         home: FamilyHome = self.repository.get(UUID(request.offers[acceptance.offer_id]["home_id"]))
         home.hold(str(request.id), request.requester, request.case_id, now + self.hold_lifetime)
-        self._keep_for_wait(request, home)
-        self._save_ended(request, home)
+        self._save_ended(request, home, self._keep_for_wait(request, home))
         return RequestSeen(caller.municipality, request, now)
 
-    def _keep_for_wait(self, request: MatchingRequest, home: FamilyHome) -> None:
+    def _keep_for_wait(self, request: MatchingRequest, home: FamilyHome) -> EmergencyWaits:
         """The child already waits in an emergency home: its wait keeps the place held for a lasting
-        placement, as a wait begun after the acceptance would (ADR 0022)."""
-        waits = self.find(EmergencyWaits.id_for(request.requester, request.case_id))
-        wait = None if waits is None else waits.waiting_in
+        placement, as a wait begun after the acceptance would (ADR 0022).  The case's memory notes
+        the acceptance (to be saved with it), so a record of the case stored in the same moment by
+        another replica conflicts with it, and the one stored last runs again seeing the other."""
+        waits = self.case_waits(request.requester, request.case_id)
+        wait = waits.waiting_in
         if wait is not None and outlasts(request.placement_type, TEMPORARY):
             home.keep_hold(str(request.id), request.requester, wait)
+        waits.match_accepted(str(request.id))
+        return waits
 
     def withdraw_request(self, caller: Caller, request_id: UUID) -> RequestSeen:
         request = self._own_request(caller, request_id)

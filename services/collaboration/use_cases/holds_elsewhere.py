@@ -20,7 +20,6 @@ from datetime import datetime
 from uuid import UUID
 
 from contracts.placements import PlacementData, PlacementEndedV1
-from services.collaboration.domain.emergency_waits import EmergencyWaits
 from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.matching_request import MatchingRequest
 from services.collaboration.domain.place_holds import TEMPORARY, ends_care, outlasts
@@ -45,26 +44,25 @@ class HoldsElsewhere(FamilyHomes):
             released = self._released(placement, holders, PLACED_ELSEWHERE, keeping)
             return list({id(h): h for h in self._kept(placement, holders, keeping) + released}.values())
         if placement.placement_type == TEMPORARY:  # the child still waits (unless the record is stale)
-            waits = self.find(EmergencyWaits.id_for(placement.municipality, placement.case_id))
-            if waits is None or not waits.waits(placement.placement_id):
-                return []
             holders = self._holders(placement, home, old)
             return self._kept(placement, holders, self._outlasting(placement, holders))
         return self._released_kept(placement, old or home, PLACED_ELSEWHERE)
 
     def _note_wait(self, record: str, placement: PlacementData, said_at: datetime) -> None:
         """Remember what the record says of the case's waits in an emergency home (to be saved)."""
-        case = (placement.municipality, placement.case_id)
-        waits = self.find(EmergencyWaits.id_for(*case)) or EmergencyWaits(
-            municipality=case[0], case_id=case[1]
-        )
+        waits = self.case_waits(placement.municipality, placement.case_id)
         if waits.note(record, placement.placement_id, placement.placement_type, said_at):
             self.save(waits)
 
     def _kept(
         self, placement: PlacementData, holders: list[FamilyHome], keeping: Collection[str]
     ) -> list[FamilyHome]:
-        """The holders whose places for ``keeping`` requests this placement now keeps (to be saved)."""
+        """The holders whose places for ``keeping`` requests this placement now keeps (to be saved):
+        none unless the case's memory says it waits, so a stale or late jourhem record (a start that
+        arrives after its placement's end or lasting change) never takes a place from the wait that
+        keeps it."""
+        if not self.case_waits(placement.municipality, placement.case_id).waits(placement.placement_id):
+            return []
         return [h for h in holders for r in keeping if h.keep_hold(r, *self._placement(placement))]
 
     def _release_holds_at_end(self, placement: PlacementEndedV1, home: FamilyHome | None) -> list[FamilyHome]:
