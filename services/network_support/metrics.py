@@ -22,7 +22,8 @@ class FollowUpMetrics:
         )
         self.deadlines = Counter(
             "natverk_follow_up_deadlines_passed_total",
-            "Follow-up clocks that passed their due date (parent_support, school_start, health/dental_examination)",
+            "Follow-up clocks that passed their due date"
+            " (parent_support, school_start, health/dental_examination, lasting_care_decision)",
             ["municipality", "clock"],
             registry=registry,
         )

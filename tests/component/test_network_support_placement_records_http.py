@@ -95,13 +95,19 @@ async def test_a_corrected_start_that_makes_a_clock_overdue_is_noted_once_and_on
     assert network_support.store.check_deadlines() == 3
 
 
-async def test_a_change_to_a_placement_started_before_anyone_listened_opens_only_its_school_clock(
+async def test_a_change_to_a_placement_started_before_anyone_listened_opens_only_its_own_clocks(
     network_support,
 ) -> None:
+    """The school clock and, the child being in an emergency home, the decision on lasting care,
+    both from the change's day (2026-11-20): none from a start years back."""
     await network_support.feed(changed("C-3", "P-3", start_date="2024-01-10", school_change=True))
     shown = await placement(network_support, "P-3")
-    assert (list(shown["due"]), shown["inquiry"]) == (["school_start"], None)
-    assert await worklist(network_support) == [("C-3", "school_start")]
+    due = {"school_start": "2026-11-27", "lasting_care_decision": "2027-05-20"}
+    assert (shown["due"], shown["inquiry"]) == (due, None)
+    assert sorted(await worklist(network_support)) == [
+        ("C-3", "lasting_care_decision"),
+        ("C-3", "school_start"),
+    ]
 
 
 async def test_the_start_delivered_after_such_a_change_opens_the_start_clocks_and_the_inquiry(
@@ -113,6 +119,7 @@ async def test_the_start_delivered_after_such_a_change_opens_the_start_clocks_an
     assert sorted(shown["due"]) == [
         "dental_examination",
         "health_examination",
+        "lasting_care_decision",
         "parent_support",
         "school_start",
     ]
@@ -167,7 +174,8 @@ async def test_a_start_delivered_after_a_change_makes_the_case_worker_it_names_r
         for item in answer.json()["items"]
         if item["responsible_role"] == "case_worker"
     }
-    assert assigned == dict.fromkeys(("dental_examination", "health_examination", "school_start"), "hl-7")
+    clocks = ("dental_examination", "health_examination", "lasting_care_decision", "school_start")
+    assert assigned == dict.fromkeys(clocks, "hl-7")
 
 
 async def test_a_start_sent_again_saying_the_school_changed_opens_the_school_clock_from_the_start(

@@ -139,7 +139,8 @@ async def test_a_concluded_inquiry_leaves_the_worklist_and_is_never_overdue(netw
     assert service_app(network_support).check_inquiry_deadlines() == 0
 
 
-CASE_WORKER_CLOCKS = {"school_start", "health_examination", "dental_examination"}
+# ``placement_started`` places in an emergency home (jourhem): the decision on lasting care is due too
+CASE_WORKER_CLOCKS = {"school_start", "health_examination", "dental_examination", "lasting_care_decision"}
 
 
 def hear(client: httpx.AsyncClient, event: dict[str, Any]) -> None:

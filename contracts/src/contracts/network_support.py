@@ -133,7 +133,13 @@ class PlacementFollowUpRecordedV1(CaseFacts):
 
 class PlacementDeadlinePassedV1(CaseFacts):
     placement_id: Identifier
-    clock: Literal["parent_support", "school_start", "health_examination", "dental_examination"]
+    clock: Literal[
+        "parent_support",
+        "school_start",
+        "health_examination",
+        "dental_examination",
+        "lasting_care_decision",  # six months in an emergency home (jourhem) without lasting care
+    ]
 
     def summary(self) -> str:
         return f"Deadline passed: {self.clock.replace('_', ' ')}"

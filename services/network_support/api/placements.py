@@ -34,6 +34,13 @@ class PlacementView(BaseModel):
     examinations: dict[str, date]
     inquiry: InquiryView | None
     ended_on: date | None = None
+    temporary_care_since: date | None = Field(
+        None,
+        description="the first day of the last stretch in an emergency home (jourhem), as the records say",
+    )
+    lasting_care_from: date | None = Field(
+        None, description="the day a change to a lasting type ended that stretch: lasting_care_decision met"
+    )
     closed: dict[str, str] = Field(default_factory=dict, description="clock -> why it closed unmet")
     protected_identity: bool = Field(
         False,
@@ -60,6 +67,8 @@ class PlacementView(BaseModel):
             if inquiry is None
             else InquiryView(outcome=inquiry.outcome, candidates=inquiry.candidates),
             ended_on=follow_up.ended_on,
+            temporary_care_since=placement.temporary_care[0],
+            lasting_care_from=placement.temporary_care[1],
             closed=dict.fromkeys(follow_up.closed_at_end, "placement_ended"),
             protected_identity=placement.protected_identity,
             protected_housing=placement.protected_housing,

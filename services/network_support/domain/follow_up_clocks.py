@@ -1,13 +1,14 @@
 """The follow-up clocks of a placement: which are open, when each falls due, which dates a fact
 about the placement may carry, and which school change opens a school clock (one school change,
 one clock: ADR 0033).  Pure rules over a follow-up's state (``PlacementFollowUp`` keeps the state
-and its events)."""
+and its events); the temporary-care clock's own are ``temporary_care``'s."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Protocol
 
+from services.network_support.domain import temporary_care as care
 from services.network_support.domain.follow_up_errors import (
     AfterPlacement,
     BeforePlacement,
@@ -25,7 +26,7 @@ FROM_THE_START = {  # the clocks that run from the placement's start, and how lo
 }
 
 
-class FollowUpState(Protocol):
+class FollowUpState(care.TypesSaid, Protocol):
     started_on: date
     start_seen: bool
     ended_on: date | None
@@ -36,6 +37,7 @@ class FollowUpState(Protocol):
     school_clock_by_start: bool  # the school clock is the one a start record opened
     school_change_said_on: date | None  # a change said a school change of its own while it was open
     examinations: dict[str, date]
+    passed: set[str]  # the clocks noted passed
 
 
 def open_clocks(follow_up: FollowUpState) -> dict[str, date]:
@@ -52,6 +54,8 @@ def open_clocks(follow_up: FollowUpState) -> dict[str, date]:
     for kind in ("health", "dental") if from_start else ():
         if kind not in follow_up.examinations:
             due[f"{kind}_examination"] = follow_up.started_on + EXAMINATIONS_WITHIN
+    if (lasting_care_due := care.due(follow_up)) is not None:
+        due[care.CLOCK] = lasting_care_due
     return due
 
 
@@ -69,12 +73,14 @@ def newly_passed(follow_up: FollowUpState, passed: set[str], today: date) -> lis
     return [clock for clock, due in open_clocks(follow_up).items() if today > due and clock not in passed]
 
 
-def still_passed(passed: set[str], started_on: date, today: date) -> tuple[str, ...]:
-    """Of the clocks noted passed, those passed still when the placement started ``started_on``."""
+def still_passed(follow_up: FollowUpState, started_on: date, today: date) -> tuple[str, ...]:
+    """Of the clocks noted passed, those passed still when the placement started ``started_on``
+    (temporary care's only if its stretch ran from the start: ``temporary_care.passed_still``)."""
     return tuple(
         clock
-        for clock in sorted(passed)
-        if clock not in FROM_THE_START or today > started_on + FROM_THE_START[clock]
+        for clock in sorted(follow_up.passed)
+        if (clock not in FROM_THE_START or today > started_on + FROM_THE_START[clock])
+        and (clock != care.CLOCK or care.passed_still(follow_up, today, started_on))
     )
 
 

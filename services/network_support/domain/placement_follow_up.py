@@ -1,8 +1,8 @@
-"""Follow-up clocks of one placement: parent crisis support and school start within 7 days
-(SAMS), health and dental examinations; the case worker responsible for the last three.  One a
-change opened before the start was seen has only the school clock until the start comes.  The
-case system may date the start anew, repeat and correct its records (``follow_up_clocks``; the
-school clock's commands are ``school_clock``'s)."""
+"""Follow-up clocks of one placement: parent crisis support and school start within 7 days (SAMS),
+examinations, a decision on lasting care within six months of temporary care; the case worker is
+responsible for all but parent support.  One a change opened before its start was seen has only
+the change's clocks until the start comes.  The case system may date the start anew, repeat and
+correct its records (``follow_up_clocks``; commands: ``start_clocks``, ``school_clock``, ``temporary_care``)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from eventsourcing.domain import Aggregate, event
 from services.kit.domain.ids import stable_id
 from services.network_support.domain import follow_up_clocks as clocks
 from services.network_support.domain.school_clock import SchoolClockCommands
+from services.network_support.domain.start_clocks import StartClockCommands
+from services.network_support.domain.temporary_care import TemporaryCareCommands
 
 
-class PlacementFollowUp(SchoolClockCommands, Aggregate):
+class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCommands, Aggregate):
     class Opened(Aggregate.Created):
         municipality: str
         case_id: str
@@ -27,6 +29,7 @@ class PlacementFollowUp(SchoolClockCommands, Aggregate):
         case_worker_id: str | None = None  # a staff id; None in follow-ups stored before it was sent
         start_seen: bool = True  # False: opened by a change, its start not seen (yet)
         protected_identity: bool = False  # the child's, as the opening event said
+        types_kept: bool = False  # False: stored before the records' placement types were kept
 
     class CaseWorkerAssigned(Aggregate.Event):
         case_worker_id: str  # another responsible one a placement record named (a staff id, no name)
@@ -66,6 +69,11 @@ class PlacementFollowUp(SchoolClockCommands, Aggregate):
         seen: bool  # the start record has been seen by now (its own, or one before)
         passed: tuple[str, ...]  # the clocks still passed from the new date
 
+    class TypeSaid(Aggregate.Event):
+        on: date | None  # a change's Swedish day; None: the start's type
+        placement_type: str
+        passed: tuple[str, ...]  # the clocks still passed as the types now tell it
+
     class Ended(Aggregate.Event):
         on: date
         closed: tuple[str, ...]  # its clocks open at the end: closed as placement_ended, never missed
@@ -90,11 +98,13 @@ class PlacementFollowUp(SchoolClockCommands, Aggregate):
         case_worker_id: str | None = None,
         start_seen: bool = True,
         protected_identity: bool = False,
+        types_kept: bool = False,
     ) -> None:
         self.municipality, self.case_id, self.placement_id = municipality, case_id, placement_id
         self.placement_type, self.started_on, self.school_change = placement_type, started_on, school_change
         self.case_worker_id, self.start_seen = case_worker_id, start_seen
-        self.protected_identity = protected_identity
+        self.protected_identity, self.types_kept = protected_identity, types_kept
+        self.start_type, self.type_changes = (placement_type if start_seen else None), {}
         self.parent_support_offered_on: date | None = None
         self.sessions: list[tuple[date, str, str]] = []
         self.school_started_on: date | None = None
@@ -108,19 +118,6 @@ class PlacementFollowUp(SchoolClockCommands, Aggregate):
     def due_dates(self) -> dict[str, date]:
         return clocks.open_clocks(self)
 
-    def offer_parent_support(self, on: date) -> None:
-        clocks.require_within(self, on)
-        if self.parent_support_offered_on is None:
-            self._parent_support_offered(on)
-
-    def record_session(self, on: date, mode: str, parent: str) -> None:
-        self.offer_parent_support(on)
-        self._session_recorded(on, mode, parent)
-
-    def record_examination(self, kind: str, on: date) -> None:
-        clocks.require_within(self, on)
-        self._examination_done(kind, on)
-
     def assign_case_worker(self, case_worker_id: str | None) -> None:
         """The case worker a record names becomes responsible (not None or the same; not after the end)."""
         if case_worker_id is not None and case_worker_id != self.case_worker_id and self.ended_on is None:
@@ -131,7 +128,7 @@ class PlacementFollowUp(SchoolClockCommands, Aggregate):
         from the start follow it; one passed before is passed still only if it is from ``on``."""
         if self.ended_on is not None or (on == self.started_on and (self.start_seen or not seen)):
             return
-        self._start_dated(on, self.start_seen or seen, clocks.still_passed(self.passed, on, today))
+        self._start_dated(on, self.start_seen or seen, clocks.still_passed(self, on, today))
 
     def end(self, on: date) -> None:
         if self.ended_on is None:
@@ -180,6 +177,14 @@ class PlacementFollowUp(SchoolClockCommands, Aggregate):
         if self.school_clock_from == self.started_on:  # the first school clock runs from the start
             self.school_clock_from = on
         self.started_on, self.start_seen, self.passed = on, seen, set(passed)
+
+    @event(TypeSaid)
+    def _type_said(self, on: date | None, placement_type: str, passed: tuple[str, ...]) -> None:
+        self.passed = set(passed)
+        if on is None:
+            self.start_type = placement_type
+            return
+        self.type_changes[on] = placement_type
 
     @event(Ended)
     def _ended(self, on: date, closed: tuple[str, ...]) -> None:

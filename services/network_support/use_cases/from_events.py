@@ -60,6 +60,7 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         if not follow_up.start_seen and follow_up.ended_on is None and not self.exists(inquiry_id):
             opening = self._inquiry_for(placement, follow_up.protected_identity or protected_identity)
         follow_up.date_start(started_on, self.today(), seen=True)
+        follow_up.say_type(placement_type, None, self.today())  # the start's, corrected or late
         follow_up.assign_case_worker(case_worker_id)  # a late start is the first to name one
         if school_change and not follow_up.school_change:  # a start corrected to a change of school
             follow_up.change_school(started_on, by_start=True)
@@ -91,16 +92,16 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
 
     def _changed_follow_up(
         self, placement: PlacementFacts, school_change: bool, changed_on: date, case_worker_id: str | None
-    ) -> PlacementFollowUp | None:
+    ) -> PlacementFollowUp:
         """The follow-up as the change leaves it: its start dated anew if the change says another
-        day.  A placement whose start was not seen (it started before this service listened, or
-        its start is late) is opened only by a school change, with only the school clock."""
+        day, and the type it says from its day (``temporary_care``).  A placement whose start was
+        not seen (it started before this service listened, or its start is late) is opened unseen,
+        with only the change's clocks (school, temporary care), so a late start finds its type."""
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
-        if follow_up is None and not school_change:
-            return None
         if follow_up is None:
             follow_up, _ = self._opened(placement, False, case_worker_id, start_seen=False)
         follow_up.date_start(placement.started_on, self.today())
+        follow_up.say_type(placement.placement_type, changed_on, self.today())
         follow_up.assign_case_worker(case_worker_id)
         if school_change:
             follow_up.change_school(changed_on)
@@ -142,5 +143,6 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
             case_worker_id=case_worker_id,
             start_seen=start_seen,
             protected_identity=protected,
+            types_kept=True,
         )
         return follow_up, self._inquiry_for(placement, protected) if start_seen else NO_INQUIRY

@@ -10,6 +10,7 @@ from services.kit.auth import Caller
 from services.kit.domain.case_protection import PROTECTED_HOUSING, CaseProtection
 from services.kit.index import CatchUpIndex
 from services.network_support.commands import Examination, InquiryConclusion, OnDate, ParentSupportSession
+from services.network_support.domain import temporary_care
 from services.network_support.domain.network_map import NetworkMap
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
@@ -33,6 +34,12 @@ class Placement:
     def protected_housing(self) -> bool:
         housing = self.protection is not None and self.protection.housing
         return housing or self.follow_up.placement_type == PROTECTED_HOUSING
+
+    @property
+    def temporary_care(self) -> tuple[date | None, date | None]:
+        """The last stretch in an emergency home: its first day, and the day a change to lasting
+        care ended it (the clock met); (None, None) if none is known."""
+        return temporary_care.stretch(self.follow_up) or (None, None)
 
     @property
     def municipality(self) -> str:

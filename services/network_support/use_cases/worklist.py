@@ -7,9 +7,10 @@ due dates are the domain's own (``PlacementFollowUp.due_dates``, ``SafetyPlan.fo
 a worklist page loads nothing from the store.  A duty of the Network Centre or the safety team is
 for the case's case worker where its municipality has no such team (``NATVERK_REFERRAL_TARGETS``,
 the setting referrals reads).  A placement's case_worker clocks are assigned to the case worker its
-placement events last named (None until one is named).  An inquiry is due
-``NATVERK_INQUIRY_OUTCOME_DAYS`` after it was opened; the sweep notes each one without an outcome by
-then, once.
+placement events last named (None until one is named); the decision on lasting care after six
+months in an emergency home is made in the case system, whose change closes it, so its item points
+at the placement (ADR 0033).  An inquiry is due ``NATVERK_INQUIRY_OUTCOME_DAYS`` after it was
+opened; the sweep notes each one without an outcome by then, once.
 
 A role filter (``DUTY_ROLES``) takes the roles that hold these duties: the case worker, the two teams,
 the coordinator (who leads both teams, so also answers for theirs) and the Centre's functions that
@@ -44,12 +45,15 @@ CLOCK_ROLES = {
     "school_start": "case_worker",
     "health_examination": "case_worker",
     "dental_examination": "case_worker",
+    "lasting_care_decision": "case_worker",
 }
-CLOCK_ACTIONS = {
-    "parent_support": "parent-support/offers",
-    "school_start": "school-start",
-    "health_examination": "examinations",
-    "dental_examination": "examinations",
+CLOCK_ACTIONS = {  # where to act, under the placement's path
+    "parent_support": "/parent-support/offers",
+    "school_start": "/school-start",
+    "health_examination": "/examinations",
+    "dental_examination": "/examinations",
+    # decided in the case system, whose change to a lasting type closes it: the placement to read
+    "lasting_care_decision": "",
 }
 # Who answers for each role a duty here names (the module's docstring says why).
 _LED_BY_COORDINATOR = frozenset({"coordinator"})
@@ -110,7 +114,7 @@ class WorklistUseCases(NetworkSupportBase):
         if isinstance(followed, PlacementFollowUp):
             for clock, due in followed.due_dates().items():
                 role = self.teams.responsible(CLOCK_ROLES[clock], followed.municipality)
-                action = f"/api/v1/placements/{followed.placement_id}/{CLOCK_ACTIONS[clock]}"
+                action = f"/api/v1/placements/{followed.placement_id}{CLOCK_ACTIONS[clock]}"
                 assignee = followed.case_worker_id if role == "case_worker" else None
                 yield _duty(followed, clock, due, role, action, f"{key}/{clock}", assignee)
         elif isinstance(followed, SafetyPlan) and not followed.is_concluded:
