@@ -94,7 +94,7 @@ class Relay(RelayPositions, RelayParking):
         A notification that cannot be published is parked with its reason (``services.kit.outbox``)
         and the batch goes on; a broker that cannot be reached fails the batch, to be retried.
         """
-        start = await self._app.run_blocking(self.position)
+        start = await self._app.run_blocking(self._starting_position)
         last, notifications = await self._app.run_blocking(
             notifications_after, self._app, start, self._batch_size, self._topics
         )

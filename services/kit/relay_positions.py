@@ -1,11 +1,10 @@
 """How far the relay got, and noticing a broker that lost what it had acknowledged (ADR 0012).
 
-Positions live in the store's tracking table: the last published notification id per
-epoch, and the highest offset the broker acknowledged per topic partition.  When the
-broker later hands out an offset at or below one it acknowledged, or reports such a
-partition empty or missing, it has lost records: a new epoch republishes the whole log.  A batch
-that fails after reaching the producer goes out again in a new epoch too, from its own start.
-"""
+Positions live in the store's tracking table: the last published notification id per epoch, and
+the highest offset the broker acknowledged per topic partition.  When the broker later hands out an
+offset at or below one it acknowledged, or reports such a partition empty or missing, it has lost
+records: a new epoch republishes the whole log.  A batch that fails after reaching the producer
+goes out again in a new epoch too, from its own start.  An epoch is stored before it is used."""
 
 from __future__ import annotations
 
@@ -23,9 +22,8 @@ from services.kit.store import ServiceApplication
 EPOCH_NAME = "relay-epoch"
 PROBE_INTERVAL = 2.0  # seconds between two looks at the partitions' ends
 # Notifications of events a service keeps to itself that the relay may cover without recording it:
-# after a crash they are read again (and published never).  Recording each batch's cover was a
-# committed row after every save: the case store publishes only checkpoints, and that commit was
-# a relay cycle's largest cost during ingest (docs/performance.md).
+# after a crash they are read again (and published never).  Recording each batch's cover was a commit
+# after every save, a relay cycle's largest cost during the case store's ingest (docs/performance.md).
 PRIVATE_GAP = 5_000
 EndOffsets = Callable[[list[tuple[str, int]]], Awaitable[dict[tuple[str, int], int]]]
 
@@ -46,6 +44,7 @@ class RelayPositions:
     _covered: int  # how far the relay got over private events, beyond what it recorded
     _recorded: int  # the position this process last recorded (0: none yet)
     _next_probe: float  # loop time of the next look at the partitions' ends
+    _epoch_owed_from: int | None = None  # a batch failed part-way: the new epoch it is owed, from its start
 
     # -- positions, kept in the store's tracking table --------------------------------
     def _read_epoch(self) -> int:
@@ -53,10 +52,17 @@ class RelayPositions:
 
     @property
     def _position_name(self) -> str:
-        return "relay" if self.epoch == 0 else f"relay#{self.epoch}"
+        return _position_name_in(self.epoch)
 
     def _offset_name(self, topic: str, partition: int) -> str:
         return f"{self._position_name}@{topic}/{partition}"
+
+    def _starting_position(self) -> int:
+        """Where the next batch starts.  A new epoch a batch that failed part-way is owed is stored
+        first: nothing is published again in the epoch it failed in (ADR 0012 addendum)."""
+        if self._epoch_owed_from is not None:
+            self._store_owed_epoch(self._epoch_owed_from)
+        return self.position()
 
     def position(self) -> int:
         """How far the relay got: the recorded position, or further, over private events only."""
@@ -112,8 +118,10 @@ class RelayPositions:
         log.warning("broker lost published records; republishing the whole log", reason=why)
         if self._on_broker_reset is not None:
             await self._on_broker_reset()
+        # Stored before it is taken on: a relay must never publish in an epoch the store does not hold
+        # (after a restart it would go on in the stored one, below what consumers tracked).
+        await self._app.run_blocking(self._app.recorder.insert_tracking, Tracking(EPOCH_NAME, self.epoch + 1))
         self.epoch += 1
-        await self._app.run_blocking(self._app.recorder.insert_tracking, Tracking(EPOCH_NAME, self.epoch))
         self._acked.clear()
         self._forget_cover()
         self._metrics.relay_rewinds.inc()
@@ -124,13 +132,23 @@ class RelayPositions:
         without earlier ones; a consumer that read a later one tracks past the earlier ones, and
         would skip them when republished in this epoch.  So the batch goes out again in a new epoch,
         whose positions rank above all of this one (ADR 0012).  What came before it was acknowledged
-        in order and is not published again; the broker lost nothing, so its offsets stay known."""
-        self.epoch += 1
-        log.warning("relay batch failed part-way; publishing it again in a new epoch", epoch=self.epoch)
-        rows = [Tracking(EPOCH_NAME, self.epoch), *([Tracking(self._position_name, start)] if start else [])]
-        rows += [Tracking(self._offset_name(t, p), offset + 1) for (t, p), offset in self._acked.items()]
-        await self._app.run_blocking(insert_trackings, self._app.recorder, rows)
+        in order and is not published again; the broker lost nothing, so its offsets stay known.
+        Owed until stored: if the store cannot take it now, the next batch stores it first."""
+        owed = self._epoch_owed_from
+        self._epoch_owed_from = start if owed is None else min(owed, start)
+        await self._app.run_blocking(self._store_owed_epoch, self._epoch_owed_from)
+
+    def _store_owed_epoch(self, start: int) -> None:
+        """Store the new epoch, its position ``start`` and the acknowledged offsets under its names,
+        in one transaction; only then publish in it (a worker thread's job)."""
+        epoch = self.epoch + 1
+        position = _position_name_in(epoch)
+        rows = [Tracking(EPOCH_NAME, epoch), *([Tracking(position, start)] if start else [])]
+        rows += [Tracking(f"{position}@{t}/{p}", offset + 1) for (t, p), offset in self._acked.items()]
+        insert_trackings(self._app.recorder, rows)
+        self.epoch, self._epoch_owed_from = epoch, None
         self._covered = self._recorded = start
+        log.warning("relay batch failed part-way; publishing it again in a new epoch", epoch=epoch)
 
     async def _lead(self, partitions: list[tuple[str, int]]) -> bool:
         """Hold the lease; on taking it, read the epoch and acknowledged offsets from the store afresh."""
@@ -162,10 +180,13 @@ class RelayPositions:
         self._metrics.relay_lag.set(max(newest - published, 0))
 
 
+def _position_name_in(epoch: int) -> str:
+    return "relay" if epoch == 0 else f"relay#{epoch}"
+
+
 def insert_trackings(recorder: Any, trackings: list[Tracking]) -> None:
-    """Several tracking rows in one transaction.  The library's public ``insert_tracking`` commits
-    each row on its own; its per-cursor insert is the one it uses itself inside
-    ``insert_events``, on SQLite and PostgreSQL alike (the lock file pins the version)."""
+    """Several tracking rows in one transaction.  The library's public ``insert_tracking`` commits each
+    row alone; its per-cursor insert is the one its ``insert_events`` uses (the lock file pins it)."""
     with recorder.datastore.transaction(commit=True) as cursor:
         for tracking in trackings:
             recorder._insert_tracking(cursor, tracking)
