@@ -19,7 +19,6 @@ from tests.support.tokens import bearer
 
 WORKER = bearer("0380", ("case_worker",))
 COORDINATOR = bearer("0380", ("coordinator",), subject="coordinator-1")
-NOVEMBER = {"month": "2026-11"}
 
 
 @pytest.fixture
@@ -41,13 +40,21 @@ async def ended(client: httpx.AsyncClient, placement_id: str, started_on: str, o
     await client.feed(cloud_event("se.placement.ended.v1", data))  # type: ignore[attr-defined]
 
 
+async def changed(client: httpx.AsyncClient, placement_id: str, started_on: str, on: str) -> None:
+    """A change to a familjehem made on ``on``, saying the placement started ``started_on``."""
+    data = placement_data(
+        f"C-{placement_id}", placement_id, placement_type="familjehem", start_date=started_on
+    )
+    await client.feed(cloud_event("se.placement.changed.v1", data, time=f"{on}T10:00:00Z"))  # type: ignore[attr-defined]
+
+
 async def recorded(client: httpx.AsyncClient, placement_id: str, what: str, on: str) -> None:
     answer = await client.post(f"/api/v1/placements/{placement_id}/{what}", json={"on": on}, headers=WORKER)
     assert answer.status_code in (200, 201), answer.text
 
 
-async def report(client: httpx.AsyncClient, name: str) -> dict[str, Any]:
-    answer = await client.get(f"/api/v1/reports/{name}", params=NOVEMBER, headers=COORDINATOR)
+async def report(client: httpx.AsyncClient, name: str, month: str = "2026-11") -> dict[str, Any]:
+    answer = await client.get(f"/api/v1/reports/{name}", params={"month": month}, headers=COORDINATOR)
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -118,3 +125,21 @@ async def test_parent_support_not_offered_when_the_week_passed_while_the_placeme
     [uppsala] = (await report(network_support, "parent-support"))["municipalities"]
     figures = ("placements_started", "offered_within_week", "not_offered", "not_due")
     assert tuple(uppsala[name] for name in figures) == (2, 1, 1, 0)
+
+
+async def test_a_placement_known_only_from_a_change_is_not_counted_in_the_parent_support_report(
+    network_support,
+) -> None:
+    await changed(network_support, "P-1", "2026-11-02", on="2026-11-10")
+    assert (await report(network_support, "parent-support"))["municipalities"] == []
+
+
+async def test_a_placement_whose_start_arrives_after_its_change_is_counted_once_in_its_start_month(
+    network_support,
+) -> None:
+    await changed(network_support, "P-1", "2026-10-30", on="2026-11-10")
+    assert (await report(network_support, "parent-support", month="2026-10"))["municipalities"] == []
+    await started(network_support, "P-1", "2026-11-02", school_change=False)  # late, dating it anew
+    assert (await report(network_support, "parent-support", month="2026-10"))["municipalities"] == []
+    [uppsala] = (await report(network_support, "parent-support"))["municipalities"]
+    assert (uppsala["placements_started"], uppsala["not_offered"]) == (1, 1)

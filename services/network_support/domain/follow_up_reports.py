@@ -6,7 +6,8 @@
   started school within 7 days.  Rows name the case and placement, never the child.
 - Stella (parent support): per municipality, the placements that began in the month and how many
   of them had parent support offered within 7 days, later, not offered, or not due, and the
-  month's sessions by mode and by parent.
+  month's sessions by mode and by parent.  Only placements whose start was seen: one known only
+  from a change or an end never had its parent support clock open (a late start counts it).
 
 Both judge a clock only once it is decided: done, or its 7 days passed while the placement ran.
 One the placement's end closed within its 7 days was never missed, and one still within them is
@@ -34,6 +35,7 @@ class FollowUpFacts:
     sessions: tuple[tuple[date, str, str], ...] = ()  # (day, mode, parent)
     school_clocks: tuple[tuple[date, date | None], ...] = ()  # (clock from, school started on)
     ended_on: date | None = None
+    start_seen: bool = True  # False: known only from a change or an end; its start's clocks never ran
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def parent_support_report(
     months = []
     for municipality in sorted({f.municipality for f in facts}):
         own = [f for f in facts if f.municipality == municipality]
-        started = [f for f in own if first <= f.started_on <= last]
+        started = [f for f in own if f.start_seen and first <= f.started_on <= last]
         sessions = [s for f in own for s in f.sessions if first <= s[0] <= last]
         if not started and not sessions:
             continue

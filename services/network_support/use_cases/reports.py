@@ -43,7 +43,12 @@ def _fold_facts(rows: dict[Any, FollowUpFacts], e: Any) -> None:
     if isinstance(e, Follow.Opened):
         clocks = ((e.started_on, None),) if e.school_change else ()
         rows[e.originator_id] = FollowUpFacts(
-            e.municipality, e.case_id, e.placement_id, e.started_on, school_clocks=clocks
+            e.municipality,
+            e.case_id,
+            e.placement_id,
+            e.started_on,
+            school_clocks=clocks,
+            start_seen=e.start_seen,
         )
         return
     facts = rows.get(e.originator_id)
@@ -62,17 +67,17 @@ def _fold_facts(rows: dict[Any, FollowUpFacts], e: Any) -> None:
         *earlier, (since, _) = facts.school_clocks
         rows[e.originator_id] = replace(facts, school_clocks=(*earlier, (since, e.on)))
     elif isinstance(e, Follow.StartDated):
-        rows[e.originator_id] = _start_dated(facts, e.on)
+        rows[e.originator_id] = _start_dated(facts, e.on, e.seen)
     elif isinstance(e, Follow.Ended):
         rows[e.originator_id] = replace(facts, ended_on=e.on)
 
 
-def _start_dated(facts: FollowUpFacts, on: date) -> FollowUpFacts:
-    """The start dated anew: the first school clock, which ran from the start, moves with it."""
+def _start_dated(facts: FollowUpFacts, on: date, seen: bool) -> FollowUpFacts:
+    """The start dated anew (or seen late): the first school clock, which ran from the start, moves with it."""
     clocks = facts.school_clocks
     if clocks and clocks[0][0] == facts.started_on:
         clocks = ((on, clocks[0][1]), *clocks[1:])
-    return replace(facts, started_on=on, school_clocks=clocks)
+    return replace(facts, started_on=on, school_clocks=clocks, start_seen=seen)
 
 
 @dataclass(frozen=True)
