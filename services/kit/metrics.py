@@ -44,6 +44,11 @@ class ServiceMetrics:
             "Times the relay found the broker had lost records and republished the whole log",
             registry=self.registry,
         )
+        self.relay_batches_again = Counter(
+            "natverk_relay_batches_published_again_total",
+            "Relay batches the broker took only in part, published again in a new epoch (ADR 0012)",
+            registry=self.registry,
+        )
         self.consumed = Counter(
             "natverk_consumer_records_total",
             "Records consumed, by topic and outcome "

@@ -86,8 +86,7 @@ class RelayPositions:
             await self._app.run_blocking(self._record_progress, last, {})
         await self.update_lag(last)
 
-    def _forget_cover(self) -> None:
-        """A new epoch or a lease taken: positions are read from the store afresh."""
+    def _forget_cover(self) -> None:  # a new epoch or a lease taken: positions read from the store afresh
         self._covered = self._recorded = 0
 
     def _load_acked(self, partitions: list[tuple[str, int]]) -> None:
@@ -148,6 +147,7 @@ class RelayPositions:
         insert_trackings(self._app.recorder, rows)
         self.epoch, self._epoch_owed_from = epoch, None
         self._covered = self._recorded = start
+        self._metrics.relay_batches_again.inc()
         log.warning("relay batch failed part-way; publishing it again in a new epoch", epoch=epoch)
 
     async def _lead(self, partitions: list[tuple[str, int]]) -> bool:

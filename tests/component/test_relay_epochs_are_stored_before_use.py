@@ -76,6 +76,8 @@ async def test_events_made_after_a_restart_are_not_published_below_what_consumer
     with pytest.raises(RuntimeError):
         await runtime.relay.publish_pending()
     await publish_all(runtime)  # the batch again, in the epoch it is owed
+    again = runtime.relay._metrics.registry.get_sample_value("natverk_relay_batches_published_again_total")
+    assert again == 1.0  # for ops: counted once, when the owed epoch was stored
     tracked = max(log.positions)  # what a consumer that read everything tracks
     runtime.app.close()
 
