@@ -3,10 +3,10 @@
 It reads the service's notification log from just after the last position it
 recorded, publishes every public event keyed by case id, waits for the broker's
 acknowledgement of the whole batch and only then records the new position.  After a
-crash it republishes from there: duplicates are possible, loss is not (ARCHITECTURE
-§2.3).  A record it cannot publish is parked and it goes on (``relay_parking``); a
-broker that lost records is noticed and the log republished (``relay_positions``);
-one replica at a time publishes (``relay_lease``).
+crash it republishes from there: duplicates are possible, loss is not (ARCHITECTURE §2.3).  A
+record it cannot publish is parked and it goes on (``relay_parking``); a broker that lost records
+is noticed and the log republished in a new epoch (``relay_epochs``); one replica at a time
+publishes (``relay_lease``).
 
 Each record goes to the partition its key hashes to over the *configured* partition
 count (Kafka's default murmur2 partitioner), so a case never moves between partitions
@@ -27,9 +27,10 @@ from services.kit.logs import get_logger
 from services.kit.metrics import ServiceMetrics
 from services.kit.outbox import RECORD_ERRORS, OutgoingRecord, ParkingLot, reason_for, records_of
 from services.kit.publication import PublicationTable
+from services.kit.relay_epochs import RelayEpochs
 from services.kit.relay_lease import Lease
 from services.kit.relay_parking import RelayParking
-from services.kit.relay_positions import EndOffsets, RelayPositions, highest_offsets
+from services.kit.relay_positions import EndOffsets, highest_offsets
 from services.kit.store import ServiceApplication
 
 # (topic, partition, key, value, headers) -> a future that resolves to the broker's RecordMetadata
@@ -43,7 +44,7 @@ def partition_for(key: bytes, partitions: int) -> int:
     return (murmur2(key) & 0x7FFFFFFF) % partitions
 
 
-class Relay(RelayPositions, RelayParking):
+class Relay(RelayEpochs, RelayParking):
     def __init__(
         self,
         app: ServiceApplication,
