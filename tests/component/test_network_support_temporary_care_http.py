@@ -42,10 +42,10 @@ def started(kind: str, start: str = START) -> dict[str, Any]:
     return cloud_event("se.placement.started.v1", data)
 
 
-def changed(kind: str, on: str) -> dict[str, Any]:
-    """A change of P-1 to ``kind`` made on ``on`` (its CloudEvent's time), with a new event id."""
+def changed(kind: str, on: str, at: str = "10:00:00Z") -> dict[str, Any]:
+    """A change of P-1 to ``kind`` made on ``on`` at ``at`` (its CloudEvent's time), with a new event id."""
     data = placement_data("C-1", "P-1", placement_type=kind, start_date=START, case_worker_id="cw-1")
-    return cloud_event("se.placement.changed.v1", data, time=f"{on}T10:00:00Z")
+    return cloud_event("se.placement.changed.v1", data, time=f"{on}T{at}")
 
 
 def ended(on: str) -> dict[str, Any]:
@@ -177,6 +177,21 @@ async def test_a_stale_change_to_an_emergency_home_does_not_reopen_a_decision_al
     assert await decisions(network_support) == []
 
 
+@pytest.mark.parametrize("later_first", [True, False])
+async def test_of_two_changes_on_one_day_the_later_one_decides_whatever_order_they_arrive(
+    network_support, later_first: bool
+) -> None:
+    """Moved to a foster family in the morning and back to the emergency home in the afternoon: the
+    child is in temporary care still, though the morning's record arrives last."""
+    await network_support.feed(started("jourhem"))
+    morning = changed("familjehem", "2026-12-15", at="09:00:00+01:00")
+    afternoon = changed("jourhem", "2026-12-15", at="15:00:00+01:00")
+    for record in (afternoon, morning) if later_first else (morning, afternoon):
+        await network_support.feed(record)
+    shown = await placement(network_support)
+    assert (shown["due"].get(CLOCK), shown["lasting_care_from"]) == (SIX_MONTHS_LATER, None)
+
+
 async def test_a_start_sent_again_does_not_reopen_a_decision_already_made(network_support) -> None:
     await network_support.feed(started("jourhem"))
     await network_support.feed(changed("familjehem", "2026-12-15"))
@@ -260,3 +275,36 @@ async def test_a_follow_up_stored_before_types_were_kept_runs_from_its_start_onc
     store_old_emergency_home_follow_up(network_support)
     await network_support.feed(changed("jourhem", "2026-12-15"))
     assert [item["due"] for item in await decisions(network_support)] == [SIX_MONTHS_LATER]
+
+
+def store_change_without_its_time(client: httpx.AsyncClient) -> None:
+    """P-1's jourhem start and a jourhem change on 2026-12-15 as the code before stored them: a
+    ``TypeSaid`` without ``said_at`` (the change's time was not kept then)."""
+    store = client.store  # type: ignore[attr-defined]
+    follow_up = PlacementFollowUp(
+        municipality="0380",
+        case_id="C-1",
+        placement_id="P-1",
+        placement_type="jourhem",
+        started_on=date.fromisoformat(START),
+        school_change=False,
+        case_worker_id="cw-1",
+        types_kept=True,
+    )
+    follow_up.say_type("jourhem", date(2026, 12, 15), date(2027, 1, 10))
+    opened, type_said = (store.mapper.to_stored_event(done) for done in follow_up.collect_events())
+    state = json.loads(type_said.state)
+    del state["said_at"]
+    old = dataclasses.replace(type_said, state=json.dumps(state).encode())
+    store.recorder.insert_events([opened, old])
+
+
+async def test_a_change_stored_without_its_time_gives_way_to_one_of_its_day_arriving_after(
+    network_support,
+) -> None:
+    """It ranks by arrival, as it was applied: a change of its day that comes after it decides."""
+    store_change_without_its_time(network_support)
+    assert await due(network_support) == SIX_MONTHS_LATER
+    await network_support.feed(changed("familjehem", "2026-12-15", at="09:00:00+01:00"))
+    shown = await placement(network_support)
+    assert (shown["due"].get(CLOCK), shown["lasting_care_from"]) == (None, "2026-12-15")

@@ -6,7 +6,7 @@ correct its records (``follow_up_clocks``; commands: ``start_clocks``, ``school_
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -73,6 +73,7 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
         on: date | None  # a change's Swedish day; None: the start's type
         placement_type: str
         passed: tuple[str, ...]  # the clocks still passed as the types now tell it
+        said_at: datetime | None = None  # a change's CloudEvent time; None: the start's, or stored before
 
     class Ended(Aggregate.Event):
         on: date
@@ -105,6 +106,7 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
         self.case_worker_id, self.start_seen = case_worker_id, start_seen
         self.protected_identity, self.types_kept = protected_identity, types_kept
         self.start_type, self.type_changes = (placement_type if start_seen else None), {}
+        self.type_said_at: dict[date, datetime | None] = {}  # the time each day's kept type was said
         self.parent_support_offered_on: date | None = None
         self.sessions: list[tuple[date, str, str]] = []
         self.school_started_on: date | None = None
@@ -179,12 +181,10 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
         self.started_on, self.start_seen, self.passed = on, seen, set(passed)
 
     @event(TypeSaid)
-    def _type_said(self, on: date | None, placement_type: str, passed: tuple[str, ...]) -> None:
-        self.passed = set(passed)
-        if on is None:
-            self.start_type = placement_type
-            return
-        self.type_changes[on] = placement_type
+    def _type_said(
+        self, on: date | None, placement_type: str, passed: tuple[str, ...], said_at: datetime | None = None
+    ) -> None:
+        self._take_type(on, placement_type, passed, said_at)  # temporary_care's
 
     @event(Ended)
     def _ended(self, on: date, closed: tuple[str, ...]) -> None:

@@ -6,7 +6,8 @@ The case system's records say the type: the start's, and each change's on its Sw
 arrive in any order, repeated and corrected, so the follow-up keeps every type it was told by day
 and the clock is read from that history, never from the order the records came in (ADR 0033):
 the last stretch of temporary care runs from its first day (a move from one emergency home to
-another keeps it) until a change to a lasting type, which meets it.  A follow-up stored before the
+another keeps it) until a change to a lasting type, which meets it.  Of two changes on one day the
+later record (its CloudEvent ``time``) decides, whichever came first.  A follow-up stored before the
 types were kept has a clock only once a change has said a type (``types_kept``).
 
 These are ``PlacementFollowUp``'s commands on this clock, mixed into it as ``school_clock``'s are;
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 CLOCK = "lasting_care_decision"
@@ -49,6 +50,17 @@ class Types:
         if on is None:
             return replace(self, start_type=placement_type)
         return replace(self, type_changes={**self.type_changes, on: placement_type})
+
+
+def says_news(told: str | None, told_at: datetime | None, kind: str, at: datetime | None) -> bool:
+    """A record tells its day something new: a first type, or one from a time not before the kept
+    one's (another type, or the same said later, so a record between them cannot undo it).  A type
+    kept or told without a time (stored before times were kept) ranks by arrival, as it was applied."""
+    if told is None:
+        return True
+    if at is not None and told_at is not None and at < told_at:
+        return False  # an earlier record of the day, come late
+    return told != kind or (at is not None and at != told_at)
 
 
 def months_later(day: date, months: int) -> date:
@@ -101,21 +113,36 @@ class TemporaryCareCommands:
     started_on: date
     start_type: str | None
     type_changes: dict[date, str]
+    type_said_at: dict[date, datetime | None]  # each change's day -> the time of the record kept
     types_kept: bool
     ended_on: date | None
     passed: set[str]
 
     if TYPE_CHECKING:  # PlacementFollowUp's own, where its events are
 
-        def _type_said(self, on: date | None, placement_type: str, passed: tuple[str, ...]) -> None: ...
+        def _type_said(
+            self, on: date | None, placement_type: str, passed: tuple[str, ...], said_at: datetime | None
+        ) -> None: ...
 
-    def say_type(self, placement_type: str, on: date | None, today: date) -> None:
-        """A record's placement type: the start's (``on`` None) or a change's on its day.  Told
-        again, nothing; after the end, nothing (the end closed the clock).  A clock noted passed
-        stays so only if it passed as the records now tell it (``passed_still``)."""
+    def say_type(self, placement_type: str, on: date | None, today: date, at: datetime | None = None) -> None:
+        """A record's placement type: the start's (``on`` None) or a change's on its day, made at
+        ``at``.  Told again or by an earlier record of the day, nothing (``says_news``); after the
+        end, nothing (the end closed the clock).  A clock noted passed stays so only if it passed as
+        the records now tell it (``passed_still``)."""
         told = self.start_type if on is None else self.type_changes.get(on)
-        if self.ended_on is not None or told == placement_type:
+        told_at = None if on is None else self.type_said_at.get(on)
+        if self.ended_on is not None or not says_news(told, told_at, placement_type, at):
             return
         after = Types.of(self).told(on, placement_type)
         kept = {CLOCK} & self.passed if passed_still(after, today) else set()
-        self._type_said(on, placement_type, tuple(sorted(self.passed - {CLOCK} | kept)))
+        self._type_said(on, placement_type, tuple(sorted(self.passed - {CLOCK} | kept)), at)
+
+    def _take_type(
+        self, on: date | None, placement_type: str, passed: tuple[str, ...], said_at: datetime | None
+    ) -> None:
+        """``TypeSaid`` applied (``PlacementFollowUp._type_said``)."""
+        self.passed = set(passed)
+        if on is None:
+            self.start_type = placement_type
+            return
+        self.type_changes[on], self.type_said_at[on] = placement_type, said_at

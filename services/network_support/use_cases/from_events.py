@@ -3,7 +3,7 @@ return; the kit runs each in a unit of work with its tracking (the plans' are ``
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from services.network_support.domain.network_placement_inquiry import (
     NETWORK_PLACEMENT_MADE,
@@ -76,6 +76,7 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         changed_on: date,
         case_worker_id: str | None = None,
         protected_identity: bool = False,
+        changed_at: datetime | None = None,
     ) -> None:
         """A change that moves the child's school opens the school clock (one open at a time); one
         naming another case worker makes them responsible for the clocks; one to a natverkshem
@@ -86,22 +87,28 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
             inquiry = self._inquiry_ended(
                 placement, NETWORK_PLACEMENT_MADE, f"placement changed to {KINSHIP_HOME}"
             )
-        follow_up = self._changed_follow_up(placement, school_change, changed_on, case_worker_id)
+        follow_up = self._changed_follow_up(placement, school_change, changed_on, case_worker_id, changed_at)
         self.save(follow_up, inquiry)
         self._placement_said_protection(placement, protected_identity)
 
     def _changed_follow_up(
-        self, placement: PlacementFacts, school_change: bool, changed_on: date, case_worker_id: str | None
+        self,
+        placement: PlacementFacts,
+        school_change: bool,
+        changed_on: date,
+        case_worker_id: str | None,
+        changed_at: datetime | None,
     ) -> PlacementFollowUp:
         """The follow-up as the change leaves it: its start dated anew if the change says another
         day, and the type it says from its day (``temporary_care``).  A placement whose start was
         not seen (it started before this service listened, or its start is late) is opened unseen,
-        with only the change's clocks (school, temporary care), so a late start finds its type."""
+        with only the change's clocks (school, temporary care), so a late start finds its type.
+        ``changed_at``: the change record's time (of two changes on one day, the later decides)."""
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         if follow_up is None:
             follow_up, _ = self._opened(placement, False, case_worker_id, start_seen=False)
         follow_up.date_start(placement.started_on, self.today())
-        follow_up.say_type(placement.placement_type, changed_on, self.today())
+        follow_up.say_type(placement.placement_type, changed_on, self.today(), changed_at)
         follow_up.assign_case_worker(case_worker_id)
         if school_change:
             follow_up.change_school(changed_on)
