@@ -64,9 +64,14 @@ class RelayEpochs(RelayPositions):
         whose positions rank above all of this one (ADR 0012).  What came before it was acknowledged
         in order and is not published again; the broker lost nothing, so its offsets stay known.
         Owed until stored: if the store cannot take it now, the next batch stores it first."""
+        self._owe_new_epoch(start)
+        self._metrics.relay_batches_again.inc()
+        log.warning("relay batch failed part-way; publishing it again in a new epoch")
+        await self._app.run_blocking(self._store_owed_epoch, self._epoch_owed_from)
+
+    def _owe_new_epoch(self, start: int) -> None:
         owed = self._epoch_owed_from
         self._epoch_owed_from = start if owed is None else min(owed, start)
-        await self._app.run_blocking(self._store_owed_epoch, self._epoch_owed_from)
 
     def _store_owed_epoch(self, start: int) -> None:
         """Store the new epoch, its position ``start`` and the acknowledged offsets under its names,
@@ -78,14 +83,13 @@ class RelayEpochs(RelayPositions):
         positions.insert_trackings(self._app.recorder, rows)
         self.epoch, self._epoch_owed_from = epoch, None
         self._covered = self._recorded = start
-        self._metrics.relay_batches_again.inc()
-        log.warning("relay batch failed part-way; publishing it again in a new epoch", epoch=epoch)
+        log.info("relay publishes on in a new epoch", epoch=epoch, start=start)
 
     async def _lead(self, partitions: list[tuple[str, int]]) -> bool:
         """Hold the lease; on taking it, read the epoch and acknowledged offsets from the store afresh."""
         if self._lease is None:
             if not self.leader:
-                await self._app.run_blocking(self._load_acked, partitions)
+                await self._take_over(partitions)
                 self.leader = True
             return True
         held = await self._app.run_blocking(self._lease.hold)
@@ -93,8 +97,16 @@ class RelayEpochs(RelayPositions):
             self.epoch = await self._app.run_blocking(self._read_epoch)
             self._acked.clear()
             self._forget_cover()
-            await self._app.run_blocking(self._load_acked, partitions)
+            await self._take_over(partitions)
             log.info("relay took the lease", epoch=self.epoch)
         self.leader = held
         self._metrics.relay_leader.set(1 if held else 0)
         return held
+
+    async def _take_over(self, partitions: list[tuple[str, int]]) -> None:
+        """Who published before (this relay before a crash or a stop, or the replica that held the
+        lease) may have left a batch in part on the log, a partition's later records without its
+        earlier ones, with no chance to say so.  So publishing goes on from the recorded position in
+        a new epoch, whose records consumers take whatever they read (ADR 0012 addendum)."""
+        await self._app.run_blocking(self._load_acked, partitions)
+        self._owe_new_epoch(await self._app.run_blocking(self.position))

@@ -10,6 +10,7 @@ each record's (epoch, sequence) as a consumer tracks it, and refuses the records
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -92,3 +93,48 @@ async def test_events_made_after_a_restart_are_not_published_below_what_consumer
     assert after_restart and all(position > tracked for position in after_restart), (
         "a consumer would skip records published after the restart"
     )
+
+
+async def test_a_batch_taken_in_part_when_its_relay_was_stopped_is_published_again_above_what_consumers_tracked(
+    tmp_path: Path,
+) -> None:
+    """The relay is stopped (its task cancelled, as at shutdown; a crash is the same, with no code
+    run at all) while it waits for a batch whose first record the broker refused and whose later
+    ones it took: the relay that publishes next, after the restart or on the replica that takes the
+    lease, publishes on in a new epoch, so the refused record's copy is not skipped."""
+    settings = make_settings(tmp_path)
+    same_partition = (f"S-{n}" for n in range(500))
+    cases = [c for c in same_partition if partition_for(c.encode(), settings.topic_partitions) == 0][:4]
+    log = PartitionLog()
+    log.refuse = {cases[0]}
+    runtime = build_referrals(settings)
+    for case in cases:
+        _refer(runtime, case)
+    last_on_the_log = asyncio.Event()
+
+    async def last_acknowledgement_late(
+        topic: str, partition: int, key: bytes, value: bytes, headers: Any
+    ) -> Any:
+        taken = await log.send(topic, partition, key, value, headers)
+        if key.decode() != cases[-1]:
+            return taken
+        last_on_the_log.set()
+        return asyncio.get_running_loop().create_future()  # never acknowledged before the stop
+
+    runtime.relay._send = last_acknowledgement_late
+    batch = asyncio.create_task(runtime.relay.publish_pending())
+    await last_on_the_log.wait()
+    batch.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await batch
+    tracked = max(log.positions)  # a consumer read the later records of the partition
+    runtime.app.close()
+
+    restarted = build_referrals(settings)
+    restarted.relay._send = log.send
+    published_before = len(log.positions)
+    assert await restarted.relay._lead([])
+    await publish_all(restarted)
+    again = log.positions[published_before:]
+    restarted.app.close()
+    assert len(again) == len(cases) and all(position > tracked for position in again)
