@@ -14,6 +14,7 @@ from services.case_store.app import create_app as create_case_store
 from services.kit import relay as relay_module
 from services.kit import relay_positions
 from services.kit.auth import Caller
+from services.kit.relay_positions import EPOCH_NAME
 from services.kit.settings import ServiceSettings
 from services.referrals.app import build_runtime as build_referrals
 from services.referrals.commands import NewReferral
@@ -80,7 +81,9 @@ async def test_a_crash_between_publishing_and_recording_the_position_republishes
     failures = iter([True])
 
     def crash_once(recorder, trackings):
-        if next(failures, False):
+        # The first record of a batch's progress; not the new epoch a relay takes as it starts.
+        records_progress = all(t.application_name != EPOCH_NAME for t in trackings)
+        if records_progress and next(failures, False):
             raise ConnectionError("store went away after the broker acknowledged")
         return original_insert(recorder, trackings)
 
