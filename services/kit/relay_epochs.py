@@ -52,6 +52,7 @@ class RelayEpochs(RelayPositions):
         # (after a restart it would go on in the stored one, below what consumers tracked).
         await self._app.run_blocking(self._app.recorder.insert_tracking, Tracking(EPOCH_NAME, self.epoch + 1))
         self.epoch += 1
+        self._epoch_owed_from = None  # the whole log goes out again in this one: nothing is owed from later
         self._acked.clear()
         self._forget_cover()
         self._metrics.relay_rewinds.inc()

@@ -138,3 +138,37 @@ async def test_a_batch_taken_in_part_when_its_relay_was_stopped_is_published_aga
     again = log.positions[published_before:]
     restarted.app.close()
     assert len(again) == len(cases) and all(position > tracked for position in again)
+
+
+async def test_a_relay_that_starts_on_a_broker_that_lost_everything_publishes_the_whole_log_again(
+    tmp_path: Path,
+) -> None:
+    """Starting to lead owes a new epoch from the recorded position; a loss found before that is
+    paid (the partitions it had acknowledged are empty) republishes from the start, and the owed
+    epoch must not move the start forward again."""
+    settings = make_settings(tmp_path)
+    cases = [f"L-{n}" for n in range(4)]
+    runtime, first = build_referrals(settings), PartitionLog()
+    runtime.relay._send = first.send
+    for case in cases:
+        _refer(runtime, case)
+    await publish_all(runtime)
+    acknowledged = sorted(runtime.relay._acked)
+    runtime.app.close()
+
+    restarted = build_referrals(settings)  # on a fresh broker: nothing of what was acknowledged
+    fresh = PartitionLog()
+    restarted.relay._send = fresh.send
+
+    async def nothing_at_all(partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        return dict.fromkeys(partitions, 0)
+
+    restarted.relay._end_offsets = nothing_at_all
+    restarted.relay._on_broker_reset = None  # the topics exist: this broker is a fake
+    assert await restarted.relay._lead(acknowledged)
+    await restarted.relay.check_broker()
+    await publish_all(restarted)
+    restarted.app.close()
+    sequences = (1 << 40) - 1
+    published = {position & sequences for position in first.positions}
+    assert published and {position & sequences for position in fresh.positions} == published
