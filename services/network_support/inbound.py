@@ -60,14 +60,12 @@ def consumers(app: NetworkSupportApplication) -> list[ConsumerSpec]:
 
     def placement_changed(event: InboundEvent[PlacementChangedV1]) -> None:
         data = event.data
-        changed_on = swedish_day(event.envelope.time)
         app.placement_changed(
             _facts(data),
             data.school_change,
-            changed_on,
+            event.envelope.time,
             data.case_worker_id,
             data.child.protected_identity,
-            changed_at=event.envelope.time,  # of two changes on one day, the later decides
         )
 
     def placement_ended(event: InboundEvent[PlacementEndedV1]) -> None:

@@ -4,7 +4,7 @@ support plan's open actions are on the worklist of their owner role, overdue aft
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import httpx
@@ -36,7 +36,7 @@ async def network_support(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 def placed_then_school_changed(client: httpx.AsyncClient) -> None:
     facts = PlacementFacts("0380", "C-1", "P-1", "familjehem", PLACED)
     service_app(client).placement_started(*facts, school_change=False)
-    service_app(client).placement_changed(facts, True, CHANGED)
+    service_app(client).placement_changed(facts, True, datetime.combine(CHANGED, time(10), tzinfo=UTC))
 
 
 async def school_start(client: httpx.AsyncClient, on: str) -> httpx.Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from services.kit.domain.swedish_time import swedish_day
 from services.network_support.domain.network_placement_inquiry import (
     NETWORK_PLACEMENT_MADE,
     PLACEMENT_ENDED,
@@ -73,10 +74,9 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         self,
         placement: PlacementFacts,
         school_change: bool,
-        changed_on: date,
+        changed_at: datetime,
         case_worker_id: str | None = None,
         protected_identity: bool = False,
-        changed_at: datetime | None = None,
     ) -> None:
         """A change that moves the child's school opens the school clock (one open at a time); one
         naming another case worker makes them responsible for the clocks; one to a natverkshem
@@ -87,7 +87,7 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
             inquiry = self._inquiry_ended(
                 placement, NETWORK_PLACEMENT_MADE, f"placement changed to {KINSHIP_HOME}"
             )
-        follow_up = self._changed_follow_up(placement, school_change, changed_on, case_worker_id, changed_at)
+        follow_up = self._changed_follow_up(placement, school_change, changed_at, case_worker_id)
         self.save(follow_up, inquiry)
         self._placement_said_protection(placement, protected_identity)
 
@@ -95,15 +95,16 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         self,
         placement: PlacementFacts,
         school_change: bool,
-        changed_on: date,
+        changed_at: datetime,
         case_worker_id: str | None,
-        changed_at: datetime | None,
     ) -> PlacementFollowUp:
         """The follow-up as the change leaves it: its start dated anew if the change says another
         day, and the type it says from its day (``temporary_care``).  A placement whose start was
         not seen (it started before this service listened, or its start is late) is opened unseen,
         with only the change's clocks (school, temporary care), so a late start finds its type.
-        ``changed_at``: the change record's time (of two changes on one day, the later decides)."""
+        ``changed_at``: the change record's time; its Swedish day is the change's (of two changes on
+        one day, the later decides)."""
+        changed_on = swedish_day(changed_at)
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         if follow_up is None:
             follow_up, _ = self._opened(placement, False, case_worker_id, start_seen=False)
