@@ -77,6 +77,10 @@ class EmergencyWaits(Aggregate):
     def waits(self, placement_id: str) -> bool:
         return self.placements.get(placement_id, ("", None))[0] == WAITING
 
+    def has_ended(self, placement_id: str) -> bool:
+        """An end of the placement came, whether or not it was ever in the pool."""
+        return self.placements.get(placement_id, ("", None))[0] == ENDED
+
     def note(self, record: str, placement_id: str, placement_type: str, said_at: datetime) -> bool:
         """What one more record of the case says; True when it changed what is remembered."""
         state, known = said(record, placement_type), self.placements.get(placement_id)

@@ -11,6 +11,7 @@ Every record is noted in the case's ``EmergencyWaits``, so that a wait outside t
 that began before the acceptance, keeps the place as a move into an emergency home of the pool
 after it does: a jourhem record of a placement that still waits keeps the places that outlast it,
 and the acceptance marks its hold kept by the wait the child is in (``held_places.py``).
+A protected case's records free no held place: its hold lapses at its own time (``_frees_now``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from services.collaboration.domain.family_home import FamilyHome
 from services.collaboration.domain.matching_request import MatchingRequest
 from services.collaboration.domain.place_holds import TEMPORARY, ends_care, outlasts
 from services.collaboration.use_cases.family_homes import FamilyHomes
+from services.kit.domain.case_protection import CaseProtection
 
 PLACED_ELSEWHERE, CARE_ENDED = "placed_elsewhere", "care_ended"
 
@@ -41,7 +43,8 @@ class HoldsElsewhere(FamilyHomes):
         if moved_in:
             holders = self._holders(placement, home, old)
             keeping = self._outlasting(placement, holders)
-            released = self._released(placement, holders, PLACED_ELSEWHERE, keeping)
+            frees = self._frees_now(placement)
+            released = self._released(placement, holders, PLACED_ELSEWHERE, keeping) if frees else []
             return list({id(h): h for h in self._kept(placement, holders, keeping) + released}.values())
         if placement.placement_type == TEMPORARY:  # the child still waits (unless the record is stale)
             holders = self._holders(placement, home, old)
@@ -75,6 +78,8 @@ class HoldsElsewhere(FamilyHomes):
 
     def _released_kept(self, placement: PlacementData, old: FamilyHome | None, why: str) -> list[FamilyHome]:
         """The holders whose places this placement had kept came free (to be saved)."""
+        if not self._frees_now(placement):
+            return []
         holders = self._holders(placement, None, old)
         return [h for h in holders if h.release_kept_by(*self._placement(placement), why=why)]
 
@@ -95,6 +100,15 @@ class HoldsElsewhere(FamilyHomes):
         return [
             old if old is not None and old.id == home_id else self.repository.get(home_id) for home_id in held
         ]
+
+    def _frees_now(self, placement: PlacementData) -> bool:
+        """Whether the case's record may free its held places now.  Not a protected case's (the
+        record has already noted what it says of the protection): a place that comes free tells
+        every partner the home is shared with, on its topic and in its reads, the moment the record
+        came, and that is the timing of a protected child's placement.  Its places stay held until
+        the hold lapses (the sweep, at a time the acceptance set), is given back, or is taken by the
+        case's move into the held home (ADR 0022, addendum "a protected case's held place")."""
+        return not self.exists(CaseProtection.id_for(placement.municipality, placement.case_id))
 
     @staticmethod
     def _released(

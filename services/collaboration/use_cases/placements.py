@@ -4,8 +4,9 @@ A placement lives in at most one home at a time.  A change that names another ho
 one and occupies the new one in one save, so partners hear both through the usual home messages
 (ADR 0022, ADR 0009).  Repeats take no second place by construction: a start or change finds the
 placement where it already lives, and a placement that ended is never moved in again (a late or
-replayed start or change), so no order of delivery can take two places for one child.  Every record, in
-the pool or not, also says whether the child is protected (``CaseProtections``, ADR 0032), and so
+replayed start or change, also when its end came first and it was never in the pool: the case's
+``EmergencyWaits`` keeps that end), so no order of delivery can take two places for one child.
+Every record, in the pool or not, also says whether the child is protected (``CaseProtections``, ADR 0032), and so
 does a referral of the case: once the case is, every home a placement of it lives in marks the
 resident protected (hidden from partners from then on), whatever later records say; a move-in and
 a referral's protection handled at the same moment (two topics, two replicas) conflict through the
@@ -126,9 +127,13 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
         released = self._release_holds_elsewhere(placement, new, old, moved_in=new is not None)
         self.save(old, new, gate, *released)  # ``old`` may be among them: saved once
 
-    @staticmethod
-    def _has_ended(placement: PlacementData, lived_in: list[FamilyHome]) -> bool:
-        return any(home.has_ended_here(placement.municipality, placement.placement_id) for home in lived_in)
+    def _has_ended(self, placement: PlacementData, lived_in: list[FamilyHome]) -> bool:
+        """Ended in a home of the pool, or anywhere: an end that came before its start or change,
+        when the placement had never been in the pool, is kept only in the case's memory."""
+        ended_here = any(home.has_ended_here(*self._placement(placement)) for home in lived_in)
+        return ended_here or self.case_waits(placement.municipality, placement.case_id).has_ended(
+            placement.placement_id
+        )
 
     def _homes_lived_in(self, placement: PlacementData) -> list[FamilyHome]:
         """Every home the placement has lived in, with what this unit of work has not saved yet."""
