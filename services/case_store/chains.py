@@ -58,9 +58,7 @@ def opening_head(kind: str, municipality: str, case_id: str) -> ChainHead:
 def _fold(rows: dict[Any, ChainHead], e: Any) -> None:
     row = rows.get(e.originator_id)
     if isinstance(e, CaseTimeline.OpenedWithEntry):  # an opening and link 1 at once (ADR 0037)
-        rows[e.originator_id] = replace(
-            opening_head(TIMELINE, e.municipality, e.case_id), length=1, head=e.entry_hash
-        )
+        rows[e.originator_id] = ChainHead(TIMELINE, e.municipality, e.case_id, 1, e.entry_hash)
     elif isinstance(e, OPENINGS):
         kind = TIMELINE if isinstance(e, CaseTimeline.Opened) else ACCESS_LOG
         rows[e.originator_id] = opening_head(kind, e.municipality, e.case_id)

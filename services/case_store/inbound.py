@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.access import CaseAccessedV1
+from contracts.placements import PlacementEndedV1
 from contracts.registry import EVENT_TYPES, TOPIC_SPECS
 from contracts.topics import PLACEMENTS
 from services.case_store.application import CaseStoreApplication, PlacementFact
@@ -43,6 +44,7 @@ def timeline_handler(app: CaseStoreApplication) -> Handler:
     def record(event: InboundEvent[Any]) -> None:
         envelope, data = event.envelope, event.data
         if envelope.type in PLACEMENT_KINDS:
+            ended = data if isinstance(data, PlacementEndedV1) else None
             app.record_placement_event(
                 PlacementFact(
                     PLACEMENT_KINDS[envelope.type],
@@ -51,8 +53,8 @@ def timeline_handler(app: CaseStoreApplication) -> Handler:
                     data.placement_id,
                     data.placement_type,
                     data.start_date,
-                    getattr(data, "end_date", None),
-                    getattr(data, "end_reason", None),
+                    ended and ended.end_date,
+                    ended and ended.end_reason,
                     data.district,
                     swedish_day(envelope.time),  # a change holds from the Swedish day it happened
                 ),

@@ -20,6 +20,9 @@ from contracts.envelope import CloudEvent
 from contracts.registry import EVENT_TYPES
 
 MAX_NESTING = 32
+# The types whose data names a case, asked once: ``getattr`` with a default on a pydantic model
+# that lacks the field raises and catches inside pydantic, a cost paid on every record.
+_NAMES_A_CASE = frozenset(name for name, model in EVENT_TYPES.items() if "case_id" in model.model_fields)
 
 
 class InvalidRecord(Exception):
@@ -92,8 +95,8 @@ def _decode_json(value: bytes | None) -> object:
         ) from None
 
 
-def parse_record(value: bytes | None) -> InboundEvent[ContractModel]:
-    """Decode, check the envelope, look up the type and validate ``data``."""
+def parse_record(value: bytes | None, topic: str = "") -> InboundEvent[ContractModel]:
+    """Decode, check the envelope, look up the type and validate ``data`` (read from ``topic``)."""
     document = _decode_json(value)
     if not isinstance(document, dict):
         raise InvalidRecord("not a CloudEvent: the JSON value must be an object")
@@ -108,7 +111,6 @@ def parse_record(value: bytes | None) -> InboundEvent[ContractModel]:
         data = model.model_validate(envelope.data)
     except ValidationError as error:
         raise InvalidRecord("data invalid: " + summarise(error, "data.")) from None
-    case_id = getattr(data, "case_id", None)
-    if case_id is not None and case_id != envelope.subject:
+    if envelope.type in _NAMES_A_CASE and data.case_id is not None and data.case_id != envelope.subject:
         raise InvalidRecord("subject does not match data.case_id")
-    return InboundEvent(envelope, data)
+    return InboundEvent(envelope, data, topic)

@@ -8,7 +8,7 @@ read (``trust``), and name its tracking position or its (source, id) marker.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from contracts.topics import SERVICE_TOPICS
@@ -35,7 +35,7 @@ class RecordRouter:
     def route(self, record: Any) -> RecordWork | Refused | None:
         """The record's work; ``Refused`` if it is bad; None if its type is not handled here."""
         try:
-            event = parse_record(record.value)
+            event = parse_record(record.value, record.topic)
         except InvalidRecord as invalid:
             return Refused(str(invalid))
         handler = self._handlers[record.topic].get(event.envelope.type)
@@ -46,7 +46,6 @@ class RecordRouter:
                 self._sources.check(event.envelope, event.data)
             except SourceNotAllowed as refused:
                 return Refused(str(refused))
-        event = replace(event, topic=record.topic)
         tracking = tracking_for(event, record.partition, record.topic)
         marker = None
         if tracking is None and self.specs[record.topic].dedupe_by_event_id:

@@ -18,8 +18,11 @@ LEAF, NODE = b"\x00", b"\x01"  # domain separation: a leaf can never pass for a 
 EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))  # built once
+
+
 def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 @dataclass(frozen=True, order=True)
