@@ -255,3 +255,34 @@ async def test_a_network_meeting_held_while_the_plan_was_concluded_is_no_follow_
     assert followed_up(network_support) == []
     assert await follow_up_due(network_support) == ("2027-06-03", "2027-06-03")  # from the reopening
     assert network_support.dead_letters == []
+
+
+async def held_tomorrow_in_sweden(scheduling: Scheduling) -> None:
+    """Its own start: 23:30 UTC on 3 December is 00:30 on the 4th in Sweden."""
+    await scheduling.held_at("M-0", "2026-12-03T23:30:00+00:00")
+
+
+async def held_as_booked_next_week(scheduling: Scheduling) -> None:
+    """A record with no start of its own: the booking kept here dates it."""
+    await scheduling.booked("M-0", "2026-12-10")
+    await scheduling.held("M-0")
+
+
+@pytest.mark.parametrize("hold", [held_tomorrow_in_sweden, held_as_booked_next_week])
+async def test_a_network_meeting_recorded_as_held_on_a_day_after_today_is_no_follow_up_and_is_consumed(
+    network_support, hold: Any
+) -> None:
+    """Attendance recorded ahead of the meeting (today is 3 December): it dates no follow-up, which
+    would silence the overdue one and hold the plan open past its day; the record is neither retried
+    nor dead-lettered, and the log line says so without the case, the meeting or the day."""
+    with capture_logs() as logged:
+        await hold(network_support.scheduling)
+    assert followed_up(network_support) == []
+    assert await follow_up_due(network_support) == ("2026-11-30", "2026-11-30")  # still overdue
+    await network_support.scheduling.booked("M-1", "2026-12-01")  # the consumer went on
+    await network_support.scheduling.held("M-1")
+    assert [(e.meeting_id, str(e.on)) for e in followed_up(network_support)] == [("M-1", "2026-12-01")]
+    assert network_support.dead_letters == []
+    [line] = [entry for entry in logged if "after today" in entry["event"]]
+    said = {str(v) for v in line.values()}
+    assert not {"C-1", "M-0", "2026-12-04", "2026-12-10"} & said and "C-1" not in line["event"]

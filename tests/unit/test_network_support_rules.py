@@ -104,8 +104,15 @@ def test_a_held_record_that_says_its_day_dates_the_meeting_and_a_move_told_after
 def test_a_meeting_held_counts_for_nothing_on_a_concluded_safety_plan() -> None:
     plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
     plan.conclude("safety_goals_met", START + timedelta(days=5))
-    plan.follow_up_at_meeting("M-1", START + timedelta(days=7))
+    plan.follow_up_at_meeting("M-1", START + timedelta(days=7), today=START + timedelta(days=8))
     assert [type(e).__name__ for e in plan.collect_events()] == ["Drafted", "Concluded"]
+
+
+def test_a_meeting_said_held_on_a_day_after_today_is_no_follow_up_of_a_safety_plan() -> None:
+    plan = SafetyPlan(municipality="0380", case_id="C-1", started_on=START)
+    plan.follow_up_at_meeting("M-1", START + timedelta(days=8), today=START + timedelta(days=7))
+    plan.follow_up_at_meeting("M-2", START + timedelta(days=7), today=START + timedelta(days=7))
+    assert [getattr(e, "meeting_id", None) for e in plan.collect_events()] == [None, "M-2"]
 
 
 def test_a_follow_up_stored_before_meetings_counted_replays_as_one_recorded_by_hand() -> None:

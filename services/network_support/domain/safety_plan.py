@@ -108,11 +108,12 @@ class SafetyPlan(SafetyPlanContent, Aggregate):
         self._require_open(on)
         self._followed_up(on)
 
-    def follow_up_at_meeting(self, meeting_id: str, on: date) -> None:
+    def follow_up_at_meeting(self, meeting_id: str, on: date, today: date) -> None:
         """A network meeting held on ``on`` is the plan's follow-up (DOMAIN.md: a plan is followed up
-        through network meetings); a concluded plan has none due, and a meeting held before the plan
-        was open was not about it: either counts for nothing."""
-        if not self.is_concluded and on >= self.open_since:
+        through network meetings); a concluded plan has none due, a meeting held before the plan was
+        open was not about it, and one said held on a day after ``today`` has not happened yet (it
+        would silence an overdue follow-up and hold the plan open past it): each counts for nothing."""
+        if not self.is_concluded and self.open_since <= on <= today:
             self._followed_up(on, meeting_id)
 
     def conclude(self, reason: str, on: date) -> None:

@@ -57,12 +57,17 @@ class PlansFromEventsUseCases(NetworkSupportBase):
         self, municipality: str, case_id: str, meeting_id: str, on: date | None = None
     ) -> None:
         """The meeting's day is its case's safety-plan follow-up, once (the plan decides whether).  One
-        held before the plan was drafted or reopened was not about it: noted as held, and consumed."""
+        held before the plan was drafted or reopened was not about it, and one said held on a day
+        after today (the Swedish day) has not happened: either is noted as held, and consumed."""
         meetings = self._meetings_of(municipality, case_id)
         held_on = meetings.note_held(meeting_id, on)
         plan = self._find(SafetyPlan.id_for(municipality, case_id))
         if held_on is not None and plan is not None:
-            plan.follow_up_at_meeting(meeting_id, held_on)
-            if held_on < plan.open_since:  # no case, meeting or day in the log: they are case data
+            today = self.today()
+            plan.follow_up_at_meeting(meeting_id, held_on, today)
+            # No case, meeting or day in these lines: they are case data.
+            if held_on < plan.open_since:
                 log.info("network meeting held before its case's safety plan was open: not its follow-up")
+            elif held_on > today:
+                log.info("network meeting said held on a day after today: not its safety plan's follow-up")
         self.save(meetings, plan)
