@@ -17,13 +17,10 @@ from contracts.referrals import SafetyPlanningOutcome
 from services.kit.commands import Kit
 from services.kit.pages import Page
 from services.kit.params import CaseIdPath, Paging
-from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildByPin, Part
 from services.referrals.application import ReferralsApplication as Referrals
 from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewReferral, SafetyPlanningExamined
 from services.referrals.domain.referral import Referral
 from services.referrals.domain.safety_planning import SafetyPlanningExamination
-from services.referrals.placed_children import FoundBy
-from services.referrals.subject_access import CaseReferrals, ChildsReferrals
 
 READERS = ("case_worker", "coordinator", "network_centre", "safety_team", "auditor")
 SENDERS = ("case_worker",)
@@ -35,7 +32,6 @@ EXAMINERS = ("safety_team", "coordinator", "case_worker")  # the case's examiner
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 cases = APIRouter(prefix="/cases/{case_id}", tags=["safety planning"])
-subject_access = APIRouter(prefix="/subject-access", tags=["subject access"])
 
 
 class ReferralView(BaseModel):
@@ -124,68 +120,3 @@ def record_safety_planning_examination(
     is none): the outcome ends the worklist's ``safety_planning_examination``; 409 if none is due."""
     use_case, view = Referrals.record_safety_planning_examination, SafetyPlanningExaminationView
     return kit.command(use_case, case_id, body, view=view, roles=EXAMINERS)
-
-
-class ReferralRecord(ReferralView):
-    """A referral in a registerutdrag: as staff see it, with the reason given for it."""
-
-    reason: str
-
-
-class PlacementRecordsSaid(BaseModel):
-    """What the case system's placement records of the case said of the child's protection."""
-
-    protected_identity: bool
-    protected_housing: bool = Field(description="in protected housing (skyddat_boende)")
-
-
-class CaseReferralsView(BaseModel):
-    case_id: str
-    referrals: list[ReferralRecord]
-    placement_records: PlacementRecordsSaid | None = Field(
-        description="null when no placement record named the child for the case"
-    )
-    found_by: FoundBy = Field(
-        description="current_number: the case's latest placement record names the child; "
-        "replaced_number: it names another child now (check before release); "
-        "referral: no placement record named a child for the case, its referrals did"
-    )
-
-    @classmethod
-    def of(cls, case: CaseReferrals) -> CaseReferralsView:
-        protection = case.protection
-        said = PlacementRecordsSaid(
-            protected_identity=protection is not None and protection.identity,
-            protected_housing=protection is not None and protection.housing,
-        )
-        records = [ReferralRecord.of(r) for r in case.referrals]
-        return cls(
-            case_id=case.case_id,
-            referrals=records,
-            placement_records=said if case.placed else None,
-            found_by=case.found_by,
-        )
-
-
-class ReferralsPart(Part[CaseReferralsView]):
-    """Referrals' part: the child's cases of the caller's municipality (referred, or named by a
-    placement record); never the number asked with."""
-
-    protected_identity: bool
-    protected_housing: bool
-
-    @classmethod
-    def of(cls, child: ChildsReferrals) -> ReferralsPart:
-        protection = {
-            "protected_identity": child.protected_identity,
-            "protected_housing": child.protected_housing,
-        }
-        return cls(**cls.fields_of(child), **protection)
-
-
-@subject_access.post("", response_model=ReferralsPart)
-def subject_access_request(body: ChildByPin, kit: Kit) -> ReferralsPart:
-    """Everything referrals holds about the child (GDPR art. 15), and the case ids to ask the others about."""
-    return kit.query(
-        Referrals.subject_access, body, view=ReferralsPart, roles=REGISTRARS, purpose=REGISTERUTDRAG
-    )

@@ -10,7 +10,7 @@ from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
 from services.kit.store import open_store
 from services.referrals import SERVICE
-from services.referrals.api import cases, router, subject_access
+from services.referrals.api import cases, router
 from services.referrals.application import ReferralsApplication
 from services.referrals.domain.open_referral import ReferralAlreadyOpen
 from services.referrals.domain.referral import ReasonRequired, TransitionNotAllowed
@@ -25,6 +25,7 @@ from services.referrals.domain.who_decides import (
 from services.referrals.inbound import placement_consumer
 from services.referrals.publication import build_publication_table
 from services.referrals.settings import referrals_settings
+from services.referrals.subject_access_api import subject_access
 from services.referrals.worklist_api import router as worklist
 
 DEADLINE_CHECK_SECONDS = 300.0

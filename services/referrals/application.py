@@ -19,7 +19,6 @@ from services.referrals.commands import AssignCaseWorker, DeclineReferral, NewRe
 from services.referrals.domain.open_referral import OpenReferral
 from services.referrals.domain.referral import UNASSIGNED, Referral
 from services.referrals.domain.who_decides import require_closer, require_receiving_team, require_referrer
-from services.referrals.missed_deadlines import MissedDeadlines
 from services.referrals.refusals import refusals_told
 from services.referrals.subject_access import ReferralSubjectAccess
 
@@ -33,7 +32,7 @@ def _index_referral(rows: dict[Any, tuple[UUID, str, str]], domain_event: Any) -
         )
 
 
-class ReferralsApplication(MissedDeadlines, ReferralSubjectAccess):
+class ReferralsApplication(ReferralSubjectAccess):
     name = "referrals"
 
     def __init__(self, env: dict[str, str] | None = None) -> None:

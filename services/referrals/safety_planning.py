@@ -11,7 +11,7 @@ near is being examined already: nothing is asked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -31,6 +31,7 @@ from services.referrals.domain.safety_planning import (
     asks_for_examination,
 )
 from services.referrals.domain.who_decides import OfferedTargets, require_examiner
+from services.referrals.referral_duties import local_day
 from services.referrals.refusals import case_refusals_told
 from services.referrals.worklist import ReferralWorklist
 
@@ -47,9 +48,11 @@ INDEXED = (
 
 @dataclass(frozen=True)
 class CaseRow:
-    """A case of the municipality (it has a referral), and since when an examination is asked for."""
+    """A case of the municipality (it has a referral), since when an examination is asked for, and
+    when those made after their due day were asked for (missed, though no longer asked for)."""
 
     asked_on: date | None = None
+    done_late: tuple[date, ...] = ()
 
 
 def _fold_cases() -> Any:
@@ -62,11 +65,20 @@ def _fold_cases() -> Any:
         elif isinstance(e, Examination.Opened):
             case_of[e.originator_id] = (e.municipality, e.case_id)
         elif isinstance(e, Examination.Asked):
-            rows[case_of[e.originator_id]] = CaseRow(e.asked_on)
+            case = case_of[e.originator_id]
+            rows[case] = replace(rows.get(case, CaseRow()), asked_on=e.asked_on)
         else:  # examined, or referred to the safety team
-            rows[case_of[e.originator_id]] = CaseRow()
+            case = case_of[e.originator_id]
+            rows[case] = _examined(rows.get(case, CaseRow()), local_day(e))
 
     return fold
+
+
+def _examined(row: CaseRow, on: date) -> CaseRow:
+    """``row`` once the examination asked for was made on ``on``: late, if after its due day."""
+    if row.asked_on is not None and on > row.asked_on + EXAMINE_WITHIN:
+        return CaseRow(None, (*row.done_late, row.asked_on))
+    return CaseRow(None, row.done_late)
 
 
 class SafetyPlanningExaminations(ReferralWorklist):
@@ -113,6 +125,10 @@ class SafetyPlanningExaminations(ReferralWorklist):
     def _owed(self) -> list[tuple[UUID | None, Duty]]:
         asked = [(case, row.asked_on) for case, row in self._cases.items() if row.asked_on is not None]
         return [*super()._owed(), *((None, self._examination_duty(*case, on)) for case, on in asked)]
+
+    def _done_late(self) -> list[tuple[UUID | None, Duty]]:
+        late = [(case, asked_on) for case, row in self._cases.items() for asked_on in row.done_late]
+        return [*super()._done_late(), *((None, self._examination_duty(*case, on)) for case, on in late)]
 
     def _examination_duty(self, municipality: str, case_id: str, asked_on: date) -> Duty:
         action = f"/api/v1/cases/{case_id}/safety-planning-examination"

@@ -3,12 +3,13 @@
 Referrals is asked with the child's personal identity number and answers with the child's cases
 of the caller's municipality: those of its referrals, and those any placement record named the
 child for (``PlacedChildren``: a municipality without a Network Centre has no referrals), with
-whether anything said the child is protected (then every page of the bundle says so).
+whether anything said the child is protected (then every page of the bundle says so), and the
+deadlines noted missed on each case (``MissedDeadline``: stored about the case, so listed).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from services.kit.auth import Caller
@@ -16,7 +17,9 @@ from services.kit.domain.case_protection import CaseProtection
 from services.kit.index import CatchUpIndex
 from services.kit.subject_access import ChildByPin, Holdings
 from services.referrals.auto_referral import AutoReferrals
+from services.referrals.domain.missed_deadline import MissedDeadline
 from services.referrals.domain.referral import Referral
+from services.referrals.missed_deadlines import MissedDeadlines
 from services.referrals.placed_children import FoundBy
 
 
@@ -29,14 +32,16 @@ def _index_child(rows: dict[Any, tuple[str, str]], domain_event: Any) -> None:
 @dataclass(frozen=True)
 class CaseReferrals:
     """A child's referrals of one case, oldest first; whether a placement record named the child
-    for the case, what those records said of the child's protection (None: nothing), and how the
-    child's number found the case (a replaced one: the registrar checks before release)."""
+    for the case, what those records said of the child's protection (None: nothing), how the
+    child's number found the case (a replaced one: the registrar checks before release), and the
+    deadlines noted missed on it."""
 
     case_id: str
     referrals: list[Referral]
     placed: bool = False
     protection: CaseProtection | None = None
     found_by: FoundBy = "referral"
+    missed_deadlines: list[MissedDeadline] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class ChildsReferrals(Holdings[CaseReferrals]):
         return cls(service, municipality, cases, identity, housing)
 
 
-class ReferralSubjectAccess(AutoReferrals):
+class ReferralSubjectAccess(MissedDeadlines, AutoReferrals):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._children = CatchUpIndex(self, _index_child, events=(Referral.Received,))
@@ -80,6 +85,7 @@ class ReferralSubjectAccess(AutoReferrals):
                 case_id in placed,
                 self.protection_of(municipality, case_id),
                 self.found_by(municipality, case_id, child.pin),
+                self.missed_deadlines_of(municipality, case_id),
             )
             for case_id, referrals in by_case.items()
         ]

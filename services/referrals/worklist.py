@@ -29,9 +29,7 @@ roles hold a referral duty (``DUTY_ROLES``: the kit refuses any other,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 from uuid import UUID
 
 from services.kit.auth import Caller
@@ -39,18 +37,20 @@ from services.kit.domain.working_days import add_working_days
 from services.kit.index import CatchUpIndex
 from services.kit.pages import PageRequest
 from services.kit.store import ServiceApplication
-from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, local_today, worklist
+from services.kit.worklist import Duty, Worklist, WorklistFilter, local_today, worklist
 from services.kit.worklist_filters import DutyRoles
-from services.referrals.domain.referral import UNASSIGNED, Referral
+from services.referrals.domain.referral import Referral
 from services.referrals.domain.who_decides import EXAMINING_ROLES, FOLLOWING_UP_ROLE, RECEIVING_ROLES
+from services.referrals.referral_duties import (
+    ASSIGNING_ROLE,
+    WORKLIST_EVENTS,
+    ReferralRow,
+    case_workers_duties,
+    fold_referral,
+    response_duty,
+)
 
 DEFAULT_RESPONSE_WORKING_DAYS = 3
-# Scheduling's staff meeting deadline (7 calendar days after the referral arrived), which the
-# responsible case worker is to attend: the services share no code, so it is said again here.
-CASE_WORKER_WITHIN = timedelta(days=7)
-ASSIGNING_ROLE = "case_worker"
-# A working week to decide what happens next for the child, on working days as the response is.
-FOLLOW_UP_WORKING_DAYS = 5
 # A team's response is the team's and the coordinator's who leads it (who decide on it); a
 # referral awaiting a case worker, or declined, the case workers'; safety planning, the examiner's
 # (the safety team, led by the coordinator, or the case worker where there is none: ADR 0036).
@@ -62,59 +62,10 @@ DUTY_ROLES = DutyRoles.of(
 )
 
 
-@dataclass(frozen=True)
-class ReferralRow:
-    """A referral as the worklist needs it."""
-
-    municipality: str
-    case_id: str
-    target: str
-    received_on: date
-    case_worker_id: str
-    awaiting: bool = True  # a response (accepted or declined) from the team
-    open: bool = True  # received or accepted
-    overdue_noted: bool = False
-    declined_on: date | None = None  # declined asking a follow-up, and not closed yet
-
-
-WORKLIST_EVENTS = (
-    Referral.Received,
-    Referral.ResponseOverdue,
-    Referral.CaseWorkerAssigned,
-    Referral.Accepted,
-    Referral.Declined,
-    Referral.Closed,
-    Referral.Revoked,
-)
-_ENDED = (Referral.Declined, Referral.Closed, Referral.Revoked)
-
-
-def _fold_open(rows: dict[Any, ReferralRow], e: Any) -> None:
-    if isinstance(e, Referral.Received):
-        rows[e.originator_id] = ReferralRow(
-            e.municipality, e.case_id, e.target, _local_day(e), e.case_worker_id
-        )
-    elif e.originator_id in rows:  # an index's rows are never removed: an ended one is marked
-        row = rows[e.originator_id]
-        if isinstance(e, _ENDED):
-            declined_on = _local_day(e) if isinstance(e, Referral.Declined) and e.follow_up_asked else None
-            rows[e.originator_id] = replace(row, awaiting=False, open=False, declined_on=declined_on)
-        elif isinstance(e, Referral.ResponseOverdue):
-            rows[e.originator_id] = replace(row, overdue_noted=True)
-        elif isinstance(e, Referral.Accepted):
-            rows[e.originator_id] = replace(row, awaiting=False)
-        elif isinstance(e, Referral.CaseWorkerAssigned):
-            rows[e.originator_id] = replace(row, case_worker_id=e.case_worker_id)
-
-
-def _local_day(e: Any) -> date:
-    return e.timestamp.astimezone(LOCAL).date()
-
-
 class ReferralWorklist(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self._open = CatchUpIndex(self, _fold_open, events=WORKLIST_EVENTS)
+        self._open = CatchUpIndex(self, fold_referral, events=WORKLIST_EVENTS)
         self.today: Callable[[], date] = local_today
         self.response_working_days = DEFAULT_RESPONSE_WORKING_DAYS
 
@@ -143,53 +94,14 @@ class ReferralWorklist(ServiceApplication):
         owed: list[tuple[UUID | None, Duty]] = []
         for referral_id, row in self._open.items():
             if row.awaiting:
-                owed.append((referral_id, _response_duty(referral_id, row, self._due(row))))
-            if row.open and row.case_worker_id == UNASSIGNED:
-                owed.append((referral_id, _case_worker_duty(referral_id, row)))
-            if row.declined_on is not None:
-                owed.append((referral_id, _follow_up_duty(referral_id, row, row.declined_on)))
+                owed.append((referral_id, response_duty(referral_id, row, self._due(row))))
+            owed.extend((referral_id, duty) for duty in case_workers_duties(referral_id, row))
         return owed
+
+    def _done_late(self) -> list[tuple[UUID | None, Duty]]:
+        """Each duty done on a day after its due day, with the referral it was a duty of (None: of
+        the case): missed, though the worklist no longer lists it."""
+        return [(referral_id, duty) for referral_id, row in self._open.items() for duty in row.done_late]
 
     def _due(self, row: ReferralRow) -> date:
         return add_working_days(row.received_on, self.response_working_days)
-
-
-def _response_duty(referral_id: UUID, row: ReferralRow, due: date) -> Duty:
-    return Duty(
-        municipality=row.municipality,
-        case_id=row.case_id,
-        obligation="referral_response",
-        due=due,
-        role=row.target,
-        assignee=None,
-        action=f"/api/v1/referrals/{referral_id}",
-        key=str(referral_id),
-    )
-
-
-def _case_worker_duty(referral_id: UUID, row: ReferralRow) -> Duty:
-    action = f"/api/v1/referrals/{referral_id}/case-worker"
-    return Duty(
-        municipality=row.municipality,
-        case_id=row.case_id,
-        obligation="case_worker_assignment",
-        due=row.received_on + CASE_WORKER_WITHIN,
-        role=ASSIGNING_ROLE,
-        assignee=None,
-        action=action,
-        key=action,  # unique beside the referral's response duty, whose due day it may share
-    )
-
-
-def _follow_up_duty(referral_id: UUID, row: ReferralRow, declined_on: date) -> Duty:
-    action = f"/api/v1/referrals/{referral_id}/close"
-    return Duty(
-        municipality=row.municipality,
-        case_id=row.case_id,
-        obligation="declined_referral_follow_up",
-        due=add_working_days(declined_on, FOLLOW_UP_WORKING_DAYS),
-        role=FOLLOWING_UP_ROLE,
-        assignee=None if row.case_worker_id == UNASSIGNED else row.case_worker_id,
-        action=action,
-        key=action,  # a declined referral has no other duty, but keys stay distinct by kind
-    )

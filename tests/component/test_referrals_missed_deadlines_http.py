@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from tests.component.conftest import in_process
 from tests.component.test_referrals_case_worker_http import assign, place
 from tests.component.test_referrals_http import COORDINATOR, PIN, create
 from tests.conftest import make_settings
+from tests.support.clock import EventClock, stamping_events_at
 from tests.support.tokens import bearer
 from tests.support.worklists import published
 
@@ -175,6 +176,105 @@ async def test_safety_planning_examined_before_its_due_day_passed_is_never_publi
     assert examined.status_code in (200, 201), examined.text
     assert sweep_on(referrals, local_today() + timedelta(days=30)) == 0
     assert published(referrals, EXAMINATION_OVERDUE) == []
+
+
+# -- done, but after its due day, before any sweep saw it overdue -----------------------------------
+
+
+def days_later(clock: EventClock, days: int) -> None:
+    """What is stored from now on is stamped ``days`` later: the service was down meanwhile, and no
+    sweep ran while the duty was overdue."""
+    clock.now += timedelta(days=days)
+
+
+@pytest.mark.parametrize(("days", "missed"), [(7, 0), (8, 1)], ids=["on its due day", "the day after"])
+async def test_a_case_worker_assigned_after_the_due_day_that_no_sweep_saw_is_still_published_once_as_missed(
+    referrals, monkeypatch, days: int, missed: int
+) -> None:
+    clock = stamping_events_at(monkeypatch, datetime.now(UTC))
+    case_id = new_case()
+    referral_id = place(referrals, case_id)
+    due = local_today() + timedelta(days=7)
+    days_later(clock, days)
+    assert (await assign(referrals, referral_id, "handlaggare-7")).status_code == 200
+    after = due + timedelta(days=days)
+    assert [sweep_on(referrals, after), sweep_on(referrals, after + timedelta(days=1))] == [missed, 0]
+    published_late = published(referrals, CASE_WORKER_OVERDUE)
+    assert [(e.referral_id, e.case_id, e.due) for e in published_late] == [
+        (referral_id, case_id, due)
+    ] * missed
+
+
+async def test_a_declined_referral_closed_after_its_follow_up_was_due_that_no_sweep_saw_is_still_published_once(
+    referrals, monkeypatch
+) -> None:
+    clock = stamping_events_at(monkeypatch, datetime.now(UTC))
+    case_id, referral_id = await declined(referrals)
+    due = add_working_days(local_today(), 5)
+    days_later(clock, (due - local_today()).days + 1)
+    closed = await referrals.post(f"/api/v1/referrals/{referral_id}/close", headers=COORDINATOR)
+    assert closed.status_code == 200, closed.text
+    assert [sweep_on(referrals, due + timedelta(days=9)), sweep_on(referrals, due + timedelta(days=10))] == [
+        1,
+        0,
+    ]
+    [late] = published(referrals, FOLLOW_UP_OVERDUE)
+    assert (late.referral_id, late.case_id, late.due) == (referral_id, case_id, due)
+
+
+@pytest.mark.parametrize("how", ["outcome recorded", "referred to the safety team"])
+async def test_safety_planning_examined_after_its_due_day_that_no_sweep_saw_is_still_published_once_as_overdue(
+    referrals, monkeypatch, how: str
+) -> None:
+    clock = stamping_events_at(monkeypatch, datetime.now(UTC))
+    case_id = await placement_near(referrals)
+    due = local_today() + timedelta(days=7)
+    days_later(clock, 8)
+    if how == "outcome recorded":
+        examined = await referrals.post(
+            f"/api/v1/cases/{case_id}/safety-planning-examination",
+            json={"outcome": "not_suitable"},
+            headers=SAFETY_TEAM,
+        )
+    else:
+        examined = await create(
+            referrals, case_id=case_id, target="safety_team", child_status="placement_near"
+        )
+    assert examined.status_code in (200, 201), examined.text
+    assert [sweep_on(referrals, due + timedelta(days=9)), sweep_on(referrals, due + timedelta(days=10))] == [
+        1,
+        0,
+    ]
+    [late] = published(referrals, EXAMINATION_OVERDUE)
+    assert (late.case_id, late.due, late.responsible_role) == (case_id, due, "safety_team")
+
+
+async def test_a_duty_noted_missed_while_overdue_and_done_later_is_not_published_again(
+    referrals, monkeypatch
+) -> None:
+    clock = stamping_events_at(monkeypatch, datetime.now(UTC))
+    referral_id = place(referrals, new_case())
+    due = local_today() + timedelta(days=7)
+    assert sweep_on(referrals, due + timedelta(days=1)) == 1
+    days_later(clock, 9)
+    assert (await assign(referrals, referral_id, "handlaggare-7")).status_code == 200
+    assert sweep_on(referrals, due + timedelta(days=2)) == 0
+    assert len(published(referrals, CASE_WORKER_OVERDUE)) == 1
+
+
+async def test_a_restarted_service_does_not_publish_a_duty_done_late_again(
+    tmp_path: Path, monkeypatch
+) -> None:
+    settings = make_settings(tmp_path)
+    clock = stamping_events_at(monkeypatch, datetime.now(UTC))
+    async with in_process(create_app(settings, start_runtime=False), "http://before") as before:
+        referral_id = place(before, new_case())
+        days_later(clock, 9)
+        assert (await assign(before, referral_id, "handlaggare-7")).status_code == 200
+        assert sweep_on(before, local_today() + timedelta(days=9)) == 1
+    async with in_process(create_app(settings, start_runtime=False), "http://after") as after:
+        assert sweep_on(after, local_today() + timedelta(days=10)) == 0
+        assert len(published(after, CASE_WORKER_OVERDUE)) == 1
 
 
 # -- once ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ the number in the request body and answers with the child's cases of the registr
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -13,6 +14,7 @@ import pytest
 
 from services.kit.domain.case_access import CaseAccess
 from services.kit.inbound import parse_record
+from services.kit.worklist import local_today
 from tests.support.events import encode, placement_started, valid_pin
 from tests.support.tokens import bearer
 
@@ -29,12 +31,13 @@ async def refer(
     municipality: str = "0380",
     protected: bool = False,
     target: str = "safety_team",
+    child_status: str = "placed",
 ) -> None:
     body = {
         "case_id": case_id,
         "target": target,
         "child": {"pin": pin, "protected_identity": protected},
-        "child_status": "placed",
+        "child_status": child_status,
         "case_worker_id": "cw-12",
         "reason": "safety planning with the network",
     }
@@ -135,3 +138,27 @@ async def test_a_child_with_a_protected_identity_is_marked_as_such(referrals) ->
     await refer(referrals, "0380-SA-9", CHILD, protected=True)
     response = await referrals.post(URL, json={"pin": CHILD}, headers=REGISTRAR)
     assert response.json()["protected_identity"] is True
+
+
+async def test_a_registrar_gets_the_deadlines_missed_on_each_of_the_childs_cases(referrals) -> None:
+    """Referrals stores a note of each missed deadline (the sweep's ``MissedDeadline``): it is held
+    about the child's case, so the part lists it, with the case's referrals."""
+    place(referrals, "0380-SA-11", CHILD)  # an automatic referral: nobody made responsible for it
+    await refer(referrals, "0380-SA-12", CHILD, target="network_centre", child_status="placement_near")
+    await refer(referrals, "0380-SA-13", SIBLING, target="network_centre", child_status="placement_near")
+    store = referrals.app.state.runtime.app  # type: ignore[attr-defined]
+    store.today = lambda: local_today() + timedelta(days=30)
+    assert store.check_missed_deadlines() == 3
+    response = await referrals.post(URL, json={"pin": CHILD}, headers=REGISTRAR)
+    assert response.status_code == 200, response.text
+    cases = {case["case_id"]: case for case in response.json()["cases"]}
+    assigned, examined = cases["0380-SA-11"], cases["0380-SA-12"]
+    due = (local_today() + timedelta(days=7)).isoformat()
+    [missing_case_worker] = assigned["missed_deadlines"]
+    assert (missing_case_worker["obligation"], missing_case_worker["due"]) == ("case_worker_assignment", due)
+    assert missing_case_worker["referral_id"] == assigned["referrals"][0]["id"]
+    assert missing_case_worker["responsible_role"] == "case_worker"
+    [not_examined] = examined["missed_deadlines"]
+    assert (not_examined["obligation"], not_examined["due"]) == ("safety_planning_examination", due)
+    assert (not_examined["referral_id"], not_examined["responsible_role"]) == (None, "safety_team")
+    assert "0380-SA-13" not in response.text
