@@ -14,15 +14,15 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from services.kit.worklist import Duty
+from services.scheduling.case_worker_move import CaseWorkerMoveUseCases
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.overdue_staff_meeting import RESPONSIBLE_ROLE
 from services.scheduling.domain.overdue_unbooked_staff_meeting import OverdueUnbookedStaffMeeting
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
-from services.scheduling.staff_meeting import StaffMeetingUseCases
 from services.scheduling.staff_meeting_rules import staff_meeting_deadline
 
 
-class UnbookedStaffMeetingUseCases(StaffMeetingUseCases):
+class UnbookedStaffMeetingUseCases(CaseWorkerMoveUseCases):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         # What each note was last tried against: a search over 90 days is only worth repeating

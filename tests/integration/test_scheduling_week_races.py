@@ -5,7 +5,9 @@ Each writer has read all it needs and is about to store when the other does its 
 their ``PersonDay``s differ, so nothing made them meet, and each passed a capacity that together
 they exceeded.  Now the one that stores last conflicts on the person's week, and is run again on
 what the other stored: a request by the kit's command path, refused 409 ``over_weekly_capacity``;
-a referral's record by the kit's applier, its staff meeting booked in another week.  Either way the
+a referral's record by the kit's applier, its staff meeting booked in another week, or its new case
+worker named by role in the staff meeting (ADR 0026, addendum "a case worker moved in keeps to their
+week").  Either way the
 person's week keeps to their capacity.  Requests over HTTP with a JWT, records through the kit's
 real tracking consumer."""
 
@@ -26,7 +28,7 @@ from services.scheduling.inbound import referral_consumer
 from tests.conftest import make_settings
 from tests.support.clock import BEFORE_THE_FIXTURES
 from tests.support.races import replica_of, storing_after
-from tests.support.referral_records import referral_received
+from tests.support.referral_records import case_worker_assigned, referral_received
 from tests.support.tokens import bearer
 
 COORDINATOR = bearer("0380", ("coordinator",), subject="coord-7")
@@ -143,3 +145,75 @@ async def test_a_staff_meeting_convened_as_another_replica_fills_its_weeks_last_
             assert await hours_that_week(each) == CAPACITY
             [elsewhere] = await staff_meeting_weeks(each)
             assert elsewhere != WEEK
+
+
+CASE_WORKER = "handlaggare-9"  # 8 hours a week, 7 booked on Wednesday: one left for the staff meeting
+
+
+async def a_staff_meeting_and_a_case_worker_with_one_hour_left(client: httpx.AsyncClient) -> dict:
+    """The referral's staff meeting (Tuesday 24 November, an hour; its case worker not yet assigned),
+    and the case worker to be assigned, with one hour left that week."""
+    client.store.clock = lambda: BEFORE_THE_FIXTURES  # type: ignore[attr-defined]
+    registered = {"staff_id": CASE_WORKER, "role": "case_worker", "weekly_capacity_hours": CAPACITY}
+    assert (await client.post("/api/v1/staff", json=registered, headers=COORDINATOR)).status_code == 201
+    body = {"case_id": "0380-WR-0", "kind": "network_meeting", "staff_ids": [CASE_WORKER]}
+    body |= {"start": "2026-11-25T08:00:00", "end": "2026-11-25T15:00:00"}
+    assert (await client.post("/api/v1/meetings", json=body, headers=COORDINATOR)).status_code == 201
+    await a_referral_arrives(client, "")
+    return await the_staff_meeting(client)
+
+
+async def the_staff_meeting(client: httpx.AsyncClient) -> dict:
+    page = await client.get(f"/api/v1/staff/{BUSY}/calendar", headers=COORDINATOR)
+    [meeting] = [m for m in page.json()["items"] if m["kind"] == "staff_meeting"]
+    return meeting
+
+
+async def case_worker_moved_in(client: httpx.AsyncClient) -> None:
+    record = case_worker_assigned("0380-WR-1", "ref-week-race", 2, CASE_WORKER)
+    await client.feeds[REFERRALS](record)  # type: ignore[attr-defined]
+
+
+async def case_worker_booked_by_hand(client: httpx.AsyncClient) -> int:
+    body = {"case_id": "0380-WR-3", "kind": "network_meeting", "staff_ids": [CASE_WORKER]}
+    body |= {"start": "2026-11-26T09:00:00", "end": "2026-11-26T10:00:00"}
+    return (await client.post("/api/v1/meetings", json=body, headers=COORDINATOR)).status_code
+
+
+async def case_worker_hours(client: httpx.AsyncClient) -> float:
+    page = await client.get(f"/api/v1/staff/{CASE_WORKER}/calendar", headers=COORDINATOR)
+    return sum(
+        (datetime.fromisoformat(m["end"]) - datetime.fromisoformat(m["start"])).total_seconds() / 3600
+        for m in page.json()["items"]
+        if m["status"] != "cancelled" and datetime.fromisoformat(m["start"]).isocalendar()[:2] == WEEK
+    )
+
+
+async def test_a_case_worker_moved_into_a_staff_meeting_as_another_replica_books_their_last_hour_is_named_by_role(
+    store_settings: ServiceSettings,
+) -> None:
+    async with replica(store_settings) as first, replica(store_settings) as second:
+        await a_staff_meeting_and_a_case_worker_with_one_hour_left(first)
+        second.store.clock = lambda: BEFORE_THE_FIXTURES  # type: ignore[attr-defined]
+        raced = storing_after(first.store, lambda: case_worker_booked_by_hand(second))  # type: ignore[attr-defined]
+        await case_worker_moved_in(first)
+        assert raced == [201]
+        for each in (first, second):
+            meeting = await the_staff_meeting(each)
+            assert CASE_WORKER not in meeting["staff_ids"]
+            assert "case_worker" in meeting["other_participants"]
+            assert await case_worker_hours(each) == CAPACITY
+
+
+async def test_a_booking_by_hand_as_another_replica_moves_the_case_worker_into_their_last_hour_is_refused(
+    store_settings: ServiceSettings,
+) -> None:
+    async with replica(store_settings) as first, replica(store_settings) as second:
+        await a_staff_meeting_and_a_case_worker_with_one_hour_left(first)
+        second.store.clock = lambda: BEFORE_THE_FIXTURES  # type: ignore[attr-defined]
+        raced = storing_after(first.store, lambda: case_worker_moved_in(second))  # type: ignore[attr-defined]
+        assert await case_worker_booked_by_hand(first) == 409
+        assert raced == [None]
+        for each in (first, second):
+            assert CASE_WORKER in (await the_staff_meeting(each))["staff_ids"]
+            assert await case_worker_hours(each) == CAPACITY
