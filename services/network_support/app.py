@@ -93,6 +93,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
             (DEADLINE_CHECK_SECONDS, app.check_deadlines),
             (DEADLINE_CHECK_SECONDS, app.check_safety_follow_ups),
             (DEADLINE_CHECK_SECONDS, app.check_inquiry_deadlines),
+            (DEADLINE_CHECK_SECONDS, app.check_home_return_follow_ups),
         ],
     )
     app.observer = WhenCommitted(app, FollowUpMetrics(runtime.metrics.registry))

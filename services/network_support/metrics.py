@@ -34,6 +34,16 @@ class FollowUpMetrics:
             registry=registry,
         )
 
+        self.home_return_follow_ups = Counter(
+            "natverk_home_return_follow_ups_overdue_total",
+            "Follow-ups after a child went home neither completed nor broken off by their due date (once each)",
+            ["municipality"],
+            registry=registry,
+        )
+
+    def home_return_follow_up_overdue(self, municipality: str) -> None:
+        self.home_return_follow_ups.labels(municipality).inc()
+
     def safety_follow_up_overdue(self, municipality: str) -> None:
         self.safety_follow_ups.labels(municipality).inc()
 

@@ -129,6 +129,12 @@ def build_publication_table(load: Loader) -> PublicationTable:
             **case(a), placement_id=a.placement_id, due=e.due
         ),
     )
+    home_overdue = out(
+        "se.natverk.home_return.follow_up_overdue.v1",
+        lambda a, e: public.HomeReturnFollowUpOverdueV1(
+            **case(a), number=a.number, due=e.due, responsible_role=e.responsible_role
+        ),
+    )
     return PublicationTable(
         SOURCE,
         {
@@ -154,6 +160,7 @@ def build_publication_table(load: Loader) -> PublicationTable:
             NetworkPlacementInquiry.OutcomeOverdue: inquiry_overdue,
             HomeReturnProcess.Started: home,
             HomeReturnProcess.PhaseChanged: home,
+            HomeReturnProcess.FollowUpOverdue: home_overdue,
             PlacementFollowUp.Opened: recorded,
             PlacementFollowUp.ParentSupportOffered: recorded,
             PlacementFollowUp.ParentSupportSessionRecorded: recorded,

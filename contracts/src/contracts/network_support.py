@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from contracts.common import CaseId, ContractModel, Day, Identifier, Municipality
 
 Relation = Literal[
@@ -110,6 +112,20 @@ class HomeReturnPhaseChangedV1(CaseFacts):
 
     def summary(self) -> str:
         return f"Home-return process: {self.phase.replace('_', ' ')}"
+
+
+class HomeReturnFollowUpOverdueV1(CaseFacts):
+    """The follow-up after a child went home was neither completed nor broken off by its due date
+    (once per process).  ``responsible_role``: the Network Centre, or the case worker where the
+    municipality has none, as the worklist said when it was noted."""
+
+    number: int = Field(ge=1, description="the case's home-return process, counted from 1")
+    due: Day
+    responsible_role: Literal["network_centre", "case_worker"]
+
+    def summary(self) -> str:
+        role = self.responsible_role.replace("_", " ")
+        return f"Home-return follow-up overdue (due {self.due}); responsible: {role}"
 
 
 class PlacementFollowUpRecordedV1(CaseFacts):

@@ -44,6 +44,7 @@ EVENT_TYPES: dict[str, type[ContractModel]] = {
     "se.natverk.network_placement_inquiry.changed.v1": network_support.NetworkPlacementInquiryV1,
     "se.natverk.network_placement_inquiry.outcome_overdue.v1": network_support.NetworkPlacementInquiryOverdueV1,
     "se.natverk.home_return.phase_changed.v1": network_support.HomeReturnPhaseChangedV1,
+    "se.natverk.home_return.follow_up_overdue.v1": network_support.HomeReturnFollowUpOverdueV1,
     "se.natverk.placement_follow_up.recorded.v1": network_support.PlacementFollowUpRecordedV1,
     "se.natverk.placement_follow_up.deadline_passed.v1": network_support.PlacementDeadlinePassedV1,
     "se.natverk.safety_plan.follow_up_overdue.v1": network_support.SafetyPlanFollowUpOverdueV1,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.kit.commands import Kit
 from services.network_support.api.common import READERS, STAFF, TAGS, CaseIdPath, DatedPhase
@@ -22,6 +24,9 @@ class HomeReturnView(BaseModel):
     outcome: str | None
     reason: str | None
     retroactive: bool
+    follow_up_due: date | None = Field(
+        description="while in follow_up: the day the follow-up is due (on the worklist), else null"
+    )
 
     @classmethod
     def of(cls, process: HomeReturnProcess) -> HomeReturnView:
@@ -33,6 +38,7 @@ class HomeReturnView(BaseModel):
             outcome=process.outcome,
             reason=process.reason,
             retroactive=process.retroactive,
+            follow_up_due=process.follow_up_due,
         )
 
 

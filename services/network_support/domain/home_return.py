@@ -3,6 +3,7 @@
 The follow-up is the work after the child is home (DOMAIN.md: a lasting reunification), so the
 placement's end with the child home moves the process into it, and staff complete it when that
 work is done; a child placed again while it runs means the return did not last: it is broken off.
+It is due ``FOLLOW_UP_WITHIN`` after it began (ADR 0033 addendum of 2026-12-05: why that period).
 
 A case may have any number of processes over time (a child goes home, is placed again, goes
 home again), one open at a time.  Process 1 keeps the id every process had before there could
@@ -12,7 +13,7 @@ process n > 1 has an id of its own.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -20,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 from services.kit.domain.ids import stable_id
 
 PLACED_AGAIN = "the child was placed again"  # the reason a new placement breaks a follow-up off
+FOLLOW_UP_WITHIN = timedelta(days=30)  # as a placement's examinations: the first check of a new home
 PHASES = ("preparation", "trial", "follow_up", "completed", "broken_off")
 NEXT = {
     "preparation": ("trial", "follow_up", "broken_off", "completed"),  # a trial at home is optional
@@ -64,6 +66,12 @@ class HomeReturnProcess(Aggregate):
         # child again (broken_off); completed: stored before the follow-up went on after an end
         placement_id: str | None = None
 
+    class FollowUpOverdue(Aggregate.Event):
+        """The follow-up was neither completed nor broken off by ``due``: noted once (a sweep)."""
+
+        due: date
+        responsible_role: str
+
     @staticmethod
     def legacy_id_for(municipality: str, case_id: str) -> UUID:
         return stable_id("network_support", "home-return", municipality, case_id)
@@ -90,6 +98,7 @@ class HomeReturnProcess(Aggregate):
         self.reason: str | None = None
         self.completed_by: str | None = None
         self.home_by: str | None = None
+        self.follow_up_overdue_for: date | None = None
 
     @classmethod
     def begin(
@@ -112,6 +121,25 @@ class HomeReturnProcess(Aggregate):
     @property
     def finished_on(self) -> date | None:
         return self.phases[-1][1] if self.is_finished else None
+
+    @property
+    def follow_up_due(self) -> date | None:
+        """While in its follow-up: due ``FOLLOW_UP_WITHIN`` after the day it began (a phase never
+        moves, so neither does this); none before it, and none once done or ended."""
+        return self.phases[-1][1] + FOLLOW_UP_WITHIN if self.phase == "follow_up" else None
+
+    def note_follow_up_overdue(self, today: date, responsible_role: str) -> bool:
+        """Note the follow-up missed once ``today`` is past its due day, once; True if noted now."""
+        due = self.follow_up_due
+        if due is None or today <= due or self.follow_up_overdue_for == due:
+            return False
+        self._follow_up_overdue(due, responsible_role)
+        return True
+
+    def broken_off_since(self, day: date) -> bool:
+        """Broken off on or after ``day``: a return home on ``day`` told only now was followed, and
+        ended, already (the child placed again since, or staff ended the work)."""
+        return self.outcome == "broken_off" and self.phases[-1][1] >= day
 
     def completed_by_hand_since(self, day: date) -> bool:
         """Completed on or after ``day`` by a person (or before placements were named), not by an end."""
@@ -164,3 +192,7 @@ class HomeReturnProcess(Aggregate):
         self.reason = reason if phase == "broken_off" else self.reason
         self.completed_by = placement_id if phase == "completed" else self.completed_by
         self.home_by = placement_id if phase == "follow_up" else self.home_by
+
+    @event(FollowUpOverdue)
+    def _follow_up_overdue(self, due: date, responsible_role: str) -> None:
+        self.follow_up_overdue_for = due

@@ -50,6 +50,8 @@ class FollowUpObserver(Protocol):
 
     def safety_follow_up_overdue(self, municipality: str) -> None: ...
 
+    def home_return_follow_up_overdue(self, municipality: str) -> None: ...
+
 
 class _Silent:
     def follow_up_recorded(self, municipality: str, what: str, days: int) -> None:
@@ -59,6 +61,9 @@ class _Silent:
         pass
 
     def safety_follow_up_overdue(self, municipality: str) -> None:
+        pass
+
+    def home_return_follow_up_overdue(self, municipality: str) -> None:
         pass
 
 

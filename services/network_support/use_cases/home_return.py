@@ -75,15 +75,18 @@ class HomeReturnUseCases(NetworkSupportBase):
         retroactive one; and one still in the follow-up of an earlier return, which this placement
         broke off (its start unseen, or seen before that return).
 
-        Nothing when that has been recorded already: a process it moved (a redelivery), or one a
-        case worker completed during this placement (the same return, told twice).
+        Nothing when that has been recorded already: a process it moved (a redelivery), one a
+        case worker completed during this placement (the same return, told twice), or one broken off
+        since the child went home (told late: placed again since, so no follow-up to open).
         """
         municipality, case_id, placement_id, _, started_on = placement
         processes = self._processes_of(municipality, case_id)
         if any(p.took_home(placement_id) for p in processes):
             return []
         latest = processes[-1] if processes else None
-        if latest is not None and latest.completed_by_hand_since(started_on):
+        if latest is not None and (
+            latest.completed_by_hand_since(started_on) or latest.broken_off_since(ended_on)
+        ):
             return []
         broken = [latest] if latest is not None and latest.placed_again(started_on, placement_id) else []
         if latest is None or latest.is_finished:

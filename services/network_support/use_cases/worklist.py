@@ -1,6 +1,7 @@
 """network_support's worklist (issue 16 item 3): the placement clocks, the open safety plans'
-six-monthly follow-ups, the network-placement inquiries without an outcome and the open actions of
-open support plans (due on their due date, for their owner role).
+six-monthly follow-ups, the network-placement inquiries without an outcome, the follow-up after a
+child went home (``HomeReturnProcess.follow_up_due``, the Network Centre's: DOMAIN.md step 6) and
+the open actions of open support plans (due on their due date, for their owner role).
 
 The index keeps each of these aggregates replayed in memory from the notification log, so the
 due dates are the domain's own (``PlacementFollowUp.due_dates``, ``SafetyPlan.follow_up_due``) and
@@ -10,7 +11,8 @@ the setting referrals reads).  A placement's case_worker clocks are assigned to 
 placement events last named (None until one is named); the decision on lasting care after six
 months in an emergency home is made in the case system, whose change closes it, so its item points
 at the placement (ADR 0033).  An inquiry is due ``NATVERK_INQUIRY_OUTCOME_DAYS`` after it was
-opened; the sweep notes each one without an outcome by then, once.
+opened; the sweep notes each one without an outcome by then, once, as another notes each missed
+follow-up after a return home.
 
 A role filter (``DUTY_ROLES``) takes the roles that hold these duties: the case worker, the two teams,
 the coordinator (who leads both teams, so also answers for theirs) and the Centre's functions that
@@ -32,6 +34,7 @@ from services.kit.settings_teams import DEFAULT_TARGETS
 from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, worklist
 from services.kit.worklist_filters import DutyRoles
 from services.network_support.commands import OwnerRole
+from services.network_support.domain.home_return import HomeReturnProcess
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
 from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.domain.safety_plan import SafetyPlan
@@ -68,10 +71,17 @@ DUTY_ROLES = DutyRoles.of(
     }
 )
 
-_FOLLOWED = (PlacementFollowUp.Event, SafetyPlan.Event, NetworkPlacementInquiry.Event, SupportPlan.Event)
+_FOLLOWED_AGGREGATES = (
+    PlacementFollowUp,
+    SafetyPlan,
+    NetworkPlacementInquiry,
+    SupportPlan,
+    HomeReturnProcess,
+)
+_FOLLOWED = tuple(aggregate.Event for aggregate in _FOLLOWED_AGGREGATES)
 
 # _FOLLOWED's aggregates are replayed whole: every event class of each.
-FOLLOWED_EVENTS = every_event_of(PlacementFollowUp, SafetyPlan, NetworkPlacementInquiry, SupportPlan)
+FOLLOWED_EVENTS = every_event_of(*_FOLLOWED_AGGREGATES)
 
 
 def _replay(rows: dict[Any, Any], e: Any) -> None:
@@ -107,6 +117,20 @@ class WorklistUseCases(NetworkSupportBase):
                         noted += 1
         return noted
 
+    def check_home_return_follow_ups(self) -> int:
+        """Note each follow-up after a return home still open after its due day, once (periodic
+        job); how many.  A replica that lost the race to another conflicts, and finds it noted next."""
+        today, noted = self.today(), 0
+        for process_id, followed in self._obligations.items():
+            if isinstance(followed, HomeReturnProcess) and _missed(followed, today):
+                process: HomeReturnProcess = self.repository.get(process_id)
+                role = self.teams.responsible("network_centre", process.municipality)
+                if process.note_follow_up_overdue(today, role):
+                    self.save(process)
+                    self.observer.home_return_follow_up_overdue(process.municipality)
+                    noted += 1
+        return noted
+
     def _inquiry_due(self, inquiry: NetworkPlacementInquiry) -> date:
         return inquiry.opened_on + timedelta(days=self.inquiry_outcome_days)  # type: ignore[attr-defined]
 
@@ -126,8 +150,18 @@ class WorklistUseCases(NetworkSupportBase):
             due = self._inquiry_due(followed)
             role = self.teams.responsible("network_centre", followed.municipality)
             yield _duty(followed, "network_placement_inquiry", due, role, action, str(key))
+        elif isinstance(followed, HomeReturnProcess) and followed.follow_up_due is not None:
+            action = f"/api/v1/cases/{followed.case_id}/home-return"
+            role = self.teams.responsible("network_centre", followed.municipality)
+            yield _duty(followed, "home_return_follow_up", followed.follow_up_due, role, action, str(key))
         elif isinstance(followed, SupportPlan) and followed.closed_because is None:
             yield from _open_actions(key, followed)
+
+
+def _missed(process: HomeReturnProcess, today: date) -> bool:
+    """Past its follow-up's due day and not noted yet (read from the index's copy, never moved)."""
+    due = process.follow_up_due
+    return due is not None and today > due and process.follow_up_overdue_for != due
 
 
 def _open_actions(key: UUID, plan: SupportPlan) -> Iterator[Duty]:
