@@ -78,9 +78,9 @@ class _Rules:
     # -- the pool --------------------------------------------------------------------------
     def homes(self, event: Any) -> list[Outgoing]:
         home: FamilyHome = self.at(event)
-        # While a protected-identity child lives in the home, or as one moves in or out, partners hear
-        # nothing about the home: its free places and their timing would say something about the child.
-        if home.hosts_protected_child or self._moves_protected_child(event):
+        # As a protected-identity child moves in or out, partners hear nothing: their view of the home
+        # (``PartnerView``) does not change then; any other change is told as that view shows it.
+        if self._moves_protected_child(event):
             return []
         audience = [(p, "updated") for p in home.shared_with]
         if isinstance(event, FamilyHome.SharingChanged):

@@ -20,17 +20,18 @@ BOOKING = "se.natverk.partner.seat_booking.v1"
 
 
 def home_record(home: FamilyHome, change: str) -> dict[str, Any]:
+    """The home as partners are told of it and read it: its places as ``PartnerView`` keeps them."""
     return {
         "home_id": str(home.id),
         "owner_municipality": home.municipality,
         "change": change,
         "capacity": home.capacity,
-        "free_places": home.free_places,
+        "free_places": home.partner_free_places,
         "age_min": home.age_min,
         "age_max": home.age_max,
         "specialisations": list(home.specialisations),
         "languages": list(home.languages),
-        "available": home.can_be_offered(),
+        "available": home.offered_to_partners(),
     }
 
 

@@ -3,7 +3,7 @@ every topic collaboration subscribes to, and HTTP with a JWT.  A case worker tic
 identity" on a referral before, or without, the case system marking a placement: the referral's
 ``received`` or ``child_placed`` saying so protects the case as a placement record would (an
 unticked matching request is refused, open ones are withdrawn, the pool home the child lives in
-hides from partners), one way, in the referral's municipality only."""
+is offered no more, while partners read it as before), one way, in the referral's municipality only."""
 
 from __future__ import annotations
 
@@ -25,7 +25,12 @@ from services.kit.consumer import TrackingConsumer
 from services.kit.domain.case_protection import CaseProtection
 from services.kit.metrics import ServiceMetrics
 from tests.component.test_collaboration_http import GAVLE, UPPSALA, VASTERAS, as_, new_request, register
-from tests.component.test_collaboration_resident_protection import in_home, partners_see, shared_home
+from tests.component.test_collaboration_resident_protection import (
+    in_home,
+    owner_sees,
+    partners_read,
+    shared_home,
+)
 from tests.conftest import make_settings
 from tests.support.events import encode, placement_started
 from tests.support.fetched import CapturingBroker, FakeMessage, FakeRecord
@@ -115,21 +120,26 @@ async def test_an_open_request_of_a_case_a_referral_says_is_protected_is_withdra
     assert [(slot.holder, slot.barred) for slot in slots] == [(None, True), (None, True)]
 
 
-async def test_a_child_a_referral_says_is_protected_hides_the_pool_home_it_lives_in(collaboration) -> None:
+async def test_a_child_a_referral_says_is_protected_is_no_longer_offered_where_it_lives_unseen_by_partners(
+    collaboration,
+) -> None:
     home_id = await shared_home(collaboration)
     await collaboration.placement(placement_started(CASE, "P-1", **in_home()))
-    assert await partners_see(collaboration, home_id) == [True] * 4
+    before = await partners_read(collaboration, home_id)
     await collaboration.referral(child_placed(CASE, str(uuid.uuid4()), 1, "P-1", protected_identity=True))
-    assert await partners_see(collaboration, home_id) == [False] * 4
+    assert await partners_read(collaboration, home_id) == before
+    assert await owner_sees(collaboration, home_id) == (200, 1, False)
 
 
-async def test_a_placement_after_a_referral_said_the_child_is_protected_moves_in_hidden(
+async def test_a_placement_after_a_referral_said_the_child_is_protected_moves_in_unseen_by_partners(
     collaboration,
 ) -> None:
     home_id = await shared_home(collaboration)
     await collaboration.referral(manual_referral(1, protected_identity=True))
+    before = await partners_read(collaboration, home_id)
     await collaboration.placement(placement_started(CASE, "P-1", **in_home(protected_identity=False)))
-    assert await partners_see(collaboration, home_id) == [False] * 4
+    assert await partners_read(collaboration, home_id) == before
+    assert await owner_sees(collaboration, home_id) == (200, 1, False)
 
 
 async def test_a_referral_protects_the_case_of_its_own_municipality_only(collaboration) -> None:
@@ -157,11 +167,12 @@ async def test_a_referral_saying_the_child_is_not_protected_protects_nothing(col
     assert (await ask(collaboration, [VASTERAS])).status_code == 201
 
 
-async def test_a_referral_saying_the_child_is_protected_hides_a_home_it_moved_into_before_cases_had_a_gate(
+async def test_a_referral_saying_the_child_is_protected_protects_it_in_a_home_it_moved_into_before_cases_had_a_gate(
     collaboration,
 ) -> None:
     """A store older than the case's ``MoveInGate`` holds the child's move-in and no gate: the
-    referral still finds the home and hides it, and a home a later placement moves into too."""
+    referral still finds the home and marks the child protected there (the home is offered no more),
+    and in a home a later placement moves into too; partners read both homes as before."""
     home_id, other_id = (
         await shared_home(collaboration),
         await register(collaboration, UPPSALA, "UPP-FH-2", [VASTERAS, GAVLE]),
@@ -169,15 +180,21 @@ async def test_a_referral_saying_the_child_is_protected_hides_a_home_it_moved_in
     older = collaboration.store.repository.get(uuid.UUID(home_id))
     older.occupy("P-1", CASE, UPPSALA, False)
     collaboration.store.save(older)
+    before = [await partners_read(collaboration, home) for home in (home_id, other_id)]
     await collaboration.referral(manual_referral(1, protected_identity=True))
     await collaboration.placement(placement_started(CASE, "P-2", **in_home(family_home_id="UPP-FH-2")))
+    assert [await partners_read(collaboration, home) for home in (home_id, other_id)] == before
     for home in (home_id, other_id):
-        assert await partners_see(collaboration, home) == [False] * 4
+        assert await owner_sees(collaboration, home) == (200, 1, False)
 
 
-async def test_a_placement_of_a_case_protected_before_cases_had_a_gate_moves_in_hidden(collaboration) -> None:
+async def test_a_placement_of_a_case_protected_before_cases_had_a_gate_moves_in_unseen_by_partners(
+    collaboration,
+) -> None:
     """A store older than the case's ``MoveInGate`` holds the case's protection and no gate."""
     home_id = await shared_home(collaboration)
     collaboration.store.save(CaseProtection(municipality=UPPSALA, case_id=CASE, identity=True, housing=False))
+    before = await partners_read(collaboration, home_id)
     await collaboration.placement(placement_started(CASE, "P-1", **in_home(protected_identity=False)))
-    assert await partners_see(collaboration, home_id) == [False] * 4
+    assert await partners_read(collaboration, home_id) == before
+    assert await owner_sees(collaboration, home_id) == (200, 1, False)

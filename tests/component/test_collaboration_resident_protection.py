@@ -1,7 +1,9 @@
 """A child who becomes protected while living in a home of the pool (ADR 0022, ADR 0032), through the
 kit's real tracking consumer and HTTP with a JWT: the record that says so finds the child where it
-already lives, and from then on partners neither see the home nor hear anything of it (not even the
-child moving out), and it is not offered to them; nothing about the protection itself is published."""
+already lives, and from then on the home is not offered to partners, and they hear nothing of the
+child (not of its protection, nor of its moving out) and read the home exactly as before; nothing
+about the protection itself is published.  Until ADR 0009's addendum "partners read what they were
+told", the home answered partners 404 and left their lists at that moment, which told them."""
 
 from __future__ import annotations
 
@@ -42,32 +44,41 @@ async def shared_home(client: httpx.AsyncClient) -> str:
     return await register(client, UPPSALA, HOME, [VASTERAS, GAVLE], capacity=3)
 
 
-async def partners_see(client: httpx.AsyncClient, home_id: str) -> list[bool]:
-    """For each partner: whether it may read the home, and whether its list holds it."""
-    seen = []
+async def partners_read(client: httpx.AsyncClient, home_id: str) -> list[tuple[int, bytes]]:
+    """For each partner: its read of the home and of its list, as the bytes it receives."""
+    read = []
     for partner in (VASTERAS, GAVLE):
-        read = await client.get(f"/api/v1/family-homes/{home_id}", headers=as_(partner))
-        listed = await client.get("/api/v1/family-homes", headers=as_(partner))
-        seen += [read.status_code == 200, home_id in listed.text]
-    return seen
+        for path in (f"/api/v1/family-homes/{home_id}", "/api/v1/family-homes"):
+            response = await client.get(path, headers=as_(partner))
+            read.append((response.status_code, response.content))
+    return read
+
+
+async def owner_sees(client: httpx.AsyncClient, home_id: str) -> tuple[int, int, bool]:
+    """(status, occupied places, offerable) as the owner, Uppsala, reads its home."""
+    own = await client.get(f"/api/v1/family-homes/{home_id}", headers=as_(UPPSALA))
+    return own.status_code, own.json()["occupied_places"], own.json()["offerable"]
 
 
 @pytest.mark.parametrize("record", list(PROTECTING))
-async def test_a_child_who_becomes_protected_where_it_lives_hides_the_home_from_partners_at_once(
+async def test_a_child_who_becomes_protected_where_it_lives_changes_nothing_partners_read_and_ends_offers(
     collaboration, record: str
 ) -> None:
     home_id = await shared_home(collaboration)
     await collaboration.feed(placement_started(CASE, "P-1", **in_home()))
-    assert await partners_see(collaboration, home_id) == [True] * 4
+    assert await owner_sees(collaboration, home_id) == (200, 1, True)
+    before, told = await partners_read(collaboration, home_id), len(partner_envelopes(collaboration))
     await collaboration.feed(PROTECTING[record]())
-    assert await partners_see(collaboration, home_id) == [False] * 4
-    own = await collaboration.get(f"/api/v1/family-homes/{home_id}", headers=as_(UPPSALA))
-    assert (own.status_code, own.json()["occupied_places"]) == (200, 1)
+    assert await partners_read(collaboration, home_id) == before
+    assert partner_envelopes(collaboration)[told:] == []
+    assert await owner_sees(collaboration, home_id) == (200, 1, False)
 
 
-async def test_partners_hear_nothing_of_the_home_once_its_resident_is_protected_nor_of_the_move_out(
+async def test_partners_hear_nothing_of_a_resident_s_protection_nor_of_its_move_out_only_the_owner_s_change(
     collaboration,
 ) -> None:
+    """The owner's change is told as any other, and still counts the place partners were told the
+    child took: leaving it out would tell them the child had become protected."""
     home_id = await shared_home(collaboration)
     await collaboration.feed(placement_started(CASE, "P-1", **in_home()))
     before = len(partner_envelopes(collaboration))
@@ -78,7 +89,11 @@ async def test_partners_hear_nothing_of_the_home_once_its_resident_is_protected_
     )
     assert changed_profile.status_code == 200, changed_profile.text
     await collaboration.feed(placement_ended(CASE, "P-1", **in_home()))
-    assert partner_envelopes(collaboration)[before:] == []
+    told_since = [
+        (topic, e["data"]["capacity"], e["data"]["free_places"])
+        for topic, e in partner_envelopes(collaboration)[before:]
+    ]
+    assert told_since == [("partner.1980.v1", 4, 3), ("partner.2180.v1", 4, 3)]
     told = json.dumps(partner_envelopes(collaboration)).lower()
     assert home_id in told and "protect" not in told and "skydd" not in told
 
@@ -90,6 +105,7 @@ async def test_a_partner_home_whose_resident_became_protected_is_not_offered_to_
     home_id = await register(collaboration, VASTERAS, "VAS-FH-1", [UPPSALA, GAVLE], capacity=3)
     where = {"municipality": UPPSALA, "placement_type": "familjehem", "family_home_id": home_id}
     await collaboration.feed(placement_started(CASE, "P-1", **where))
+    before = await collaboration.get(f"/api/v1/family-homes/{home_id}", headers=as_(GAVLE))
     await collaboration.feed(changed(CASE, "P-1", **where, protected_identity=True))
     asked = await collaboration.post(
         "/api/v1/matching-requests",
@@ -104,17 +120,20 @@ async def test_a_partner_home_whose_resident_became_protected_is_not_offered_to_
     )
     assert offered.status_code == 409, offered.text
     seen = await collaboration.get(f"/api/v1/family-homes/{home_id}", headers=as_(GAVLE))
-    assert seen.status_code == 404
+    assert (seen.status_code, seen.content) == (200, before.content)
 
 
-async def test_a_placement_of_a_case_known_protected_hides_its_home_whatever_its_own_record_says(
+async def test_a_placement_of_a_case_known_protected_moves_in_unseen_whatever_its_own_record_says(
     collaboration,
 ) -> None:
-    """One way, and the case's (ADR 0032): the box left unticked on a later record hides nothing less."""
+    """One way, and the case's (ADR 0032): the box left unticked on a later record protects nothing less."""
     home_id = await shared_home(collaboration)
     await collaboration.feed(placement_started(CASE, "P-0", protected_identity=True))  # not in the pool
+    before, told = await partners_read(collaboration, home_id), len(partner_envelopes(collaboration))
     await collaboration.feed(placement_started(CASE, "P-1", **in_home(protected_identity=False)))
-    assert await partners_see(collaboration, home_id) == [False] * 4
+    assert await partners_read(collaboration, home_id) == before
+    assert partner_envelopes(collaboration)[told:] == []
+    assert await owner_sees(collaboration, home_id) == (200, 1, False)
 
 
 async def test_a_child_its_placement_s_end_says_is_protected_moves_out_unheard_by_partners(

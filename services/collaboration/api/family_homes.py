@@ -54,7 +54,11 @@ class OwnHome(HomeFacts):
     @classmethod
     def of(cls, home: FamilyHome) -> OwnHome:
         return cls(
-            **{**home_record(home, "registered"), "available": home.available},
+            **{
+                **home_record(home, "registered"),
+                "free_places": home.free_places,
+                "available": home.available,
+            },
             register_id=home.register_id,
             kind=home.kind,
             shared_with=list(home.shared_with),

@@ -3,6 +3,7 @@
 ``register_id`` is the owner's own id (placement events carry it as ``family_home_id``); partners only
 ever see the aggregate's random pool id.  An accepted offer holds a place until its placement arrives
 or the hold lapses (ADR 0022).  A resident is its placer's: (placing municipality, placement id).
+Partners are told, and read, its places as ``PartnerView`` keeps them (ADR 0009).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from services.collaboration.domain.home_profile import (
     check_fit,
     check_profile,
 )
+from services.collaboration.domain.partner_view import PartnerView
 from services.collaboration.domain.place_holds import PlaceHolds
 from services.collaboration.domain.protected_residents import ProtectedResidents
 from services.collaboration.domain.residents import ENDED, Resident
 from services.kit.domain.ids import stable_id
 
 
-class FamilyHome(PlaceHolds, ProtectedResidents):
+class FamilyHome(PartnerView, PlaceHolds, ProtectedResidents):
     class Registered(Aggregate.Created):
         municipality: str
         register_id: str
@@ -98,13 +100,6 @@ class FamilyHome(PlaceHolds, ProtectedResidents):
         return cls(municipality, register_id, kind, *profile)
 
     # -- questions ----------------------------------------------------------------------
-    @property
-    def free_places(self) -> int:
-        return max(self.capacity - len(self.residents) - len(self.holds), 0)
-
-    def is_visible_to(self, partner: str) -> bool:
-        return partner in self.shared_with
-
     def can_be_offered(self) -> bool:
         return self.available and self.free_places > 0 and not self.hosts_protected_child
 
@@ -162,24 +157,28 @@ class FamilyHome(PlaceHolds, ProtectedResidents):
     ) -> None:
         self.capacity, self.age_min, self.age_max = capacity, age_min, age_max
         self.specialisations, self.languages = tuple(specialisations), tuple(languages)
+        self._told()
 
     @event(AvailabilityChanged)
     def _availability_changed(self, available: bool) -> None:
         self.available = available
+        self._told()
 
     @event(SharingChanged)
     def _sharing_changed(self, shared_with: tuple[str, ...]) -> None:
         self.shared_with = tuple(shared_with)
+        self._told()
 
     @event(Occupied)
     def _occupied(self, placement_id: str, case_id: str, placing_municipality: str, protected: bool) -> None:
         self.residents[(placing_municipality, placement_id)] = (case_id, placing_municipality, protected)
+        self._moved_in((placing_municipality, placement_id), case_id, protected)
 
     @event(Freed)
     def _freed(self, placement_id: str, why: str = ENDED, placing_municipality: str = "") -> None:
         resident = self.resident_named(placement_id, placing_municipality)
-        del self.residents[resident]
         self.left[resident] = why
+        self._left(resident, self.residents.pop(resident)[2])
 
 
 class RegisterEntry(Aggregate):

@@ -114,16 +114,24 @@ class PlaceHolds(Aggregate):
 
     def hold(self, request_id: str, municipality: str, case_id: str, until: datetime) -> None:
         """Keep a place for an accepted offer's placement until ``until``."""
-        if not self.can_be_offered():
+        if not self.takes_a_hold():
             raise NoPlaceToHold("the home has no free place any more")
         self._held(request_id, municipality, case_id, until)
 
-    def can_be_offered(self) -> bool:
+    # What partners are told of the home's places: ``PartnerView``.
+    def takes_a_hold(self) -> bool:
+        raise NotImplementedError
+
+    def _told(self) -> None:
+        raise NotImplementedError
+
+    def _hold_ended(self, case: tuple[str, str], why: str) -> None:
         raise NotImplementedError
 
     @event(Held)
     def _held(self, request_id: str, municipality: str, case_id: str, until: datetime) -> None:
         self.holds[request_id] = (municipality, case_id, until)
+        self._told()
 
     @event(HoldKept)
     def _hold_kept(self, request_id: str, placing_municipality: str, placement_id: str) -> None:
@@ -131,5 +139,6 @@ class PlaceHolds(Aggregate):
 
     @event(HoldReleased)
     def _hold_released(self, request_id: str, why: str) -> None:
-        del self.holds[request_id]
+        municipality, case_id, _ = self.holds.pop(request_id)
         self.kept_by.pop(request_id, None)
+        self._hold_ended((municipality, case_id), why)

@@ -9,8 +9,6 @@ from uuid import UUID
 from services.collaboration.commands import Availability, HomeProfile, NewHome, Sharing
 from services.collaboration.domain.family_home import FamilyHome, RegisterEntry
 from services.collaboration.domain.place_holds import PlaceHolds
-from services.collaboration.domain.protected_residents import ProtectedResidents
-from services.collaboration.domain.residents import Resident, named
 from services.collaboration.results import HomeSeen, hidden
 from services.collaboration.use_cases.base import PoolApplication
 from services.kit.auth import Caller
@@ -27,35 +25,24 @@ class AlreadyRegistered(Exception):
 
 @dataclass(frozen=True)
 class HomeRow:
-    """Who may see a home: its owner, whom it is shared with, which protected children live there
-    (of its residents, each its placer's: ``residents.py``); and for whose cases places are held in it."""
+    """Who may see a home: its owner and whom it is shared with; and for whose cases places are held
+    in it."""
 
     owner: str
     shared_with: tuple[str, ...] = ()
-    residents: frozenset[Resident] = frozenset()
-    protected_placements: frozenset[Resident] = frozenset()
     holds: frozenset[tuple[str, str, str]] = frozenset()  # (request id, placer, case id)
 
     def holds_for(self, municipality: str, case_id: str) -> bool:
         return any((placer, case) == (municipality, case_id) for _, placer, case in self.holds)
 
     def seen_by(self, municipality: str) -> bool:
-        """Its owner; a partner it is shared with, unless a protected-identity child lives there."""
-        shared = municipality in self.shared_with and not self.protected_placements
-        return municipality == self.owner or shared
+        """Its owner; a partner it is shared with, whoever lives there (ADR 0009, addendum "partners
+        read what they were told"): a home that left partners' lists would say who moved in."""
+        return municipality in (self.owner, *self.shared_with)
 
 
-# Holds and a resident's later protection are stored as their mixins' own classes (never as
-# FamilyHome.Held / HoldReleased / ResidentProtected).
-HOME_EVENTS = (
-    FamilyHome.Registered,
-    FamilyHome.SharingChanged,
-    FamilyHome.Occupied,
-    FamilyHome.Freed,
-    PlaceHolds.Held,
-    PlaceHolds.HoldReleased,
-    ProtectedResidents.ResidentProtected,
-)
+# Holds are stored as their mixin's own classes (never as FamilyHome.Held / HoldReleased).
+HOME_EVENTS = (FamilyHome.Registered, FamilyHome.SharingChanged, PlaceHolds.Held, PlaceHolds.HoldReleased)
 
 
 def _fold_homes(rows: dict[Any, HomeRow], e: Any) -> None:
@@ -63,28 +50,12 @@ def _fold_homes(rows: dict[Any, HomeRow], e: Any) -> None:
         rows[e.originator_id] = HomeRow(e.municipality)
     elif isinstance(e, FamilyHome.SharingChanged):
         rows[e.originator_id] = replace(rows[e.originator_id], shared_with=tuple(e.shared_with))
-    elif isinstance(e, FamilyHome.Occupied):
-        row, resident = rows[e.originator_id], (e.placing_municipality, e.placement_id)
-        protected = row.protected_placements | ({resident} if e.protected else set())
-        rows[e.originator_id] = replace(
-            row, residents=row.residents | {resident}, protected_placements=protected
-        )
-    elif isinstance(e, ProtectedResidents.ResidentProtected):
-        row = rows[e.originator_id]
-        resident = named(row.residents, e.placement_id, e.placing_municipality)
-        rows[e.originator_id] = replace(row, protected_placements=row.protected_placements | {resident})
     elif isinstance(e, PlaceHolds.Held):
         row = rows[e.originator_id]
         rows[e.originator_id] = replace(row, holds=row.holds | {(e.request_id, e.municipality, e.case_id)})
     elif isinstance(e, PlaceHolds.HoldReleased):
         row = rows[e.originator_id]
         rows[e.originator_id] = replace(row, holds=frozenset(h for h in row.holds if h[0] != e.request_id))
-    elif isinstance(e, FamilyHome.Freed):
-        row = rows[e.originator_id]
-        gone = {named(row.residents, e.placement_id, e.placing_municipality)}
-        rows[e.originator_id] = replace(
-            row, residents=row.residents - gone, protected_placements=row.protected_placements - gone
-        )
 
 
 def _profile(profile: HomeProfile) -> tuple[int, int, int, tuple[str, ...], tuple[str, ...]]:
@@ -134,7 +105,7 @@ class FamilyHomes(PoolApplication):
         if not isinstance(home, FamilyHome):
             raise CaseDataNotFound()
         seen = HomeSeen(caller.municipality, home)
-        if not (seen.own or self._shown_to_partner(home, caller.municipality)):
+        if not (seen.own or home.is_visible_to(caller.municipality)):
             raise hidden(home.municipality, HOME, home_id)
         return seen
 
@@ -146,7 +117,7 @@ class FamilyHomes(PoolApplication):
         """
         chosen = self._homes.page(page, lambda row: row.seen_by(caller.municipality))
         seen = chosen.map(lambda found: HomeSeen(caller.municipality, self.repository.get(found[0])))
-        shown = [s for s in seen.items if s.own or self._shown_to_partner(s.home, caller.municipality)]
+        shown = [s for s in seen.items if s.own or s.home.is_visible_to(caller.municipality)]
         return Paged(shown, seen.next_key)
 
     def _own_home(self, caller: Caller, home_id: UUID) -> FamilyHome:
@@ -156,11 +127,6 @@ class FamilyHomes(PoolApplication):
         if home.municipality != caller.municipality:
             raise hidden(home.municipality, HOME, home_id)
         return home
-
-    @staticmethod
-    def _shown_to_partner(home: FamilyHome, partner: str) -> bool:
-        # While a protected-identity child lives there, partners do not see the home at all.
-        return home.is_visible_to(partner) and not home.hosts_protected_child
 
     def lapse_holds(self) -> None:
         """Release the places accepted offers held whose placement never came (periodic job)."""

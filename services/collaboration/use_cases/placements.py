@@ -6,16 +6,17 @@ one and occupies the new one in one save, so partners hear both through the usua
 placement where it already lives, and a placement that ended is never moved in again (a late or
 replayed start or change, also when its end came first and it was never in the pool: the case's
 ``EmergencyWaits`` keeps that end), so no order of delivery can take two places for one child.
-Every record, in the pool or not, also says whether the child is protected (``CaseProtections``, ADR 0032), and so
-does a referral of the case: once the case is, every home a placement of it lives in marks the
-resident protected (hidden from partners from then on), whatever later records say; a move-in and
-a referral's protection handled at the same moment (two topics, two replicas) conflict through the
-case's ``MoveInGate`` instead of passing each other.  A record of the case also frees the places
-accepted offers held for it in other homes: a move into another home of the pool (but for those a
-wait in an emergency home keeps), and the end of that wait (a lasting record of the same placement,
-or its end saying the care is over) the places it kept (``HoldsElsewhere``, ADR 0022).  A placement
-is always its placing municipality's (``residents.py``): a record finds, admits, moves and frees
-only its own municipality's placement of that id, never another's that happens to share it.
+Every record, in the pool or not, also says whether the child is protected (``CaseProtections``,
+ADR 0032), and so does a referral of the case: once the case is, every home a placement of it
+lives in marks the resident protected (the home is offered no more; partners hear nothing of it),
+whatever later records say; a move-in and a referral's protection handled at the same moment (two
+topics, two replicas) conflict through the case's ``MoveInGate`` instead of passing each other.  A
+record of the case also frees the places accepted offers held for it in other homes: a move into
+another home of the pool (but for those a wait in an emergency home keeps), and the end of that
+wait (a lasting record of the same placement, or its end saying the care is over) the places it
+kept (``HoldsElsewhere``, ADR 0022).  A placement is always its placing municipality's
+(``residents.py``): a record finds, admits, moves and frees only its own municipality's placement
+of that id, never another's that happens to share it.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
         self, municipality: str, case_id: str, identity: bool, placement_type: str | None
     ) -> bool:
         """Whether the case is protected, as this record and every earlier one of it say (ADR 0032);
-        if so, every home a placement of it lives in hides from partners from now on."""
+        if so, every home a placement of it lives in marks it protected from now on."""
         self._note_protection(municipality, case_id, identity, placement_type)
         case = (municipality, case_id)
         if not self.exists(CaseProtection.id_for(*case)):
