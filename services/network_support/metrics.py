@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from contracts.common import MUNICIPALITIES
+
 
 class FollowUpMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
@@ -40,6 +42,10 @@ class FollowUpMetrics:
             ["municipality"],
             registry=registry,
         )
+
+        for municipality in MUNICIPALITIES:  # every series from 0, or a municipality's first note
+            self.safety_follow_ups.labels(municipality)  # would be its first sample: increase(),
+            self.home_return_follow_ups.labels(municipality)  # and the alert on it, miss that one
 
     def home_return_follow_up_overdue(self, municipality: str) -> None:
         self.home_return_follow_ups.labels(municipality).inc()

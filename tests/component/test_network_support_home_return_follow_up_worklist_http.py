@@ -181,3 +181,31 @@ async def test_where_the_municipality_has_no_network_centre_the_follow_up_is_the
     assert [item["responsible_role"] for item in await follow_ups(network_support, token)] == ["case_worker"]
     assert sweep_on(network_support, DUE + timedelta(days=1)) == 1
     assert published(network_support, OVERDUE)[0].responsible_role == "case_worker"
+
+
+async def test_a_child_placed_again_and_sent_home_the_same_day_gets_a_new_follow_up(network_support) -> None:
+    """The placement that broke the follow-up off ends the same day with the child home: its own end
+    is a new return home, not an earlier placement's told late."""
+    await gone_home(network_support)  # process 1 in its follow-up since 2026-11-25
+    await network_support.feed(placement_started("C-1", "P-2", start_date="2026-12-01"))
+    assert await follow_ups(network_support) == []  # broken off: placed again
+    data = placement_data(
+        "C-1", "P-2", start_date="2026-12-01", end_date="2026-12-01", end_reason="home_return"
+    )
+    await network_support.feed(cloud_event("se.placement.ended.v1", data))
+    assert [item["due"] for item in await follow_ups(network_support)] == ["2026-12-31"]
+
+
+@pytest.mark.parametrize(
+    "counter",
+    ["natverk_home_return_follow_ups_overdue_total", "natverk_safety_plan_follow_ups_overdue_total"],
+)
+async def test_the_overdue_follow_up_counters_are_exported_from_zero_before_their_first_note(
+    network_support, counter: str
+) -> None:
+    """Else a municipality's first missed follow-up is its series' first sample, which ``increase()``,
+    and so the alert on it, never sees."""
+    metrics = (await network_support.get("/metrics")).text
+    assert {f'{counter}{{municipality="{m}"}} 0.0' for m in ("0380", "1980", "2180")} <= set(
+        metrics.splitlines()
+    )

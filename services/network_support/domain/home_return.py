@@ -5,10 +5,9 @@ placement's end with the child home moves the process into it, and staff complet
 work is done; a child placed again while it runs means the return did not last: it is broken off.
 It is due ``FOLLOW_UP_WITHIN`` after it began (ADR 0033 addendum of 2026-12-05: why that period).
 
-A case may have any number of processes over time (a child goes home, is placed again, goes
-home again), one open at a time.  Process 1 keeps the id every process had before there could
-be more than one (``legacy_id_for``), so processes stored then still load where they were;
-process n > 1 has an id of its own.
+A case may have any number of processes over time (home, placed again, home again), one open at a
+time.  Process 1 keeps the id every process had before there could be more than one
+(``legacy_id_for``), so processes stored then still load where they were; n > 1 has its own.
 """
 
 from __future__ import annotations
@@ -96,8 +95,9 @@ class HomeReturnProcess(Aggregate):
         self.phases: list[tuple[str, date]] = [("preparation", on)]
         self.retroactive = retroactive
         self.reason: str | None = None
-        self.completed_by: str | None = None
-        self.home_by: str | None = None
+        self.completed_by: str | None = None  # the placements whose records completed the process,
+        self.home_by: str | None = None  # took the child home,
+        self.broken_by: str | None = None  # and broke it off (placed again)
         self.follow_up_overdue_for: date | None = None
 
     @classmethod
@@ -136,10 +136,11 @@ class HomeReturnProcess(Aggregate):
         self._follow_up_overdue(due, responsible_role)
         return True
 
-    def broken_off_since(self, day: date) -> bool:
-        """Broken off on or after ``day``: a return home on ``day`` told only now was followed, and
-        ended, already (the child placed again since, or staff ended the work)."""
-        return self.outcome == "broken_off" and self.phases[-1][1] >= day
+    def broken_off_since(self, day: date, placement_id: str) -> bool:
+        """Broken off on or after ``day``, not by ``placement_id``: its return home on ``day``, told
+        only now, was followed and ended already (the child placed again since, or staff ended it).
+        The end of the placement that broke it off is a return home of its own."""
+        return self.outcome == "broken_off" and self.phases[-1][1] >= day and self.broken_by != placement_id
 
     def completed_by_hand_since(self, day: date) -> bool:
         """Completed on or after ``day`` by a person (or before placements were named), not by an end."""
@@ -192,6 +193,7 @@ class HomeReturnProcess(Aggregate):
         self.reason = reason if phase == "broken_off" else self.reason
         self.completed_by = placement_id if phase == "completed" else self.completed_by
         self.home_by = placement_id if phase == "follow_up" else self.home_by
+        self.broken_by = placement_id if phase == "broken_off" else self.broken_by
 
     @event(FollowUpOverdue)
     def _follow_up_overdue(self, due: date, responsible_role: str) -> None:

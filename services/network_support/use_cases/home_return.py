@@ -85,7 +85,7 @@ class HomeReturnUseCases(NetworkSupportBase):
             return []
         latest = processes[-1] if processes else None
         if latest is not None and (
-            latest.completed_by_hand_since(started_on) or latest.broken_off_since(ended_on)
+            latest.completed_by_hand_since(started_on) or latest.broken_off_since(ended_on, placement_id)
         ):
             return []
         broken = [latest] if latest is not None and latest.placed_again(started_on, placement_id) else []
