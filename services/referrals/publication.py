@@ -21,6 +21,9 @@ from services.referrals.domain.safety_planning import SafetyPlanningExamination
 SOURCE = f"/natverk/{SERVICE}"
 # A missed deadline's public type, by the worklist obligation it was noted for (ADR 0025).
 MISSED: dict[str, tuple[str, type[ContractModel]]] = {
+    # Noted on the referral itself until 2026-12-05 (``Referral.ResponseOverdue``, below): the same
+    # type and fields, the team it was sent to responsible.
+    "referral_response": ("se.natverk.referral.response_overdue.v1", public.ReferralResponseOverdueV1),
     "case_worker_assignment": (
         "se.natverk.referral.case_worker_assignment_overdue.v1",
         public.ReferralCaseWorkerAssignmentOverdueV1,
@@ -85,6 +88,7 @@ def build_publication_table(facts_of: Any, case_of: Any = None) -> PublicationTa
         return rule
 
     def overdue(event: Referral.ResponseOverdue) -> Outgoing:
+        """A note stored on the referral before 2026-12-05: published as it always was."""
         case_id, municipality, target = facts_of(event.originator_id)
         data = public.ReferralResponseOverdueV1(
             referral_id=str(event.originator_id),

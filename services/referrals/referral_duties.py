@@ -4,7 +4,9 @@
 duties of a row are made here, once, so the worklist's rows and the sweep's notes cannot disagree.
 The fold also keeps each case workers' duty a referral's event ended after its due day
 (``done_late``): it was missed even if no sweep saw it overdue (the service down the whole day
-after), and the sweep notes it all the same (ADR 0025 addendum "a duty done late").
+after), and the sweep notes it all the same (ADR 0025 addendum "a duty done late"); and the day the
+response stopped being awaited (``awaited_until``), whose due day follows a setting the fold does
+not know: the worklist judges it (ADR 0025 addendum "a referral answered late").
 """
 
 from __future__ import annotations
@@ -38,9 +40,12 @@ class ReferralRow:
     case_worker_id: str
     awaiting: bool = True  # a response (accepted or declined) from the team
     open: bool = True  # received or accepted
+    # The sweep noted its response overdue on the referral itself (``Referral.ResponseOverdue``,
+    # until 2026-12-05): noted once already, so never again as a ``MissedDeadline``.
     overdue_noted: bool = False
     declined_on: date | None = None  # declined asking a follow-up, and not closed yet
     done_late: tuple[Duty, ...] = ()  # case workers' duties ended after their due day
+    awaited_until: date | None = None  # the Swedish day it was answered, or ended unanswered
 
 
 WORKLIST_EVENTS = (
@@ -81,8 +86,11 @@ def _fold_row(rows: dict[Any, ReferralRow], e: Any) -> None:
 
 
 def _with_done_late(e: Any, before: ReferralRow, after: ReferralRow) -> ReferralRow:
-    """``after``, also keeping the case workers' duties ``e`` ended on a day after their due day."""
+    """``after``, also keeping the case workers' duties ``e`` ended on a day after their due day,
+    and the day ``e`` ended the wait for a response, if it did."""
     referral_id, day = e.originator_id, local_day(e)
+    if before.awaiting and not after.awaiting:
+        after = replace(after, awaited_until=day)
     still = {duty.key for duty in case_workers_duties(referral_id, after)}
     ended = [duty for duty in case_workers_duties(referral_id, before) if duty.key not in still]
     late = tuple(duty for duty in ended if duty.is_overdue(day))

@@ -4,7 +4,8 @@ Referrals is asked with the child's personal identity number and answers with th
 of the caller's municipality: those of its referrals, and those any placement record named the
 child for (``PlacedChildren``: a municipality without a Network Centre has no referrals), with
 whether anything said the child is protected (then every page of the bundle says so), and the
-deadlines noted missed on each case (``MissedDeadline``: stored about the case, so listed).
+deadlines noted missed on each case (``MissedDeadline``, or a response noted on the referral
+itself before those: stored about the case, so listed).
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from services.kit.domain.case_protection import CaseProtection
 from services.kit.index import CatchUpIndex
 from services.kit.subject_access import ChildByPin, Holdings
 from services.referrals.auto_referral import AutoReferrals
-from services.referrals.domain.missed_deadline import MissedDeadline
 from services.referrals.domain.referral import Referral
-from services.referrals.missed_deadlines import MissedDeadlines
+from services.referrals.missed_deadlines import MissedDeadlines, MissedNote
 from services.referrals.placed_children import FoundBy
 
 
@@ -41,7 +41,7 @@ class CaseReferrals:
     placed: bool = False
     protection: CaseProtection | None = None
     found_by: FoundBy = "referral"
-    missed_deadlines: list[MissedDeadline] = field(default_factory=list)
+    missed_deadlines: list[MissedNote] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

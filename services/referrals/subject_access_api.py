@@ -13,7 +13,7 @@ from services.kit.commands import Kit
 from services.kit.subject_access import REGISTERUTDRAG, REGISTRARS, ChildByPin, Part
 from services.referrals.api import ReferralView
 from services.referrals.application import ReferralsApplication as Referrals
-from services.referrals.domain.missed_deadline import MissedDeadline
+from services.referrals.missed_deadlines import MissedNote
 from services.referrals.placed_children import FoundBy
 from services.referrals.subject_access import CaseReferrals, ChildsReferrals
 
@@ -36,14 +36,14 @@ class PlacementRecordsSaid(BaseModel):
 class MissedDeadlineRecord(BaseModel):
     """A deadline noted missed on the case: a duty still not done the day after its due day."""
 
-    obligation: str = Field(description="the worklist's, e.g. case_worker_assignment")
+    obligation: str = Field(description="the worklist's, e.g. case_worker_assignment or referral_response")
     referral_id: UUID | None = Field(description="null for a duty of the case (safety planning examined)")
     due: date
     responsible_role: str
     noted_at: datetime
 
     @classmethod
-    def of(cls, note: MissedDeadline) -> MissedDeadlineRecord:
+    def of(cls, note: MissedNote) -> MissedDeadlineRecord:
         fields = {
             name: getattr(note, name) for name in ("obligation", "referral_id", "due", "responsible_role")
         }

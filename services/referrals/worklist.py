@@ -1,6 +1,6 @@
 """Referrals' worklist (issue 16 item 3): referrals awaiting a response, referrals awaiting a
-responsible case worker, declined referrals to follow up, and the sweep that notes each referral
-not answered in time, once (the other duties' sweep: ``services.referrals.missed_deadlines``).
+responsible case worker, declined referrals to follow up; the sweeps that note, once, each duty
+not done in time read its duties (``services.referrals.missed_deadlines``).
 
 A referral is to be accepted or declined within ``NATVERK_REFERRAL_RESPONSE_WORKING_DAYS`` Swedish
 working days (default 3) after the day it was received; the team it was sent to is responsible.
@@ -39,7 +39,6 @@ from services.kit.pages import PageRequest
 from services.kit.store import ServiceApplication
 from services.kit.worklist import Duty, Worklist, WorklistFilter, local_today, worklist
 from services.kit.worklist_filters import DutyRoles
-from services.referrals.domain.referral import Referral
 from services.referrals.domain.who_decides import EXAMINING_ROLES, FOLLOWING_UP_ROLE, RECEIVING_ROLES
 from services.referrals.referral_duties import (
     ASSIGNING_ROLE,
@@ -74,17 +73,6 @@ class ReferralWorklist(ServiceApplication):
         first."""
         return worklist(self._duties(), caller.municipality, wanted, page, self.today())
 
-    def check_response_deadlines(self) -> int:
-        """Note each referral not answered by its due date, once (periodic job); how many."""
-        today, noted = self.today(), 0
-        for referral_id, row in self._open.items():
-            if row.awaiting and not row.overdue_noted and today > self._due(row):
-                referral: Referral = self.repository.get(referral_id)
-                if referral.note_response_overdue(self._due(row), today):
-                    self.save(referral)
-                    noted += 1
-        return noted
-
     def _duties(self) -> list[Duty]:
         return [duty for _, duty in self._owed()]
 
@@ -101,7 +89,18 @@ class ReferralWorklist(ServiceApplication):
     def _done_late(self) -> list[tuple[UUID | None, Duty]]:
         """Each duty done on a day after its due day, with the referral it was a duty of (None: of
         the case): missed, though the worklist no longer lists it."""
-        return [(referral_id, duty) for referral_id, row in self._open.items() for duty in row.done_late]
+        late: list[tuple[UUID | None, Duty]] = []
+        for referral_id, row in self._open.items():
+            late.extend((referral_id, duty) for duty in row.done_late)
+            response = response_duty(referral_id, row, self._due(row))
+            if row.awaited_until is not None and response.is_overdue(row.awaited_until):
+                late.append((referral_id, response))
+        return late
+
+    def _noted_on_the_referral(self) -> frozenset[UUID]:
+        """The referrals whose response the sweep noted overdue on the referral itself, before its
+        notes were ``MissedDeadline``s (``Referral.ResponseOverdue``): never noted again."""
+        return frozenset(referral_id for referral_id, row in self._open.items() if row.overdue_noted)
 
     def _due(self, row: ReferralRow) -> date:
         return add_working_days(row.received_on, self.response_working_days)

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
 
 from services.kit.domain.case_access import CaseAccess
+from services.kit.domain.working_days import add_working_days
 from services.kit.inbound import parse_record
 from services.kit.worklist import local_today
+from services.referrals.domain.referral import Referral
 from tests.support.events import encode, placement_started, valid_pin
 from tests.support.tokens import bearer
 
 URL = "/api/v1/subject-access"
 CHILD, SIBLING = valid_pin(31), valid_pin(32)
 REGISTRAR = bearer("0380", ("registrar",), subject="registrar-4")
+COORDINATOR = bearer("0380", ("coordinator",))
 
 
 async def refer(
@@ -162,3 +166,32 @@ async def test_a_registrar_gets_the_deadlines_missed_on_each_of_the_childs_cases
     assert (not_examined["obligation"], not_examined["due"]) == ("safety_planning_examination", due)
     assert (not_examined["referral_id"], not_examined["responsible_role"]) == (None, "safety_team")
     assert "0380-SA-13" not in response.text
+
+
+async def test_a_registrar_gets_each_missed_response_whether_noted_on_the_referral_or_since(
+    referrals,
+) -> None:
+    """The sweep noted a response on the referral itself until 2026-12-05
+    (``Referral.ResponseOverdue``), a ``MissedDeadline`` since (ADR 0025 addendum "a referral
+    answered late"): both are held about the case, listed alike, in the order noted."""
+    await refer(referrals, "0380-SA-21", CHILD, target="network_centre")
+    await refer(referrals, "0380-SA-21", CHILD, target="safety_team")
+    store = referrals.app.state.runtime.app  # type: ignore[attr-defined]
+    page = await referrals.get("/api/v1/referrals", params={"case_id": "0380-SA-21"}, headers=COORDINATOR)
+    made = {r["target"]: store.repository.get(UUID(r["id"])) for r in page.json()["items"]}
+    old, new = made["network_centre"], made["safety_team"]
+    due = add_working_days(local_today(), 3)
+    old.trigger_event(Referral.ResponseOverdue, due=due)  # as the sweep stored it on the referral
+    store.save(old)
+    store.today = lambda: due + timedelta(days=1)
+    assert store.check_response_deadlines() == 1
+    response = await referrals.post(URL, json={"pin": CHILD}, headers=REGISTRAR)
+    assert response.status_code == 200, response.text
+    [case] = response.json()["cases"]
+    listed = [
+        (m["obligation"], m["referral_id"], m["due"], m["responsible_role"]) for m in case["missed_deadlines"]
+    ]
+    assert listed == [
+        ("referral_response", str(old.id), due.isoformat(), "network_centre"),
+        ("referral_response", str(new.id), due.isoformat(), "safety_team"),
+    ]

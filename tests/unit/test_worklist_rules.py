@@ -9,9 +9,11 @@ from services.kit.pages import PageRequest
 from services.kit.worklist import Duty, WorklistFilter, worklist
 from services.kit.worklist_filters import DutyRoles
 from services.network_support.domain.network_placement_inquiry import NetworkPlacementInquiry
+from services.referrals.domain.missed_deadline import MissedDeadline
 from services.referrals.domain.referral import Referral
 
 FRIDAY = date(2026, 12, 4)
+TUESDAY = date(2026, 12, 8)
 
 
 def duty(due: date, role: str = "network_centre", municipality: str = "0380", key: str = "a") -> Duty:
@@ -71,17 +73,21 @@ def test_a_worklist_keeps_only_the_callers_municipality_earliest_due_first() -> 
     assert [d.key for d in listed.page.items] == ["c", "b"]
 
 
-def test_an_unanswered_referral_is_noted_overdue_once() -> None:
-    unanswered = referral()
-    assert not unanswered.note_response_overdue(FRIDAY, FRIDAY)
-    assert unanswered.note_response_overdue(FRIDAY, date(2026, 12, 7))
-    assert not unanswered.note_response_overdue(FRIDAY, date(2026, 12, 8))
+def test_a_referrals_missed_response_is_one_note_whatever_day_it_was_due() -> None:
+    """The working days allowed are a setting: one changed between two sweeps moves the due day,
+    never the note's id (a referral is answered once, so missed once)."""
+    response = [MissedDeadline.id_for("referral_response", "0380", "r-1", due) for due in (FRIDAY, TUESDAY)]
+    case_worker = [
+        MissedDeadline.id_for("case_worker_assignment", "0380", "r-1", due) for due in (FRIDAY, TUESDAY)
+    ]
+    assert response[0] == response[1] and case_worker[0] != case_worker[1]
 
 
-def test_an_answered_referral_is_never_overdue() -> None:
-    answered = referral()
-    answered.accept()
-    assert not answered.note_response_overdue(FRIDAY, date(2026, 12, 31))
+def test_a_response_noted_overdue_on_the_referral_itself_still_replays() -> None:
+    """Stored by the sweep until its notes became ``MissedDeadline``s: read as it always was."""
+    noted = referral()
+    noted.trigger_event(Referral.ResponseOverdue, due=FRIDAY)
+    assert (noted.status, noted.response_overdue) == ("received", FRIDAY)
 
 
 def test_an_inquiry_without_an_outcome_is_noted_overdue_once_and_a_concluded_one_never() -> None:

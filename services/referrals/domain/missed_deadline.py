@@ -5,7 +5,9 @@ staff commands (a referral with its case's examination in one transaction), whic
 between their read and their save would make lose the race and run again.  One per duty and due
 day, by a stable id, so the sweep can run again, after a restart or on two replicas, without
 noting it twice (the second replica's creation conflicts); a safety planning examination asked for
-again after one was made has a later due day, so it is a new duty.
+again after one was made has a later due day, so it is a new duty.  A referral's response is asked
+for once, so it is missed once, whatever day it was due: its due day follows a setting (the working
+days allowed), which may change between two sweeps, so it is not part of that note's id.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+
+ONCE_PER_REFERRAL = frozenset({"referral_response"})
 
 
 class MissedDeadline(Aggregate):
@@ -30,6 +34,8 @@ class MissedDeadline(Aggregate):
     @staticmethod
     def id_for(obligation: str, municipality: str, about: str, due: date) -> UUID:
         """``about``: the referral's id, or the case id for a duty of the case."""
+        if obligation in ONCE_PER_REFERRAL:
+            return stable_id("referrals", "missed-deadline", obligation, municipality, about)
         return stable_id("referrals", "missed-deadline", obligation, municipality, about, due.isoformat())
 
     @classmethod

@@ -60,7 +60,9 @@ class Referral(Aggregate):
         case_worker_id: str
 
     class ResponseOverdue(Aggregate.Event):
-        """Not accepted or declined by ``due``: noted once (a periodic sweep)."""
+        """Not accepted or declined by ``due``: noted once by the sweep until 2026-12-05; since then
+        a ``MissedDeadline`` (``referral_response``), so the sweep never writes to a referral staff
+        are answering.  Stored ones are replayed and published as they were (ADR 0025)."""
 
         due: date
 
@@ -106,7 +108,7 @@ class Referral(Aggregate):
         self.origin, self.placement_id, self.referred_by = origin, placement_id, referred_by
         self.status = "received"
         self.decline_reason: str | None = None
-        self.response_overdue: date | None = None  # the due date a missed response was noted for
+        self.response_overdue: date | None = None  # the due date noted on the referral (before 2026-12-05)
         self.placements_recorded: list[str] = []  # placements started while it was open
 
     def accept(self) -> None:
@@ -127,13 +129,6 @@ class Referral(Aggregate):
     def revoke(self) -> None:
         self._require_status("revoke", *OPEN)
         self._revoked()
-
-    def note_response_overdue(self, due: date, today: date) -> bool:
-        """Note, once, that a received referral was not answered by ``due``; whether it was newly noted."""
-        newly = self.status == "received" and today > due and self.response_overdue is None
-        if newly:
-            self._response_overdue(due)
-        return newly
 
     def record_placement(self, placement_id: str, protected_identity: bool = False) -> None:
         """The child was placed while this referral is open: it is about a placed child now, and one
