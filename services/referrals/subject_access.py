@@ -5,7 +5,7 @@ of the caller's municipality: those of its referrals, and those any placement re
 child for (``PlacedChildren``: a municipality without a Network Centre has no referrals), with
 whether anything said the child is protected (then every page of the bundle says so), and the
 deadlines noted missed on each case (``MissedDeadline``, or a response noted on the referral
-itself before those: stored about the case, so listed).
+itself before those: the case's own, and those of the child's referrals).
 """
 
 from __future__ import annotations
@@ -61,6 +61,14 @@ class ChildsReferrals(Holdings[CaseReferrals]):
         return cls(service, municipality, cases, identity, housing)
 
 
+def _of_the_child(notes: list[MissedNote], referrals: list[Referral]) -> list[MissedNote]:
+    """The case's own notes and those of the child's referrals: a sibling's referral on the same
+    case is left out of the bundle, and so is the deadline missed on it (secrecy towards others in
+    the record still applies, ADR 0018)."""
+    theirs = {str(referral.id) for referral in referrals}
+    return [note for note in notes if note.referral_id is None or str(note.referral_id) in theirs]
+
+
 class ReferralSubjectAccess(MissedDeadlines, AutoReferrals):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
@@ -85,7 +93,7 @@ class ReferralSubjectAccess(MissedDeadlines, AutoReferrals):
                 case_id in placed,
                 self.protection_of(municipality, case_id),
                 self.found_by(municipality, case_id, child.pin),
-                self.missed_deadlines_of(municipality, case_id),
+                _of_the_child(self.missed_deadlines_of(municipality, case_id), referrals),
             )
             for case_id, referrals in by_case.items()
         ]

@@ -195,3 +195,31 @@ async def test_a_registrar_gets_each_missed_response_whether_noted_on_the_referr
         ("referral_response", str(old.id), due.isoformat(), "network_centre"),
         ("referral_response", str(new.id), due.isoformat(), "safety_team"),
     ]
+
+
+async def test_a_registerutdrag_lists_no_missed_deadline_of_another_childs_referral_on_the_same_case(
+    referrals,
+) -> None:
+    """A sibling's referral on the same case is left out of the child's registerutdrag, and so is the
+    deadline missed on it (secrecy towards others in the record, ADR 0018)."""
+    await refer(referrals, "0380-SA-40", SIBLING, target="network_centre")
+    [sibling_id] = [
+        r["id"]
+        for r in (await referrals.get("/api/v1/referrals", headers=COORDINATOR)).json()["items"]
+        if r["case_id"] == "0380-SA-40"
+    ]
+    declined = await referrals.post(
+        f"/api/v1/referrals/{sibling_id}/decline", json={"reason": "not now"}, headers=COORDINATOR
+    )
+    assert declined.status_code == 200, declined.text
+    await refer(referrals, "0380-SA-40", CHILD, target="safety_team")
+    store = referrals.app.state.runtime.app  # type: ignore[attr-defined]
+    store.today = lambda: local_today() + timedelta(days=30)
+    assert store.check_missed_deadlines() == 1  # the sibling's decline was not followed up
+
+    response = await referrals.post(URL, json={"pin": CHILD}, headers=REGISTRAR)
+
+    assert response.status_code == 200, response.text
+    [case] = response.json()["cases"]
+    assert case["missed_deadlines"] == []
+    assert sibling_id not in response.text
