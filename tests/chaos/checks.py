@@ -2,8 +2,10 @@
 
 Every ``ok`` command has exactly one effect in its service's store and, where it reaches a case
 timeline, exactly one entry there; an ``unknown`` one at most one of each; a ``rejected`` one
-none.  Then every case timeline's hash chain must verify (``GET /api/v1/audit/verify``).  Lists
-and the chain check are paged: every page is read.
+none.  Beyond the ledger, every record the upstream services published for the case store
+(timeline events and access records, whatever caused them) is there exactly once
+(``publications.py``).  Then every case timeline's hash chain must verify
+(``GET /api/v1/audit/verify``).  Lists and the chain check are paged: every page is read.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import httpx
 
 from services.stack import Stack
 from tests.chaos.commands import Command, bearer
+from tests.chaos.publications import Publications
 
 AUDITOR = bearer(("auditor",), "chaos-auditor")
 OPS = bearer(("ops",), "chaos-ops")
@@ -116,22 +119,34 @@ def _wrong(command: Command, counts: Counts) -> str | None:
 
 
 async def check(stack: Stack, ledger: list[Command], quiesce_timeout: float = 90) -> tuple[list[str], str]:
-    """Wait until every ok command shows its effects (or time runs out), then list every violation;
-    also says how long the wait was and how many timelines the chain check covered."""
-    async with httpx.AsyncClient(timeout=15) as client:
-        observer = Observer(stack, client)
-        started = time.monotonic()
-        pending = [c for c in ledger if c.outcome == "ok"]
-        while pending and time.monotonic() < started + quiesce_timeout:
-            counts = await observer.effects(pending)
-            pending = [c for c, n in zip(pending, counts, strict=True) if any(v != 1 for v in n.values())]
-            if pending:
-                await asyncio.sleep(1.0)
-        quiesced = time.monotonic() - started
-        await asyncio.sleep(2.0)  # late duplicates, if any, arrive before the count
-        counts = await observer.effects(ledger)
-        violations = [v for c, n in zip(ledger, counts, strict=True) if (v := _wrong(c, n))]
-        chains = await observer.pages("case_store", "/api/v1/audit/verify", headers=OPS) or []
-        violations += [f"broken chain {problem}" for page in chains for problem in page["problems"]]
+    """Wait until every ok command shows its effects and every published record is in the case
+    store (or time runs out), then list every violation; also says how long the wait was, how many
+    published records were judged and how many timelines the chain check covered."""
+    publications = await asyncio.to_thread(Publications, stack.settings)
+    try:
+        async with httpx.AsyncClient(timeout=15) as client:
+            observer = Observer(stack, client)
+            started = time.monotonic()
+            await asyncio.to_thread(publications.take_stock)  # judged: what was stored before the wait
+            pending, waiting = [c for c in ledger if c.outcome == "ok"], True
+            while waiting and time.monotonic() < started + quiesce_timeout:
+                counts = await observer.effects(pending)
+                pending = [c for c, n in zip(pending, counts, strict=True) if any(v != 1 for v in n.values())]
+                waiting = bool(pending) or await asyncio.to_thread(publications.unrecorded) > 0
+                if waiting:
+                    await asyncio.sleep(1.0)
+            quiesced = time.monotonic() - started
+            await asyncio.sleep(2.0)  # late duplicates, if any, arrive before the count
+            counts = await observer.effects(ledger)
+            violations = [v for c, n in zip(ledger, counts, strict=True) if (v := _wrong(c, n))]
+            published, judged = await asyncio.to_thread(publications.violations)
+            violations += published
+            chains = await observer.pages("case_store", "/api/v1/audit/verify", headers=OPS) or []
+            violations += [f"broken chain {problem}" for page in chains for problem in page["problems"]]
+    finally:
+        await asyncio.to_thread(publications.close)
     checked = sum(page["chains_checked"] for page in chains)
-    return violations, f"quiesced in {quiesced:.0f}s; {checked} chains (timelines, access logs) verified"
+    return (
+        violations,
+        f"quiesced in {quiesced:.0f}s; {judged}; {checked} chains (timelines, access logs) verified",
+    )

@@ -9,7 +9,9 @@ services as processes on loopback), a load generator with a ledger, and a seeded
   (timeout, connection error, 5xx: retried with the same Idempotency-Key or CloudEvent).
 * The **fault injector** (``faults.py``, ``random.Random(seed)``) kills, pauses and freezes
   services past their session timeout, restarts the broker and disturbs connections.
-* After healing and quiescing, ``checks.py`` proves the invariants of ARCHITECTURE §2.  The run
+* After healing and quiescing, ``checks.py`` proves the invariants of ARCHITECTURE §2: each
+  command's effects once, every record published for the case store recorded once
+  (``publications.py``), every hash chain intact.  The run
   fails on any violation, on fewer ok commands of a kind than ``minimum_ok``, or if no fault hit
   while commands were in flight.
 
