@@ -134,15 +134,15 @@ class PlacementUseCases(NetworkSupportBase):
         return self._recorded(follow_up, firsts)
 
     def check_deadlines(self) -> int:
-        """Mark every follow-up clock that has passed its due date (periodic job); returns how many."""
+        """Mark every follow-up clock that has passed its due date (periodic job); returns how many
+        this run stored (a follow-up another writer changed meanwhile waits for the next run)."""
         today, passed = self.today(), 0
         for follow_up_id, running in self._follow_ups.items():
             if not running:
                 continue
             follow_up: PlacementFollowUp = self.repository.get(follow_up_id)
             newly = follow_up.note_passed_deadlines(today)
-            if newly:
-                self.save(follow_up)
+            if newly and self._noted_unless_raced(follow_up):
                 for clock in newly:
                     self.observer.deadline_passed(follow_up.municipality, clock)
                 passed += len(newly)

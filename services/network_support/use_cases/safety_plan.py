@@ -36,8 +36,7 @@ class SafetyPlanUseCases(NetworkSupportBase):
             if not running:
                 continue
             plan: SafetyPlan = self.repository.get(plan_id)
-            if plan.note_overdue_follow_up(today):
-                self.save(plan)
+            if plan.note_overdue_follow_up(today) and self._noted_unless_raced(plan):
                 self.observer.safety_follow_up_overdue(plan.municipality)
                 noted += 1
         return noted

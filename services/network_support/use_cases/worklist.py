@@ -112,21 +112,19 @@ class WorklistUseCases(NetworkSupportBase):
                 due = self._inquiry_due(followed)
                 if today > due and followed.overdue_noted_for is None:
                     inquiry: NetworkPlacementInquiry = self.repository.get(inquiry_id)
-                    if inquiry.note_outcome_overdue(due, today):
-                        self.save(inquiry)
+                    if inquiry.note_outcome_overdue(due, today) and self._noted_unless_raced(inquiry):
                         noted += 1
         return noted
 
     def check_home_return_follow_ups(self) -> int:
         """Note each follow-up after a return home still open after its due day, once (periodic
-        job); how many.  A replica that lost the race to another conflicts, and finds it noted next."""
+        job); how many.  One another writer stored first is left to the next run (``_noted_unless_raced``)."""
         today, noted = self.today(), 0
         for process_id, followed in self._obligations.items():
             if isinstance(followed, HomeReturnProcess) and _missed(followed, today):
                 process: HomeReturnProcess = self.repository.get(process_id)
                 role = self.teams.responsible("network_centre", process.municipality)
-                if process.note_follow_up_overdue(today, role):
-                    self.save(process)
+                if process.note_follow_up_overdue(today, role) and self._noted_unless_raced(process):
                     self.observer.home_return_follow_up_overdue(process.municipality)
                     noted += 1
         return noted
