@@ -55,6 +55,7 @@ class ReferralsApplication(ReferralSubjectAccess):
             origin="manual",
             placement_id=None,
             referred_by=caller.subject,
+            respond_within=self.response_working_days,
         )
         slot = self._open_referral(referral)
         with refusals_told(referral):

@@ -91,6 +91,7 @@ class AutoReferrals(ReferralWorklist, ReferralProtection):
             reason=AUTOMATIC_REASON,
             origin="placement",
             placement_id=placement.placement_id,
+            respond_within=self.response_working_days,
         )
         slot = self._open_referral(referral)
         # Held already: a manual referral another replica stored since the index caught up.  The

@@ -46,6 +46,7 @@ class ReferralRow:
     declined_on: date | None = None  # declined asking a follow-up, and not closed yet
     done_late: tuple[Duty, ...] = ()  # case workers' duties ended after their due day
     awaited_until: date | None = None  # the Swedish day it was answered, or ended unanswered
+    respond_within: int | None = None  # working days allowed when it arrived (None: stored before)
 
 
 WORKLIST_EVENTS = (
@@ -70,7 +71,12 @@ def fold_referral(rows: dict[Any, ReferralRow], e: Any) -> None:
 def _fold_row(rows: dict[Any, ReferralRow], e: Any) -> None:
     if isinstance(e, Referral.Received):
         rows[e.originator_id] = ReferralRow(
-            e.municipality, e.case_id, e.target, local_day(e), e.case_worker_id
+            e.municipality,
+            e.case_id,
+            e.target,
+            local_day(e),
+            e.case_worker_id,
+            respond_within=e.respond_within,
         )
     elif e.originator_id in rows:  # an index's rows are never removed: an ended one is marked
         row = rows[e.originator_id]

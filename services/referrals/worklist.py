@@ -103,4 +103,6 @@ class ReferralWorklist(ServiceApplication):
         return frozenset(referral_id for referral_id, row in self._open.items() if row.overdue_noted)
 
     def _due(self, row: ReferralRow) -> date:
-        return add_working_days(row.received_on, self.response_working_days)
+        """By the working days allowed when the referral arrived: a setting changed since neither makes
+        an answer in time missed nor forgives a late one (referrals stored before: today's setting)."""
+        return add_working_days(row.received_on, row.respond_within or self.response_working_days)

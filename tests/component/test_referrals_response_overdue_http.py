@@ -277,3 +277,23 @@ async def test_a_referral_noted_overdue_on_the_referral_itself_is_not_published_
         due_in(),
         "network_centre",
     )
+
+
+@pytest.mark.parametrize(("at_receipt", "later"), [(5, 3), (3, 5)], ids=["lowered", "raised"])
+async def test_a_response_is_judged_by_the_working_days_allowed_when_the_referral_arrived(
+    tmp_path: Path, monkeypatch, at_receipt: int, later: int
+) -> None:
+    """Answered the day after a 3-working-day due day: in time under 5, late under 3.  A setting
+    changed since the referral arrived neither makes an answer in time missed nor forgives a late
+    one that no sweep saw before the change."""
+    clock = stamping_events_at(monkeypatch, datetime.now(UTC))
+    before = make_settings(tmp_path, referral_response_working_days=at_receipt)
+    async with in_process(create_app(before, start_runtime=False), "http://before") as client:
+        _, referral_id = await referred(client)
+        clock.now += timedelta(days=(due_in(3) - local_today()).days + 1)
+        await answer(client, referral_id)
+    after = make_settings(tmp_path, referral_response_working_days=later)
+    async with in_process(create_app(after, start_runtime=False), "http://after") as client:
+        noted = sweep_on(client, due_in(5) + timedelta(days=30))
+        assert noted == (1 if at_receipt == 3 else 0)
+        assert len(published(client, RESPONSE_OVERDUE)) == noted

@@ -42,6 +42,7 @@ class Referral(Aggregate):
         origin: str
         placement_id: str | None
         referred_by: str  # the sub of who sent it ("" when made at placement, or stored before)
+        respond_within: int | None = None  # working days to answer, as set then (None: stored before)
 
     # Who did it is the kit's stamp on every stored event (events stored before it
     # carry an ``actor`` field instead, which replay ignores).
@@ -101,11 +102,13 @@ class Referral(Aggregate):
         origin: str,
         placement_id: str | None,
         referred_by: str = "",
+        respond_within: int | None = None,
     ) -> None:
         self.case_id, self.municipality, self.target = case_id, municipality, target
         self.child_pin, self.protected_identity = child_pin, protected_identity
         self.child_status, self.case_worker_id, self.reason = child_status, case_worker_id, reason
         self.origin, self.placement_id, self.referred_by = origin, placement_id, referred_by
+        self.respond_within = respond_within
         self.status = "received"
         self.decline_reason: str | None = None
         self.response_overdue: date | None = None  # the due date noted on the referral (before 2026-12-05)
