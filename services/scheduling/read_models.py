@@ -34,6 +34,7 @@ class MeetingRow:
     ends_at: datetime | None = None
     protected_identity: bool = False  # the child's: a feed shows no more than that there is a meeting
     other_participants: tuple[str, ...] = ()  # by role: parent, child, a role named for the coordinator
+    roles_to_fill: tuple[str, ...] = ()  # those of them scheduling named for the coordinator (below)
 
     @property
     def is_open(self) -> bool:
@@ -115,10 +116,12 @@ def fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:
             ends_at=stored_instant(e.end, e.ends_at),
             protected_identity=getattr(e, "protected_identity", False),
             other_participants=tuple(e.other_participants),
+            roles_to_fill=tuple(e.other_participants) if e.kind == "staff_meeting" else (),
         )
     elif isinstance(e, Meeting.CaseWorkerChanged | Meeting.Invited):
+        before = rows[e.originator_id]
         invitees = {"staff_ids": tuple(e.staff_ids), "other_participants": tuple(e.other_participants)}
-        rows[e.originator_id] = replace(rows[e.originator_id], **invitees)
+        rows[e.originator_id] = replace(before, roles_to_fill=_roles_to_fill(before, e), **invitees)
     elif isinstance(e, Meeting.Rescheduled):
         instants = {
             "starts_at": stored_instant(e.start, e.starts_at),
@@ -134,6 +137,20 @@ def fold_meeting(rows: dict[Any, MeetingRow], e: Any) -> None:
     if isinstance(e, Meeting.Event) and e.originator_id in rows:
         # Every change a meeting's feed entry must show raises it, whatever kind of event it is.
         rows[e.originator_id] = replace(rows[e.originator_id], sequence=e.originator_version - 1)
+
+
+def _roles_to_fill(before: MeetingRow, e: Meeting.CaseWorkerChanged | Meeting.Invited) -> tuple[str, ...]:
+    """The roles scheduling named for the coordinator, while still named.  Only scheduling names
+    roles on a staff meeting (a case worker not assigned or not free; ``Booked`` above); on any
+    meeting ``invite`` and ``stand_down`` name one by adding it last, where an invitation by id adds
+    a staff id instead.  What a booking by hand names by role (a parent, a case worker from outside
+    the roster) is who the booker invited: nothing to fill."""
+    if isinstance(e, Meeting.CaseWorkerChanged):
+        named: tuple[str, ...] = ("case_worker",)
+    else:
+        named = () if len(e.staff_ids) > len(before.staff_ids) else tuple(e.other_participants[-1:])
+    still = (role for role in (*before.roles_to_fill, *named) if role in e.other_participants)
+    return tuple(dict.fromkeys(still))
 
 
 def fold_staff(rows: dict[Any, StaffRow], e: Any) -> None:

@@ -25,8 +25,10 @@ def store(client: httpx.AsyncClient) -> Any:
 def convene(client: httpx.AsyncClient, case_id: str = "0380-S1", municipality: str = "0380") -> None:
     app = store(client)
     app.clock = lambda: datetime(2026, 11, 23, 8, 0)
+    # Its case worker assigned and booked: a meeting naming no role to fill (that duty has its own
+    # tests, test_scheduling_roles_to_fill_http.py).
     app.convene_staff_meeting(
-        str(uuid.uuid4()), "network_centre", case_id, municipality, "placed", "unassigned", MONDAY_MORNING
+        str(uuid.uuid4()), "network_centre", case_id, municipality, "placed", "handlaggare-1", MONDAY_MORNING
     )
 
 
@@ -121,8 +123,9 @@ async def test_a_removed_coordinator_is_no_staff_meetings_assignee(scheduling) -
     convene(scheduling)
     removed = await scheduling.delete("/api/v1/staff/0380-coordinator-1", headers=COORDINATOR)
     assert removed.status_code == 204
-    [item] = await items(scheduling)
-    assert (item["responsible_role"], item["assignee"]) == ("coordinator", None)
+    listed = await items(scheduling)  # the staff meeting to hold, and the coordinator's place to fill
+    assert sorted(item["obligation"] for item in listed) == ["meeting_role_unfilled", "staff_meeting"]
+    assert {(item["responsible_role"], item["assignee"]) for item in listed} == {("coordinator", None)}
 
 
 async def test_a_coordinator_asking_for_the_coordinators_items_gets_every_staff_meeting_to_hold(

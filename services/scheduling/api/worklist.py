@@ -1,4 +1,5 @@
-"""GET /api/v1/worklist: the staff meetings not yet held, or not yet booked, in the caller's municipality."""
+"""GET /api/v1/worklist: the staff meetings not yet held, or not yet booked, and the meetings with a
+role to fill, in the caller's municipality."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/worklist", tags=["worklist"])
 
 @router.get("", response_model=WorklistView)
 def scheduling_worklist(kit: Kit, page: Paging, wanted: Filters) -> WorklistView:
-    """Staff meetings to hold (and record), or to book, earliest due first; ``assignee`` is the
-    coordinator, and ``role`` only ``coordinator``: every duty here is the coordinator's."""
+    """Staff meetings to hold (and record), or to book, and roles to fill on meetings, earliest due
+    first; ``assignee`` is the coordinator, and ``role`` only ``coordinator``: every duty here is the
+    coordinator's."""
     return kit.query(Scheduling.worklist, wanted, page, view=WorklistView, roles=READERS)
