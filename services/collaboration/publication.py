@@ -103,7 +103,7 @@ class _Rules:
             placement_id=event.placement_id,
             home_id=str(home.id),
             change=change,
-            free_places=home.free_places,
+            free_places=home.free_places_known_to(placer),  # a partner's placer: as it reads the home
         )
         internal = Outgoing(COLLABORATION, "se.natverk.family_home.occupancy_changed.v1", case_id, data)
         return [internal, *self.homes(event)]

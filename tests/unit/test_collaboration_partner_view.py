@@ -9,19 +9,19 @@ from datetime import UTC, datetime, timedelta
 from services.collaboration.domain.family_home import FamilyHome
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
-UPPSALA, VASTERAS = "0380", "1980"
+UPPSALA, VASTERAS, GAVLE = "0380", "1980", "2180"
 
 
 def home(capacity: int = 3) -> FamilyHome:
     pooled = FamilyHome.register(VASTERAS, "VAS-FH-1", "recruited", capacity, 0, 12, (), ())
-    pooled.share_with((UPPSALA,))
+    pooled.share_with((UPPSALA, GAVLE))
     return pooled
 
 
 def replayed(pooled: FamilyHome) -> FamilyHome:
     """The home as the publication table and the reads load it: from its events alone."""
     aggregate = None
-    for event in pooled.collect_events():
+    for event in list(pooled.pending_events):  # not collected: a test may replay it again later
         aggregate = event.mutate(aggregate)
     assert isinstance(aggregate, FamilyHome)
     return aggregate
@@ -48,6 +48,7 @@ def test_a_resident_who_became_protected_keeps_its_place_for_partners_until_a_ch
 
 
 def test_a_protected_case_moving_into_its_held_place_keeps_the_place_taken_for_partners() -> None:
+    """As such a move was stored before it left the hold in place: its hold released, then occupied."""
     pooled = home(capacity=1)
     pooled.hold("R-1", UPPSALA, "0380-C-1", NOW + timedelta(days=14))
     pooled.release_hold_of(UPPSALA, "0380-C-1")
@@ -63,3 +64,41 @@ def test_an_accepted_offer_holds_a_place_partners_read_as_free_though_a_protecte
     assert not pooled.can_be_offered() and pooled.offered_to_partners()
     pooled.hold("R-1", UPPSALA, "0380-C-1", NOW + timedelta(days=14))
     assert (pooled.free_places, pooled.partner_free_places, pooled.offered_to_partners()) == (0, 0, False)
+
+
+def test_a_counted_resident_who_left_protected_keeps_its_place_for_partners_until_the_owner_s_change() -> (
+    None
+):
+    """Not through a change a partner can make happen (its own child's move in or out, a hold): else
+    it could time the departure, and learn the child became protected."""
+    pooled = home()
+    pooled.occupy("P-1", "0380-C-1", UPPSALA, False)
+    pooled.protect_residents_of(UPPSALA, "0380-C-1")
+    pooled.free("P-1", UPPSALA)
+    pooled.occupy("G-1", "2180-C-1", GAVLE, False)
+    pooled.hold("R-1", UPPSALA, "0380-C-2", NOW + timedelta(days=14))
+    pooled.free("G-1", GAVLE)
+    pooled.lapse_holds(NOW + timedelta(days=15))
+    assert (pooled.free_places, pooled.partner_free_places, replayed(pooled).partner_free_places) == (3, 2, 2)
+    pooled.change_profile(3, 0, 10, (), ())
+    assert pooled.partner_free_places == 3 and replayed(pooled).partner_free_places == 3
+
+
+def test_a_protected_case_s_hold_beside_its_child_is_one_place_to_the_owner_and_the_hold_s_to_partners() -> (
+    None
+):
+    pooled = home(capacity=2)
+    pooled.hold("R-1", UPPSALA, "0380-C-1", NOW + timedelta(days=14))
+    pooled.occupy("P-1", "0380-C-1", UPPSALA, True)  # its hold is not released (placements.py)
+    assert (pooled.free_places, pooled.partner_free_places) == (1, 1)
+    pooled.free("P-1", UPPSALA)  # leaving before the hold's time: its place comes free for the owner
+    assert (pooled.free_places, pooled.partner_free_places, replayed(pooled).free_places) == (2, 1, 2)
+    pooled.lapse_holds(NOW + timedelta(days=15))
+    assert (pooled.free_places, pooled.partner_free_places, replayed(pooled).partner_free_places) == (2, 2, 2)
+
+
+def test_a_placer_s_own_record_counts_a_partner_home_s_free_places_as_partners_read_them() -> None:
+    pooled = home()
+    pooled.occupy("P-1", "1980-C-1", VASTERAS, True)
+    pooled.occupy("P-2", "0380-C-2", UPPSALA, False)
+    assert (pooled.free_places_known_to(VASTERAS), pooled.free_places_known_to(UPPSALA)) == (1, 2)

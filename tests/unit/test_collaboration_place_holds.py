@@ -119,7 +119,7 @@ def test_a_resident_said_protected_after_moving_in_is_protected_once() -> None:
     pooled.occupy("P-1", "0380-C-1", "0380", protected=False)
     pooled.occupy("P-2", "0380-C-2", "0380", protected=False)
     assert not pooled.protect_residents_of("1980", "0380-C-1")  # another municipality's case
-    assert pooled.protect_residents_of("0380", "0380-C-1") and pooled.hosts_protected_child
+    assert pooled.protect_residents_of("0380", "0380-C-1") and pooled.hosts_protected_child_of("0380")
     assert not pooled.protect_residents_of("0380", "0380-C-1")
     assert pooled.residents[("0380", "P-2")][2] is False
 

@@ -52,8 +52,9 @@ def test_protecting_one_municipality_s_case_marks_only_its_resident_of_a_shared_
     pooled.occupy("P-1", "2180-C-1", GAVLE, False)
     assert pooled.protect_residents_of(GAVLE, "2180-C-1")
     assert [pooled.residents[(m, "P-1")][2] for m in (UPPSALA, GAVLE)] == [False, True]
+    assert pooled.hosts_protected_child_of(GAVLE) and not pooled.hosts_protected_child_of(UPPSALA)
     pooled.free("P-1", GAVLE)
-    assert not pooled.hosts_protected_child
+    assert not pooled.hosts_protected_child_of(GAVLE)
 
 
 def test_a_home_stored_before_residents_named_their_placer_replays_to_the_same_residents() -> None:

@@ -80,10 +80,17 @@ def test_placements_occupy_and_free_places_once_each() -> None:
     assert fh.free_places == 1
 
 
-def test_a_home_with_a_protected_child_cannot_be_offered() -> None:
+def test_a_home_with_its_own_municipality_s_protected_child_cannot_be_offered() -> None:
     fh = home(capacity=3)
     fh.occupy("P-1", "C-1", "0380", True)
-    assert fh.hosts_protected_child and not fh.can_be_offered()
+    assert fh.hosts_protected_child_of("0380") and not fh.can_be_offered()
+
+
+def test_a_home_with_a_partner_s_protected_child_is_offered_as_any_occupied_home() -> None:
+    """Its owner may not tell the partner's child is protected (ADR 0009, second addendum)."""
+    fh = home(capacity=3)
+    fh.occupy("P-1", "C-1", "1980", True)
+    assert fh.free_places == 2 and fh.can_be_offered()
 
 
 def test_only_addressed_partners_may_offer() -> None:

@@ -42,7 +42,9 @@ Need = Literal[
 
 
 class FamilyHomeOccupancyChangedV1(ContractModel):
-    """Internal: one of the municipality's own placements occupied or freed one of its homes."""
+    """Internal: one of the municipality's own placements occupied or freed a home of the pool, its
+    own or a partner's.  ``free_places`` is the home as the placing municipality may know it: the
+    truth in its own home, in a partner's home the free places partners read (ADR 0009)."""
 
     case_id: CaseId
     municipality: Municipality

@@ -3,7 +3,8 @@
 ``register_id`` is the owner's own id (placement events carry it as ``family_home_id``); partners only
 ever see the aggregate's random pool id.  An accepted offer holds a place until its placement arrives
 or the hold lapses (ADR 0022).  A resident is its placer's: (placing municipality, placement id).
-Partners are told, and read, its places as ``PartnerView`` keeps them (ADR 0009).
+Partners are told, and read, its places as ``PartnerView`` keeps them, its owner as ``OwnerView``
+does (ADR 0009).
 """
 
 from __future__ import annotations
@@ -100,9 +101,6 @@ class FamilyHome(PartnerView, PlaceHolds, ProtectedResidents):
         return cls(municipality, register_id, kind, *profile)
 
     # -- questions ----------------------------------------------------------------------
-    def can_be_offered(self) -> bool:
-        return self.available and self.free_places > 0 and not self.hosts_protected_child
-
     def check_fits(self, age_band: str, placement_type: str, needs: tuple[str, ...]) -> None:
         check_fit(self.age_min, self.age_max, self.specialisations, age_band, placement_type, needs)
 
@@ -157,21 +155,22 @@ class FamilyHome(PartnerView, PlaceHolds, ProtectedResidents):
     ) -> None:
         self.capacity, self.age_min, self.age_max = capacity, age_min, age_max
         self.specialisations, self.languages = tuple(specialisations), tuple(languages)
-        self._told()
+        self._told_by_owner()
 
     @event(AvailabilityChanged)
     def _availability_changed(self, available: bool) -> None:
         self.available = available
-        self._told()
+        self._told_by_owner()
 
     @event(SharingChanged)
     def _sharing_changed(self, shared_with: tuple[str, ...]) -> None:
         self.shared_with = tuple(shared_with)
-        self._told()
+        self._told_by_owner()
 
     @event(Occupied)
     def _occupied(self, placement_id: str, case_id: str, placing_municipality: str, protected: bool) -> None:
         self.residents[(placing_municipality, placement_id)] = (case_id, placing_municipality, protected)
+        self._case_moved_in(placing_municipality, case_id)  # a hold left in place: see ``OwnerView``
         self._moved_in((placing_municipality, placement_id), case_id, protected)
 
     @event(Freed)

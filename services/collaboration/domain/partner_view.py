@@ -5,26 +5,27 @@ child with a protected identity (ADR 0009, addendum "partners read what they wer
 that one moved in or out, nor when, nor that a child they knew of became protected.  So each
 resident is counted in partners' view, or not, once and for all at its move-in: counted if it moved
 in unprotected (partners were told its place was taken) or into the place a hold kept for its case
-(partners were told the hold took it); never counted if it moved in protected otherwise.  The
-places partners count as taken are fixed at every change they are told of (``_told``: counted
-residents and holds as they are then) and stay as they were through the changes they are not told
-of: a protected child's move in or out, a resident's protection, a hold becoming its resident.  A
-counted resident who leaves protected therefore keeps its place taken for partners until the next
-change they are told of.  The owner's own questions (``free_places``, ``can_be_offered``) are the
-home as it is; only what partners are told and read, and an acceptance they make, go by this.
+(partners were told the hold took it; a protected case's move-in stored before the second addendum
+did so); never counted if it moved in protected otherwise.  The places partners count as taken are
+fixed at every change they are told of (``_told``: counted residents, holds and departed places as
+they are then) and stay as they were through the changes they are not told of: a protected child's
+move in or out, a resident's protection, a hold becoming its resident.  A counted resident who
+leaves protected becomes a departed place (``_departed``): still taken for partners until the
+owner's next change of the home (profile, availability, sharing: ``_told_by_owner``), which no
+partner can make happen, so no partner can time the departure by a change of its own.  The owner
+reads the home as ``OwnerView`` says; a placer's own record of its case, the free places as that
+municipality may know them (``free_places_known_to``).
 """
 
 from __future__ import annotations
 
-from services.collaboration.domain.residents import Resident, Residents
+from services.collaboration.domain.owner_view import OwnerView
+from services.collaboration.domain.residents import Resident
 
 PLACED = "placed"  # why a hold ended: its case moved into the held place
 
 
-class PartnerView(Residents):
-    capacity: int
-    available: bool
-    holds: dict[str, tuple[str, str, object]]
+class PartnerView(OwnerView):
     shared_with: tuple[str, ...]
 
     def is_visible_to(self, partner: str) -> bool:
@@ -32,14 +33,15 @@ class PartnerView(Residents):
         return partner in self.shared_with
 
     @property
-    def free_places(self) -> int:
-        return max(self.capacity - len(self.residents) - len(self.holds), 0)
-
-    @property
     def partner_free_places(self) -> int:
         """The free places as partners were last told of them."""
         told = vars(self).get("_told_taken")
         return max(self.capacity - (self._taken_as_told() if told is None else told), 0)
+
+    def free_places_known_to(self, municipality: str) -> int:
+        """The owner's free places for the owner; for any other municipality (a placer's record of
+        its own case in a partner's home), partners' view, else the difference is a protected child."""
+        return self.free_places if municipality == self.municipality else self.partner_free_places
 
     def offered_to_partners(self) -> bool:
         """What partners read as ``available``: the owner's switch and a place free in their view."""
@@ -55,12 +57,23 @@ class PartnerView(Residents):
         """Residents partners were never told of; set here, as homes loaded before it have none."""
         return vars(self).setdefault("_unseen_residents", set())
 
+    @property
+    def _departed(self) -> int:
+        """Counted residents who left protected since the owner's last change; 0 in homes stored
+        before it (read here, as they have none)."""
+        return vars(self).get("_departed_protected", 0)
+
     def _taken_as_told(self) -> int:
-        return len(set(self.residents) - self._unseen) + len(self.holds)
+        return len(set(self.residents) - self._unseen) + len(self.holds) + self._departed
 
     def _told(self) -> None:
         """Partners are told of this change: their view is the home's places as they are now."""
         self._told_taken = self._taken_as_told()
+
+    def _told_by_owner(self) -> None:
+        """The owner changed the home: partners' view lets the departed places go with it."""
+        self._departed_protected = 0
+        self._told()
 
     def _moved_in(self, resident: Resident, case_id: str, protected: bool) -> None:
         handed_over = vars(self).pop("_handed_over", None) == (resident[0], case_id)
@@ -70,9 +83,11 @@ class PartnerView(Residents):
             self._unseen.add(resident)
 
     def _left(self, resident: Resident, protected: bool) -> None:
-        self._unseen.discard(resident)
         if not protected:
             self._told()
+        elif resident not in self._unseen:  # counted, now protected: its departure is not told
+            self._departed_protected = self._departed + 1
+        self._unseen.discard(resident)
 
     def _hold_ended(self, case: tuple[str, str], why: str) -> None:
         """A hold became its case's resident (``placed``): the move-in that follows in the same save

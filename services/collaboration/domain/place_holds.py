@@ -1,7 +1,8 @@
 """The places a home keeps for accepted offers: the part of ``FamilyHome`` that holds places.
 
 An accepted offer holds one place for its case until the requester's placement for that case
-arrives (the hold becomes a resident; placed anywhere else, the place comes free, unless the child
+arrives (the hold becomes a resident, but a protected case's, which ends at its own time, ADR 0009;
+placed anywhere else, the place comes free, unless the child
 only waits in an emergency home: ``outlasts``), the case's care ends (``ends_care``), the requester
 gives it back, or the hold lapses; a held place is not free, so it cannot be offered or accepted
 again (ADR 0022).  Its events are stored under this module's topics.
@@ -62,6 +63,15 @@ class PlaceHolds(Aggregate):
         here, not in ``__init__``, since homes stored (or snapshotted) before it have none."""
         return vars(self).setdefault("_kept_by", {})
 
+    @property
+    def taken_by_its_case(self) -> set[str]:
+        """Request ids whose held place its case's move-in took without ending the hold (a protected
+        case's, which ends at its own time: ADR 0009); set here, as homes stored before have none."""
+        return vars(self).setdefault("_taken_holds", set())
+
+    def _case_moved_in(self, placer: str, case_id: str) -> None:
+        self.taken_by_its_case.update(self.holds_of(placer, case_id))
+
     def is_held_for(self, municipality: str, case_id: str, now: datetime) -> bool:
         """A place is held for that case at ``now``: for its case only, never for another case of the
         same municipality; one past its time is gone, though the periodic sweep that records the
@@ -99,8 +109,10 @@ class PlaceHolds(Aggregate):
 
     def give_back(self, request_id: str, now: datetime) -> bool:
         """The requester gives back the place its accepted offer holds; False when none is held
-        at ``now`` (its placement took it, or the hold lapsed)."""
-        if request_id not in self.holds or self.holds[request_id][2] <= now:
+        at ``now`` (its placement took it, or the hold lapsed): also while the hold outlives its
+        protected case's move-in, as giving back a place the child took is refused to any case."""
+        held = self.holds.get(request_id)
+        if held is None or held[2] <= now or request_id in self.taken_by_its_case:
             return False
         self._hold_released(request_id, "given_back")
         return True

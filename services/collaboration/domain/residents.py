@@ -51,6 +51,6 @@ class Residents(Aggregate):
         """(case id, placing municipality, protected) of the resident a stored event names."""
         return self.residents[self.resident_named(placement_id, placer)]
 
-    @property
-    def hosts_protected_child(self) -> bool:
-        return any(protected for _, _, protected in self.residents.values())
+    def hosts_protected_child_of(self, placer: str) -> bool:
+        """A child of ``placer``'s with a protected identity lives here."""
+        return any(protected and by == placer for _, by, protected in self.residents.values())

@@ -123,7 +123,8 @@ class HomePlacements(HoldsElsewhere, CaseProtections):
         if new is not None:
             gate = self._gate(placement.municipality, placement.case_id)  # see MoveInGate
             protected = gate.move_in(placement.placement_id, new.id) or protected
-            new.release_hold_of(placement.municipality, placement.case_id)  # the held place is its home
+            if not protected:  # the held place is its home; a protected case's hold ends at its own time
+                new.release_hold_of(placement.municipality, placement.case_id)
             new.occupy(placement.placement_id, placement.case_id, placement.municipality, protected)
         released = self._release_holds_elsewhere(placement, new, old, moved_in=new is not None)
         self.save(old, new, gate, *released)  # ``old`` may be among them: saved once
