@@ -22,9 +22,12 @@ from services.scheduling.application import (
 from services.scheduling.domain.feed_token import FeedTokenRevoked
 from services.scheduling.domain.meeting import InvalidTimes, MeetingClosed
 from services.scheduling.domain.meeting_errors import (
+    AlreadyInvited,
+    MeetingBegun,
     MeetingNotBegun,
     OutsideWorkingHours,
     OverWeeklyCapacity,
+    RoleNotNamed,
     StaffMeetingFollowsItsReferral,
 )
 from services.scheduling.domain.staff_member import InvalidWorkingHours, StillOnRoster
@@ -39,6 +42,9 @@ ERROR_STATUSES: dict[type[Exception], int] = {
     AlreadyRegistered: 409,
     MeetingClosed: 409,
     MeetingNotBegun: 409,
+    MeetingBegun: 409,
+    RoleNotNamed: 409,
+    AlreadyInvited: 409,
     OutsideWorkingHours: 409,
     OverWeeklyCapacity: 409,
     StaffMeetingFollowsItsReferral: 409,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from services.scheduling.base import LOCAL, SchedulingObserver, StaffMemberRemoved
 from services.scheduling.called_off import CalledOffUseCases
-from services.scheduling.meetings import DoubleBooking, MeetingUseCases, UnknownStaff
+from services.scheduling.meetings import DoubleBooking, UnknownStaff
 from services.scheduling.placed_child import ChildPlacedUseCases
 from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
+from services.scheduling.role_fill import RoleFillUseCases
 from services.scheduling.roster import AlreadyRegistered, RosterUseCases
 from services.scheduling.staff_hours import StaffHoursUseCases
 from services.scheduling.subject_access import SubjectAccessUseCases
@@ -38,7 +39,7 @@ class SchedulingApplication(
     ChildPlacedUseCases,  # and StaffMeetingUseCases, which it extends
     UnbookedStaffMeetingUseCases,  # as does this
     CalledOffUseCases,  # and this
-    MeetingUseCases,
+    RoleFillUseCases,  # and MeetingUseCases, which it extends
     SubjectAccessUseCases,  # and FeedTokenUseCases, which it extends
     WorklistUseCases,
 ):

@@ -39,18 +39,16 @@ MeetingTime = Annotated[
 """A time accepted over HTTP, converted once to its instant (aware, UTC)."""
 
 
+StaffRole = Literal[
+    "coordinator", "family_therapist", "family_pedagogue", "parent_supporter", "case_worker", "resource_team"
+]
+
+
 class NewStaffMember(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     staff_id: Identifier
-    role: Literal[
-        "coordinator",
-        "family_therapist",
-        "family_pedagogue",
-        "parent_supporter",
-        "case_worker",
-        "resource_team",
-    ]
+    role: StaffRole
     work_starts: HHMM = "08:00"
     work_ends: HHMM = "16:30"
     weekly_capacity_hours: int = Field(40, ge=1, le=60)
@@ -150,6 +148,18 @@ def _check_length(start: datetime, end: datetime) -> None:
         raise ValueError("end must be after start")
     if end - start > MAX_MEETING_LENGTH:
         raise ValueError("end: a meeting lasts at most 12 hours")
+
+
+class FillRole(BaseModel):
+    """Who fills a role the meeting names among its other participants: a member of the roster of
+    that role, judged at the meeting's time as a booking by hand judges its participants."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: StaffRole
+    staff_id: Identifier
+    outside_working_hours: bool = Field(False, description=KNOWINGLY)
+    over_weekly_capacity: bool = Field(False, description=PAST_CAPACITY)
 
 
 class Cancel(BaseModel):

@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from services.kit.auth import Caller
-from services.scheduling.commands import Attendance, Cancel, NewMeeting, Reschedule
+from services.scheduling.commands import Attendance, Cancel, FillRole, NewMeeting, Reschedule
 from services.scheduling.domain.busy_times import overlaps
 from services.scheduling.domain.local_time import is_repeated, stored_instant, wall_clock_of
 from services.scheduling.domain.meeting import Meeting, MeetingError, MeetingInThePast
@@ -135,7 +135,7 @@ class MeetingUseCases(PersonDayUseCases):
         staff_ids: Sequence[str],
         members: Sequence[StaffMember | None],
         times: Sequence[tuple[datetime, datetime]],
-        knowingly: NewMeeting | Reschedule,
+        knowingly: NewMeeting | Reschedule | FillRole,
         moved: tuple[UUID, tuple[datetime, datetime]] | None = None,
     ) -> None:
         """A time chosen by hand (instants) keeps to each participant's working time and weekly

@@ -11,8 +11,8 @@ One duty per meeting, however many roles it names: the worklist item has no fiel
 apart, and the meeting lists them.  It is due the working day before the meeting (someone asked on
 the day can rarely come), so it is overdue on the meeting's day; once the meeting has begun nobody
 can be invited any more (a move or a placement then changes nothing), so it leaves the list, as it
-does when the roles are filled or the meeting is cancelled or held.  No endpoint fills a named role
-yet: the action is the meeting, which names the roles.
+does when the roles are filled or the meeting is cancelled or held.  The action is the command that
+fills a role the meeting names (``role_fill.py``): the meeting's answer lists them.
 """
 
 from __future__ import annotations
@@ -42,6 +42,6 @@ def roles_to_fill_duty(row: MeetingRow, coordinator: str | None) -> Duty:
         due=previous_working_day(row.start.date()),
         role=RESPONSIBLE_ROLE,
         assignee=coordinator,
-        action=f"/api/v1/meetings/{row.meeting_id}",
+        action=f"/api/v1/meetings/{row.meeting_id}/fill-role",
         key=f"{row.meeting_id}/roles",  # never ties with the staff meeting's own duty (its id)
     )

@@ -1,7 +1,7 @@
 """A role a booked meeting names for the coordinator to fill (nobody of it could be booked) is a duty
 on scheduling's worklist (ADR 0026, addendum "a role named for the coordinator is on the worklist"):
 the coordinator's, due the working day before the meeting, acted on at the meeting, off the list
-once the role is filled or the meeting is cancelled or has begun.  Records through the kit's real
+once the role is filled (``/fill-role``) or the meeting is cancelled or has begun.  Records through the kit's real
 tracking consumer, read and booked over HTTP with a JWT."""
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ async def test_a_staff_meeting_convened_without_its_case_worker_puts_the_role_on
         False,
     )
     assert (duty["responsible_role"], duty["assignee"]) == ("coordinator", "0380-coordinator-1")
-    assert duty["action_path"] == f"/api/v1/meetings/{meeting['meeting_id']}"
+    assert duty["action_path"] == f"/api/v1/meetings/{meeting['meeting_id']}/fill-role"
 
 
 async def test_a_case_worker_assigned_who_can_take_the_staff_meeting_fills_the_role_and_takes_it_off_the_worklist(
@@ -128,7 +128,7 @@ async def test_a_case_worker_moved_in_whose_week_is_full_puts_the_role_on_the_wo
     await store.feed(case_worker_assigned(CASE, referral_id, 3, BUSY))
     assert (await meeting_of(scheduling, meeting["meeting_id"]))["other_participants"] == ["case_worker"]
     [duty] = await unfilled(scheduling)
-    assert duty["action_path"] == f"/api/v1/meetings/{meeting['meeting_id']}"
+    assert duty["action_path"] == f"/api/v1/meetings/{meeting['meeting_id']}/fill-role"
 
 
 async def test_a_parent_supporter_nobody_can_fill_on_a_placement_puts_the_role_on_the_worklist(
@@ -141,7 +141,7 @@ async def test_a_parent_supporter_nobody_can_fill_on_a_placement_puts_the_role_o
     await store.feed(child_placed(CASE, referral_id, 3, "P-2"))
     assert (await meeting_of(scheduling, meeting["meeting_id"]))["other_participants"] == ["parent_supporter"]
     [duty] = await unfilled(scheduling)
-    assert duty["action_path"] == f"/api/v1/meetings/{meeting['meeting_id']}"
+    assert duty["action_path"] == f"/api/v1/meetings/{meeting['meeting_id']}/fill-role"
 
 
 async def test_repeated_records_and_a_second_role_named_keep_one_duty_for_the_meeting(
@@ -197,4 +197,4 @@ async def test_a_member_leaving_the_roster_puts_their_role_on_the_worklist_of_a_
     assert left.status_code == 204, left.text
     [duty] = await unfilled(scheduling)
     assert (duty["due"], duty["assignee"]) == ("2026-11-27", "0380-coordinator-1")  # the Friday before
-    assert duty["action_path"] == f"/api/v1/meetings/{meeting['meeting_id']}"
+    assert duty["action_path"] == f"/api/v1/meetings/{meeting['meeting_id']}/fill-role"

@@ -94,6 +94,11 @@ def _scheduling() -> Table:
             {"attended": ["0380-family-therapist-1"], "outcome": "held"},
             {"attended": [], "outcome": "nobody came"},
         ),
+        ("scheduling", "POST", f"{MEETINGS}/fill-role"): lambda w: Call(
+            {"meeting_id": w.ids["meeting_with_a_role_to_fill"]},
+            {"role": "parent_supporter", "staff_id": "0380-parent-supporter-1"},
+            {"role": "parent_supporter", "staff_id": "0380-parent-supporter-1", "over_weekly_capacity": True},
+        ),
         # No body: another request under the same key is one for another staff member or case.
         ("scheduling", "POST", "/api/v1/staff/{staff_id}/feed-tokens"): lambda w: Call(ids_of(w, "staff_id")),
         ("scheduling", "POST", f"{CASE}/feed-tokens"): lambda w: Call(ids_of(w, "case_id")),

@@ -139,6 +139,7 @@ async def _referrals(w: World) -> None:
 
 
 THERAPIST, PEDAGOGUE = "0380-family-therapist-1", "0380-family-pedagogue-1"
+SUPPORTER = "0380-parent-supporter-2"  # booked, then leaves the roster: their role is named
 
 
 def new_meeting(case_id: str = "0380-W7", day: int = 24, **overrides: Any) -> dict[str, Any]:
@@ -159,6 +160,11 @@ async def _scheduling(w: World) -> None:
     w.store.clock = lambda: datetime(2026, 11, 24, 9, 30)
     w.ids.update(meeting_id=meeting["meeting_id"], staff_id=THERAPIST, case_id="0380-W7")
     w.case_data |= {"0380-W7", meeting["meeting_id"]}
+    # A meeting naming a role to fill: its parent supporter left the roster (ADR 0026, addenda).
+    [named] = await w.made("POST", "/api/v1/meetings", new_meeting(day=27, staff_ids=[SUPPORTER]))
+    assert (await w.send("DELETE", f"/api/v1/staff/{SUPPORTER}", OWNER, None)).status_code == 204
+    w.ids["meeting_with_a_role_to_fill"] = named["meeting_id"]
+    w.case_data.add(named["meeting_id"])
     # Personal calendar feeds: the feed's URL holds its token, the world's read of it (ADR 0023).
     staff_token = await w.made("POST", f"/api/v1/staff/{THERAPIST}/feed-tokens")
     case_token = await w.made("POST", "/api/v1/cases/0380-W7/feed-tokens")

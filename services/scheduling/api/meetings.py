@@ -1,4 +1,4 @@
-"""Meetings: /api/v1/meetings (book one or a series, reschedule, cancel, attendance, read)."""
+"""Meetings: /api/v1/meetings (book one or a series, reschedule, cancel, fill a role, attendance, read)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from services.kit.commands import Kit
 from services.scheduling.api.roles import READERS, SCHEDULERS
 from services.scheduling.api.views import BookedMeetings, MeetingView
 from services.scheduling.application import SchedulingApplication as Scheduling
-from services.scheduling.commands import Attendance, Cancel, NewMeeting, Reschedule
+from services.scheduling.commands import Attendance, Cancel, FillRole, NewMeeting, Reschedule
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
@@ -33,6 +33,12 @@ def reschedule_meeting(meeting_id: UUID, body: Reschedule, kit: Kit) -> MeetingV
 @router.post("/{meeting_id}/cancel", response_model=MeetingView)
 def cancel_meeting(meeting_id: UUID, body: Cancel, kit: Kit) -> MeetingView:
     return kit.command(Scheduling.cancel_meeting, meeting_id, body, view=MeetingView, roles=SCHEDULERS)
+
+
+@router.post("/{meeting_id}/fill-role", response_model=MeetingView)
+def fill_meeting_role(meeting_id: UUID, body: FillRole, kit: Kit) -> MeetingView:
+    """Invite a roster member of a role the meeting names for the coordinator to fill (ADR 0026)."""
+    return kit.command(Scheduling.fill_role, meeting_id, body, view=MeetingView, roles=SCHEDULERS)
 
 
 @router.post("/{meeting_id}/attendance", response_model=MeetingView)

@@ -76,7 +76,8 @@ class MeetingView(BaseModel):
     other_participants: list[str] = Field(
         default_factory=list,
         description="who else takes part, by role (parent, child, case_worker, ...); a staff role named "
-        "here is for the coordinator to fill: nobody of it was free, or its member left the roster",
+        "here is for the coordinator to fill (POST .../fill-role): nobody of it was free, or its member left "
+        "the roster",
     )
     status: str
     deadline: datetime | None = None

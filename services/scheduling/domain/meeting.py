@@ -59,7 +59,7 @@ class Meeting(Aggregate):
         staff_ids: tuple[str, ...]
         other_participants: tuple[str, ...]
 
-    class Invited(Aggregate.Event):  # one more invitee: a staff id, or a role named for the coordinator
+    class Invited(Aggregate.Event):  # one more invitee: a staff id (filling its role), or a role named
         staff_ids: tuple[str, ...]
         other_participants: tuple[str, ...]
 
@@ -98,8 +98,7 @@ class Meeting(Aggregate):
         self.municipality, self.case_id, self.kind = municipality, case_id, kind
         self.staff_ids = tuple(staff_ids)
         self.other_participants = tuple(other_participants)
-        self.referral_id = referral_id
-        self.deadline = deadline
+        self.referral_id, self.deadline = referral_id, deadline
         self.deadline_ever_missed = self.deadline_missed
         self.series_id = series_id
         self.status = "booked"
@@ -139,10 +138,11 @@ class Meeting(Aggregate):
         self._case_worker_changed(staff, others if new else (*others, "case_worker"))
 
     def invite(self, role: str, staff_id: str | None) -> None:
-        """Invite ``staff_id`` too, or (``None``: nobody of ``role`` is free) name ``role`` by role."""
+        """Invite ``staff_id`` as ``role`` (no longer named, if it was), or (``None``: nobody free) name it."""
         self._require_open("invite to")
+        others = tuple(p for p in self.other_participants if p != role)  # named once, or filled
         staff = (*self.staff_ids, staff_id) if staff_id else self.staff_ids
-        self._invited(staff, self.other_participants if staff_id else (*self.other_participants, role))
+        self._invited(staff, others if staff_id else (*others, role))
 
     def stand_down(self, staff_id: str, role: str) -> None:  # left the roster: their role named instead
         self._require_open("change who is invited to")

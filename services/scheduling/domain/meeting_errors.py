@@ -38,3 +38,15 @@ class OutsideWorkingHours(MeetingError):
 class OverWeeklyCapacity(MeetingError):
     """A time chosen by hand keeps to the participants' weekly capacity on the roster, as the slot
     finder's does; a meeting past it (a crisis week) is booked knowingly or not at all."""
+
+
+class MeetingBegun(MeetingError):
+    """Nobody is invited to a meeting once it has begun: who came is recorded at its attendance."""
+
+
+class RoleNotNamed(MeetingError):
+    """Only a role the meeting names among its other participants is filled."""
+
+
+class AlreadyInvited(MeetingError):
+    """Someone invited already fills no other role of the same meeting."""
