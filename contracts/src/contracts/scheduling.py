@@ -65,8 +65,9 @@ class MeetingHeldV1(MeetingFacts):
 
 
 class MeetingInviteesChangedV1(MeetingFacts):
-    """Who is invited changed, the time kept: the referral's case worker was reassigned, or a
-    parent supporter was invited once the child was placed."""
+    """Who is invited changed, the time kept: the referral's case worker was reassigned, a parent
+    supporter was invited once the child was placed, or the coordinator filled a role the meeting
+    named (``POST /api/v1/meetings/{id}/fill-role``)."""
 
     staff_ids: list[Identifier]
 
