@@ -113,19 +113,19 @@ async def test_a_protected_case_moving_into_its_held_place_is_told_to_partners_a
     assert await partner_free_places(collaboration, GAVLE, homes["c"]) == 2
 
 
-async def test_the_owner_reads_a_partner_s_protected_child_in_its_held_place_as_any_child_that_took_its_hold(
+async def test_the_owner_reads_a_partner_s_protected_child_in_its_held_place_as_a_hold_whose_case_never_came(
     collaboration,
 ) -> None:
-    """As it moves in, and as it leaves (before its hold's time), (c) reads to Västerås as (a) does."""
+    """As it moves in, and as it leaves (before its hold's time), (c) reads to Västerås as (b) does:
+    for the owner, another municipality, the protected child's stay does not exist (ADR 0009)."""
     homes, _ = await three_matched_homes(collaboration)
     assert await owner_view(collaboration, VASTERAS, homes["c"]) == await owner_view(
-        collaboration, VASTERAS, homes["a"]
+        collaboration, VASTERAS, homes["b"]
     )
     where = {"municipality": UPPSALA, "placement_type": "familjehem"}
-    for k in "ac":
-        await collaboration.feed(placement_ended(f"0380-C-{k}", f"P-{k}", **where, family_home_id=homes[k]))
+    await collaboration.feed(placement_ended("0380-C-c", "P-c", **where, family_home_id=homes["c"]))
     assert await owner_view(collaboration, VASTERAS, homes["c"]) == await owner_view(
-        collaboration, VASTERAS, homes["a"]
+        collaboration, VASTERAS, homes["b"]
     )
 
 
@@ -146,12 +146,11 @@ async def test_a_matched_request_whose_protected_child_took_its_held_place_is_no
     assert protected.status_code == 409, protected.text
 
 
-async def test_the_owner_reads_and_offers_a_home_with_a_partner_s_protected_child_as_any_occupied_home(
+async def test_the_owner_reads_and_offers_a_home_with_a_partner_s_protected_child_as_one_nobody_moved_into(
     collaboration,
 ) -> None:
     homes = [await register(collaboration, VASTERAS, f"VAS-FH-{i}", [UPPSALA, GAVLE]) for i in (1, 2)]
     where = {"municipality": UPPSALA, "placement_type": "familjehem"}
-    await collaboration.feed(placement_started("0380-C-1", "P-1", **where, family_home_id=homes[0]))
     await collaboration.feed(
         placement_started("0380-C-2", "P-2", **where, family_home_id=homes[1], protected_identity=True)
     )

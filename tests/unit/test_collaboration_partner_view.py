@@ -27,14 +27,25 @@ def replayed(pooled: FamilyHome) -> FamilyHome:
     return aggregate
 
 
-def test_a_protected_child_s_move_in_and_out_leave_partners_free_places_as_told() -> None:
+def test_a_protected_child_s_move_in_and_out_leave_the_free_places_as_told_to_partners_and_the_owner() -> (
+    None
+):
+    """The owner, another municipality than the child's, reads the home as partners do (ADR 0009)."""
     pooled = home()
     pooled.occupy("P-1", "0380-C-1", UPPSALA, True)
-    assert (pooled.free_places, pooled.partner_free_places) == (2, 3)
+    assert (pooled.free_places, pooled.partner_free_places, pooled.occupied_places) == (3, 3, 0)
     pooled.occupy("P-2", "0380-C-2", UPPSALA, False)
-    assert (pooled.free_places, pooled.partner_free_places) == (1, 2)
+    assert (pooled.free_places, pooled.partner_free_places, pooled.occupied_places) == (2, 2, 1)
     pooled.free("P-1", UPPSALA)
-    assert (pooled.free_places, pooled.partner_free_places) == (2, 2)
+    assert (pooled.free_places, pooled.partner_free_places, pooled.occupied_places) == (2, 2, 1)
+
+
+def test_the_owner_s_own_protected_child_is_a_place_taken_for_the_owner_alone() -> None:
+    pooled = home()
+    pooled.occupy("P-1", "1980-C-1", VASTERAS, True)
+    assert (pooled.free_places, pooled.partner_free_places, pooled.occupied_places) == (2, 3, 1)
+    pooled.free("P-1", VASTERAS)
+    assert (pooled.free_places, pooled.partner_free_places, replayed(pooled).occupied_places) == (3, 3, 0)
 
 
 def test_a_resident_who_became_protected_keeps_its_place_for_partners_until_a_change_they_are_told() -> None:
@@ -42,9 +53,9 @@ def test_a_resident_who_became_protected_keeps_its_place_for_partners_until_a_ch
     pooled.occupy("P-1", "0380-C-1", UPPSALA, False)
     pooled.protect_residents_of(UPPSALA, "0380-C-1")
     pooled.free("P-1", UPPSALA)
-    assert (pooled.free_places, pooled.partner_free_places) == (3, 2)
+    assert (pooled.free_places, pooled.partner_free_places, pooled.occupied_places) == (2, 2, 1)
     pooled.set_available(False)
-    assert pooled.partner_free_places == 3 and replayed(pooled).partner_free_places == 3
+    assert pooled.partner_free_places == pooled.free_places == replayed(pooled).partner_free_places == 3
 
 
 def test_a_protected_case_moving_into_its_held_place_keeps_the_place_taken_for_partners() -> None:
@@ -79,20 +90,18 @@ def test_a_counted_resident_who_left_protected_keeps_its_place_for_partners_unti
     pooled.hold("R-1", UPPSALA, "0380-C-2", NOW + timedelta(days=14))
     pooled.free("G-1", GAVLE)
     pooled.lapse_holds(NOW + timedelta(days=15))
-    assert (pooled.free_places, pooled.partner_free_places, replayed(pooled).partner_free_places) == (3, 2, 2)
+    assert (pooled.free_places, pooled.partner_free_places, replayed(pooled).partner_free_places) == (2, 2, 2)
     pooled.change_profile(3, 0, 10, (), ())
     assert pooled.partner_free_places == 3 and replayed(pooled).partner_free_places == 3
 
 
-def test_a_protected_case_s_hold_beside_its_child_is_one_place_to_the_owner_and_the_hold_s_to_partners() -> (
-    None
-):
+def test_a_protected_case_s_hold_beside_its_child_is_the_hold_s_place_to_the_owner_as_to_partners() -> None:
     pooled = home(capacity=2)
     pooled.hold("R-1", UPPSALA, "0380-C-1", NOW + timedelta(days=14))
     pooled.occupy("P-1", "0380-C-1", UPPSALA, True)  # its hold is not released (placements.py)
-    assert (pooled.free_places, pooled.partner_free_places) == (1, 1)
-    pooled.free("P-1", UPPSALA)  # leaving before the hold's time: its place comes free for the owner
-    assert (pooled.free_places, pooled.partner_free_places, replayed(pooled).free_places) == (2, 1, 2)
+    assert (pooled.free_places, pooled.partner_free_places, pooled.occupied_places) == (1, 1, 0)
+    pooled.free("P-1", UPPSALA)  # leaving before the hold's time: the hold keeps its place for both
+    assert (pooled.free_places, pooled.partner_free_places, replayed(pooled).free_places) == (1, 1, 1)
     pooled.lapse_holds(NOW + timedelta(days=15))
     assert (pooled.free_places, pooled.partner_free_places, replayed(pooled).partner_free_places) == (2, 2, 2)
 

@@ -86,11 +86,11 @@ def test_a_home_with_its_own_municipality_s_protected_child_cannot_be_offered() 
     assert fh.hosts_protected_child_of("0380") and not fh.can_be_offered()
 
 
-def test_a_home_with_a_partner_s_protected_child_is_offered_as_any_occupied_home() -> None:
-    """Its owner may not tell the partner's child is protected (ADR 0009, second addendum)."""
+def test_a_home_with_a_partner_s_protected_child_is_offered_as_if_the_child_were_not_there() -> None:
+    """Its owner may not tell the partner's child is there at all (ADR 0009, second addendum)."""
     fh = home(capacity=3)
     fh.occupy("P-1", "C-1", "1980", True)
-    assert fh.free_places == 2 and fh.can_be_offered()
+    assert fh.free_places == 3 and fh.can_be_offered()
 
 
 def test_only_addressed_partners_may_offer() -> None:

@@ -1,4 +1,4 @@
-"""/api/v1/family-homes: the pool.  The owner sees its homes in full, a partner as its topic shows them."""
+"""/api/v1/family-homes: the pool.  The owner reads a home as ``OwnerView`` does, a partner as told."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ class OwnHome(HomeFacts):
             kind=home.kind,
             shared_with=list(home.shared_with),
             offerable=home.can_be_offered(),
-            occupied_places=len(home.residents),
+            occupied_places=home.occupied_places,
         )
 
 

@@ -4,7 +4,7 @@
 ever see the aggregate's random pool id.  An accepted offer holds a place until its placement arrives
 or the hold lapses (ADR 0022).  A resident is its placer's: (placing municipality, placement id).
 Partners are told, and read, its places as ``PartnerView`` keeps them, its owner as ``OwnerView``
-does (ADR 0009).
+does: partners' view and the owner's own protected children (ADR 0009).
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from services.collaboration.domain.home_profile import (
     check_fit,
     check_profile,
 )
-from services.collaboration.domain.partner_view import PartnerView
+from services.collaboration.domain.owner_view import OwnerView
 from services.collaboration.domain.place_holds import PlaceHolds
 from services.collaboration.domain.protected_residents import ProtectedResidents
 from services.collaboration.domain.residents import ENDED, Resident
 from services.kit.domain.ids import stable_id
 
 
-class FamilyHome(PartnerView, PlaceHolds, ProtectedResidents):
+class FamilyHome(OwnerView, PlaceHolds, ProtectedResidents):
     class Registered(Aggregate.Created):
         municipality: str
         register_id: str
@@ -170,7 +170,7 @@ class FamilyHome(PartnerView, PlaceHolds, ProtectedResidents):
     @event(Occupied)
     def _occupied(self, placement_id: str, case_id: str, placing_municipality: str, protected: bool) -> None:
         self.residents[(placing_municipality, placement_id)] = (case_id, placing_municipality, protected)
-        self._case_moved_in(placing_municipality, case_id)  # a hold left in place: see ``OwnerView``
+        self._case_moved_in(placing_municipality, case_id)  # a hold left in place: see ``PlaceHolds``
         self._moved_in((placing_municipality, placement_id), case_id, protected)
 
     @event(Freed)

@@ -12,21 +12,23 @@ they are then) and stay as they were through the changes they are not told of: a
 move in or out, a resident's protection, a hold becoming its resident.  A counted resident who
 leaves protected becomes a departed place (``_departed``): still taken for partners until the
 owner's next change of the home (profile, availability, sharing: ``_told_by_owner``), which no
-partner can make happen, so no partner can time the departure by a change of its own.  The owner
-reads the home as ``OwnerView`` says; a placer's own record of its case, the free places as that
-municipality may know them (``free_places_known_to``).
+partner can make happen, so no partner can time the departure by a change of its own.  A requester's
+acceptance is decided on this view, the one it reads (``takes_a_hold``); the owner reads it too, with
+only its own protected children added (``OwnerView``).
 """
 
 from __future__ import annotations
 
-from services.collaboration.domain.owner_view import OwnerView
-from services.collaboration.domain.residents import Resident
+from services.collaboration.domain.residents import Resident, Residents
 
 PLACED = "placed"  # why a hold ended: its case moved into the held place
 
 
-class PartnerView(OwnerView):
+class PartnerView(Residents):
+    capacity: int
+    available: bool
     shared_with: tuple[str, ...]
+    holds: dict[str, tuple[str, str, object]]  # request id -> (placer, case id, until)
 
     def is_visible_to(self, partner: str) -> bool:
         """A partner reads the home while it is shared with it, whoever lives there."""
@@ -35,22 +37,16 @@ class PartnerView(OwnerView):
     @property
     def partner_free_places(self) -> int:
         """The free places as partners were last told of them."""
-        told = vars(self).get("_told_taken")
-        return max(self.capacity - (self._taken_as_told() if told is None else told), 0)
-
-    def free_places_known_to(self, municipality: str) -> int:
-        """The owner's free places for the owner; for any other municipality (a placer's record of
-        its own case in a partner's home), partners' view, else the difference is a protected child."""
-        return self.free_places if municipality == self.municipality else self.partner_free_places
+        return max(self.capacity - self._partner_taken(), 0)
 
     def offered_to_partners(self) -> bool:
         """What partners read as ``available``: the owner's switch and a place free in their view."""
         return self.available and self.partner_free_places > 0
 
     def takes_a_hold(self) -> bool:
-        """An accepted offer may hold a place if one is free as partners were told, or as it is:
-        refusing a place the requester reads as free would tell it what its topic never did."""
-        return self.available and max(self.free_places, self.partner_free_places) > 0
+        """An accepted offer holds a place if one is free as the requester reads the home: deciding on
+        anything else would tell the requester, or the owner, of a protected child partners never heard of."""
+        return self.offered_to_partners()
 
     @property
     def _unseen(self) -> set[Resident]:
@@ -62,6 +58,10 @@ class PartnerView(OwnerView):
         """Counted residents who left protected since the owner's last change; 0 in homes stored
         before it (read here, as they have none)."""
         return vars(self).get("_departed_protected", 0)
+
+    def _partner_taken(self) -> int:
+        told = vars(self).get("_told_taken")
+        return self._taken_as_told() if told is None else told
 
     def _taken_as_told(self) -> int:
         return len(set(self.residents) - self._unseen) + len(self.holds) + self._departed
