@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +13,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from contracts.topics import PLACEMENTS
+from contracts.topics import PLACEMENTS, REFERRALS
 from services.network_support.app import create_app as create_network_support
 from services.network_support.inbound import consumers as network_support_consumers
 from services.referrals.app import create_app as create_referrals
 from services.scheduling.app import create_app as create_scheduling
+from services.scheduling.inbound import referral_consumer
 from tests.conftest import make_settings
 from tests.support.clock import before_the_fixtures
 from tests.support.events import encode
@@ -88,3 +89,13 @@ async def scheduling(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         "http://scheduling",
     ) as client:
         yield client
+
+
+def fed_referral_records(scheduling: httpx.AsyncClient, name: str) -> Any:
+    """Scheduling's store, its clock on the referral's morning (Monday 2026-11-23, 08:00), ``feed``
+    handing its referrals consumer one record at a time (consumer group ``name``)."""
+    store = service_app(scheduling)
+    store.clock = lambda: datetime(2026, 11, 23, 8, 0)
+    consumer, _ = in_process_consumer(store, referral_consumer(store), name)
+    store.feed = fed_by_hand(consumer, REFERRALS)
+    return store

@@ -25,6 +25,7 @@ from tests.component.test_referrals_case_worker_http import assign, place
 from tests.component.test_referrals_http import COORDINATOR, PIN, create
 from tests.conftest import make_settings
 from tests.support.clock import EventClock, stamping_events_at
+from tests.support.races import saving_after
 from tests.support.tokens import bearer
 from tests.support.worklists import published
 
@@ -323,17 +324,10 @@ async def test_two_replicas_sweeping_at_once_publish_each_missed_deadline_once(t
     day = await everything_overdue(one)
     first, second = store(one), store(two)
     second.today = lambda: day
-    saving = first.save
-
-    def the_other_replica_first(*aggregates: Any, **kwargs: Any) -> Any:
-        """``one`` has decided to note a duty: ``two`` sweeps everything before ``one`` stores it."""
-        if not getattr(the_other_replica_first, "ran", False):
-            the_other_replica_first.ran = True  # type: ignore[attr-defined]
-            assert second.check_missed_deadlines() == 3
-        return saving(*aggregates, **kwargs)
-
-    first.save = the_other_replica_first
+    # ``one`` has decided to note a duty: ``two`` sweeps everything before ``one`` stores it.
+    rival = saving_after(first, second.check_missed_deadlines)
     assert sweep_on(one, day) == 0  # each of its notes conflicted with the other's, harmlessly
+    assert rival == [3]
     assert len(published_missed(one)) == 3
 
 

@@ -27,6 +27,7 @@ from tests.component.conftest import in_process
 from tests.component.test_referrals_http import COORDINATOR, create
 from tests.conftest import make_settings
 from tests.support.clock import EventClock, stamping_events_at
+from tests.support.races import saving_after
 from tests.support.worklists import published
 
 RESPONSE_OVERDUE = "se.natverk.referral.response_overdue.v1"
@@ -207,17 +208,10 @@ async def test_two_replicas_sweeping_at_once_publish_a_late_answer_once(two_repl
     await answer(one, referral_id)
     first, second = store(one), store(two)
     second.today = lambda: due_in() + timedelta(days=2)
-    saving = first.save
-
-    def the_other_replica_first(*aggregates: Any, **kwargs: Any) -> Any:
-        """``one`` has decided to note it: ``two`` sweeps before ``one`` stores its note."""
-        if not getattr(the_other_replica_first, "ran", False):
-            the_other_replica_first.ran = True  # type: ignore[attr-defined]
-            assert second.check_response_deadlines() == 1
-        return saving(*aggregates, **kwargs)
-
-    first.save = the_other_replica_first
+    # ``one`` has decided to note it: ``two`` sweeps before ``one`` stores its note.
+    rival = saving_after(first, second.check_response_deadlines)
     assert sweep_on(one, due_in() + timedelta(days=2)) == 0  # its note conflicted, harmlessly
+    assert rival == [1]
     assert len(published(one, RESPONSE_OVERDUE)) == 1
 
 

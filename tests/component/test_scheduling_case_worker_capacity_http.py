@@ -14,10 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.topics import REFERRALS
 from services.scheduling.domain.meeting import Meeting
-from services.scheduling.inbound import referral_consumer
-from tests.support.fetched import fed_by_hand, in_process_consumer
+from tests.component.conftest import fed_referral_records
 from tests.support.referral_records import case_worker_assigned, referral_received
 from tests.support.tokens import bearer
 
@@ -29,11 +27,7 @@ NEW, OLD = "handlaggare-9", "handlaggare-7"
 @pytest.fixture
 def store(scheduling: httpx.AsyncClient) -> Any:
     """Scheduling's store, its clock on the referral's morning, ``feed`` handing it referral records."""
-    store = scheduling.app.state.runtime.app  # type: ignore[attr-defined]
-    store.clock = lambda: datetime(2026, 11, 23, 8, 0)
-    consumer, _ = in_process_consumer(store, referral_consumer(store), "case-worker-moves")
-    store.feed = fed_by_hand(consumer, REFERRALS)
-    return store
+    return fed_referral_records(scheduling, "case-worker-moves")
 
 
 async def register(scheduling: httpx.AsyncClient, staff_id: str, **hours: object) -> None:

@@ -12,9 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.topics import REFERRALS
 from services.scheduling.domain.meeting import Meeting
-from services.scheduling.inbound import referral_consumer
+from tests.component.conftest import fed_referral_records
 from tests.component.test_scheduling_roles_to_fill_http import (
     BUSY,
     CASE,
@@ -27,7 +26,6 @@ from tests.component.test_scheduling_roles_to_fill_http import (
     register_case_worker,
     unfilled,
 )
-from tests.support.fetched import fed_by_hand, in_process_consumer
 from tests.support.referral_records import referral_declined
 from tests.support.tokens import bearer
 from tests.support.worklists import published
@@ -36,11 +34,7 @@ from tests.support.worklists import published
 @pytest.fixture
 def store(scheduling: httpx.AsyncClient) -> Any:
     """Scheduling's store, its clock on the referral's morning, ``feed`` handing it referral records."""
-    store = scheduling.app.state.runtime.app  # type: ignore[attr-defined]
-    store.clock = lambda: datetime(2026, 11, 23, 8, 0)
-    consumer, _ = in_process_consumer(store, referral_consumer(store), "fill-role")
-    store.feed = fed_by_hand(consumer, REFERRALS)
-    return store
+    return fed_referral_records(scheduling, "fill-role")
 
 
 async def fill(

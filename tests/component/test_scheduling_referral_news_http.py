@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.topics import PLACEMENTS, REFERRALS
+from contracts.topics import PLACEMENTS
 from services.scheduling.domain.meeting import Meeting
-from services.scheduling.inbound import placement_consumer, referral_consumer
+from services.scheduling.inbound import placement_consumer
+from tests.component.conftest import fed_referral_records
 from tests.support.events import cloud_event, encode, placement_data, placement_ended
 from tests.support.fetched import fed_by_hand, in_process_consumer
 from tests.support.referral_records import (
@@ -36,11 +37,7 @@ PROTECTED = "Skyddad identitet"
 @pytest.fixture
 def store(scheduling: httpx.AsyncClient) -> Any:
     """Scheduling's store, its clock on the referral's morning, ``feed`` handing it referral records."""
-    store = scheduling.app.state.runtime.app  # type: ignore[attr-defined]
-    store.clock = lambda: datetime(2026, 11, 23, 8, 0)
-    consumer, _ = in_process_consumer(store, referral_consumer(store), "referral-news")
-    store.feed = fed_by_hand(consumer, REFERRALS)
-    return store
+    return fed_referral_records(scheduling, "referral-news")
 
 
 async def summaries(scheduling: httpx.AsyncClient, path: str, headers: dict) -> list[str]:

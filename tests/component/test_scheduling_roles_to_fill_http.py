@@ -13,10 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.topics import REFERRALS
 from services.scheduling.domain.meeting import Meeting
-from services.scheduling.inbound import referral_consumer
-from tests.support.fetched import fed_by_hand, in_process_consumer
+from tests.component.conftest import fed_referral_records
 from tests.support.referral_records import (
     case_worker_assigned,
     child_placed,
@@ -34,11 +32,7 @@ FREE, BUSY = "handlaggare-3", "handlaggare-9"
 @pytest.fixture
 def store(scheduling: httpx.AsyncClient) -> Any:
     """Scheduling's store, its clock on the referral's morning, ``feed`` handing it referral records."""
-    store = scheduling.app.state.runtime.app  # type: ignore[attr-defined]
-    store.clock = lambda: datetime(2026, 11, 23, 8, 0)
-    consumer, _ = in_process_consumer(store, referral_consumer(store), "roles-to-fill")
-    store.feed = fed_by_hand(consumer, REFERRALS)
-    return store
+    return fed_referral_records(scheduling, "roles-to-fill")
 
 
 async def unfilled(scheduling: httpx.AsyncClient, **params: object) -> list[dict[str, Any]]:

@@ -56,3 +56,19 @@ def storing_after(store: Any, rival: Callable[[], Awaitable[T]]) -> list[T]:
 
     store._store = after_the_rival
     return raced
+
+
+def saving_after(store: Any, rival: Callable[[], T]) -> list[T]:
+    """Make ``store``'s next ``save`` (its decision taken, nothing stored yet) wait until ``rival()``
+    has run: another replica deciding the same thing at the same moment, on the same thread.  The
+    rival's answer is appended to the list returned, once."""
+    saving = store.save
+    ran: list[T] = []
+
+    def after_the_rival(*aggregates: Any, **kwargs: Any) -> Any:
+        if not ran:
+            ran.append(rival())
+        return saving(*aggregates, **kwargs)
+
+    store.save = after_the_rival
+    return ran
