@@ -2,7 +2,8 @@
 
 What is not in a service's table is never published (STYLE §5).  The
 CloudEvent id is derived from the stored event's identity, so a republish
-after a crash carries the same id and consumers can drop it.
+after a crash carries the same id and consumers can drop it; on a partner
+topic it is opaque, and no record there carries its position in the log.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.utils import get_topic
 
 from contracts.access import CaseAccessedV1
 from contracts.common import ContractModel
 from contracts.envelope import CloudEvent
+from contracts.topics import PARTNER_TOPICS
 from services.kit.attribution import Attribution
 from services.kit.domain.case_access import CaseAccess
 
@@ -65,9 +68,12 @@ class PublicationTable:
         attributed = Attribution.of(domain_event, self._system_actor)
         pairs = []
         for index, outgoing in enumerate(self.translate(domain_event)):
-            event_id = record_id(domain_event, index)
             actor = outgoing.actor or attributed.actor
-            envelope = _envelope(self.source, event_id, domain_event, outgoing, actor, sequence, epoch)
+            if outgoing.topic in PARTNER_TOPICS:  # what a partner may see of where it stands: nothing
+                event_id, position = partner_record_id(self.source, domain_event, index), (None, 0)
+            else:
+                event_id, position = record_id(domain_event, index), (sequence, epoch)
+            envelope = _envelope(self.source, event_id, domain_event, outgoing, actor, *position)
             pairs.append((outgoing.topic, envelope))
         return pairs
 
@@ -76,6 +82,18 @@ def record_id(domain_event: Any, index: int) -> str:
     """The CloudEvent id of a stored event's ``index``-th record: ``<originator>.<version>[.<index>]``."""
     base_id = f"{domain_event.originator_id}.{domain_event.originator_version}"
     return base_id if index == 0 else f"{base_id}.{index}"
+
+
+def partner_record_id(source: str, domain_event: Any, index: int) -> str:
+    """The CloudEvent id of a record on a partner topic: the same on every republish, yet opaque.
+
+    ``<originator>.<version>`` would count every event stored on the aggregate, told to partners
+    or not (a protected child's move-in and move-out on a shared home), and a hash of it could be
+    matched by trying versions.  The stored event's own time is already the record's ``time``, so
+    an id derived from it with the aggregate and the record's index tells a partner nothing more.
+    """
+    timestamp = domain_event.timestamp.isoformat()
+    return str(uuid5(NAMESPACE_URL, f"{source}|{domain_event.originator_id}|{timestamp}|{index}"))
 
 
 def is_later_record(event_id: str) -> bool:
