@@ -78,8 +78,8 @@ class _Rules:
     # -- the pool --------------------------------------------------------------------------
     def homes(self, event: Any) -> list[Outgoing]:
         home: FamilyHome = self.at(event)
-        # As a protected-identity child moves in or out, partners hear nothing: their view of the home
-        # (``PartnerView``) does not change then; any other change is told as that view shows it.
+        # As a protected-identity child moves in, or one partners were never told of moves out, partners
+        # hear nothing: their view (``PartnerView``) does not change then; all else is told as it shows.
         if self._moves_protected_child(event):
             return []
         audience = [(p, "updated") for p in home.shared_with]
@@ -109,11 +109,12 @@ class _Rules:
         return [internal, *self.homes(event)]
 
     def _moves_protected_child(self, event: Any) -> bool:
-        """The placement behind this occupancy change is of a protected-identity child."""
+        """A protected child moves in, or one never told of leaves (one told of is, protected or not)."""
         if isinstance(event, FamilyHome.Occupied):
             return bool(event.protected)
         if isinstance(event, FamilyHome.Freed):
-            return self.before(event).details_of(event.placement_id, event.placing_municipality)[2]
+            home = self.before(event)
+            return not home.told_of(home.resident_named(event.placement_id, event.placing_municipality))
         return False
 
     # -- matching --------------------------------------------------------------------------

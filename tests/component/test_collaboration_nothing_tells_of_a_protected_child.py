@@ -6,7 +6,8 @@ Before: a partner's own case timeline counted the true free places of a partner 
 protected child lives; a protected case moving into the place held for it was the one fate of a
 hold partners never heard of; a home's owner read a partner's protected child in it as "not
 offerable"; and a partner could time a now-protected child's silent departure by placing a child
-of its own in the home before and after it."""
+of its own in the home before and after it (since decision 4 is amended, that departure is told as
+it happens, as any child's it was told of)."""
 
 from __future__ import annotations
 
@@ -165,13 +166,13 @@ async def test_the_owner_reads_and_offers_a_home_with_a_partner_s_protected_chil
     assert [(await offer(collaboration, request_id, home_id)).status_code for home_id in homes] == [201, 201]
 
 
-async def test_a_partner_cannot_time_a_now_protected_child_s_silent_departure_by_its_own_placements(
+async def test_a_partner_is_told_a_now_protected_child_s_departure_as_it_happens_so_has_nothing_to_time(
     collaboration,
 ) -> None:
-    """Uppsala's child, told to partners as it moved in, becomes protected and leaves unannounced.
-    Gävle places a child of its own in the home before and after that, and ends it each time: it is
-    told the same free places both times (else it learns when the child left, and so that it became
-    protected); the place comes free for partners at the owner's next change of the home."""
+    """Uppsala's child, told to partners as it moved in, becomes protected and leaves.  Gävle places a
+    child of its own in the home before and after that, and ends it each time: the place the child
+    left is free from the moment it left, told then, as for any child Gävle was told of; before, it
+    came free silently, later, which Gävle could time, and so learn that the child became protected."""
     home_id = await register(collaboration, UPPSALA, "UPP-FH-1", [VASTERAS, GAVLE], capacity=3)
     uppsala = {"municipality": UPPSALA, **IN_UPPSALA_S_HOME}
     await collaboration.feed(placement_started("0380-C-1", "P-1", **uppsala))
@@ -184,11 +185,12 @@ async def test_a_partner_cannot_time_a_now_protected_child_s_silent_departure_by
         await collaboration.feed(placement_ended(f"2180-C-{n}", f"G-{n}", **gavle))
         return seen
 
-    before = await probe(1)
-    await collaboration.feed(placement_ended("0380-C-1", "P-1", **uppsala))  # unannounced
-    assert await probe(2) == before == 1
-    paused = await collaboration.put(
-        f"/api/v1/family-homes/{home_id}/availability", headers=as_(UPPSALA), json={"available": False}
-    )
-    assert paused.status_code == 200, paused.text
-    assert await partner_free_places(collaboration, GAVLE, home_id) == 3
+    before, told = await probe(1), len(partner_envelopes(collaboration))
+    await collaboration.feed(placement_ended("0380-C-1", "P-1", **uppsala))
+    at_departure = [
+        (e["data"]["change"], e["data"]["free_places"])
+        for topic, e in partner_envelopes(collaboration)[told:]
+        if topic == f"partner.{GAVLE}.v1"
+    ]
+    assert at_departure == [("updated", 3)]
+    assert await probe(2) == before + 1 == 2

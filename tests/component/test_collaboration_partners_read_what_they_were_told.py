@@ -153,10 +153,11 @@ async def test_the_owner_s_change_of_capacity_while_a_protected_child_lives_ther
     assert await own_view(collaboration, home_id) == (1, 3, False)
 
 
-async def test_a_child_who_becomes_protected_where_it_lives_keeps_its_place_taken_in_what_partners_read(
+async def test_a_child_who_becomes_protected_where_it_lives_keeps_its_place_taken_for_partners_until_it_leaves(
     collaboration,
 ) -> None:
-    """Partners were told its place was taken; leaving it out now would tell them it became protected."""
+    """Partners were told its place was taken; leaving it out now, or keeping it once the child left,
+    would tell them it became protected (ADR 0009, second addendum, decision 4)."""
     home_id = await shared_home(collaboration)
     await collaboration.feed(placement_started(CASE, "P-1", **in_home()))
     before, told_before = await partner_reads(collaboration, home_id), len(partner_envelopes(collaboration))
@@ -164,10 +165,10 @@ async def test_a_child_who_becomes_protected_where_it_lives_keeps_its_place_take
     assert await partner_reads(collaboration, home_id) == before
     await change_capacity(collaboration, home_id, 4)
     assert (await read_as_told(collaboration, home_id))["free_places"] == 3
-    before = await partner_reads(collaboration, home_id)
     await collaboration.feed(placement_ended(CASE, "P-1", **in_home()))
-    assert await partner_reads(collaboration, home_id) == before
-    assert [data["capacity"] for _, data in told_since(collaboration, told_before)] == [4, 4]
+    assert (await read_as_told(collaboration, home_id))["free_places"] == 4
+    told = [(data["capacity"], data["free_places"]) for _, data in told_since(collaboration, told_before)]
+    assert told == [(4, 3), (4, 3), (4, 4), (4, 4)]
 
 
 def told_since(client: httpx.AsyncClient, count: int) -> list[tuple[str, dict[str, Any]]]:

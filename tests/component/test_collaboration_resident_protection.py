@@ -1,8 +1,9 @@
 """A child who becomes protected while living in a home of the pool (ADR 0022, ADR 0032), through the
 kit's real tracking consumer and HTTP with a JWT: the record that says so finds the child where it
-already lives, and from then on the home is not offered to partners, and they hear nothing of the
-child (not of its protection, nor of its moving out) and read the home exactly as before; nothing
-about the protection itself is published.  Until ADR 0009's addendum "partners read what they were
+already lives, and from then on the home is not offered to partners, and they hear nothing of its
+protection and read the home exactly as before; as it moves out they are told so as of any child
+they were told of at its move-in (ADR 0009, second addendum, decision 4); nothing about the
+protection itself is published.  Until ADR 0009's addendum "partners read what they were
 told", the home answered partners 404 and left their lists at that moment, which told them."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tests.support.tokens import bearer
 __all__ = ["collaboration"]  # the fixture that feeds its placements consumer
 
 CASE = "0380-C-1"
+PARTNER_TOPICS = ("partner.1980.v1", "partner.2180.v1")  # Västerås's and Gävle's
 HOME = "UPP-FH-1"  # Uppsala's own register id, as its case system names the home
 
 
@@ -74,11 +76,11 @@ async def test_a_child_who_becomes_protected_where_it_lives_changes_nothing_part
     assert await owner_sees(collaboration, home_id) == (200, 1, False)
 
 
-async def test_partners_hear_nothing_of_a_resident_s_protection_nor_of_its_move_out_only_the_owner_s_change(
+async def test_partners_hear_nothing_of_a_resident_s_protection_and_of_its_move_out_as_of_any_child_s(
     collaboration,
 ) -> None:
     """The owner's change is told as any other, and still counts the place partners were told the
-    child took: leaving it out would tell them the child had become protected."""
+    child took; its move-out frees that place as any child's: else they would learn it was protected."""
     home_id = await shared_home(collaboration)
     await collaboration.feed(placement_started(CASE, "P-1", **in_home()))
     before = len(partner_envelopes(collaboration))
@@ -93,7 +95,8 @@ async def test_partners_hear_nothing_of_a_resident_s_protection_nor_of_its_move_
         (topic, e["data"]["capacity"], e["data"]["free_places"])
         for topic, e in partner_envelopes(collaboration)[before:]
     ]
-    assert told_since == [("partner.1980.v1", 4, 3), ("partner.2180.v1", 4, 3)]
+    profile_told, departure_told = [(p, 4, 3) for p in PARTNER_TOPICS], [(p, 4, 4) for p in PARTNER_TOPICS]
+    assert told_since == [*profile_told, *departure_told]
     told = json.dumps(partner_envelopes(collaboration)).lower()
     assert home_id in told and "protect" not in told and "skydd" not in told
 
@@ -138,11 +141,16 @@ async def test_a_placement_of_a_case_known_protected_moves_in_unseen_whatever_it
     assert await owner_sees(collaboration, home_id) == (200, 1, False)
 
 
-async def test_a_child_its_placement_s_end_says_is_protected_moves_out_unheard_by_partners(
+async def test_a_child_told_of_at_its_move_in_whose_placement_s_end_says_it_is_protected_is_told_leaving(
     collaboration,
 ) -> None:
+    """As any child partners were told of: staying silent would tell them it had become protected."""
     await shared_home(collaboration)
     await collaboration.feed(placement_started(CASE, "P-1", **in_home()))
     before = len(partner_envelopes(collaboration))
     await collaboration.feed(placement_ended(CASE, "P-1", **in_home(protected_identity=True)))
-    assert partner_envelopes(collaboration)[before:] == []
+    told = [
+        (topic, e["data"]["change"], e["data"]["free_places"])
+        for topic, e in partner_envelopes(collaboration)
+    ]
+    assert told[before:] == [("partner.1980.v1", "updated", 3), ("partner.2180.v1", "updated", 3)]

@@ -124,15 +124,15 @@ async def test_a_partner_s_protected_child_is_an_occupied_place_to_the_owner_as_
     """Gävle's child becomes protected where it lives beside Uppsala's with the same placement id:
     the owner, Västerås, may offer the home's free place throughout, as it may beside any child
     (telling it "not offerable" would tell it Gävle's child is protected: ADR 0009, second addendum).
-    The owner and partners read the place Gävle's child took as taken throughout: they were told so
-    before its protection, and are told nothing of its move-out (ADR 0009)."""
+    The owner and partners read the place Gävle's child took as taken while it lives there: they were
+    told so before its protection; its move-out frees it as any child's (ADR 0009, decision 4)."""
     home_id = await register(collaboration, VASTERAS, "VAS-FH-1", [UPPSALA, GAVLE], capacity=3)
     await collaboration.feed(start(UPPSALA, home_id))
     await collaboration.feed(start(GAVLE, home_id))
     await collaboration.feed(start(GAVLE, home_id, protected_identity=True))
     assert (await places(collaboration, home_id), await offerable(collaboration, home_id)) == ((2, 1), True)
     await collaboration.feed(end(GAVLE, home_id))
-    assert (await places(collaboration, home_id), await offerable(collaboration, home_id)) == ((2, 1), True)
+    assert (await places(collaboration, home_id), await offerable(collaboration, home_id)) == ((1, 2), True)
 
 
 def protects(client: httpx.AsyncClient, home_id: str, placer: str) -> bool:
@@ -161,6 +161,9 @@ async def test_a_resident_freed_and_protected_in_events_stored_before_they_named
     stored = collaboration.store.repository.get(uuid.UUID(home_id))
     stored.free(SAME_ID, UPPSALA)
     saved_as_before(collaboration, stored)
-    assert await places(collaboration, home_id, GAVLE) == (1, 1)  # its departure untold, to the owner too
+    assert await places(collaboration, home_id, GAVLE) == (
+        0,
+        2,
+    )  # told as any counted child's, to the owner too
     assert not protects(collaboration, home_id, UPPSALA)
     assert await residences(collaboration, UPPSALA) == [(home_id, SAME_ID, True)]

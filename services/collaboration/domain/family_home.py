@@ -114,7 +114,10 @@ class FamilyHome(OwnerView, PlaceHolds, ProtectedResidents):
         languages: tuple[str, ...],
     ) -> None:
         check_profile(self.kind, capacity, age_min, age_max, specialisations)
-        self._profile_changed(capacity, age_min, age_max, tuple(specialisations), tuple(languages))
+        profile = (capacity, age_min, age_max, tuple(specialisations), tuple(languages))
+        # Unchanged, nothing is stored or told: a re-save is no message, nor a probe (ADR 0009).
+        if profile != (self.capacity, self.age_min, self.age_max, self.specialisations, self.languages):
+            self._profile_changed(*profile)
 
     def set_available(self, available: bool) -> None:
         if available != self.available:
@@ -155,17 +158,17 @@ class FamilyHome(OwnerView, PlaceHolds, ProtectedResidents):
     ) -> None:
         self.capacity, self.age_min, self.age_max = capacity, age_min, age_max
         self.specialisations, self.languages = tuple(specialisations), tuple(languages)
-        self._told_by_owner()
+        self._told()
 
     @event(AvailabilityChanged)
     def _availability_changed(self, available: bool) -> None:
         self.available = available
-        self._told_by_owner()
+        self._told()
 
     @event(SharingChanged)
     def _sharing_changed(self, shared_with: tuple[str, ...]) -> None:
         self.shared_with = tuple(shared_with)
-        self._told_by_owner()
+        self._told()
 
     @event(Occupied)
     def _occupied(self, placement_id: str, case_id: str, placing_municipality: str, protected: bool) -> None:
@@ -177,7 +180,8 @@ class FamilyHome(OwnerView, PlaceHolds, ProtectedResidents):
     def _freed(self, placement_id: str, why: str = ENDED, placing_municipality: str = "") -> None:
         resident = self.resident_named(placement_id, placing_municipality)
         self.left[resident] = why
-        self._left(resident, self.residents.pop(resident)[2])
+        del self.residents[resident]
+        self._left(resident)
 
 
 class RegisterEntry(Aggregate):

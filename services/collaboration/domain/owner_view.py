@@ -26,9 +26,8 @@ class OwnerView(PartnerView):
 
     @property
     def occupied_places(self) -> int:
-        """The residents partners count (a departed one until the owner's next change), and the
-        owner's own protected children they do not."""
-        return len(set(self.residents) - self._unseen) + self._departed + self._own_unseen()
+        """The residents partners count, and the owner's own protected children they do not."""
+        return len(set(self.residents) - self._unseen) + self._own_unseen()
 
     def can_be_offered(self) -> bool:
         """A place free, the owner's switch on, and none of the owner's own protected children here."""

@@ -7,12 +7,12 @@ resident is counted in partners' view, or not, once and for all at its move-in: 
 in unprotected (partners were told its place was taken) or into the place a hold kept for its case
 (partners were told the hold took it; a protected case's move-in stored before the second addendum
 did so); never counted if it moved in protected otherwise.  The places partners count as taken are
-fixed at every change they are told of (``_told``: counted residents, holds and departed places as
-they are then) and stay as they were through the changes they are not told of: a protected child's
-move in or out, a resident's protection, a hold becoming its resident.  A counted resident who
-leaves protected becomes a departed place (``_departed``): still taken for partners until the
-owner's next change of the home (profile, availability, sharing: ``_told_by_owner``), which no
-partner can make happen, so no partner can time the departure by a change of its own.  A requester's
+fixed at every change they are told of (``_told``: counted residents and holds as they are then)
+and stay as they were through the changes they are not told of: a protected child's move in or
+out, a resident's protection, a hold becoming its resident.  A counted resident's departure is told
+like any other, whether or not it became protected since (ADR 0009, second addendum, decision 4):
+partners were told of it at its move-in, so keeping its place taken after it left, or freeing it
+later than an unprotected child's, would tell them it became protected.  A requester's
 acceptance is decided on this view, the one it reads (``takes_a_hold``); the owner reads it too, with
 only its own protected children added (``OwnerView``).
 """
@@ -53,27 +53,20 @@ class PartnerView(Residents):
         """Residents partners were never told of; set here, as homes loaded before it have none."""
         return vars(self).setdefault("_unseen_residents", set())
 
-    @property
-    def _departed(self) -> int:
-        """Counted residents who left protected since the owner's last change; 0 in homes stored
-        before it (read here, as they have none)."""
-        return vars(self).get("_departed_protected", 0)
+    def told_of(self, resident: Resident) -> bool:
+        """Partners were told of this resident at its move-in, so they are told of its departure."""
+        return resident not in self._unseen
 
     def _partner_taken(self) -> int:
         told = vars(self).get("_told_taken")
         return self._taken_as_told() if told is None else told
 
     def _taken_as_told(self) -> int:
-        return len(set(self.residents) - self._unseen) + len(self.holds) + self._departed
+        return len(set(self.residents) - self._unseen) + len(self.holds)
 
     def _told(self) -> None:
         """Partners are told of this change: their view is the home's places as they are now."""
         self._told_taken = self._taken_as_told()
-
-    def _told_by_owner(self) -> None:
-        """The owner changed the home: partners' view lets the departed places go with it."""
-        self._departed_protected = 0
-        self._told()
 
     def _moved_in(self, resident: Resident, case_id: str, protected: bool) -> None:
         handed_over = vars(self).pop("_handed_over", None) == (resident[0], case_id)
@@ -82,11 +75,10 @@ class PartnerView(Residents):
         elif not handed_over:
             self._unseen.add(resident)
 
-    def _left(self, resident: Resident, protected: bool) -> None:
-        if not protected:
+    def _left(self, resident: Resident) -> None:
+        """Called once the resident is gone: a counted one's departure is told, protected or not."""
+        if self.told_of(resident):
             self._told()
-        elif resident not in self._unseen:  # counted, now protected: its departure is not told
-            self._departed_protected = self._departed + 1
         self._unseen.discard(resident)
 
     def _hold_ended(self, case: tuple[str, str], why: str) -> None:

@@ -4,8 +4,9 @@ A child may be given a protected identity (or moved to protected housing) while 
 the pool.  The record that says so finds the child where it already lives, so nothing moves in: this
 marks the resident protected instead, one way, and from then on the home is not offered, as if the
 child had moved in protected (ADR 0022, ADR 0032); partners, who were told its place was taken, go
-on reading it so (``PartnerView``, ADR 0009).  Its event is stored under this module's
-topic and is never published: nothing about protection itself leaves.
+on reading it so, and are told of its move-out as of any child's (``PartnerView``, ADR 0009).  Its
+event is stored under this module's topic and is never published: nothing about protection itself
+leaves.
 """
 
 from __future__ import annotations
