@@ -108,7 +108,7 @@ async def test_once_the_roster_has_room_the_retry_books_the_meeting_within_its_d
     assert not meeting.deadline_missed and set(meeting.staff_ids) >= {"1980-c", "1980-t"}
     listed = [(case_id, obligation, action) for case_id, obligation, _, action in await worklist(scheduling)]
     assert listed == [  # and its case worker, not yet assigned, to fill by the day before
-        (CASE, "meeting_role_unfilled", f"/api/v1/meetings/{meeting.id}"),
+        (CASE, "meeting_role_unfilled", f"/api/v1/meetings/{meeting.id}/fill-role"),
         (CASE, "staff_meeting", f"/api/v1/meetings/{meeting.id}/attendance"),
     ]
     assert unbooked_count((await scheduling.get("/metrics")).text) == 1.0
