@@ -23,9 +23,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
 from services.kit.index import CatchUpIndex
+from services.kit.sweeps import saved_unless_taken
 from services.kit.worklist import Duty
 from services.referrals.domain.missed_deadline import MissedDeadline
 from services.referrals.domain.referral import Referral
@@ -94,11 +93,8 @@ class MissedDeadlines(SafetyPlanningExaminations):
             fields = _fields(referral_id, duty)
             if self._missed_noted.holds(MissedDeadline.create_id(**fields), run):
                 continue
-            try:
-                self.save(MissedDeadline(**fields))
-            except IntegrityError:
-                continue  # another replica noted it at the same moment
-            noted += 1
+            if saved_unless_taken(self, MissedDeadline(**fields)):  # else another replica noted it
+                noted += 1
         return noted
 
     def missed_deadlines_of(self, municipality: str, case_id: str) -> list[MissedNote]:

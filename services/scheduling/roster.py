@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from eventsourcing.persistence import IntegrityError
-
 from services.kit.auth import Caller
 from services.kit.pages import Paged, PageRequest
+from services.kit.sweeps import saved_unless_taken
 from services.scheduling.commands import NewStaffMember
 from services.scheduling.departures import DepartureUseCases
 from services.scheduling.domain.staff_member import StaffMember
@@ -62,11 +61,8 @@ class RosterUseCases(FeedTokenUseCases, DepartureUseCases):
         return sum(self._seed(municipality, staff_id, role) for municipality, staff_id, role in missing)
 
     def _seed(self, municipality: str, staff_id: str, role: str) -> bool:
-        try:
-            self.save(_enrolled(municipality, NewStaffMember(staff_id=staff_id, role=role)))
-        except IntegrityError:
-            return False  # another replica seeded it at the same moment
-        return True
+        # False: another replica seeded it at the same moment
+        return saved_unless_taken(self, _enrolled(municipality, NewStaffMember(staff_id=staff_id, role=role)))
 
 
 def _enrolled(municipality: str, new: NewStaffMember) -> StaffMember:

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from services.kit.sweeps import saved_unless_taken
 from services.kit.worklist import Duty
 from services.scheduling.case_worker_move import CaseWorkerMoveUseCases
 from services.scheduling.domain.meeting import Meeting
@@ -58,13 +59,9 @@ class UnbookedStaffMeetingUseCases(CaseWorkerMoveUseCases):
             if not row.is_open or today <= _due(note) or self.exists(overdue_id):
                 continue
             deadline = staff_meeting_deadline(note.referred_at)
-            try:
-                self.save(
-                    OverdueUnbookedStaffMeeting(note.municipality, note.case_id, note.referral_id, deadline)
-                )
-            except IntegrityError:
-                continue  # another replica noted it at the same moment
-            noted += 1
+            overdue = OverdueUnbookedStaffMeeting(note.municipality, note.case_id, note.referral_id, deadline)
+            if saved_unless_taken(self, overdue):  # else another replica noted it at the same moment
+                noted += 1
         return noted
 
     def _calendar_state(self, municipality: str) -> int:

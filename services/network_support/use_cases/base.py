@@ -16,7 +16,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef, CaseRefusal
-from services.kit.store import IntegrityError, ServiceApplication
+from services.kit.store import ServiceApplication
 from services.kit.worklist import local_today
 from services.network_support.domain.follow_up_errors import FollowUpError
 from services.network_support.domain.happened import require_happened
@@ -105,17 +105,6 @@ class NetworkSupportBase(ServiceApplication):
             yield found
         except REFUSALS as refusal:
             raise CaseRefusal(CaseRef(found.municipality, found.case_id), refusal) from refusal
-
-    def _noted_unless_raced(self, noted: Any) -> bool:
-        """Store a sweep's note on ``noted``; False if another writer (another replica's sweep, a
-        staff command) stored a version of it first.  Nothing of the note was stored, so the sweep
-        counts nothing and goes on with its other items; its next run reads this one again and notes
-        it then, unless the winner did (ADR 0025 addendum "a sweep that loses a race goes on")."""
-        try:
-            self.save(noted)
-        except IntegrityError:
-            return False
-        return True
 
     def _find(self, aggregate_id: UUID) -> Any | None:
         try:

@@ -9,6 +9,7 @@ from typing import Any
 from services.kit.auth import Caller
 from services.kit.domain.case_protection import PROTECTED_HOUSING, CaseProtection
 from services.kit.index import CatchUpIndex
+from services.kit.sweeps import saved_unless_taken
 from services.network_support.commands import Examination, InquiryConclusion, OnDate, ParentSupportSession
 from services.network_support.domain import temporary_care
 from services.network_support.domain.network_map import NetworkMap
@@ -142,7 +143,7 @@ class PlacementUseCases(NetworkSupportBase):
                 continue
             follow_up: PlacementFollowUp = self.repository.get(follow_up_id)
             newly = follow_up.note_passed_deadlines(today)
-            if newly and self._noted_unless_raced(follow_up):
+            if newly and saved_unless_taken(self, follow_up):
                 for clock in newly:
                     self.observer.deadline_passed(follow_up.municipality, clock)
                 passed += len(newly)

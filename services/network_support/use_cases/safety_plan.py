@@ -7,6 +7,7 @@ from typing import Any
 
 from services.kit.auth import Caller
 from services.kit.index import CatchUpIndex
+from services.kit.sweeps import saved_unless_taken
 from services.network_support.commands import NewDangerStatement, NewRule, OnDate, SafetyPlanEnd, ScaleReading
 from services.network_support.domain.network_map import NetworkMap
 from services.network_support.domain.safety_plan import SafetyPlan
@@ -36,7 +37,7 @@ class SafetyPlanUseCases(NetworkSupportBase):
             if not running:
                 continue
             plan: SafetyPlan = self.repository.get(plan_id)
-            if plan.note_overdue_follow_up(today) and self._noted_unless_raced(plan):
+            if plan.note_overdue_follow_up(today) and saved_unless_taken(self, plan):
                 self.observer.safety_follow_up_overdue(plan.municipality)
                 noted += 1
         return noted

@@ -31,6 +31,7 @@ from services.kit.auth import KNOWN_ROLES, Caller
 from services.kit.index import CatchUpIndex, every_event_of
 from services.kit.pages import PageRequest
 from services.kit.settings_teams import DEFAULT_TARGETS
+from services.kit.sweeps import saved_unless_taken
 from services.kit.worklist import LOCAL, Duty, Worklist, WorklistFilter, worklist
 from services.kit.worklist_filters import DutyRoles
 from services.network_support.commands import OwnerRole
@@ -112,19 +113,19 @@ class WorklistUseCases(NetworkSupportBase):
                 due = self._inquiry_due(followed)
                 if today > due and followed.overdue_noted_for is None:
                     inquiry: NetworkPlacementInquiry = self.repository.get(inquiry_id)
-                    if inquiry.note_outcome_overdue(due, today) and self._noted_unless_raced(inquiry):
+                    if inquiry.note_outcome_overdue(due, today) and saved_unless_taken(self, inquiry):
                         noted += 1
         return noted
 
     def check_home_return_follow_ups(self) -> int:
         """Note each follow-up after a return home still open after its due day, once (periodic
-        job); how many.  One another writer stored first is left to the next run (``_noted_unless_raced``)."""
+        job); how many.  One another writer stored first is left to the next run (``saved_unless_taken``)."""
         today, noted = self.today(), 0
         for process_id, followed in self._obligations.items():
             if isinstance(followed, HomeReturnProcess) and _missed(followed, today):
                 process: HomeReturnProcess = self.repository.get(process_id)
                 role = self.teams.responsible("network_centre", process.municipality)
-                if process.note_follow_up_overdue(today, role) and self._noted_unless_raced(process):
+                if process.note_follow_up_overdue(today, role) and saved_unless_taken(self, process):
                     self.observer.home_return_follow_up_overdue(process.municipality)
                     noted += 1
         return noted
