@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,10 +24,13 @@ from services.referrals.app import create_app
 from services.referrals.domain.referral import Referral
 from tests.component.conftest import in_process
 from tests.component.test_referrals_http import COORDINATOR, create
+from tests.component.test_referrals_missed_deadlines_http import two_replicas
 from tests.conftest import make_settings
 from tests.support.clock import EventClock, stamping_events_at
 from tests.support.races import saving_after
 from tests.support.worklists import published
+
+__all__ = ["two_replicas"]  # the fixture, two replicas of the service on one store
 
 RESPONSE_OVERDUE = "se.natverk.referral.response_overdue.v1"
 ANSWERS = {
@@ -188,16 +190,6 @@ async def test_a_team_answering_while_the_sweep_notes_the_response_overdue_is_st
 
 
 # -- once, across replicas and restarts ----------------------------------------------------------
-
-
-@pytest.fixture
-async def two_replicas(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    """Two replicas of the service on one store."""
-    async with (
-        in_process(create_app(make_settings(tmp_path), start_runtime=False), "http://one") as one,
-        in_process(create_app(make_settings(tmp_path), start_runtime=False), "http://two") as two,
-    ):
-        yield one, two
 
 
 async def test_two_replicas_sweeping_at_once_publish_a_late_answer_once(two_replicas, monkeypatch) -> None:
