@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from services.scheduling.base import LOCAL, SchedulingObserver, StaffMemberRemoved
 from services.scheduling.called_off import CalledOffUseCases
+from services.scheduling.early_case_worker import EarlyCaseWorkerUseCases
 from services.scheduling.meetings import DoubleBooking, UnknownStaff
 from services.scheduling.placed_child import ChildPlacedUseCases
 from services.scheduling.read_models import MeetingRow, Schedule, StaffRow
@@ -16,7 +17,6 @@ from services.scheduling.role_fill import RoleFillUseCases
 from services.scheduling.roster import AlreadyRegistered, RosterUseCases
 from services.scheduling.staff_hours import StaffHoursUseCases
 from services.scheduling.subject_access import SubjectAccessUseCases
-from services.scheduling.unbooked import UnbookedStaffMeetingUseCases
 from services.scheduling.worklist import WorklistUseCases
 
 __all__ = [
@@ -37,7 +37,7 @@ class SchedulingApplication(
     RosterUseCases,
     StaffHoursUseCases,
     ChildPlacedUseCases,  # and StaffMeetingUseCases, which it extends
-    UnbookedStaffMeetingUseCases,  # as does this
+    EarlyCaseWorkerUseCases,  # and UnbookedStaffMeetingUseCases, which it extends, as does this one
     CalledOffUseCases,  # and this
     RoleFillUseCases,  # and MeetingUseCases, which it extends
     SubjectAccessUseCases,  # and FeedTokenUseCases, which it extends

@@ -35,7 +35,7 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
 
     def case_worker_assigned(event: InboundEvent[ReferralCaseWorkerAssignedV1]) -> None:
         data = event.data
-        app.move_case_worker_invitation(data.referral_id, data.municipality, data.case_worker_id)
+        app.assign_case_worker(data.referral_id, data.target, data.municipality, data.case_worker_id)
 
     def child_placed(event: InboundEvent[ReferralChildPlacedV1]) -> None:
         data = event.data

@@ -37,7 +37,7 @@ class SchedulingMetrics:
             self.unbooked.labels(municipality)
         self.meetings = Counter(
             "natverk_meetings_total",
-            "Meeting changes by kind and change (booked, rescheduled, cancelled, held)",
+            "Meeting changes by kind and change (booked, rescheduled, cancelled, held, role_filled)",
             ["municipality", "kind", "change"],
             registry=registry,
         )

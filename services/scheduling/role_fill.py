@@ -8,6 +8,7 @@ judges its participants (their working time and weekly capacity, through their `
 and their days, so a booking into the same week or hour at the same moment conflicts with this
 one and whichever stores last is run again), then invited (``Meeting.Invited``, published as
 ``invitees_changed``) and the role is no longer named, which takes the duty off the worklist.
+It is counted in ``natverk_meetings_total`` as ``change="role_filled"``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from services.scheduling.domain.meeting_errors import (
 )
 from services.scheduling.domain.staff_member import StaffMember
 from services.scheduling.meetings import DoubleBooking, MeetingUseCases, UnknownStaff
-from services.scheduling.person_days import Days, changed
+from services.scheduling.person_days import Days
 
 
 class StaffOfAnotherRole(UnknownStaff):
@@ -54,8 +55,7 @@ class RoleFillUseCases(MeetingUseCases):
                     raise DoubleBooking("already booked at that time: staff_id")
                 day.book(str(meeting.id), meeting.starts_at, meeting.ends_at)
             meeting.invite(fill.role, fill.staff_id)
-        self.save(meeting, *changed(days))
-        return meeting
+        return self._saved(meeting, "role_filled", days)  # counted as a change, as a booking is
 
     def _refuse_unfillable(self, meeting: Meeting, role: str, staff_id: str) -> None:
         if not meeting.is_open:
