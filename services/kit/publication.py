@@ -1,9 +1,10 @@
 """The explicit table from stored (private) events to public CloudEvents.
 
 What is not in a service's table is never published (STYLE §5).  The
-CloudEvent id is derived from the stored event's identity, so a republish
-after a crash carries the same id and consumers can drop it; on a partner
-topic it is opaque, and no record there carries its position in the log.
+CloudEvent id is derived from what the stored event holds, so a republish
+after a crash carries the same id and consumers can drop it; it never counts
+the aggregate's events (``record_ids``), and no record on a partner topic
+carries its position in the log.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.utils import get_topic
 
@@ -21,6 +21,7 @@ from contracts.envelope import CloudEvent
 from contracts.topics import PARTNER_TOPICS
 from services.kit.attribution import Attribution
 from services.kit.domain.case_access import CaseAccess
+from services.kit.record_ids import partner_record_id, record_id
 
 
 @dataclass(frozen=True)
@@ -76,33 +77,6 @@ class PublicationTable:
             envelope = _envelope(self.source, event_id, domain_event, outgoing, actor, *position)
             pairs.append((outgoing.topic, envelope))
         return pairs
-
-
-def record_id(domain_event: Any, index: int) -> str:
-    """The CloudEvent id of a stored event's ``index``-th record: ``<originator>.<version>[.<index>]``."""
-    base_id = f"{domain_event.originator_id}.{domain_event.originator_version}"
-    return base_id if index == 0 else f"{base_id}.{index}"
-
-
-def partner_record_id(source: str, domain_event: Any, index: int) -> str:
-    """The CloudEvent id of a record on a partner topic: the same on every republish, yet opaque.
-
-    ``<originator>.<version>`` would count every event stored on the aggregate, told to partners
-    or not (a protected child's move-in and move-out on a shared home), and a hash of it could be
-    matched by trying versions.  The stored event's own time is already the record's ``time``, so
-    an id derived from it with the aggregate and the record's index tells a partner nothing more.
-    """
-    timestamp = domain_event.timestamp.isoformat()
-    return str(uuid5(NAMESPACE_URL, f"{source}|{domain_event.originator_id}|{timestamp}|{index}"))
-
-
-def is_later_record(event_id: str) -> bool:
-    """Whether a relayed record is the second or later one its stored event published.
-
-    All records of one stored event carry its notification id as their ``sequence``; only
-    the first may stand for that position (``subscriptions.tracking_for``).
-    """
-    return event_id.count(".") >= 2
 
 
 def _envelope(

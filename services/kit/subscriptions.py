@@ -17,7 +17,7 @@ from contracts.common import ContractModel
 from contracts.registry import EVENT_TYPES
 from services.kit.attribution import Attribution
 from services.kit.inbound import InboundEvent
-from services.kit.publication import is_later_record
+from services.kit.record_ids import is_later_record
 from services.kit.trust import INTERNAL_SOURCE_PREFIX, is_relayed
 
 # A handler translates one validated event into one application call (STYLE §4); the kit
