@@ -178,8 +178,8 @@ async def test_a_second_return_home_breaks_off_the_first_follow_up_and_follows_u
 async def test_a_follow_up_opened_after_the_next_placement_started_is_broken_off_when_that_placement_ends(
     network_support, reason: str
 ) -> None:
-    """Out of order: P-2's start arrives before P-1's end took the child home, so nothing broke the
-    follow-up off then; P-2's end, whatever its reason, tells that the child was placed again."""
+    """Out of order: P-2's start arrives before P-1's end took the child home; that end finds P-2
+    and breaks its follow-up off at once, and P-2's end, whatever its reason, leaves it so."""
     await network_support.feed(started("P-1", "2026-06-01"))
     await move(network_support, "preparation", "2026-10-01")
     await move(network_support, "trial", "2026-11-10")

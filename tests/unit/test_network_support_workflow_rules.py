@@ -116,6 +116,21 @@ def test_a_follow_up_is_broken_off_by_a_placement_starting_after_it_began_but_no
     assert process.reason == PLACED_AGAIN
 
 
+def test_a_follow_up_an_end_began_is_broken_off_on_its_day_by_a_placement_that_ran_past_that_day() -> None:
+    went_home = START + timedelta(days=10)
+    process = HomeReturnProcess.begin("0380", "C-1", "trial", START)
+    process.returned_home(went_home, "P-1")
+    assert not process.placed_again(START, "P-0", until=went_home)  # over by the return: the child home
+    assert process.placed_again(START, "P-2", until=went_home + timedelta(days=1))
+    assert (process.outcome, process.phases[-1]) == ("broken_off", ("broken_off", went_home))
+
+
+def test_a_follow_up_staff_began_is_not_broken_off_by_a_placement_running_when_they_did() -> None:
+    """Staff moved it while the child was still placed: that placement is the one the child leaves."""
+    process = HomeReturnProcess.begin("0380", "C-1", "follow_up", START)
+    assert not process.placed_again(START - timedelta(days=90), "P-1", until=START + timedelta(days=5))
+
+
 def test_process_one_keeps_the_id_a_case_had_before_and_later_processes_have_their_own() -> None:
     first, second = HomeReturnProcess.id_for("0380", "C-1"), HomeReturnProcess.id_for("0380", "C-1", 2)
     assert first == HomeReturnProcess.legacy_id_for("0380", "C-1")

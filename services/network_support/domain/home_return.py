@@ -144,13 +144,7 @@ class HomeReturnProcess(Aggregate):
 
     def completed_by_hand_since(self, day: date) -> bool:
         """Completed on or after ``day`` by a person (or before placements were named), not by an end."""
-        finished_on = self.finished_on
-        return (
-            self.outcome == "completed"
-            and self.completed_by is None
-            and finished_on is not None
-            and finished_on >= day
-        )
+        return self.outcome == "completed" and self.completed_by is None and self.phases[-1][1] >= day
 
     def move_to(self, phase: str, on: date, reason: str | None = None) -> None:
         if phase not in NEXT.get(self.phase, ()):
@@ -172,12 +166,16 @@ class HomeReturnProcess(Aggregate):
         if self.phase in ("preparation", "trial"):
             self._phase_changed("follow_up", max(on, self.phases[-1][1]), None, placement_id)
 
-    def placed_again(self, on: date, placement_id: str) -> bool:
-        """A placement starting ``on`` or later than the follow-up began, not the one whose end took
-        the child home, breaks the follow-up off: the return did not last.  True if it did."""
-        if self.phase != "follow_up" or on < self.phases[-1][1] or placement_id == self.home_by:
+    def placed_again(self, on: date, placement_id: str, until: date | None = None) -> bool:
+        """Another placement than the one whose end took the child home breaks the follow-up off if
+        it started ``on`` or after the day it began (the return did not last), or, for a follow-up an
+        end began, ran past that day (``until``, its end: the child was never home); dated the later
+        of its start and that day.  An earlier start whose end is not known leaves it.  True if broken."""
+        began = self.phases[-1][1]
+        across = self.home_by is not None and until is not None and until > began
+        if self.phase != "follow_up" or placement_id == self.home_by or not (on >= began or across):
             return False
-        self._phase_changed("broken_off", on, PLACED_AGAIN, placement_id)
+        self._phase_changed("broken_off", max(on, began), PLACED_AGAIN, placement_id)
         return True
 
     def require_finished(self) -> None:

@@ -120,15 +120,18 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
     ) -> None:
         """An ended placement stops its clocks and concludes its open inquiry as ``placement_ended``;
         a child who went home moves a home-return process into its follow-up, which staff complete
-        when that work is done.  Any end of a placement begun since a follow-up began breaks it off
-        (its start may have come before the end that opened it).  A protection it says is kept."""
+        when that work is done.  Any end of a placement begun since a follow-up began, or that ran past
+        the day an end began it, breaks it off (the start seen first, or the end's own start unseen
+        or late).  A protection it says is kept."""
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         if follow_up is None:  # its start not seen (yet): the end is noted, so a late start opens nothing
             follow_up, _ = self._opened(placement, False, None, start_seen=False)
         follow_up.end(ended_on)
         inquiry = self._inquiry_ended(placement, PLACEMENT_ENDED, f"placement ended: {end_reason}")
         gone_home = end_reason == HOME_RETURN
-        processes = self._went_home(placement, ended_on) if gone_home else [self._placed_again(placement)]
+        processes = (
+            self._went_home(placement, ended_on) if gone_home else [self._placed_again(placement, ended_on)]
+        )
         self.save(follow_up, inquiry, *processes)
         self._placement_said_protection(placement, protected_identity)
 

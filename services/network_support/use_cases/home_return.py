@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+from uuid import UUID
 
 from services.kit.auth import Caller
 from services.kit.cases import CaseDataNotFound, CaseRef
+from services.kit.index import CatchUpIndex
 from services.network_support.commands import PhaseMove
 from services.network_support.domain.home_return import HomeReturnProcess, PhaseNotAllowed
+from services.network_support.domain.placement_follow_up import PlacementFollowUp
 from services.network_support.use_cases.base import NetworkSupportBase
 from services.network_support.use_cases.placement_inquiries import PlacementFacts
 
 
+def _fold_placements_of_case(rows: dict[Any, tuple[UUID, ...]], e: Any) -> None:
+    """Each case's placements (their follow-ups, whichever record opened one), by (municipality, case id)."""
+    key = (e.municipality, e.case_id)
+    rows[key] = (*rows.get(key, ()), e.originator_id)
+
+
 class HomeReturnUseCases(NetworkSupportBase):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        # A return home told after the case's next placement: its end looks for that placement here.
+        self._case_placements = CatchUpIndex(
+            self, _fold_placements_of_case, events=(PlacementFollowUp.Opened,)
+        )
+
     def home_returns(self, caller: Caller, case_id: str) -> list[HomeReturnProcess]:
         """Every process of the case, oldest first; none is the one 404."""
         processes = self._processes_of(caller.municipality, case_id)
@@ -61,19 +78,21 @@ class HomeReturnUseCases(NetworkSupportBase):
             processes.append(found)
         return processes
 
-    def _placed_again(self, placement: PlacementFacts) -> HomeReturnProcess | None:
-        """The case's process in its follow-up, broken off by this placement if it placed the child
-        again (``placed_again``); None if it did not."""
+    def _placed_again(self, placement: PlacementFacts, until: date | None = None) -> HomeReturnProcess | None:
+        """The case's process in its follow-up, broken off by this placement (ended ``until``, if
+        known) if the child was placed again (``placed_again``); None if it was not."""
         processes = self._processes_of(placement.municipality, placement.case_id)
         latest = processes[-1] if processes else None
-        if latest is not None and latest.placed_again(placement.started_on, placement.placement_id):
+        if latest is not None and latest.placed_again(placement.started_on, placement.placement_id, until):
             return latest
         return None
 
     def _went_home(self, placement: PlacementFacts, ended_on: date) -> list[HomeReturnProcess]:
         """The processes this placement's end moves: the open one into its follow-up, else a new
         retroactive one; and one still in the follow-up of an earlier return, which this placement
-        broke off (its start unseen, or seen before that return).
+        broke off (its start unseen, or seen before that return).  A follow-up this end begins is
+        broken off at once by another placement of the case the child was in by then, whichever
+        record came first (``_other_placements``).
 
         Nothing when that has been recorded already: a process it moved (a redelivery), one a
         case worker completed during this placement (the same return, told twice), or one broken off
@@ -88,7 +107,9 @@ class HomeReturnUseCases(NetworkSupportBase):
             latest.completed_by_hand_since(started_on) or latest.broken_off_since(ended_on, placement_id)
         ):
             return []
-        broken = [latest] if latest is not None and latest.placed_again(started_on, placement_id) else []
+        broken = (
+            [latest] if latest is not None and latest.placed_again(started_on, placement_id, ended_on) else []
+        )
         if latest is None or latest.is_finished:
             latest = HomeReturnProcess(
                 municipality=municipality,
@@ -98,4 +119,22 @@ class HomeReturnUseCases(NetworkSupportBase):
                 number=len(processes) + 1,
             )
         latest.returned_home(ended_on, placement_id)
+        if latest.home_by == placement_id:  # followed up from this end: was the child placed by then?
+            for other in self._other_placements(municipality, case_id, placement_id):
+                latest.placed_again(other.started_on, other.placement_id, other.ended_on)
         return [*broken, latest]  # one broken off is finished: ``latest`` is then a new one
+
+    def _other_placements(
+        self, municipality: str, case_id: str, placement_id: str
+    ) -> list[PlacementFollowUp]:
+        """The case's other placements as their records told them so far (stored, or opened earlier in
+        this unit of work: a batch of records, which the index does not see), earliest start first:
+        the first that placed the child again breaks the follow-up off, as it would in any order."""
+        work, case = self.current_work(), (municipality, case_id)
+        stored = self._case_placements.get(case, work if work is not None else object()) or ()
+        pending = (self._pending_aggregates() or {}).values()
+        made_now = [
+            a.id for a in pending if isinstance(a, PlacementFollowUp) and (a.municipality, a.case_id) == case
+        ]
+        found = [self.repository.get(i) for i in dict.fromkeys((*stored, *made_now))]
+        return sorted((f for f in found if f.placement_id != placement_id), key=lambda f: f.started_on)
