@@ -38,11 +38,16 @@ def partner_record_id(source: str, domain_event: Any, index: int) -> str:
 
     ``<originator>.<version>`` would count every event stored on the aggregate, told to partners
     or not (a protected child's move-in and move-out on a shared home), and a hash of it could be
-    matched by trying versions.  The stored event's own time is already the record's ``time``, so
-    an id derived from it with the aggregate and the record's index tells a partner nothing more.
+    matched by trying versions.  Derived from the event's random record key (or, for an event
+    stored before record keys, its own time, already the record's ``time``), the aggregate and the
+    record's index, an id tells a partner nothing more.
     """
-    timestamp = domain_event.timestamp.isoformat()
-    return str(uuid5(NAMESPACE_URL, f"{source}|{domain_event.originator_id}|{timestamp}|{index}"))
+    key = vars(domain_event).get(RECORD_KEY)
+    # The stored event's time alone was shared by two of an aggregate's events stored in the same
+    # microsecond: the second's message had the first's id and partners dropped it as a repeat.
+    # Its random record key, where it has one, is its own; events stored before keep their ids.
+    named_by = key if isinstance(key, str) and key else domain_event.timestamp.isoformat()
+    return str(uuid5(NAMESPACE_URL, f"{source}|{domain_event.originator_id}|{named_by}|{index}"))
 
 
 def is_later_record(event_id: str) -> bool:

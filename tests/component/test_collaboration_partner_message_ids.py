@@ -5,9 +5,11 @@ move-in and move-out among them), and ``sequence`` counted every event the servi
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from eventsourcing.domain import CanCreateTimestamp
 
 from tests.component.test_collaboration_a_protected_stay_is_nothing_to_others import in_home
 from tests.component.test_collaboration_case_protection_http import collaboration, partner_envelopes
@@ -63,3 +65,23 @@ async def test_a_partner_message_published_again_carries_the_id_it_had(collabora
     first = [e["id"] for e in told_to_gavle(collaboration, home)]
     again = [e["id"] for e in told_to_gavle(collaboration, home)]
     assert first == again and len(set(first)) == len(first) > 0
+
+
+async def test_two_partner_messages_about_one_home_stored_in_the_same_microsecond_keep_their_own_ids(
+    collaboration, monkeypatch
+) -> None:
+    """Partners drop a repeat by (source, id), so two messages must never share one: ids made from the
+    stored event's time alone did when a clock gave two of a home's events the same microsecond (a
+    coarse clock, or one command storing two), and Gävle would have dropped the second as a repeat."""
+    same_instant = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(lambda: same_instant))
+    home = await register(collaboration, VASTERAS, "VAS-t", [UPPSALA, GAVLE])
+    for available in (False, True):
+        changed = await collaboration.put(
+            f"/api/v1/family-homes/{home}/availability", headers=as_(VASTERAS), json={"available": available}
+        )
+        assert changed.status_code == 200, changed.text
+
+    ids = [envelope["id"] for envelope in told_to_gavle(collaboration, home)]
+
+    assert len(ids) == 3 and len(set(ids)) == 3
