@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.scheduling.domain.early_call_off import EarlyCallOff
 from services.scheduling.domain.early_case_worker import EarlyCaseWorker
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.unbooked_staff_meeting import UnbookedStaffMeeting
@@ -31,8 +32,8 @@ class EarlyCaseWorkerUseCases(UnbookedStaffMeetingUseCases):
         )
         if heard:
             self.move_case_worker_invitation(referral_id, municipality, case_worker_id)
-        elif target == "network_centre":
-            self._keep(municipality, referral_id, case_worker_id)
+        elif target == "network_centre" and not self.exists(EarlyCallOff.id_for(municipality, referral_id)):
+            self._keep(municipality, referral_id, case_worker_id)  # a called-off one never convenes
 
     def convene_staff_meeting(
         self,
@@ -59,6 +60,8 @@ class EarlyCaseWorkerUseCases(UnbookedStaffMeetingUseCases):
         early = self._get(EarlyCaseWorker.id_for(municipality, referral_id))
         if not isinstance(early, EarlyCaseWorker) or early.taken_up:
             return
+        if self.exists(EarlyCallOff.id_for(municipality, referral_id)):
+            return  # it convened nothing: there is nothing to move them into (ADR 0026)
         self.move_case_worker_invitation(referral_id, municipality, early.case_worker_id)
         early.take_up()
         self.save(early)

@@ -50,12 +50,11 @@ def referral_consumer(app: SchedulingApplication) -> ConsumerSpec:
 
     def withdrawn(event: InboundEvent[ReferralFacts]) -> None:
         data = event.data
-        app.cancel_staff_meeting(
-            data.referral_id, data.municipality, f"referral {event.envelope.type.split('.')[-2]}"
-        )
+        reason = f"referral {event.envelope.type.split('.')[-2]}"
+        app.cancel_staff_meeting(data.referral_id, data.municipality, reason, data.target)
 
     def closed(event: InboundEvent[ReferralClosedV1]) -> None:
-        app.close_staff_meeting(event.data.referral_id, event.data.municipality)
+        app.close_staff_meeting(event.data.referral_id, event.data.municipality, event.data.target)
 
     return ConsumerSpec(
         REFERRALS,

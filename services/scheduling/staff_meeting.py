@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from services.scheduling.base import LOCAL, Interval
+from services.scheduling.domain.early_call_off import EarlyCallOff
 from services.scheduling.domain.early_placement import EarlyPlacement
 from services.scheduling.domain.meeting import Meeting
 from services.scheduling.domain.person_day import PersonDay
@@ -38,8 +39,12 @@ class StaffMeetingUseCases(InviteeUseCases):
         protected_identity: bool = False,
     ) -> None:
         """Within 7 calendar days of a referral to the Network Centre, when everyone needed is
-        free and has hours left that week; after the deadline when nobody has (it is reported)."""
+        free and has hours left that week; after the deadline when nobody has (it is reported).
+        A referral called off before it came convenes nothing, as in order it would have left
+        nothing booked (``EarlyCallOff``)."""
         if target != "network_centre" or self.exists(Meeting.id_for_referral(referral_id)):
+            return
+        if self.exists(EarlyCallOff.id_for(municipality, referral_id)):
             return
         if not self._has_network_centre(municipality):
             return  # no Network Centre roster in this municipality: nothing to convene

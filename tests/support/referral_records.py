@@ -47,6 +47,10 @@ def referral_declined(case_id: str, referral_id: str, sequence: int, municipalit
     return _referral_changed("declined", case_id, referral_id, sequence, municipality, {})
 
 
+def referral_revoked(case_id: str, referral_id: str, sequence: int, municipality: str = "0380") -> bytes:
+    return _referral_changed("revoked", case_id, referral_id, sequence, municipality, {})
+
+
 def case_worker_assigned(
     case_id: str, referral_id: str, sequence: int, case_worker_id: str, municipality: str = "0380"
 ) -> bytes:
