@@ -18,6 +18,12 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.kit.domain.ids import stable_id
+from services.network_support.domain.home_return_errors import (
+    PhaseDatedBeforePrevious,
+    PhaseNotAllowed,
+    ProcessAlreadyOpen,
+    ReasonRequired,
+)
 
 PLACED_AGAIN = "the child was placed again"  # the reason a new placement breaks a follow-up off
 FOLLOW_UP_WITHIN = timedelta(days=30)  # as a placement's examinations: the first check of a new home
@@ -27,26 +33,6 @@ NEXT = {
     "trial": ("follow_up", "broken_off", "completed"),
     "follow_up": ("completed", "broken_off"),
 }
-
-
-class HomeReturnError(Exception):
-    """A rule of the home-return process was broken."""
-
-
-class PhaseNotAllowed(HomeReturnError):
-    """The process cannot move to that phase from where it is."""
-
-
-class ReasonRequired(HomeReturnError):
-    """A process is broken off for a reason, and the reason is recorded."""
-
-
-class PhaseDatedBeforePrevious(HomeReturnError):
-    """Phases follow one another in time: a phase cannot begin before the one it follows."""
-
-
-class ProcessAlreadyOpen(HomeReturnError):
-    """A case has one open home-return process at a time."""
 
 
 class HomeReturnProcess(Aggregate):
@@ -172,11 +158,26 @@ class HomeReturnProcess(Aggregate):
         end began, ran past that day (``until``, its end: the child was never home); dated the later
         of its start and that day.  An earlier start whose end is not known leaves it.  True if broken."""
         began = self.phases[-1][1]
-        across = self.home_by is not None and until is not None and until > began
-        if self.phase != "follow_up" or placement_id == self.home_by or not (on >= began or across):
+        if self.phase != "follow_up" or not self._places(began, on, placement_id, until):
             return False
         self._phase_changed("broken_off", max(on, began), PLACED_AGAIN, placement_id)
         return True
+
+    def reopened(self, on: date, placement_id: str, until: date | None = None) -> bool:
+        """Broken off by this placement's record, whose dates the case system has since corrected
+        (started ``on``, ended ``until``) so that it no longer placed the child again: back in the
+        follow-up from its own day, as if that record had never been told.  True if reopened."""
+        if self.outcome != "broken_off" or self.broken_by != placement_id:
+            return False
+        was, began = self.phases[-2]  # a break-off a record made ends a follow-up (``placed_again``)
+        if was != "follow_up" or self._places(began, on, placement_id, until):
+            return False
+        self._phase_changed("follow_up", began, None, self.home_by)
+        return True
+
+    def _places(self, began: date, on: date, placement_id: str, until: date | None) -> bool:
+        across = self.home_by is not None and until is not None and until > began
+        return placement_id != self.home_by and (on >= began or across)
 
     def require_finished(self) -> None:
         if not self.is_finished:
@@ -188,7 +189,7 @@ class HomeReturnProcess(Aggregate):
     ) -> None:
         self.phase = phase
         self.phases.append((phase, on))
-        self.reason = reason if phase == "broken_off" else self.reason
+        self.reason = reason if phase == "broken_off" else None  # a break-off is final, or undone
         self.completed_by = placement_id if phase == "completed" else self.completed_by
         self.home_by = placement_id if phase == "follow_up" else self.home_by
         self.broken_by = placement_id if phase == "broken_off" else self.broken_by

@@ -52,9 +52,7 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
     class DeadlinePassed(Aggregate.Event):
         clock: str
 
-    class SchoolChanged(Aggregate.Event):
-        """A placement change moved the child to another school: a new 7-day school clock."""
-
+    class SchoolChanged(Aggregate.Event):  # a change moved the child to another school: a new 7-day clock
         on: date
         by_start: bool = False  # opened by a start corrected to a school change (False: stored before)
 
@@ -78,6 +76,7 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
     class Ended(Aggregate.Event):
         on: date
         closed: tuple[str, ...]  # its clocks open at the end: closed as placement_ended, never missed
+        home: bool = False  # it took the child home (False in ends stored before this was kept)
 
     @staticmethod
     def id_for(municipality: str, placement_id: str) -> UUID:
@@ -116,6 +115,7 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
         self.school_change_said_on: date | None = None  # by a change, while the start's clock was open
         self.ended_on: date | None = None
         self.closed_at_end: tuple[str, ...] = ()
+        self.went_home = False  # the end's, as last told
 
     def due_dates(self) -> dict[str, date]:
         return clocks.open_clocks(self)
@@ -132,9 +132,9 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
             return
         self._start_dated(on, self.start_seen or seen, clocks.still_passed(self, on, today))
 
-    def end(self, on: date) -> None:
-        if self.ended_on is None:
-            self._ended(on, tuple(sorted(self.due_dates())))
+    def end(self, on: date, home: bool = False) -> None:  # told anew: the last told wins, as a start's
+        if (on, home) != (self.ended_on, self.went_home):  # the clocks the first end closed stay closed
+            self._ended(on, self.closed_at_end if self.ended_on else tuple(sorted(self.due_dates())), home)
 
     def note_passed_deadlines(self, today: date) -> list[str]:
         """Mark each clock whose due date has passed (once); returns the newly passed ones."""
@@ -187,8 +187,8 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
         self._take_type(on, placement_type, passed, said_at)  # temporary_care's
 
     @event(Ended)
-    def _ended(self, on: date, closed: tuple[str, ...]) -> None:
-        self.ended_on, self.closed_at_end = on, tuple(closed)
+    def _ended(self, on: date, closed: tuple[str, ...], home: bool = False) -> None:
+        self.ended_on, self.closed_at_end, self.went_home = on, tuple(closed), home
 
     @event(ExaminationDone)
     def _examination_done(self, kind: str, on: date) -> None:

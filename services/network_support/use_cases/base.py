@@ -20,7 +20,7 @@ from services.kit.store import ServiceApplication
 from services.kit.worklist import local_today
 from services.network_support.domain.follow_up_errors import FollowUpError
 from services.network_support.domain.happened import require_happened
-from services.network_support.domain.home_return import HomeReturnError
+from services.network_support.domain.home_return_errors import HomeReturnError
 from services.network_support.domain.network_map import NetworkMapError
 from services.network_support.domain.network_meetings import MeetingReferenceError, NetworkMeetings
 from services.network_support.domain.network_placement_inquiry import InquiryError

@@ -45,15 +45,15 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         as one a change names does.  A change of school it says, where the first did not, opens the
         school clock from the start; none, where the first said one, withdraws that clock while it
         is open, or moves it to the day of a school change a change said meanwhile (ADR 0033).  A
-        child placed again breaks off the follow-up of a return home."""
+        child placed again breaks off the follow-up of a return home; a start corrected so that it
+        no longer did undoes that (``_placed_again``)."""
         placement = PlacementFacts(municipality, case_id, placement_id, placement_type, started_on)
-        home_return = self._placed_again(placement)  # the child home before: that return did not last
         follow_up = self._find(PlacementFollowUp.id_for(municipality, placement_id))
         if follow_up is None:
             follow_up, opening = self._opened(
                 placement, school_change, case_worker_id, protected=protected_identity
             )
-            self.save(follow_up, *opening, home_return)
+            self.save(follow_up, *opening, *self._placed_again(follow_up))  # home before: it did not last
             self._placement_said_protection(placement, protected_identity)
             return
         opening = NO_INQUIRY
@@ -67,7 +67,7 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
             follow_up.change_school(started_on, by_start=True)
         elif not school_change:  # a start corrected to none: the clock it opened was never due
             follow_up.withdraw_school_change()
-        self.save(follow_up, *opening, home_return)
+        self.save(follow_up, *opening, *self._placed_again(follow_up))  # or a start corrected since
         self._placement_said_protection(placement, protected_identity)  # shuts an inquiry still open
 
     def placement_changed(
@@ -122,16 +122,15 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         a child who went home moves a home-return process into its follow-up, which staff complete
         when that work is done.  Any end of a placement begun since a follow-up began, or that ran past
         the day an end began it, breaks it off (the start seen first, or the end's own start unseen
-        or late).  A protection it says is kept."""
+        or late).  An end told again with another day re-dates it (the last told wins), and the
+        follow-up is judged again from it.  A protection it says is kept."""
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         if follow_up is None:  # its start not seen (yet): the end is noted, so a late start opens nothing
             follow_up, _ = self._opened(placement, False, None, start_seen=False)
-        follow_up.end(ended_on)
+        gone_home, told = end_reason == HOME_RETURN, placement._replace(started_on=follow_up.started_on)
+        follow_up.end(ended_on, gone_home)
         inquiry = self._inquiry_ended(placement, PLACEMENT_ENDED, f"placement ended: {end_reason}")
-        gone_home = end_reason == HOME_RETURN
-        processes = (
-            self._went_home(placement, ended_on) if gone_home else [self._placed_again(placement, ended_on)]
-        )
+        processes = self._went_home(told, ended_on) if gone_home else self._placed_again(follow_up)
         self.save(follow_up, inquiry, *processes)
         self._placement_said_protection(placement, protected_identity)
 

@@ -78,16 +78,49 @@ class HomeReturnUseCases(NetworkSupportBase):
             processes.append(found)
         return processes
 
-    def _placed_again(self, placement: PlacementFacts, until: date | None = None) -> HomeReturnProcess | None:
-        """The case's process in its follow-up, broken off by this placement (ended ``until``, if
-        known) if the child was placed again (``placed_again``); None if it was not."""
-        processes = self._processes_of(placement.municipality, placement.case_id)
+    def _placed_again(self, follow_up: PlacementFollowUp) -> list[HomeReturnProcess]:
+        """The case's processes this placement's dates, as stored (the last told), move: the latest
+        broken off if they place the child again (``placed_again``); back in its follow-up if this
+        placement broke it off and its dates, corrected since, no longer do (``reopened``), unless
+        another placement of the case does, whose own return home then opens the next (``_replayed``)."""
+        case, placement_id = (follow_up.municipality, follow_up.case_id), follow_up.placement_id
+        processes = self._processes_of(*case)
         latest = processes[-1] if processes else None
-        if latest is not None and latest.placed_again(placement.started_on, placement.placement_id, until):
-            return latest
-        return None
+        told = (follow_up.started_on, placement_id, follow_up.ended_on)
+        if latest is None or latest.placed_again(*told):
+            return [latest] if latest is not None else []
+        if not latest.reopened(*told):
+            return []
+        self._placed_by_others(latest, *case, placement_id)
+        return [latest, *self._replayed(processes, follow_up)]
 
-    def _went_home(self, placement: PlacementFacts, ended_on: date) -> list[HomeReturnProcess]:
+    def _replayed(
+        self, processes: list[HomeReturnProcess], told: PlacementFollowUp
+    ) -> list[HomeReturnProcess]:
+        """Returns home the break-off since undone had hidden (``broken_off_since``: told late): each
+        placement that breaks the latest follow-up off now and ended with the child home opens its
+        own, as had the records come in date order (``told``: the placement corrected, not saved yet)."""
+        moved: list[HomeReturnProcess] = []
+        while (latest := processes[-1]).outcome == "broken_off" and latest.broken_by is not None:
+            by = self._find(PlacementFollowUp.id_for(latest.municipality, latest.broken_by))
+            if by is None or not by.went_home or any(p.took_home(by.placement_id) for p in processes):
+                break
+            facts = PlacementFacts(
+                by.municipality, by.case_id, by.placement_id, by.placement_type, by.started_on
+            )
+            opened = [p for p in self._went_home(facts, by.ended_on, processes, told) if p not in processes]
+            if not opened:
+                break
+            moved, processes = [*moved, *opened], [*processes, *opened]
+        return moved
+
+    def _went_home(
+        self,
+        placement: PlacementFacts,
+        ended_on: date,
+        processes: list[HomeReturnProcess] | None = None,
+        told: PlacementFollowUp | None = None,
+    ) -> list[HomeReturnProcess]:
         """The processes this placement's end moves: the open one into its follow-up, else a new
         retroactive one; and one still in the follow-up of an earlier return, which this placement
         broke off (its start unseen, or seen before that return).  A follow-up this end begins is
@@ -99,7 +132,7 @@ class HomeReturnUseCases(NetworkSupportBase):
         since the child went home (told late: placed again since, so no follow-up to open).
         """
         municipality, case_id, placement_id, _, started_on = placement
-        processes = self._processes_of(municipality, case_id)
+        processes = processes or self._processes_of(municipality, case_id)  # or as moved, not saved yet
         if any(p.took_home(placement_id) for p in processes):
             return []
         latest = processes[-1] if processes else None
@@ -120,21 +153,34 @@ class HomeReturnUseCases(NetworkSupportBase):
             )
         latest.returned_home(ended_on, placement_id)
         if latest.home_by == placement_id:  # followed up from this end: was the child placed by then?
-            for other in self._other_placements(municipality, case_id, placement_id):
-                latest.placed_again(other.started_on, other.placement_id, other.ended_on)
+            self._placed_by_others(latest, municipality, case_id, placement_id, told)
         return [*broken, latest]  # one broken off is finished: ``latest`` is then a new one
 
+    def _placed_by_others(
+        self,
+        process: HomeReturnProcess,
+        municipality: str,
+        case_id: str,
+        placement_id: str,
+        told: PlacementFollowUp | None = None,
+    ) -> None:
+        """The follow-up broken off by the first other placement of the case that placed the child."""
+        for other in self._other_placements(municipality, case_id, placement_id, told):
+            process.placed_again(other.started_on, other.placement_id, other.ended_on)
+
     def _other_placements(
-        self, municipality: str, case_id: str, placement_id: str
+        self, municipality: str, case_id: str, placement_id: str, told: PlacementFollowUp | None = None
     ) -> list[PlacementFollowUp]:
         """The case's other placements as their records told them so far (stored, or opened earlier in
-        this unit of work: a batch of records, which the index does not see), earliest start first:
-        the first that placed the child again breaks the follow-up off, as it would in any order."""
+        this unit of work: a batch of records, which the index does not see; ``told``, as this record
+        leaves it), earliest start first: the first that placed the child again breaks the follow-up
+        off, as it would in any order."""
         work, case = self.current_work(), (municipality, case_id)
         stored = self._case_placements.get(case, work if work is not None else object()) or ()
         pending = (self._pending_aggregates() or {}).values()
         made_now = [
             a.id for a in pending if isinstance(a, PlacementFollowUp) and (a.municipality, a.case_id) == case
         ]
-        found = [self.repository.get(i) for i in dict.fromkeys((*stored, *made_now))]
+        in_hand = {told.id: told} if told is not None else {}
+        found = [in_hand.get(i) or self.repository.get(i) for i in dict.fromkeys((*stored, *made_now))]
         return sorted((f for f in found if f.placement_id != placement_id), key=lambda f: f.started_on)
