@@ -113,9 +113,9 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
         self.passed: set[str] = set()
         self.school_clock_from, self.school_clock_by_start = started_on, school_change
         self.school_change_said_on: date | None = None  # by a change, while the start's clock was open
-        self.ended_on: date | None = None
+        self.ended_on: date | None = None  # the first end told: what the clocks and reports judge by
         self.closed_at_end: tuple[str, ...] = ()
-        self.went_home = False  # the end's, as last told
+        self.told_end_on, self.went_home = None, False  # the end as last told: the home-return rules'
 
     def due_dates(self) -> dict[str, date]:
         return clocks.open_clocks(self)
@@ -132,8 +132,8 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
             return
         self._start_dated(on, self.start_seen or seen, clocks.still_passed(self, on, today))
 
-    def end(self, on: date, home: bool = False) -> None:  # told anew: the last told wins, as a start's
-        if (on, home) != (self.ended_on, self.went_home):  # the clocks the first end closed stay closed
+    def end(self, on: date, home: bool = False) -> None:  # told anew: the home-return rules take it
+        if (on, home) != (self.told_end_on, self.went_home):  # the clocks the first end closed stay so
             self._ended(on, self.closed_at_end if self.ended_on else tuple(sorted(self.due_dates())), home)
 
     def note_passed_deadlines(self, today: date) -> list[str]:
@@ -188,7 +188,8 @@ class PlacementFollowUp(StartClockCommands, SchoolClockCommands, TemporaryCareCo
 
     @event(Ended)
     def _ended(self, on: date, closed: tuple[str, ...], home: bool = False) -> None:
-        self.ended_on, self.closed_at_end, self.went_home = on, tuple(closed), home
+        self.ended_on, self.closed_at_end = self.ended_on or on, tuple(closed)
+        self.told_end_on, self.went_home = on, home
 
     @event(ExaminationDone)
     def _examination_done(self, kind: str, on: date) -> None:

@@ -86,7 +86,7 @@ class HomeReturnUseCases(NetworkSupportBase):
         case, placement_id = (follow_up.municipality, follow_up.case_id), follow_up.placement_id
         processes = self._processes_of(*case)
         latest = processes[-1] if processes else None
-        told = (follow_up.started_on, placement_id, follow_up.ended_on)
+        told = (follow_up.started_on, placement_id, follow_up.told_end_on)
         if latest is None or latest.placed_again(*told):
             return [latest] if latest is not None else []
         if not latest.reopened(*told):
@@ -108,7 +108,7 @@ class HomeReturnUseCases(NetworkSupportBase):
             facts = PlacementFacts(
                 by.municipality, by.case_id, by.placement_id, by.placement_type, by.started_on
             )
-            opened = [p for p in self._went_home(facts, by.ended_on, processes, told) if p not in processes]
+            opened = [p for p in self._went_home(facts, by.told_end_on, processes, told) if p not in processes]
             if not opened:
                 break
             moved, processes = [*moved, *opened], [*processes, *opened]
@@ -166,7 +166,7 @@ class HomeReturnUseCases(NetworkSupportBase):
     ) -> None:
         """The follow-up broken off by the first other placement of the case that placed the child."""
         for other in self._other_placements(municipality, case_id, placement_id, told):
-            process.placed_again(other.started_on, other.placement_id, other.ended_on)
+            process.placed_again(other.started_on, other.placement_id, other.told_end_on)
 
     def _other_placements(
         self, municipality: str, case_id: str, placement_id: str, told: PlacementFollowUp | None = None

@@ -68,7 +68,7 @@ def _fold_facts(rows: dict[Any, FollowUpFacts], e: Any) -> None:
         rows[e.originator_id] = replace(facts, school_clocks=(*earlier, (since, e.on)))
     elif isinstance(e, Follow.StartDated):
         rows[e.originator_id] = _start_dated(facts, e.on, e.seen)
-    elif isinstance(e, Follow.Ended):
+    elif isinstance(e, Follow.Ended) and facts.ended_on is None:  # the first told, as the clocks
         rows[e.originator_id] = replace(facts, ended_on=e.on)
 
 
