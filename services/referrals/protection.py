@@ -65,11 +65,6 @@ class ReferralProtection(PlacedChildren):
         by_referrals = self._under(keys, self._pending())
         return any(read for _, read in by_referrals.values()) or self.records_said(municipality, case_id, pin)
 
-    def referred_protected(self, key: Key, work: object) -> bool:
-        """Whether a referral under ``key`` (a case's or a child's) reads protected, as stored."""
-        rows = self._referrals_by
-        return any(rows.get(found, work)[1] for found in rows.get(key, work) or ())
-
     def note_placement_record(self, event: InboundEvent[PlacementData]) -> None:
         """A placement changed or ended: the child's case and its protection, and nothing else
         (a referral is made at a placement's start only)."""
@@ -92,11 +87,10 @@ class ReferralProtection(PlacedChildren):
         replicas (a faulty producer spreads a case's records over partitions, ADR 0017), each read
         the case without the other's change, and the referrals of the new number stayed unprotected."""
         self._through_gates(_keys(placement.municipality, placement.case_id, ()))
-        noted, protection = self._noted(placement)
+        case, protection = self._noted(placement)
         if protection is None:
-            return noted  # no record said the case is protected: its referrals stay as they are
-        case = noted[0]
-        return [*noted, protection, *self._marked(_keys(case.municipality, case.case_id, case.child_pins))]
+            return [case]  # no record said the case is protected: its referrals stay as they are
+        return [case, protection, *self._marked(_keys(case.municipality, case.case_id, case.child_pins))]
 
     def _marked(self, keys: Iterable[Key]) -> list[Referral]:
         """Every referral reached from ``keys`` through a shared case or child, one after another,

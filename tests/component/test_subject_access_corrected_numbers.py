@@ -54,21 +54,10 @@ async def test_a_case_found_only_by_a_number_its_later_records_replaced_is_kept_
     assert bundle["check_before_release"] == [CASE]
 
 
-async def test_the_child_the_latest_record_names_finds_the_case_flagged_while_it_carries_the_mistaken_numbers_referral(
+async def test_the_child_the_latest_record_names_finds_the_case_by_its_current_number_unflagged(
     natverk,
 ) -> None:
-    await natverk.record(started(MISTAKEN))  # its automatic referral is made with MISTAKEN
-    await natverk.record(changed(RIGHT))
-    bundle = await registerutdrag(natverk, RIGHT)
-    # The case's own number, but it carries a referral made with the other one, which may be another
-    # child's (ADR 0018, third addendum): the registrar checks it before release.
-    assert (found_by(bundle), bundle["check_before_release"]) == ({CASE: "replaced_number"}, [CASE])
-
-
-async def test_the_child_the_latest_record_names_finds_a_case_with_only_its_own_referrals_unflagged(
-    natverk,
-) -> None:
-    await natverk.record(placement_started(CASE, "P-W", pin=RIGHT, placement_type="familjehem"))
+    await natverk.record(started(MISTAKEN))
     await natverk.record(changed(RIGHT))
     bundle = await registerutdrag(natverk, RIGHT)
     assert (found_by(bundle), bundle["check_before_release"]) == ({CASE: "current_number"}, [])
