@@ -13,7 +13,7 @@ referrals is ``protection``'s (ADR 0032).  Keyed by municipality, never across.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, Literal
 from uuid import UUID
 
@@ -25,8 +25,7 @@ from services.referrals.domain.placed_case import PlacedCase
 
 CaseChildren = tuple[str, str, tuple[str, ...]]  # municipality, case id, the numbers named for it
 # How asking with a number found a case: the case's latest placement record names it; a later
-# record named another, or only another of the child's linked numbers found it (the registrar checks
-# before release); or no record named any, its referrals named this one (referrals).
+# record named another (the registrar checks before release); or no record named any (referrals).
 FoundBy = Literal["current_number", "replaced_number", "referral"]
 
 
@@ -48,23 +47,13 @@ class PlacedChildren(ServiceApplication):
             self, _fold_case_children(), events=(PlacedCase.Noted, PlacedCase.ChildNamed)
         )
 
-    def placed_cases_of(self, municipality: str, *numbers: str) -> list[str]:
-        """The cases of ``municipality`` that placement records named any of ``numbers`` for,
-        oldest first."""
+    def placed_cases_of(self, municipality: str, pin: str) -> list[str]:
+        """The cases of ``municipality`` that placement records named the child for, oldest first."""
         return [
             case_id
             for _, _, (owner, case_id, pins) in self._placed_cases.in_creation_order()
-            if owner == municipality and not set(numbers).isdisjoint(pins)
+            if owner == municipality and pin in pins
         ]
-
-    def numbers_of(self, municipality: str, pin: str) -> set[str]:
-        """``pin`` and every number the placement records of ``municipality`` linked to it: named for
-        one case, one replacing another (a coordination number by a personnummer, a correction),
-        and so on along a chain (A by B on one case, B by C on another).  Never across
-        municipalities: each keeps its own records of who a case's child is."""
-        return _reachable(
-            pin, (pins for owner, _, pins in self._placed_cases.rows() if owner == municipality)
-        )
 
     def found_by(self, municipality: str, case_id: str, pin: str) -> FoundBy:
         """How asking with ``pin`` finds the case: by the number its latest placement record named,
@@ -102,18 +91,3 @@ class PlacedChildren(ServiceApplication):
     def _found(self, aggregate_id: UUID) -> Any:
         """The aggregate as this unit of work leaves it (a batch of records), or None if never made."""
         return self.repository.get(aggregate_id) if self.exists(aggregate_id) else None
-
-
-def _reachable(pin: str, named_together: Iterable[tuple[str, ...]]) -> set[str]:
-    """``pin`` and every number reached from it through numbers named together (once each: a
-    record repeated, or a number named again, adds nothing)."""
-    linked: dict[str, set[str]] = {}
-    for pins in named_together:
-        for number in pins:
-            linked.setdefault(number, set()).update(pins)
-    numbers, todo = {pin}, [pin]
-    while todo:
-        for number in linked.get(todo.pop(), set()) - numbers:
-            numbers.add(number)
-            todo.append(number)
-    return numbers

@@ -69,15 +69,6 @@ def _of_the_child(notes: list[MissedNote], referrals: list[Referral]) -> list[Mi
     return [note for note in notes if note.referral_id is None or str(note.referral_id) in theirs]
 
 
-def _checked(found_by: FoundBy, pin: str, referrals: list[Referral]) -> FoundBy:
-    """A case no placement record names a child for, whose referrals name only another of the
-    child's numbers, was found through that number: flagged, as a case a later record renumbered
-    is (a link could be a mistake either way, ADR 0018 addenda)."""
-    if found_by == "referral" and all(referral.child_pin != pin for referral in referrals):
-        return "replaced_number"
-    return found_by
-
-
 class ReferralSubjectAccess(MissedDeadlines, AutoReferrals):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
@@ -85,16 +76,14 @@ class ReferralSubjectAccess(MissedDeadlines, AutoReferrals):
 
     def subject_access(self, caller: Caller, child: ChildByPin) -> ChildsReferrals:
         """The child's cases in the caller's municipality: referred ones first, then those only
-        placement records named (a registerutdrag, ADR 0018), found by the number asked with or
-        by any number the municipality's placement records linked to it (replaced, or replacing)."""
+        placement records named (a registerutdrag, ADR 0018)."""
         municipality = caller.municipality
-        numbers = self.numbers_of(municipality, child.pin)  # the child's, old and new alike
         by_case: dict[str, list[Referral]] = {}
         for referral_id, (owner, pin) in self._children.items():
-            if owner == municipality and pin in numbers:
+            if owner == municipality and pin == child.pin:
                 referral: Referral = self.repository.get(referral_id)
                 by_case.setdefault(referral.case_id, []).append(referral)
-        placed = self.placed_cases_of(municipality, *numbers)
+        placed = self.placed_cases_of(municipality, child.pin)
         for case_id in placed:
             by_case.setdefault(case_id, [])
         cases = [
@@ -103,7 +92,7 @@ class ReferralSubjectAccess(MissedDeadlines, AutoReferrals):
                 referrals,
                 case_id in placed,
                 self.protection_of(municipality, case_id),
-                _checked(self.found_by(municipality, case_id, child.pin), child.pin, referrals),
+                self.found_by(municipality, case_id, child.pin),
                 _of_the_child(self.missed_deadlines_of(municipality, case_id), referrals),
             )
             for case_id, referrals in by_case.items()

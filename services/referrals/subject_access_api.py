@@ -58,8 +58,7 @@ class CaseReferralsView(BaseModel):
     )
     found_by: FoundBy = Field(
         description="current_number: the case's latest placement record names the child; "
-        "replaced_number: it names another child now, or only another number the child's "
-        "placement records linked to this one found the case (check before release); "
+        "replaced_number: it names another child now (check before release); "
         "referral: no placement record named a child for the case, its referrals did"
     )
     missed_deadlines: list[MissedDeadlineRecord]
