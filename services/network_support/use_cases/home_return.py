@@ -108,7 +108,9 @@ class HomeReturnUseCases(NetworkSupportBase):
             facts = PlacementFacts(
                 by.municipality, by.case_id, by.placement_id, by.placement_type, by.started_on
             )
-            opened = [p for p in self._went_home(facts, by.told_end_on, processes, told) if p not in processes]
+            opened = [
+                p for p in self._went_home(facts, by.told_end_on, processes, told) if p not in processes
+            ]
             if not opened:
                 break
             moved, processes = [*moved, *opened], [*processes, *opened]
