@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.kit.record_ids import stamp_record_key
+
 ATTRIBUTE = "attribution"
 ACTOR_MAX = 200
 REASON_MAX = 200
@@ -29,10 +31,15 @@ class Attribution:
         return cls(f"system:{service}", reason)
 
     def stamp(self, domain_event: Any) -> None:
-        """Attach to a new event (events are frozen dataclasses; the stamp is set once)."""
+        """Attach to a new event (events are frozen dataclasses; the stamp is set once).
+
+        The event's record key is set here too: this is the one place every event the kit
+        stores passes before it is stored (``services.kit.record_ids``).
+        """
         state = vars(domain_event)
         if ATTRIBUTE not in state:
             state[ATTRIBUTE] = {"actor": self.actor[:ACTOR_MAX], "reason": (self.reason or "")[:REASON_MAX]}
+        stamp_record_key(domain_event)
 
     @classmethod
     def of(cls, domain_event: Any, default_actor: str) -> Attribution:

@@ -44,10 +44,6 @@ class PublicationTable:
         self._rules = dict(rules)
         self._system_actor = Attribution.system(source.rsplit("/", 1)[-1]).actor
 
-    def event_classes(self) -> frozenset[type]:
-        """The stored event classes this table publishes (the only ones given a record key)."""
-        return frozenset(self._rules)
-
     def stored_topics(self) -> tuple[str, ...]:
         """The store's topic names of the events this table publishes: the relay reads only those."""
         return tuple(sorted(get_topic(event_class) for event_class in self._rules))

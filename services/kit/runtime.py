@@ -109,8 +109,6 @@ class ServiceRuntime:
             if publication is not None
             else None
         )
-        if publication is not None:  # only the events the relay publishes need a record key
-            app.key_records_of(publication.event_classes())
         self.topics = set(topics) | {spec.topic for spec in consumers}
         self._relay_task: asyncio.Task[None] | None = None
 

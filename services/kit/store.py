@@ -48,11 +48,6 @@ class ServiceApplication(CaseDataLookups, OnlyWriter, Application[Any]):
         self.access_chains = AccessChains(self)
         self._stored_ids: set[Any] | None = None  # what this process stored, when it is the only writer
         self._aggregates_kept = 0
-        self._record_keyed: frozenset[type] | None = None  # None: every event gets a record key
-
-    def key_records_of(self, published: frozenset[type]) -> None:
-        """Only these event classes are ever relayed, so only their events need a record key."""
-        self._record_keyed = published
 
     async def run_blocking(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking store call in a worker thread that ``close`` waits for.
@@ -123,7 +118,7 @@ class ServiceApplication(CaseDataLookups, OnlyWriter, Application[Any]):
         """
         if getattr(self._work, "current", None) is not None:
             raise RuntimeError("units of work do not nest")
-        work = AttributedProcessingEvent(tracking, self._record_keyed)
+        work = AttributedProcessingEvent(tracking)
         self._work.current = work
         try:
             yield
@@ -164,7 +159,7 @@ class ServiceApplication(CaseDataLookups, OnlyWriter, Application[Any]):
         if work is not None:
             work.collect_attributed(self.current_attribution(), *objs, **kwargs)
             return []
-        processing_event = AttributedProcessingEvent(tracking, self._record_keyed)
+        processing_event = AttributedProcessingEvent(tracking)
         processing_event.collect_attributed(self.current_attribution(), *objs, **kwargs)
         return self._store(processing_event)
 

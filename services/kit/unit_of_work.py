@@ -13,7 +13,6 @@ from eventsourcing.application import ProcessingEvent, Repository
 from eventsourcing.domain import BaseAggregate
 
 from services.kit.attribution import Attribution
-from services.kit.record_ids import stamp_record_key
 
 
 class UnitOfWorkRepository(Repository[Any]):
@@ -33,14 +32,12 @@ class AttributedProcessingEvent(ProcessingEvent[Any]):
 
     Its ``collect_events`` checks every object against runtime-checkable Protocols, which
     took 14 % of the case store's ingest; a plain class check answers the common case.
-    Every event it collects is stamped with who caused it and why, and each of a class the
-    service relays (``keyed``; None: any) with its record key (``services.kit.record_ids``).
+    Every event it collects is stamped with who caused it and why.
     """
 
-    def __init__(self, tracking: Any = None, keyed: frozenset[type] | None = None) -> None:
+    def __init__(self, tracking: Any = None) -> None:
         super().__init__(tracking)
         self.after_commit: list[Callable[[], None]] = []
-        self._keyed = keyed
 
     def collect_attributed(self, attribution: Attribution, *objs: Any, **kwargs: Any) -> None:
         first_new = len(self.events)
@@ -52,6 +49,4 @@ class AttributedProcessingEvent(ProcessingEvent[Any]):
                 super().collect_events(obj)
         for domain_event in self.events[first_new:]:
             attribution.stamp(domain_event)
-            if self._keyed is None or type(domain_event) in self._keyed:
-                stamp_record_key(domain_event)
         self.saved_kwargs.update(kwargs)
