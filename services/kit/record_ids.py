@@ -24,11 +24,16 @@ def stamp_record_key(domain_event: Any) -> None:
     vars(domain_event).setdefault(RECORD_KEY, secrets.token_hex(8))
 
 
+def record_key_of(domain_event: Any) -> str | None:
+    """The event's record key; None for one stored before record keys (its ids stay as they were)."""
+    key = vars(domain_event).get(RECORD_KEY)
+    return key if isinstance(key, str) and key else None
+
+
 def record_id(domain_event: Any, index: int) -> str:
     """The CloudEvent id of a stored event's ``index``-th record on an internal topic."""
-    key = vars(domain_event).get(RECORD_KEY)
     # Stored before record keys: the id it was first published with, or a republish is no repeat.
-    position = key if isinstance(key, str) and key else domain_event.originator_version
+    position = record_key_of(domain_event) or domain_event.originator_version
     base_id = f"{domain_event.originator_id}.{position}"
     return base_id if index == 0 else f"{base_id}.{index}"
 
@@ -42,11 +47,10 @@ def partner_record_id(source: str, domain_event: Any, index: int) -> str:
     stored before record keys, its own time, already the record's ``time``), the aggregate and the
     record's index, an id tells a partner nothing more.
     """
-    key = vars(domain_event).get(RECORD_KEY)
     # The stored event's time alone was shared by two of an aggregate's events stored in the same
     # microsecond: the second's message had the first's id and partners dropped it as a repeat.
     # Its random record key, where it has one, is its own; events stored before keep their ids.
-    named_by = key if isinstance(key, str) and key else domain_event.timestamp.isoformat()
+    named_by = record_key_of(domain_event) or domain_event.timestamp.isoformat()
     return str(uuid5(NAMESPACE_URL, f"{source}|{domain_event.originator_id}|{named_by}|{index}"))
 
 
