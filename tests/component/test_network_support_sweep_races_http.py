@@ -52,6 +52,13 @@ def on(client: httpx.AsyncClient, day: date) -> None:
     client.store.today = lambda: day  # type: ignore[attr-defined]
 
 
+async def both_on_the_overdue_day(one: httpx.AsyncClient, two: httpx.AsyncClient, how: Sweep) -> None:
+    """The items ``how`` sweeps made overdue on ``one``, and both replicas living on that day."""
+    day = await how.overdue(one)
+    on(one, day)
+    on(two, day)
+
+
 async def placed(client: httpx.AsyncClient) -> date:
     """An emergency-home placement of each case: its parent support is overdue the day returned."""
     for case_id in CASES:
@@ -178,9 +185,7 @@ async def test_a_sweep_whose_save_loses_to_a_staff_command_still_notes_the_other
 ) -> None:
     one, two = two_replicas
     how = SWEEPS[kind]
-    day = await how.overdue(one)
-    on(one, day)
-    on(two, day)
+    await both_on_the_overdue_day(one, two, how)
     raced = storing_after(one.store, lambda: how.staff(two))  # type: ignore[attr-defined]
     assert sweep(one, how) == 2  # C-1's note conflicted with the staff command; the others stored
     assert [answer.status_code for answer in raced] == [200]
@@ -193,9 +198,7 @@ async def test_a_sweep_whose_save_loses_to_a_staff_command_still_notes_the_other
 async def test_the_item_a_sweep_lost_a_race_on_is_noted_on_the_next_run_once(two_replicas, kind: str) -> None:
     one, two = two_replicas
     how = SWEEPS[kind]
-    day = await how.overdue(one)
-    on(one, day)
-    on(two, day)
+    await both_on_the_overdue_day(one, two, how)
     storing_after(one.store, lambda: how.staff(two))  # type: ignore[attr-defined]
     assert [sweep(one, how), sweep(one, how), sweep(two, how)] == [2, 1, 0]
     assert noted(one, how) == ids(how, "C-2", "C-3", "C-1")
@@ -208,9 +211,7 @@ async def test_a_home_return_follow_up_completed_by_staff_while_a_sweep_noted_it
 ) -> None:
     one, two = two_replicas
     how = SWEEPS["home-return follow-ups"]
-    day = await how.overdue(one)
-    on(one, day)
-    on(two, day)
+    await both_on_the_overdue_day(one, two, how)
     storing_after(one.store, lambda: how.staff(two))  # type: ignore[attr-defined]
     assert [sweep(one, how), sweep(one, how)] == [2, 0]  # C-1 re-read: completed, nothing to note
     assert noted(one, how) == ids(how, "C-2", "C-3")
@@ -223,9 +224,7 @@ async def test_two_replicas_sweeping_at_once_note_publish_and_count_each_item_on
 ) -> None:
     one, two = two_replicas
     how = SWEEPS[kind]
-    day = await how.overdue(one)
-    on(one, day)
-    on(two, day)
+    await both_on_the_overdue_day(one, two, how)
 
     async def the_other_replicas_sweep() -> int:
         return sweep(two, how)

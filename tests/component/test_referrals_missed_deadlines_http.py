@@ -159,21 +159,23 @@ async def test_safety_planning_not_examined_is_published_once_as_overdue_from_th
     }
 
 
+async def examine_safety_planning(referrals: httpx.AsyncClient, case_id: str, how: str) -> httpx.Response:
+    """The case's safety planning examined ``how``: its outcome recorded, or a referral to the safety team."""
+    if how == "outcome recorded":
+        return await referrals.post(
+            f"/api/v1/cases/{case_id}/safety-planning-examination",
+            json={"outcome": "not_suitable"},
+            headers=SAFETY_TEAM,
+        )
+    return await create(referrals, case_id=case_id, target="safety_team", child_status="placement_near")
+
+
 @pytest.mark.parametrize("how", ["outcome recorded", "referred to the safety team"])
 async def test_safety_planning_examined_before_its_due_day_passed_is_never_published_as_overdue(
     referrals, how: str
 ) -> None:
     case_id = await placement_near(referrals)
-    if how == "outcome recorded":
-        examined = await referrals.post(
-            f"/api/v1/cases/{case_id}/safety-planning-examination",
-            json={"outcome": "not_suitable"},
-            headers=SAFETY_TEAM,
-        )
-    else:
-        examined = await create(
-            referrals, case_id=case_id, target="safety_team", child_status="placement_near"
-        )
+    examined = await examine_safety_planning(referrals, case_id, how)
     assert examined.status_code in (200, 201), examined.text
     assert sweep_on(referrals, local_today() + timedelta(days=30)) == 0
     assert published(referrals, EXAMINATION_OVERDUE) == []
@@ -231,16 +233,7 @@ async def test_safety_planning_examined_after_its_due_day_that_no_sweep_saw_is_s
     case_id = await placement_near(referrals)
     due = local_today() + timedelta(days=7)
     days_later(clock, 8)
-    if how == "outcome recorded":
-        examined = await referrals.post(
-            f"/api/v1/cases/{case_id}/safety-planning-examination",
-            json={"outcome": "not_suitable"},
-            headers=SAFETY_TEAM,
-        )
-    else:
-        examined = await create(
-            referrals, case_id=case_id, target="safety_team", child_status="placement_near"
-        )
+    examined = await examine_safety_planning(referrals, case_id, how)
     assert examined.status_code in (200, 201), examined.text
     assert [sweep_on(referrals, due + timedelta(days=9)), sweep_on(referrals, due + timedelta(days=10))] == [
         1,
