@@ -130,7 +130,7 @@ class HomeReturnProcess(Aggregate):
 
     def completed_by_hand_since(self, day: date) -> bool:
         """Completed on or after ``day`` by a person (or before placements were named), not by an end."""
-        return self.outcome == "completed" and self.completed_by is None and self.phases[-1][1] >= day
+        return self.outcome == "completed" and self.completed_by is None and self.finished_on >= day
 
     def move_to(self, phase: str, on: date, reason: str | None = None) -> None:
         if phase not in NEXT.get(self.phase, ()):

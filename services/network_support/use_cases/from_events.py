@@ -122,7 +122,8 @@ class FromEventsUseCases(HomeReturnUseCases, PlacementInquiries):
         a child who went home moves a home-return process into its follow-up, which staff complete
         when that work is done.  Any end of a placement begun since a follow-up began, or that ran past
         the day an end began it, breaks it off (the start seen first, or the end's own start unseen
-        or late).  An end told again with another day re-dates it (the last told wins), and the
+        or late).  An end told again with another day is the day the home-return rules judge by
+        from then on (the last told wins; the clocks and reports keep the first, ADR 0033), and the
         follow-up is judged again from it.  A protection it says is kept."""
         follow_up = self._find(PlacementFollowUp.id_for(placement.municipality, placement.placement_id))
         if follow_up is None:  # its start not seen (yet): the end is noted, so a late start opens nothing
